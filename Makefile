@@ -1,0 +1,72 @@
+# sijin — build with GNU make and pkg-config.
+#   make            build ./sijin
+#   make test       build and run every test; the last line is "N passed, N failed"
+#   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make deps       install the Debian packages the build needs (apt-get; sudo when not root)
+
+PKGS    := sqlite3 libsodium jansson libutf8proc inih icu-i18n icu-uc libmicrohttpd
+TESTPKGS:= cmocka libcurl
+
+CC      ?= gcc
+BUILD   ?= build
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS  ?= -O2 -g
+override CFLAGS  += -std=c17 -D_GNU_SOURCE $(WARN) -Isrc -I$(BUILD)/gen
+override CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+override LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+TESTLIBS:= $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+
+LIB_SRC := $(wildcard src/core/*.c src/store/*.c src/domain/*.c src/json/*.c src/http/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+SCHEMA  := $(sort $(wildcard schema/*/*.sql))
+GEN_SRC := $(BUILD)/gen/schema_files.c
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_files.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC:= $(wildcard tests/unit/test_*.c)
+TEST_BIN:= $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: sijin
+
+sijin: $(BUILD)/sijin
+	cp $< $@
+
+$(BUILD)/sijin: $(CLI_OBJ) $(BUILD)/libsijin.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libsijin.a: $(LIB_OBJ)
+	rm -f $@; ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(GEN_SRC): $(SCHEMA) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh $(SCHEMA) > $@
+
+$(BUILD)/gen/schema_files.o: $(GEN_SRC)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsijin.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $^ $(TESTLIBS) $(LDLIBS)
+
+tests: $(TEST_BIN) sijin
+
+test: deps-check tests
+	sh tests/run.sh $(BUILD)
+
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" test
+
+deps:
+	sh scripts/deps.sh
+
+deps-check:
+	@sh scripts/deps.sh --check
+
+clean:
+	rm -rf build build-asan sijin
+
+.PHONY: all test tests asan deps deps-check clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

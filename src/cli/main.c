@@ -1,0 +1,143 @@
+/*
+ * main — sijin's entry point: settings, then the command table.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/datetime.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "store/migrate.h"
+
+#define SIJIN_VERSION "0.1.0"
+
+static const struct {
+	const char *name;
+	cli_cmd_fn fn;
+	const char *help;
+} commands[] = {
+	{ "init",    cmd_init,    "create a database and its key file" },
+	{ "demo",    cmd_demo,    "create a database holding the reference scenario" },
+	{ "migrate", cmd_migrate, "apply pending schema migrations" },
+	{ "config",  cmd_config,  "print the effective settings and where each came from" },
+	{ "unit",    cmd_unit,    "list, add or show units (unit --help)" },
+	{ "person",  cmd_person,  "add or find people (person --help)" },
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: sijin [settings] <command> [args]\n\ncommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "  version  print the version\n\nsettings (also SIJIN_* variables "
+	    "and a --config file; see docs/config.md):\n");
+	config_usage(out);
+	fprintf(out, "\nexit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 not found,\n"
+	    "4 conflict, 5 permission, 6 schema too new, 7 unavailable\n");
+}
+
+sj_rc
+cli_open(cli_ctx *ctx, bool need_keys, sj_err *e)
+{
+	char key_path[4096];
+	sj_rc rc;
+
+	if ((rc = store_open(ctx->cfg->db, 0, &ctx->s, e)) != SJ_OK)
+		return rc;
+	if ((rc = migrate_check(ctx->s, e)) != SJ_OK)
+		return rc;
+	if (!need_keys)
+		return SJ_OK;
+	if ((rc = config_key_file_path(ctx->cfg, key_path, sizeof key_path, e)) != SJ_OK)
+		return rc;
+	return crypt_keys_load(key_path, &ctx->keys, e);
+}
+
+int
+cli_fail(const sj_err *e)
+{
+	sj_err_print(e);
+	return sj_rc_exit_code(e->rc);
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sijin: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "; see sijin %s --help\n", cmd);
+	return 2;
+}
+
+bool
+cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
+}
+
+int
+cli_today_ymd(void)
+{
+	int y, m, d;
+
+	dt_date_to_ymd(dt_date_of(dt_now()), &y, &m, &d);
+	return y * 10000 + m * 100 + d;
+}
+
+static int
+run(cli_ctx *ctx, int argc, char **argv)
+{
+	sj_err e = {0};
+
+	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("sijin %s\n", SIJIN_VERSION);
+		return 0;
+	}
+	log_set_level((sj_log_level)ctx->cfg->log_level);
+	if (dt_zone_set(ctx->cfg->tz, &e) != SJ_OK || crypt_init(&e) != SJ_OK)
+		return cli_fail(&e);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(ctx, argc - 1, argv + 1);
+	fprintf(stderr, "sijin: unknown command '%s'; see sijin --help\n", argv[1]);
+	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	sj_config cfg;
+	cli_ctx ctx = { .cfg = &cfg };
+	sj_err e = {0};
+	int status;
+
+	config_defaults(&cfg);
+	if (config_load(&cfg, &argc, argv, NULL, &e) != SJ_OK) {
+		config_free(&cfg);
+		return cli_fail(&e);
+	}
+	status = run(&ctx, argc, argv);
+	crypt_keys_free(ctx.keys);
+	store_close(ctx.s);
+	config_free(&cfg);
+	text_thread_cleanup();
+	return status;
+}

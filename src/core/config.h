@@ -1,0 +1,156 @@
+/*
+ * config — sijin's settings, read once at start-up from one table.
+ *
+ * Every setting is one row of a static table in config.c: its name, type,
+ * default, limits, unit and help, and the field of sj_config it fills.  From
+ * the name follow its other spellings (docs/config.md):
+ *
+ *   file key      the name itself:            max-body = 1M
+ *                 a dotted name a.b may also be written as key b under [a]
+ *   environment   SIJIN_ + name upper-cased, '.' and '-' to '_':
+ *                                              SIJIN_MAX_BODY=1M
+ *   flag          "--" + name, '.' to '-':     --max-body 1M, --max-body=1M
+ *
+ * Sources, later winning over earlier: built-in default < config file <
+ * environment < command-line flag.  Every value is parsed and checked when
+ * it is set, so a loaded sj_config holds only valid values, and for every
+ * setting it remembers which source set it (config_source, config_print).
+ *
+ * Adding a setting: a field in sj_config and a row in the table; the
+ * environment variable, flag, file key, checks, config_print line and
+ * config_usage line follow.  docs/config.md is written by hand.
+ */
+#ifndef SJ_CONFIG_H
+#define SJ_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/err.h"
+
+/* The effective settings.  Strings are owned by the struct (never NULL
+ * once config_defaults has run) and freed by config_free.  Units are in the
+ * comments; the table in config.c has the ranges. */
+typedef struct sj_config {
+	char *config_file;     /* INI file that was read, "" = none */
+	char *db;              /* SQLite path, or a postgresql:// URL */
+	char *db_password;     /* secret: password for a postgresql:// db, "" = none */
+	char *key_file;        /* key file path; "" = "<db>.key", see config_key_file_path */
+	char *tz;              /* deployment time zone, an IANA name */
+	int log_level;         /* an sj_log_level (core/log.h) */
+	char *listen;          /* address the HTTP server binds */
+	int port;              /* TCP port, 1..65535 */
+	int threads;           /* HTTP worker threads */
+	int max_connections;   /* concurrent HTTP connections */
+	int request_timeout;   /* seconds */
+	int max_body;          /* bytes */
+	char *trusted_proxies; /* comma-separated proxy addresses, "" = none */
+	int fever_threshold;   /* °C × 10: a reading >= this raises an alert */
+	int retention_days;    /* days personal data is kept */
+	bool cookie_secure;    /* session cookies carry the Secure attribute */
+	char **source;         /* private: who set each row; see config_source */
+} sj_config;
+
+/* Fill c with every setting's built-in default, each recorded as set by
+ * "default".  c's previous contents are overwritten without being freed
+ * (call config_free first to reuse a loaded struct).  Allocates: release
+ * with config_free.  Also asserts the table's invariants (unique names and
+ * spellings, defaults that pass their own checks), so a bad new row fails
+ * on the first run. */
+void config_defaults(sj_config *c);
+
+/* Apply the config file, the environment and the command-line flags to c,
+ * which config_defaults has filled, in that order of precedence.
+ *
+ * argv: *argc + 1 elements, the last NULL, as main's.  argv[0] is the
+ * program and is kept.  Every later argument that is
+ * a setting's flag ("--name value", "--name=value"; a bool flag alone means
+ * true and takes a value only after '=') is applied and removed, with its
+ * value; everything else (the command, its own flags such as --json, its
+ * arguments) stays, in order, and *argc is updated; argv[*argc] is set to
+ * NULL.  "--" ends the flags: it and all after it stay untouched.  On
+ * failure argv and *argc are unchanged.
+ *
+ * envp: a NULL-terminated array of "NAME=value" strings, or NULL for the
+ * process environment (environ).  When a name occurs twice the first wins,
+ * as with getenv.  Environment variables starting SIJIN_ that name no
+ * setting are ignored (the test harness sets SIJIN_BIN, for one).
+ *
+ * The file is named by the "config" setting: --config FILE, else
+ * SIJIN_CONFIG; empty or absent means no file.  See config.c for the INI
+ * rules (keys, sections, comments, at most 198 bytes a line).
+ *
+ * Returns SJ_OK, or SJ_ECONFIG with e->field the setting's name and a
+ * message that begins with the source, for:
+ *   - the file cannot be opened or read (field "config"),
+ *   - a file line that is not "key = value" or "[section]", or is too long
+ *     ("<path>:<line>: ..."; field "config"),
+ *   - a file key that names no setting (field is the key, with its
+ *     section as "section.key"; message "<path>:<line>: unknown setting
+ *     ..."), a key given twice in
+ *     the file, or the key "config" in the file,
+ *   - a flag that needs a value and is last ("--port needs a value"),
+ *   - any value that fails its setting's checks (see config_set),
+ *   - an empty key-file with a db that is a URL (field "key-file").
+ * c then holds the settings applied before the failure; it still needs
+ * config_free. */
+sj_rc config_load(sj_config *c, int *argc, char **argv, char **envp,
+    sj_err *e);
+
+/* Parse value as the setting called name (its canonical name, e.g.
+ * "max-body") and store it in c, recording source (copied) as where it
+ * came from.  source is also the prefix of error messages: "default",
+ * "<path>:<line>", "SIJIN_PORT", "--port" are the loaders' spellings.
+ * c must have been filled by config_defaults; value and source non-NULL.
+ *
+ * The value's syntax by type:
+ *   string    any text without control characters (bytes < 0x20, DEL);
+ *             some settings add a rule (db, listen and tz non-empty; tz
+ *             without "..")
+ *   int       optional '-', decimal digits, nothing else
+ *   duration  an int of seconds, or with one suffix s, m, h (1, 60, 3600 s)
+ *   size      an int of bytes, or with one suffix K, M, G (1024, 1024², 1024³)
+ *   bool      true/false, yes/no, on/off, 1/0, ignoring ASCII case
+ *   enum      one of the row's names, ignoring ASCII case; stored as its index
+ * and numbers must lie within the row's [min, max].
+ *
+ * Returns SJ_OK; or SJ_ECONFIG with e->field = name and c unchanged when
+ * name is no setting ("<source>: unknown setting \"x\"") or the value is
+ * malformed or out of range, e.g. "SIJIN_PORT: 99999 is above the maximum
+ * 65535". */
+sj_rc config_set(sj_config *c, const char *name, const char *value,
+    const char *source, sj_err *e);
+
+/* Where the setting called name got its value: "default" or the source
+ * given to config_set.  NULL when name is no setting.  The string belongs
+ * to c and lives until the setting changes or c is freed. */
+const char *config_source(const sj_config *c, const char *name);
+
+/* Write the path of the key file into out (n bytes): key_file, or when
+ * that is empty db + ".key".  Returns SJ_OK; SJ_ECONFIG (field "key-file")
+ * when key_file is empty and db is a URL (contains "://"), since a URL has
+ * no place beside it for a file; SJ_ETOOBIG (field "key-file") when the
+ * path and its NUL do not fit in n bytes.  out holds "" on failure. */
+sj_rc config_key_file_path(const sj_config *c, char *out, size_t n,
+    sj_err *e);
+
+/* Write every setting as "name = value  # source", one line each, in table
+ * order (what `sijin config` shows).  Ints are in the unit of their row
+ * (seconds, bytes, ...), bools are true/false, enums their name, strings
+ * as they are.  A secret setting shows "(set)" or "(unset)" (empty),
+ * never its value.  Output errors are left to the caller (ferror). */
+void config_print(const sj_config *c, FILE *out);
+
+/* Write one help line per setting for `--help`, in table order: the flag
+ * and the kind of value it takes (N, DURATION, SIZE, TEXT, [=BOOL] or the
+ * enum's names joined by '|'), the help text, then in parentheses the
+ * environment variable, the range for numbers and the default, e.g.
+ *   "  --port N  TCP port the HTTP server listens on (SIJIN_PORT;
+ *    1..65535; default \"8080\")"   (one line) */
+void config_usage(FILE *out);
+
+/* Free c's strings and source records and zero it.  Accepts NULL and a
+ * zeroed struct; c may be reused with config_defaults. */
+void config_free(sj_config *c);
+
+#endif

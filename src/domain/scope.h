@@ -1,0 +1,74 @@
+/*
+ * scope — who is asking, and therefore which records they may see
+ * (DESIGN.md §1).  Every list, get, report and export of a domain module
+ * takes a scope and applies it inside its SQL, never after the fact.
+ *
+ * The rule per role:
+ *   admin, auditor, system  every record;
+ *   leader, member          the units assigned to their work group;
+ *   checkpoint              the checkpoints they attend (and, for reading
+ *                           the organisation, the units those belong to);
+ *   unit                    their own unit;
+ *   department              the service requests referred to their
+ *                           department (no organisation records).
+ * The command line runs as `system`: whoever can read the database file
+ * and its key already holds everything.
+ */
+#ifndef SJ_SCOPE_H
+#define SJ_SCOPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum sj_role {
+	ROLE_NONE = 0,
+	ROLE_ADMIN,
+	ROLE_LEADER,
+	ROLE_MEMBER,
+	ROLE_CHECKPOINT,
+	ROLE_UNIT,
+	ROLE_DEPARTMENT,
+	ROLE_AUDITOR,
+	ROLE_SYSTEM,    /* the local command line */
+	ROLE__COUNT
+} sj_role;
+
+typedef struct scope {
+	sj_role role;
+	int64_t user_id;        /* 0 for the command line */
+	int64_t group_id;       /* leader, member: their work group */
+	int64_t unit_id;        /* unit: their unit */
+	int64_t department_id;  /* department: their department */
+} scope;
+
+/* The scope of the local command line: everything. */
+extern const scope scope_system;
+
+/* True when the role sees every record of every unit. */
+bool scope_is_global(const scope *sc);
+
+/* The role's name as stored and shown ("admin", "leader", ...), or NULL
+ * for an unknown role. */
+const char *scope_role_name(sj_role role);
+
+/* The role named s, or ROLE_NONE when s names none. */
+sj_role scope_role_parse(const char *s);
+
+
+#include "store/store.h"
+
+/*
+ * Scoped SQL.  Every statement that reads scoped records reserves the
+ * parameters ?1, ?2 and ?3 for the scope and tests a unit id column with
+ * SCOPE_UNIT(col); scope_bind() binds them.  ?1 is 1 for a global role,
+ * ?2 the caller's work group (its assigned units), ?3 the caller's own
+ * unit.  Other roles match nothing unless a module adds its own rule.
+ */
+#define SCOPE_UNIT(col) \
+	"(?1 = 1 OR " col " IN (SELECT a.unit_id FROM assignment a WHERE a.group_id = ?2)" \
+	" OR " col " = ?3)"
+
+/* Bind ?1..?3 of st for sc as SCOPE_UNIT expects. */
+void scope_bind(store_stmt *st, const scope *sc);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * driver — what a database driver provides to store.c.  Private to the
+ * store layer: domain modules include store.h only.
+ *
+ * store.c owns the statement cache and the transaction depth; a driver
+ * only speaks to its database.  Every function that can fail returns an
+ * sj_rc and fills e with the project code that matches the driver's error
+ * (see store.h).
+ */
+#ifndef SJ_STORE_DRIVER_H
+#define SJ_STORE_DRIVER_H
+
+#include "store/store.h"
+
+typedef struct store_driver {
+	const char *name;
+	store_dialect dialect;
+	/* Open a connection; *conn is the driver's own handle. */
+	sj_rc (*open)(const char *url, unsigned flags, void **conn, sj_err *e);
+	void (*close)(void *conn);
+	sj_rc (*exec)(void *conn, const char *sql, sj_err *e);
+	sj_rc (*prepare)(void *conn, const char *sql, void **stmt, sj_err *e);
+	void (*finalize)(void *stmt);
+	void (*bind_int)(void *stmt, int i, int64_t v);
+	void (*bind_text)(void *stmt, int i, const char *v);
+	void (*bind_blob)(void *stmt, int i, const void *p, size_t n);
+	void (*bind_null)(void *stmt, int i);
+	sj_rc (*step)(void *conn, void *stmt, bool *row, sj_err *e);
+	int64_t (*col_int)(void *stmt, int i);
+	const char *(*col_text)(void *stmt, int i);
+	const void *(*col_blob)(void *stmt, int i, size_t *n);
+	bool (*col_is_null)(void *stmt, int i);
+	void (*reset)(void *stmt);
+	int64_t (*changes)(void *conn);
+	const char *begin_sql;  /* outermost BEGIN, e.g. "BEGIN IMMEDIATE" */
+} store_driver;
+
+extern const store_driver store_sqlite_driver;
+
+#endif

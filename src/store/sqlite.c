@@ -1,0 +1,234 @@
+/*
+ * sqlite — the embedded SQLite driver of the store layer.
+ *
+ * Every connection runs in WAL mode (readers never block the writer),
+ * with foreign keys enforced, synchronous=FULL (an acknowledged commit
+ * survives power loss) and a busy timeout so that short write locks wait
+ * instead of failing.  Tables are STRICT (see schema/sqlite/).
+ */
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/driver.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+/* Map a SQLite result code to the project's, with the driver's message. */
+static sj_rc
+sqlite_fail(sqlite3 *db, int src, sj_err *e)
+{
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(src);
+	sj_rc rc;
+
+	switch (src) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		rc = SJ_ECONFLICT;
+		break;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+	case SQLITE_CONSTRAINT_CHECK:
+	case SQLITE_CONSTRAINT_NOTNULL:
+	case SQLITE_CONSTRAINT_DATATYPE:
+		rc = SJ_EINVAL;
+		break;
+	default:
+		switch (src & 0xff) {
+		case SQLITE_BUSY:
+		case SQLITE_LOCKED:
+			rc = SJ_EBUSY;
+			break;
+		case SQLITE_FULL:
+		case SQLITE_READONLY:
+		case SQLITE_IOERR:
+			rc = SJ_EUNAVAIL;
+			break;
+		default:
+			rc = SJ_EDB;
+		}
+	}
+	return sj_fail(e, rc, NULL, "database: %s", msg);
+}
+
+static sj_rc
+sqlite_exec(void *conn, const char *sql, sj_err *e)
+{
+	sqlite3 *db = conn;
+	int src = sqlite3_exec(db, sql, NULL, NULL, NULL);
+
+	return src == SQLITE_OK ? SJ_OK : sqlite_fail(db, sqlite3_extended_errcode(db), e);
+}
+
+static sj_rc
+sqlite_open(const char *url, unsigned flags, void **conn, sj_err *e)
+{
+	sqlite3 *db = NULL;
+	struct stat st;
+	int oflags = SQLITE_OPEN_NOMUTEX, src;
+	sj_rc rc;
+
+	if (!(flags & STORE_CREATE) && stat(url, &st) != 0)
+		return sj_fail(e, SJ_ENOTFOUND, "db",
+		    "%s does not exist (create it with `sijin init` or `sijin demo`)", url);
+	oflags |= (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
+	    : SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	src = sqlite3_open_v2(url, &db, oflags, NULL);
+	if (src != SQLITE_OK) {
+		rc = sj_fail(e, SJ_EDB, "db", "cannot open %s: %s", url,
+		    db ? sqlite3_errmsg(db) : sqlite3_errstr(src));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	/* Reading the schema proves the file is a database at all. */
+	rc = sqlite_exec(db, (flags & STORE_READONLY)
+	    ? "PRAGMA foreign_keys=ON; SELECT count(*) FROM sqlite_schema;"
+	    : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+	      "PRAGMA synchronous=FULL; SELECT count(*) FROM sqlite_schema;", e);
+	if (rc != SJ_OK) {
+		sj_fail(e, rc == SJ_EBUSY ? SJ_EBUSY : SJ_EDB, "db", "cannot use %s: %s",
+		    url, sqlite3_errmsg(db));
+		goto fail;
+	}
+	*conn = db;
+	return SJ_OK;
+fail:
+	sqlite3_close_v2(db);
+	return e ? e->rc : SJ_EDB;
+}
+
+static void
+sqlite_close(void *conn)
+{
+	sqlite3_close_v2(conn);
+}
+
+static sj_rc
+sqlite_prepare(void *conn, const char *sql, void **stmt, sj_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int src = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+
+	if (src != SQLITE_OK)
+		return sqlite_fail(conn, src, e);
+	*stmt = st;
+	return SJ_OK;
+}
+
+static void
+sqlite_finalize(void *stmt)
+{
+	sqlite3_finalize(stmt);
+}
+
+static void
+sqlite_bind_int(void *stmt, int i, int64_t v)
+{
+	sqlite3_bind_int64(stmt, i, v);
+}
+
+static void
+sqlite_bind_text(void *stmt, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_text(stmt, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void
+sqlite_bind_blob(void *stmt, int i, const void *p, size_t n)
+{
+	if (p == NULL)
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_blob64(stmt, i, p, n, SQLITE_TRANSIENT);
+}
+
+static void
+sqlite_bind_null(void *stmt, int i)
+{
+	sqlite3_bind_null(stmt, i);
+}
+
+static void
+sqlite_reset(void *stmt)
+{
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+}
+
+static sj_rc
+sqlite_step(void *conn, void *stmt, bool *row, sj_err *e)
+{
+	int src = sqlite3_step(stmt);
+	sj_rc rc;
+
+	*row = false;
+	if (src == SQLITE_ROW) {
+		*row = true;
+		return SJ_OK;
+	}
+	if (src == SQLITE_DONE) {
+		sqlite_reset(stmt);
+		return SJ_OK;
+	}
+	rc = sqlite_fail(conn, sqlite3_extended_errcode(conn), e);
+	sqlite_reset(stmt);
+	return rc;
+}
+
+static int64_t
+sqlite_col_int(void *stmt, int i)
+{
+	return sqlite3_column_int64(stmt, i);
+}
+
+static const char *
+sqlite_col_text(void *stmt, int i)
+{
+	return (const char *)sqlite3_column_text(stmt, i);
+}
+
+static const void *
+sqlite_col_blob(void *stmt, int i, size_t *n)
+{
+	const void *p = sqlite3_column_blob(stmt, i);
+
+	*n = (size_t)sqlite3_column_bytes(stmt, i);
+	return p;
+}
+
+static bool
+sqlite_col_is_null(void *stmt, int i)
+{
+	return sqlite3_column_type(stmt, i) == SQLITE_NULL;
+}
+
+static int64_t
+sqlite_changes(void *conn)
+{
+	return sqlite3_changes64(conn);
+}
+
+const store_driver store_sqlite_driver = {
+	.name = "sqlite",
+	.dialect = STORE_SQLITE,
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.exec = sqlite_exec,
+	.prepare = sqlite_prepare,
+	.finalize = sqlite_finalize,
+	.bind_int = sqlite_bind_int,
+	.bind_text = sqlite_bind_text,
+	.bind_blob = sqlite_bind_blob,
+	.bind_null = sqlite_bind_null,
+	.step = sqlite_step,
+	.col_int = sqlite_col_int,
+	.col_text = sqlite_col_text,
+	.col_blob = sqlite_col_blob,
+	.col_is_null = sqlite_col_is_null,
+	.reset = sqlite_reset,
+	.changes = sqlite_changes,
+	.begin_sql = "BEGIN IMMEDIATE",
+};

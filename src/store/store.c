@@ -1,0 +1,343 @@
+/*
+ * store — driver dispatch, the per-connection statement cache, and nested
+ * transactions as savepoints.
+ *
+ * The cache is an open-addressing hash table keyed by the address of the
+ * SQL text: statement tables are static, so the address identifies the
+ * statement and no string hashing is needed.
+ */
+#include "store/store.h"
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "store/driver.h"
+
+struct store_stmt {
+	store *owner;
+	const char *sql;  /* the key; NULL marks an empty slot */
+	void *impl;       /* the driver's statement */
+};
+
+struct store {
+	const store_driver *drv;
+	void *conn;
+	char *url;        /* for messages, password masked */
+	int depth;        /* open transactions; >1 means savepoints */
+	store_stmt *slots;
+	size_t n_slots;   /* a power of two */
+	size_t n_used;
+};
+
+static const store_driver *
+driver_for(const char *url)
+{
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		return NULL;
+	return &store_sqlite_driver;
+}
+
+/* Copy url with the password of a scheme://user:password@host URL hidden. */
+static char *
+url_masked(const char *url)
+{
+	const char *scheme = strstr(url, "://"), *at, *colon;
+	char *out;
+
+	if (scheme == NULL || (at = strchr(scheme + 3, '@')) == NULL)
+		return sj_strdup(url);
+	colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
+	if (colon == NULL)
+		return sj_strdup(url);
+	out = sj_malloc(strlen(url) + 4);
+	sprintf(out, "%.*s***%s", (int)(colon + 1 - url), url, at);
+	return out;
+}
+
+sj_rc
+store_open(const char *url, unsigned flags, store **out, sj_err *e)
+{
+	const store_driver *drv;
+	store *s;
+	void *conn = NULL;
+	sj_rc rc;
+
+	*out = NULL;
+	if (url == NULL || *url == '\0')
+		return sj_fail(e, SJ_EINVAL, "db", "no database given");
+	if ((drv = driver_for(url)) == NULL)
+		return sj_fail(e, SJ_EINVAL, "db",
+		    "PostgreSQL URLs are not supported by this build yet; give a SQLite file path");
+	if ((rc = drv->open(url, flags, &conn, e)) != SJ_OK)
+		return rc;
+	s = sj_calloc(1, sizeof *s);
+	s->drv = drv;
+	s->conn = conn;
+	s->url = url_masked(url);
+	s->n_slots = 64;
+	s->slots = sj_calloc(s->n_slots, sizeof *s->slots);
+	*out = s;
+	return SJ_OK;
+}
+
+void
+store_close(store *s)
+{
+	if (s == NULL)
+		return;
+	while (s->depth > 0)
+		store_rollback(s);
+	for (size_t i = 0; i < s->n_slots; i++)
+		if (s->slots[i].sql)
+			s->drv->finalize(s->slots[i].impl);
+	s->drv->close(s->conn);
+	free(s->slots);
+	free(s->url);
+	free(s);
+}
+
+store_dialect
+store_get_dialect(const store *s)
+{
+	return s->drv->dialect;
+}
+
+const char *
+store_url(const store *s)
+{
+	return s->url;
+}
+
+sj_rc
+store_exec(store *s, const char *sql, sj_err *e)
+{
+	return s->drv->exec(s->conn, sql, e);
+}
+
+sj_rc
+store_begin(store *s, sj_err *e)
+{
+	char sql[40];
+	sj_rc rc;
+
+	if (s->depth == 0)
+		rc = store_exec(s, s->drv->begin_sql, e);
+	else {
+		snprintf(sql, sizeof sql, "SAVEPOINT sj%d", s->depth);
+		rc = store_exec(s, sql, e);
+	}
+	if (rc == SJ_OK)
+		s->depth++;
+	return rc;
+}
+
+sj_rc
+store_commit(store *s, sj_err *e)
+{
+	char sql[40];
+	sj_rc rc;
+
+	assert(s->depth > 0);
+	if (s->depth == 1)
+		snprintf(sql, sizeof sql, "COMMIT");
+	else
+		snprintf(sql, sizeof sql, "RELEASE sj%d", s->depth - 1);
+	if ((rc = store_exec(s, sql, e)) != SJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	s->depth--;
+	return SJ_OK;
+}
+
+void
+store_rollback(store *s)
+{
+	char sql[64];
+	sj_err e = {0};
+
+	assert(s->depth > 0);
+	if (s->depth == 1)
+		snprintf(sql, sizeof sql, "ROLLBACK");
+	else
+		snprintf(sql, sizeof sql, "ROLLBACK TO sj%d; RELEASE sj%d", s->depth - 1, s->depth - 1);
+	if (store_exec(s, sql, &e) != SJ_OK)
+		log_warn("store: rollback failed: %s", e.msg);
+	s->depth--;
+}
+
+int
+store_tx_depth(const store *s)
+{
+	return s->depth;
+}
+
+static size_t
+slot_of(const store *s, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+
+	h ^= h >> 17;
+	h *= (uintptr_t)0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 7) & (s->n_slots - 1);
+}
+
+static store_stmt *
+slot_find(store *s, const char *sql)
+{
+	size_t i = slot_of(s, sql);
+
+	while (s->slots[i].sql && s->slots[i].sql != sql)
+		i = (i + 1) & (s->n_slots - 1);
+	return &s->slots[i];
+}
+
+/* Double the table when it is more than half full. */
+static void
+cache_grow(store *s)
+{
+	store_stmt *old = s->slots;
+	size_t n_old = s->n_slots;
+
+	s->n_slots *= 2;
+	s->slots = sj_calloc(s->n_slots, sizeof *s->slots);
+	for (size_t i = 0; i < n_old; i++)
+		if (old[i].sql)
+			*slot_find(s, old[i].sql) = old[i];
+	free(old);
+}
+
+sj_rc
+store_prepare(store *s, const char *sql, store_stmt **out, sj_err *e)
+{
+	store_stmt *slot = slot_find(s, sql);
+	void *impl;
+	sj_rc rc;
+
+	if (slot->sql) {
+		s->drv->reset(slot->impl);
+		*out = slot;
+		return SJ_OK;
+	}
+	if ((rc = s->drv->prepare(s->conn, sql, &impl, e)) != SJ_OK)
+		return rc;
+	if (2 * (s->n_used + 1) > s->n_slots) {
+		cache_grow(s);
+		slot = slot_find(s, sql);
+	}
+	slot->owner = s;
+	slot->sql = sql;
+	slot->impl = impl;
+	s->n_used++;
+	*out = slot;
+	return SJ_OK;
+}
+
+void
+store_bind_int(store_stmt *st, int i, int64_t v)
+{
+	st->owner->drv->bind_int(st->impl, i, v);
+}
+
+void
+store_bind_text(store_stmt *st, int i, const char *v)
+{
+	st->owner->drv->bind_text(st->impl, i, v);
+}
+
+void
+store_bind_blob(store_stmt *st, int i, const void *p, size_t n)
+{
+	st->owner->drv->bind_blob(st->impl, i, p, n);
+}
+
+void
+store_bind_null(store_stmt *st, int i)
+{
+	st->owner->drv->bind_null(st->impl, i);
+}
+
+sj_rc
+store_step(store_stmt *st, bool *row, sj_err *e)
+{
+	return st->owner->drv->step(st->owner->conn, st->impl, row, e);
+}
+
+sj_rc
+store_run(store_stmt *st, sj_err *e)
+{
+	bool row = false;
+	sj_rc rc;
+
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row)
+		;
+	return rc;
+}
+
+sj_rc
+store_insert_id(store_stmt *st, int64_t *id, sj_err *e)
+{
+	bool found;
+	sj_rc rc = store_query_int(st, id, &found, e);
+
+	if (rc == SJ_OK && !found)
+		return sj_fail(e, SJ_EINTERNAL, NULL, "insert returned no id");
+	return rc;
+}
+
+sj_rc
+store_query_int(store_stmt *st, int64_t *v, bool *found, sj_err *e)
+{
+	bool row;
+	sj_rc rc;
+
+	*v = 0;
+	if ((rc = store_step(st, &row, e)) != SJ_OK)
+		return rc;
+	if (row)
+		*v = store_col_int(st, 0);
+	if (found)
+		*found = row;
+	store_reset(st);
+	return SJ_OK;
+}
+
+int64_t
+store_col_int(store_stmt *st, int i)
+{
+	return st->owner->drv->col_int(st->impl, i);
+}
+
+const char *
+store_col_text(store_stmt *st, int i)
+{
+	return st->owner->drv->col_text(st->impl, i);
+}
+
+const void *
+store_col_blob(store_stmt *st, int i, size_t *n)
+{
+	return st->owner->drv->col_blob(st->impl, i, n);
+}
+
+bool
+store_col_is_null(store_stmt *st, int i)
+{
+	return st->owner->drv->col_is_null(st->impl, i);
+}
+
+void
+store_reset(store_stmt *st)
+{
+	st->owner->drv->reset(st->impl);
+}
+
+int64_t
+store_changes(store *s)
+{
+	return s->drv->changes(s->conn);
+}
