@@ -19,8 +19,9 @@ TESTLIBS:= $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 LIB_SRC := $(wildcard src/core/*.c src/store/*.c src/domain/*.c src/json/*.c src/http/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 SCHEMA  := $(sort $(wildcard schema/*/*.sql))
+ASSETS  := $(sort $(wildcard api/*.json))
 GEN_SRC := $(BUILD)/gen/schema_files.c
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_files.o
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_files.o $(BUILD)/gen/assets.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC:= $(wildcard tests/unit/test_*.c)
 TEST_BIN:= $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -47,11 +48,18 @@ $(GEN_SRC): $(SCHEMA) scripts/embed.sh
 $(BUILD)/gen/schema_files.o: $(GEN_SRC)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+$(BUILD)/gen/assets.c: $(ASSETS) scripts/embed_assets.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed_assets.sh . $(ASSETS) > $@
+
+$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsijin.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -o $@ $^ $(TESTLIBS) $(LDLIBS)
 
-tests: $(TEST_BIN) sijin
+tests: $(TEST_BIN) $(BUILD)/sijin
 
 test: deps-check tests
 	sh tests/run.sh $(BUILD)

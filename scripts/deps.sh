@@ -19,6 +19,9 @@ check libmicrohttpd libmicrohttpd-dev
 check cmocka libcmocka-dev
 check libcurl libcurl4-openssl-dev
 command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
+# The black-box API tests run on node's built-in test runner (node ≥ 18).
+command -v node >/dev/null 2>&1 || need="$need nodejs"
+command -v npm >/dev/null 2>&1 || need="$need npm"
 [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need="$need tzdata"
 [ -z "$need" ] && exit 0
 echo "sijin: installing Debian packages:$need" >&2

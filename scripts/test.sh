@@ -6,5 +6,5 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
-make -j2 tests
+make -j2 tests sijin
 sh tests/run.sh build

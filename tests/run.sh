@@ -7,7 +7,7 @@ set -u
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 passed=0; failed=0; failures=""
-export SIJIN_BIN="$top/sijin"
+export SIJIN_BIN="$top/$build/sijin"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 for t in "$top/$build"/tests/test_*; do
@@ -39,6 +39,20 @@ for s in "$top"/tests/cli/*.sh; do
 	fi
 	echo "$name: $p passed, $f failed"
 done
+
+# Black-box API tests: node's built-in test runner (tests/api/*.test.mjs).
+if ls "$top"/tests/api/*.test.mjs >/dev/null 2>&1; then
+	(cd "$top" && node --test --test-reporter=tap tests/api/) >"$tmp/out" 2>&1; status=$?
+	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tmp/out" | tail -1)
+	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tmp/out" | tail -1)
+	p=${p:-0}; f=${f:-0}
+	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	passed=$((passed + p)); failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then
+		grep -B2 -A30 '^not ok' "$tmp/out" | head -200; failures="$failures api"
+	fi
+	echo "api: $p passed, $f failed"
+fi
 
 [ -n "$failures" ] && echo "failing:$failures"
 echo "$passed passed, $failed failed"

@@ -11,7 +11,10 @@
 #ifndef SJ_CLI_H
 #define SJ_CLI_H
 
+#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "core/config.h"
 #include "core/crypt.h"
@@ -47,6 +50,26 @@ bool cli_wants_help(int argc, char **argv);
 /* Today's local date as YYYYMMDD, for identity-number checks. */
 int cli_today_ymd(void);
 
+/* Read a new password for username into out[n] (n at least
+ * AUTH_PASSWORD_MAX + 3): the first line of file when file is not NULL;
+ * else, when standard input is a terminal, typed twice with echo off
+ * (termios) after a prompt on stderr; else the first line of standard
+ * input.  The line end is removed.  The caller wipes out after use
+ * (sodium_memzero).  Errors: SJ_EIO ("password_file") when the file
+ * cannot be opened; SJ_EINVAL ("password") for an empty or missing line
+ * ("no password given: ..."), a line over 1024 bytes, or two entries that
+ * differ.  The policy (auth.h user_check_password) is not checked here. */
+sj_rc cli_read_password(const char *file, const char *username, char *out, size_t n,
+    sj_err *e);
+
+/* Append the audit event of a command-line change (username "cli", no
+ * user, no address) in the open transaction: action e.g. "user.create",
+ * object_type and object_id (0 = none) the record changed, detail a JSON
+ * object of the parameters or NULL; detail's reference is taken (freed
+ * here).  Errors: those of audit_record. */
+sj_rc cli_audit(cli_ctx *ctx, const char *action, const char *object_type, int64_t object_id,
+    json_t *detail, sj_err *e);
+
 /* The commands, in src/cli/cmd_*.c. */
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(cli_ctx *ctx, int argc, char **argv);
@@ -54,5 +77,8 @@ int cmd_migrate(cli_ctx *ctx, int argc, char **argv);
 int cmd_config(cli_ctx *ctx, int argc, char **argv);
 int cmd_unit(cli_ctx *ctx, int argc, char **argv);
 int cmd_person(cli_ctx *ctx, int argc, char **argv);
+int cmd_user(cli_ctx *ctx, int argc, char **argv);
+int cmd_department(cli_ctx *ctx, int argc, char **argv);
+int cmd_serve(cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "domain/auth.h"
 #include "domain/demo.h"
 #include "store/migrate.h"
 
@@ -43,33 +45,102 @@ db_create(cli_ctx *ctx, int *applied, sj_err *e)
 	return migrate_apply(ctx->s, applied, e);
 }
 
+/* The first administrator, with the event that records it, in one
+ * transaction. */
+static sj_rc
+init_admin(cli_ctx *ctx, const char *username, const char *password, sj_err *e)
+{
+	user_input in = { .username = username, .role = "admin", .password = password };
+	int64_t id;
+	sj_rc rc;
+
+	if ((rc = store_begin(ctx->s, e)) != SJ_OK)
+		return rc;
+	if ((rc = user_add(ctx->s, &scope_system, &in, &id, e)) != SJ_OK ||
+	    (rc = cli_audit(ctx, "user.create", "user", id, json_pack("{s:s, s:s}",
+		"username", username, "role", "admin"), e)) != SJ_OK) {
+		store_rollback(ctx->s);
+		return rc;
+	}
+	return store_commit(ctx->s, e);
+}
+
+static sj_rc db_remove(const char *db, sj_err *e);
+
+/* Create the key file (unless one exists), the database and the first
+ * administrator.  On failure remove what this run created. */
+static sj_rc
+init_create(cli_ctx *ctx, const char *admin, const char *password, int *applied,
+    bool *created, sj_err *e)
+{
+	char key_path[4096];
+	sj_rc rc;
+
+	if ((rc = keys_ensure(ctx, created, e)) != SJ_OK ||
+	    (rc = db_create(ctx, applied, e)) != SJ_OK ||
+	    (rc = init_admin(ctx, admin, password, e)) != SJ_OK) {
+		store_close(ctx->s);
+		ctx->s = NULL;
+		db_remove(ctx->cfg->db, NULL);
+		if (*created && config_key_file_path(ctx->cfg, key_path, sizeof key_path, NULL) == SJ_OK)
+			unlink(key_path);
+	}
+	return rc;
+}
+
 int
 cmd_init(cli_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "admin", required_argument, NULL, 'a' },
+		{ "admin-password-file", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	char password[AUTH_PASSWORD_MAX + 3];
+	const char *admin = "admin", *file = NULL;
 	sj_err e = {0};
 	struct stat st;
-	bool created;
-	int applied;
+	bool created = false;
+	int c, applied, status = 0;
 
-	if (cli_wants_help(argc, argv)) {
-		printf("usage: sijin init [--db PATH]\n\n"
-		    "Create an empty database at --db (default sijin.db) with the current schema,\n"
-		    "and the key file that protects personal data (default <db>.key, mode 0600;\n"
-		    "see docs/keys.md).  An existing key file is kept and used.\n");
-		return 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': admin = optarg; break;
+		case 'p': file = optarg; break;
+		case 'h':
+			printf("usage: sijin init [--db PATH] [--admin USERNAME] [--admin-password-file F]\n\n"
+			    "Create an empty database at --db (default sijin.db) with the current schema,\n"
+			    "the key file that protects personal data (default <db>.key, mode 0600;\n"
+			    "see docs/keys.md), and the first administrator, USERNAME (default admin).\n"
+			    "An existing key file is kept and used.  The administrator's password (at\n"
+			    "least 10 characters) is the first line of F, else typed twice at the\n"
+			    "terminal, else the first line of standard input; without one nothing is\n"
+			    "written.\n");
+			return 0;
+		default:
+			return cli_usage_error("init", "bad option '%s'", argv[optind - 1]);
+		}
 	}
-	if (argc > 1)
-		return cli_usage_error("init", "unexpected argument '%s'", argv[1]);
+	if (optind < argc)
+		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
 	if (stat(ctx->cfg->db, &st) == 0) {
 		sj_fail(&e, SJ_ECONFLICT, "db", "%s already exists; use `sijin migrate` to upgrade it",
 		    ctx->cfg->db);
 		return cli_fail(&e);
 	}
-	if (keys_ensure(ctx, &created, &e) != SJ_OK || db_create(ctx, &applied, &e) != SJ_OK)
-		return cli_fail(&e);
-	printf("created %s (schema version %d)%s\n", ctx->cfg->db, applied,
-	    created ? " and its key file" : "");
-	return 0;
+	/* Everything is checked before anything is written. */
+	if (user_check_username(admin, &e) != SJ_OK ||
+	    cli_read_password(file, admin, password, sizeof password, &e) != SJ_OK ||
+	    user_check_password(admin, password, &e) != SJ_OK ||
+	    init_create(ctx, admin, password, &applied, &created, &e) != SJ_OK)
+		status = cli_fail(&e);
+	else
+		printf("created %s (schema version %d)%s with administrator %s\n", ctx->cfg->db,
+		    applied, created ? " and its key file" : "", admin);
+	sodium_memzero(password, sizeof password);
+	return status;
 }
 
 /* Remove a database and its WAL files so that demo starts fresh. */

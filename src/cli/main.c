@@ -22,9 +22,12 @@ static const struct {
 	{ "init",    cmd_init,    "create a database and its key file" },
 	{ "demo",    cmd_demo,    "create a database holding the reference scenario" },
 	{ "migrate", cmd_migrate, "apply pending schema migrations" },
+	{ "serve",   cmd_serve,   "serve the JSON API until SIGTERM or SIGINT" },
 	{ "config",  cmd_config,  "print the effective settings and where each came from" },
 	{ "unit",    cmd_unit,    "list, add or show units (unit --help)" },
 	{ "person",  cmd_person,  "add or find people (person --help)" },
+	{ "user",    cmd_user,    "add, list, disable users; passwords and API tokens (user --help)" },
+	{ "department", cmd_department, "add or list departments (department --help)" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -34,8 +37,8 @@ usage(FILE *out)
 {
 	fprintf(out, "usage: sijin [settings] <command> [args]\n\ncommands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
-	fprintf(out, "  version  print the version\n\nsettings (also SIJIN_* variables "
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "  version    print the version\n\nsettings (also SIJIN_* variables "
 	    "and a --config file; see docs/config.md):\n");
 	config_usage(out);
 	fprintf(out, "\nexit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 not found,\n"

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/datetime.h"
+#include "domain/auth.h"
 #include "domain/group.h"
 #include "domain/org.h"
 #include "domain/person.h"
@@ -23,6 +24,7 @@ static const struct {
 	demo_part_fn load;
 } demo_parts[] = {
 	{ "organisation", demo_org },
+	{ "users", auth_demo_part },
 };
 
 /* Region tree: GB/T 2260 codes 37 Shandong, 3709 Tai'an, 370911 Daiyue. */
@@ -68,7 +70,7 @@ demo_group(store *s, int64_t district, const int64_t *units, sj_err *e)
 	sj_date set_up = dt_date_from_ymd(2020, 3, 5);
 	work_group g = { .name = "市派岱岳区市政协机关工作二组", .organ = "泰安市政协机关",
 	    .region_id = district, .set_up_on = set_up };
-	group_member m = { .name = "工作二组组长", .role = "leader", .title = "主任" };
+	member m = { .name = "工作二组组长", .role = "leader", .title = "主任" };
 	int64_t gid, id;
 	sj_rc rc;
 

@@ -140,7 +140,7 @@ group_list(store *s, const scope *sc, arena *a, work_group **out, size_t *n, sj_
 }
 
 static sj_rc
-member_insert(store *s, const group_member *in, int64_t *id, sj_err *e)
+member_insert(store *s, const member *in, int64_t *id, sj_err *e)
 {
 	store_stmt *st;
 	int64_t leaders = 0;
@@ -170,7 +170,7 @@ member_insert(store *s, const group_member *in, int64_t *id, sj_err *e)
 }
 
 sj_rc
-group_member_add(store *s, const scope *sc, const group_member *in, int64_t *id, sj_err *e)
+group_member_add(store *s, const scope *sc, const member *in, int64_t *id, sj_err *e)
 {
 	sj_rc rc;
 
@@ -192,7 +192,7 @@ group_member_add(store *s, const scope *sc, const group_member *in, int64_t *id,
 
 sj_rc
 group_member_list(store *s, const scope *sc, arena *a, int64_t group_id,
-    group_member **out, size_t *n, sj_err *e)
+    member **out, size_t *n, sj_err *e)
 {
 	size_t cap = 0;
 	store_stmt *st;
@@ -206,7 +206,7 @@ group_member_list(store *s, const scope *sc, arena *a, int64_t group_id,
 	scope_bind(st, sc);
 	store_bind_int(st, 4, group_id);
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-		group_member *m;
+		member *m;
 		*out = arena_grow(a, *out, &cap, *n, sizeof **out);
 		m = &(*out)[(*n)++];
 		m->id = store_col_int(st, 0);

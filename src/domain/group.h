@@ -28,13 +28,13 @@ typedef struct work_group {
 	sj_date set_up_on;    /* local date; 0 = 1970-01-01 is never used, -1 = not given */
 } work_group;
 
-typedef struct group_member {
+typedef struct member {
 	int64_t id;
 	int64_t group_id;
 	const char *name;
 	const char *role;     /* "leader" or "member" */
 	const char *title;    /* e.g. "主任"; "" when not given */
-} group_member;
+} member;
 
 typedef struct assignment {
 	int64_t id;
@@ -59,11 +59,11 @@ sj_rc group_list(store *s, const scope *sc, arena *a, work_group **out, size_t *
 /* Add a member to a group.  A group has at most one leader.  Errors:
  * SJ_EINVAL ("name", "role", "title"); SJ_ENOTFOUND ("group_id");
  * SJ_ECONFLICT when the group already has a leader; SJ_EFORBIDDEN. */
-sj_rc group_member_add(store *s, const scope *sc, const group_member *in, int64_t *id, sj_err *e);
+sj_rc group_member_add(store *s, const scope *sc, const member *in, int64_t *id, sj_err *e);
 
 /* The members of a group in scope, leader first.  Errors: SJ_ENOTFOUND. */
 sj_rc group_member_list(store *s, const scope *sc, arena *a, int64_t group_id,
-    group_member **out, size_t *n, sj_err *e);
+    member **out, size_t *n, sj_err *e);
 
 /* Assign a unit to a group.  Errors: SJ_ENOTFOUND ("group_id",
  * "unit_id"); SJ_ECONFLICT when already assigned; SJ_EFORBIDDEN. */

@@ -1,9 +1,11 @@
 /*
- * org — regions, units, places, checkpoints and households.
+ * org — regions and units, and the checks the whole module shares (places,
+ * checkpoints and households are in org_place.c).
  *
  * Invariants: a unit's kind is one of the four of DESIGN.md §2; names are
- * valid single-line UTF-8 of 1–ORG_NAME_MAX code points; every read of a
- * unit or of what hangs under it passes the SCOPE_UNIT test in its SQL.
+ * valid single-line UTF-8 of 1–ORG_NAME_MAX code points; every read or
+ * write of a unit passes the SCOPE_UNIT test in its SQL; a unit is deleted
+ * only when nothing refers to it (checked in the deleting transaction).
  */
 #include "domain/org.h"
 
@@ -15,16 +17,13 @@
 
 enum {
 	Q_REGION_ADD, Q_REGION_GET, Q_REGION_FIND, Q_REGION_FIND_TOP, Q_REGION_BY_NAME,
-	Q_UNIT_ADD, Q_UNIT_GET, Q_UNIT_FIND, Q_UNIT_LIST,
-	Q_PLACE_ADD, Q_PLACE_GET, Q_PLACE_LIST,
-	Q_CHECKPOINT_ADD, Q_CHECKPOINT_LIST,
-	Q_HOUSEHOLD_ADD, Q_HOUSEHOLD_LIST,
+	Q_REGION_LIST,
+	Q_UNIT_ADD, Q_UNIT_GET, Q_UNIT_FIND, Q_UNIT_LIST, Q_UNIT_UPDATE, Q_UNIT_REFS,
+	Q_UNIT_DELETE,
 };
 
 #define UNIT_COLS \
 	"u.id, u.region_id, u.kind, u.name, u.address, u.contact, r.name, u.created_at, u.name_sort"
-#define PLACE_COLS \
-	"p.id, p.unit_id, p.kind, p.name, p.address, p.records_exits, p.default_stay_s"
 
 static const char *const org_sql[] = {
 	[Q_REGION_ADD] =
@@ -38,6 +37,10 @@ static const char *const org_sql[] = {
 	"SELECT id FROM region WHERE parent_id IS NULL AND name = ?1",
 	[Q_REGION_BY_NAME] =
 	"SELECT id FROM region WHERE name = ?1 ORDER BY id LIMIT 2",
+	/* ?1 parent (NULL: any), ?2 cursor id, ?3 limit */
+	[Q_REGION_LIST] =
+	"SELECT id, parent_id, level, name, code FROM region"
+	" WHERE (?1 IS NULL OR parent_id = ?1) AND id > ?2 ORDER BY id LIMIT ?3",
 	[Q_UNIT_ADD] =
 	"INSERT INTO unit (region_id, kind, name, name_key, name_sort, address, contact, created_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
@@ -57,37 +60,22 @@ static const char *const org_sql[] = {
 	" AND (?7 IS NULL OR instr(u.name_key, ?7) > 0)"
 	" AND (?8 IS NULL OR u.name_sort > ?8 OR (u.name_sort = ?8 AND u.id > ?9))"
 	" ORDER BY u.name_sort, u.id LIMIT ?10",
-	[Q_PLACE_ADD] =
-	"INSERT INTO place (unit_id, kind, name, name_key, address, records_exits,"
-	" default_stay_s, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
-	[Q_PLACE_GET] =
-	"SELECT " PLACE_COLS " FROM place p WHERE p.id = ?4 AND " SCOPE_UNIT("p.unit_id"),
-	[Q_PLACE_LIST] =
-	"SELECT " PLACE_COLS " FROM place p WHERE p.unit_id = ?4 AND " SCOPE_UNIT("p.unit_id")
-	" ORDER BY p.name_key, p.id",
-	[Q_CHECKPOINT_ADD] =
-	"INSERT INTO checkpoint (place_id, name, kind, created_at) VALUES (?1, ?2, ?3, ?4)"
-	" RETURNING id",
-	[Q_CHECKPOINT_LIST] =
-	"SELECT c.id, c.place_id, c.name, c.kind FROM checkpoint c JOIN place p ON p.id = c.place_id"
-	" WHERE c.place_id = ?4 AND " SCOPE_UNIT("p.unit_id") " ORDER BY c.id",
-	[Q_HOUSEHOLD_ADD] =
-	"INSERT INTO household (place_id, building, entrance, room, created_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-	[Q_HOUSEHOLD_LIST] =
-	"SELECT h.id, h.place_id, h.building, h.entrance, h.room FROM household h"
-	" JOIN place p ON p.id = h.place_id"
-	" WHERE h.place_id = ?4 AND " SCOPE_UNIT("p.unit_id")
-	" ORDER BY h.building, h.entrance, h.room, h.id",
+	[Q_UNIT_UPDATE] =
+	"UPDATE unit SET region_id = ?5, kind = ?6, name = ?7, name_key = ?8, name_sort = ?9,"
+	" address = ?10, contact = ?11 WHERE id = ?4 AND " SCOPE_UNIT("id"),
+	[Q_UNIT_REFS] =
+	"SELECT (SELECT count(*) FROM place WHERE unit_id = ?1),"
+	" (SELECT count(*) FROM person WHERE unit_id = ?1),"
+	" (SELECT count(*) FROM assignment WHERE unit_id = ?1)",
+	[Q_UNIT_DELETE] =
+	"DELETE FROM unit WHERE id = ?4 AND " SCOPE_UNIT("id"),
 };
 
 static const char *const region_levels[] = { "province", "city", "district", "subdistrict", "town", NULL };
 static const char *const unit_kinds[] = { "community", "enterprise", "project", "village", NULL };
-static const char *const place_kinds[] = { "residential", "workplace", "canteen", "site", "public", "other", NULL };
-static const char *const checkpoint_kinds[] = { "gate", "monitoring_point", "door", NULL };
 
-static sj_rc
-check_enum(const char *v, const char *const *allowed, const char *field, sj_err *e)
+sj_rc
+org_check_enum(const char *v, const char *const *allowed, const char *field, sj_err *e)
 {
 	char list[200] = "";
 
@@ -122,9 +110,8 @@ org_check_name(const char *s, const char *field, size_t max, sj_err *e)
 	return SJ_OK;
 }
 
-/* An optional text field: NULL is fine, otherwise a name-like check. */
-static sj_rc
-check_optional(const char *s, const char *field, size_t max, sj_err *e)
+sj_rc
+org_check_optional(const char *s, const char *field, size_t max, sj_err *e)
 {
 	return s == NULL ? SJ_OK : org_check_name(s, field, max, e);
 }
@@ -155,9 +142,9 @@ org_region_add(store *s, const scope *sc, const org_region *in, int64_t *id, sj_
 
 	if (!scope_is_global(sc))
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may add regions");
-	if ((rc = check_enum(in->level, region_levels, "level", e)) != SJ_OK ||
+	if ((rc = org_check_enum(in->level, region_levels, "level", e)) != SJ_OK ||
 	    (rc = org_check_name(in->name, "name", ORG_NAME_MAX, e)) != SJ_OK ||
-	    (rc = check_optional(in->code, "code", 12, e)) != SJ_OK)
+	    (rc = org_check_optional(in->code, "code", 12, e)) != SJ_OK)
 		return rc;
 	if ((rc = store_prepare(s, org_sql[Q_REGION_ADD], &st, e)) != SJ_OK)
 		return rc;
@@ -174,6 +161,16 @@ org_region_add(store *s, const scope *sc, const org_region *in, int64_t *id, sj_
 	return rc;
 }
 
+static void
+region_read(store_stmt *st, arena *a, org_region *r)
+{
+	r->id = store_col_int(st, 0);
+	r->parent_id = store_col_int(st, 1);
+	r->level = col_str(st, a, 2);
+	r->name = col_str(st, a, 3);
+	r->code = col_str(st, a, 4);
+}
+
 sj_rc
 org_region_get(store *s, arena *a, int64_t id, org_region *out, sj_err *e)
 {
@@ -188,11 +185,7 @@ org_region_get(store *s, arena *a, int64_t id, org_region *out, sj_err *e)
 		return rc;
 	if (!row)
 		return sj_fail(e, SJ_ENOTFOUND, "region", "no region with id %lld", (long long)id);
-	out->id = store_col_int(st, 0);
-	out->parent_id = store_col_int(st, 1);
-	out->level = col_str(st, a, 2);
-	out->name = col_str(st, a, 3);
-	out->code = col_str(st, a, 4);
+	region_read(st, a, out);
 	store_reset(st);
 	return SJ_OK;
 }
@@ -271,6 +264,35 @@ org_region_lookup(store *s, const char *ref, int64_t *id, sj_err *e)
 	return SJ_OK;
 }
 
+sj_rc
+org_region_list(store *s, arena *a, const org_region_filter *f, org_region_page *out, sj_err *e)
+{
+	int limit = f->limit ? f->limit : 50;
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	memset(out, 0, sizeof *out);
+	if (limit < 1 || limit > ORG_LIST_MAX)
+		return sj_fail(e, SJ_EINVAL, "limit", "%d is out of range 1..%d", limit, ORG_LIST_MAX);
+	if ((rc = store_prepare(s, org_sql[Q_REGION_LIST], &st, e)) != SJ_OK)
+		return rc;
+	bind_opt_id(st, 1, f->parent_id);
+	store_bind_int(st, 2, f->after_id);
+	store_bind_int(st, 3, limit + 1);  /* one more tells whether a next page exists */
+	out->regions = arena_alloc(a, (size_t)limit * sizeof *out->regions);
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
+		if (out->n_regions == (size_t)limit) {
+			out->has_more = 1;
+			store_reset(st);
+			break;
+		}
+		region_read(st, a, &out->regions[out->n_regions++]);
+		out->next_id = out->regions[out->n_regions - 1].id;
+	}
+	return rc;
+}
+
 /* ---- units ------------------------------------------------------------ */
 
 static sj_rc
@@ -278,51 +300,171 @@ unit_validate(const org_unit *in, sj_err *e)
 {
 	sj_rc rc;
 
-	if ((rc = check_enum(in->kind, unit_kinds, "kind", e)) != SJ_OK ||
+	if ((rc = org_check_enum(in->kind, unit_kinds, "kind", e)) != SJ_OK ||
 	    (rc = org_check_name(in->name, "name", ORG_NAME_MAX, e)) != SJ_OK ||
-	    (rc = check_optional(in->address, "address", 200, e)) != SJ_OK ||
-	    (rc = check_optional(in->contact, "contact", 100, e)) != SJ_OK)
+	    (rc = org_check_optional(in->address, "address", 200, e)) != SJ_OK ||
+	    (rc = org_check_optional(in->contact, "contact", 100, e)) != SJ_OK)
 		return rc;
 	if (in->region_id <= 0)
 		return sj_fail(e, SJ_EINVAL, "region_id", "is required");
 	return SJ_OK;
 }
 
+/* The derived keys of a name (docs/text.md), malloc'd; free with
+ * name_keys_free. */
+typedef struct name_keys {
+	char *key;       /* search key */
+	uint8_t *sort;   /* collation key */
+	size_t sort_n;
+} name_keys;
+
+static sj_rc
+name_keys_make(const char *name, name_keys *k, sj_err *e)
+{
+	sj_rc rc = text_sort_key(name, &k->sort, &k->sort_n, e);
+
+	k->key = rc == SJ_OK ? text_search_key(name) : NULL;
+	return rc;
+}
+
+static void
+name_keys_free(name_keys *k)
+{
+	free(k->key);
+	free(k->sort);
+}
+
+/* Bind a unit's stored columns at parameters at..at+6 in the order
+ * region_id, kind, name, name_key, name_sort, address, contact. */
+static void
+unit_bind(store_stmt *st, int at, const org_unit *in, const name_keys *k)
+{
+	store_bind_int(st, at, in->region_id);
+	store_bind_text(st, at + 1, in->kind);
+	store_bind_text(st, at + 2, in->name);
+	store_bind_text(st, at + 3, k->key);
+	store_bind_blob(st, at + 4, k->sort, k->sort_n);
+	store_bind_text(st, at + 5, in->address);
+	store_bind_text(st, at + 6, in->contact);
+}
+
+/* Name the field a failed unit write is about. */
+static sj_rc
+unit_write_error(sj_rc rc, const org_unit *in, sj_err *e)
+{
+	if (rc == SJ_EINVAL)
+		return sj_fail(e, rc, "region_id", "no region with id %lld", (long long)in->region_id);
+	if (rc == SJ_ECONFLICT)
+		return sj_fail(e, rc, "name", "the region already has a unit named '%s'", in->name);
+	return rc;
+}
+
 sj_rc
 org_unit_add(store *s, const scope *sc, const org_unit *in, int64_t *id, sj_err *e)
 {
+	name_keys k = {0};
 	store_stmt *st;
-	char *key = NULL;
-	uint8_t *sort = NULL;
-	size_t sort_n = 0;
 	sj_rc rc;
 
 	if (!scope_is_global(sc))
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may add units");
 	if ((rc = unit_validate(in, e)) != SJ_OK)
 		return rc;
-	if ((rc = text_sort_key(in->name, &sort, &sort_n, e)) != SJ_OK)
-		return rc;
-	key = text_search_key(in->name);
-	if ((rc = store_prepare(s, org_sql[Q_UNIT_ADD], &st, e)) != SJ_OK)
+	if ((rc = name_keys_make(in->name, &k, e)) != SJ_OK ||
+	    (rc = store_prepare(s, org_sql[Q_UNIT_ADD], &st, e)) != SJ_OK)
 		goto out;
-	store_bind_int(st, 1, in->region_id);
-	store_bind_text(st, 2, in->kind);
-	store_bind_text(st, 3, in->name);
-	store_bind_text(st, 4, key);
-	store_bind_blob(st, 5, sort, sort_n);
-	store_bind_text(st, 6, in->address);
-	store_bind_text(st, 7, in->contact);
+	unit_bind(st, 1, in, &k);
 	store_bind_int(st, 8, dt_now());
-	rc = store_insert_id(st, id, e);
-	if (rc == SJ_EINVAL)
-		sj_fail(e, rc, "region_id", "no region with id %lld", (long long)in->region_id);
-	else if (rc == SJ_ECONFLICT)
-		sj_fail(e, rc, "name", "the region already has a unit named '%s'", in->name);
+	rc = unit_write_error(store_insert_id(st, id, e), in, e);
 out:
-	free(key);
-	free(sort);
+	name_keys_free(&k);
 	return rc;
+}
+
+sj_rc
+org_unit_update(store *s, const scope *sc, int64_t id, const org_unit *in, sj_err *e)
+{
+	name_keys k = {0};
+	store_stmt *st;
+	sj_rc rc;
+
+	if (!scope_is_global(sc))
+		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may change units");
+	if ((rc = unit_validate(in, e)) != SJ_OK)
+		return rc;
+	if ((rc = name_keys_make(in->name, &k, e)) != SJ_OK ||
+	    (rc = store_prepare(s, org_sql[Q_UNIT_UPDATE], &st, e)) != SJ_OK)
+		goto out;
+	scope_bind(st, sc);
+	store_bind_int(st, 4, id);
+	unit_bind(st, 5, in, &k);
+	if ((rc = unit_write_error(store_run(st, e), in, e)) == SJ_OK && store_changes(s) == 0)
+		rc = sj_fail(e, SJ_ENOTFOUND, "unit", "no unit with id %lld", (long long)id);
+out:
+	name_keys_free(&k);
+	return rc;
+}
+
+/* SJ_ECONFLICT naming what still hangs on unit id, or SJ_OK. */
+static sj_rc
+unit_check_unused(store *s, int64_t id, sj_err *e)
+{
+	store_stmt *st;
+	int64_t places, people, assignments;
+	bool row;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, org_sql[Q_UNIT_REFS], &st, e)) != SJ_OK)
+		return rc;
+	store_bind_int(st, 1, id);
+	if ((rc = store_step(st, &row, e)) != SJ_OK)
+		return rc;
+	places = store_col_int(st, 0);
+	people = store_col_int(st, 1);
+	assignments = store_col_int(st, 2);
+	store_reset(st);
+	if (places + people + assignments > 0)
+		return sj_fail(e, SJ_ECONFLICT, "unit", "the unit still has %lld places, %lld people "
+		    "and %lld work-group assignments; remove them first", (long long)places,
+		    (long long)people, (long long)assignments);
+	return SJ_OK;
+}
+
+/* Inside the caller's transaction: the checks and the delete. */
+static sj_rc
+unit_delete_tx(store *s, const scope *sc, int64_t id, sj_err *e)
+{
+	store_stmt *st;
+	sj_rc rc;
+
+	if (!org_unit_visible(s, sc, id))
+		return sj_fail(e, SJ_ENOTFOUND, "unit", "no unit with id %lld", (long long)id);
+	if ((rc = unit_check_unused(s, id, e)) != SJ_OK ||
+	    (rc = store_prepare(s, org_sql[Q_UNIT_DELETE], &st, e)) != SJ_OK)
+		return rc;
+	scope_bind(st, sc);
+	store_bind_int(st, 4, id);
+	rc = store_run(st, e);
+	/* A row of another module (a user's unit, a scan) still names it. */
+	if (rc == SJ_EINVAL)
+		return sj_fail(e, SJ_ECONFLICT, "unit", "other records still refer to the unit");
+	return rc;
+}
+
+sj_rc
+org_unit_delete(store *s, const scope *sc, int64_t id, sj_err *e)
+{
+	sj_rc rc;
+
+	if (!scope_is_global(sc))
+		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may delete units");
+	if ((rc = store_begin(s, e)) != SJ_OK)
+		return rc;
+	if ((rc = unit_delete_tx(s, sc, id, e)) != SJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
 }
 
 static void
@@ -402,7 +544,9 @@ unit_list_bind(store_stmt *st, const scope *sc, const org_unit_filter *f, int li
 {
 	char *key = NULL;
 
-	if (f->kind && check_enum(f->kind, unit_kinds, "kind", e) != SJ_OK)
+	if (f->kind && org_check_enum(f->kind, unit_kinds, "kind", e) != SJ_OK)
+		return e->rc;
+	if (f->q && text_check_utf8(f->q, strlen(f->q), "q", TEXT_SINGLE_LINE, e) != SJ_OK)
 		return e->rc;
 	scope_bind(st, sc);
 	store_bind_text(st, 4, f->kind);
@@ -466,213 +610,4 @@ org_unit_visible(store *s, const scope *sc, int64_t unit_id)
 	ok = org_unit_get(s, sc, &a, unit_id, &u, NULL) == SJ_OK;
 	arena_free(&a);
 	return ok;
-}
-
-/* ---- places, checkpoints, households --------------------------------- */
-
-sj_rc
-org_place_add(store *s, const scope *sc, const org_place *in, int64_t *id, sj_err *e)
-{
-	int64_t stay = in->default_stay_s ? in->default_stay_s : 7200;
-	store_stmt *st;
-	char *key;
-	sj_rc rc;
-
-	if ((rc = check_enum(in->kind, place_kinds, "kind", e)) != SJ_OK ||
-	    (rc = org_check_name(in->name, "name", ORG_NAME_MAX, e)) != SJ_OK ||
-	    (rc = check_optional(in->address, "address", 200, e)) != SJ_OK)
-		return rc;
-	if (stay < 60 || stay > 86400)
-		return sj_fail(e, SJ_EINVAL, "default_stay_s",
-		    "%lld s is out of range 60..86400", (long long)stay);
-	if (!org_unit_visible(s, sc, in->unit_id))
-		return sj_fail(e, SJ_ENOTFOUND, "unit_id", "no unit with id %lld", (long long)in->unit_id);
-	if ((rc = store_prepare(s, org_sql[Q_PLACE_ADD], &st, e)) != SJ_OK)
-		return rc;
-	key = text_search_key(in->name);
-	store_bind_int(st, 1, in->unit_id);
-	store_bind_text(st, 2, in->kind);
-	store_bind_text(st, 3, in->name);
-	store_bind_text(st, 4, key);
-	store_bind_text(st, 5, in->address);
-	store_bind_int(st, 6, in->records_exits ? 1 : 0);
-	store_bind_int(st, 7, stay);
-	store_bind_int(st, 8, dt_now());
-	free(key);
-	rc = store_insert_id(st, id, e);
-	if (rc == SJ_ECONFLICT)
-		sj_fail(e, rc, "name", "the unit already has a place named '%s'", in->name);
-	return rc;
-}
-
-static void
-place_read(store_stmt *st, arena *a, org_place *p)
-{
-	p->id = store_col_int(st, 0);
-	p->unit_id = store_col_int(st, 1);
-	p->kind = col_str(st, a, 2);
-	p->name = col_str(st, a, 3);
-	p->address = col_str(st, a, 4);
-	p->records_exits = (int)store_col_int(st, 5);
-	p->default_stay_s = store_col_int(st, 6);
-}
-
-sj_rc
-org_place_get(store *s, const scope *sc, arena *a, int64_t id, org_place *out, sj_err *e)
-{
-	store_stmt *st;
-	bool row;
-	sj_rc rc;
-
-	if ((rc = store_prepare(s, org_sql[Q_PLACE_GET], &st, e)) != SJ_OK)
-		return rc;
-	scope_bind(st, sc);
-	store_bind_int(st, 4, id);
-	if ((rc = store_step(st, &row, e)) != SJ_OK)
-		return rc;
-	if (!row)
-		return sj_fail(e, SJ_ENOTFOUND, "place", "no place with id %lld", (long long)id);
-	place_read(st, a, out);
-	store_reset(st);
-	return SJ_OK;
-}
-
-sj_rc
-org_place_list(store *s, const scope *sc, arena *a, int64_t unit_id,
-    org_place **out, size_t *n, sj_err *e)
-{
-	size_t cap = 0;
-	store_stmt *st;
-	bool row;
-	sj_rc rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!org_unit_visible(s, sc, unit_id))
-		return sj_fail(e, SJ_ENOTFOUND, "unit", "no unit with id %lld", (long long)unit_id);
-	if ((rc = store_prepare(s, org_sql[Q_PLACE_LIST], &st, e)) != SJ_OK)
-		return rc;
-	scope_bind(st, sc);
-	store_bind_int(st, 4, unit_id);
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-		*out = arena_grow(a, *out, &cap, *n, sizeof **out);
-		place_read(st, a, &(*out)[(*n)++]);
-	}
-	return rc;
-}
-
-sj_rc
-org_checkpoint_add(store *s, const scope *sc, const org_checkpoint *in, int64_t *id, sj_err *e)
-{
-	const char *kind = in->kind ? in->kind : "gate";
-	arena a;
-	org_place p;
-	store_stmt *st;
-	sj_rc rc;
-
-	if ((rc = org_check_name(in->name, "name", ORG_NAME_MAX, e)) != SJ_OK ||
-	    (rc = check_enum(kind, checkpoint_kinds, "kind", e)) != SJ_OK)
-		return rc;
-	arena_init(&a);
-	rc = org_place_get(s, sc, &a, in->place_id, &p, e);
-	arena_free(&a);
-	if (rc != SJ_OK)
-		return sj_fail(e, rc, "place_id", "no place with id %lld", (long long)in->place_id);
-	if ((rc = store_prepare(s, org_sql[Q_CHECKPOINT_ADD], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_int(st, 1, in->place_id);
-	store_bind_text(st, 2, in->name);
-	store_bind_text(st, 3, kind);
-	store_bind_int(st, 4, dt_now());
-	rc = store_insert_id(st, id, e);
-	if (rc == SJ_ECONFLICT)
-		sj_fail(e, rc, "name", "the place already has a checkpoint named '%s'", in->name);
-	return rc;
-}
-
-sj_rc
-org_checkpoint_list(store *s, const scope *sc, arena *a, int64_t place_id,
-    org_checkpoint **out, size_t *n, sj_err *e)
-{
-	size_t cap = 0;
-	store_stmt *st;
-	bool row;
-	sj_rc rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((rc = store_prepare(s, org_sql[Q_CHECKPOINT_LIST], &st, e)) != SJ_OK)
-		return rc;
-	scope_bind(st, sc);
-	store_bind_int(st, 4, place_id);
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-		org_checkpoint *c;
-		*out = arena_grow(a, *out, &cap, *n, sizeof **out);
-		c = &(*out)[(*n)++];
-		c->id = store_col_int(st, 0);
-		c->place_id = store_col_int(st, 1);
-		c->name = col_str(st, a, 2);
-		c->kind = col_str(st, a, 3);
-	}
-	return rc;
-}
-
-sj_rc
-org_household_add(store *s, const scope *sc, const org_household *in, int64_t *id, sj_err *e)
-{
-	arena a;
-	org_place p;
-	store_stmt *st;
-	sj_rc rc;
-
-	if ((rc = org_check_name(in->room, "room", 20, e)) != SJ_OK ||
-	    (in->building && *in->building &&
-	     (rc = org_check_name(in->building, "building", 20, e)) != SJ_OK) ||
-	    (in->entrance && *in->entrance &&
-	     (rc = org_check_name(in->entrance, "entrance", 20, e)) != SJ_OK))
-		return rc;
-	arena_init(&a);
-	rc = org_place_get(s, sc, &a, in->place_id, &p, e);
-	arena_free(&a);
-	if (rc != SJ_OK)
-		return sj_fail(e, rc, "place_id", "no place with id %lld", (long long)in->place_id);
-	if ((rc = store_prepare(s, org_sql[Q_HOUSEHOLD_ADD], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_int(st, 1, in->place_id);
-	store_bind_text(st, 2, in->building ? in->building : "");
-	store_bind_text(st, 3, in->entrance ? in->entrance : "");
-	store_bind_text(st, 4, in->room);
-	store_bind_int(st, 5, dt_now());
-	rc = store_insert_id(st, id, e);
-	if (rc == SJ_ECONFLICT)
-		sj_fail(e, rc, "room", "that address already has a household at this place");
-	return rc;
-}
-
-sj_rc
-org_household_list(store *s, const scope *sc, arena *a, int64_t place_id,
-    org_household **out, size_t *n, sj_err *e)
-{
-	size_t cap = 0;
-	store_stmt *st;
-	bool row;
-	sj_rc rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((rc = store_prepare(s, org_sql[Q_HOUSEHOLD_LIST], &st, e)) != SJ_OK)
-		return rc;
-	scope_bind(st, sc);
-	store_bind_int(st, 4, place_id);
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-		org_household *h;
-		*out = arena_grow(a, *out, &cap, *n, sizeof **out);
-		h = &(*out)[(*n)++];
-		h->id = store_col_int(st, 0);
-		h->place_id = store_col_int(st, 1);
-		h->building = col_str(st, a, 2);
-		h->entrance = col_str(st, a, 3);
-		h->room = col_str(st, a, 4);
-	}
-	return rc;
 }

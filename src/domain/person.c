@@ -22,7 +22,7 @@
 
 enum {
 	Q_ADD, Q_TAG_ADD, Q_GET, Q_TAGS, Q_FIND_ID, Q_FIND_MOBILE, Q_FIND_NAME,
-	Q_REVEAL, Q_HOUSEHOLD_UNIT,
+	Q_REVEAL, Q_HOUSEHOLD_UNIT, Q_UPDATE, Q_TAGS_CLEAR,
 };
 
 #define PERSON_COLS \
@@ -54,6 +54,25 @@ static const char *const person_sql[] = {
 	[Q_HOUSEHOLD_UNIT] =
 	"SELECT pl.unit_id FROM household h JOIN place pl ON pl.id = h.place_id"
 	" WHERE h.id = ?4 AND " SCOPE_UNIT("pl.unit_id"),
+	/* ?5 name given: ?6-?8; ?9 id number given: ?10-?12; ?13 mobile
+	 * given: ?14-?16; ?17 unit given: ?18 household, ?19 unit.  A NULL
+	 * value under a true flag clears the column. */
+	[Q_UPDATE] =
+	"UPDATE person SET"
+	" name = CASE WHEN ?5 THEN ?6 ELSE name END,"
+	" name_key = CASE WHEN ?5 THEN ?7 ELSE name_key END,"
+	" name_sort = CASE WHEN ?5 THEN ?8 ELSE name_sort END,"
+	" id_number_enc = CASE WHEN ?9 THEN ?10 ELSE id_number_enc END,"
+	" id_number_hash = CASE WHEN ?9 THEN ?11 ELSE id_number_hash END,"
+	" id_number_mask = CASE WHEN ?9 THEN ?12 ELSE id_number_mask END,"
+	" mobile_enc = CASE WHEN ?13 THEN ?14 ELSE mobile_enc END,"
+	" mobile_hash = CASE WHEN ?13 THEN ?15 ELSE mobile_hash END,"
+	" mobile_mask = CASE WHEN ?13 THEN ?16 ELSE mobile_mask END,"
+	" household_id = CASE WHEN ?17 THEN ?18 ELSE household_id END,"
+	" unit_id = CASE WHEN ?17 THEN ?19 ELSE unit_id END"
+	" WHERE id = ?4 AND " SCOPE_UNIT("unit_id"),
+	[Q_TAGS_CLEAR] =
+	"DELETE FROM person_tag WHERE person_id = ?1",
 };
 
 static const char *const person_tags[] = {
@@ -113,19 +132,48 @@ prepare_mobile(const crypt_keys *k, const char *in, sealed_field *f, sj_err *e)
 }
 
 static sj_rc
-check_input(const person_input *in, sj_err *e)
+check_tags(const char *const *tags, size_t n_tags, sj_err *e)
+{
+	if (n_tags > PERSON_TAGS_MAX)
+		return sj_fail(e, SJ_EINVAL, "tags", "at most %d tags", PERSON_TAGS_MAX);
+	for (size_t i = 0; i < n_tags; i++)
+		if (tags[i] == NULL || !person_tag_valid(tags[i]))
+			return sj_fail(e, SJ_EINVAL, "tags", "unknown tag '%s'; known: resident, "
+			    "staff, outsider, home_quarantine, living_alone, elderly, disabled, "
+			    "key_group", tags[i] ? tags[i] : "");
+	return SJ_OK;
+}
+
+/* Check the plain fields of in that fields selects (PERSON_NAME,
+ * PERSON_TAGS); the same rules for adding and for changing a person. */
+static sj_rc
+check_input(const person_input *in, unsigned fields, sj_err *e)
 {
 	sj_rc rc;
 
-	if ((rc = org_check_name(in->name, "name", ORG_NAME_MAX, e)) != SJ_OK)
+	if ((fields & PERSON_NAME) &&
+	    (rc = org_check_name(in->name, "name", ORG_NAME_MAX, e)) != SJ_OK)
 		return rc;
-	if (in->n_tags > PERSON_TAGS_MAX)
-		return sj_fail(e, SJ_EINVAL, "tags", "at most %d tags", PERSON_TAGS_MAX);
-	for (size_t i = 0; i < in->n_tags; i++)
-		if (in->tags[i] == NULL || !person_tag_valid(in->tags[i]))
-			return sj_fail(e, SJ_EINVAL, "tags", "unknown tag '%s'; known: resident, "
-			    "staff, outsider, home_quarantine, living_alone, elderly, disabled, "
-			    "key_group", in->tags[i] ? in->tags[i] : "");
+	if (fields & PERSON_TAGS)
+		return check_tags(in->tags, in->n_tags, e);
+	return SJ_OK;
+}
+
+/* Validate, normalise and seal the identity number and mobile of in that
+ * fields selects; an absent one leaves its sealed_field empty (enc NULL).
+ * The caller frees idn->enc and mob->enc. */
+static sj_rc
+prepare_personal(const crypt_keys *k, const person_input *in, unsigned fields, int today,
+    sealed_field *idn, sealed_field *mob, sj_err *e)
+{
+	sj_rc rc;
+
+	if ((fields & PERSON_ID_NUMBER) && in->id_number &&
+	    (rc = prepare_id_number(k, in->id_number, today, idn, e)) != SJ_OK)
+		return rc;
+	if ((fields & PERSON_MOBILE) && in->mobile &&
+	    (rc = prepare_mobile(k, in->mobile, mob, e)) != SJ_OK)
+		return rc;
 	return SJ_OK;
 }
 
@@ -227,18 +275,109 @@ person_add(store *s, const crypt_keys *k, const scope *sc, const person_input *i
 	int64_t unit_id;
 	sj_rc rc;
 
-	if ((rc = check_input(in, e)) != SJ_OK)
-		return rc;
-	if (in->id_number && (rc = prepare_id_number(k, in->id_number, today, &idn, e)) != SJ_OK)
-		goto out;
-	if (in->mobile && (rc = prepare_mobile(k, in->mobile, &mob, e)) != SJ_OK)
-		goto out;
-	if ((rc = resolve_unit(s, sc, in, &unit_id, e)) != SJ_OK)
-		goto out;
-	if ((rc = store_begin(s, e)) != SJ_OK)
+	if ((rc = check_input(in, PERSON_ALL, e)) != SJ_OK ||
+	    (rc = prepare_personal(k, in, PERSON_ALL, today, &idn, &mob, e)) != SJ_OK ||
+	    (rc = resolve_unit(s, sc, in, &unit_id, e)) != SJ_OK ||
+	    (rc = store_begin(s, e)) != SJ_OK)
 		goto out;
 	if ((rc = insert_person(s, in, &idn, &mob, unit_id, id, e)) != SJ_OK ||
 	    (rc = insert_tags(s, *id, in, e)) != SJ_OK) {
+		store_rollback(s);
+		goto out;
+	}
+	rc = store_commit(s, e);
+out:
+	free(idn.enc);
+	free(mob.enc);
+	return rc;
+}
+
+/* Bind ?flag and the three columns after it for one personal field of
+ * Q_UPDATE: a given field with no value clears the columns. */
+static void
+bind_update_field(store_stmt *st, int flag, bool given, const sealed_field *f)
+{
+	store_bind_int(st, flag, given);
+	if (given)
+		bind_field(st, flag + 1, f);
+}
+
+/* Bind the name columns ?5..?8 of Q_UPDATE.  Errors: those of
+ * text_sort_key. */
+static sj_rc
+bind_update_name(store_stmt *st, const person_input *in, unsigned fields, sj_err *e)
+{
+	uint8_t *sort = NULL;
+	size_t sort_n = 0;
+	char *key;
+	sj_rc rc;
+
+	store_bind_int(st, 5, (fields & PERSON_NAME) != 0);
+	if (!(fields & PERSON_NAME))
+		return SJ_OK;
+	if ((rc = text_sort_key(in->name, &sort, &sort_n, e)) != SJ_OK)
+		return rc;
+	key = text_search_key(in->name);
+	store_bind_text(st, 6, in->name);
+	store_bind_text(st, 7, key);
+	store_bind_blob(st, 8, sort, sort_n);
+	free(key);
+	free(sort);
+	return SJ_OK;
+}
+
+/* Inside the caller's transaction: the row, then the tags. */
+static sj_rc
+update_tx(store *s, const scope *sc, int64_t id, const person_input *in, unsigned fields,
+    const sealed_field *idn, const sealed_field *mob, int64_t unit_id, sj_err *e)
+{
+	store_stmt *st;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, person_sql[Q_UPDATE], &st, e)) != SJ_OK)
+		return rc;
+	scope_bind(st, sc);
+	store_bind_int(st, 4, id);
+	if ((rc = bind_update_name(st, in, fields, e)) != SJ_OK) {
+		store_reset(st);
+		return rc;
+	}
+	bind_update_field(st, 9, fields & PERSON_ID_NUMBER, idn);
+	bind_update_field(st, 13, fields & PERSON_MOBILE, mob);
+	store_bind_int(st, 17, (fields & PERSON_UNIT) != 0);
+	if (in->household_id > 0)
+		store_bind_int(st, 18, in->household_id);
+	if (unit_id > 0)
+		store_bind_int(st, 19, unit_id);
+	if ((rc = store_run(st, e)) == SJ_ECONFLICT)
+		return sj_fail(e, rc, "id_number",
+		    "another person with this identity number is registered");
+	if (rc == SJ_OK && store_changes(s) == 0)
+		return sj_fail(e, SJ_ENOTFOUND, "person", "no person with id %lld", (long long)id);
+	if (rc != SJ_OK || !(fields & PERSON_TAGS))
+		return rc;
+	if ((rc = store_prepare(s, person_sql[Q_TAGS_CLEAR], &st, e)) != SJ_OK)
+		return rc;
+	store_bind_int(st, 1, id);
+	if ((rc = store_run(st, e)) != SJ_OK)
+		return rc;
+	return insert_tags(s, id, in, e);
+}
+
+sj_rc
+person_update(store *s, const crypt_keys *k, const scope *sc, int64_t id,
+    const person_input *in, unsigned fields, int today, sj_err *e)
+{
+	sealed_field idn = {0}, mob = {0};
+	int64_t unit_id = 0;
+	sj_rc rc;
+
+	if ((rc = check_input(in, fields, e)) != SJ_OK ||
+	    (rc = prepare_personal(k, in, fields, today, &idn, &mob, e)) != SJ_OK ||
+	    ((fields & PERSON_UNIT) && (rc = resolve_unit(s, sc, in, &unit_id, e)) != SJ_OK) ||
+	    (rc = store_begin(s, e)) != SJ_OK)
+		goto out;
+	if ((rc = update_tx(s, sc, id, in, fields, &idn, &mob, unit_id, e)) != SJ_OK) {
 		store_rollback(s);
 		goto out;
 	}

@@ -50,6 +50,17 @@ typedef struct person_input {
 	size_t n_tags;
 } person_input;
 
+/* Which fields of a person_input person_update applies (person_add
+ * always takes all of them). */
+enum person_field {
+	PERSON_NAME      = 1u << 0,
+	PERSON_ID_NUMBER = 1u << 1,  /* NULL clears the stored number */
+	PERSON_MOBILE    = 1u << 2,  /* NULL clears the stored mobile */
+	PERSON_UNIT      = 1u << 3,  /* household_id and unit_id together */
+	PERSON_TAGS      = 1u << 4,  /* the whole set is replaced */
+	PERSON_ALL       = 0x1fu,
+};
+
 /* True when tag is one of: resident, staff, outsider, home_quarantine,
  * living_alone, elderly, disabled, key_group. */
 int person_tag_valid(const char *tag);
@@ -62,6 +73,21 @@ int person_tag_valid(const char *tag);
  * is already registered; store errors.  Nothing is written on error. */
 sj_rc person_add(store *s, const crypt_keys *k, const scope *sc, const person_input *in,
     int today, int64_t *id, sj_err *e);
+
+/* Change the fields of person id that fields (PERSON_*) selects to those
+ * of in, validated exactly as person_add validates them, in one
+ * transaction; other fields keep their stored values.  A selected
+ * id_number or mobile of NULL clears it (sealed value, hash and mask
+ * together).  PERSON_UNIT moves the person: to the unit of in->household_id
+ * when it is given, else to in->unit_id (0 leaves no unit and no
+ * household, which only global roles may).  PERSON_TAGS replaces the set
+ * of tags.  today is the local date as YYYYMMDD for the birth-date check
+ * (0 skips it).  Errors: SJ_EINVAL as person_add; SJ_ECONFLICT (field
+ * "id_number") when another person has that identity number;
+ * SJ_ENOTFOUND (field "person") when the person is not in scope; store
+ * errors.  Nothing is written on error. */
+sj_rc person_update(store *s, const crypt_keys *k, const scope *sc, int64_t id,
+    const person_input *in, unsigned fields, int today, sj_err *e);
 
 /* The person with this id, if in scope.  Errors: SJ_ENOTFOUND. */
 sj_rc person_get(store *s, const scope *sc, arena *a, int64_t id, person *out, sj_err *e);

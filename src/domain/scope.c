@@ -42,9 +42,13 @@ scope_role_parse(const char *s)
 void
 scope_bind(store_stmt *st, const scope *sc)
 {
-	int leader = sc->role == ROLE_LEADER || sc->role == ROLE_MEMBER;
+	int64_t group = 0;
 
+	if (sc->role == ROLE_LEADER || sc->role == ROLE_MEMBER)
+		group = sc->group_id;
+	else if (sc->role == ROLE_CHECKPOINT)
+		group = -sc->user_id;
 	store_bind_int(st, 1, scope_is_global(sc));
-	store_bind_int(st, 2, leader ? sc->group_id : -1);
+	store_bind_int(st, 2, group);
 	store_bind_int(st, 3, sc->role == ROLE_UNIT ? sc->unit_id : -1);
 }

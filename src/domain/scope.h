@@ -62,11 +62,18 @@ sj_role scope_role_parse(const char *s);
  * parameters ?1, ?2 and ?3 for the scope and tests a unit id column with
  * SCOPE_UNIT(col); scope_bind() binds them.  ?1 is 1 for a global role,
  * ?2 the caller's work group (its assigned units), ?3 the caller's own
- * unit.  Other roles match nothing unless a module adds its own rule.
+ * unit.  A checkpoint attendant sees the units of the checkpoints they
+ * attend: for that role ?2 is minus their user id, which names no work
+ * group, and -?2 their user id in checkpoint_attendant (ids are positive,
+ * so for every other role -?2 names no user).  Other roles (department)
+ * match nothing unless a module adds its own rule.
  */
 #define SCOPE_UNIT(col) \
 	"(?1 = 1 OR " col " IN (SELECT a.unit_id FROM assignment a WHERE a.group_id = ?2)" \
-	" OR " col " = ?3)"
+	" OR " col " = ?3" \
+	" OR " col " IN (SELECT sp.unit_id FROM checkpoint_attendant sa" \
+	" JOIN checkpoint sk ON sk.id = sa.checkpoint_id JOIN place sp ON sp.id = sk.place_id" \
+	" WHERE sa.user_id = -?2))"
 
 /* Bind ?1..?3 of st for sc as SCOPE_UNIT expects. */
 void scope_bind(store_stmt *st, const scope *sc);

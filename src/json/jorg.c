@@ -101,7 +101,7 @@ jorg_group(const work_group *g)
 }
 
 json_t *
-jorg_member(const group_member *m)
+jorg_member(const member *m)
 {
 	return json_pack("{s:I, s:I, s:s, s:s, s:s}", "id", (json_int_t)m->id,
 	    "group_id", (json_int_t)m->group_id, "name", m->name, "role", m->role,

@@ -23,7 +23,7 @@ json_t *jorg_checkpoint(const org_checkpoint *c);
 json_t *jorg_household(const org_household *h);
 json_t *jorg_person(const person *p);
 json_t *jorg_group(const work_group *g);
-json_t *jorg_member(const group_member *m);
+json_t *jorg_member(const member *m);
 json_t *jorg_assignment(const assignment *a);
 
 /* Helpers for other JSON modules: a string or null; an id or null when

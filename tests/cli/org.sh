@@ -92,11 +92,12 @@ run_capture sj migrate
 expect_status 6 "migrate refuses it too"
 
 rm -f "$SIJIN_DB" "$SIJIN_DB.key"
-run_capture sj init
+echo "first-admin-2020" >"$T/pw"
+run_capture sj init --admin-password-file "$T/pw"
 expect_status 0 "init creates a database"
 run_capture sj migrate
 expect_in "$T/out" "applied 0 migrations" "migrate on a current database applies nothing"
-run_capture sj init
+run_capture sj init --admin-password-file "$T/pw"
 expect_status 4 "init refuses an existing database"
 
 # --- config: one table, four sources ------------------------------------

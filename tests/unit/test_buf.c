@@ -73,7 +73,7 @@ test_arena(void **state)
 		assert_int_equal((uintptr_t)p[i] % _Alignof(max_align_t), 0);
 	}
 	for (int i = 0; i < 100; i++) {
-		char want[16];
+		char want[32];
 		snprintf(want, sizeof want, "item-%d", i);
 		assert_string_equal(p[i], want);
 	}

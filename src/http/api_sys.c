@@ -1,0 +1,62 @@
+/*
+ * api_sys — the server's own routes: /healthz (is the store reachable),
+ * /metrics (Prometheus text) and the OpenAPI document.
+ */
+#include "http/api.h"
+#include "http/assets.h"
+#include "http/metrics.h"
+#include "http/req.h"
+
+static const char *const sys_sql[] = {
+	"SELECT count(*) FROM schema_migrations",
+};
+
+/* 200 {"status":"ok"} when a query on this thread's store succeeds;
+ * otherwise the store's error (503 for busy or unavailable). */
+static sj_rc
+get_healthz(http_req *r, sj_err *e)
+{
+	store_stmt *st;
+	int64_t n;
+	sj_rc rc;
+
+	if ((rc = store_prepare(http_store(r), sys_sql[0], &st, e)) != SJ_OK ||
+	    (rc = store_query_int(st, &n, NULL, e)) != SJ_OK) {
+		if (rc == SJ_EDB)
+			e->rc = SJ_EUNAVAIL;
+		return e->rc;
+	}
+	return http_reply_json(r, 200, json_pack("{s:s, s:I}", "status", "ok",
+	    "schema_version", (json_int_t)n));
+}
+
+static sj_rc
+get_metrics(http_req *r, sj_err *e)
+{
+	buf out;
+	sj_rc rc;
+
+	buf_init(&out, 4 << 20);
+	if ((rc = metrics_render(&out, e)) == SJ_OK)
+		rc = http_reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8",
+		    buf_str(&out), out.len);
+	buf_free(&out);
+	return rc;
+}
+
+static sj_rc
+get_openapi(http_req *r, sj_err *e)
+{
+	const struct asset *a = asset_find("api/openapi.json");
+
+	if (a == NULL)
+		return sj_fail(e, SJ_EINTERNAL, NULL, "the OpenAPI document is not built in");
+	return http_reply_bytes(r, 200, a->content_type, a->bytes, a->size);
+}
+
+const http_route api_sys_routes[] = {
+	{ "GET", "/healthz", get_healthz, HTTP_PUBLIC, 0 },
+	{ "GET", "/metrics", get_metrics, HTTP_PUBLIC, 0 },
+	{ "GET", "/api/v1/openapi.json", get_openapi, HTTP_PUBLIC, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};

@@ -1,0 +1,135 @@
+/*
+ * http — what a request handler sees of the HTTP server.
+ *
+ * The server (server.c) owns connections, parses the request line, finds
+ * the route, enforces the body limit, authenticates the caller, checks the
+ * route's permission, parses a JSON body, and then calls the handler with
+ * an http_req.  The handler reads parameters, calls domain modules with
+ * the request's store, scope and arena, and sets exactly one reply.  A
+ * handler that returns an error instead gets an RFC 9457 problem document
+ * built from its sj_err (status from sj_rc_http_status()).
+ *
+ * Everything a handler allocates for the request should come from the
+ * request's arena, which is freed after the reply is sent.
+ */
+#ifndef SJ_HTTP_H
+#define SJ_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/crypt.h"
+#include "core/err.h"
+#include "domain/scope.h"
+#include "store/store.h"
+
+typedef struct http_req http_req;  /* one request; opaque */
+
+/* A handler: SJ_OK after setting a reply, or an error (with e filled) for
+ * the server to turn into a problem document. */
+typedef sj_rc (*http_handler)(http_req *r, sj_err *e);
+
+/* Who may call a route.  HTTP_PUBLIC routes need no sign-in; every other
+ * value is a permission of domain/auth.h checked against the caller's role
+ * (auth_role_may). */
+#define HTTP_PUBLIC (-1)
+#define HTTP_SIGNED_IN (-2)  /* any signed-in user, whatever the role */
+
+typedef struct http_route {
+	const char *method;    /* "GET", "POST", "PUT", "PATCH" or "DELETE" */
+	const char *pattern;   /* "/api/v1/units/{id}": literal segments and {name} captures */
+	http_handler handler;
+	int perm;              /* HTTP_PUBLIC, HTTP_SIGNED_IN or an auth_perm */
+	size_t body_max;       /* largest request body in bytes; 0 = no body allowed */
+} http_route;
+
+/* Every route, in api_routes.c; ends with a row whose method is NULL. */
+extern const http_route http_routes[];
+
+/* ---- the request -------------------------------------------------------- */
+
+const char *http_method(const http_req *r);     /* "GET", ... (HEAD runs as GET) */
+const char *http_path(const http_req *r);       /* decoded path, no query */
+const char *http_request_id(const http_req *r); /* 16 hex digits, also in X-Request-Id */
+const char *http_client_ip(const http_req *r);  /* after trusted X-Forwarded-For */
+arena *http_arena(http_req *r);                 /* freed after the reply */
+store *http_store(http_req *r);                 /* this worker thread's connection */
+const crypt_keys *http_keys(const http_req *r);
+const scope *http_scope(const http_req *r);     /* the caller's scope */
+int64_t http_user_id(const http_req *r);        /* 0 for public routes */
+const char *http_username(const http_req *r);   /* "" for public routes */
+
+/* A request header, or NULL. */
+const char *http_header(const http_req *r, const char *name);
+
+/* The path capture named name (e.g. "id" for {id}), or NULL. */
+const char *http_param(const http_req *r, const char *name);
+
+/* The path capture name as a positive id.  Errors: SJ_ENOTFOUND (field =
+ * name) when it is not a decimal number in 1..2^53 — a malformed id names
+ * no record. */
+sj_rc http_param_id(const http_req *r, const char *name, int64_t *id, sj_err *e);
+
+/* A query parameter (decoded), or NULL.  A name given twice is rejected by
+ * http_query_check. */
+const char *http_query(const http_req *r, const char *name);
+
+/* Reject (SJ_EINVAL, field = the parameter) any query parameter not in
+ * allowed (a NULL-terminated list) and any given twice. */
+sj_rc http_query_check(const http_req *r, const char *const *allowed, sj_err *e);
+
+/* The query parameter name as an integer in [min, max], or def when
+ * absent.  Errors: SJ_EINVAL naming the parameter. */
+sj_rc http_query_int(const http_req *r, const char *name, int64_t def, int64_t min,
+    int64_t max, int64_t *out, sj_err *e);
+
+/* The JSON body, already parsed and checked to be an object (the server
+ * refuses other bodies with 400/415 before the handler runs), or NULL
+ * when the route takes none.  Borrowed: do not decref. */
+json_t *http_body(const http_req *r);
+
+/* ---- the reply ---------------------------------------------------------- */
+
+/* Reply with status and body serialised as JSON (application/json).
+ * Steals the reference to body.  Returns SJ_OK. */
+sj_rc http_reply_json(http_req *r, int status, json_t *body);
+
+/* Reply with bytes of the given content type (copied).  Returns SJ_OK. */
+sj_rc http_reply_bytes(http_req *r, int status, const char *content_type,
+    const void *p, size_t n);
+
+/* Reply 204 No Content.  Returns SJ_OK. */
+sj_rc http_reply_empty(http_req *r);
+
+/* Add a header to the reply (copied).  Call before or after setting the
+ * body; the server adds Content-Type, X-Request-Id and security headers
+ * itself. */
+void http_reply_header(http_req *r, const char *name, const char *value);
+
+/* Record an audit event for a state change made by this request: action
+ * (e.g. "unit.update"), the object's type and id, and JSON of the record
+ * before and after (either may be NULL; both references are stolen).
+ * Written through the request's store, inside the caller's transaction
+ * when one is open.  Returns the store's error, if any. */
+sj_rc http_audit(http_req *r, const char *action, const char *object_type, int64_t object_id,
+    json_t *before, json_t *after, sj_err *e);
+
+/* ---- lists -------------------------------------------------------------- */
+
+/* Cursors are opaque to clients: URL-safe base64 of a sort key and an id.
+ * Encode the position after the last row of a page (arena string). */
+const char *http_cursor_encode(http_req *r, const void *key, size_t key_n, int64_t id);
+
+/* Decode the "cursor" query parameter, if given, into *key and *key_n (arena
+ * memory) and *id; *key is NULL when the parameter is absent.  Errors:
+ * SJ_EINVAL (field "cursor") when it was not made by http_cursor_encode. */
+sj_rc http_cursor_decode(http_req *r, const void **key, size_t *key_n, int64_t *id, sj_err *e);
+
+/* Reply 200 with {"items": items, "next_cursor": cursor or null}.
+ * Steals items. */
+sj_rc http_reply_page(http_req *r, json_t *items, const char *next_cursor);
+
+#endif

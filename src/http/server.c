@@ -1,0 +1,500 @@
+/*
+ * server — request lifecycle on libmicrohttpd.
+ *
+ * libmicrohttpd calls on_access() several times per request: once when
+ * the headers are in (we match the route and check the declared body
+ * size), once per chunk of body (we copy it into a buffer with the route's
+ * limit), and once at the end (we dispatch and queue the reply).
+ * on_completed() runs after the reply is sent or the connection dies: it
+ * counts, logs and frees.  Early failures (404, 405, 413 by Content-Length)
+ * are answered on the first call without reading the body.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "http/metrics.h"
+
+#define HEADER_MEMORY_LIMIT (64 * 1024)
+#define MAX_STORES 512
+#define MAX_PROXIES 16
+
+struct http_server {
+	struct MHD_Daemon *d;
+	const sj_config *cfg;
+	const crypt_keys *keys;
+	char *proxies[MAX_PROXIES];
+	int n_proxies;
+	pthread_mutex_t lock;      /* guards stores */
+	store *stores[MAX_STORES];
+	int n_stores;
+	int port;
+};
+
+static _Thread_local store *tl_store;
+
+const sj_config *http_server_config(const http_server *srv) { return srv->cfg; }
+const crypt_keys *http_server_keys(const http_server *srv) { return srv->keys; }
+int http_server_port(const http_server *srv) { return srv->port; }
+
+sj_rc
+http_thread_store(http_server *srv, store **out, sj_err *e)
+{
+	sj_rc rc;
+
+	if (tl_store) {
+		*out = tl_store;
+		return SJ_OK;
+	}
+	if ((rc = store_open(srv->cfg->db, 0, &tl_store, e)) != SJ_OK)
+		return rc;
+	pthread_mutex_lock(&srv->lock);
+	if (srv->n_stores < MAX_STORES)
+		srv->stores[srv->n_stores++] = tl_store;
+	pthread_mutex_unlock(&srv->lock);
+	*out = tl_store;
+	return SJ_OK;
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- client address ----------------------------------------------------- */
+
+static bool
+proxy_trusted(const http_server *srv, const char *ip)
+{
+	for (int i = 0; i < srv->n_proxies; i++)
+		if (strcmp(srv->proxies[i], ip) == 0)
+			return true;
+	return false;
+}
+
+static bool
+ip_valid(const char *s)
+{
+	unsigned char b[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
+}
+
+/* The caller's address: the peer, unless the peer is a trusted proxy; then
+ * the right-most address of X-Forwarded-For that is not a trusted proxy. */
+static void
+client_ip(http_req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const char *xff;
+	char *list, *tok, *save = NULL, found[64] = "";
+
+	strcpy(r->ip, "-");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->ip, sizeof r->ip);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip, sizeof r->ip);
+	if (!proxy_trusted(r->srv, r->ip) ||
+	    (xff = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For")) == NULL)
+		return;
+	list = arena_strdup(&r->a, xff);
+	for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		if (ip_valid(tok) && !proxy_trusted(r->srv, tok))
+			snprintf(found, sizeof found, "%s", tok);  /* keep the right-most */
+	if (found[0])
+		snprintf(r->ip, sizeof r->ip, "%s", found);
+}
+
+/* ---- the request's life ------------------------------------------------- */
+
+static http_req *
+req_new(http_server *srv, struct MHD_Connection *conn, const char *url, const char *method)
+{
+	http_req *r = sj_calloc(1, sizeof *r);
+	unsigned char id[8];
+
+	r->srv = srv;
+	r->conn = conn;
+	r->start_ns = now_ns();
+	arena_init(&r->a);
+	r->method = arena_strdup(&r->a, method);
+	r->path = arena_strdup(&r->a, url);
+	r->route_index = -1;
+	randombytes_buf(id, sizeof id);
+	sodium_bin2hex(r->request_id, sizeof r->request_id, id, sizeof id);
+	client_ip(r);
+	metrics_in_flight(1);
+	return r;
+}
+
+static void
+req_free(http_req *r)
+{
+	if (r == NULL)
+		return;
+	json_decref(r->json);
+	buf_free(&r->body);
+	free(r->reply);
+	arena_free(&r->a);
+	free(r);
+}
+
+static bool
+method_has_body(const char *m)
+{
+	return strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0;
+}
+
+/* Route the request and check its declared size.  Sets r->failed with a
+ * reply when it cannot go on. */
+static void
+req_begin(http_req *r)
+{
+	char allow[128], detail[160];
+	const char *cl;
+	int status;
+
+	if (strcmp(r->method, "OPTIONS") == 0) {
+		r->failed = true;
+		if (http_route_allow(r->path, allow, sizeof allow) == 0) {
+			http_reply_empty(r);
+			http_reply_header(r, "Allow", allow);
+		} else
+			http_problem(r, 404, "not-found", "Not found", NULL, "no such resource");
+		return;
+	}
+	status = http_route_find(r, r->method, r->path, allow, sizeof allow);
+	if (status == 404) {
+		r->failed = true;
+		http_problem(r, 404, "not-found", "Not found", NULL, "no such resource");
+		return;
+	}
+	if (status == 405) {
+		r->failed = true;
+		snprintf(detail, sizeof detail, "%s is not allowed here; allowed: %s", r->method, allow);
+		http_problem(r, 405, "method-not-allowed", "Method not allowed", NULL, detail);
+		http_reply_header(r, "Allow", allow);
+		return;
+	}
+	r->body_limit = r->route->body_max;
+	if (r->body_limit > (size_t)r->srv->cfg->max_body)
+		r->body_limit = (size_t)r->srv->cfg->max_body;
+	buf_init(&r->body, r->body_limit ? r->body_limit : 1);
+	cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+	if (cl && strtoull(cl, NULL, 10) > r->body_limit && strcmp(cl, "0") != 0) {
+		r->failed = true;
+		snprintf(detail, sizeof detail, "the body may be at most %zu bytes", r->body_limit);
+		http_problem(r, 413, "too-large", "Request body too large", "body", detail);
+	}
+}
+
+static void
+req_take_body(http_req *r, const char *data, size_t n)
+{
+	if (r->failed || r->body_too_big)
+		return;
+	if (buf_append(&r->body, data, n, NULL) != SJ_OK)
+		r->body_too_big = true;
+}
+
+static bool
+is_json_type(const char *ct)
+{
+	size_t n = strlen("application/json");
+
+	return ct && strncasecmp(ct, "application/json", n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Parse the body into r->json.  Returns false after setting a problem. */
+static bool
+req_parse_body(http_req *r)
+{
+	json_error_t jerr;
+	char detail[256];
+
+	if (r->body_too_big) {
+		snprintf(detail, sizeof detail, "the body may be at most %zu bytes", r->body_limit);
+		http_problem(r, 413, "too-large", "Request body too large", "body", detail);
+		return false;
+	}
+	if (r->route->body_max == 0 || !method_has_body(r->method)) {
+		if (r->body.len == 0)
+			return true;
+		http_problem(r, 413, "too-large", "Request body too large", "body",
+		    "this request takes no body");
+		return false;
+	}
+	if (!is_json_type(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type"))) {
+		http_problem(r, 415, "unsupported-media-type", "Unsupported media type", "body",
+		    "send the body as Content-Type: application/json");
+		return false;
+	}
+	r->json = json_loadb(buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (r->json == NULL) {
+		snprintf(detail, sizeof detail, "malformed JSON at line %d column %d: %s",
+		    jerr.line, jerr.column, jerr.text);
+		http_problem(r, 400, "malformed-json", "Malformed JSON", "body", detail);
+		return false;
+	}
+	if (!json_is_object(r->json)) {
+		http_problem(r, 400, "malformed-json", "Malformed JSON", "body",
+		    "the body must be a JSON object");
+		return false;
+	}
+	return true;
+}
+
+static bool
+is_store_error(sj_rc rc)
+{
+	return rc == SJ_EDB || rc == SJ_EBUSY || rc == SJ_EUNAVAIL;
+}
+
+static void
+req_fail(http_req *r, const sj_err *e)
+{
+	if (is_store_error(e->rc))
+		metrics_store_error();
+	if (e->rc == SJ_EDB || e->rc == SJ_EINTERNAL)
+		log_error("request %s: %s", r->request_id, e->msg);
+	http_problem_err(r, e);
+}
+
+static void
+req_dispatch(http_req *r)
+{
+	sj_err e = {0};
+	store *s;
+	sj_rc rc;
+
+	if (http_thread_store(r->srv, &s, &e) != SJ_OK) {
+		e.rc = SJ_EUNAVAIL;
+		req_fail(r, &e);
+		return;
+	}
+	if (r->route->perm != HTTP_PUBLIC) {
+		/* Authenticate first: an anonymous caller learns nothing but 401. */
+		if (http_authenticate(r, &e) != SJ_OK) {
+			req_fail(r, &e);
+			return;
+		}
+		if (!http_permitted(r, r->route->perm)) {
+			sj_fail(&e, SJ_EFORBIDDEN, NULL, "your role may not do this");
+			req_fail(r, &e);
+			return;
+		}
+	}
+	if (!req_parse_body(r))
+		return;
+	rc = r->route->handler(r, &e);
+	if (store_tx_depth(s) > 0) {
+		/* A handler must close its transactions; never leave one open
+		 * on a connection that the next request will reuse. */
+		while (store_tx_depth(s) > 0)
+			store_rollback(s);
+		if (rc == SJ_OK)
+			rc = sj_fail(&e, SJ_EINTERNAL, NULL, "handler left a transaction open");
+	}
+	if (rc != SJ_OK)
+		req_fail(r, &e);
+	else if (r->status == 0)
+		http_problem(r, 500, "internal", "Internal error", NULL, "the handler set no reply");
+}
+
+static enum MHD_Result
+req_send(http_req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ok;
+
+	resp = MHD_create_response_from_buffer(r->reply_n, r->reply ? r->reply : (void *)"",
+	    r->reply ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	r->reply = NULL;  /* libmicrohttpd frees it now */
+	if (r->content_type)
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
+	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	for (int i = 0; i < r->n_headers; i++)
+		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+	ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static enum MHD_Result
+on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_n, void **con_cls)
+{
+	http_req *r = *con_cls;
+
+	(void)version;
+	if (r == NULL) {
+		*con_cls = r = req_new(cls, conn, url, method);
+		req_begin(r);
+		return r->failed ? req_send(r) : MHD_YES;
+	}
+	if (*upload_n) {
+		req_take_body(r, upload, *upload_n);
+		*upload_n = 0;
+		return MHD_YES;
+	}
+	if (r->failed)
+		return MHD_YES;  /* the early reply is already queued */
+	req_dispatch(r);
+	return req_send(r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode why)
+{
+	http_req *r = *con_cls;
+	double secs;
+	const http_route *rt;
+
+	(void)cls;
+	(void)conn;
+	if (r == NULL)
+		return;
+	secs = (double)(now_ns() - r->start_ns) / 1e9;
+	rt = r->route;
+	metrics_observe(r->route_index, r->status, secs);
+	log_info("http rid=%s ip=%s user=%s method=%s route=%s status=%d ms=%.2f%s",
+	    r->request_id, r->ip, r->username && *r->username ? r->username : "-", r->method,
+	    rt ? rt->pattern : "unmatched", r->status, secs * 1e3,
+	    why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	metrics_in_flight(-1);
+	req_free(r);
+	*con_cls = NULL;
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	log_warn("libmicrohttpd: %s", msg);
+}
+
+/* ---- start and stop ----------------------------------------------------- */
+
+static void
+proxies_parse(http_server *srv)
+{
+	char *list = sj_strdup(srv->cfg->trusted_proxies), *tok, *save = NULL;
+
+	for (tok = strtok_r(list, ", ", &save); tok && srv->n_proxies < MAX_PROXIES;
+	    tok = strtok_r(NULL, ", ", &save))
+		srv->proxies[srv->n_proxies++] = sj_strdup(tok);
+	free(list);
+}
+
+static sj_rc
+listen_addr(const sj_config *cfg, struct sockaddr_storage *ss, unsigned *flags, sj_err *e)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	if (inet_pton(AF_INET, cfg->listen, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)cfg->port);
+		return SJ_OK;
+	}
+	if (inet_pton(AF_INET6, cfg->listen, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)cfg->port);
+		*flags |= MHD_USE_IPv6;
+		return SJ_OK;
+	}
+	return sj_fail(e, SJ_ECONFIG, "listen", "'%s' is not an IPv4 or IPv6 address", cfg->listen);
+}
+
+sj_rc
+http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **out, sj_err *e)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *di;
+	http_server *srv;
+	sj_rc rc;
+
+	*out = NULL;
+	if ((rc = listen_addr(cfg, &ss, &flags, e)) != SJ_OK)
+		return rc;
+	srv = sj_calloc(1, sizeof *srv);
+	srv->cfg = cfg;
+	srv->keys = keys;
+	pthread_mutex_init(&srv->lock, NULL);
+	proxies_parse(srv);
+	metrics_init(http_routes_init());
+	srv->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_access, srv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY_LIMIT,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+	    MHD_OPTION_END);
+	if (srv->d == NULL) {
+		http_server_stop(srv);
+		return sj_fail(e, SJ_EIO, "port", "cannot listen on %s port %d (in use, or not "
+		    "permitted)", cfg->listen, cfg->port);
+	}
+	di = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : cfg->port;
+	*out = srv;
+	return SJ_OK;
+}
+
+void
+http_server_stop(http_server *srv)
+{
+	int64_t deadline;
+	MHD_socket fd;
+
+	if (srv == NULL)
+		return;
+	if (srv->d) {
+		/* Stop accepting, then give requests in flight time to finish. */
+		fd = MHD_quiesce_daemon(srv->d);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+		deadline = now_ns() + (int64_t)srv->cfg->request_timeout * 1000000000;
+		while (metrics_in_flight_now() > 0 && now_ns() < deadline)
+			usleep(10000);
+		MHD_stop_daemon(srv->d);
+	}
+	for (int i = 0; i < srv->n_stores; i++)
+		store_close(srv->stores[i]);
+	for (int i = 0; i < srv->n_proxies; i++)
+		free(srv->proxies[i]);
+	pthread_mutex_destroy(&srv->lock);
+	metrics_free();
+	free(srv);
+}
