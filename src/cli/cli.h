@@ -36,6 +36,13 @@ typedef int (*cli_cmd_fn)(cli_ctx *ctx, int argc, char **argv);
  * migrate_check, crypt_keys_load. */
 sj_rc cli_open(cli_ctx *ctx, bool need_keys, sj_err *e);
 
+/* Print j (stolen) as indented JSON on stdout, one document. */
+void cli_json_print(json_t *j);
+
+/* End the transaction a command opened: commit when rc is SJ_OK, roll
+ * back otherwise.  Returns 0, or the exit code after printing the error. */
+int cli_finish(cli_ctx *ctx, sj_rc rc, sj_err *e);
+
 /* Print e and return its exit code. */
 int cli_fail(const sj_err *e);
 
@@ -61,6 +68,12 @@ int cli_today_ymd(void);
  * differ.  The policy (auth.h user_check_password) is not checked here. */
 sj_rc cli_read_password(const char *file, const char *username, char *out, size_t n,
     sj_err *e);
+
+/* False, after printing a usage error for cmd, when argv holds an option
+ * "--password" or "--admin-password" (alone or with "=value"): GNU getopt
+ * would take it as an abbreviation of --password-file, and the password
+ * would end up in the process list and in the error message. */
+bool cli_password_args_ok(const char *cmd, int argc, char **argv);
 
 /* Append the audit event of a command-line change (username "cli", no
  * user, no address) in the open transaction: action e.g. "user.create",

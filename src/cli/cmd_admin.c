@@ -104,6 +104,8 @@ cmd_init(cli_ctx *ctx, int argc, char **argv)
 	bool created = false;
 	int c, applied, status = 0;
 
+	if (!cli_password_args_ok("init", argc, argv))
+		return 2;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {

@@ -12,14 +12,6 @@
 #include "domain/person.h"
 #include "json/jorg.h"
 
-static void
-json_print(json_t *j)
-{
-	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
-	json_decref(j);
-}
-
 /* Parse a decimal option value into *v (1..max).  Returns false after
  * printing a usage error. */
 static bool
@@ -74,7 +66,7 @@ unit_list_print(cli_ctx *ctx, org_unit_filter *f, bool json)
 		f->after_id = page.next_id;
 	} while (page.has_more);
 	if (json && status == 0)
-		json_print(all);
+		cli_json_print(all);
 	else
 		json_decref(all);
 	arena_free(&a);
@@ -133,7 +125,8 @@ unit_add(cli_ctx *ctx, int argc, char **argv)
 	const char *region = NULL;
 	sj_err e = {0};
 	int64_t id;
-	int c;
+	int c, status;
+	sj_rc rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -152,8 +145,14 @@ unit_add(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("unit add", "--region is required");
 	if (cli_open(ctx, false, &e) != SJ_OK ||
 	    org_region_lookup(ctx->s, region, &u.region_id, &e) != SJ_OK ||
-	    org_unit_add(ctx->s, &scope_system, &u, &id, &e) != SJ_OK)
+	    store_begin(ctx->s, &e) != SJ_OK)
 		return cli_fail(&e);
+	rc = org_unit_add(ctx->s, &scope_system, &u, &id, &e);
+	if (rc == SJ_OK)
+		rc = cli_audit(ctx, "unit.create", "unit", id, json_pack("{s:{s:s, s:s, s:I}}",
+		    "after", "name", u.name, "kind", u.kind, "region_id", (json_int_t)u.region_id), &e);
+	if ((status = cli_finish(ctx, rc, &e)) != 0)
+		return status;
 	printf("%lld\n", (long long)id);
 	return 0;
 }
@@ -228,7 +227,7 @@ unit_show(cli_ctx *ctx, int argc, char **argv)
 	j = jorg_unit(&u);
 	json_object_set_new(j, "places", places);
 	if (json) {
-		json_print(j);
+		cli_json_print(j);
 		j = NULL;
 	} else
 		unit_show_text(j);
@@ -286,6 +285,7 @@ person_add_cmd(cli_ctx *ctx, int argc, char **argv)
 	long v;
 	int64_t id;
 	int c, status = 0;
+	sj_rc rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -316,9 +316,15 @@ person_add_cmd(cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	in.unit_id = unit ? u.id : 0;
-	if (person_add(ctx->s, ctx->keys, &scope_system, &in, cli_today_ymd(), &id, &e) != SJ_OK)
+	if (store_begin(ctx->s, &e) != SJ_OK) {
 		status = cli_fail(&e);
-	else
+		goto out;
+	}
+	rc = person_add(ctx->s, ctx->keys, &scope_system, &in, cli_today_ymd(), &id, &e);
+	if (rc == SJ_OK)  /* the audit detail names the person, never identity data */
+		rc = cli_audit(ctx, "person.create", "person", id, json_pack("{s:{s:s}}",
+		    "after", "name", in.name), &e);
+	if ((status = cli_finish(ctx, rc, &e)) == 0)
 		printf("%lld\n", (long long)id);
 out:
 	arena_free(&a);
@@ -377,7 +383,7 @@ person_find_cmd(cli_ctx *ctx, int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, jorg_person(&found[i]));
-		json_print(arr);
+		cli_json_print(arr);
 	} else
 		person_print_text(found, n);
 	arena_free(&a);

@@ -45,24 +45,6 @@ cli_audit(cli_ctx *ctx, const char *action, const char *object_type, int64_t obj
 
 /* Finish a change made since store_begin: commit when rc is SJ_OK, else
  * roll back.  Returns the exit code (printing the error). */
-static int
-finish(cli_ctx *ctx, sj_rc rc, sj_err *e)
-{
-	if (rc == SJ_OK)
-		rc = store_commit(ctx->s, e);
-	else
-		store_rollback(ctx->s);
-	return rc == SJ_OK ? 0 : cli_fail(e);
-}
-
-static void
-json_print(json_t *j)
-{
-	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
-	json_decref(j);
-}
-
 /* ---- user add ---------------------------------------------------------------- */
 
 static const char user_usage[] =
@@ -141,6 +123,7 @@ user_add_write(cli_ctx *ctx, const user_add_args *args)
 	sj_err e = {0};
 	int64_t id;
 	sj_rc rc;
+	int status;
 
 	if ((rc = store_begin(ctx->s, &e)) != SJ_OK)
 		return cli_fail(&e);
@@ -150,8 +133,8 @@ user_add_write(cli_ctx *ctx, const user_add_args *args)
 	if (rc == SJ_OK)
 		rc = cli_audit(ctx, "user.create", "user", id, json_pack("{s:s, s:s}",
 		    "username", args->in.username, "role", args->in.role), &e);
-	if (finish(ctx, rc, &e) != 0)
-		return sj_rc_exit_code(e.rc);
+	if ((status = cli_finish(ctx, rc, &e)) != 0)
+		return status;
 	printf("%lld\n", (long long)id);
 	return 0;
 }
@@ -176,6 +159,8 @@ user_add_cmd(cli_ctx *ctx, int argc, char **argv)
 	char *end;
 	int c, status;
 
+	if (!cli_password_args_ok("user add", argc, argv))
+		return 2;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
@@ -238,7 +223,7 @@ user_list_cmd(cli_ctx *ctx, int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, jauth_user(&u[i]));
-		json_print(arr);
+		cli_json_print(arr);
 	} else {
 		printf("%-5s %-16s %-11s %-9s %-24s %s\n", "id", "username", "role", "status",
 		    "of", "name");
@@ -265,6 +250,8 @@ parse_username(const char *cmd, int argc, char **argv, const char **username,
 	static const struct option none[] = { { 0, 0, 0, 0 } };
 	int c;
 
+	if (file && !cli_password_args_ok(cmd, argc, argv))
+		return false;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", file ? opts : none, NULL)) != -1) {
 		if (c != 'p') {
@@ -306,7 +293,7 @@ user_passwd_cmd(cli_ctx *ctx, int argc, char **argv)
 	if (rc == SJ_OK)
 		rc = cli_audit(ctx, "user.password_set", "user", u.id,
 		    json_pack("{s:s}", "username", u.username), &e);
-	status = finish(ctx, rc, &e);
+	status = cli_finish(ctx, rc, &e);
 	if (status == 0)
 		printf("password of %s changed; their sessions have ended\n", u.username);
 out:
@@ -338,7 +325,7 @@ user_disable_cmd(cli_ctx *ctx, int argc, char **argv)
 	if (rc == SJ_OK)
 		rc = cli_audit(ctx, "user.disable", "user", u.id,
 		    json_pack("{s:s}", "username", u.username), &e);
-	status = finish(ctx, rc, &e);
+	status = cli_finish(ctx, rc, &e);
 	if (status == 0)
 		printf("%s is disabled\n", u.username);
 out:
@@ -355,6 +342,7 @@ token_write(cli_ctx *ctx, const app_user *u, const char *name, long days)
 	int64_t expires_at = dt_now() + (int64_t)days * 86400, id;
 	sj_err e = {0};
 	sj_rc rc;
+	int status;
 
 	if ((rc = store_begin(ctx->s, &e)) != SJ_OK)
 		return cli_fail(&e);
@@ -363,9 +351,9 @@ token_write(cli_ctx *ctx, const app_user *u, const char *name, long days)
 	if (rc == SJ_OK)
 		rc = cli_audit(ctx, "token.create", "api_token", id, json_pack("{s:s, s:s, s:I}",
 		    "username", u->username, "name", name, "expires_at", (json_int_t)expires_at), &e);
-	if (finish(ctx, rc, &e) != 0) {
+	if ((status = cli_finish(ctx, rc, &e)) != 0) {
 		sodium_memzero(token, sizeof token);
-		return sj_rc_exit_code(e.rc);
+		return status;
 	}
 	dt_format_rfc3339(expires_at, when);
 	printf("%s\n", token);
@@ -425,6 +413,7 @@ user_token_revoke_cmd(cli_ctx *ctx, int argc, char **argv)
 	char *end;
 	long long id;
 	sj_rc rc;
+	int status;
 
 	if (argc != 2)
 		return cli_usage_error("user token-revoke", "give one token ID");
@@ -436,8 +425,8 @@ user_token_revoke_cmd(cli_ctx *ctx, int argc, char **argv)
 	rc = auth_token_revoke(ctx->s, &scope_system, id, &e);
 	if (rc == SJ_OK)
 		rc = cli_audit(ctx, "token.revoke", "api_token", id, NULL, &e);
-	if (finish(ctx, rc, &e) != 0)
-		return sj_rc_exit_code(e.rc);
+	if ((status = cli_finish(ctx, rc, &e)) != 0)
+		return status;
 	printf("API token %lld is revoked\n", id);
 	return 0;
 }
@@ -484,7 +473,7 @@ department_add_cmd(cli_ctx *ctx, int argc, char **argv)
 	sj_err e = {0};
 	int64_t id;
 	sj_rc rc;
-	int c;
+	int c, status;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -501,8 +490,8 @@ department_add_cmd(cli_ctx *ctx, int argc, char **argv)
 	if (rc == SJ_OK)
 		rc = cli_audit(ctx, "department.create", "department", id, json_pack("{s:s, s:s}",
 		    "name", d.name, "kind", d.kind ? d.kind : "government"), &e);
-	if (finish(ctx, rc, &e) != 0)
-		return sj_rc_exit_code(e.rc);
+	if ((status = cli_finish(ctx, rc, &e)) != 0)
+		return status;
 	printf("%lld\n", (long long)id);
 	return 0;
 }
@@ -526,7 +515,7 @@ department_list_cmd(cli_ctx *ctx, int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, jauth_department(&d[i]));
-		json_print(arr);
+		cli_json_print(arr);
 	} else {
 		printf("%-5s %-11s %s\n", "id", "kind", "name");
 		for (size_t i = 0; i < n; i++)

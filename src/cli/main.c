@@ -62,6 +62,24 @@ cli_open(cli_ctx *ctx, bool need_keys, sj_err *e)
 	return crypt_keys_load(key_path, &ctx->keys, e);
 }
 
+void
+cli_json_print(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(j);
+}
+
+int
+cli_finish(cli_ctx *ctx, sj_rc rc, sj_err *e)
+{
+	if (rc == SJ_OK)
+		rc = store_commit(ctx->s, e);
+	else
+		store_rollback(ctx->s);
+	return rc == SJ_OK ? 0 : cli_fail(e);
+}
+
 int
 cli_fail(const sj_err *e)
 {

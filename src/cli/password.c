@@ -83,3 +83,21 @@ out:
 	sodium_memzero(again, sizeof again);
 	return rc;
 }
+
+bool
+cli_password_args_ok(const char *cmd, int argc, char **argv)
+{
+	static const char *const risky[] = { "--password", "--admin-password" };
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		for (size_t r = 0; r < sizeof risky / sizeof risky[0]; r++) {
+			size_t n = strlen(risky[r]);
+			if (strncmp(argv[i], risky[r], n) == 0 && (argv[i][n] == '\0' || argv[i][n] == '=')) {
+				cli_usage_error(cmd, "%s: a password is never given on the command line, "
+				    "where others can read it; use %s-file F or standard input", risky[r],
+				    risky[r]);
+				return false;
+			}
+		}
+	return true;
+}

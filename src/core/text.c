@@ -6,11 +6,15 @@
  * follows the well-formed byte sequences table of RFC 3629 §4 exactly,
  * so it accepts what utf8proc and ICU accept and reports where it stops.
  * ICU collators are not safe to share between threads: each thread gets
- * its own, in a _Thread_local, opened lazily.
+ * its own, in a _Thread_local, opened lazily.  The same pointer is also
+ * kept under a pthread key whose destructor closes it, so a thread that
+ * ends without text_thread_cleanup() (a worker of the HTTP server's
+ * thread pool) does not leak it.
  */
 #include "core/text.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +27,8 @@ _Static_assert(TEXT_SORT_VERSION_LEN >= U_MAX_VERSION_STRING_LENGTH,
     "version buffer too small");
 
 static _Thread_local UCollator *thread_collator;
+static pthread_once_t collator_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t collator_key;
 
 /* ---- UTF-8 --------------------------------------------------------- */
 
@@ -258,6 +264,20 @@ text_nfc(const char *s)
 
 /* ---- collation (ICU) ----------------------------------------------- */
 
+/* Run by the thread library when a thread that holds a collator ends. */
+static void
+collator_destroy(void *c)
+{
+	ucol_close(c);
+}
+
+static void
+collator_key_make(void)
+{
+	if (pthread_key_create(&collator_key, collator_destroy) != 0)
+		abort();  /* only when the process is out of keys: nothing to recover */
+}
+
 /* The calling thread's collator, opened on first use. */
 static sj_rc
 collator(UCollator **out, sj_err *err)
@@ -278,6 +298,8 @@ collator(UCollator **out, sj_err *err)
 	if (U_FAILURE(st))
 		goto fail;
 	thread_collator = c;
+	pthread_once(&collator_key_once, collator_key_make);
+	pthread_setspecific(collator_key, c);
 	goto out;
 fail:
 	ucol_close(c);
@@ -374,6 +396,9 @@ out:
 void
 text_thread_cleanup(void)
 {
+	if (thread_collator == NULL)
+		return;
 	ucol_close(thread_collator);
 	thread_collator = NULL;
+	pthread_setspecific(collator_key, NULL);
 }

@@ -120,8 +120,10 @@ char *text_nfc(const char *s);
  * Returns SJ_OK, or SJ_EINTERNAL (no field) when ICU cannot open the
  * collator (its "zh" data missing); then *key is NULL and *n is 0.
  * s: NUL-terminated valid UTF-8 (asserted).  Uses a collator owned by
- * the calling thread, opened on first use: thread-safe; each thread
- * that calls this should call text_thread_cleanup() before it exits.
+ * the calling thread, opened on first use and closed when the thread
+ * ends (a pthread key destructor) or by text_thread_cleanup(): thread-safe.
+ * The main thread, which ends with exit() and runs no destructor, calls
+ * text_thread_cleanup() itself.
  */
 sj_rc text_sort_key(const char *s, uint8_t **key, size_t *n, sj_err *err);
 
@@ -136,8 +138,8 @@ int text_sort_key_cmp(const uint8_t *a, size_t na, const uint8_t *b,
  * text_sort_key (then out is ""). */
 sj_rc text_sort_version(char out[TEXT_SORT_VERSION_LEN], sj_err *err);
 
-/* Close the calling thread's collator, if it opened one.  Safe to call
- * more than once; a later text_sort_key opens a new one. */
+/* Close the calling thread's collator now, if it opened one.  Safe to
+ * call more than once; a later text_sort_key opens a new one. */
 void text_thread_cleanup(void);
 
 #endif

@@ -196,6 +196,18 @@ audit_list(store *s, const scope *sc, arena *a, const audit_filter *f, audit_pag
 	return rc;
 }
 
+/* The detail naming the fields shown, never their values:
+ * {"fields":["id_number","mobile"]}. */
+static const char *
+reveal_fields(const char *id_number, const char *mobile)
+{
+	if (id_number && mobile)
+		return "{\"fields\":[\"id_number\",\"mobile\"]}";
+	if (id_number)
+		return "{\"fields\":[\"id_number\"]}";
+	return mobile ? "{\"fields\":[\"mobile\"]}" : "{\"fields\":[]}";
+}
+
 static void
 wipe(const char *clear)
 {
@@ -221,8 +233,13 @@ audit_person_reveal(store *s, const crypt_keys *k, const scope *sc, arena *a,
 	ev.object_id = person_id;
 	if ((rc = store_begin(s, e)) != SJ_OK)
 		return rc;
-	if ((rc = person_reveal(s, k, sc, a, person_id, id_number, mobile, e)) != SJ_OK ||
-	    (rc = audit_record(s, &ev, NULL, e)) != SJ_OK) {
+	rc = person_reveal(s, k, sc, a, person_id, id_number, mobile, e);
+	if (rc == SJ_OK) {
+		if (ev.detail == NULL)
+			ev.detail = reveal_fields(*id_number, *mobile);
+		rc = audit_record(s, &ev, NULL, e);
+	}
+	if (rc != SJ_OK) {
 		store_rollback(s);
 		goto fail;
 	}

@@ -98,7 +98,8 @@ sj_rc audit_list(store *s, const scope *sc, arena *a, const audit_filter *f,
  * identity number and mobile of person person_id in scope and appends the
  * event "person.reveal" (object "person", person_id) with who's user,
  * username, ip, request_id and detail (who->action, object and at are set
- * here).  If the event cannot be written nothing is revealed: *id_number
+ * here); when who->detail is NULL the detail names the fields shown, never
+ * their values: {"fields":["id_number","mobile"]}.  If the event cannot be written nothing is revealed: *id_number
  * and *mobile stay NULL.  Strings are copied into the arena.  Errors: as
  * person_reveal (SJ_ENOTFOUND also outside scope) and audit_record.
  */

@@ -500,7 +500,9 @@ user_find_by_username(store *s, const scope *sc, arena *a, const char *username,
 		if ((rc = user_fetch(st, a, out, &found, e)) != SJ_OK)
 			return rc;
 	}
-	if (found && !may_read_user(sc, out->id))
+	/* Without user.read, unknown and other users look the same, so that
+	 * names cannot be probed. */
+	if (!may_read_user(sc, found ? out->id : 0))
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "you may not see other users");
 	if (!found)
 		return sj_fail(e, SJ_ENOTFOUND, "user", "no user named '%s'", username ? username : "");

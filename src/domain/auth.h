@@ -197,7 +197,9 @@ sj_rc user_add(store *s, const scope *sc, const user_input *in, int64_t *id, sj_
 sj_rc user_get(store *s, const scope *sc, arena *a, int64_t id, app_user *out, sj_err *e);
 
 /* The user whose username matches (ASCII case ignored), as user_get.
- * Errors: SJ_EFORBIDDEN; SJ_ENOTFOUND (field "user") "no user named 'x'". */
+ * Errors: SJ_EFORBIDDEN (also for an unknown name, when the caller lacks
+ * PERM_USER_READ: names cannot be probed); SJ_ENOTFOUND (field "user")
+ * "no user named 'x'". */
 sj_rc user_find_by_username(store *s, const scope *sc, arena *a, const char *username,
     app_user *out, sj_err *e);
 

@@ -157,10 +157,12 @@ static const char *const count_sql[] = {
 	"SELECT count(*) FROM work_group",
 	"SELECT count(*) FROM group_member",
 	"SELECT count(*) FROM assignment",
+	"SELECT count(*) FROM department",
+	"SELECT count(*) FROM app_user",
 };
 static const char *const count_labels[] = {
 	"regions", "units", "places", "checkpoints", "households", "people",
-	"work groups", "group members", "assignments",
+	"work groups", "group members", "assignments", "departments", "users",
 };
 
 sj_rc

@@ -51,8 +51,9 @@ sj_rc api_write_end(http_req *r, sj_rc rc, api_write *w, sj_err *e);
 const jb_field *api_patch_fields(http_req *r, const jb_field *fields);
 
 /* After jb_read of a PATCH body into out: a member given as null clears
- * the field when its name is in nullable (a NULL-terminated list; strings
- * become NULL, ids 0), and is refused for every other field (jb_read
+ * the field when its name is in nullable (a NULL-terminated list of
+ * string, id or integer fields; strings become NULL, numbers 0), and is
+ * refused for every other field (jb_read
  * leaves a null alone, which would silently keep the old value).
  * Errors: SJ_EINVAL naming the field, "must not be null". */
 sj_rc api_patch_nulls(const json_t *body, const jb_field *fields, void *out,

@@ -101,8 +101,10 @@ api_patch_nulls(const json_t *body, const jb_field *fields, void *out,
 			return sj_fail(e, SJ_EINVAL, f->name, "must not be null");
 		if (f->type == JB_ID || f->type == JB_INT)
 			memset(slot, 0, sizeof(int64_t));
-		else
+		else if (f->type == JB_STRING || f->type == JB_TEXT)
 			memset(slot, 0, sizeof(const char *));
+		else  /* no "none" value for the type: a bug in the caller's list */
+			return sj_fail(e, SJ_EINTERNAL, f->name, "field cannot be cleared");
 	}
 	return SJ_OK;
 }

@@ -1,0 +1,204 @@
+// Helpers for the black-box API tests: start the real binary on a
+// temporary database and a free port, sign in, talk HTTP, read the
+// database file directly (sqlite3) to prove what was or was not written.
+//
+// The binary is $SIJIN_BIN (tests/run.sh sets it) or ./sijin from the
+// repository root.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+export const top = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const bin = process.env.SIJIN_BIN || join(top, 'sijin');
+
+// The demo accounts (README.md "Demo accounts").
+export const demoPasswords = {
+  admin: 'admin-demo-2020',
+  leader: 'leader-demo-2020',
+  auditor: 'auditor-demo-2020',
+  gaotie: 'gaotie-demo-2020',
+  gate: 'gate-demo-2020',
+  culture: 'culture-demo-2020',
+};
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+// Start `sijin serve` on a fresh demo database.  Returns { base, db, dir,
+// log(), stop() }; stop() ends the server (SIGTERM) and removes the files.
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'sijin-api-'));
+  const db = join(dir, 't.db');
+  execFileSync(bin, ['--db', db, 'demo', '--force'], { stdio: 'pipe' });
+  const port = await freePort();
+  const child = spawn(bin, ['--db', db, '--port', String(port), 'serve'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  const exited = new Promise((ok) => child.on('exit', ok));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.status === 200) break;
+    } catch { /* not listening yet */ }
+    if (i > 100 || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`sijin serve did not start:\n${out}`);
+    }
+    await sleep(100);
+  }
+  return {
+    base, db, dir,
+    log: () => out,
+    // End the server; fail when it reported a sanitizer error (make asan)
+    // or did not exit 0 after SIGTERM.
+    async stop() {
+      child.kill('SIGTERM');
+      const code = await exited;
+      rmSync(dir, { recursive: true, force: true });
+      if (/ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:/.test(out)) console.error(out.slice(0, 6000));
+      assert.doesNotMatch(out, /ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:/,
+        'the server reported a sanitizer error');
+      assert.equal(code, 0, `sijin serve exited ${code}:\n${out.slice(-2000)}`);
+    },
+  };
+}
+
+// Run a query on the test database with the sqlite3 command line and
+// return its output, trimmed.  The server keeps WAL mode, so reading (and
+// the test set-up's few writes) go alongside it.
+export function sql(db, query) {
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, query],
+    { encoding: 'utf8' }).trim();
+}
+
+export function count(db, query) {
+  return Number(sql(db, query));
+}
+
+// A client: every request carries its credentials.  With a session the
+// cookie goes on every request and the CSRF token on state-changing ones;
+// with a token the Authorization header.
+export class Client {
+  constructor(base, { cookie = null, csrf = null, token = null } = {}) {
+    this.base = base;
+    this.cookie = cookie;
+    this.csrf = csrf;
+    this.token = token;
+  }
+
+  // req(method, path, { json, body, headers, csrf }) → { status, headers,
+  // body (parsed JSON or null), text }.  json is serialised; body is sent
+  // as is (a string or Buffer); csrf: false leaves the CSRF token out.
+  async req(method, path, opts = {}) {
+    const headers = { ...(opts.headers || {}) };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (this.cookie) headers.Cookie = this.cookie;
+    if (this.csrf && method !== 'GET' && opts.csrf !== false) headers['X-CSRF-Token'] = this.csrf;
+    let body = opts.body;
+    if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      headers['Content-Type'] ??= 'application/json';
+    } else if (body !== undefined) {
+      headers['Content-Type'] ??= 'application/json';
+    }
+    const res = await fetch(this.base + path, { method, headers, body });
+    const text = await res.text();
+    let parsed = null;
+    try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  }
+
+  get(path, opts) { return this.req('GET', path, opts); }
+  post(path, json, opts = {}) { return this.req('POST', path, { ...opts, json }); }
+  patch(path, json, opts = {}) { return this.req('PATCH', path, { ...opts, json }); }
+  del(path, opts) { return this.req('DELETE', path, opts); }
+}
+
+// Sign in with a password: a session client (cookie + CSRF token).
+export async function signIn(base, username, password = demoPasswords[username]) {
+  const res = await fetch(`${base}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200, `sign-in of ${username}: ${JSON.stringify(body)}`);
+  const setCookie = res.headers.get('set-cookie') || '';
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Strict/);
+  const cookie = setCookie.split(';')[0];
+  return new Client(base, { cookie, csrf: body.csrf_token });
+}
+
+// A Bearer-token client for the user a session client is signed in as.
+export async function tokenClient(session, name = 'api test') {
+  const res = await session.post('/api/v1/tokens', { name, expires_in_days: 1 });
+  assert.equal(res.status, 201, res.text);
+  return new Client(session.base, { token: res.body.token });
+}
+
+// Assert that res is an RFC 9457 problem document with this status, code
+// (last segment of type) and, when given, field.
+export function assertProblem(res, status, code, field) {
+  assert.equal(res.status, status, `want ${status} ${code}, got ${res.status}: ${res.text}`);
+  assert.match(res.headers.get('content-type') || '', /^application\/problem\+json/);
+  const p = res.body;
+  assert.ok(p && typeof p === 'object', `not a JSON problem document: ${res.text}`);
+  assert.equal(p.status, status);
+  assert.ok(p.type.endsWith(`:${code}`) || p.type.endsWith(`/${code}`),
+    `type ${p.type} does not end in ${code}`);
+  for (const k of ['title', 'detail', 'instance', 'request_id'])
+    assert.equal(typeof p[k], 'string', `problem lacks ${k}: ${res.text}`);
+  assert.equal(p.request_id, res.headers.get('x-request-id'));
+  if (field !== undefined) assert.equal(p.field, field, `field: ${res.text}`);
+  return p;
+}
+
+// Every item of a paged list, following next_cursor.  Returns { items, pages }.
+export async function listAll(client, path) {
+  const items = [];
+  let pages = 0;
+  let cursor = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const res = await client.get(cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path);
+    assert.equal(res.status, 200, res.text);
+    items.push(...res.body.items);
+    cursor = res.body.next_cursor;
+    pages++;
+    assert.ok(pages < 10000, 'the cursor does not advance');
+  } while (cursor);
+  return { items, pages };
+}
+
+// Run fn over items with at most n in flight; results in order.
+export async function pool(items, n, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}

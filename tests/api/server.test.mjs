@@ -1,0 +1,205 @@
+// Black-box tests of the HTTP server itself: routing, problem documents,
+// sign-in, CSRF, tokens, limits, metrics, proxies, shutdown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, call, signIn, token, DEMO_PASSWORDS } from './harness.mjs';
+
+let srv;
+before(async () => { srv = await startServer(); });
+after(async () => { await srv.stop(); });
+
+function assertProblem(r, status, code, field) {
+  assert.equal(r.status, status, r.text);
+  assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+  assert.equal(r.json.type, 'urn:sijin:problem:' + code);
+  assert.equal(r.json.status, status);
+  assert.equal(typeof r.json.title, 'string');
+  assert.equal(typeof r.json.detail, 'string');
+  assert.equal(r.json.request_id, r.headers.get('x-request-id'));
+  assert.match(r.json.request_id, /^[0-9a-f]{16}$/);
+  if (field) assert.equal(r.json.field, field, r.text);
+}
+
+test('healthz answers 200 with the schema version', async () => {
+  const r = await call(srv, '/healthz');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.status, 'ok');
+  assert.ok(r.json.schema_version >= 2);
+});
+
+test('HEAD runs GET without a body; OPTIONS lists methods', async () => {
+  const h = await call(srv, '/healthz', { method: 'HEAD' });
+  assert.equal(h.status, 200);
+  assert.equal(h.text, '');
+  const o = await call(srv, '/api/v1/units', { method: 'OPTIONS' });
+  assert.equal(o.status, 204);
+  assert.deepEqual(o.headers.get('allow').split(', ').sort(), ['GET', 'HEAD', 'OPTIONS', 'POST']);
+});
+
+test('unknown path is 404, known path with wrong method 405 with Allow', async () => {
+  assertProblem(await call(srv, '/api/v1/nothing-here'), 404, 'not-found');
+  const r = await call(srv, '/healthz', { method: 'DELETE' });
+  assertProblem(r, 405, 'method-not-allowed');
+  assert.equal(r.headers.get('allow'), 'GET, HEAD, OPTIONS');
+  assertProblem(await call(srv, '/api/v1/audit', { method: 'DELETE' }), 405, 'method-not-allowed');
+});
+
+test('a protected route without credentials is 401 with WWW-Authenticate', async () => {
+  const r = await call(srv, '/api/v1/units');
+  assertProblem(r, 401, 'unauthenticated');
+  assert.match(r.headers.get('www-authenticate'), /^Bearer/);
+  assertProblem(await call(srv, '/api/v1/units', { headers: { Authorization: 'Basic eDp5' } }),
+    401, 'unauthenticated', 'Authorization');
+  assertProblem(await call(srv, '/api/v1/units', { token: 'not-a-token' }), 401, 'unauthenticated');
+});
+
+test('sign-in: cookie attributes, same answer for wrong user and wrong password', async () => {
+  const r = await call(srv, '/api/v1/session', { method: 'POST',
+    body: { username: 'auditor', password: DEMO_PASSWORDS.auditor } });
+  assert.equal(r.status, 200, r.text);
+  const cookie = r.headers.get('set-cookie');
+  assert.match(cookie, /^sijin_session=[A-Za-z0-9_-]{43};/);
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+  assert.match(cookie, /Path=\//);
+  assert.doesNotMatch(cookie, /Secure/);  // plain HTTP on loopback; --cookie-secure adds it
+  assert.notEqual(r.json.csrf_token, cookie.split(';')[0].split('=')[1]);
+  const bad1 = await call(srv, '/api/v1/session', { method: 'POST', body: { username: 'auditor', password: 'wrong-password-1' } });
+  const bad2 = await call(srv, '/api/v1/session', { method: 'POST', body: { username: 'nobody-here', password: 'wrong-password-1' } });
+  assertProblem(bad1, 401, 'unauthenticated');
+  assertProblem(bad2, 401, 'unauthenticated');
+  assert.equal(bad1.json.detail, bad2.json.detail);
+});
+
+test('cookie sessions need the CSRF token for state changes, not for reads', async () => {
+  const s = await signIn(srv, 'admin');
+  assert.equal((await call(srv, '/api/v1/session', { session: s, csrf: '' })).status, 200);
+  const noCsrf = await call(srv, '/api/v1/tokens', { method: 'POST', session: s, csrf: '', body: { name: 'x' } });
+  assertProblem(noCsrf, 403, 'forbidden', 'X-CSRF-Token');
+  const wrong = await call(srv, '/api/v1/tokens', { method: 'POST', session: s, csrf: s.csrf.replace(/^./, (c) => c === 'A' ? 'B' : 'A'), body: { name: 'x' } });
+  assertProblem(wrong, 403, 'forbidden', 'X-CSRF-Token');
+  const ok = await call(srv, '/api/v1/tokens', { method: 'POST', session: s, body: { name: 'x' } });
+  assert.equal(ok.status, 201, ok.text);
+  assert.match(ok.json.token, /^[A-Za-z0-9_-]{43}$/);
+  // Signed out, the cookie no longer works.
+  assert.equal((await call(srv, '/api/v1/session', { method: 'DELETE', session: s })).status, 204);
+  assertProblem(await call(srv, '/api/v1/session', { session: s }), 401, 'unauthenticated');
+});
+
+test('API tokens: bearer works, revoked does not, list never shows the secret', async () => {
+  const t = token(srv.db, 'admin');
+  const me = await call(srv, '/api/v1/session', { token: t });
+  assert.equal(me.status, 200);
+  assert.equal(me.json.user.username, 'admin');
+  const list = await call(srv, '/api/v1/tokens', { token: t });
+  assert.equal(list.status, 200);
+  assert.ok(!list.text.includes(t));
+  const mine = list.json.items.find((x) => t.startsWith(x.prefix));
+  assert.ok(mine, 'the token is listed by its prefix');
+  assert.equal((await call(srv, `/api/v1/tokens/${mine.id}`, { method: 'DELETE', token: t })).status, 204);
+  assertProblem(await call(srv, '/api/v1/session', { token: t }), 401, 'unauthenticated');
+});
+
+test('bad bodies get 4xx problem documents naming what was wrong', async () => {
+  const t = token(srv.db, 'admin');
+  const post = (o) => call(srv, '/api/v1/tokens', { method: 'POST', token: t, ...o });
+  const malformed = await post({ raw: '{"name": "refused",' });
+  assertProblem(malformed, 400, 'malformed-json', 'body');
+  assert.match(malformed.json.detail, /line 1 column/);
+  assertProblem(await post({ raw: '[1,2]' }), 400, 'malformed-json', 'body');
+  assertProblem(await post({ raw: '{"name":"a","name":"b"}' }), 400, 'malformed-json', 'body');
+  assertProblem(await post({ raw: '{"name":"refused"}', type: 'text/plain' }), 415, 'unsupported-media-type');
+  assertProblem(await post({ raw: Buffer.from([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) }),
+    400, 'malformed-json', 'body');
+  assertProblem(await post({ body: { name: 'refused', colour: 'red' } }), 422, 'invalid-input', 'colour');
+  assertProblem(await post({ body: { name: 42 } }), 422, 'invalid-input', 'name');
+  assertProblem(await post({ body: {} }), 422, 'invalid-input', 'name');
+  assertProblem(await post({ body: { name: 'refused', expires_in_days: 99999 } }), 422, 'invalid-input', 'expires_in_days');
+  assertProblem(await post({ raw: JSON.stringify({ name: 'refused'.repeat(5000) }) }), 413, 'too-large', 'body');
+  // Nothing was created by any of the refused requests: only the one token.
+  const list = await call(srv, '/api/v1/tokens', { token: t });
+  assert.equal(list.json.items.filter((x) => x.name === 'refused').length, 0);
+});
+
+test('query parameters are validated', async () => {
+  const t = token(srv.db, 'admin');
+  assertProblem(await call(srv, '/api/v1/audit?colour=red', { token: t }), 422, 'invalid-input', 'colour');
+  assertProblem(await call(srv, '/api/v1/audit?limit=0', { token: t }), 422, 'invalid-input', 'limit');
+  assertProblem(await call(srv, '/api/v1/audit?limit=5&limit=6', { token: t }), 422, 'invalid-input', 'limit');
+  assertProblem(await call(srv, '/api/v1/audit?cursor=!!!', { token: t }), 422, 'invalid-input', 'cursor');
+  assertProblem(await call(srv, '/api/v1/audit?from=yesterday', { token: t }), 422, 'invalid-input', 'from');
+});
+
+test('roles: the audit log is for admin and auditor only', async () => {
+  const leader = await signIn(srv, 'leader');
+  assertProblem(await call(srv, '/api/v1/audit', { session: leader }), 403, 'forbidden');
+  const auditor = await signIn(srv, 'auditor');
+  const r = await call(srv, '/api/v1/audit?action=user.sign_in', { session: auditor });
+  assert.equal(r.status, 200);
+  assert.ok(r.json.items.length >= 1);
+  assert.ok(r.json.items.every((e) => e.action.startsWith('user.sign_in')));
+});
+
+test('sign-in is rate limited per username with Retry-After', async () => {
+  let last;
+  for (let i = 0; i < 6; i++)
+    last = await call(srv, '/api/v1/session', { method: 'POST', body: { username: 'gate', password: 'wrong-password-' + i } });
+  assertProblem(last, 429, 'rate-limited');
+  const after = Number(last.headers.get('retry-after'));
+  assert.ok(after > 0 && after <= 900, String(after));
+  // Even the right password is refused while limited.
+  const right = await call(srv, '/api/v1/session', { method: 'POST', body: { username: 'gate', password: DEMO_PASSWORDS.gate } });
+  assert.equal(right.status, 429);
+});
+
+test('metrics: Prometheus text with requests by route and status and a histogram', async () => {
+  await call(srv, '/healthz');
+  const r = await call(srv, '/metrics');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+  assert.match(r.text, /^# TYPE sijin_http_requests_total counter$/m);
+  assert.match(r.text, /^sijin_http_requests_total\{route="\/healthz",method="GET",status="200"\} [1-9]\d*$/m);
+  assert.match(r.text, /^sijin_http_requests_total\{route="\/api\/v1\/units",method="GET",status="401"\} [1-9]\d*$/m);
+  assert.match(r.text, /^sijin_http_request_duration_seconds_bucket\{route="\/healthz",method="GET",le="\+Inf"\} \d+$/m);
+  assert.match(r.text, /^sijin_store_errors_total \d+$/m);
+  for (const line of r.text.split('\n').filter((l) => l && !l.startsWith('#')))
+    assert.match(line, /^[a-z_]+(\{([a-z_]+="[^"]*",?)+\})? [0-9.e+-]+$/, line);
+});
+
+test('the access log has one line per request with id, user, route, status, time', async () => {
+  const r = await call(srv, '/healthz');
+  const rid = r.headers.get('x-request-id');
+  await new Promise((res) => setTimeout(res, 50));
+  const line = srv.log().split('\n').find((l) => l.includes('rid=' + rid));
+  assert.ok(line, 'access line present');
+  assert.match(line, /level=info http rid=[0-9a-f]{16} ip=127\.0\.0\.1 user=- method=GET route=\/healthz status=200 ms=\d/);
+});
+
+test('X-Forwarded-For is trusted only from configured proxies', async () => {
+  const xff = { 'X-Forwarded-For': '203.0.113.7' };
+  const signInWith = async (s) => (await call(s, '/api/v1/session', { method: 'POST', headers: xff,
+    body: { username: 'culture', password: DEMO_PASSWORDS.culture } })).status;
+  const lastIp = async (s) => {
+    const a = await call(s, '/api/v1/audit?action=user.sign_in&limit=1', { token: token(s.db, 'admin') });
+    return a.json.items[0].ip;
+  };
+  assert.equal(await signInWith(srv), 200);
+  assert.equal(await lastIp(srv), '127.0.0.1');
+  const proxied = await startServer({ args: ['--trusted-proxies', '127.0.0.1'] });
+  try {
+    assert.equal(await signInWith(proxied), 200);
+    assert.equal(await lastIp(proxied), '203.0.113.7');
+  } finally { await proxied.stop(); }
+});
+
+test('SIGTERM lets a request in flight finish, then exits 0', async () => {
+  const s = await startServer();
+  const pending = call(s, '/api/v1/session', { method: 'POST', body: { username: 'admin', password: DEMO_PASSWORDS.admin } });
+  await new Promise((res) => setTimeout(res, 20));  // the Argon2id check takes ~100 ms
+  s.proc.kill('SIGTERM');
+  const r = await pending;
+  assert.equal(r.status, 200, r.text);
+  const { code } = await s.stop();
+  assert.equal(code, 0);
+  assert.match(s.log(), /stopped/);
+});
