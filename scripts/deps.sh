@@ -23,7 +23,15 @@ command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 command -v node >/dev/null 2>&1 || need="$need nodejs"
 command -v npm >/dev/null 2>&1 || need="$need npm"
 [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need="$need tzdata"
-[ -z "$need" ] && exit 0
+# Test tools from npm (package.json, pinned in package-lock.json).
+npm_tools() {
+	[ -x node_modules/.bin/redocly ] && return 0
+	echo "sijin: installing npm packages for the tests (npm ci)" >&2
+	npm ci --no-audit --no-fund --loglevel=error >/dev/null || {
+		echo "sijin: npm ci failed" >&2; exit 1; }
+}
+cd "$(dirname "$0")/.."
+if [ -z "$need" ]; then npm_tools; exit 0; fi
 echo "sijin: installing Debian packages:$need" >&2
 if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
@@ -31,3 +39,4 @@ $sudo apt-get update -qq || { echo "sijin: apt-get update failed" >&2; exit 1; }
 # shellcheck disable=SC2086
 $sudo apt-get install -y -qq $need >/dev/null || {
 	echo "sijin: could not install:$need" >&2; exit 1; }
+npm_tools

@@ -38,14 +38,16 @@ function freePort() {
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
-// Start `sijin serve` on a fresh demo database.  Returns { base, db, dir,
-// log(), stop() }; stop() ends the server (SIGTERM) and removes the files.
-export async function startServer() {
+// Start `sijin serve` on a fresh demo database.  opts.args: extra settings
+// flags (e.g. ['--trusted-proxies', '127.0.0.1']).  Returns { base, db,
+// dir, proc, log(), stop() }; stop() ends the server (SIGTERM) and removes
+// the files.
+export async function startServer(opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sijin-api-'));
   const db = join(dir, 't.db');
   execFileSync(bin, ['--db', db, 'demo', '--force'], { stdio: 'pipe' });
   const port = await freePort();
-  const child = spawn(bin, ['--db', db, '--port', String(port), 'serve'],
+  const child = spawn(bin, ['--db', db, '--port', String(port), ...(opts.args || []), 'serve'],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
@@ -65,7 +67,7 @@ export async function startServer() {
     await sleep(100);
   }
   return {
-    base, db, dir,
+    base, db, dir, proc: child,
     log: () => out,
     // End the server; fail when it reported a sanitizer error (make asan)
     // or did not exit 0 after SIGTERM.
@@ -201,4 +203,33 @@ export async function pool(items, n, fn) {
   }
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
   return out;
+}
+
+// One raw request, for tests of the server's edges.  o: { method, body
+// (object → JSON), raw (string or Buffer, sent as is), type
+// (Content-Type for raw), token, session (a Client: its cookie and CSRF
+// token), csrf (override; '' leaves it out), headers }.  Returns
+// { status, headers, body, text } like Client.req.
+export async function call(srv, path, o = {}) {
+  const headers = { ...(o.headers || {}) };
+  let body;
+  if (o.body !== undefined) { body = JSON.stringify(o.body); headers['Content-Type'] = 'application/json'; }
+  if (o.raw !== undefined) { body = o.raw; headers['Content-Type'] = o.type || 'application/json'; }
+  if (o.token) headers.Authorization = 'Bearer ' + o.token;
+  if (o.session) {
+    headers.Cookie = o.session.cookie;
+    const csrf = o.csrf !== undefined ? o.csrf : o.session.csrf;
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  const res = await fetch(srv.base + path, { method: o.method || 'GET', headers, body });
+  const text = await res.text();
+  let parsed = null;
+  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+// A new API token for username, made with the command line.
+export function cliToken(db, username) {
+  return execFileSync(bin, ['--db', db, 'user', 'token', username, '--name', 'test'],
+    { encoding: 'utf8' }).trim().split('\n').pop();
 }
