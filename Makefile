@@ -4,8 +4,9 @@
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make deps       install the Debian packages the build needs (apt-get; sudo when not root)
 
-PKGS    := sqlite3 libsodium jansson libutf8proc inih icu-i18n icu-uc libmicrohttpd
-TESTPKGS:= cmocka libcurl
+PKGS    := sqlite3 libsodium jansson libutf8proc inih icu-i18n icu-uc libmicrohttpd \
+           libqrencode libpng zbar libjpeg freetype2 libpq xlsxwriter libxml-2.0
+TESTPKGS:= cmocka libcurl expat
 
 CC      ?= gcc
 BUILD   ?= build
@@ -13,13 +14,14 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 CFLAGS  ?= -O2 -g
 override CFLAGS  += -std=c17 -D_GNU_SOURCE $(WARN) -Isrc -I$(BUILD)/gen
 override CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-override LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+# libcsv (libcsv-dev) ships no pkg-config file.
+override LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 TESTLIBS:= $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC := $(wildcard src/core/*.c src/store/*.c src/domain/*.c src/json/*.c src/http/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 SCHEMA  := $(sort $(wildcard schema/*/*.sql))
-ASSETS  := $(sort $(wildcard api/*.json))
+ASSETS  := $(sort $(wildcard api/*.json web/*))
 GEN_SRC := $(BUILD)/gen/schema_files.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_files.o $(BUILD)/gen/assets.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)

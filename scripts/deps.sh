@@ -16,13 +16,36 @@ check libutf8proc libutf8proc-dev
 check inih libinih-dev
 check icu-i18n libicu-dev
 check libmicrohttpd libmicrohttpd-dev
+check libxml-2.0 libxml2-dev
+check libpq libpq-dev
+check libqrencode libqrencode-dev
+check libpng libpng-dev
+check zbar libzbar-dev
+check libjpeg libjpeg-dev
+check freetype2 libfreetype-dev
 check cmocka libcmocka-dev
 check libcurl libcurl4-openssl-dev
+check expat libexpat1-dev
+check xlsxwriter libxlsxwriter-dev
+# libcsv ships no pkg-config file: look for its header.
+[ -e /usr/include/csv.h ] || need="$need libcsv-dev"
+# The supply export tests read XLSX files back with unzip.
+command -v unzip >/dev/null 2>&1 || need="$need unzip"
 command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
+# The Open311 tests check XML answers with xmllint.
+command -v xmllint >/dev/null 2>&1 || need="$need libxml2-utils"
+# The tests run every store test on PostgreSQL too, on a throw-away server
+# (scripts/pg.sh): the server package and psql.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
+command -v psql >/dev/null 2>&1 || need="$need postgresql-client"
 # The black-box API tests run on node's built-in test runner (node ≥ 18).
 command -v node >/dev/null 2>&1 || need="$need nodejs"
 command -v npm >/dev/null 2>&1 || need="$need npm"
 [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need="$need tzdata"
+# The fonts PNG posters and passes are lettered with (setting poster-font;
+# docs/codes.md): Latin from DejaVu Sans, Chinese from Droid Sans Fallback.
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
+[ -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need="$need fonts-droid-fallback"
 # Test tools from npm (package.json, pinned in package-lock.json).
 npm_tools() {
 	[ -x node_modules/.bin/redocly ] && return 0

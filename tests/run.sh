@@ -2,56 +2,93 @@
 # Run every test of sijin and end with the line "N passed, N failed".
 #   tests/run.sh [BUILD_DIR]
 # Unit tests are cmocka programs in BUILD_DIR/tests/; CLI tests are the
-# tests/cli/*.sh scripts, which print "ok - name" / "not ok - name" lines.
+# tests/cli/*.sh scripts, which print "ok - name" / "not ok - name" lines;
+# API tests are tests/api/*.test.mjs under node's test runner.
+#
+# Every test that touches the store runs twice, on SQLite and on
+# PostgreSQL (issue 4): a unit test that includes tests/unit/testdb.h, and
+# every CLI and API test, with SIJIN_TEST_DB=sqlite and then =pg.  The
+# PostgreSQL server is a throw-away one started here (scripts/pg.sh) and
+# removed at the end; its URL is in SIJIN_TEST_PG.  When it cannot be
+# started the run fails, saying so: it never skips the PostgreSQL half.
 set -u
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 passed=0; failed=0; failures=""
 export SIJIN_BIN="$top/$build/sijin"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d)
+pg_url=""
+cleanup() {
+	[ -n "$pg_url" ] && sh "$top/scripts/pg.sh" stop "$pg_url"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# count NAME P F STATUS: add a program's results; a non-zero exit with no
+# failure counted is one failure (a crash).
+count() {
+	p=${2:-0}; f=${3:-0}
+	if [ "$4" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	passed=$((passed + p)); failed=$((failed + f))
+	[ "$f" -ne 0 ] && failures="$failures $1"
+	echo "$1: $p passed, $f failed"
+}
+
+if pg_url=$(sh "$top/scripts/pg.sh" start 2>"$tmp/pg.err") && [ -n "$pg_url" ]; then
+	export SIJIN_TEST_PG="$pg_url"
+	databases="sqlite pg"
+else
+	pg_url=""
+	cat "$tmp/pg.err"
+	echo "PostgreSQL could not be started, so the store tests cannot run on it (issue 4)."
+	echo "Install it with \`sh scripts/deps.sh\` (Debian packages postgresql, postgresql-client)."
+	count postgres 0 1 1
+	databases="sqlite"
+fi
+
+label() { [ "$1" = pg ] && echo " (postgres)" || echo ""; }
 
 for t in "$top/$build"/tests/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
-	# cmocka prints its summary on stderr; keep both streams for the log.
-	"$t" >"$tmp/out" 2>&1; status=$?
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$tmp/out" | tail -1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$tmp/out" | tail -1)
-	p=${p:-0}; f=${f:-0}
-	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi  # crashed
-	passed=$((passed + p)); failed=$((failed + f))
-	if [ "$f" -ne 0 ]; then
-		cat "$tmp/out"; failures="$failures $name"
-	fi
-	echo "$name: $p passed, $f failed"
+	dbs=sqlite
+	grep -q 'testdb\.h' "$top/tests/unit/$name.c" 2>/dev/null && dbs=$databases
+	for db in $dbs; do
+		# cmocka prints its summary on stderr; keep both streams for the log.
+		SIJIN_TEST_DB=$db "$t" >"$tmp/out" 2>&1; status=$?
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$tmp/out" | tail -1)
+		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$tmp/out" | tail -1)
+		before=$failed
+		count "$name$(label "$db")" "$p" "$f" "$status"
+		[ "$failed" -ne "$before" ] && cat "$tmp/out"
+	done
 done
 
 for s in "$top"/tests/cli/*.sh; do
 	[ "$(basename "$s")" = lib.sh ] && continue
 	[ -f "$s" ] || continue
 	name=$(basename "$s" .sh)
-	sh "$s" >"$tmp/out" 2>&1; status=$?
-	p=$(grep -c '^ok ' "$tmp/out"); f=$(grep -c '^not ok ' "$tmp/out")
-	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	passed=$((passed + p)); failed=$((failed + f))
-	if [ "$f" -ne 0 ]; then
-		grep -v '^ok ' "$tmp/out"; failures="$failures $name"
-	fi
-	echo "$name: $p passed, $f failed"
+	for db in $databases; do
+		SIJIN_TEST_DB=$db sh "$s" >"$tmp/out" 2>&1; status=$?
+		before=$failed
+		count "$name$(label "$db")" "$(grep -c '^ok ' "$tmp/out")" \
+		    "$(grep -c '^not ok ' "$tmp/out")" "$status"
+		[ "$failed" -ne "$before" ] && grep -v '^ok ' "$tmp/out"
+	done
 done
 
 # Black-box API tests: node's built-in test runner (tests/api/*.test.mjs).
 if ls "$top"/tests/api/*.test.mjs >/dev/null 2>&1; then
-	(cd "$top" && node --test --test-reporter=tap tests/api/) >"$tmp/out" 2>&1; status=$?
-	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tmp/out" | tail -1)
-	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tmp/out" | tail -1)
-	p=${p:-0}; f=${f:-0}
-	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	passed=$((passed + p)); failed=$((failed + f))
-	if [ "$f" -ne 0 ]; then
-		grep -B2 -A30 '^not ok' "$tmp/out" | head -200; failures="$failures api"
-	fi
-	echo "api: $p passed, $f failed"
+	for db in $databases; do
+		(cd "$top" && SIJIN_TEST_DB=$db node --test --test-reporter=tap tests/api/) \
+		    >"$tmp/out" 2>&1; status=$?
+		p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tmp/out" | tail -1)
+		f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tmp/out" | tail -1)
+		before=$failed
+		count "api$(label "$db")" "$p" "$f" "$status"
+		[ "$failed" -ne "$before" ] && grep -B2 -A30 '^not ok' "$tmp/out" | head -200
+	done
 fi
 
 [ -n "$failures" ] && echo "failing:$failures"

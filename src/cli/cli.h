@@ -93,5 +93,19 @@ int cmd_person(cli_ctx *ctx, int argc, char **argv);
 int cmd_user(cli_ctx *ctx, int argc, char **argv);
 int cmd_department(cli_ctx *ctx, int argc, char **argv);
 int cmd_serve(cli_ctx *ctx, int argc, char **argv);
+int cmd_scan(cli_ctx *ctx, int argc, char **argv);       /* cmd_scan.c */
+int cmd_service_request(cli_ctx *ctx, int argc, char **argv); /* cmd_request.c: `request` */
+int cmd_service(cli_ctx *ctx, int argc, char **argv);    /* cmd_request.c */
+int cmd_calendar(cli_ctx *ctx, int argc, char **argv);   /* cmd_request.c */
+int cmd_pass(cli_ctx *ctx, int argc, char **argv);       /* cmd_codes.c */
+int cmd_placecode(cli_ctx *ctx, int argc, char **argv);  /* cmd_codes.c */
+int cmd_visit(cli_ctx *ctx, int argc, char **argv);      /* cmd_visit.c */
+int cmd_need(cli_ctx *ctx, int argc, char **argv);       /* cmd_visit.c */
+int cmd_inspection(cli_ctx *ctx, int argc, char **argv); /* cmd_visit.c */
+int cmd_supply(cli_ctx *ctx, int argc, char **argv);     /* cmd_supply.c */
+int cmd_plan(cli_ctx *ctx, int argc, char **argv);       /* cmd_workplan.c */
+int cmd_task(cli_ctx *ctx, int argc, char **argv);       /* cmd_workplan.c */
+int cmd_meeting(cli_ctx *ctx, int argc, char **argv);    /* cmd_workplan.c */
+int cmd_workplan(cli_ctx *ctx, int argc, char **argv);   /* cmd_workplan.c */
 
 #endif

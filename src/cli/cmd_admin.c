@@ -1,11 +1,11 @@
 /*
  * cmd_admin — init, demo, migrate, config: setting a database up.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -65,8 +65,6 @@ init_admin(cli_ctx *ctx, const char *username, const char *password, sj_err *e)
 	return store_commit(ctx->s, e);
 }
 
-static sj_rc db_remove(const char *db, sj_err *e);
-
 /* Create the key file (unless one exists), the database and the first
  * administrator.  On failure remove what this run created. */
 static sj_rc
@@ -81,7 +79,7 @@ init_create(cli_ctx *ctx, const char *admin, const char *password, int *applied,
 	    (rc = init_admin(ctx, admin, password, e)) != SJ_OK) {
 		store_close(ctx->s);
 		ctx->s = NULL;
-		db_remove(ctx->cfg->db, NULL);
+		store_destroy(ctx->cfg->db, NULL);
 		if (*created && config_key_file_path(ctx->cfg, key_path, sizeof key_path, NULL) == SJ_OK)
 			unlink(key_path);
 	}
@@ -100,8 +98,8 @@ cmd_init(cli_ctx *ctx, int argc, char **argv)
 	char password[AUTH_PASSWORD_MAX + 3];
 	const char *admin = "admin", *file = NULL;
 	sj_err e = {0};
-	struct stat st;
-	bool created = false;
+	bool created = false, exists;
+	char *shown;
 	int c, applied, status = 0;
 
 	if (!cli_password_args_ok("init", argc, argv))
@@ -127,9 +125,13 @@ cmd_init(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
-	if (stat(ctx->cfg->db, &st) == 0) {
+	if (store_exists(ctx->cfg->db, &exists, &e) != SJ_OK)
+		return cli_fail(&e);
+	if (exists) {
+		shown = store_url_mask(ctx->cfg->db);
 		sj_fail(&e, SJ_ECONFLICT, "db", "%s already exists; use `sijin migrate` to upgrade it",
-		    ctx->cfg->db);
+		    shown);
+		free(shown);
 		return cli_fail(&e);
 	}
 	/* Everything is checked before anything is written. */
@@ -139,25 +141,10 @@ cmd_init(cli_ctx *ctx, int argc, char **argv)
 	    init_create(ctx, admin, password, &applied, &created, &e) != SJ_OK)
 		status = cli_fail(&e);
 	else
-		printf("created %s (schema version %d)%s with administrator %s\n", ctx->cfg->db,
-		    applied, created ? " and its key file" : "", admin);
+		printf("created %s (schema version %d)%s with administrator %s\n",
+		    store_url(ctx->s), applied, created ? " and its key file" : "", admin);
 	sodium_memzero(password, sizeof password);
 	return status;
-}
-
-/* Remove a database and its WAL files so that demo starts fresh. */
-static sj_rc
-db_remove(const char *db, sj_err *e)
-{
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-	char path[4096];
-
-	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-		snprintf(path, sizeof path, "%s%s", db, suffixes[i]);
-		if (unlink(path) != 0 && errno != ENOENT)
-			return sj_fail(e, SJ_EIO, "db", "cannot remove %s: %s", path, strerror(errno));
-	}
-	return SJ_OK;
 }
 
 static void
@@ -188,10 +175,10 @@ cmd_demo(cli_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	bool force = false, json = false, created;
+	bool force = false, json = false, created, exists;
 	demo_summary sum;
 	sj_err e = {0};
-	struct stat st;
+	char *shown;
 	int c, applied;
 
 	optind = 1;
@@ -212,13 +199,17 @@ cmd_demo(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("demo", "unexpected argument '%s'", argv[optind]);
-	if (stat(ctx->cfg->db, &st) == 0) {
+	if (store_exists(ctx->cfg->db, &exists, &e) != SJ_OK)
+		return cli_fail(&e);
+	if (exists) {
 		if (!force) {
+			shown = store_url_mask(ctx->cfg->db);
 			sj_fail(&e, SJ_ECONFLICT, "db", "%s already exists; add --force to replace it",
-			    ctx->cfg->db);
+			    shown);
+			free(shown);
 			return cli_fail(&e);
 		}
-		if (db_remove(ctx->cfg->db, &e) != SJ_OK)
+		if (store_destroy(ctx->cfg->db, &e) != SJ_OK)
 			return cli_fail(&e);
 	}
 	if (keys_ensure(ctx, &created, &e) != SJ_OK || db_create(ctx, &applied, &e) != SJ_OK ||

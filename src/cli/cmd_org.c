@@ -1,11 +1,16 @@
 /*
  * cmd_org — `sijin unit list|add|show` and `sijin person add|find`.
+ *
+ * Tables are printed only once every row is read, so that a command that
+ * fails prints nothing on standard output; their columns are aligned by
+ * display width (a CJK character takes two columns), not by bytes.
  */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "cli/cli.h"
 #include "domain/org.h"
@@ -27,6 +32,74 @@ opt_int(const char *cmd, const char *name, const char *s, long max, long *v)
 	return true;
 }
 
+/* ---- tables ----------------------------------------------------------- */
+
+/* Rows of n_cols cells, printed aligned by table_print.  The cells are
+ * not copied: they live as long as the table (the command's arena). */
+typedef struct table {
+	arena *a;
+	size_t n_cols;
+	const char **cells;   /* n_rows × n_cols */
+	size_t n_rows, cap;   /* rows filled, rows allocated */
+} table;
+
+static void
+table_row(table *t, const char *const *cells)
+{
+	if (t->n_rows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		const char **grown = arena_alloc(t->a, cap * t->n_cols * sizeof *grown);
+		if (t->n_rows)
+			memcpy(grown, t->cells, t->n_rows * t->n_cols * sizeof *grown);
+		t->cells = grown;
+		t->cap = cap;
+	}
+	memcpy(t->cells + t->n_rows++ * t->n_cols, cells, t->n_cols * sizeof *cells);
+}
+
+/* The columns a terminal gives s (valid UTF-8): East Asian wide and
+ * full-width characters take two (utf8proc_charwidth, from Unicode's
+ * EastAsianWidth.txt), combining marks none. */
+static size_t
+display_width(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+	size_t w = 0;
+
+	for (; *p; p += n) {
+		if ((n = utf8proc_iterate(p, -1, &c)) <= 0)
+			return w + strlen((const char *)p);  /* not UTF-8: a column a byte */
+		w += (size_t)utf8proc_charwidth(c);
+	}
+	return w;
+}
+
+/* Print t, each column as wide as its widest cell, one space between
+ * columns; the last column is not padded. */
+static void
+table_print(const table *t)
+{
+	size_t width[8] = {0};
+
+	for (size_t r = 0; r < t->n_rows; r++)
+		for (size_t c = 0; c < t->n_cols && c < 8; c++) {
+			size_t w = display_width(t->cells[r * t->n_cols + c]);
+			width[c] = w > width[c] ? w : width[c];
+		}
+	for (size_t r = 0; r < t->n_rows; r++) {
+		for (size_t c = 0; c < t->n_cols; c++) {
+			const char *cell = t->cells[r * t->n_cols + c];
+			if (c + 1 == t->n_cols) {
+				printf("%s\n", cell);
+				break;
+			}
+			printf("%s%*s ", cell, (int)(width[c] - display_width(cell)), "");
+		}
+	}
+}
+
 /* ---- unit list -------------------------------------------------------- */
 
 static const char unit_usage[] =
@@ -36,39 +109,49 @@ static const char unit_usage[] =
 	"KIND is community, enterprise, project or village.  REGION and UNIT are an id\n"
 	"or an exact name.  Lists are in pinyin order of the name (docs/text.md).\n";
 
+/* Add the units of one page to the table and the JSON array. */
+static void
+unit_rows(table *t, json_t *all, const org_page *page)
+{
+	const org_unit *u = page->rows;
+
+	for (size_t i = 0; i < page->n; i++) {
+		const char *cells[] = {
+			arena_printf(t->a, "%lld", (long long)u[i].id), u[i].kind, u[i].name,
+			u[i].region_name,
+		};
+		table_row(t, cells);
+		json_array_append_new(all, jorg_unit(&u[i]));
+	}
+}
+
 static int
 unit_list_print(cli_ctx *ctx, org_unit_filter *f, bool json)
 {
-	json_t *all = json ? json_array() : NULL;
-	org_unit_page page;
+	static const char *const header[] = { "id", "kind", "name", "region" };
+	json_t *all = json_array();
+	org_page page;
 	sj_err e = {0};
 	arena a;
+	table t = { .a = &a, .n_cols = 4 };
 	int status = 0;
 
 	arena_init(&a);
-	if (!json)
-		printf("%-5s %-10s %-24s %s\n", "id", "kind", "name", "region");
+	table_row(&t, header);
 	do {
 		if (org_unit_list(ctx->s, &scope_system, &a, f, &page, &e) != SJ_OK) {
 			status = cli_fail(&e);
 			break;
 		}
-		for (size_t i = 0; i < page.n_units; i++) {
-			const org_unit *u = &page.units[i];
-			if (json)
-				json_array_append_new(all, jorg_unit(u));
-			else
-				printf("%-5lld %-10s %s\t%s\n", (long long)u->id, u->kind, u->name,
-				    u->region_name);
-		}
-		f->after_sort = page.next_sort;
-		f->after_sort_n = page.next_sort_n;
-		f->after_id = page.next_id;
+		unit_rows(&t, all, &page);
+		f->range = page.next;
 	} while (page.has_more);
-	if (json && status == 0)
+	if (status == 0 && json) {
 		cli_json_print(all);
-	else
-		json_decref(all);
+		all = NULL;
+	} else if (status == 0)
+		table_print(&t);
+	json_decref(all);
 	arena_free(&a);
 	return status;
 }
@@ -83,7 +166,7 @@ unit_list(cli_ctx *ctx, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 },
 	};
-	org_unit_filter f = { .limit = ORG_LIST_MAX };
+	org_unit_filter f = { .range.limit = ORG_LIST_MAX };
 	const char *region = NULL;
 	sj_err e = {0};
 	bool json = false;
@@ -145,6 +228,7 @@ unit_add(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("unit add", "--region is required");
 	if (cli_open(ctx, false, &e) != SJ_OK ||
 	    org_region_lookup(ctx->s, region, &u.region_id, &e) != SJ_OK ||
+	    org_unit_check_region(ctx->s, u.region_id, &e) != SJ_OK ||
 	    store_begin(ctx->s, &e) != SJ_OK)
 		return cli_fail(&e);
 	rc = org_unit_add(ctx->s, &scope_system, &u, &id, &e);
@@ -331,18 +415,33 @@ out:
 	return status;
 }
 
-static void
-person_print_text(const person *p, size_t n)
+/* The tags of p joined by commas, "-" for none, in a. */
+static const char *
+tags_text(arena *a, const person *p)
 {
-	printf("%-5s %-12s %-20s %-13s %s\n", "id", "name", "id number", "mobile", "tags");
+	const char *s = p->n_tags ? p->tags[0] : "-";
+
+	for (size_t i = 1; i < p->n_tags; i++)
+		s = arena_printf(a, "%s,%s", s, p->tags[i]);
+	return s;
+}
+
+static void
+person_print_text(arena *a, const person *p, size_t n)
+{
+	static const char *const header[] = { "id", "name", "id number", "mobile", "tags" };
+	table t = { .a = a, .n_cols = 5 };
+
+	table_row(&t, header);
 	for (size_t i = 0; i < n; i++) {
-		printf("%-5lld %-12s %-20s %-13s", (long long)p[i].id, p[i].name,
-		    p[i].id_number_mask ? p[i].id_number_mask : "-",
-		    p[i].mobile_mask ? p[i].mobile_mask : "-");
-		for (size_t t = 0; t < p[i].n_tags; t++)
-			printf("%s%s", t ? "," : " ", p[i].tags[t]);
-		putchar('\n');
+		const char *cells[] = {
+			arena_printf(a, "%lld", (long long)p[i].id), p[i].name,
+			p[i].id_number_mask ? p[i].id_number_mask : "-",
+			p[i].mobile_mask ? p[i].mobile_mask : "-", tags_text(a, &p[i]),
+		};
+		table_row(&t, cells);
 	}
+	table_print(&t);
 }
 
 static int
@@ -385,7 +484,7 @@ person_find_cmd(cli_ctx *ctx, int argc, char **argv)
 			json_array_append_new(arr, jorg_person(&found[i]));
 		cli_json_print(arr);
 	} else
-		person_print_text(found, n);
+		person_print_text(&a, found, n);
 	arena_free(&a);
 	return status;
 }

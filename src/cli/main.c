@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/datetime.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "domain/calendar.h"
 #include "store/migrate.h"
 
 #define SIJIN_VERSION "0.1.0"
@@ -28,6 +30,20 @@ static const struct {
 	{ "person",  cmd_person,  "add or find people (person --help)" },
 	{ "user",    cmd_user,    "add, list, disable users; passwords and API tokens (user --help)" },
 	{ "department", cmd_department, "add or list departments (department --help)" },
+	{ "scan",    cmd_scan,    "record a scan at a checkpoint (scan --help)" },
+	{ "pass",    cmd_pass,    "issue, revoke, show, verify personal passes (pass --help)" },
+	{ "placecode", cmd_placecode, "show, print or rotate a checkpoint's place code (placecode --help)" },
+	{ "visit",   cmd_visit,   "add, list or show visits to units and households (visit --help)" },
+	{ "need",    cmd_need,    "turn a need found on a visit into a service request (need --help)" },
+	{ "inspection", cmd_inspection, "inspections, findings, re-checks, checklists (inspection --help)" },
+	{ "supply",  cmd_supply,  "items, sites, stock documents, stock, ledger, requests, exports (supply --help)" },
+	{ "request", cmd_service_request, "service requests: add, list, show, refer, reply, resolve (request --help)" },
+	{ "service", cmd_service, "list the services requests are raised under (service --help)" },
+	{ "calendar", cmd_calendar, "load or show the working-day calendar (calendar --help)" },
+	{ "plan",    cmd_plan,    "a work group's work plan: create, submit, approve, return (plan --help)" },
+	{ "task",    cmd_task,    "tasks of a work group: add, list, notes, links, overdue (task --help)" },
+	{ "meeting", cmd_meeting, "a work group's meetings and decisions (meeting --help)" },
+	{ "workplan", cmd_workplan, "a work group's record, party branch, reporting in (workplan --help)" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -133,8 +149,14 @@ run(cli_ctx *ctx, int argc, char **argv)
 		return 0;
 	}
 	log_set_level((sj_log_level)ctx->cfg->log_level);
+	/* libpq takes the password of a postgresql:// URL that has none from
+	 * PGPASSWORD (then ~/.pgpass): db-password never shows in the URL. */
+	if (ctx->cfg->db_password && *ctx->cfg->db_password &&
+	    setenv("PGPASSWORD", ctx->cfg->db_password, 1) != 0)
+		return cli_fail(&(sj_err){ .rc = SJ_EINTERNAL, .msg = "cannot set PGPASSWORD" });
 	if (dt_zone_set(ctx->cfg->tz, &e) != SJ_OK || crypt_init(&e) != SJ_OK)
 		return cli_fail(&e);
+	calendar_cutoff_set(ctx->cfg->request_cutoff);
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(ctx, argc - 1, argv + 1);
@@ -150,6 +172,9 @@ main(int argc, char **argv)
 	sj_err e = {0};
 	int status;
 
+	/* The database, its WAL and exports hold personal data and password
+	 * hashes: files sijin creates are for the service user only. */
+	umask(077);
 	config_defaults(&cfg);
 	if (config_load(&cfg, &argc, argv, NULL, &e) != SJ_OK) {
 		config_free(&cfg);

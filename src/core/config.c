@@ -72,6 +72,7 @@ struct config_row {
 
 static const char *check_nonempty(const char *value);
 static const char *check_tz(const char *value);
+static const char *check_public_url(const char *value);
 
 /* In sj_log_level order: the index is the level. */
 static const char *const log_level_choices[] = {
@@ -119,7 +120,7 @@ static const struct config_row rows[] = {
 	{ .name = "request-timeout", .type = T_DURATION,
 	  .offset = FIELD(request_timeout),
 	  .default_text = "30", .min = 1, .max = 3600, .unit = "seconds",
-	  .help = "time allowed for one HTTP request" },
+	  .help = "idle time allowed on an HTTP connection, and the longest a request body may take to arrive" },
 	{ .name = "max-body", .type = T_SIZE, .offset = FIELD(max_body),
 	  .default_text = "1048576", .min = 1024, .max = 67108864,
 	  .unit = "bytes",
@@ -134,13 +135,41 @@ static const struct config_row rows[] = {
 	  .unit = "tenths of a °C",
 	  .help = "a temperature at or above this raises a fever alert "
 	          "(373 = 37.3 °C)" },
+	{ .name = "reentry-window", .type = T_DURATION,
+	  .offset = FIELD(reentry_window),
+	  .default_text = "600", .min = 0, .max = 3600, .unit = "seconds",
+	  .help = "a repeated entry scan of the same person at the same place "
+	          "this soon after the stay's entry is the same stay" },
 	{ .name = "retention-days", .type = T_INT,
 	  .offset = FIELD(retention_days),
 	  .default_text = "28", .min = 1, .max = 3650, .unit = "days",
 	  .help = "days scans, stays and other personal data are kept" },
+	{ .name = "visit-gap-days", .type = T_INT,
+	  .offset = FIELD(visit_gap_days),
+	  .default_text = "14", .min = 1, .max = 365, .unit = "days",
+	  .help = "a unit not visited for this many days is listed for the "
+	          "group's leader" },
 	{ .name = "cookie-secure", .type = T_BOOL,
 	  .offset = FIELD(cookie_secure), .default_text = "false",
 	  .help = "give session cookies the Secure attribute (for HTTPS)" },
+	{ .name = "public-url", .type = T_STRING, .offset = FIELD(public_url),
+	  .default_text = "http://127.0.0.1:8080", .check = check_public_url,
+	  .help = "base URL phones reach the server at; printed in place codes "
+	          "as <public-url>/c/<token>" },
+	{ .name = "poster-font", .type = T_STRING, .offset = FIELD(poster_font),
+	  .default_text = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:"
+	                  "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+	  .help = "font files, separated by ':', that PNG posters and passes are "
+	          "lettered with (each character from the first that has it); "
+	          "empty = no lettering, names in PNG metadata only" },
+	{ .name = "request-cutoff", .type = T_DURATION, .offset = FIELD(request_cutoff),
+	  .default_text = "17h", .min = 0, .max = 86400, .unit = "seconds",
+	  .help = "time of day (after local midnight) from which a service request "
+	          "counts as received on the next working day: 17h = 17:00" },
+	{ .name = "open311-jurisdiction", .type = T_STRING,
+	  .offset = FIELD(open311_jurisdiction), .default_text = "sijin",
+	  .check = check_nonempty,
+	  .help = "the jurisdiction_id this server answers to in Open311 GeoReport v2" },
 };
 
 #define N_ROWS (sizeof rows / sizeof rows[0])
@@ -182,6 +211,27 @@ check_tz(const char *value)
 		    "Asia/Shanghai";
 	if (strstr(value, "..") != NULL)
 		return "must not contain \"..\"";
+	return NULL;
+}
+
+/* An absolute http or https URL without query, fragment, spaces or
+ * characters that would need escaping in HTML or a QR code's URL. */
+static const char *
+check_public_url(const char *value)
+{
+	const char *host;
+
+	if (strncmp(value, "http://", 7) == 0)
+		host = value + 7;
+	else if (strncmp(value, "https://", 8) == 0)
+		host = value + 8;
+	else
+		return "must start with http:// or https://";
+	if (*host == '\0' || *host == '/')
+		return "must name a host after the scheme";
+	for (const char *p = value; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("\"'<>\\^`{|}?#", *p))
+			return "must be a plain URL without spaces, quotes, '?' or '#'";
 	return NULL;
 }
 

@@ -46,8 +46,15 @@ typedef struct sj_config {
 	int max_body;          /* bytes */
 	char *trusted_proxies; /* comma-separated proxy addresses, "" = none */
 	int fever_threshold;   /* °C × 10: a reading >= this raises an alert */
+	int reentry_window;    /* seconds: a repeated entry this soon is the same stay */
 	int retention_days;    /* days personal data is kept */
+	int visit_gap_days;    /* days without a visit after which a unit is listed for the leader */
 	bool cookie_secure;    /* session cookies carry the Secure attribute */
+	char *public_url;      /* base URL printed in place codes, http(s)://host[:port][/path] */
+	char *poster_font;     /* TrueType/OpenType file the PNG poster writes names with */
+	int request_cutoff;    /* seconds after local midnight: later counts from the next
+	                        * working day (domain/calendar.h) */
+	char *open311_jurisdiction; /* the Open311 jurisdiction_id served */
 	char **source;         /* private: who set each row; see config_source */
 } sj_config;
 

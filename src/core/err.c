@@ -33,6 +33,26 @@ static const struct {
 	[SJ_EINTERNAL] = { "internal",        "Internal error",         500, 1 },
 };
 
+/* A message cut by the buffer may end inside a UTF-8 sequence; drop the
+ * partial character so the message stays valid UTF-8 (JSON needs it). */
+static void
+cut_partial_utf8(char *s)
+{
+	size_t n = strlen(s), i = n, cont = 0, need;
+	unsigned char lead;
+
+	while (i > 0 && cont < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
+		i--;
+		cont++;
+	}
+	if (i == 0)
+		return;
+	lead = (unsigned char)s[i - 1];
+	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (need > 1 && cont + 1 < need)
+		s[i - 1] = '\0';
+}
+
 sj_rc
 sj_fail(sj_err *e, sj_rc rc, const char *field, const char *fmt, ...)
 {
@@ -45,6 +65,8 @@ sj_fail(sj_err *e, sj_rc rc, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	cut_partial_utf8(e->msg);
+	cut_partial_utf8(e->field);
 	return rc;
 }
 
@@ -63,6 +85,7 @@ sj_err_prefix(sj_err *e, const char *fmt, ...)
 	va_end(ap);
 	n = strlen(e->msg);
 	snprintf(e->msg + n, sizeof e->msg - n, "%s", old);
+	cut_partial_utf8(e->msg);
 	return e->rc;
 }
 

@@ -402,3 +402,27 @@ text_thread_cleanup(void)
 	thread_collator = NULL;
 	pthread_setspecific(collator_key, NULL);
 }
+
+char *
+text_utf8_repair(const char *s)
+{
+	size_t n = strlen(s), o = 0;
+	char *out = sj_malloc(3 * n + 1);  /* each bad byte becomes 3 bytes */
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t len;
+
+	for (size_t i = 0; i < n;) {
+		len = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (len > 0 && cp != 0) {
+			memcpy(out + o, s + i, (size_t)len);
+			o += (size_t)len;
+			i += (size_t)len;
+		} else {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);  /* U+FFFD */
+			o += 3;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}

@@ -140,6 +140,12 @@ sj_rc text_sort_version(char out[TEXT_SORT_VERSION_LEN], sj_err *err);
 
 /* Close the calling thread's collator now, if it opened one.  Safe to
  * call more than once; a later text_sort_key opens a new one. */
+/* A malloc'd copy of s in which every byte that does not start a valid
+ * UTF-8 sequence (and every truncated sequence) is replaced by U+FFFD, so
+ * that text from outside (a request path, a header) can go into JSON or a
+ * log safely.  Valid input comes back byte-identical.  Caller frees. */
+char *text_utf8_repair(const char *s);
+
 void text_thread_cleanup(void);
 
 #endif

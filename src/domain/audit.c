@@ -23,9 +23,9 @@ static const char *const audit_sql[] = {
 	[Q_LIST] =
 	"SELECT id, at, user_id, username, ip, action, object_type, object_id, detail, request_id"
 	" FROM audit_event"
-	" WHERE (?1 IS NULL OR substr(action, 1, length(?1)) = ?1)"
+	" WHERE (substr(action, 1, length(?1)) = ?1 OR ?1 IS NULL)"
 	" AND (?2 = 0 OR user_id = ?2)"
-	" AND (?3 IS NULL OR object_type = ?3)"
+	" AND (object_type = ?3 OR ?3 IS NULL)"
 	" AND (?4 = 0 OR object_id = ?4)"
 	" AND (?5 = 0 OR at >= ?5)"
 	" AND (?6 = 0 OR at < ?6)"
@@ -115,7 +115,8 @@ audit_record(store *s, const audit_event_input *in, int64_t *id, sj_err *e)
 	bind_opt_text(st, 8, in->detail);
 	bind_opt_text(st, 9, in->request_id);
 	rc = store_insert_id(st, &new_id, e);
-	/* The only CHECK on the table is json_valid(detail). */
+	/* The only CHECK on the table is that detail is JSON (json_valid on
+	 * SQLite, a cast to json on PostgreSQL). */
 	if (rc == SJ_EINVAL)
 		return sj_fail(e, rc, "detail", "is not valid JSON");
 	if (rc == SJ_OK && id)

@@ -11,6 +11,7 @@
 #include "domain/auth.h"
 
 #include <pthread.h>
+#include <time.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ enum {
 	Q_USER_SET_PW, Q_USER_DISABLE, Q_OTHER_ADMINS, Q_USER_SESSIONS_END,
 	Q_GROUP_EXISTS, Q_UNIT_EXISTS, Q_DEPT_EXISTS, Q_CHECKPOINT_EXISTS, Q_ATTEND_ADD,
 	Q_DEPT_ADD, Q_DEPT_LIST, Q_DEPT_BY_ID, Q_DEPT_BY_NAME,
-	Q_LIMIT_USER, Q_LIMIT_IP, Q_ATTEMPT_ADD, Q_ATTEMPT_PRUNE,
+	Q_LIMIT_USER, Q_LIMIT_IP, Q_ATTEMPT_ADD, Q_ATTEMPT_OK, Q_ATTEMPT_PRUNE,
 	Q_SESSION_ADD, Q_SESSION_GET, Q_SESSION_TOUCH, Q_SESSION_DELETE, Q_SESSION_PRUNE,
 	Q_TOKEN_ADD, Q_TOKEN_GET, Q_TOKEN_TOUCH, Q_TOKEN_OWNER, Q_TOKEN_REVOKE, Q_TOKEN_LIST,
 	Q_DEMO_GROUP, Q_DEMO_CHECKPOINT,
@@ -48,7 +49,7 @@ static const char *const auth_sql[] = {
 	[Q_USER_LIST] = "SELECT " USER_COLS " ORDER BY u.username_key",
 	[Q_USER_SECRET] =
 	"SELECT id, password_hash, disabled FROM app_user WHERE username_key = ?1",
-	[Q_USER_HASH] = "SELECT password_hash FROM app_user WHERE id = ?1",
+	[Q_USER_HASH] = "SELECT password_hash, username_key FROM app_user WHERE id = ?1",
 	[Q_USER_SET_PW] =
 	"UPDATE app_user SET password_hash = ?2, password_changed_at = ?3 WHERE id = ?1",
 	[Q_USER_DISABLE] = "UPDATE app_user SET disabled = 1 WHERE id = ?1",
@@ -77,7 +78,8 @@ static const char *const auth_sql[] = {
 	"SELECT at FROM login_attempt WHERE ip = ?1 AND ok = 0 AND at > ?2"
 	" AND at <= ?3 ORDER BY at DESC LIMIT 1 OFFSET ?4",
 	[Q_ATTEMPT_ADD] =
-	"INSERT INTO login_attempt (username_key, ip, at, ok) VALUES (?1, ?2, ?3, ?4)",
+	"INSERT INTO login_attempt (username_key, ip, at, ok) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+	[Q_ATTEMPT_OK] = "UPDATE login_attempt SET ok = 1 WHERE id = ?1",
 	[Q_ATTEMPT_PRUNE] = "DELETE FROM login_attempt WHERE at <= ?1",
 	[Q_SESSION_ADD] =
 	"INSERT INTO session (token_hash, csrf_token, user_id, created_at, last_seen_at,"
@@ -134,11 +136,24 @@ static const struct {
 	[PERM_REQUEST_RAISE] = { "request.raise", R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) },
 	[PERM_REQUEST_REFER] = { "request.refer", R(ADMIN) | R(LEADER) | R(MEMBER) },
 	[PERM_REQUEST_REPLY] = { "request.reply", R(ADMIN) | R(DEPARTMENT) },
+	[PERM_REQUEST_MANAGE] = { "request.manage", R(ADMIN) | R(LEADER) | R(MEMBER) },
+	[PERM_SUPPLY_READ] = { "supply.read",
+	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR) },
+	[PERM_SUPPLY_WRITE] = { "supply.write", R(ADMIN) | R(LEADER) | R(MEMBER) },
 	[PERM_SUPPLY_CONFIRM] = { "supply.confirm", R(ADMIN) | R(UNIT) },
 	[PERM_REPORT_READ] = { "report.read", R(ADMIN) | R(LEADER) | R(MEMBER) | R(AUDITOR) },
 	[PERM_USER_READ] = { "user.read", R(ADMIN) | R(AUDITOR) },
 	[PERM_USER_ADMIN] = { "user.admin", R(ADMIN) },
 	[PERM_AUDIT_READ] = { "audit.read", R(ADMIN) | R(AUDITOR) },
+	[PERM_VISIT_READ] = { "visit.read",
+	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR) },
+	[PERM_VISIT_WRITE] = { "visit.write", R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) },
+	[PERM_INSPECTION_READ] = { "inspection.read",
+	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR) },
+	[PERM_INSPECTION_WRITE] = { "inspection.write", R(ADMIN) | R(LEADER) | R(MEMBER) },
+	[PERM_WORKPLAN_READ] = { "workplan.read", R(ADMIN) | R(LEADER) | R(MEMBER) | R(AUDITOR) },
+	[PERM_WORKPLAN_WRITE] = { "workplan.write", R(ADMIN) | R(LEADER) | R(MEMBER) },
+	[PERM_PLAN_APPROVE] = { "plan.approve", R(ADMIN) },
 };
 
 bool
@@ -155,20 +170,41 @@ auth_perm_name(auth_perm perm)
 	return (int)perm >= 0 && perm < PERM__COUNT ? perm_table[perm].name : "?";
 }
 
+static sj_rc attempt_begin(store *s, const char *key, const char *ip, int64_t now,
+    int64_t *attempt_id, int64_t *retry_at, sj_err *e);
+static sj_rc attempt_succeeded(store *s, int64_t attempt_id, sj_err *e);
+
 /* ---- passwords: Argon2id behind a counting semaphore ----------------------- */
 
 static pthread_mutex_t pwhash_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pwhash_cond = PTHREAD_COND_INITIALIZER;
-static int pwhash_running;
+static int pwhash_running, pwhash_waiting;
 
-static void
+/* Take a slot, waiting at most AUTH_PWHASH_WAIT_MS and only when fewer
+ * than AUTH_PWHASH_QUEUE others already wait: a burst of sign-ins must not
+ * hold every HTTP worker thread (the API would stall).  false: busy. */
+static bool
 pwhash_enter(void)
 {
+	struct timespec until;
+	bool ok = true;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)AUTH_PWHASH_WAIT_MS * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
 	pthread_mutex_lock(&pwhash_mutex);
-	while (pwhash_running >= AUTH_PWHASH_CONCURRENCY)
-		pthread_cond_wait(&pwhash_cond, &pwhash_mutex);
-	pwhash_running++;
+	if (pwhash_running >= AUTH_PWHASH_CONCURRENCY && pwhash_waiting >= AUTH_PWHASH_QUEUE)
+		ok = false;
+	pwhash_waiting++;
+	while (ok && pwhash_running >= AUTH_PWHASH_CONCURRENCY)
+		if (pthread_cond_timedwait(&pwhash_cond, &pwhash_mutex, &until) != 0)
+			ok = pwhash_running < AUTH_PWHASH_CONCURRENCY;
+	pwhash_waiting--;
+	if (ok)
+		pwhash_running++;
 	pthread_mutex_unlock(&pwhash_mutex);
+	return ok;
 }
 
 static void
@@ -181,13 +217,21 @@ pwhash_leave(void)
 }
 
 static sj_rc
+pwhash_busy(sj_err *e)
+{
+	return sj_fail(e, SJ_EBUSY, "password", "too many sign-ins at this moment; try again in "
+	    "a second");
+}
+
+static sj_rc
 password_hash(const char *password, char out[crypto_pwhash_STRBYTES], sj_err *e)
 {
 	int r;
 
 	if (sodium_init() < 0)
 		return sj_fail(e, SJ_EINTERNAL, NULL, "libsodium could not be initialised");
-	pwhash_enter();
+	if (!pwhash_enter())
+		return pwhash_busy(e);
 	r = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	    crypto_pwhash_MEMLIMIT_INTERACTIVE);
 	pwhash_leave();
@@ -196,15 +240,18 @@ password_hash(const char *password, char out[crypto_pwhash_STRBYTES], sj_err *e)
 	return SJ_OK;
 }
 
-static bool
-password_verify(const char *hash, const char *password)
+/* Check password against hash: SJ_OK, SJ_EAUTH (no match, field
+ * "password", message "wrong password") or SJ_EBUSY. */
+static sj_rc
+password_verify(const char *hash, const char *password, sj_err *e)
 {
 	int r;
 
-	pwhash_enter();
+	if (!pwhash_enter())
+		return pwhash_busy(e);
 	r = crypto_pwhash_str_verify(hash, password, strlen(password));
 	pwhash_leave();
-	return r == 0;
+	return r == 0 ? SJ_OK : sj_fail(e, SJ_EAUTH, "password", "wrong password");
 }
 
 /* A hash of a random password at today's cost, verified against when the
@@ -594,7 +641,8 @@ out:
 sj_rc
 user_verify_password(store *s, int64_t id, const char *password, sj_err *e)
 {
-	char hash[crypto_pwhash_STRBYTES];
+	char hash[crypto_pwhash_STRBYTES], key[AUTH_USERNAME_MAX + 1];
+	int64_t attempt, retry_at;
 	store_stmt *st;
 	bool row;
 	sj_rc rc;
@@ -607,10 +655,16 @@ user_verify_password(store *s, int64_t id, const char *password, sj_err *e)
 	if (!row)
 		return sj_fail(e, SJ_ENOTFOUND, "user", "no user with id %lld", (long long)id);
 	snprintf(hash, sizeof hash, "%s", store_col_text(st, 0));
+	snprintf(key, sizeof key, "%s", store_col_text(st, 1));
 	store_reset(st);
-	if (!password_verify(hash, password ? password : ""))
-		return sj_fail(e, SJ_EAUTH, "password", "wrong password");
-	return SJ_OK;
+	/* Re-entering one's password is a sign-in by another door: the same
+	 * per-username limit, so a stolen session cannot guess it. */
+	if ((rc = attempt_begin(s, key, "", dt_now(), &attempt, &retry_at, e)) != SJ_OK)
+		return rc;
+	if ((rc = password_verify(hash, password ? password : "", e)) == SJ_OK)
+		rc = attempt_succeeded(s, attempt, e);
+	sodium_memzero(hash, sizeof hash);
+	return rc;
 }
 
 static sj_rc
@@ -882,18 +936,47 @@ check_limits(store *s, const char *key, const char *ip, int64_t now, int64_t *re
 	    *retry_at - now > 60 ? "s" : "", when);
 }
 
+/*
+ * Check the limits and, in the same write transaction, record this attempt
+ * as failed before any password work, so that parallel attempts count each
+ * other and cannot overshoot the limit; attempt_succeeded() turns it into a
+ * success.  *attempt_id receives the row.  Errors: SJ_ELIMIT (and
+ * *retry_at) from check_limits; store errors.
+ */
 static sj_rc
-attempt_record(store *s, const char *key, const char *ip, int64_t now, bool ok, sj_err *e)
+attempt_begin(store *s, const char *key, const char *ip, int64_t now, int64_t *attempt_id,
+    int64_t *retry_at, sj_err *e)
 {
 	store_stmt *st;
 	sj_rc rc;
 
-	if ((rc = store_prepare(s, auth_sql[Q_ATTEMPT_ADD], &st, e)) != SJ_OK)
+	if ((rc = store_begin(s, e)) != SJ_OK)
 		return rc;
+	if ((rc = check_limits(s, key, ip, now, retry_at, e)) != SJ_OK ||
+	    (rc = store_prepare(s, auth_sql[Q_ATTEMPT_ADD], &st, e)) != SJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
 	store_bind_text(st, 1, key);
 	store_bind_text(st, 2, ip ? ip : "");
 	store_bind_int(st, 3, now);
-	store_bind_int(st, 4, ok);
+	store_bind_int(st, 4, 0);
+	if ((rc = store_insert_id(st, attempt_id, e)) != SJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+static sj_rc
+attempt_succeeded(store *s, int64_t attempt_id, sj_err *e)
+{
+	store_stmt *st;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, auth_sql[Q_ATTEMPT_OK], &st, e)) != SJ_OK)
+		return rc;
+	store_bind_int(st, 1, attempt_id);
 	return store_run(st, e);
 }
 
@@ -950,6 +1033,7 @@ typedef struct sign_in_result {
 	int64_t now;
 	const user_secret *secret;
 	const char *reason;    /* NULL on success, else the audit detail's reason */
+	int64_t attempt_id;    /* the login_attempt row reserved by attempt_begin */
 } sign_in_result;
 
 static sj_rc
@@ -984,7 +1068,7 @@ sign_in_record(store *s, const crypt_keys *k, const sign_in_result *r, auth_sess
 	arena_init(&a);
 	if ((rc = store_begin(s, e)) != SJ_OK)
 		goto out;
-	if ((rc = attempt_record(s, r->key, r->ip, r->now, r->reason == NULL, e)) != SJ_OK ||
+	if ((r->reason == NULL && (rc = attempt_succeeded(s, r->attempt_id, e)) != SJ_OK) ||
 	    (r->secret->found && (rc = user_load(s, &a, r->secret->id, &u, e)) != SJ_OK) ||
 	    (r->reason == NULL && (rc = session_create(s, k, &u, r->ip, r->now, out, e)) != SJ_OK) ||
 	    (rc = sign_in_audit(s, r, r->secret->found ? &u : NULL, e)) != SJ_OK ||
@@ -1030,12 +1114,16 @@ auth_sign_in(store *s, const crypt_keys *k, const char *username, const char *pa
 		password = "";
 	if (user_check_username(username, NULL) == SJ_OK)
 		username_key(username, key);
-	if ((rc = check_limits(s, key, ip, now, &out->retry_at, e)) != SJ_OK)
+	if ((rc = attempt_begin(s, key, ip, now, &r.attempt_id, &out->retry_at, e)) != SJ_OK)
 		return rc;
 	if (*key && (rc = user_secret_get(s, key, &u, e)) != SJ_OK)
 		return rc;
 	/* The same Argon2id work whether or not the user exists. */
-	verified = password_verify(u.found ? u.hash : dummy_hash(), password) && u.found;
+	rc = password_verify(u.found ? u.hash : dummy_hash(), password, e);
+	if (rc == SJ_EBUSY)
+		goto out;
+	verified = rc == SJ_OK && u.found;
+	rc = SJ_OK;
 	if (!verified)
 		r.reason = u.found ? "wrong_password" : "unknown_user";
 	else if (u.disabled)

@@ -68,8 +68,13 @@
 #define AUTH_LIMIT_USER     5
 #define AUTH_LIMIT_IP       20
 
-/* Argon2id computations allowed to run at the same time (see above). */
+/* Argon2id computations allowed to run at the same time (see above), how
+ * many more callers may wait for a slot, and for how long; a caller beyond
+ * that gets SJ_EBUSY (HTTP 503) at once, so sign-ins never occupy more
+ * than CONCURRENCY + QUEUE server threads. */
 #define AUTH_PWHASH_CONCURRENCY 2
+#define AUTH_PWHASH_QUEUE 1
+#define AUTH_PWHASH_WAIT_MS 1000
 
 /* ---- permissions --------------------------------------------------------- */
 
@@ -89,11 +94,21 @@ typedef enum auth_perm {
 	PERM_REQUEST_RAISE,   /* raise a request or need */
 	PERM_REQUEST_REFER,   /* refer a request to a department */
 	PERM_REQUEST_REPLY,   /* reply to and resolve a request referred to the department */
+	PERM_REQUEST_MANAGE,  /* accept, reject, mark duplicate, resolve, close, reopen requests */
+	PERM_SUPPLY_READ,     /* read supply sites, stock, documents, requests in scope */
+	PERM_SUPPLY_WRITE,    /* items, sites, supply documents (receipt ... consumption) in scope */
 	PERM_SUPPLY_CONFIRM,  /* confirm receipt of supplies */
 	PERM_REPORT_READ,     /* reports and exports in scope */
 	PERM_USER_READ,       /* list users and their tokens */
 	PERM_USER_ADMIN,      /* add users, set passwords, disable, manage any token */
 	PERM_AUDIT_READ,      /* read the audit log */
+	PERM_VISIT_READ,      /* read visits and needs in scope */
+	PERM_VISIT_WRITE,     /* record and change visits and needs in scope */
+	PERM_INSPECTION_READ, /* read checklists, inspections, findings in scope */
+	PERM_INSPECTION_WRITE,/* record inspections and re-checks in scope */
+	PERM_WORKPLAN_READ,   /* read the group's plan, tasks, meetings, branch, reporting in */
+	PERM_WORKPLAN_WRITE,  /* draft the plan, tasks, notes, links, meetings, branch, reporting in */
+	PERM_PLAN_APPROVE,    /* approve or return a group's submitted work plan (the organ) */
 	PERM__COUNT
 } auth_perm;
 

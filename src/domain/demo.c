@@ -13,9 +13,14 @@
 
 #include "core/datetime.h"
 #include "domain/auth.h"
+#include "domain/checkpoint_demo.h"
 #include "domain/group.h"
 #include "domain/org.h"
 #include "domain/person.h"
+#include "domain/request.h"
+#include "domain/supply.h"
+#include "domain/visit.h"
+#include "domain/workplan.h"
 
 static sj_rc demo_org(demo_ctx *ctx, sj_err *e);
 
@@ -25,6 +30,11 @@ static const struct {
 } demo_parts[] = {
 	{ "organisation", demo_org },
 	{ "users", auth_demo_part },
+	{ "checkpoint", checkpoint_demo_part },
+	{ "supplies", supply_demo_part },
+	{ "requests", request_demo_part },
+	{ "visits and inspections", visit_demo_part },
+	{ "work plan", workplan_demo_part },  /* last: links the records above */
 };
 
 /* Region tree: GB/T 2260 codes 37 Shandong, 3709 Tai'an, 370911 Daiyue. */
@@ -159,10 +169,20 @@ static const char *const count_sql[] = {
 	"SELECT count(*) FROM assignment",
 	"SELECT count(*) FROM department",
 	"SELECT count(*) FROM app_user",
+	"SELECT count(*) FROM scan",
+	"SELECT count(*) FROM stay",
+	"SELECT count(*) FROM alert",
+	"SELECT count(*) FROM outsider_registration",
+	"SELECT count(*) FROM disinfection",
+	"SELECT count(*) FROM meeting",
+	"SELECT count(*) FROM task",
+	"SELECT count(*) FROM task_link",
 };
 static const char *const count_labels[] = {
 	"regions", "units", "places", "checkpoints", "households", "people",
 	"work groups", "group members", "assignments", "departments", "users",
+	"scans", "stays", "alerts", "outsiders", "disinfections",
+	"meetings", "tasks", "task links",
 };
 
 sj_rc

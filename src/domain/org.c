@@ -1,23 +1,25 @@
 /*
- * org — regions and units, and the checks the whole module shares (places,
- * checkpoints and households are in org_place.c).
+ * org — units, the checks the whole module shares, and the row helpers
+ * of org.h that org_region.c, org_place.c, person.c and group.c build
+ * their reads, lists and deletes on.
  *
  * Invariants: a unit's kind is one of the four of DESIGN.md §2; names are
- * valid single-line UTF-8 of 1–ORG_NAME_MAX code points; every read or
- * write of a unit passes the SCOPE_UNIT test in its SQL; a unit is deleted
- * only when nothing refers to it (checked in the deleting transaction).
+ * trimmed, valid single-line UTF-8 of 1–ORG_NAME_MAX code points without
+ * invisible characters; every read or write of a unit passes the
+ * SCOPE_UNIT test in its SQL; a unit is deleted only when nothing refers
+ * to it (the delete's foreign keys, in its transaction).
  */
 #include "domain/org.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "core/datetime.h"
 #include "core/text.h"
 
 enum {
-	Q_REGION_ADD, Q_REGION_GET, Q_REGION_FIND, Q_REGION_FIND_TOP, Q_REGION_BY_NAME,
-	Q_REGION_LIST,
 	Q_UNIT_ADD, Q_UNIT_GET, Q_UNIT_FIND, Q_UNIT_LIST, Q_UNIT_UPDATE, Q_UNIT_REFS,
 	Q_UNIT_DELETE,
 };
@@ -26,39 +28,26 @@ enum {
 	"u.id, u.region_id, u.kind, u.name, u.address, u.contact, r.name, u.created_at, u.name_sort"
 
 static const char *const org_sql[] = {
-	[Q_REGION_ADD] =
-	"INSERT INTO region (parent_id, level, name, code, created_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-	[Q_REGION_GET] =
-	"SELECT id, parent_id, level, name, code FROM region WHERE id = ?1",
-	[Q_REGION_FIND] =
-	"SELECT id FROM region WHERE parent_id = ?1 AND name = ?2",
-	[Q_REGION_FIND_TOP] =
-	"SELECT id FROM region WHERE parent_id IS NULL AND name = ?1",
-	[Q_REGION_BY_NAME] =
-	"SELECT id FROM region WHERE name = ?1 ORDER BY id LIMIT 2",
-	/* ?1 parent (NULL: any), ?2 cursor id, ?3 limit */
-	[Q_REGION_LIST] =
-	"SELECT id, parent_id, level, name, code FROM region"
-	" WHERE (?1 IS NULL OR parent_id = ?1) AND id > ?2 ORDER BY id LIMIT ?3",
+	/* ?5..?11 the unit (unit_bind), ?12 created_at */
 	[Q_UNIT_ADD] =
 	"INSERT INTO unit (region_id, kind, name, name_key, name_sort, address, contact, created_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+	" VALUES (?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
 	[Q_UNIT_GET] =
 	"SELECT " UNIT_COLS " FROM unit u JOIN region r ON r.id = u.region_id"
 	" WHERE u.id = ?4 AND " SCOPE_UNIT("u.id"),
 	[Q_UNIT_FIND] =
 	"SELECT " UNIT_COLS " FROM unit u JOIN region r ON r.id = u.region_id"
 	" WHERE u.name_key = ?4 AND " SCOPE_UNIT("u.id") " ORDER BY u.id LIMIT 2",
-	/* ?4 kind, ?5 region, ?6 group, ?7 search key, ?8/?9 cursor, ?10 limit */
+	/* ?4 kind, ?5 region, ?6 group, ?7 LIKE pattern of the search key,
+	 * ?8/?9 cursor, ?10 limit; NULL: no such filter */
 	[Q_UNIT_LIST] =
 	"SELECT " UNIT_COLS " FROM unit u JOIN region r ON r.id = u.region_id"
 	" WHERE " SCOPE_UNIT("u.id")
-	" AND (?4 IS NULL OR u.kind = ?4)"
-	" AND (?5 IS NULL OR u.region_id = ?5)"
-	" AND (?6 IS NULL OR u.id IN (SELECT unit_id FROM assignment WHERE group_id = ?6))"
-	" AND (?7 IS NULL OR instr(u.name_key, ?7) > 0)"
-	" AND (?8 IS NULL OR u.name_sort > ?8 OR (u.name_sort = ?8 AND u.id > ?9))"
+	" AND (u.kind = ?4 OR ?4 IS NULL)"
+	" AND (u.region_id = ?5 OR ?5 IS NULL)"
+	" AND (u.id IN (SELECT unit_id FROM assignment WHERE group_id = ?6) OR ?6 IS NULL)"
+	" AND (u.name_key LIKE ?7 ESCAPE '\\' OR ?7 IS NULL)"
+	" AND (u.name_sort > ?8 OR (u.name_sort = ?8 AND u.id > ?9) OR ?8 IS NULL)"
 	" ORDER BY u.name_sort, u.id LIMIT ?10",
 	[Q_UNIT_UPDATE] =
 	"UPDATE unit SET region_id = ?5, kind = ?6, name = ?7, name_key = ?8, name_sort = ?9,"
@@ -71,8 +60,9 @@ static const char *const org_sql[] = {
 	"DELETE FROM unit WHERE id = ?4 AND " SCOPE_UNIT("id"),
 };
 
-static const char *const region_levels[] = { "province", "city", "district", "subdistrict", "town", NULL };
 static const char *const unit_kinds[] = { "community", "enterprise", "project", "village", NULL };
+
+/* ---- checks ------------------------------------------------------------- */
 
 sj_rc
 org_check_enum(const char *v, const char *const *allowed, const char *field, sj_err *e)
@@ -92,6 +82,34 @@ org_check_enum(const char *v, const char *const *allowed, const char *field, sj_
 	    v ? "'" : "missing", v ? v : "", v ? "'" : "", list);
 }
 
+/* True for the characters a name may not hold (org.h, org_check_name). */
+static bool
+is_invisible(utf8proc_int32_t c)
+{
+	return c == 0x00AD || c == 0x061C || c == 0x180E || (c >= 0x200B && c <= 0x200F) ||
+	    (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
+	    (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
+}
+
+/* SJ_EINVAL naming field at the first invisible character of s (valid
+ * UTF-8), else SJ_OK. */
+static sj_rc
+check_visible(const char *s, const char *field, sj_err *e)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+
+	for (size_t off = 0; p[off]; off += (size_t)n) {
+		n = utf8proc_iterate(p + off, -1, &c);
+		assert(n > 0);  /* the caller checked the UTF-8 */
+		if (is_invisible(c))
+			return sj_fail(e, SJ_EINVAL, field, "invisible or bidirectional control "
+			    "character U+%04X at byte %zu is not allowed", (unsigned)c, off);
+	}
+	return SJ_OK;
+}
+
 sj_rc
 org_check_name(const char *s, const char *field, size_t max, sj_err *e)
 {
@@ -107,7 +125,7 @@ org_check_name(const char *s, const char *field, size_t max, sj_err *e)
 		return sj_fail(e, SJ_EINVAL, field, "must not be empty");
 	if (n > max)
 		return sj_fail(e, SJ_EINVAL, field, "is %zu characters long; at most %zu", n, max);
-	return SJ_OK;
+	return check_visible(s, field, e);
 }
 
 sj_rc
@@ -116,107 +134,32 @@ org_check_optional(const char *s, const char *field, size_t max, sj_err *e)
 	return s == NULL ? SJ_OK : org_check_name(s, field, max, e);
 }
 
-/* The text of column i copied into the arena (NULL stays NULL). */
-static const char *
-col_str(store_stmt *st, arena *a, int i)
-{
-	return arena_strdup(a, store_col_text(st, i));
-}
-
-static void
-bind_opt_id(store_stmt *st, int i, int64_t id)
-{
-	if (id > 0)
-		store_bind_int(st, i, id);
-	else
-		store_bind_null(st, i);
-}
-
-/* ---- regions ---------------------------------------------------------- */
-
 sj_rc
-org_region_add(store *s, const scope *sc, const org_region *in, int64_t *id, sj_err *e)
+org_clean_name(arena *a, const char **s, const char *field, size_t max, sj_err *e)
 {
-	store_stmt *st;
+	char *trimmed;
 	sj_rc rc;
 
-	if (!scope_is_global(sc))
-		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may add regions");
-	if ((rc = org_check_enum(in->level, region_levels, "level", e)) != SJ_OK ||
-	    (rc = org_check_name(in->name, "name", ORG_NAME_MAX, e)) != SJ_OK ||
-	    (rc = org_check_optional(in->code, "code", 12, e)) != SJ_OK)
+	if (*s == NULL)
+		return sj_fail(e, SJ_EINVAL, field, "is required");
+	if ((rc = text_check_utf8(*s, strlen(*s), field, TEXT_SINGLE_LINE, e)) != SJ_OK)
 		return rc;
-	if ((rc = store_prepare(s, org_sql[Q_REGION_ADD], &st, e)) != SJ_OK)
-		return rc;
-	bind_opt_id(st, 1, in->parent_id);
-	store_bind_text(st, 2, in->level);
-	store_bind_text(st, 3, in->name);
-	store_bind_text(st, 4, in->code);
-	store_bind_int(st, 5, dt_now());
-	rc = store_insert_id(st, id, e);
-	if (rc == SJ_EINVAL)
-		return sj_fail(e, rc, "parent_id", "no region with id %lld", (long long)in->parent_id);
-	if (rc == SJ_ECONFLICT)
-		return sj_fail(e, rc, "name", "a region named '%s' already exists there", in->name);
-	return rc;
-}
-
-static void
-region_read(store_stmt *st, arena *a, org_region *r)
-{
-	r->id = store_col_int(st, 0);
-	r->parent_id = store_col_int(st, 1);
-	r->level = col_str(st, a, 2);
-	r->name = col_str(st, a, 3);
-	r->code = col_str(st, a, 4);
+	trimmed = text_trim(*s);
+	*s = arena_strdup(a, trimmed);
+	free(trimmed);
+	return org_check_name(*s, field, max, e);
 }
 
 sj_rc
-org_region_get(store *s, arena *a, int64_t id, org_region *out, sj_err *e)
+org_clean_optional(arena *a, const char **s, const char *field, size_t max, sj_err *e)
 {
-	store_stmt *st;
-	bool row;
-	sj_rc rc;
-
-	if ((rc = store_prepare(s, org_sql[Q_REGION_GET], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_int(st, 1, id);
-	if ((rc = store_step(st, &row, e)) != SJ_OK)
-		return rc;
-	if (!row)
-		return sj_fail(e, SJ_ENOTFOUND, "region", "no region with id %lld", (long long)id);
-	region_read(st, a, out);
-	store_reset(st);
-	return SJ_OK;
+	return *s == NULL ? SJ_OK : org_clean_name(a, s, field, max, e);
 }
 
-sj_rc
-org_region_find(store *s, int64_t parent_id, const char *name, int64_t *id, sj_err *e)
-{
-	store_stmt *st;
-	bool row;
-	sj_rc rc;
+/* ---- row helpers (org.h) ------------------------------------------------ */
 
-	rc = store_prepare(s, org_sql[parent_id ? Q_REGION_FIND : Q_REGION_FIND_TOP], &st, e);
-	if (rc != SJ_OK)
-		return rc;
-	if (parent_id) {
-		store_bind_int(st, 1, parent_id);
-		store_bind_text(st, 2, name);
-	} else
-		store_bind_text(st, 1, name);
-	if ((rc = store_step(st, &row, e)) != SJ_OK)
-		return rc;
-	if (!row)
-		return sj_fail(e, SJ_ENOTFOUND, "region", "no region named '%s'", name);
-	*id = store_col_int(st, 0);
-	store_reset(st);
-	return SJ_OK;
-}
-
-/* The decimal id in ref, or 0 when ref is not a plain positive number. */
-static int64_t
-parse_id(const char *ref)
+int64_t
+org_parse_id(const char *ref)
 {
 	int64_t v = 0;
 
@@ -230,274 +173,401 @@ parse_id(const char *ref)
 	return v;
 }
 
-sj_rc
-org_region_lookup(store *s, const char *ref, int64_t *id, sj_err *e)
+const char *
+org_col_str(store_stmt *st, arena *a, int i)
 {
-	arena a;
-	org_region r;
-	store_stmt *st;
-	bool row;
-	sj_rc rc;
-
-	if ((*id = parse_id(ref)) > 0) {
-		arena_init(&a);
-		rc = org_region_get(s, &a, *id, &r, e);
-		arena_free(&a);
-		return rc;
-	}
-	if ((rc = org_check_name(ref, "region", ORG_NAME_MAX, e)) != SJ_OK ||
-	    (rc = store_prepare(s, org_sql[Q_REGION_BY_NAME], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_text(st, 1, ref);
-	if ((rc = store_step(st, &row, e)) != SJ_OK)
-		return rc;
-	if (!row)
-		return sj_fail(e, SJ_ENOTFOUND, "region", "no region named '%s'", ref);
-	*id = store_col_int(st, 0);
-	if ((rc = store_step(st, &row, e)) != SJ_OK)
-		return rc;
-	if (row) {
-		store_reset(st);
-		return sj_fail(e, SJ_ECONFLICT, "region",
-		    "several regions are named '%s'; give the region's id", ref);
-	}
-	return SJ_OK;
+	return arena_strdup(a, store_col_text(st, i));
 }
 
 sj_rc
-org_region_list(store *s, arena *a, const org_region_filter *f, org_region_page *out, sj_err *e)
+org_range_limit(const org_range *r, int *limit, sj_err *e)
 {
-	int limit = f->limit ? f->limit : 50;
-	store_stmt *st;
+	*limit = r->limit ? r->limit : ORG_LIST_DEFAULT;
+	if (*limit < 1 || *limit > ORG_LIST_MAX)
+		return sj_fail(e, SJ_EINVAL, "limit", "%d is out of range 1..%d", *limit, ORG_LIST_MAX);
+	return SJ_OK;
+}
+
+/* Bind the cursor's key at ?i: a TEXT key needs its terminating NUL. */
+static void
+bind_key(store_stmt *st, int i, const org_rows *k, const org_range *r)
+{
+	char *text;
+
+	if (r->after_key == NULL) {
+		store_bind_null(st, i);
+	} else if (!k->key_text) {
+		store_bind_blob(st, i, r->after_key, r->after_key_n);
+	} else {
+		text = sj_malloc(r->after_key_n + 1);
+		memcpy(text, r->after_key, r->after_key_n);
+		text[r->after_key_n] = '\0';
+		store_bind_text(st, i, text);
+		free(text);
+	}
+}
+
+void
+org_range_bind(store_stmt *st, int at, const org_rows *k, const org_range *r, int limit)
+{
+	if (k->key_col >= 0)
+		bind_key(st, at++, k, r);
+	store_bind_int(st, at, r->after_id);
+	store_bind_int(st, at + 1, (int64_t)limit + 1);
+}
+
+/* Set the cursor of out to the current row of st. */
+static void
+page_cursor(store_stmt *st, arena *a, const org_rows *k, org_page *out)
+{
+	const void *key;
+	size_t n;
+
+	out->next.after_id = store_col_int(st, 0);
+	if (k->key_col < 0)
+		return;
+	if (k->key_text) {
+		key = store_col_text(st, k->key_col);
+		n = strlen(key);
+	} else
+		key = store_col_blob(st, k->key_col, &n);
+	out->next.after_key = memcpy(arena_alloc(a, n + 1), key, n);
+	out->next.after_key_n = n;
+}
+
+sj_rc
+org_page_read(store_stmt *st, arena *a, const org_rows *k, int limit, org_page *out, sj_err *e)
+{
+	size_t cap = 0;
 	bool row;
 	sj_rc rc;
 
 	memset(out, 0, sizeof *out);
-	if (limit < 1 || limit > ORG_LIST_MAX)
-		return sj_fail(e, SJ_EINVAL, "limit", "%d is out of range 1..%d", limit, ORG_LIST_MAX);
-	if ((rc = store_prepare(s, org_sql[Q_REGION_LIST], &st, e)) != SJ_OK)
-		return rc;
-	bind_opt_id(st, 1, f->parent_id);
-	store_bind_int(st, 2, f->after_id);
-	store_bind_int(st, 3, limit + 1);  /* one more tells whether a next page exists */
-	out->regions = arena_alloc(a, (size_t)limit * sizeof *out->regions);
+	out->next.limit = limit;
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-		if (out->n_regions == (size_t)limit) {
+		if (out->n == (size_t)limit) {
 			out->has_more = 1;
 			store_reset(st);
 			break;
 		}
-		region_read(st, a, &out->regions[out->n_regions++]);
-		out->next_id = out->regions[out->n_regions - 1].id;
+		out->rows = arena_grow(a, out->rows, &cap, out->n, k->size);
+		k->read(st, a, (char *)out->rows + out->n++ * k->size);
+		if (out->n == (size_t)limit)  /* the cursor, should another row follow */
+			page_cursor(st, a, k, out);
 	}
 	return rc;
 }
 
-/* ---- units ------------------------------------------------------------ */
+sj_rc
+org_row_get(store *s, const scope *sc, arena *a, const char *sql, const org_rows *k,
+    int64_t id, void *out, sj_err *e)
+{
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
 
-static sj_rc
-unit_validate(const org_unit *in, sj_err *e)
+	if ((rc = store_prepare(s, sql, &st, e)) != SJ_OK)
+		return rc;
+	scope_bind(st, sc);
+	store_bind_int(st, 4, id);
+	if ((rc = store_step(st, &row, e)) != SJ_OK)
+		return rc;
+	if (!row)
+		return sj_fail(e, SJ_ENOTFOUND, k->field, "no %s with id %lld", k->noun, (long long)id);
+	k->read(st, a, out);
+	store_reset(st);
+	return SJ_OK;
+}
+
+sj_rc
+org_row_write(store *s, store_stmt *st, const org_rows *k, int64_t id, int64_t *new_id,
+    sj_err *e)
 {
 	sj_rc rc;
 
-	if ((rc = org_check_enum(in->kind, unit_kinds, "kind", e)) != SJ_OK ||
-	    (rc = org_check_name(in->name, "name", ORG_NAME_MAX, e)) != SJ_OK ||
-	    (rc = org_check_optional(in->address, "address", 200, e)) != SJ_OK ||
-	    (rc = org_check_optional(in->contact, "contact", 100, e)) != SJ_OK)
+	if (new_id)
+		return store_insert_id(st, new_id, e);
+	if ((rc = store_run(st, e)) == SJ_OK && store_changes(s) == 0)
+		rc = sj_fail(e, SJ_ENOTFOUND, k->field, "no %s with id %lld", k->noun, (long long)id);
+	return rc;
+}
+
+sj_rc
+org_row_check(store *s, const scope *sc, const char *sql, const org_rows *k, int64_t id,
+    const char *field, sj_err *e)
+{
+	arena a;
+	sj_rc rc;
+
+	arena_init(&a);
+	rc = org_row_get(s, sc, &a, sql, k, id, arena_alloc(&a, k->size), e);
+	arena_free(&a);
+	if (rc == SJ_ENOTFOUND)
+		return sj_fail(e, rc, field, "no %s with id %lld", k->noun, (long long)id);
+	return rc;
+}
+
+/* Prepare and bind l's statement for a page of limit rows after r. */
+static sj_rc
+list_prepare(store *s, const scope *sc, const org_list *l, int64_t parent, const org_range *r,
+    int limit, store_stmt **st, sj_err *e)
+{
+	sj_rc rc;
+
+	if ((l->parent && (rc = l->parent(s, sc, parent, e)) != SJ_OK) ||
+	    (rc = store_prepare(s, l->sql, st, e)) != SJ_OK)
 		return rc;
-	if (in->region_id <= 0)
+	scope_bind(*st, sc);
+	store_bind_int(*st, 4, parent);
+	if (l->bind == NULL) {
+		org_range_bind(*st, 5, l->rows, r, limit);
+	} else if ((rc = l->bind(*st, r, limit, e)) != SJ_OK) {
+		store_reset(*st);
+		return rc;
+	}
+	return SJ_OK;
+}
+
+sj_rc
+org_list_page(store *s, const scope *sc, arena *a, const org_list *l, int64_t parent,
+    const org_range *r, org_page *out, sj_err *e)
+{
+	static const org_range first = {0};
+	int limit = INT32_MAX - 1;  /* every row */
+	store_stmt *st;
+	sj_rc rc;
+
+	memset(out, 0, sizeof *out);
+	if ((r && (rc = org_range_limit(r, &limit, e)) != SJ_OK) ||
+	    (rc = list_prepare(s, sc, l, parent, r ? r : &first, limit, &st, e)) != SJ_OK ||
+	    (rc = org_page_read(st, a, l->rows, limit, out, e)) != SJ_OK)
+		return rc;
+	if (l->cursor && out->has_more)
+		l->cursor(a, (const char *)out->rows + (out->n - 1) * l->rows->size, &out->next);
+	return SJ_OK;
+}
+
+/* The delete was refused by a foreign key: say what still refers. */
+static sj_rc
+delete_refused(store *s, const org_delete *d, int64_t id, sj_err *e)
+{
+	sj_rc rc;
+
+	if (d->refs && (rc = d->refs(s, id, e)) != SJ_OK)
+		return rc;
+	return sj_fail(e, SJ_ECONFLICT, d->rows->field, "%s still refer to the %s; remove them first",
+	    d->others, d->rows->noun);
+}
+
+sj_rc
+org_row_delete(store *s, const scope *sc, const org_delete *d, int64_t id, sj_err *e)
+{
+	store_stmt *st;
+	sj_rc rc;
+
+	if ((rc = store_begin(s, e)) != SJ_OK)
+		return rc;
+	if ((rc = store_prepare(s, d->sql, &st, e)) == SJ_OK) {
+		scope_bind(st, sc);
+		store_bind_int(st, 4, id);
+		if ((rc = store_run(st, e)) == SJ_OK && store_changes(s) == 0)
+			rc = sj_fail(e, SJ_ENOTFOUND, d->rows->field, "no %s with id %lld", d->rows->noun,
+			    (long long)id);
+	}
+	if (rc == SJ_OK)
+		return store_commit(s, e);
+	store_rollback(s);
+	/* A foreign key refusing is SJ_EINVAL (store.h); counting what refers
+	 * needs the savepoint the failed statement spoiled rolled back. */
+	return rc == SJ_EINVAL ? delete_refused(s, d, id, e) : rc;
+}
+
+sj_rc
+org_count_refs(store *s, const char *sql, int64_t id, int64_t *n, int cols, sj_err *e)
+{
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, sql, &st, e)) != SJ_OK)
+		return rc;
+	store_bind_int(st, 1, id);
+	if ((rc = store_step(st, &row, e)) != SJ_OK)
+		return rc;
+	for (int i = 0; i < cols; i++)
+		n[i] = row ? store_col_int(st, i) : 0;
+	if (row)
+		store_reset(st);
+	return SJ_OK;
+}
+
+/* ---- units -------------------------------------------------------------- */
+
+static void
+unit_read(store_stmt *st, arena *a, void *rec)
+{
+	org_unit *u = rec;
+
+	u->id = store_col_int(st, 0);
+	u->region_id = store_col_int(st, 1);
+	u->kind = org_col_str(st, a, 2);
+	u->name = org_col_str(st, a, 3);
+	u->address = org_col_str(st, a, 4);
+	u->contact = org_col_str(st, a, 5);
+	u->region_name = org_col_str(st, a, 6);
+	u->created_at = store_col_int(st, 7);
+}
+
+static const org_rows unit_rows = {
+	"unit", "unit", sizeof(org_unit), unit_read, 8, false,
+};
+
+static bool
+bears_units(const char *level)
+{
+	return strcmp(level, "district") == 0 || strcmp(level, "subdistrict") == 0 ||
+	    strcmp(level, "town") == 0;
+}
+
+sj_rc
+org_unit_check_region(store *s, int64_t region_id, sj_err *e)
+{
+	org_region r;
+	arena a;
+	sj_rc rc;
+
+	arena_init(&a);
+	rc = org_region_get(s, &a, region_id, &r, e);
+	if (rc == SJ_ENOTFOUND)
+		rc = sj_fail(e, SJ_EINVAL, "region_id", "no region with id %lld", (long long)region_id);
+	else if (rc == SJ_OK && !bears_units(r.level))
+		rc = sj_fail(e, SJ_EINVAL, "region_id", "'%s' is a %s; units stand in a district, "
+		    "subdistrict or town", r.name, r.level);
+	arena_free(&a);
+	return rc;
+}
+
+/* Trim and check the fields of u, whose strings then live in a. */
+static sj_rc
+unit_clean(arena *a, org_unit *u, sj_err *e)
+{
+	sj_rc rc;
+
+	if ((rc = org_check_enum(u->kind, unit_kinds, "kind", e)) != SJ_OK ||
+	    (rc = org_clean_name(a, &u->name, "name", ORG_NAME_MAX, e)) != SJ_OK ||
+	    (rc = org_clean_optional(a, &u->address, "address", 200, e)) != SJ_OK ||
+	    (rc = org_clean_optional(a, &u->contact, "contact", 100, e)) != SJ_OK)
+		return rc;
+	if (u->region_id <= 0)
 		return sj_fail(e, SJ_EINVAL, "region_id", "is required");
 	return SJ_OK;
 }
 
-/* The derived keys of a name (docs/text.md), malloc'd; free with
- * name_keys_free. */
-typedef struct name_keys {
-	char *key;       /* search key */
-	uint8_t *sort;   /* collation key */
-	size_t sort_n;
-} name_keys;
-
-static sj_rc
-name_keys_make(const char *name, name_keys *k, sj_err *e)
-{
-	sj_rc rc = text_sort_key(name, &k->sort, &k->sort_n, e);
-
-	k->key = rc == SJ_OK ? text_search_key(name) : NULL;
-	return rc;
-}
-
+/* Bind a unit's stored columns at ?5..?11 in the order region_id, kind,
+ * name, name_key, name_sort, address, contact. */
 static void
-name_keys_free(name_keys *k)
+unit_bind(store_stmt *st, const org_unit *u, const char *key, const uint8_t *sort,
+    size_t sort_n)
 {
-	free(k->key);
-	free(k->sort);
+	store_bind_int(st, 5, u->region_id);
+	store_bind_text(st, 6, u->kind);
+	store_bind_text(st, 7, u->name);
+	store_bind_text(st, 8, key);
+	store_bind_blob(st, 9, sort, sort_n);
+	store_bind_text(st, 10, u->address);
+	store_bind_text(st, 11, u->contact);
 }
 
-/* Bind a unit's stored columns at parameters at..at+6 in the order
- * region_id, kind, name, name_key, name_sort, address, contact. */
-static void
-unit_bind(store_stmt *st, int at, const org_unit *in, const name_keys *k)
-{
-	store_bind_int(st, at, in->region_id);
-	store_bind_text(st, at + 1, in->kind);
-	store_bind_text(st, at + 2, in->name);
-	store_bind_text(st, at + 3, k->key);
-	store_bind_blob(st, at + 4, k->sort, k->sort_n);
-	store_bind_text(st, at + 5, in->address);
-	store_bind_text(st, at + 6, in->contact);
-}
-
-/* Name the field a failed unit write is about. */
+/* Add (q Q_UNIT_ADD, the new id into *new_id) or change (Q_UNIT_UPDATE,
+ * unit id) a unit: trim and check in, derive the name's keys, write, and
+ * name the field a failed write is about. */
 static sj_rc
-unit_write_error(sj_rc rc, const org_unit *in, sj_err *e)
+unit_write(store *s, const scope *sc, int q, int64_t id, const org_unit *in, int64_t *new_id,
+    sj_err *e)
 {
+	org_unit u = *in;
+	uint8_t *sort = NULL;
+	size_t sort_n = 0;
+	char *key = NULL;
+	store_stmt *st;
+	arena a;
+	sj_rc rc;
+
+	arena_init(&a);
+	if ((rc = unit_clean(&a, &u, e)) != SJ_OK ||
+	    (rc = text_sort_key(u.name, &sort, &sort_n, e)) != SJ_OK ||
+	    (rc = store_prepare(s, org_sql[q], &st, e)) != SJ_OK)
+		goto out;
+	key = text_search_key(u.name);
+	scope_bind(st, sc);
+	store_bind_int(st, 4, id);
+	unit_bind(st, &u, key, sort, sort_n);
+	store_bind_int(st, 12, dt_now());
+	rc = org_row_write(s, st, &unit_rows, id, new_id, e);
 	if (rc == SJ_EINVAL)
-		return sj_fail(e, rc, "region_id", "no region with id %lld", (long long)in->region_id);
-	if (rc == SJ_ECONFLICT)
-		return sj_fail(e, rc, "name", "the region already has a unit named '%s'", in->name);
+		rc = sj_fail(e, rc, "region_id", "no region with id %lld", (long long)u.region_id);
+	else if (rc == SJ_ECONFLICT)
+		rc = sj_fail(e, rc, "name", "the region already has a unit named '%s'", u.name);
+out:
+	free(key);
+	free(sort);
+	arena_free(&a);
 	return rc;
 }
 
 sj_rc
 org_unit_add(store *s, const scope *sc, const org_unit *in, int64_t *id, sj_err *e)
 {
-	name_keys k = {0};
-	store_stmt *st;
-	sj_rc rc;
-
 	if (!scope_is_global(sc))
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may add units");
-	if ((rc = unit_validate(in, e)) != SJ_OK)
-		return rc;
-	if ((rc = name_keys_make(in->name, &k, e)) != SJ_OK ||
-	    (rc = store_prepare(s, org_sql[Q_UNIT_ADD], &st, e)) != SJ_OK)
-		goto out;
-	unit_bind(st, 1, in, &k);
-	store_bind_int(st, 8, dt_now());
-	rc = unit_write_error(store_insert_id(st, id, e), in, e);
-out:
-	name_keys_free(&k);
-	return rc;
+	return unit_write(s, sc, Q_UNIT_ADD, 0, in, id, e);
 }
 
 sj_rc
 org_unit_update(store *s, const scope *sc, int64_t id, const org_unit *in, sj_err *e)
 {
-	name_keys k = {0};
-	store_stmt *st;
 	sj_rc rc;
 
 	if (!scope_is_global(sc))
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may change units");
-	if ((rc = unit_validate(in, e)) != SJ_OK)
+	if (in->region_id > 0 && (rc = org_unit_check_region(s, in->region_id, e)) != SJ_OK)
 		return rc;
-	if ((rc = name_keys_make(in->name, &k, e)) != SJ_OK ||
-	    (rc = store_prepare(s, org_sql[Q_UNIT_UPDATE], &st, e)) != SJ_OK)
-		goto out;
-	scope_bind(st, sc);
-	store_bind_int(st, 4, id);
-	unit_bind(st, 5, in, &k);
-	if ((rc = unit_write_error(store_run(st, e), in, e)) == SJ_OK && store_changes(s) == 0)
-		rc = sj_fail(e, SJ_ENOTFOUND, "unit", "no unit with id %lld", (long long)id);
-out:
-	name_keys_free(&k);
-	return rc;
+	return unit_write(s, sc, Q_UNIT_UPDATE, id, in, NULL, e);
 }
 
-/* SJ_ECONFLICT naming what still hangs on unit id, or SJ_OK. */
+/* The unit's own rows that refer to it (org_delete.refs). */
 static sj_rc
-unit_check_unused(store *s, int64_t id, sj_err *e)
+unit_refs(store *s, int64_t id, sj_err *e)
 {
-	store_stmt *st;
-	int64_t places, people, assignments;
-	bool row;
+	int64_t n[3];
 	sj_rc rc;
 
-	if ((rc = store_prepare(s, org_sql[Q_UNIT_REFS], &st, e)) != SJ_OK)
+	if ((rc = org_count_refs(s, org_sql[Q_UNIT_REFS], id, n, 3, e)) != SJ_OK)
 		return rc;
-	store_bind_int(st, 1, id);
-	if ((rc = store_step(st, &row, e)) != SJ_OK)
-		return rc;
-	places = store_col_int(st, 0);
-	people = store_col_int(st, 1);
-	assignments = store_col_int(st, 2);
-	store_reset(st);
-	if (places + people + assignments > 0)
+	if (n[0] + n[1] + n[2] > 0)
 		return sj_fail(e, SJ_ECONFLICT, "unit", "the unit still has %lld places, %lld people "
-		    "and %lld work-group assignments; remove them first", (long long)places,
-		    (long long)people, (long long)assignments);
+		    "and %lld work-group assignments; remove them first", (long long)n[0],
+		    (long long)n[1], (long long)n[2]);
 	return SJ_OK;
-}
-
-/* Inside the caller's transaction: the checks and the delete. */
-static sj_rc
-unit_delete_tx(store *s, const scope *sc, int64_t id, sj_err *e)
-{
-	store_stmt *st;
-	sj_rc rc;
-
-	if (!org_unit_visible(s, sc, id))
-		return sj_fail(e, SJ_ENOTFOUND, "unit", "no unit with id %lld", (long long)id);
-	if ((rc = unit_check_unused(s, id, e)) != SJ_OK ||
-	    (rc = store_prepare(s, org_sql[Q_UNIT_DELETE], &st, e)) != SJ_OK)
-		return rc;
-	scope_bind(st, sc);
-	store_bind_int(st, 4, id);
-	rc = store_run(st, e);
-	/* A row of another module (a user's unit, a scan) still names it. */
-	if (rc == SJ_EINVAL)
-		return sj_fail(e, SJ_ECONFLICT, "unit", "other records still refer to the unit");
-	return rc;
 }
 
 sj_rc
 org_unit_delete(store *s, const scope *sc, int64_t id, sj_err *e)
 {
-	sj_rc rc;
+	static const org_delete del = {
+		org_sql[Q_UNIT_DELETE], &unit_rows, unit_refs,
+		"records of other modules (users, scans, visits, requests, supplies)",
+	};
 
 	if (!scope_is_global(sc))
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may delete units");
-	if ((rc = store_begin(s, e)) != SJ_OK)
-		return rc;
-	if ((rc = unit_delete_tx(s, sc, id, e)) != SJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, e);
-}
-
-static void
-unit_read(store_stmt *st, arena *a, org_unit *u)
-{
-	u->id = store_col_int(st, 0);
-	u->region_id = store_col_int(st, 1);
-	u->kind = col_str(st, a, 2);
-	u->name = col_str(st, a, 3);
-	u->address = col_str(st, a, 4);
-	u->contact = col_str(st, a, 5);
-	u->region_name = col_str(st, a, 6);
-	u->created_at = store_col_int(st, 7);
+	return org_row_delete(s, sc, &del, id, e);
 }
 
 sj_rc
 org_unit_get(store *s, const scope *sc, arena *a, int64_t id, org_unit *out, sj_err *e)
 {
-	store_stmt *st;
-	bool row;
-	sj_rc rc;
-
-	if ((rc = store_prepare(s, org_sql[Q_UNIT_GET], &st, e)) != SJ_OK)
-		return rc;
-	scope_bind(st, sc);
-	store_bind_int(st, 4, id);
-	if ((rc = store_step(st, &row, e)) != SJ_OK)
-		return rc;
-	if (!row)
-		return sj_fail(e, SJ_ENOTFOUND, "unit", "no unit with id %lld", (long long)id);
-	unit_read(st, a, out);
-	store_reset(st);
-	return SJ_OK;
+	return org_row_get(s, sc, a, org_sql[Q_UNIT_GET], &unit_rows, id, out, e);
 }
 
 sj_rc
@@ -534,80 +604,63 @@ org_unit_find(store *s, const scope *sc, arena *a, const char *name, org_unit *o
 sj_rc
 org_unit_lookup(store *s, const scope *sc, arena *a, const char *ref, org_unit *out, sj_err *e)
 {
-	int64_t id = parse_id(ref);
+	int64_t id = org_parse_id(ref);
 
 	return id > 0 ? org_unit_get(s, sc, a, id, out, e) : org_unit_find(s, sc, a, ref, out, e);
 }
 
+/* Check the filter of a unit list.  Errors: SJ_EINVAL ("kind", "q"). */
 static sj_rc
-unit_list_bind(store_stmt *st, const scope *sc, const org_unit_filter *f, int limit, sj_err *e)
+unit_filter_check(const org_unit_filter *f, sj_err *e)
 {
-	char *key = NULL;
-
 	if (f->kind && org_check_enum(f->kind, unit_kinds, "kind", e) != SJ_OK)
 		return e->rc;
 	if (f->q && text_check_utf8(f->q, strlen(f->q), "q", TEXT_SINGLE_LINE, e) != SJ_OK)
 		return e->rc;
-	scope_bind(st, sc);
-	store_bind_text(st, 4, f->kind);
-	bind_opt_id(st, 5, f->region_id);
-	bind_opt_id(st, 6, f->group_id);
-	if (f->q && *f->q) {
-		key = text_search_key(f->q);
-		store_bind_text(st, 7, key);
-		free(key);
-	}
-	if (f->after_sort) {
-		store_bind_blob(st, 8, f->after_sort, f->after_sort_n);
-		store_bind_int(st, 9, f->after_id);
-	}
-	store_bind_int(st, 10, limit + 1);  /* one more tells whether a next page exists */
 	return SJ_OK;
+}
+
+/* Bind the search key pattern of q at ?7 (none for an empty q). */
+static void
+bind_name_pattern(store_stmt *st, const char *q)
+{
+	char *key, *pattern;
+
+	if (q == NULL || *q == '\0')
+		return;
+	key = text_search_key(q);
+	pattern = store_like_contains(key);
+	store_bind_text(st, 7, pattern);
+	free(pattern);
+	free(key);
 }
 
 sj_rc
 org_unit_list(store *s, const scope *sc, arena *a, const org_unit_filter *f,
-    org_unit_page *out, sj_err *e)
+    org_page *out, sj_err *e)
 {
-	int limit = f->limit ? f->limit : 50;
 	store_stmt *st;
-	bool row;
+	int limit;
 	sj_rc rc;
 
 	memset(out, 0, sizeof *out);
-	if (limit < 1 || limit > ORG_LIST_MAX)
-		return sj_fail(e, SJ_EINVAL, "limit", "%d is out of range 1..%d", limit, ORG_LIST_MAX);
-	if ((rc = store_prepare(s, org_sql[Q_UNIT_LIST], &st, e)) != SJ_OK)
+	if ((rc = org_range_limit(&f->range, &limit, e)) != SJ_OK ||
+	    (rc = unit_filter_check(f, e)) != SJ_OK ||
+	    (rc = store_prepare(s, org_sql[Q_UNIT_LIST], &st, e)) != SJ_OK)
 		return rc;
-	if ((rc = unit_list_bind(st, sc, f, limit, e)) != SJ_OK)
-		return rc;
-	out->units = arena_alloc(a, (size_t)limit * sizeof *out->units);
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-		size_t n;
-		const void *sort;
-		if (out->n_units == (size_t)limit) {
-			out->has_more = 1;
-			store_reset(st);
-			break;
-		}
-		unit_read(st, a, &out->units[out->n_units++]);
-		sort = store_col_blob(st, 8, &n);
-		out->next_sort = memcpy(arena_alloc(a, n), sort, n);
-		out->next_sort_n = n;
-		out->next_id = out->units[out->n_units - 1].id;
-	}
-	return rc;
+	scope_bind(st, sc);
+	store_bind_text(st, 4, f->kind);
+	if (f->region_id > 0)
+		store_bind_int(st, 5, f->region_id);
+	if (f->group_id > 0)
+		store_bind_int(st, 6, f->group_id);
+	bind_name_pattern(st, f->q);
+	org_range_bind(st, 8, &unit_rows, &f->range, limit);
+	return org_page_read(st, a, &unit_rows, limit, out, e);
 }
 
 int
 org_unit_visible(store *s, const scope *sc, int64_t unit_id)
 {
-	arena a;
-	org_unit u;
-	int ok;
-
-	arena_init(&a);
-	ok = org_unit_get(s, sc, &a, unit_id, &u, NULL) == SJ_OK;
-	arena_free(&a);
-	return ok;
+	return org_row_check(s, sc, org_sql[Q_UNIT_GET], &unit_rows, unit_id, "unit", NULL) == SJ_OK;
 }

@@ -1,9 +1,10 @@
 /*
  * person — people with encrypted identity data.
  *
- * Invariants: id_number_hash is unique; a stored identity number or mobile
- * is always canonical before it is sealed and hashed, so the same number
- * typed in any accepted form finds the same person.
+ * Invariants: (unit, id_number_hash) is unique (person.h); a stored
+ * identity number or mobile is always canonical before it is sealed and
+ * hashed, so the same number typed in any accepted form finds the same
+ * people; a person's unit is their household's when they have one.
  */
 #include "domain/person.h"
 
@@ -22,11 +23,17 @@
 
 enum {
 	Q_ADD, Q_TAG_ADD, Q_GET, Q_TAGS, Q_FIND_ID, Q_FIND_MOBILE, Q_FIND_NAME,
-	Q_REVEAL, Q_HOUSEHOLD_UNIT, Q_UPDATE, Q_TAGS_CLEAR,
+	Q_REVEAL, Q_HOUSEHOLD_UNIT, Q_UPDATE, Q_TAGS_CLEAR, Q_DELETE,
 };
 
 #define PERSON_COLS \
-	"p.id, p.name, p.id_number_mask, p.mobile_mask, p.household_id, p.unit_id, p.created_at"
+	"p.id, p.name, p.id_number_mask, p.mobile_mask, p.household_id, p.unit_id, p.created_at," \
+	" p.name_sort"
+/* After a find's condition on ?4: the cursor at ?5/?6, the limit at ?7. */
+#define FIND_PAGE \
+	" AND " SCOPE_UNIT("p.unit_id") \
+	" AND (p.name_sort > ?5 OR (p.name_sort = ?5 AND p.id > ?6) OR ?5 IS NULL)" \
+	" ORDER BY p.name_sort, p.id LIMIT ?7"
 
 static const char *const person_sql[] = {
 	[Q_ADD] =
@@ -40,14 +47,11 @@ static const char *const person_sql[] = {
 	[Q_TAGS] =
 	"SELECT tag FROM person_tag WHERE person_id = ?1 ORDER BY tag",
 	[Q_FIND_ID] =
-	"SELECT " PERSON_COLS " FROM person p WHERE p.id_number_hash = ?4 AND "
-	SCOPE_UNIT("p.unit_id") " ORDER BY p.name_sort, p.id LIMIT ?5",
+	"SELECT " PERSON_COLS " FROM person p WHERE p.id_number_hash = ?4" FIND_PAGE,
 	[Q_FIND_MOBILE] =
-	"SELECT " PERSON_COLS " FROM person p WHERE p.mobile_hash = ?4 AND "
-	SCOPE_UNIT("p.unit_id") " ORDER BY p.name_sort, p.id LIMIT ?5",
+	"SELECT " PERSON_COLS " FROM person p WHERE p.mobile_hash = ?4" FIND_PAGE,
 	[Q_FIND_NAME] =
-	"SELECT " PERSON_COLS " FROM person p WHERE instr(p.name_key, ?4) > 0 AND "
-	SCOPE_UNIT("p.unit_id") " ORDER BY p.name_sort, p.id LIMIT ?5",
+	"SELECT " PERSON_COLS " FROM person p WHERE p.name_key LIKE ?4 ESCAPE '\\'" FIND_PAGE,
 	[Q_REVEAL] =
 	"SELECT p.id_number_enc, p.mobile_enc FROM person p WHERE p.id = ?4 AND "
 	SCOPE_UNIT("p.unit_id"),
@@ -59,20 +63,22 @@ static const char *const person_sql[] = {
 	 * value under a true flag clears the column. */
 	[Q_UPDATE] =
 	"UPDATE person SET"
-	" name = CASE WHEN ?5 THEN ?6 ELSE name END,"
-	" name_key = CASE WHEN ?5 THEN ?7 ELSE name_key END,"
-	" name_sort = CASE WHEN ?5 THEN ?8 ELSE name_sort END,"
-	" id_number_enc = CASE WHEN ?9 THEN ?10 ELSE id_number_enc END,"
-	" id_number_hash = CASE WHEN ?9 THEN ?11 ELSE id_number_hash END,"
-	" id_number_mask = CASE WHEN ?9 THEN ?12 ELSE id_number_mask END,"
-	" mobile_enc = CASE WHEN ?13 THEN ?14 ELSE mobile_enc END,"
-	" mobile_hash = CASE WHEN ?13 THEN ?15 ELSE mobile_hash END,"
-	" mobile_mask = CASE WHEN ?13 THEN ?16 ELSE mobile_mask END,"
-	" household_id = CASE WHEN ?17 THEN ?18 ELSE household_id END,"
-	" unit_id = CASE WHEN ?17 THEN ?19 ELSE unit_id END"
+	" name = CASE WHEN ?5 = 1 THEN ?6 ELSE name END,"
+	" name_key = CASE WHEN ?5 = 1 THEN ?7 ELSE name_key END,"
+	" name_sort = CASE WHEN ?5 = 1 THEN ?8 ELSE name_sort END,"
+	" id_number_enc = CASE WHEN ?9 = 1 THEN ?10 ELSE id_number_enc END,"
+	" id_number_hash = CASE WHEN ?9 = 1 THEN ?11 ELSE id_number_hash END,"
+	" id_number_mask = CASE WHEN ?9 = 1 THEN ?12 ELSE id_number_mask END,"
+	" mobile_enc = CASE WHEN ?13 = 1 THEN ?14 ELSE mobile_enc END,"
+	" mobile_hash = CASE WHEN ?13 = 1 THEN ?15 ELSE mobile_hash END,"
+	" mobile_mask = CASE WHEN ?13 = 1 THEN ?16 ELSE mobile_mask END,"
+	" household_id = CASE WHEN ?17 = 1 THEN ?18 ELSE household_id END,"
+	" unit_id = CASE WHEN ?17 = 1 THEN ?19 ELSE unit_id END"
 	" WHERE id = ?4 AND " SCOPE_UNIT("unit_id"),
 	[Q_TAGS_CLEAR] =
 	"DELETE FROM person_tag WHERE person_id = ?1",
+	[Q_DELETE] =
+	"DELETE FROM person WHERE id = ?4 AND " SCOPE_UNIT("unit_id"),
 };
 
 static const char *const person_tags[] = {
@@ -144,24 +150,49 @@ check_tags(const char *const *tags, size_t n_tags, sj_err *e)
 	return SJ_OK;
 }
 
-/* Check the plain fields of in that fields selects (PERSON_NAME,
- * PERSON_TAGS); the same rules for adding and for changing a person. */
+/* A person_input made ready to store, by prepare(): fields checked, the
+ * name trimmed with its keys, the personal fields sealed, the unit found.
+ * Free with prepared_free. */
+typedef struct prepared {
+	arena a;                /* holds the trimmed name */
+	person_input in;        /* the input, its name trimmed */
+	char *key;              /* search key of the name; NULL when no name is written */
+	uint8_t *sort;          /* collation key of the name */
+	size_t sort_n;
+	sealed_field idn, mob;  /* enc NULL when absent or not written */
+	int64_t unit_id;        /* the person's unit (PERSON_UNIT); 0 for none */
+} prepared;
+
+static void
+prepared_free(prepared *p)
+{
+	free(p->key);
+	free(p->sort);
+	free(p->idn.enc);
+	free(p->mob.enc);
+	arena_free(&p->a);
+}
+
+/* Trim and check the name and check the tags of p->in, as fields selects
+ * (PERSON_NAME, PERSON_TAGS); the same rules for adding and changing. */
 static sj_rc
-check_input(const person_input *in, unsigned fields, sj_err *e)
+clean_input(prepared *p, unsigned fields, sj_err *e)
 {
 	sj_rc rc;
 
-	if ((fields & PERSON_NAME) &&
-	    (rc = org_check_name(in->name, "name", ORG_NAME_MAX, e)) != SJ_OK)
-		return rc;
+	if (fields & PERSON_NAME) {
+		if ((rc = org_clean_name(&p->a, &p->in.name, "name", ORG_NAME_MAX, e)) != SJ_OK ||
+		    (rc = text_sort_key(p->in.name, &p->sort, &p->sort_n, e)) != SJ_OK)
+			return rc;
+		p->key = text_search_key(p->in.name);
+	}
 	if (fields & PERSON_TAGS)
-		return check_tags(in->tags, in->n_tags, e);
+		return check_tags(p->in.tags, p->in.n_tags, e);
 	return SJ_OK;
 }
 
 /* Validate, normalise and seal the identity number and mobile of in that
- * fields selects; an absent one leaves its sealed_field empty (enc NULL).
- * The caller frees idn->enc and mob->enc. */
+ * fields selects; an absent one leaves its sealed_field empty (enc NULL). */
 static sj_rc
 prepare_personal(const crypt_keys *k, const person_input *in, unsigned fields, int today,
     sealed_field *idn, sealed_field *mob, sj_err *e)
@@ -177,26 +208,42 @@ prepare_personal(const crypt_keys *k, const person_input *in, unsigned fields, i
 	return SJ_OK;
 }
 
-/* The unit a new person belongs to: their household's, or the one given;
- * either must be in scope. */
+/* The unit of household_id, which must be in scope. */
 static sj_rc
-resolve_unit(store *s, const scope *sc, const person_input *in, int64_t *unit_id, sj_err *e)
+household_unit(store *s, const scope *sc, int64_t household_id, int64_t *unit_id, sj_err *e)
 {
 	store_stmt *st;
 	bool found;
 	sj_rc rc;
 
+	if ((rc = store_prepare(s, person_sql[Q_HOUSEHOLD_UNIT], &st, e)) != SJ_OK)
+		return rc;
+	scope_bind(st, sc);
+	store_bind_int(st, 4, household_id);
+	if ((rc = store_query_int(st, unit_id, &found, e)) != SJ_OK)
+		return rc;
+	if (!found)
+		return sj_fail(e, SJ_EINVAL, "household_id", "no household with id %lld",
+		    (long long)household_id);
+	return SJ_OK;
+}
+
+/* The unit a person belongs to: their household's (in->unit_id, when
+ * given too, must be that one), or the one given; either must be in
+ * scope, and only global roles may leave it out. */
+static sj_rc
+resolve_unit(store *s, const scope *sc, const person_input *in, int64_t *unit_id, sj_err *e)
+{
+	sj_rc rc;
+
 	*unit_id = 0;
 	if (in->household_id > 0) {
-		if ((rc = store_prepare(s, person_sql[Q_HOUSEHOLD_UNIT], &st, e)) != SJ_OK)
+		if ((rc = household_unit(s, sc, in->household_id, unit_id, e)) != SJ_OK)
 			return rc;
-		scope_bind(st, sc);
-		store_bind_int(st, 4, in->household_id);
-		if ((rc = store_query_int(st, unit_id, &found, e)) != SJ_OK)
-			return rc;
-		if (!found)
-			return sj_fail(e, SJ_EINVAL, "household_id", "no household with id %lld",
-			    (long long)in->household_id);
+		if (in->unit_id > 0 && in->unit_id != *unit_id)
+			return sj_fail(e, SJ_EINVAL, "unit_id", "household %lld is in unit %lld, not "
+			    "%lld; give the household's unit or none", (long long)in->household_id,
+			    (long long)*unit_id, (long long)in->unit_id);
 		return SJ_OK;
 	}
 	if (in->unit_id > 0 && !org_unit_visible(s, sc, in->unit_id))
@@ -205,6 +252,22 @@ resolve_unit(store *s, const scope *sc, const person_input *in, int64_t *unit_id
 	if (*unit_id == 0 && !scope_is_global(sc))
 		return sj_fail(e, SJ_EINVAL, "unit_id", "is required");
 	return SJ_OK;
+}
+
+/* Make in ready to store, as fields selects. */
+static sj_rc
+prepare(store *s, const crypt_keys *k, const scope *sc, const person_input *in,
+    unsigned fields, int today, prepared *p, sj_err *e)
+{
+	sj_rc rc;
+
+	memset(p, 0, sizeof *p);
+	arena_init(&p->a);
+	p->in = *in;
+	if ((rc = clean_input(p, fields, e)) != SJ_OK ||
+	    (rc = prepare_personal(k, in, fields, today, &p->idn, &p->mob, e)) != SJ_OK)
+		return rc;
+	return (fields & PERSON_UNIT) ? resolve_unit(s, sc, in, &p->unit_id, e) : SJ_OK;
 }
 
 static void
@@ -217,36 +280,35 @@ bind_field(store_stmt *st, int i, const sealed_field *f)
 	store_bind_text(st, i + 2, f->mask);
 }
 
+/* Bind the household and the unit of p at ?at and ?at+1 (NULL for none). */
+static void
+bind_unit(store_stmt *st, int at, const prepared *p)
+{
+	if (p->in.household_id > 0)
+		store_bind_int(st, at, p->in.household_id);
+	if (p->unit_id > 0)
+		store_bind_int(st, at + 1, p->unit_id);
+}
+
 static sj_rc
-insert_person(store *s, const person_input *in, const sealed_field *idn, const sealed_field *mob,
-    int64_t unit_id, int64_t *id, sj_err *e)
+insert_person(store *s, const prepared *p, int64_t *id, sj_err *e)
 {
 	store_stmt *st;
-	char *key = text_search_key(in->name);
-	uint8_t *sort = NULL;
-	size_t sort_n = 0;
 	sj_rc rc;
 
-	if ((rc = text_sort_key(in->name, &sort, &sort_n, e)) != SJ_OK)
-		goto out;
 	if ((rc = store_prepare(s, person_sql[Q_ADD], &st, e)) != SJ_OK)
-		goto out;
-	store_bind_text(st, 1, in->name);
-	store_bind_text(st, 2, key);
-	store_bind_blob(st, 3, sort, sort_n);
-	bind_field(st, 4, idn);
-	bind_field(st, 7, mob);
-	if (in->household_id > 0)
-		store_bind_int(st, 10, in->household_id);
-	if (unit_id > 0)
-		store_bind_int(st, 11, unit_id);
+		return rc;
+	store_bind_text(st, 1, p->in.name);
+	store_bind_text(st, 2, p->key);
+	store_bind_blob(st, 3, p->sort, p->sort_n);
+	bind_field(st, 4, &p->idn);
+	bind_field(st, 7, &p->mob);
+	bind_unit(st, 10, p);
 	store_bind_int(st, 12, dt_now());
 	rc = store_insert_id(st, id, e);
 	if (rc == SJ_ECONFLICT)
-		sj_fail(e, rc, "id_number", "a person with this identity number is already registered");
-out:
-	free(key);
-	free(sort);
+		sj_fail(e, rc, "id_number", "a person with this identity number is already "
+		    "registered in this unit");
 	return rc;
 }
 
@@ -271,24 +333,18 @@ sj_rc
 person_add(store *s, const crypt_keys *k, const scope *sc, const person_input *in,
     int today, int64_t *id, sj_err *e)
 {
-	sealed_field idn = {0}, mob = {0};
-	int64_t unit_id;
+	prepared p;
 	sj_rc rc;
 
-	if ((rc = check_input(in, PERSON_ALL, e)) != SJ_OK ||
-	    (rc = prepare_personal(k, in, PERSON_ALL, today, &idn, &mob, e)) != SJ_OK ||
-	    (rc = resolve_unit(s, sc, in, &unit_id, e)) != SJ_OK ||
-	    (rc = store_begin(s, e)) != SJ_OK)
-		goto out;
-	if ((rc = insert_person(s, in, &idn, &mob, unit_id, id, e)) != SJ_OK ||
-	    (rc = insert_tags(s, *id, in, e)) != SJ_OK) {
-		store_rollback(s);
-		goto out;
+	if ((rc = prepare(s, k, sc, in, PERSON_ALL, today, &p, e)) == SJ_OK &&
+	    (rc = store_begin(s, e)) == SJ_OK) {
+		if ((rc = insert_person(s, &p, id, e)) == SJ_OK &&
+		    (rc = insert_tags(s, *id, &p.in, e)) == SJ_OK)
+			rc = store_commit(s, e);
+		else
+			store_rollback(s);
 	}
-	rc = store_commit(s, e);
-out:
-	free(idn.enc);
-	free(mob.enc);
+	prepared_free(&p);
 	return rc;
 }
 
@@ -302,56 +358,37 @@ bind_update_field(store_stmt *st, int flag, bool given, const sealed_field *f)
 		bind_field(st, flag + 1, f);
 }
 
-/* Bind the name columns ?5..?8 of Q_UPDATE.  Errors: those of
- * text_sort_key. */
-static sj_rc
-bind_update_name(store_stmt *st, const person_input *in, unsigned fields, sj_err *e)
+/* Bind Q_UPDATE for person id from p, as fields selects. */
+static void
+bind_update(store_stmt *st, const scope *sc, int64_t id, const prepared *p, unsigned fields)
 {
-	uint8_t *sort = NULL;
-	size_t sort_n = 0;
-	char *key;
-	sj_rc rc;
-
+	scope_bind(st, sc);
+	store_bind_int(st, 4, id);
 	store_bind_int(st, 5, (fields & PERSON_NAME) != 0);
-	if (!(fields & PERSON_NAME))
-		return SJ_OK;
-	if ((rc = text_sort_key(in->name, &sort, &sort_n, e)) != SJ_OK)
-		return rc;
-	key = text_search_key(in->name);
-	store_bind_text(st, 6, in->name);
-	store_bind_text(st, 7, key);
-	store_bind_blob(st, 8, sort, sort_n);
-	free(key);
-	free(sort);
-	return SJ_OK;
+	if (fields & PERSON_NAME) {
+		store_bind_text(st, 6, p->in.name);
+		store_bind_text(st, 7, p->key);
+		store_bind_blob(st, 8, p->sort, p->sort_n);
+	}
+	bind_update_field(st, 9, fields & PERSON_ID_NUMBER, &p->idn);
+	bind_update_field(st, 13, fields & PERSON_MOBILE, &p->mob);
+	store_bind_int(st, 17, (fields & PERSON_UNIT) != 0);
+	bind_unit(st, 18, p);
 }
 
 /* Inside the caller's transaction: the row, then the tags. */
 static sj_rc
-update_tx(store *s, const scope *sc, int64_t id, const person_input *in, unsigned fields,
-    const sealed_field *idn, const sealed_field *mob, int64_t unit_id, sj_err *e)
+update_tx(store *s, const scope *sc, int64_t id, const prepared *p, unsigned fields, sj_err *e)
 {
 	store_stmt *st;
 	sj_rc rc;
 
 	if ((rc = store_prepare(s, person_sql[Q_UPDATE], &st, e)) != SJ_OK)
 		return rc;
-	scope_bind(st, sc);
-	store_bind_int(st, 4, id);
-	if ((rc = bind_update_name(st, in, fields, e)) != SJ_OK) {
-		store_reset(st);
-		return rc;
-	}
-	bind_update_field(st, 9, fields & PERSON_ID_NUMBER, idn);
-	bind_update_field(st, 13, fields & PERSON_MOBILE, mob);
-	store_bind_int(st, 17, (fields & PERSON_UNIT) != 0);
-	if (in->household_id > 0)
-		store_bind_int(st, 18, in->household_id);
-	if (unit_id > 0)
-		store_bind_int(st, 19, unit_id);
+	bind_update(st, sc, id, p, fields);
 	if ((rc = store_run(st, e)) == SJ_ECONFLICT)
 		return sj_fail(e, rc, "id_number",
-		    "another person with this identity number is registered");
+		    "another person of the unit has this identity number");
 	if (rc == SJ_OK && store_changes(s) == 0)
 		return sj_fail(e, SJ_ENOTFOUND, "person", "no person with id %lld", (long long)id);
 	if (rc != SJ_OK || !(fields & PERSON_TAGS))
@@ -361,30 +398,24 @@ update_tx(store *s, const scope *sc, int64_t id, const person_input *in, unsigne
 	store_bind_int(st, 1, id);
 	if ((rc = store_run(st, e)) != SJ_OK)
 		return rc;
-	return insert_tags(s, id, in, e);
+	return insert_tags(s, id, &p->in, e);
 }
 
 sj_rc
 person_update(store *s, const crypt_keys *k, const scope *sc, int64_t id,
     const person_input *in, unsigned fields, int today, sj_err *e)
 {
-	sealed_field idn = {0}, mob = {0};
-	int64_t unit_id = 0;
+	prepared p;
 	sj_rc rc;
 
-	if ((rc = check_input(in, fields, e)) != SJ_OK ||
-	    (rc = prepare_personal(k, in, fields, today, &idn, &mob, e)) != SJ_OK ||
-	    ((fields & PERSON_UNIT) && (rc = resolve_unit(s, sc, in, &unit_id, e)) != SJ_OK) ||
-	    (rc = store_begin(s, e)) != SJ_OK)
-		goto out;
-	if ((rc = update_tx(s, sc, id, in, fields, &idn, &mob, unit_id, e)) != SJ_OK) {
-		store_rollback(s);
-		goto out;
+	if ((rc = prepare(s, k, sc, in, fields, today, &p, e)) == SJ_OK &&
+	    (rc = store_begin(s, e)) == SJ_OK) {
+		if ((rc = update_tx(s, sc, id, &p, fields, e)) == SJ_OK)
+			rc = store_commit(s, e);
+		else
+			store_rollback(s);
 	}
-	rc = store_commit(s, e);
-out:
-	free(idn.enc);
-	free(mob.enc);
+	prepared_free(&p);
 	return rc;
 }
 
@@ -401,51 +432,46 @@ read_tags(store *s, arena *a, person *p, sj_err *e)
 	store_bind_int(st, 1, p->id);
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		if (p->n_tags < PERSON_TAGS_MAX)
-			p->tags[p->n_tags++] = arena_strdup(a, store_col_text(st, 0));
+			p->tags[p->n_tags++] = org_col_str(st, a, 0);
 	}
 	return rc;
 }
 
+/* The row of a person without their tags (read_tags adds them). */
 static void
-person_read(store_stmt *st, arena *a, person *p)
+person_read(store_stmt *st, arena *a, void *rec)
 {
+	person *p = rec;
+
 	memset(p, 0, sizeof *p);
 	p->id = store_col_int(st, 0);
-	p->name = arena_strdup(a, store_col_text(st, 1));
-	p->id_number_mask = arena_strdup(a, store_col_text(st, 2));
-	p->mobile_mask = arena_strdup(a, store_col_text(st, 3));
+	p->name = org_col_str(st, a, 1);
+	p->id_number_mask = org_col_str(st, a, 2);
+	p->mobile_mask = org_col_str(st, a, 3);
 	p->household_id = store_col_int(st, 4);
 	p->unit_id = store_col_int(st, 5);
 	p->created_at = store_col_int(st, 6);
 }
 
+static const org_rows person_rows = {
+	"person", "person", sizeof(person), person_read, 7, false,
+};
+
 sj_rc
 person_get(store *s, const scope *sc, arena *a, int64_t id, person *out, sj_err *e)
 {
-	store_stmt *st;
-	bool row;
-	sj_rc rc;
+	sj_rc rc = org_row_get(s, sc, a, person_sql[Q_GET], &person_rows, id, out, e);
 
-	if ((rc = store_prepare(s, person_sql[Q_GET], &st, e)) != SJ_OK)
-		return rc;
-	scope_bind(st, sc);
-	store_bind_int(st, 4, id);
-	if ((rc = store_step(st, &row, e)) != SJ_OK)
-		return rc;
-	if (!row)
-		return sj_fail(e, SJ_ENOTFOUND, "person", "no person with id %lld", (long long)id);
-	person_read(st, a, out);
-	store_reset(st);
-	return read_tags(s, a, out, e);
+	return rc == SJ_OK ? read_tags(s, a, out, e) : rc;
 }
 
-/* Bind the search parameter ?4 for q and pick the statement. */
+/* Pick the statement for q and bind its search parameter ?4. */
 static sj_rc
 find_prepare(store *s, const crypt_keys *k, const char *q, store_stmt **st, sj_err *e)
 {
 	char canon[IDENT_PHONE_SIZE];
 	unsigned char hash[CRYPT_HASH_BYTES];
-	char *key;
+	char *key, *pattern;
 	sj_rc rc;
 
 	if (ident_id_normalise(q, 0, canon, NULL) == SJ_OK) {
@@ -458,7 +484,9 @@ find_prepare(store *s, const crypt_keys *k, const char *q, store_stmt **st, sj_e
 		if ((rc = store_prepare(s, person_sql[Q_FIND_NAME], st, e)) != SJ_OK)
 			return rc;
 		key = text_search_key(q);
-		store_bind_text(*st, 4, key);
+		pattern = store_like_contains(key);
+		store_bind_text(*st, 4, pattern);
+		free(pattern);
 		free(key);
 		return SJ_OK;
 	}
@@ -468,33 +496,56 @@ find_prepare(store *s, const crypt_keys *k, const char *q, store_stmt **st, sj_e
 }
 
 sj_rc
+person_search(store *s, const crypt_keys *k, const scope *sc, arena *a, const char *q,
+    const org_range *r, org_page *out, sj_err *e)
+{
+	store_stmt *st;
+	person *p;
+	int limit;
+	sj_rc rc;
+
+	memset(out, 0, sizeof *out);
+	if (q == NULL || text_is_blank(q))
+		return sj_fail(e, SJ_EINVAL, "q", "give a name, identity number or mobile to find");
+	if ((rc = text_check_utf8(q, strlen(q), "q", TEXT_SINGLE_LINE, e)) != SJ_OK ||
+	    (rc = org_range_limit(r, &limit, e)) != SJ_OK ||
+	    (rc = find_prepare(s, k, q, &st, e)) != SJ_OK)
+		return rc;
+	scope_bind(st, sc);
+	org_range_bind(st, 5, &person_rows, r, limit);
+	if ((rc = org_page_read(st, a, &person_rows, limit, out, e)) != SJ_OK)
+		return rc;
+	p = out->rows;
+	for (size_t i = 0; rc == SJ_OK && i < out->n; i++)
+		rc = read_tags(s, a, &p[i], e);
+	return rc;
+}
+
+sj_rc
 person_find(store *s, const crypt_keys *k, const scope *sc, arena *a, const char *q,
     int limit, person **out, size_t *n, sj_err *e)
 {
-	size_t cap = 0;
-	store_stmt *st;
-	bool row;
+	org_range r = { .limit = limit };
+	org_page page;
 	sj_rc rc;
 
-	*out = NULL;
-	*n = 0;
-	if (q == NULL || text_is_blank(q))
-		return sj_fail(e, SJ_EINVAL, "q", "give a name, identity number or mobile to find");
-	if ((rc = text_check_utf8(q, strlen(q), "q", TEXT_SINGLE_LINE, e)) != SJ_OK)
-		return rc;
-	if (limit < 1 || limit > ORG_LIST_MAX)
-		return sj_fail(e, SJ_EINVAL, "limit", "%d is out of range 1..%d", limit, ORG_LIST_MAX);
-	if ((rc = find_prepare(s, k, q, &st, e)) != SJ_OK)
-		return rc;
-	scope_bind(st, sc);
-	store_bind_int(st, 5, limit);
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-		*out = arena_grow(a, *out, &cap, *n, sizeof **out);
-		person_read(st, a, &(*out)[(*n)++]);
-	}
-	for (size_t i = 0; rc == SJ_OK && i < *n; i++)
-		rc = read_tags(s, a, &(*out)[i], e);
+	if (limit == 0)  /* org_range's "default" is not a limit person_find takes */
+		return sj_fail(e, SJ_EINVAL, "limit", "0 is out of range 1..%d", ORG_LIST_MAX);
+	rc = person_search(s, k, sc, a, q, &r, &page, e);
+	*out = page.rows;
+	*n = page.n;
 	return rc;
+}
+
+sj_rc
+person_delete(store *s, const scope *sc, int64_t id, sj_err *e)
+{
+	static const org_delete del = {
+		person_sql[Q_DELETE], &person_rows, NULL,
+		"records of other modules (passes, scans, alerts, service requests)",
+	};
+
+	return org_row_delete(s, sc, &del, id, e);
 }
 
 /* Decrypt column i of the current row, or leave *out NULL when it is NULL. */

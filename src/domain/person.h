@@ -7,12 +7,24 @@
  * (core/ident.h), then stored three ways: sealed with the deployment's key
  * (core/crypt.h, data classes "person.id_number" and "person.mobile"), as
  * a keyed look-up hash for exact search, and as a masked text for display.
- * Clear values leave this module only through person_reveal().  One
- * identity number belongs to at most one person.
+ * Clear values leave this module only through person_reveal().
  *
  * A person belongs to a unit (where they live or work), given directly or
  * through their household; scope is applied on that unit.  People with no
  * unit are visible to global roles only.
+ *
+ * Identity numbers are unique per unit, not across the deployment: a unit
+ * holds at most one person record with a given number (people with no
+ * unit count as one more "unit"), and the same number may be registered
+ * in several units — a person who lives in one community and works in an
+ * enterprise has a record in each.  Decided so because uniqueness across
+ * units made a registration in a unit the caller cannot see answer "already
+ * registered", which told a leader or a liaison that the number exists
+ * elsewhere (issue 3): now a conflict only ever names a record of the
+ * unit being written to, which the caller may see.  Looking a number up
+ * (person_search) returns every record in the caller's scope that has it.
+ * Enforced by the unique index person_id_number_per_unit
+ * (schema/sqlite/0009_org_rules.sql).
  */
 #ifndef SJ_PERSON_H
 #define SJ_PERSON_H
@@ -23,6 +35,7 @@
 #include "core/arena.h"
 #include "core/crypt.h"
 #include "core/err.h"
+#include "domain/org.h"
 #include "domain/scope.h"
 #include "store/store.h"
 
@@ -45,7 +58,7 @@ typedef struct person_input {
 	const char *id_number;      /* any form ident_id_normalise accepts; NULL for none */
 	const char *mobile;         /* any form ident_phone_normalise accepts; NULL for none */
 	int64_t household_id;       /* 0 for none; sets unit_id from the household's place */
-	int64_t unit_id;            /* 0 for none (ignored when household_id is given) */
+	int64_t unit_id;            /* 0 for none; with a household, 0 or the household's unit */
 	const char *const *tags;    /* person tags (see person_tag_valid) */
 	size_t n_tags;
 } person_input;
@@ -66,11 +79,13 @@ enum person_field {
 int person_tag_valid(const char *tag);
 
 /* Validate, normalise, encrypt and store a person with their tags, in one
- * transaction.  today is the local date as YYYYMMDD for the birth-date
- * plausibility check (0 skips it).  Errors: SJ_EINVAL naming "name",
- * "id_number", "mobile", "tags" or "household_id"/"unit_id" (not found or
- * out of scope); SJ_ECONFLICT (field "id_number") when the identity number
- * is already registered; store errors.  Nothing is written on error. */
+ * transaction; the name is trimmed.  today is the local date as YYYYMMDD
+ * for the birth-date plausibility check (0 skips it).  Errors: SJ_EINVAL
+ * naming "name", "id_number", "mobile", "tags", "household_id" (not found
+ * or out of scope) or "unit_id" (not found, out of scope, or not the unit
+ * of the household given with it); SJ_ECONFLICT (field "id_number") when
+ * the unit already has a person with that identity number; store errors.
+ * Nothing is written on error. */
 sj_rc person_add(store *s, const crypt_keys *k, const scope *sc, const person_input *in,
     int today, int64_t *id, sj_err *e);
 
@@ -79,24 +94,35 @@ sj_rc person_add(store *s, const crypt_keys *k, const scope *sc, const person_in
  * transaction; other fields keep their stored values.  A selected
  * id_number or mobile of NULL clears it (sealed value, hash and mask
  * together).  PERSON_UNIT moves the person: to the unit of in->household_id
- * when it is given, else to in->unit_id (0 leaves no unit and no
- * household, which only global roles may).  PERSON_TAGS replaces the set
- * of tags.  today is the local date as YYYYMMDD for the birth-date check
- * (0 skips it).  Errors: SJ_EINVAL as person_add; SJ_ECONFLICT (field
- * "id_number") when another person has that identity number;
- * SJ_ENOTFOUND (field "person") when the person is not in scope; store
- * errors.  Nothing is written on error. */
+ * when it is given (in->unit_id must then be 0 or that unit), else to
+ * in->unit_id (0 leaves no unit and no household, which only global roles
+ * may).  PERSON_TAGS replaces the set of tags.  today is the local date as
+ * YYYYMMDD for the birth-date check (0 skips it).  Errors: SJ_EINVAL as
+ * person_add; SJ_ECONFLICT (field "id_number") when another person of the
+ * unit has that identity number; SJ_ENOTFOUND (field "person") when the
+ * person is not in scope; store errors.  Nothing is written on error. */
 sj_rc person_update(store *s, const crypt_keys *k, const scope *sc, int64_t id,
     const person_input *in, unsigned fields, int today, sj_err *e);
+
+/* Delete person id (and their tags) when no row of another module refers
+ * to them (passes, scans, service requests).  Errors: SJ_ECONFLICT (field
+ * "person"); SJ_ENOTFOUND when not in scope; store errors. */
+sj_rc person_delete(store *s, const scope *sc, int64_t id, sj_err *e);
 
 /* The person with this id, if in scope.  Errors: SJ_ENOTFOUND. */
 sj_rc person_get(store *s, const scope *sc, arena *a, int64_t id, person *out, sj_err *e);
 
-/* Find people in scope by query: an identity number or a mobile (exact,
- * through the look-up hash, in any accepted form) or else a part of the
- * name (search key substring).  At most limit (1..500) people, by name
- * order then id, into an arena array.  Errors: SJ_EINVAL ("q" empty,
- * "limit"). */
+/* One page of the people in scope found by query q: an identity number or
+ * a mobile (exact, through the look-up hash, in any accepted form; every
+ * record in scope that has it) or else a part of the name (search key
+ * substring).  person rows with their tags, in name order (the "zh"
+ * collation key) then id, which is the cursor's order.  Errors: SJ_EINVAL
+ * ("q" empty or not single-line UTF-8, "limit"). */
+sj_rc person_search(store *s, const crypt_keys *k, const scope *sc, arena *a, const char *q,
+    const org_range *r, org_page *out, sj_err *e);
+
+/* The first page of person_search with at most limit (1..500) people,
+ * into an arena array. */
 sj_rc person_find(store *s, const crypt_keys *k, const scope *sc, arena *a, const char *q,
     int limit, person **out, size_t *n, sj_err *e);
 

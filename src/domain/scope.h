@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "store/store.h"
+
 typedef enum sj_role {
 	ROLE_NONE = 0,
 	ROLE_ADMIN,
@@ -54,8 +56,6 @@ const char *scope_role_name(sj_role role);
 /* The role named s, or ROLE_NONE when s names none. */
 sj_role scope_role_parse(const char *s);
 
-
-#include "store/store.h"
 
 /*
  * Scoped SQL.  Every statement that reads scoped records reserves the

@@ -20,6 +20,20 @@ extern const http_route api_auth_routes[];   /* session, tokens, users, audit (a
 extern const http_route api_org_routes[];    /* regions, units, places, checkpoints,
                                               * households, work groups (api_org.c) */
 extern const http_route api_people_routes[]; /* people, reveal (api_people.c) */
+extern const http_route api_checkpoint_routes[]; /* scans, stays, alerts and their live
+                                                  * feed, outsiders, disinfection
+                                                  * (api_checkpoint.c) */
+extern const http_route api_codes_routes[];  /* passes, place codes, self check-in,
+                                              * photos of codes (api_codes.c) */
+extern const http_route api_visit_routes[];  /* visits, needs, checklists, inspections,
+                                              * findings (api_visit.c) */
+extern const http_route api_supply_routes[]; /* supplies: items, sites, documents, stock,
+                                              * ledger, requests, exports (api_supply.c) */
+extern const http_route api_request_routes[]; /* services, requests, referrals,
+                                               * calendar (api_request.c) */
+extern const http_route api_open311_routes[]; /* Open311 GeoReport v2 (open311.c) */
+extern const http_route api_workplan_routes[]; /* plans, tasks, meetings, party branch,
+                                               * reporting in (api_workplan.c) */
 
 /* ---- helpers for write handlers (api_org.c) ----------------------------- */
 

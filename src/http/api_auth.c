@@ -15,7 +15,6 @@
 #include "json/jauth.h"
 #include "json/jorg.h"
 
-#define SESSION_COOKIE "sijin_session"
 #define TOKEN_DAYS_DEFAULT 90
 
 static void
@@ -24,7 +23,7 @@ set_session_cookie(http_req *r, const char *token, int64_t max_age)
 	char cookie[256];
 
 	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-	    SESSION_COOKIE, token, (long long)max_age,
+	    HTTP_SESSION_COOKIE, token, (long long)max_age,
 	    http_server_config(r->srv)->cookie_secure ? "; Secure" : "");
 	http_reply_header(r, "Set-Cookie", cookie);
 }
@@ -84,7 +83,7 @@ get_session(http_req *r, sj_err *e)
 static sj_rc
 delete_session(http_req *r, sj_err *e)
 {
-	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
 	sj_rc rc;
 
 	if (r->via_cookie && cookie &&
@@ -256,7 +255,7 @@ get_user(http_req *r, sj_err *e)
 typedef struct user_patch {
 	const char *password;
 	const char *current_password;
-	int disabled;
+	int disabled;       /* -1 when not given */
 } user_patch;
 
 static const jb_field user_patch_fields[] = {
@@ -285,17 +284,17 @@ user_patch_apply(http_req *r, int64_t id, const user_patch *in, sj_err *e)
 		if ((rc = user_set_password(s, &r->sc, id, in->password, e)) != SJ_OK)
 			return rc;
 	}
-	if (in->disabled && (rc = user_disable(s, &r->sc, id, e)) != SJ_OK)
+	if (in->disabled == 1 && (rc = user_disable(s, &r->sc, id, e)) != SJ_OK)
 		return rc;
 	return http_audit(r, "user.update", "user", id, NULL,
 	    json_pack("{s:b, s:b}", "password_changed", in->password != NULL,
-	    "disabled", in->disabled), e);
+	    "disabled", in->disabled == 1), e);
 }
 
 static sj_rc
 patch_user(http_req *r, sj_err *e)
 {
-	user_patch in = {0};
+	user_patch in = { .disabled = -1 };
 	store *s = http_store(r);
 	app_user u;
 	int64_t id;
@@ -304,6 +303,11 @@ patch_user(http_req *r, sj_err *e)
 	if ((rc = http_param_id(r, "id", &id, e)) != SJ_OK ||
 	    (rc = jb_read(http_body(r), user_patch_fields, &in, &r->a, e)) != SJ_OK)
 		return rc;
+	if (in.disabled == 0)
+		return sj_fail(e, SJ_EINVAL, "disabled", "only true is accepted: accounts are "
+		    "disabled for good, never re-enabled (add a new user instead)");
+	if (in.password == NULL && in.disabled != 1)
+		return sj_fail(e, SJ_EINVAL, "body", "nothing to change: give password or disabled");
 	if (id != r->user_id && !auth_role_may(r->sc.role, PERM_USER_ADMIN))
 		return sj_fail(e, SJ_ENOTFOUND, "user", "no user with id %lld", (long long)id);
 	if ((rc = store_begin(s, e)) != SJ_OK)

@@ -2,6 +2,7 @@
  * api_sys — the server's own routes: /healthz (is the store reachable),
  * /metrics (Prometheus text) and the OpenAPI document.
  */
+#include "domain/writer.h"
 #include "http/api.h"
 #include "http/assets.h"
 #include "http/metrics.h"
@@ -30,6 +31,33 @@ get_healthz(http_req *r, sj_err *e)
 	    "schema_version", (json_int_t)n));
 }
 
+/* The scan writer's figures (domain/writer.h), after the HTTP families. */
+static sj_rc
+writer_metrics(http_req *r, buf *out, sj_err *e)
+{
+	writer_stats st;
+
+	scan_writer_stats(http_scan_writer(r), &st);
+	return buf_printf(out, e,
+	    "# HELP sijin_scan_writer_jobs_total Scans the writer completed.\n"
+	    "# TYPE sijin_scan_writer_jobs_total counter\nsijin_scan_writer_jobs_total %llu\n"
+	    "# HELP sijin_scan_writer_batches_total Transactions (group commits) of the writer.\n"
+	    "# TYPE sijin_scan_writer_batches_total counter\nsijin_scan_writer_batches_total %llu\n"
+	    "# HELP sijin_scan_writer_batch_max The largest batch so far.\n"
+	    "# TYPE sijin_scan_writer_batch_max gauge\nsijin_scan_writer_batch_max %llu\n"
+	    "# HELP sijin_scan_writer_retried_total Batches written again scan by scan.\n"
+	    "# TYPE sijin_scan_writer_retried_total counter\nsijin_scan_writer_retried_total %llu\n"
+	    "# HELP sijin_scan_writer_write_seconds_total Time writing batches, commits included.\n"
+	    "# TYPE sijin_scan_writer_write_seconds_total counter\n"
+	    "sijin_scan_writer_write_seconds_total %.6f\n"
+	    "# HELP sijin_scan_writer_commit_seconds_total Time in commits (WAL write and fsync).\n"
+	    "# TYPE sijin_scan_writer_commit_seconds_total counter\n"
+	    "sijin_scan_writer_commit_seconds_total %.6f\n",
+	    (unsigned long long)st.jobs, (unsigned long long)st.batches,
+	    (unsigned long long)st.max_batch, (unsigned long long)st.retried,
+	    (double)st.write_ns / 1e9, (double)st.commit_ns / 1e9);
+}
+
 static sj_rc
 get_metrics(http_req *r, sj_err *e)
 {
@@ -38,6 +66,8 @@ get_metrics(http_req *r, sj_err *e)
 
 	buf_init(&out, 4 << 20);
 	if ((rc = metrics_render(&out, e)) == SJ_OK)
+		rc = writer_metrics(r, &out, e);
+	if (rc == SJ_OK)
 		rc = http_reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8",
 		    buf_str(&out), out.len);
 	buf_free(&out);

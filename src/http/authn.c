@@ -20,7 +20,6 @@
 #include "domain/auth.h"
 #include "http/req.h"
 
-#define SESSION_COOKIE "sijin_session"
 
 static bool
 state_changing(const char *m)
@@ -51,7 +50,7 @@ http_authenticate(http_req *r, sj_err *e)
 			return sj_fail(e, SJ_EAUTH, "Authorization", "use Authorization: Bearer <token>");
 		rc = auth_token_lookup(s, http_keys(r), authz + 7, dt_now(), &p, e);
 	} else {
-		cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+		cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
 		if (cookie == NULL)
 			return sj_fail(e, SJ_EAUTH, NULL, "sign in first (POST /api/v1/session) or send "
 			    "an API token");

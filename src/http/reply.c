@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/text.h"
 #include "http/req.h"
 
 #define PROBLEM_TYPE_BASE "urn:sijin:problem:"
@@ -17,10 +19,18 @@ const char *http_request_id(const http_req *r) { return r->request_id; }
 const char *http_client_ip(const http_req *r) { return r->ip; }
 arena *http_arena(http_req *r) { return &r->a; }
 const crypt_keys *http_keys(const http_req *r) { return http_server_keys(r->srv); }
+const sj_config *http_config(const http_req *r) { return http_server_config(r->srv); }
 const scope *http_scope(const http_req *r) { return &r->sc; }
 int64_t http_user_id(const http_req *r) { return r->user_id; }
 const char *http_username(const http_req *r) { return r->username ? r->username : ""; }
 json_t *http_body(const http_req *r) { return r->json; }
+
+const void *
+http_body_raw(const http_req *r, size_t *n)
+{
+	*n = r->body.len;
+	return r->body.len ? r->body.data : NULL;
+}
 
 store *
 http_store(http_req *r)
@@ -193,20 +203,37 @@ static void
 reply_set(http_req *r, int status, const char *ctype, void *bytes, size_t n)
 {
 	free(r->reply);
+	if (r->reply_fd_set)
+		close(r->reply_fd);
+	r->reply_fd_set = false;
 	r->status = status;
 	r->content_type = ctype;
 	r->reply = bytes;
 	r->reply_n = n;
 }
 
+/* The last resort when a reply cannot be serialised: a fixed 500. */
+static void
+reply_internal(http_req *r)
+{
+	static const char body[] = "{\"type\":\"" PROBLEM_TYPE_BASE "internal\",\"title\":"
+	    "\"Internal error\",\"status\":500,\"detail\":\"the reply could not be encoded\"}";
+
+	reply_set(r, 500, "application/problem+json", sj_strdup(body), sizeof body - 1);
+}
+
 sj_rc
 http_reply_json(http_req *r, int status, json_t *body)
 {
-	char *s = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 
 	json_decref(body);
-	if (s == NULL)
-		sj_oom(0);
+	if (s == NULL) {
+		/* json_pack gives NULL when a value is not valid UTF-8: a bug
+		 * upstream (stored text is checked on input), never a crash. */
+		reply_internal(r);
+		return SJ_OK;
+	}
 	reply_set(r, status, "application/json", s, strlen(s));
 	return SJ_OK;
 }
@@ -219,6 +246,30 @@ http_reply_bytes(http_req *r, int status, const char *content_type, const void *
 	memcpy(copy, p, n);
 	reply_set(r, status, content_type, copy, n);
 	return SJ_OK;
+}
+
+sj_rc
+http_reply_file(http_req *r, int status, const char *content_type, int fd)
+{
+	reply_set(r, status, content_type, NULL, 0);
+	r->reply_fd = fd;
+	r->reply_fd_set = true;
+	return SJ_OK;
+}
+
+void
+http_defer(http_req *r, http_start_fn start, http_finish_fn finish, void *cls)
+{
+	r->deferred = true;
+	r->defer_start = start;
+	r->defer_finish = finish;
+	r->defer_cls = cls;
+}
+
+void
+http_resume(http_req *r)
+{
+	MHD_resume_connection(r->conn);
 }
 
 sj_rc
@@ -247,21 +298,37 @@ http_reply_page(http_req *r, json_t *items, const char *next_cursor)
 	return http_reply_json(r, 200, o);
 }
 
+/* s made safe for JSON: invalid UTF-8 replaced (an arena copy). */
+static const char *
+utf8_safe(http_req *r, const char *s)
+{
+	char *fixed = text_utf8_repair(s ? s : "");
+	const char *copy = arena_strdup(&r->a, fixed);
+
+	free(fixed);
+	return copy;
+}
+
 void
 http_problem(http_req *r, int status, const char *code, const char *title,
     const char *field, const char *detail)
 {
+	/* Every string may echo what the client sent (a path, a value):
+	 * repair it first, or jansson refuses the whole document. */
 	json_t *o = json_pack("{s:s+, s:s, s:i, s:s, s:s, s:s}",
 	    "type", PROBLEM_TYPE_BASE, code, "title", title, "status", status,
-	    "detail", detail, "instance", r->path ? r->path : "/", "request_id", r->request_id);
+	    "detail", utf8_safe(r, detail), "instance", utf8_safe(r, r->path ? r->path : "/"),
+	    "request_id", r->request_id);
 	char *s;
 
-	if (field && *field)
-		json_object_set_new(o, "field", json_string(field));
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (o && field && *field)
+		json_object_set_new(o, "field", json_string(utf8_safe(r, field)));
+	s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(o);
-	if (s == NULL)
-		sj_oom(0);
+	if (s == NULL) {
+		reply_internal(r);
+		return;
+	}
 	reply_set(r, status, "application/problem+json", s, strlen(s));
 }
 

@@ -15,6 +15,7 @@
 #include "http/http.h"
 
 #define HTTP_MAX_CAPTURES 4
+#define HTTP_SESSION_COOKIE "sijin_session"  /* the browser session cookie */
 #define HTTP_MAX_HEADERS 8
 
 typedef struct http_server http_server;
@@ -62,10 +63,30 @@ struct http_req {
 	const char *content_type;
 	void *reply;               /* malloc'd bytes, handed to MHD */
 	size_t reply_n;
+	bool reply_fd_set;         /* the reply is the open file reply_fd (http_reply_file) */
+	int reply_fd;              /* handed to MHD, which closes it */
 	http_kv headers[HTTP_MAX_HEADERS];
 	int n_headers;
 	sj_err err;                /* the error that produced a problem reply */
+	/* a deferred reply (http_defer) */
+	bool deferred;             /* the handler deferred its reply */
+	http_start_fn defer_start;
+	http_finish_fn defer_finish;
+	void *defer_cls;
+	/* a streamed reply (http_reply_stream); owned by libmicrohttpd once sent */
+	http_stream *stream;
 };
+
+/* The libmicrohttpd response of r's stream (stream.c), for req_send;
+ * NULL when it cannot be made.  The stream belongs to the response. */
+struct MHD_Response *http_stream_response(http_req *r);
+
+/* End every open stream (their next() is not called again; the reply
+ * ends) and stop the tick thread: for the server's stop. */
+void http_streams_close_all(void);
+
+/* Free a stream that was never handed to libmicrohttpd (stream.c). */
+void http_stream_discard(http_stream *s);
 
 /* The server's settings and shared state. */
 const sj_config *http_server_config(const http_server *srv);

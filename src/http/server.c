@@ -19,13 +19,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "domain/writer.h"
 #include "http/metrics.h"
 
-#define HEADER_MEMORY_LIMIT (64 * 1024)
+/* libmicrohttpd's memory per connection, which bounds the request
+ * headers.  It zeroes the whole pool at every request, so its size is paid
+ * on each one: at 64 KiB that memset was 9 % of the server's CPU on the
+ * scan benchmark (bench/RESULTS.md); 16 KiB is twice nginx's default
+ * for a header line and still refuses oversized headers with 431. */
+#define HEADER_MEMORY_LIMIT (16 * 1024)
+/* Connections one address may hold: enough for a busy office behind one
+ * NAT, few enough that one client cannot take every slot.  Behind a
+ * reverse proxy every connection comes from the proxy: raise
+ * max-connections there and let the proxy limit clients. */
+#define PER_IP_CONNECTIONS 256
 #define MAX_STORES 512
 #define MAX_PROXIES 16
 
@@ -39,11 +51,13 @@ struct http_server {
 	store *stores[MAX_STORES];
 	int n_stores;
 	int port;
+	scan_writer *writer;       /* the scan path's group-commit writer */
 };
 
 static _Thread_local store *tl_store;
 
 const sj_config *http_server_config(const http_server *srv) { return srv->cfg; }
+struct scan_writer *http_scan_writer(http_req *r) { return r->srv->writer; }
 const crypt_keys *http_server_keys(const http_server *srv) { return srv->keys; }
 int http_server_port(const http_server *srv) { return srv->port; }
 
@@ -58,6 +72,14 @@ http_thread_store(http_server *srv, store **out, sj_err *e)
 	}
 	if ((rc = store_open(srv->cfg->db, 0, &tl_store, e)) != SJ_OK)
 		return rc;
+	/* A worker reads people, checkpoints and tokens on every scan: 16 MiB
+	 * of pages keeps their indexes in memory (the default is 2 MiB). */
+	if (store_get_dialect(tl_store) == STORE_SQLITE)
+		store_exec(tl_store, "PRAGMA cache_size=-16384", NULL);
+	/* WAL checkpoints are the scan writer's checkpointer's (domain/
+	 * writer.c): a request that commits never runs one. */
+	if (store_get_dialect(tl_store) == STORE_SQLITE)
+		store_exec(tl_store, "PRAGMA wal_autocheckpoint=0", NULL);
 	pthread_mutex_lock(&srv->lock);
 	if (srv->n_stores < MAX_STORES)
 		srv->stores[srv->n_stores++] = tl_store;
@@ -151,6 +173,9 @@ req_free(http_req *r)
 	json_decref(r->json);
 	buf_free(&r->body);
 	free(r->reply);
+	if (r->reply_fd_set)
+		close(r->reply_fd);
+	http_stream_discard(r->stream);
 	arena_free(&r->a);
 	free(r);
 }
@@ -192,7 +217,7 @@ req_begin(http_req *r)
 		http_reply_header(r, "Allow", allow);
 		return;
 	}
-	r->body_limit = r->route->body_max;
+	r->body_limit = r->route->body_max & ~HTTP_BODY_RAW;
 	if (r->body_limit > (size_t)r->srv->cfg->max_body)
 		r->body_limit = (size_t)r->srv->cfg->max_body;
 	buf_init(&r->body, r->body_limit ? r->body_limit : 1);
@@ -202,6 +227,16 @@ req_begin(http_req *r)
 		snprintf(detail, sizeof detail, "the body may be at most %zu bytes", r->body_limit);
 		http_problem(r, 413, "too-large", "Request body too large", "body", detail);
 	}
+}
+
+/* Whether the client announced a body (Content-Length > 0 or chunked). */
+static bool
+req_has_body(const http_req *r)
+{
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+	const char *te = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Transfer-Encoding");
+
+	return (cl && strtoull(cl, NULL, 10) > 0) || te != NULL;
 }
 
 static void
@@ -241,6 +276,8 @@ req_parse_body(http_req *r)
 		    "this request takes no body");
 		return false;
 	}
+	if (r->route->body_max & HTTP_BODY_RAW)
+		return true;  /* the handler reads and checks the bytes itself */
 	if (!is_json_type(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type"))) {
 		http_problem(r, 415, "unsupported-media-type", "Unsupported media type", "body",
 		    "send the body as Content-Type: application/json");
@@ -277,12 +314,13 @@ req_fail(http_req *r, const sj_err *e)
 	http_problem_err(r, e);
 }
 
+static void req_call(http_req *r, store *s, http_handler fn);
+
 static void
 req_dispatch(http_req *r)
 {
 	sj_err e = {0};
 	store *s;
-	sj_rc rc;
 
 	if (http_thread_store(r->srv, &s, &e) != SJ_OK) {
 		e.rc = SJ_EUNAVAIL;
@@ -303,7 +341,18 @@ req_dispatch(http_req *r)
 	}
 	if (!req_parse_body(r))
 		return;
-	rc = r->route->handler(r, &e);
+	req_call(r, s, r->route->handler);
+}
+
+/* Run handler fn (the route's, or a deferred reply's finish) and turn its
+ * outcome into the reply. */
+static void
+req_call(http_req *r, store *s, http_handler fn)
+{
+	sj_err e = {0};
+	sj_rc rc;
+
+	rc = fn(r, &e);
 	if (store_tx_depth(s) > 0) {
 		/* A handler must close its transactions; never leave one open
 		 * on a connection that the next request will reuse. */
@@ -314,8 +363,29 @@ req_dispatch(http_req *r)
 	}
 	if (rc != SJ_OK)
 		req_fail(r, &e);
-	else if (r->status == 0)
+	else if (r->status == 0 && !(r->deferred && fn == r->route->handler))
 		http_problem(r, 500, "internal", "Internal error", NULL, "the handler set no reply");
+}
+
+static sj_rc
+deferred_finish(http_req *r, sj_err *e)
+{
+	return r->defer_finish(r, r->defer_cls, e);
+}
+
+/* The second half of a deferred reply, after http_resume. */
+static void
+req_finish_deferred(http_req *r)
+{
+	sj_err e = {0};
+	store *s;
+
+	if (http_thread_store(r->srv, &s, &e) != SJ_OK) {
+		e.rc = SJ_EUNAVAIL;
+		req_fail(r, &e);
+		return;
+	}
+	req_call(r, s, deferred_finish);
 }
 
 static enum MHD_Result
@@ -324,11 +394,23 @@ req_send(http_req *r)
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
 
-	resp = MHD_create_response_from_buffer(r->reply_n, r->reply ? r->reply : (void *)"",
-	    r->reply ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-	if (resp == NULL)
-		return MHD_NO;
-	r->reply = NULL;  /* libmicrohttpd frees it now */
+	if (r->stream) {
+		if ((resp = http_stream_response(r)) == NULL)
+			return MHD_NO;
+	} else if (r->reply_fd_set) {
+		struct stat sb;
+		resp = fstat(r->reply_fd, &sb) == 0
+		    ? MHD_create_response_from_fd64((uint64_t)sb.st_size, r->reply_fd) : NULL;
+		if (resp == NULL)
+			return MHD_NO;  /* req_free closes the file */
+		r->reply_fd_set = false;  /* libmicrohttpd closes it now */
+	} else {
+		resp = MHD_create_response_from_buffer(r->reply_n, r->reply ? r->reply : (void *)"",
+		    r->reply ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		if (resp == NULL)
+			return MHD_NO;
+		r->reply = NULL;  /* libmicrohttpd frees it now */
+	}
 	if (r->content_type)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
 	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
@@ -353,16 +435,39 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 	if (r == NULL) {
 		*con_cls = r = req_new(cls, conn, url, method);
 		req_begin(r);
-		return r->failed ? req_send(r) : MHD_YES;
+		/* An early failure with a body coming is answered now, without
+		 * reading the body (the connection then closes); without a body
+		 * it waits for the final call so keep-alive survives. */
+		return r->failed && req_has_body(r) ? req_send(r) : MHD_YES;
 	}
 	if (*upload_n) {
+		/* The idle timeout resets with every byte; this bounds the
+		 * whole upload, so a slow sender cannot hold a worker. */
+		if (now_ns() - r->start_ns > (int64_t)r->srv->cfg->request_timeout * 1000000000) {
+			log_warn("request %s: body not complete after %d s; closing", r->request_id,
+			    r->srv->cfg->request_timeout);
+			return MHD_NO;
+		}
 		req_take_body(r, upload, *upload_n);
 		*upload_n = 0;
 		return MHD_YES;
 	}
 	if (r->failed)
-		return MHD_YES;  /* the early reply is already queued */
+		return req_has_body(r) ? MHD_YES : req_send(r);  /* MHD_YES: already queued */
+	if (r->deferred) {
+		/* Called again after http_resume: the reply is ready. */
+		req_finish_deferred(r);
+		return req_send(r);
+	}
 	req_dispatch(r);
+	if (r->deferred && r->status == 0) {
+		/* Suspend first, then start the work: http_resume must only
+		 * ever find a suspended connection. */
+		MHD_suspend_connection(conn);
+		r->defer_start(r, r->defer_cls);
+		return MHD_YES;
+	}
+	r->deferred = false;
 	return req_send(r);
 }
 
@@ -437,7 +542,8 @@ listen_addr(const sj_config *cfg, struct sockaddr_storage *ss, unsigned *flags, 
 sj_rc
 http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **out, sj_err *e)
 {
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	    MHD_ALLOW_SUSPEND_RESUME;
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *di;
 	http_server *srv;
@@ -451,12 +557,20 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	srv->keys = keys;
 	pthread_mutex_init(&srv->lock, NULL);
 	proxies_parse(srv);
+	if ((rc = scan_writer_start(cfg->db, &srv->writer, e)) != SJ_OK) {
+		pthread_mutex_destroy(&srv->lock);
+		for (int i = 0; i < srv->n_proxies; i++)
+			free(srv->proxies[i]);
+		free(srv);
+		return rc;
+	}
 	metrics_init(http_routes_init());
 	srv->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_access, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY_LIMIT,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
@@ -485,11 +599,15 @@ http_server_stop(http_server *srv)
 		fd = MHD_quiesce_daemon(srv->d);
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd);
+		/* Streams last until closed; the writer keeps answering the
+		 * deferred requests in flight. */
+		http_streams_close_all();
 		deadline = now_ns() + (int64_t)srv->cfg->request_timeout * 1000000000;
 		while (metrics_in_flight_now() > 0 && now_ns() < deadline)
 			usleep(10000);
 		MHD_stop_daemon(srv->d);
 	}
+	scan_writer_stop(srv->writer);
 	for (int i = 0; i < srv->n_stores; i++)
 		store_close(srv->stores[i]);
 	for (int i = 0; i < srv->n_proxies; i++)

@@ -6,7 +6,7 @@
  *
  * Limits (from the configuration): connections (max-connections), idle
  * time per connection (request-timeout), request body (the route's
- * body_max, never above max-body), request headers (64 KiB; larger gets
+ * body_max, never above max-body), request headers (16 KiB; larger gets
  * 431 from libmicrohttpd).
  */
 #ifndef SJ_HTTP_SERVER_H

@@ -15,9 +15,13 @@
 typedef struct store_driver {
 	const char *name;
 	store_dialect dialect;
-	/* Open a connection; *conn is the driver's own handle. */
-	sj_rc (*open)(const char *url, unsigned flags, void **conn, sj_err *e);
+	/* Open a connection; *conn is the driver's own handle.  shown is the
+	 * url with any password masked, for messages. */
+	sj_rc (*open)(const char *url, const char *shown, unsigned flags, void **conn, sj_err *e);
 	void (*close)(void *conn);
+	/* store_exists() and store_destroy() for this driver's URLs. */
+	sj_rc (*exists)(const char *url, const char *shown, bool *exists, sj_err *e);
+	sj_rc (*destroy)(const char *url, const char *shown, sj_err *e);
 	sj_rc (*exec)(void *conn, const char *sql, sj_err *e);
 	sj_rc (*prepare)(void *conn, const char *sql, void **stmt, sj_err *e);
 	void (*finalize)(void *stmt);
@@ -36,5 +40,6 @@ typedef struct store_driver {
 } store_driver;
 
 extern const store_driver store_sqlite_driver;
+extern const store_driver store_pg_driver;
 
 #endif

@@ -8,13 +8,17 @@
 #include <time.h>
 
 enum {
-	MIG_CREATE, MIG_VERSION, MIG_RECORD, MIG_HAS_TABLE_SQLITE, MIG_HAS_TABLE_PG
+	MIG_CREATE_SQLITE, MIG_CREATE_PG, MIG_VERSION, MIG_RECORD, MIG_HAS_TABLE_SQLITE,
+	MIG_HAS_TABLE_PG
 };
 
 static const char *const migrate_sql[] = {
-	[MIG_CREATE] =
+	[MIG_CREATE_SQLITE] =
 	"CREATE TABLE IF NOT EXISTS schema_migrations ("
 	" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+	[MIG_CREATE_PG] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" version bigint PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)",
 	[MIG_VERSION] =
 	"SELECT coalesce(max(version), 0) FROM schema_migrations",
 	[MIG_RECORD] =
@@ -22,7 +26,8 @@ static const char *const migrate_sql[] = {
 	[MIG_HAS_TABLE_SQLITE] =
 	"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'",
 	[MIG_HAS_TABLE_PG] =
-	"SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'",
+	"SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+	" AND table_schema = current_schema()",
 };
 
 static const char *
@@ -105,7 +110,8 @@ migrate_apply_files(store *s, const struct schema_file *files, int *applied, sj_
 
 	if (applied)
 		*applied = 0;
-	if ((rc = store_exec(s, migrate_sql[MIG_CREATE], e)) != SJ_OK)
+	if ((rc = store_exec(s, migrate_sql[store_get_dialect(s) == STORE_POSTGRES
+	    ? MIG_CREATE_PG : MIG_CREATE_SQLITE], e)) != SJ_OK)
 		return rc;
 	if ((rc = migrate_version(s, &version, e)) != SJ_OK)
 		return rc;

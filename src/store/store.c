@@ -1,6 +1,6 @@
 /*
- * store — driver dispatch, the per-connection statement cache, and nested
- * transactions as savepoints.
+ * store — driver dispatch, the per-connection statement cache, nested
+ * transactions as savepoints, and the failed-transaction rule (store.h).
  *
  * The cache is an open-addressing hash table keyed by the address of the
  * SQL text: statement tables are static, so the address identifies the
@@ -28,6 +28,7 @@ struct store {
 	void *conn;
 	char *url;        /* for messages, password masked */
 	int depth;        /* open transactions; >1 means savepoints */
+	sj_err failed;    /* a statement failed inside the open transaction */
 	store_stmt *slots;
 	size_t n_slots;   /* a power of two */
 	size_t n_used;
@@ -37,24 +38,30 @@ static const store_driver *
 driver_for(const char *url)
 {
 	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		return &store_pg_driver;
+	if (strstr(url, "://") != NULL)
 		return NULL;
 	return &store_sqlite_driver;
 }
 
-/* Copy url with the password of a scheme://user:password@host URL hidden. */
-static char *
-url_masked(const char *url)
+char *
+store_url_mask(const char *url)
 {
-	const char *scheme = strstr(url, "://"), *at, *colon;
-	char *out;
+	const char *scheme = strstr(url, "://"), *at, *colon, *p;
+	char *out = sj_malloc(2 * strlen(url) + 8), *o;
 
-	if (scheme == NULL || (at = strchr(scheme + 3, '@')) == NULL)
-		return sj_strdup(url);
-	colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
-	if (colon == NULL)
-		return sj_strdup(url);
-	out = sj_malloc(strlen(url) + 4);
-	sprintf(out, "%.*s***%s", (int)(colon + 1 - url), url, at);
+	strcpy(out, url);
+	if (scheme != NULL && (at = strchr(scheme + 3, '@')) != NULL &&
+	    (colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3))) != NULL)
+		sprintf(out, "%.*s***%s", (int)(colon + 1 - url), url, at);
+	/* "password=" right after ? or &: keep up to '=', hide up to the next &. */
+	for (p = strchr(out, '?'); p && (p = strstr(p, "password=")) != NULL; p += 9) {
+		if (p[-1] != '?' && p[-1] != '&')
+			continue;
+		o = (char *)p + 9;
+		memmove(o + 3, o + strcspn(o, "&"), strlen(o + strcspn(o, "&")) + 1);
+		memcpy(o, "***", 3);
+	}
 	return out;
 }
 
@@ -64,24 +71,62 @@ store_open(const char *url, unsigned flags, store **out, sj_err *e)
 	const store_driver *drv;
 	store *s;
 	void *conn = NULL;
+	char *shown;
 	sj_rc rc;
 
 	*out = NULL;
 	if (url == NULL || *url == '\0')
 		return sj_fail(e, SJ_EINVAL, "db", "no database given");
-	if ((drv = driver_for(url)) == NULL)
-		return sj_fail(e, SJ_EINVAL, "db",
-		    "PostgreSQL URLs are not supported by this build yet; give a SQLite file path");
-	if ((rc = drv->open(url, flags, &conn, e)) != SJ_OK)
+	shown = store_url_mask(url);
+	if ((drv = driver_for(url)) == NULL) {
+		rc = sj_fail(e, SJ_EINVAL, "db", "no driver for %.60s: give a SQLite file path "
+		    "or a postgresql:// URL", shown);
+		free(shown);
 		return rc;
+	}
+	if ((rc = drv->open(url, shown, flags, &conn, e)) != SJ_OK) {
+		free(shown);
+		return rc;
+	}
 	s = sj_calloc(1, sizeof *s);
 	s->drv = drv;
 	s->conn = conn;
-	s->url = url_masked(url);
+	s->url = shown;
 	s->n_slots = 64;
 	s->slots = sj_calloc(s->n_slots, sizeof *s->slots);
 	*out = s;
 	return SJ_OK;
+}
+
+sj_rc
+store_exists(const char *url, bool *exists, sj_err *e)
+{
+	const store_driver *drv = url ? driver_for(url) : NULL;
+	char *shown;
+	sj_rc rc;
+
+	*exists = false;
+	if (drv == NULL || *url == '\0')
+		return sj_fail(e, SJ_EINVAL, "db", "no database given");
+	shown = store_url_mask(url);
+	rc = drv->exists(url, shown, exists, e);
+	free(shown);
+	return rc;
+}
+
+sj_rc
+store_destroy(const char *url, sj_err *e)
+{
+	const store_driver *drv = url ? driver_for(url) : NULL;
+	char *shown;
+	sj_rc rc;
+
+	if (drv == NULL || *url == '\0')
+		return sj_fail(e, SJ_EINVAL, "db", "no database given");
+	shown = store_url_mask(url);
+	rc = drv->destroy(url, shown, e);
+	free(shown);
+	return rc;
 }
 
 void
@@ -112,10 +157,47 @@ store_url(const store *s)
 	return s->url;
 }
 
+/* Refuse a statement in a transaction where one already failed (store.h):
+ * PostgreSQL would refuse it anyway, and SQLite must not accept what
+ * PostgreSQL refuses. */
+static sj_rc
+check_not_failed(store *s, sj_err *e)
+{
+	if (s->failed.rc == SJ_OK)
+		return SJ_OK;
+	log_error("store: a statement ran after a failed one in the same transaction "
+	    "(roll back first); the failure was: %s", s->failed.msg);
+	return sj_fail(e, SJ_EINTERNAL, NULL, "a statement ran after a failed one in the same "
+	    "transaction: %s", s->failed.msg);
+}
+
+/* Remember a failure inside a transaction; returns rc. */
+static sj_rc
+note_failure(store *s, sj_rc rc, const sj_err *e)
+{
+	if (rc != SJ_OK && s->depth > 0 && s->failed.rc == SJ_OK) {
+		s->failed.rc = rc;
+		snprintf(s->failed.msg, sizeof s->failed.msg, "%s", e ? e->msg : "");
+	}
+	return rc;
+}
+
+/* A transaction-control statement: not itself subject to the failed-
+ * transaction rule. */
+static sj_rc
+tx_exec(store *s, const char *sql, sj_err *e)
+{
+	return s->drv->exec(s->conn, sql, e);
+}
+
 sj_rc
 store_exec(store *s, const char *sql, sj_err *e)
 {
-	return s->drv->exec(s->conn, sql, e);
+	sj_rc rc;
+
+	if ((rc = check_not_failed(s, e)) != SJ_OK)
+		return rc;
+	return note_failure(s, s->drv->exec(s->conn, sql, e), e);
 }
 
 sj_rc
@@ -124,14 +206,18 @@ store_begin(store *s, sj_err *e)
 	char sql[40];
 	sj_rc rc;
 
+	if ((rc = check_not_failed(s, e)) != SJ_OK)
+		return rc;
 	if (s->depth == 0)
-		rc = store_exec(s, s->drv->begin_sql, e);
+		rc = tx_exec(s, s->drv->begin_sql, e);
 	else {
 		snprintf(sql, sizeof sql, "SAVEPOINT sj%d", s->depth);
-		rc = store_exec(s, sql, e);
+		rc = note_failure(s, tx_exec(s, sql, e), e);
 	}
 	if (rc == SJ_OK)
 		s->depth++;
+	else if (s->depth == 0)
+		tx_exec(s, "ROLLBACK", NULL);  /* a begin that failed half-way */
 	return rc;
 }
 
@@ -142,11 +228,19 @@ store_commit(store *s, sj_err *e)
 	sj_rc rc;
 
 	assert(s->depth > 0);
+	if (s->failed.rc != SJ_OK) {
+		/* PostgreSQL would answer COMMIT of a failed transaction with a
+		 * silent ROLLBACK: say what happened instead. */
+		rc = sj_fail(e, s->failed.rc, NULL, "the transaction was rolled back after a "
+		    "failed statement: %s", s->failed.msg);
+		store_rollback(s);
+		return rc;
+	}
 	if (s->depth == 1)
 		snprintf(sql, sizeof sql, "COMMIT");
 	else
 		snprintf(sql, sizeof sql, "RELEASE sj%d", s->depth - 1);
-	if ((rc = store_exec(s, sql, e)) != SJ_OK) {
+	if ((rc = tx_exec(s, sql, e)) != SJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -165,15 +259,24 @@ store_rollback(store *s)
 		snprintf(sql, sizeof sql, "ROLLBACK");
 	else
 		snprintf(sql, sizeof sql, "ROLLBACK TO sj%d; RELEASE sj%d", s->depth - 1, s->depth - 1);
-	if (store_exec(s, sql, &e) != SJ_OK)
+	if (tx_exec(s, sql, &e) != SJ_OK)
 		log_warn("store: rollback failed: %s", e.msg);
 	s->depth--;
+	/* Back at a savepoint taken before the failure (or out of the
+	 * transaction): statements work again. */
+	sj_err_clear(&s->failed);
 }
 
 int
 store_tx_depth(const store *s)
 {
 	return s->depth;
+}
+
+bool
+store_tx_failed(const store *s)
+{
+	return s->failed.rc != SJ_OK;
 }
 
 static size_t
@@ -218,13 +321,15 @@ store_prepare(store *s, const char *sql, store_stmt **out, sj_err *e)
 	void *impl;
 	sj_rc rc;
 
+	if ((rc = check_not_failed(s, e)) != SJ_OK)
+		return rc;
 	if (slot->sql) {
 		s->drv->reset(slot->impl);
 		*out = slot;
 		return SJ_OK;
 	}
 	if ((rc = s->drv->prepare(s->conn, sql, &impl, e)) != SJ_OK)
-		return rc;
+		return note_failure(s, rc, e);
 	if (2 * (s->n_used + 1) > s->n_slots) {
 		cache_grow(s);
 		slot = slot_find(s, sql);
@@ -264,7 +369,15 @@ store_bind_null(store_stmt *st, int i)
 sj_rc
 store_step(store_stmt *st, bool *row, sj_err *e)
 {
-	return st->owner->drv->step(st->owner->conn, st->impl, row, e);
+	store *s = st->owner;
+	sj_rc rc;
+
+	*row = false;
+	if ((rc = check_not_failed(s, e)) != SJ_OK) {
+		s->drv->reset(st->impl);
+		return rc;
+	}
+	return note_failure(s, s->drv->step(s->conn, st->impl, row, e), e);
 }
 
 sj_rc
@@ -340,4 +453,20 @@ int64_t
 store_changes(store *s)
 {
 	return s->drv->changes(s->conn);
+}
+
+char *
+store_like_contains(const char *text)
+{
+	char *out = sj_malloc(2 * strlen(text) + 3), *o = out;
+
+	*o++ = '%';
+	for (const char *p = text; *p; p++) {
+		if (*p == '\\' || *p == '%' || *p == '_')
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return out;
 }

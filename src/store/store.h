@@ -6,19 +6,40 @@
  * in static statement tables and reach the database only through this
  * interface: prepare (cached per connection, keyed by the SQL string's
  * address), bind, step, read columns, and transactions.  The interface is
- * the same for every driver: SQLite today, PostgreSQL later (DESIGN.md §6),
- * so domain code never sees which database it runs on.
+ * the same for every driver, SQLite (sqlite.c) and PostgreSQL (pg.c;
+ * DESIGN.md §6, docs/scale-out.md), so domain code never sees which
+ * database it runs on.
  *
- * SQL conventions that keep statements portable between the drivers:
- *  - parameters are numbered `?1`, `?2`, ... (a driver may rewrite them);
+ * SQL conventions that keep statements portable between the drivers
+ * (every store test runs on both; tests/run.sh):
+ *  - parameters are numbered `?1`, `?2`, ... (the PostgreSQL driver
+ *    rewrites them to `$1`, ...);
+ *  - PostgreSQL types each parameter from its uses, so each needs one use
+ *    that shows its type: compared with or stored into a column (`kind =
+ *    ?4`), or CAST(?4 AS BIGINT); `?4 IS NULL` alone does not;
  *  - new ids come back with `RETURNING id`, never a last-insert-id call;
  *  - instants are INTEGER seconds (or ms) since the epoch UTC, dates are
- *    INTEGER days since 1970-01-01, booleans INTEGER 0/1.
+ *    INTEGER days since 1970-01-01, booleans INTEGER 0/1: bind and compare
+ *    them as integers (`?5 = 1`, `ok = 0`), never as bare truth values;
+ *  - only functions both databases have (count, sum, min, max, coalesce,
+ *    length, substr, lower, abs, ...); `LIKE ... ESCAPE '\'` with
+ *    store_like_contains() instead of instr(); ON CONFLICT DO NOTHING
+ *    instead of INSERT OR IGNORE; LIMIT with a non-negative count;
+ *  - text compares byte by byte on both (BINARY / COLLATE "C"), blobs too.
  *
  * Errors from the database map to project codes: a unique-key violation is
- * SJ_ECONFLICT, a foreign-key or CHECK violation SJ_EINVAL, a locked
- * database SJ_EBUSY, a full disk or read-only file SJ_EUNAVAIL, anything
- * else SJ_EDB.  The message carries the driver's own text.
+ * SJ_ECONFLICT; a foreign-key, CHECK or NOT NULL violation or malformed
+ * data SJ_EINVAL; a locked database, a lock wait over 5 s, a deadlock or a
+ * serialization failure SJ_EBUSY; a full disk, a read-only database, a
+ * server shutting down or a lost connection SJ_EUNAVAIL; anything else
+ * SJ_EDB.  The message carries the driver's own text.
+ *
+ * A statement that fails inside a transaction spoils it (PostgreSQL's
+ * rule, enforced on SQLite too so that both behave alike): until that
+ * transaction or savepoint is rolled back, every further statement fails
+ * with SJ_EINTERNAL and a commit rolls back and fails.  Code that expects
+ * a statement to fail and carries on (an insert that may conflict) runs
+ * it in its own nested store_begin() and rolls that back.
  */
 #ifndef SJ_STORE_H
 #define SJ_STORE_H
@@ -40,13 +61,34 @@ enum store_flags {
 };
 
 /* Open the database named by url: a file path for SQLite, or a
- * postgresql:// URL.  For SQLite the connection runs in WAL mode with
- * foreign keys on, synchronous=FULL and a 5 s busy timeout.  On success *out
- * is a new store the caller closes with store_close().
+ * postgresql:// (or postgres://) URL in libpq's syntax.  For SQLite the
+ * connection runs in WAL mode with foreign keys on, synchronous=FULL and a
+ * 5 s busy timeout.  A PostgreSQL database must exist and be UTF8 (the
+ * tables sijin makes go in the first schema of its search_path);
+ * STORE_CREATE does not create it.  On success *out is a new store the
+ * caller closes with store_close().
  * Errors: SJ_ENOTFOUND (field "db") when the file does not exist and
  * STORE_CREATE is not given; SJ_EDB when it cannot be opened or is not a
- * database; SJ_EINVAL for a URL scheme no driver handles. */
+ * database; SJ_EUNAVAIL when the PostgreSQL server cannot be reached (the
+ * message names the URL with its password hidden); SJ_EINVAL for a URL
+ * scheme no driver handles. */
 sj_rc store_open(const char *url, unsigned flags, store **out, sj_err *e);
+
+/* *exists says whether the database named by url already holds something:
+ * for SQLite whether the file exists, for PostgreSQL whether the current
+ * schema (the first of the search_path) has any table.  The database of a
+ * PostgreSQL URL must exist: sijin creates tables, never databases.
+ * Errors: SJ_EINVAL for a URL no driver handles; SJ_EUNAVAIL when the
+ * server cannot be reached (the message names the URL, password hidden). */
+sj_rc store_exists(const char *url, bool *exists, sj_err *e);
+
+/* Remove the database named by url so that it can be made afresh (`sijin
+ * demo --force`, a failed `sijin init`): for SQLite the file and its -wal,
+ * -shm and -journal companions; for PostgreSQL every table, view,
+ * sequence and function of the current schema (the schema and the
+ * database stay).  Nothing there is not an error.
+ * Errors: SJ_EIO when a file cannot be removed; as store_exists(). */
+sj_rc store_destroy(const char *url, sj_err *e);
 
 /* Finalise every cached statement and close the connection.  A transaction
  * still open is rolled back.  Accepts NULL. */
@@ -58,6 +100,11 @@ store_dialect store_get_dialect(const store *s);
 /* The url given to store_open, with any password replaced by "***". */
 const char *store_url(const store *s);
 
+/* A copy of url with its passwords replaced by "***": the one of
+ * scheme://user:password@host and the value of a password= parameter.
+ * Returns a malloc'd string; free() it. */
+char *store_url_mask(const char *url);
+
 /* Run one or more SQL statements without parameters or results (schema
  * changes).  Errors as described at the top. */
 sj_rc store_exec(store *s, const char *sql, sj_err *e);
@@ -65,9 +112,12 @@ sj_rc store_exec(store *s, const char *sql, sj_err *e);
 /* Begin a transaction; nested calls open savepoints, so a function that
  * needs atomicity can call store_begin() whether or not its caller already
  * did.  The outermost begin takes the write lock at once (SQLite BEGIN
- * IMMEDIATE) so that a transaction never fails half-way on lock upgrade.
- * Every successful store_begin() must be matched by store_commit() or
- * store_rollback(). */
+ * IMMEDIATE; on PostgreSQL one advisory lock per database, at READ
+ * COMMITTED) so that a transaction never fails half-way on lock upgrade and
+ * what it reads stays true until it commits: transactions run one at a
+ * time, on either database.  Waiting more than 5 s for the lock is
+ * SJ_EBUSY.  Every successful store_begin() must be matched by
+ * store_commit() or store_rollback(). */
 sj_rc store_begin(store *s, sj_err *e);
 
 /* Commit the innermost transaction (release its savepoint).  On failure
@@ -81,6 +131,18 @@ void store_rollback(store *s);
 /* Depth of open transactions (0 = none). */
 int store_tx_depth(const store *s);
 
+/* True when a connection of this process waited for the SQLite write lock
+ * within the last millisecond (it is probably still waiting): the scan
+ * writer pauses briefly before its next batch then (domain/writer.c).
+ * Always false without SQLite connections. */
+bool store_others_waiting(void);
+
+/* True when a statement failed inside the open transaction, which is then
+ * spoiled until rolled back (see above): a caller that carries on after a
+ * refused item (the scan writer's batch) tells a refusal by its own checks
+ * from a failed statement with this. */
+bool store_tx_failed(const store *s);
+
 /* The prepared statement for sql, which must be a string with static
  * storage duration (statement tables): the cache is keyed by its address.
  * The statement comes back reset with no bindings.  Errors: SJ_EDB with
@@ -88,7 +150,8 @@ int store_tx_depth(const store *s);
 sj_rc store_prepare(store *s, const char *sql, store_stmt **out, sj_err *e);
 
 /* Bind parameter i (1-based).  Text is copied; NULL text binds SQL NULL.
- * These never fail for a valid index; an invalid index is a bug (assert). */
+ * These never fail; binding a parameter the statement does not have is
+ * ignored (scope_bind() binds ?1..?3 whatever the statement uses). */
 void store_bind_int(store_stmt *st, int i, int64_t v);
 void store_bind_text(store_stmt *st, int i, const char *v);
 void store_bind_blob(store_stmt *st, int i, const void *p, size_t n);
@@ -123,5 +186,14 @@ void store_reset(store_stmt *st);
 
 /* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
 int64_t store_changes(store *s);
+
+/* The LIKE pattern that matches any text containing text, for
+ * `col LIKE ?N ESCAPE '\'`: the portable form of SQLite's instr(col, text)
+ * > 0, which PostgreSQL lacks (its position() SQLite lacks).  Backslash,
+ * % and _ in text are escaped with a backslash.  Both databases compare
+ * case-sensitively only when the text is already case-folded (search keys
+ * are: docs/text.md): SQLite's LIKE ignores ASCII case, PostgreSQL's does
+ * not.  Returns a malloc'd string; free() it. */
+char *store_like_contains(const char *text);
 
 #endif

@@ -1,9 +1,13 @@
 // Helpers for the black-box API tests: start the real binary on a
 // temporary database and a free port, sign in, talk HTTP, read the
-// database file directly (sqlite3) to prove what was or was not written.
+// database directly (sqlite3 or psql) to prove what was or was not written.
 //
 // The binary is $SIJIN_BIN (tests/run.sh sets it) or ./sijin from the
-// repository root.
+// repository root.  The database is a SQLite file, or with
+// SIJIN_TEST_DB=pg a fresh schema in the PostgreSQL database of
+// SIJIN_TEST_PG (tests/run.sh runs every test once per database); then
+// every sijin this process starts shares one key file (SIJIN_KEY_FILE),
+// since a URL has no folder beside it for <db>.key.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,6 +18,25 @@ import assert from 'node:assert/strict';
 
 export const top = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const bin = process.env.SIJIN_BIN || join(top, 'sijin');
+export const onPostgres = process.env.SIJIN_TEST_DB === 'pg';
+
+if (onPostgres) {
+  if (!/^postgres/.test(process.env.SIJIN_TEST_PG || ''))
+    throw new Error('SIJIN_TEST_DB=pg needs SIJIN_TEST_PG=<postgresql:// URL> (tests/run.sh starts one)');
+  const keyDir = mkdtempSync(join(tmpdir(), 'sijin-api-key-'));
+  process.env.SIJIN_KEY_FILE = join(keyDir, 'test.key');
+  process.on('exit', () => rmSync(keyDir, { recursive: true, force: true }));
+}
+
+let dbCount = 0;
+
+// A new, empty database: a file in dir, or a fresh PostgreSQL schema.
+export function newDb(dir, name = 't') {
+  if (!onPostgres) return join(dir, `${name}.db`);
+  dbCount++;
+  return execFileSync('sh', [join(top, 'scripts/pg.sh'), 'schema', process.env.SIJIN_TEST_PG,
+    `${name}_${process.pid}_${dbCount}`], { encoding: 'utf8' }).trim();
+}
 
 // The demo accounts (README.md "Demo accounts").
 export const demoPasswords = {
@@ -44,7 +67,7 @@ const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 // the files.
 export async function startServer(opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sijin-api-'));
-  const db = join(dir, 't.db');
+  const db = newDb(dir);
   execFileSync(bin, ['--db', db, 'demo', '--force'], { stdio: 'pipe' });
   const port = await freePort();
   const child = spawn(bin, ['--db', db, '--port', String(port), ...(opts.args || []), 'serve'],
@@ -83,10 +106,14 @@ export async function startServer(opts = {}) {
   };
 }
 
-// Run a query on the test database with the sqlite3 command line and
-// return its output, trimmed.  The server keeps WAL mode, so reading (and
-// the test set-up's few writes) go alongside it.
+// Run a query on the test database with the sqlite3 or psql command line
+// and return its output, trimmed: rows one a line, columns split by "|".
+// The server keeps WAL mode, so reading (and the test set-up's few writes)
+// go alongside it.  Write SQL both databases understand.
 export function sql(db, query) {
+  if (/^postgres/.test(db))
+    return execFileSync('sh', [join(top, 'scripts/pg.sh'), 'psql', db, '-c', query],
+      { encoding: 'utf8' }).trim();
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, query],
     { encoding: 'utf8' }).trim();
 }

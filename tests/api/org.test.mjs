@@ -394,3 +394,226 @@ describe('pagination', () => {
     assert.equal(towns.filter((r) => r.level === 'town').length, n);
   });
 });
+
+// The defects review found in the organisation API (issue 3), each shown
+// fixed: every list pages, every record can be changed and deleted (and
+// a delete is refused while anything refers to the record), dates before
+// 1970 round-trip, the region tree holds, names compare by search key,
+// an identity number registered elsewhere does not leak, contradictory
+// fields and empty changes are refused.
+describe('review of issue 3', () => {
+  const audits = (type, id) =>
+    sql(srv.db, `SELECT action FROM audit_event WHERE object_type = '${type}' AND object_id = ${id}`
+      + ' ORDER BY id').split('\n').filter(Boolean);
+  let unitC;  // a unit of group A with nothing else in it
+
+  before(async () => {
+    unitC = (await addUnit(admin, '翻页社区')).id;
+    const res = await admin.post(`/api/v1/groups/${ids.groupA}/assignments`, { unit_id: unitC });
+    assert.equal(res.status, 201, res.text);
+  });
+
+  test('people search pages with a cursor, each person once, ties by id', async () => {
+    const made = await pool(Array.from({ length: 57 }, (_, i) => i), 8, async () => {
+      const res = await admin.post('/api/v1/people', { name: '同名人', unit_id: unitC });
+      assert.equal(res.status, 201, res.text);
+      return res.body.id;
+    });
+    const first = await member.get(`/api/v1/people?q=${encodeURIComponent('同名人')}`);
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.body.items.length, 50);
+    assert.equal(typeof first.body.next_cursor, 'string');
+    const { items, pages } = await listAll(member, `/api/v1/people?q=${encodeURIComponent('同名人')}&limit=8`);
+    assert.equal(pages, 8);
+    assert.deepEqual(items.map((p) => p.id), [...made].sort((a, b) => a - b));
+    assertProblem(await member.get('/api/v1/people?q=x&limit=501'), 422, 'invalid-input', 'limit');
+    assertProblem(await member.get('/api/v1/people?q=x&cursor=%21'), 422, 'invalid-input', 'cursor');
+  });
+
+  test('places, checkpoints, households, groups, members and assignments page', async () => {
+    const place = await created(await member.post('/api/v1/places',
+      { unit_id: unitC, kind: 'residential', name: '翻页小区' }), '/api/v1/places');
+    for (let i = 0; i < 4; i++) {
+      await created(await member.post('/api/v1/places',
+        { unit_id: unitC, kind: 'other', name: `场所${i}` }), '/api/v1/places');
+      await created(await member.post('/api/v1/checkpoints', { place_id: place.id, name: `门${i}` }),
+        '/api/v1/checkpoints');
+      await created(await member.post('/api/v1/households',
+        { place_id: place.id, building: i % 2 ? '1号楼' : '2号楼', room: `${101 + i}` }),
+      '/api/v1/households');
+    }
+    await admin.post(`/api/v1/groups/${ids.groupA}/members`, { name: '翻页组员', role: 'member' });
+    // The number of items each list holds at least; pages of 1 give the
+    // same items as one page of 500, one a page.
+    const lists = [[`/api/v1/units/${unitC}/places`, 5], [`/api/v1/places/${place.id}/checkpoints`, 4],
+      [`/api/v1/places/${place.id}/households`, 4], [`/api/v1/groups/${ids.groupA}/assignments`, 4],
+      [`/api/v1/groups/${ids.groupA}/members`, 1], ['/api/v1/groups', 1]];
+    for (const [path, n] of lists) {
+      const all = (await member.get(`${path}?limit=500`)).body.items;
+      const { items, pages } = await listAll(member, `${path}?limit=1`);
+      assert.ok(all.length >= n, path);
+      assert.equal(pages, all.length, path);
+      assert.deepEqual(items, all, `${path}: pages of 1 differ from one page`);
+    }
+    // Households by address: 1号楼 before 2号楼.
+    const hs = (await member.get(`/api/v1/places/${place.id}/households`)).body.items;
+    assert.deepEqual(hs.map((h) => `${h.building}${h.room}`), ['1号楼102', '1号楼104', '2号楼101', '2号楼103']);
+    assertProblem(await member.get(`/api/v1/places/${place.id}/households?limit=0`), 422, 'invalid-input', 'limit');
+    assertProblem(await member.get(`/api/v1/units/${unitC}/places?colour=red`), 422, 'invalid-input', 'colour');
+  });
+
+  test('change and delete every record; refused while referred to, audited', async () => {
+    const gaotiePlace = (await admin.get(`/api/v1/units/${ids.gaotie}/places`)).body.items[0];
+    const gate = (await admin.get(`/api/v1/places/${gaotiePlace.id}/checkpoints`)).body.items[0];
+    const home = (await admin.get(`/api/v1/places/${gaotiePlace.id}/households`)).body.items[0];
+    const before = rowCounts();
+    // Own rows of the module, named; another module's rows (the gate's
+    // attendant, a user of group A) found by the foreign key.
+    const p1 = assertProblem(await admin.del(`/api/v1/places/${gaotiePlace.id}`), 409, 'conflict', 'place');
+    assert.match(p1.detail, /checkpoints/);
+    assertProblem(await admin.del(`/api/v1/households/${home.id}`), 409, 'conflict', 'household');
+    const p2 = assertProblem(await admin.del(`/api/v1/checkpoints/${gate.id}`), 409, 'conflict', 'checkpoint');
+    assert.match(p2.detail, /attendants/);
+    assertProblem(await admin.del(`/api/v1/regions/${ids.subdistrict}`), 409, 'conflict', 'region');
+    assertProblem(await admin.del(`/api/v1/groups/${ids.groupA}`), 409, 'conflict', 'group');
+    assert.deepEqual(rowCounts(), before);
+
+    const cp = await created(await admin.post('/api/v1/checkpoints', { place_id: gaotiePlace.id, name: '西门' }),
+      '/api/v1/checkpoints');
+    const c = await admin.patch(`/api/v1/checkpoints/${cp.id}`, { name: '西大门', kind: 'door' });
+    assert.deepEqual(c.body, { ...cp, name: '西大门', kind: 'door' });
+    assertProblem(await admin.patch(`/api/v1/checkpoints/${cp.id}`, { place_id: 1 }), 422, 'invalid-input', 'place_id');
+    assert.equal((await admin.del(`/api/v1/checkpoints/${cp.id}`)).status, 204);
+    assert.deepEqual(audits('checkpoint', cp.id), ['checkpoint.create', 'checkpoint.update', 'checkpoint.delete']);
+
+    const hh = await created(await admin.post('/api/v1/households', { place_id: gaotiePlace.id, room: '909' }),
+      '/api/v1/households');
+    const h = await admin.patch(`/api/v1/households/${hh.id}`, { building: '9号楼', entrance: null });
+    assert.deepEqual(h.body, { ...hh, building: '9号楼' });
+    assert.equal((await admin.del(`/api/v1/households/${hh.id}`)).status, 204);
+
+    const town = await created(await admin.post('/api/v1/regions',
+      { parent_id: ids.district, level: 'town', name: '新镇' }), '/api/v1/regions');
+    const t = await admin.patch(`/api/v1/regions/${town.id}`, { name: '新新镇', code: '370911123' });
+    assert.equal(t.status, 200, t.text);
+    assert.equal(t.body.code, '370911123');
+    assertProblem(await member.del(`/api/v1/regions/${town.id}`), 403, 'forbidden');
+    assert.equal((await admin.del(`/api/v1/regions/${town.id}`)).status, 204);
+    assert.deepEqual(audits('region', town.id), ['region.create', 'region.update', 'region.delete']);
+    const ev = (await admin.get(`/api/v1/audit?action=region.delete&object_id=${town.id}`)).body.items;
+    assert.equal(ev[0].detail.before.name, '新新镇');
+
+    const someone = await created(await admin.post('/api/v1/people', { name: '临时', unit_id: unitC }),
+      '/api/v1/people');
+    assert.equal((await admin.del(`/api/v1/people/${someone.id}`)).status, 204);
+    assertProblem(await admin.get(`/api/v1/people/${someone.id}`), 404, 'not-found');
+  });
+
+  test('a unit is deleted once its group lets it go; a group once it is empty', async () => {
+    const g = await created(await admin.post('/api/v1/groups', { name: '临时组' }), '/api/v1/groups');
+    const u = await addUnit(admin, '临时社区');
+    await admin.post(`/api/v1/groups/${g.id}/assignments`, { unit_id: u.id });
+    const m = await admin.post(`/api/v1/groups/${g.id}/members`, { name: '临时组员', role: 'member' });
+    assert.equal(m.status, 201, m.text);
+    assertProblem(await admin.del(`/api/v1/units/${u.id}`), 409, 'conflict', 'unit');
+    assertProblem(await admin.del(`/api/v1/groups/${g.id}`), 409, 'conflict', 'group');
+    assertProblem(await admin.del(`/api/v1/groups/${ids.groupB}/members/${m.body.id}`), 404, 'not-found');
+    assertProblem(await member.del(`/api/v1/groups/${g.id}/members/${m.body.id}`), 403, 'forbidden');
+    assert.equal((await admin.del(`/api/v1/groups/${g.id}/members/${m.body.id}`)).status, 204);
+    assert.equal((await admin.del(`/api/v1/groups/${g.id}/assignments/${u.id}`)).status, 204);
+    assertProblem(await admin.del(`/api/v1/groups/${g.id}/assignments/${u.id}`), 404, 'not-found');
+    assert.deepEqual((await admin.get(`/api/v1/groups/${g.id}/assignments`)).body.items, []);
+    assert.equal((await admin.del(`/api/v1/units/${u.id}`)).status, 204);
+    const p = await admin.patch(`/api/v1/groups/${g.id}`, { organ: '某机关', region_id: ids.district });
+    assert.equal(p.status, 200, p.text);
+    assert.equal(p.body.organ, '某机关');
+    assert.equal((await admin.del(`/api/v1/groups/${g.id}`)).status, 204);
+    assert.deepEqual(audits('work_group', g.id),
+      ['work_group.create', 'work_group.update', 'work_group.delete']);
+    assert.deepEqual(audits('member', m.body.id), ['member.create', 'member.delete']);
+    assert.equal(count(srv.db, "SELECT count(*) FROM audit_event WHERE action = 'assignment.delete'"), 1);
+  });
+
+  test('dates before 1970 round-trip', async () => {
+    const g = await created(await admin.post('/api/v1/groups', { name: '老组', set_up_on: '1969-12-31' }),
+      '/api/v1/groups');
+    assert.equal(g.set_up_on, '1969-12-31');
+    assert.equal((await admin.get(`/api/v1/groups/${g.id}`)).body.set_up_on, '1969-12-31');
+    assert.equal(count(srv.db, `SELECT set_up_on FROM work_group WHERE id = ${g.id}`), -1);
+    const a = await admin.post(`/api/v1/groups/${g.id}/assignments`, { unit_id: unitC, reported_on: '1900-01-01' });
+    assert.equal(a.status, 201, a.text);
+    assert.equal(a.body.reported_on, '1900-01-01');
+    const cleared = await admin.patch(`/api/v1/groups/${g.id}`, { set_up_on: null });
+    assert.equal(cleared.body.set_up_on, null);
+    assert.equal(count(srv.db, `SELECT count(*) FROM work_group WHERE id = ${g.id} AND set_up_on IS NULL`), 1);
+  });
+
+  test('the region tree: levels, codes, where units stand', async () => {
+    const before = rowCounts();
+    assertProblem(await admin.post('/api/v1/regions', { parent_id: ids.subdistrict, level: 'province', name: '某省' }),
+      422, 'invalid-input', 'level');
+    assertProblem(await admin.post('/api/v1/regions', { level: 'city', name: '无主市' }), 422, 'invalid-input', 'parent_id');
+    assertProblem(await admin.post('/api/v1/regions', { parent_id: ids.district, level: 'town', name: '码镇', code: 'abc' }),
+      422, 'invalid-input', 'code');
+    assertProblem(await admin.post('/api/v1/regions', { parent_id: ids.district, level: 'town', name: '码镇', code: '370811001' }),
+      422, 'invalid-input', 'code');
+    const city = (await admin.get('/api/v1/regions')).body.items.find((r) => r.level === 'city');
+    assertProblem(await admin.post('/api/v1/units', { kind: 'village', name: '市直村', region_id: city.id }),
+      422, 'invalid-input', 'region_id');
+    assertProblem(await admin.patch(`/api/v1/units/${unitC}`, { region_id: city.id }), 422, 'invalid-input', 'region_id');
+    assertProblem(await admin.patch(`/api/v1/regions/${ids.district}`, { level: 'subdistrict', code: null }),
+      422, 'invalid-input', 'level');
+    assert.deepEqual(rowCounts(), before);
+  });
+
+  test('names: trimmed, no invisible characters, one name whatever its form', async () => {
+    const before = rowCounts();
+    const unit = (name) => admin.post('/api/v1/units', { kind: 'village', name, region_id: ids.subdistrict });
+    assert.equal((await unit('Caf\u00e9村')).status, 201);
+    assertProblem(await unit('Cafe\u0301村'), 409, 'conflict', 'name');   // NFD
+    assertProblem(await unit('甲社区 '), 409, 'conflict', 'name');        // trailing space
+    assertProblem(await unit('甲\u200b社区'), 422, 'invalid-input', 'name');
+    assertProblem(await unit('\u202e区社甲'), 422, 'invalid-input', 'name');
+    assertProblem(await admin.patch(`/api/v1/units/${unitC}`, { name: '甲社区\u3000' }), 409, 'conflict', 'name');
+    const trimmed = await unit('\u3000乙村 ');
+    assert.equal(trimmed.body.name, '乙村');
+    assert.equal(rowCounts().unit, before.unit + 2);
+  });
+
+  test('an identity number registered in another group\'s unit does not leak', async () => {
+    const number = '370911198801010013';
+    const leader = await signIn(srv.base, 'leader');
+    await created(await admin.post('/api/v1/people', { name: '外组人', unit_id: ids.unitsB[0], id_number: number }),
+      '/api/v1/people');
+    const mine = await leader.post('/api/v1/people', { name: '本组人', unit_id: ids.gaotie, id_number: number });
+    assert.equal(mine.status, 201, mine.text);
+    assertProblem(await leader.post('/api/v1/people', { name: '重复', unit_id: ids.gaotie, id_number: number }),
+      409, 'conflict', 'id_number');
+    assert.deepEqual((await leader.get(`/api/v1/people?q=${number}`)).body.items.map((p) => p.id), [mine.body.id]);
+    assert.equal((await admin.get(`/api/v1/people?q=${number}`)).body.items.length, 2);
+  });
+
+  test('contradictory household and unit, and empty changes, are refused', async () => {
+    const home = (await admin.get(`/api/v1/places/${(await admin.get(`/api/v1/units/${ids.gaotie}/places`))
+      .body.items[0].id}/households`)).body.items[0];
+    const p = await created(await admin.post('/api/v1/people', { name: '住户', household_id: home.id }),
+      '/api/v1/people');
+    assert.equal(p.unit_id, ids.gaotie);
+    const n = audits('person', p.id).length;
+    assertProblem(await admin.patch(`/api/v1/people/${p.id}`, { household_id: home.id, unit_id: unitC }),
+      422, 'invalid-input', 'unit_id');
+    assertProblem(await admin.patch(`/api/v1/people/${p.id}`, { unit_id: unitC }), 422, 'invalid-input', 'unit_id');
+    assertProblem(await admin.patch(`/api/v1/people/${p.id}`, { unit_id: null }), 422, 'invalid-input', 'unit_id');
+    assertProblem(await admin.post('/api/v1/people', { name: '住户', household_id: home.id, unit_id: unitC }),
+      422, 'invalid-input', 'unit_id');
+    const moved = await admin.patch(`/api/v1/people/${p.id}`, { household_id: null, unit_id: unitC });
+    assert.equal(moved.status, 200, moved.text);
+    assert.deepEqual([moved.body.household_id, moved.body.unit_id], [null, unitC]);
+    for (const path of [`/api/v1/people/${p.id}`, `/api/v1/units/${unitC}`, `/api/v1/regions/${ids.district}`,
+      `/api/v1/groups/${ids.groupA}`])
+      assertProblem(await admin.patch(path, {}), 422, 'invalid-input', 'body');
+    const same = await admin.patch(`/api/v1/people/${p.id}`, { name: '住户' });
+    assert.equal(same.status, 200, same.text);
+    assert.equal(audits('person', p.id).length, n + 1);  // the move only
+  });
+});

@@ -196,3 +196,27 @@ test('oversized request headers are refused, the server keeps serving', async ()
   assert.ok(r.status === 431 || r.status === 'closed', String(r.status));
   assert.equal((await call(srv, '/healthz')).status, 200);
 });
+
+test('invalid or cut UTF-8 in paths, queries and echoed values never crashes', async () => {
+  const t = token(srv.db, 'admin');
+  assertProblem(await call(srv, '/nothing%FF'), 404, 'not-found');
+  assertProblem(await call(srv, '/api/v1/units/%C0'), 401, 'unauthenticated');
+  assertProblem(await call(srv, '/api/v1/units/%FF', { token: t }), 404, 'not-found');
+  assertProblem(await call(srv, '/api/v1/units?kind=%FF', { token: t }), 422, 'invalid-input', 'kind');
+  assertProblem(await call(srv, '/api/v1/units?limit=%FF', { token: t }), 422, 'invalid-input', 'limit');
+  const weird = await call(srv, '/api/v1/units', { method: 'POST', token: t,
+    body: { kind: '‹' + '中'.repeat(90) + '>', name: 'n', region_id: 3 } });
+  assertProblem(weird, 422, 'invalid-input', 'kind');
+  // A message that reaches the 256-byte buffer must be cut on a character boundary.
+  const name = '长'.repeat(99);
+  assert.equal((await call(srv, '/api/v1/units', { method: 'POST', token: t, body: { kind: 'village', name, region_id: 3 } })).status, 201);
+  const dup = await call(srv, '/api/v1/units', { method: 'POST', token: t, body: { kind: 'village', name, region_id: 3 } });
+  assertProblem(dup, 409, 'conflict', 'name');
+  assert.equal((await call(srv, '/healthz')).status, 200);
+});
+
+test('an early 404 without a body keeps the connection open', async () => {
+  const r = await call(srv, '/api/v1/nothing');
+  assert.equal(r.status, 404);
+  assert.notEqual(r.headers.get('connection'), 'close');
+});

@@ -10,27 +10,37 @@ expect_in "$T/out" "units *5" "demo summary counts 5 units"
 run_capture sj unit list
 expect_status 0 "unit list runs"
 # The five units of SCENARIO.md with their kinds, in pinyin order
-# (feng < gao < li < tai < xiao).
+# (feng < gao < li < tai < xiao), the columns aligned by display width: a
+# Chinese character takes two columns, so the name column is as wide as
+# 泰山石膏有限公司 (8 characters, 16 columns) and 丰泽领秀城项目 (7, 14)
+# gets 2 spaces of padding before the space between columns.
 cat >"$T/want" <<'WANT'
-project    丰泽领秀城项目	岱岳区
-community  高铁社区	粥店街道
-community  李家庄社区	粥店街道
-enterprise 泰山石膏有限公司	岱岳区
-community  小堰堤社区	粥店街道
+id kind       name             region
+5  project    丰泽领秀城项目   岱岳区
+1  community  高铁社区         粥店街道
+3  community  李家庄社区       粥店街道
+4  enterprise 泰山石膏有限公司 岱岳区
+2  community  小堰堤社区       粥店街道
 WANT
-sed 1d "$T/out" | cut -c7- >"$T/got"
-check "unit list shows the five scenario units with kinds" cmp -s "$T/want" "$T/got"
+check "unit list shows the five scenario units, columns aligned by display width" \
+	cmp -s "$T/want" "$T/out"
+run_capture sj unit list --kind bogus
+expect_status 2 "unit list with an unknown kind fails"
+check "and prints nothing on standard output" test ! -s "$T/out"
+expect_in "$T/err" "^sijin: kind: 'bogus'" "the error names the field"
+run_capture sj unit add --name 市直村 --kind village --region 泰安市
+expect_status 2 "a unit under a city is refused"
+expect_in "$T/err" "^sijin: region_id: '泰安市' is a city" "naming the field and why"
 check "group assigned all five units, reported in 2020-03-05 (18326)" \
-	test "$(sqlite3 "$SIJIN_DB" "SELECT count(*) FROM assignment WHERE reported_on = 18326")" = 5
+	test "$(q "SELECT count(*) FROM assignment WHERE reported_on = 18326")" = 5
 check "the leader is a 主任" \
-	test "$(sqlite3 "$SIJIN_DB" "SELECT title FROM group_member WHERE role='leader'")" = "主任"
+	test "$(q "SELECT title FROM group_member WHERE role='leader'")" = "主任"
 run_capture sj unit show 高铁社区
 expect_in "$T/out" "华新新干线小区" "高铁社区 holds 华新新干线小区"
 expect_in "$T/out" "monitoring_point" "with its monitoring point"
 check "key file is readable by its owner only" \
-	test "$(stat -c %a "$SIJIN_DB.key")" = 600
-check "identity numbers are not stored in clear" \
-	test "$(sqlite3 "$SIJIN_DB" "SELECT count(*) FROM person WHERE CAST(id_number_enc AS TEXT) LIKE '%370911%'")" = 0
+	test "$(stat -c %a "$KEY")" = 600
+check "identity numbers are not stored in clear" db_lacks 370911197008152345
 
 run_capture sj demo
 expect_status 4 "demo refuses to overwrite an existing database"
@@ -70,7 +80,19 @@ expect_status 0 "lowercase x identity number accepted"
 run_capture sj person find 11010519491231002X
 expect_in "$T/out" "王五" "stored normalised to upper-case X"
 run_capture sj person add --name 王五二 --id-number 11010519491231002X --unit 1
-expect_status 4 "the same identity number twice is a conflict"
+expect_status 4 "the same identity number twice in a unit is a conflict"
+run_capture sj person add --name 王五 --id-number 11010519491231002X --unit 2
+expect_status 0 "the same identity number in another unit is another record"
+run_capture sj person find 11010519491231002X
+# Without the id column (ids depend on the demo): the name column as wide
+# as "name" and 王五 (4 columns each).
+cat >"$T/want" <<'WANT'
+name id number          mobile      tags
+王五 1101**********002X 138****8000 elderly
+王五 1101**********002X -           -
+WANT
+sed -E 's/^[^ ]+ +//' "$T/out" >"$T/got"
+check "find by identity number lists both records, aligned" cmp -s "$T/want" "$T/got"
 
 # --- unit add -------------------------------------------------------------
 run_capture sj unit add --name 望岳社区 --kind village --region 粥店街道
@@ -84,14 +106,15 @@ run_capture sj unit list --kind village
 expect_in "$T/out" "望岳社区" "list filtered by kind"
 
 # --- schema versions --------------------------------------------------------
-sqlite3 "$SIJIN_DB" "INSERT INTO schema_migrations VALUES (999, '0999_future', 0)"
+q "INSERT INTO schema_migrations VALUES (999, '0999_future', 0)"
 run_capture sj unit list
 expect_status 6 "a database newer than the binary is refused"
 expect_in "$T/err" "newer than this sijin" "and says why"
 run_capture sj migrate
 expect_status 6 "migrate refuses it too"
 
-rm -f "$SIJIN_DB" "$SIJIN_DB.key"
+db_drop
+rm -f "$KEY"
 echo "first-admin-2020" >"$T/pw"
 run_capture sj init --admin-password-file "$T/pw"
 expect_status 0 "init creates a database"

@@ -22,6 +22,7 @@
 #include "domain/person.h"
 #include "store/migrate.h"
 #include "store/store.h"
+#include "unit/testdb.h"
 
 static char dir[64];
 static store *s;
@@ -31,7 +32,7 @@ static int64_t unit_id, person_id;
 static int
 group_setup(void **state)
 {
-	char db_path[128], key_path[128];
+	char key_path[128];
 	org_region r = { .level = "city", .name = "泰安市" };
 	org_unit u = { .kind = "community", .name = "高铁社区" };
 	person_input p = { .name = "张三", .id_number = "11010519491231002X",
@@ -42,11 +43,10 @@ group_setup(void **state)
 	snprintf(dir, sizeof dir, "/tmp/sj-audit-XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	snprintf(db_path, sizeof db_path, "%s/t.db", dir);
 	snprintf(key_path, sizeof key_path, "%s/t.key", dir);
 	if (dt_zone_set("Asia/Shanghai", &e) != SJ_OK || crypt_key_create(key_path, &e) != SJ_OK ||
 	    crypt_keys_load(key_path, &keys, &e) != SJ_OK ||
-	    store_open(db_path, STORE_CREATE, &s, &e) != SJ_OK || migrate_apply(s, NULL, &e) != SJ_OK ||
+	    (s = testdb_open()) == NULL || migrate_apply(s, NULL, &e) != SJ_OK ||
 	    org_region_add(s, &scope_system, &r, &u.region_id, &e) != SJ_OK ||
 	    org_unit_add(s, &scope_system, &u, &unit_id, &e) != SJ_OK)
 		return -1;
@@ -292,5 +292,6 @@ main(void)
 		cmocka_unit_test(test_list_filters_and_pages),
 		cmocka_unit_test(test_person_reveal_audited),
 	};
+	fprintf(stderr, "test_audit on %s\n", testdb_name());
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -174,8 +174,14 @@ test_defaults_printed(void **state)
 	    "max-body = 1048576  # default\n"
 	    "trusted-proxies =   # default\n"
 	    "fever-threshold = 373  # default\n"
+	    "reentry-window = 600  # default\n"
 	    "retention-days = 28  # default\n"
-	    "cookie-secure = false  # default\n");
+	    "visit-gap-days = 14  # default\n"
+	    "cookie-secure = false  # default\n"
+	    "public-url = http://127.0.0.1:8080  # default\n"
+	    "poster-font = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf  # default\n"
+	    "request-cutoff = 61200  # default\n"
+	    "open311-jurisdiction = sijin  # default\n");
 	free(s);
 }
 
@@ -248,8 +254,14 @@ test_print_after_load_names_sources(void **state)
 	    "max-body = 67108864  # --max-body\n"
 	    "trusted-proxies = 10.0.0.1,10.0.0.2  # %s:2\n"
 	    "fever-threshold = 373  # default\n"
+	    "reentry-window = 600  # default\n"
 	    "retention-days = 28  # default\n"
-	    "cookie-secure = true  # SIJIN_COOKIE_SECURE\n",
+	    "visit-gap-days = 14  # default\n"
+	    "cookie-secure = true  # SIJIN_COOKIE_SECURE\n"
+	    "public-url = http://127.0.0.1:8080  # default\n"
+	    "poster-font = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf  # default\n"
+	    "request-cutoff = 61200  # default\n"
+	    "open311-jurisdiction = sijin  # default\n",
 	    fx->path, fx->path, fx->path, fx->path);
 	assert_string_equal(s, expected);
 	assert_null(strstr(s, "hunter2"));
@@ -935,11 +947,11 @@ test_usage_lines(void **state)
 	    "accepted (SIJIN_MAX_BODY; 1024..67108864 bytes; "
 	    "default \"1048576\")\n"));
 	assert_non_null(strstr(s, "  --config TEXT  "));
-	/* One line per setting: 16 settings. */
+	/* One line per setting: 22 settings. */
 	n = 0;
 	for (char *p = s; *p; p++)
 		n += *p == '\n';
-	assert_int_equal(n, 16);
+	assert_int_equal(n, 22);
 	free(s);
 }
 

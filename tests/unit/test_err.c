@@ -36,6 +36,27 @@ test_prefix_keeps_code_and_field(void **state)
 	assert_string_equal(e.field, "unit");
 }
 
+/* A message longer than the buffer is cut on a UTF-8 character boundary:
+ * "长" is 3 bytes (E9 95 BF); 255 usable bytes hold 85 whole characters,
+ * so the message must be exactly 255 bytes of 85 characters. */
+static void
+test_long_message_cut_on_character(void **state)
+{
+	char big[400] = "";
+	sj_err e = {0};
+
+	(void)state;
+	for (int i = 0; i < 100; i++)
+		strcat(big, "长");
+	sj_fail(&e, SJ_ECONFLICT, "name", "%s", big);
+	assert_int_equal(strlen(e.msg), 255);
+	/* 256-byte buffer: vsnprintf keeps 255 bytes = 85 characters exactly,
+	 * so nothing is dropped; one more ASCII byte in front shifts the cut. */
+	sj_fail(&e, SJ_ECONFLICT, "name", "x%s", big);
+	assert_int_equal(strlen(e.msg), 1 + 84 * 3);
+	assert_int_equal((unsigned char)e.msg[strlen(e.msg) - 1], 0xBF);
+}
+
 static void
 test_maps(void **state)
 {
@@ -61,6 +82,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fail_records_field_and_message),
 		cmocka_unit_test(test_prefix_keeps_code_and_field),
+		cmocka_unit_test(test_long_message_cut_on_character),
 		cmocka_unit_test(test_maps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

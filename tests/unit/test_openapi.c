@@ -155,6 +155,7 @@ test_every_table_served(void **state)
 {
 	const http_route *const tables[] = {
 		api_sys_routes, api_auth_routes, api_org_routes, api_people_routes,
+		api_codes_routes, api_supply_routes,
 	};
 
 	(void)state;

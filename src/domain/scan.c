@@ -1,0 +1,957 @@
+/*
+ * scan — checking, screening, writing and listing scans.
+ *
+ * The `kind` column packs direction (bit 0), decision (bits 1-2), stay
+ * role (bits 3-4) and source (bits 5-7): schema/sqlite/0003_checkpoint.sql.
+ * Invariants kept here: every stay row (stay_s not NULL) is an entry scan
+ * whose role is SROLE_OPENS or SROLE_OPENS_RECORDED; a person's stays at a
+ * place never overlap (stay_plan); a refused scan writes nothing.
+ */
+#include "domain/scan.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/datetime.h"
+#include "core/text.h"
+#include "domain/alert.h"
+#include "domain/org.h"
+#include "domain/outsider.h"
+
+#define CLASS_ID  "person.id_number"   /* as domain/person.c hashes identity numbers */
+#define CLASS_KEY "scan.key"
+#define HISTORY_MAX 256                /* a person's newest scans at a place that are read */
+#define KEY_FP_MASK ((INT64_C(1) << 47) - 1)
+
+/* Stay roles (bits 3-4 of kind). */
+enum {
+	SROLE_NONE = 0,
+	SROLE_OPENS = 1,           /* entry: opens a stay, exit not recorded; exit: closes a stay */
+	SROLE_JOINS = 2,           /* a repeated entry or exit of a stay */
+	SROLE_OPENS_RECORDED = 3,  /* entry: opens a stay whose exit was recorded */
+};
+#define KIND_ROLE_MASK 24
+
+enum {
+	Q_CHECKPOINT, Q_PERSON_BY_HASH, Q_PERSON_BY_ID, Q_HISTORY, Q_HISTORY_UNKNOWN,
+	Q_INSERT, Q_STAY_UPDATE, Q_COUNTER, Q_PLACES, Q_LIST_PLACE, Q_LIST_PERSON, Q_DAILY,
+	Q_CHECKPOINT_IN_SCOPE, Q_ALERT_OF,
+};
+
+/* The person's tags as TAG_* bits, in the order of screening.h. */
+#define TAG_BITS \
+	"(SELECT coalesce(sum(CASE t.tag WHEN 'resident' THEN 1 WHEN 'staff' THEN 2" \
+	" WHEN 'outsider' THEN 4 WHEN 'home_quarantine' THEN 8 WHEN 'living_alone' THEN 16" \
+	" WHEN 'elderly' THEN 32 WHEN 'disabled' THEN 64 WHEN 'key_group' THEN 128 ELSE 0 END), 0)" \
+	" FROM person_tag t WHERE t.person_id = p.id)"
+
+#define LIST_COLS \
+	"s.id, s.place_id, s.checkpoint_id, s.person_id, s.at, s.kind, s.temperature, s.reasons," \
+	" s.operator_id, pr.name"
+
+static const char *const scan_sql[] = {
+	/* ?4 checkpoint, ?5 the attendant's user id (0: not an attendant) */
+	[Q_CHECKPOINT] =
+	"SELECT c.place_id, p.unit_id, p.records_exits, p.default_stay_s"
+	" FROM checkpoint c JOIN place p ON p.id = c.place_id"
+	" WHERE c.id = ?4 AND " SCOPE_UNIT("p.unit_id")
+	" AND (?5 = 0 OR EXISTS (SELECT 1 FROM checkpoint_attendant a"
+	" WHERE a.user_id = ?5 AND a.checkpoint_id = c.id))",
+	/* the person and the bits of their tags (TAG_* of screening.h) */
+	[Q_PERSON_BY_HASH] =
+	"SELECT p.id, p.name, p.unit_id, p.id_number_mask, " TAG_BITS
+	" FROM person p WHERE p.id_number_hash = ?1",
+	[Q_PERSON_BY_ID] =
+	"SELECT p.id, p.name, p.unit_id, p.id_number_mask, " TAG_BITS " FROM person p WHERE p.id = ?1",
+	[Q_HISTORY] =
+	"SELECT id, at, kind, stay_s, key_fp, checkpoint_id, temperature, reasons, operator_id"
+	" FROM scan WHERE person_id = ?1 AND place_id = ?2 ORDER BY id DESC LIMIT 256",
+	/* scans of unknown identity numbers at the place with this key */
+	[Q_HISTORY_UNKNOWN] =
+	"SELECT id, at, kind, stay_s, key_fp, checkpoint_id, temperature, reasons, operator_id"
+	" FROM scan WHERE person_id IS NULL AND place_id = ?1 AND key_fp = ?2"
+	" ORDER BY id DESC LIMIT 256",
+	[Q_INSERT] =
+	"INSERT INTO scan (place_id, id, checkpoint_id, person_id, at, kind, temperature, reasons,"
+	" operator_id, stay_s, key_fp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	/* ?3 stay length (NULL: no longer a stay), ?4 the new role bits */
+	[Q_STAY_UPDATE] =
+	"UPDATE scan SET stay_s = ?3, kind = (kind & 231) | ?4 WHERE place_id = ?1 AND id = ?2",
+	[Q_COUNTER] =
+	"UPDATE id_counter SET last = last + ?2 WHERE name = ?1 RETURNING last",
+	/* ?4 place (NULL: any), ?5 unit (NULL: any) */
+	[Q_PLACES] =
+	"SELECT p.id FROM place p WHERE " SCOPE_UNIT("p.unit_id")
+	" AND (p.id = ?4 OR ?4 IS NULL) AND (p.unit_id = ?5 OR ?5 IS NULL) ORDER BY p.id",
+	/* ?1 place, ?2 before id, ?3 checkpoint, ?4 from, ?5 to, ?6 limit */
+	[Q_LIST_PLACE] =
+	"SELECT " LIST_COLS " FROM scan s LEFT JOIN person pr ON pr.id = s.person_id"
+	" WHERE s.place_id = ?1 AND (s.id < ?2 OR ?2 IS NULL)"
+	" AND (s.checkpoint_id = ?3 OR ?3 IS NULL)"
+	" AND (s.at >= ?4 OR ?4 IS NULL) AND (s.at < ?5 OR ?5 IS NULL)"
+	" ORDER BY s.id DESC LIMIT ?6",
+	/* ?4 person, ?5 before, ?6 checkpoint, ?7 from, ?8 to, ?9 place, ?10 unit, ?11 limit */
+	[Q_LIST_PERSON] =
+	"SELECT " LIST_COLS " FROM scan s LEFT JOIN person pr ON pr.id = s.person_id"
+	" JOIN place p ON p.id = s.place_id"
+	" WHERE s.person_id = ?4 AND " SCOPE_UNIT("p.unit_id")
+	" AND (s.id < ?5 OR ?5 IS NULL) AND (s.checkpoint_id = ?6 OR ?6 IS NULL)"
+	" AND (s.at >= ?7 OR ?7 IS NULL) AND (s.at < ?8 OR ?8 IS NULL)"
+	" AND (s.place_id = ?9 OR ?9 IS NULL) AND (p.unit_id = ?10 OR ?10 IS NULL)"
+	" ORDER BY s.id DESC LIMIT ?11",
+	/* ?1 place, [?2, ?3) */
+	[Q_DAILY] =
+	"SELECT kind & 1, count(*) FROM scan WHERE place_id = ?1 AND at >= ?2 AND at < ?3"
+	" GROUP BY kind & 1",
+	[Q_CHECKPOINT_IN_SCOPE] =
+	"SELECT c.id FROM checkpoint c JOIN place p ON p.id = c.place_id"
+	" WHERE c.id = ?4 AND " SCOPE_UNIT("p.unit_id"),
+	[Q_ALERT_OF] =
+	"SELECT id FROM alert WHERE place_id = ?1 AND scan_id = ?2 ORDER BY id LIMIT 1",
+};
+
+static const char *const source_names[SCAN_SRC__COUNT] = {
+	"attendant", "self_checkin", "pass", "import",
+};
+
+static void
+bind_opt(store_stmt *st, int i, int64_t v)
+{
+	if (v != 0)
+		store_bind_int(st, i, v);
+	else
+		store_bind_null(st, i);
+}
+
+/* ---- names and settings ----------------------------------------------------- */
+
+void
+scan_settings_of(const sj_config *cfg, scan_settings *out)
+{
+	out->fever_threshold = cfg->fever_threshold;
+	out->reentry_s = cfg->reentry_window;
+}
+
+sj_rc
+scan_direction_parse(const char *s, scan_direction *out, sj_err *e)
+{
+	if (s && strcmp(s, "in") == 0)
+		*out = SCAN_IN;
+	else if (s && strcmp(s, "out") == 0)
+		*out = SCAN_OUT;
+	else
+		return sj_fail(e, SJ_EINVAL, "direction", "must be in or out");
+	return SJ_OK;
+}
+
+const char *
+scan_direction_name(scan_direction d)
+{
+	return d == SCAN_OUT ? "out" : "in";
+}
+
+sj_rc
+scan_source_parse(const char *s, scan_source *out, sj_err *e)
+{
+	for (int i = 0; s && i < SCAN_SRC__COUNT; i++)
+		if (strcmp(source_names[i], s) == 0) {
+			*out = (scan_source)i;
+			return SJ_OK;
+		}
+	return sj_fail(e, SJ_EINVAL, "source",
+	    "must be one of attendant, self_checkin, pass, import");
+}
+
+const char *
+scan_source_name(scan_source s)
+{
+	return (int)s >= 0 && s < SCAN_SRC__COUNT ? source_names[s] : "?";
+}
+
+/* ---- preparing ---------------------------------------------------------------- */
+
+static int
+ymd_of(int64_t t)
+{
+	int y, m, d;
+
+	dt_date_to_ymd(dt_date_of(t), &y, &m, &d);
+	return y * 10000 + m * 100 + d;
+}
+
+static sj_rc
+prepare_checkpoint(store *s, const scope *sc, int64_t id, scan_prepared *p, sj_err *e)
+{
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, scan_sql[Q_CHECKPOINT], &st, e)) != SJ_OK)
+		return rc;
+	scope_bind(st, sc);
+	store_bind_int(st, 4, id);
+	store_bind_int(st, 5, sc->role == ROLE_CHECKPOINT ? sc->user_id : 0);
+	if ((rc = store_step(st, &row, e)) != SJ_OK)
+		return rc;
+	if (!row)
+		return sj_fail(e, SJ_ENOTFOUND, "checkpoint", "no checkpoint with id %lld",
+		    (long long)id);
+	p->checkpoint_id = id;
+	p->place_id = store_col_int(st, 0);
+	p->unit_id = store_col_int(st, 1);
+	p->rules.records_exits = store_col_int(st, 2) != 0;
+	p->rules.default_stay_s = store_col_int(st, 3);
+	store_reset(st);
+	return SJ_OK;
+}
+
+static sj_rc
+check_time(const scan_input *in, int64_t now, int64_t *at, sj_err *e)
+{
+	char t[DT_RFC3339_LEN];
+
+	*at = in->at ? in->at : now;
+	if (*at > now + SCAN_FUTURE_S) {
+		dt_format_rfc3339(*at, t);
+		return sj_fail(e, SJ_EINVAL, "time", "%s is in the future", t);
+	}
+	if (in->source != SCAN_SRC_IMPORT && *at < now - SCAN_PAST_S) {
+		dt_format_rfc3339(*at, t);
+		return sj_fail(e, SJ_EINVAL, "time", "%s is more than a year ago; import old "
+		    "registrations instead", t);
+	}
+	return SJ_OK;
+}
+
+/* The idempotency key's fingerprint: 47 bits of its keyed hash, never 0. */
+static sj_rc
+key_fingerprint(const crypt_keys *k, const char *key, int64_t *fp, sj_err *e)
+{
+	unsigned char h[CRYPT_HASH_BYTES];
+	uint64_t v = 0;
+	sj_rc rc;
+
+	*fp = 0;
+	if (key == NULL)
+		return SJ_OK;
+	if (*key == '\0' || strlen(key) > SCAN_KEY_MAX)
+		return sj_fail(e, SJ_EINVAL, "idempotency_key", "must be 1 to %d bytes", SCAN_KEY_MAX);
+	if ((rc = text_check_utf8(key, strlen(key), "idempotency_key", TEXT_SINGLE_LINE, e)) != SJ_OK)
+		return rc;
+	crypt_lookup_hash(k, CLASS_KEY, key, h);
+	for (int i = 0; i < 6; i++)
+		v = v << 8 | h[i];
+	*fp = (int64_t)(v & (uint64_t)KEY_FP_MASK);
+	if (*fp == 0)
+		*fp = 1;
+	return SJ_OK;
+}
+
+/* The person row at the statement's current row into p, their unit and
+ * their tags. */
+static void
+person_columns(store_stmt *st, scan_prepared *p, int64_t *unit_id, unsigned *tags)
+{
+	const char *name = store_col_text(st, 1), *mask = store_col_text(st, 3);
+
+	p->person_id = store_col_int(st, 0);
+	*unit_id = store_col_int(st, 2);
+	*tags = (unsigned)store_col_int(st, 4);
+	if (name == NULL || ident_name_mask(name, p->person_name, sizeof p->person_name, NULL) != SJ_OK)
+		p->person_name[0] = '\0';
+	snprintf(p->id_number_mask, sizeof p->id_number_mask, "%s", mask ? mask : "");
+}
+
+/* Find the person: by id, or by the keyed hash of the identity number.
+ * *found false (not an error) for a valid number of no registered person. */
+static sj_rc
+prepare_person(store *s, const crypt_keys *k, const scan_input *in, int64_t now,
+    scan_prepared *p, bool *found, int64_t *unit_id, unsigned *tags, sj_err *e)
+{
+	char canon[IDENT_ID_SIZE];
+	unsigned char hash[CRYPT_HASH_BYTES];
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	*found = false;
+	if (in->person_id > 0) {
+		if ((rc = store_prepare(s, scan_sql[Q_PERSON_BY_ID], &st, e)) != SJ_OK)
+			return rc;
+		store_bind_int(st, 1, in->person_id);
+	} else {
+		if (in->id_number == NULL)
+			return sj_fail(e, SJ_EINVAL, "id_number", "is required: type the identity "
+			    "number or scan a code");
+		if ((rc = ident_id_normalise(in->id_number, ymd_of(now), canon, e)) != SJ_OK)
+			return rc;
+		ident_id_mask(canon, p->id_number_mask, sizeof p->id_number_mask, NULL);
+		crypt_lookup_hash(k, CLASS_ID, canon, hash);
+		if ((rc = store_prepare(s, scan_sql[Q_PERSON_BY_HASH], &st, e)) != SJ_OK)
+			return rc;
+		store_bind_blob(st, 1, hash, sizeof hash);
+	}
+	if ((rc = store_step(st, &row, e)) != SJ_OK)
+		return rc;
+	if (!row) {
+		if (in->person_id > 0)
+			return sj_fail(e, SJ_ENOTFOUND, "person_id", "no person with id %lld",
+			    (long long)in->person_id);
+		return SJ_OK;
+	}
+	person_columns(st, p, unit_id, tags);
+	store_reset(st);
+	*found = true;
+	return SJ_OK;
+}
+
+/* Gather the facts and decide (domain/screening.h). */
+static sj_rc
+screen(store *s, const scan_settings *cfg, scan_prepared *p, bool found, int64_t unit_id,
+    unsigned tags, sj_err *e)
+{
+	screening_facts f = { .exit = p->direction == SCAN_OUT, .temperature = p->temperature,
+	    .person_known = found, .tags = tags };
+	sj_rc rc;
+
+	if (found) {
+		f.outsider = (f.tags & TAG_OUTSIDER) || unit_id != p->unit_id;
+		if (f.outsider && !f.exit &&
+		    (rc = outsider_is_registered(s, p->person_id, p->unit_id, p->at, &f.registered,
+		    e)) != SJ_OK)
+			return rc;
+	}
+	screening_decide(&f, cfg->fever_threshold, &p->decision, &p->reasons);
+	return SJ_OK;
+}
+
+sj_rc
+scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, const scope *sc,
+    const scan_input *in, int64_t now, scan_prepared *out, sj_err *e)
+{
+	int64_t unit_id = 0;
+	unsigned tags = 0;
+	bool found;
+	sj_rc rc;
+
+	memset(out, 0, sizeof *out);
+	out->direction = in->direction;
+	out->temperature = in->temperature;
+	out->operator_id = in->operator_id;
+	out->source = in->source;
+	out->rules.reentry_s = cfg->reentry_s;
+	if ((int)in->source < 0 || in->source >= SCAN_SRC__COUNT)
+		return sj_fail(e, SJ_EINVAL, "source", "unknown source");
+	if ((rc = prepare_checkpoint(s, sc, in->checkpoint_id, out, e)) != SJ_OK ||
+	    (rc = check_time(in, now, &out->at, e)) != SJ_OK)
+		return rc;
+	if (in->temperature != 0 &&
+	    (in->temperature < SCREEN_TEMP_MIN || in->temperature > SCREEN_TEMP_MAX))
+		return sj_fail(e, SJ_EINVAL, "temperature", "%d.%d °C is outside the plausible range "
+		    "34.0-43.0 °C", in->temperature / 10, abs(in->temperature % 10));
+	if ((rc = key_fingerprint(k, in->key, &out->key_fp, e)) != SJ_OK ||
+	    (rc = prepare_person(s, k, in, now, out, &found, &unit_id, &tags, e)) != SJ_OK)
+		return rc;
+	if (in->direction == SCAN_OUT && !out->rules.records_exits)
+		return sj_fail(e, SJ_EINVAL, "direction",
+		    "this place records entries only; scan entries (in)");
+	return screen(s, cfg, out, found, unit_id, tags, e);
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+/* One earlier scan of the person at the place. */
+typedef struct history_row {
+	int64_t id, at, stay_s, key_fp, checkpoint_id, operator_id;
+	int kind, temperature;
+	unsigned reasons;
+} history_row;
+
+typedef struct history {
+	history_row rows[HISTORY_MAX];
+	size_t n;
+	stay_span spans[HISTORY_MAX];
+	size_t n_spans;
+} history;
+
+static int
+kind_role(int kind)
+{
+	return (kind & KIND_ROLE_MASK) >> 3;
+}
+
+static int
+kind_of(scan_direction d, scan_decision dec, int role, scan_source src)
+{
+	return (int)d | (int)dec << 1 | role << 3 | (int)src << 5;
+}
+
+static sj_rc
+read_history(store *s, const scan_prepared *p, history *h, sj_err *e)
+{
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	h->n = h->n_spans = 0;
+	if (p->person_id == 0 && p->key_fp == 0)
+		return SJ_OK;  /* nothing to derive, nothing to replay */
+	if (p->person_id) {
+		if ((rc = store_prepare(s, scan_sql[Q_HISTORY], &st, e)) != SJ_OK)
+			return rc;
+		store_bind_int(st, 1, p->person_id);
+		store_bind_int(st, 2, p->place_id);
+	} else {
+		if ((rc = store_prepare(s, scan_sql[Q_HISTORY_UNKNOWN], &st, e)) != SJ_OK)
+			return rc;
+		store_bind_int(st, 1, p->place_id);
+		store_bind_int(st, 2, p->key_fp);
+	}
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row && h->n < HISTORY_MAX) {
+		history_row *r = &h->rows[h->n++];
+		r->id = store_col_int(st, 0);
+		r->at = store_col_int(st, 1);
+		r->kind = (int)store_col_int(st, 2);
+		r->stay_s = store_col_is_null(st, 3) ? 0 : store_col_int(st, 3);
+		r->key_fp = store_col_is_null(st, 4) ? 0 : store_col_int(st, 4);
+		r->checkpoint_id = store_col_int(st, 5);
+		r->temperature = (int)store_col_int(st, 6);
+		r->reasons = (unsigned)store_col_int(st, 7);
+		r->operator_id = store_col_int(st, 8);
+		if (r->stay_s > 0) {
+			stay_span *sp = &h->spans[h->n_spans++];
+			sp->id = r->id;
+			sp->entry_at = r->at;
+			sp->exit_at = r->at + r->stay_s;
+			sp->exit_recorded = kind_role(r->kind) == SROLE_OPENS_RECORDED;
+		}
+	}
+	if (rc == SJ_OK && row)
+		store_reset(st);
+	return rc;
+}
+
+/* The earlier scan with the same key near this one, or NULL. */
+static const history_row *
+find_replay(const history *h, const scan_prepared *p)
+{
+	if (p->key_fp == 0)
+		return NULL;
+	for (size_t i = 0; i < h->n; i++) {
+		const history_row *r = &h->rows[i];
+		if (r->key_fp == p->key_fp && llabs(r->at - p->at) <= SCAN_KEY_WINDOW_S)
+			return r;
+	}
+	return NULL;
+}
+
+static void
+result_stay(scan_result *out, stay_action action, const stay_span *sp)
+{
+	out->stay_action = action;
+	if (sp == NULL)
+		return;
+	out->stay_id = sp->id;
+	out->stay_entry_at = sp->entry_at;
+	out->stay_exit_at = sp->exit_at;
+	out->stay_exit_recorded = sp->exit_recorded;
+}
+
+/* The stay a stored scan belongs to, for a replayed answer: its own (an
+ * opening entry), else the one whose interval holds its time (or ends at
+ * it, for an exit). */
+static const stay_span *
+stay_of_row(const history *h, const history_row *r)
+{
+	for (size_t i = 0; i < h->n_spans; i++)
+		if (h->spans[i].id == r->id)
+			return &h->spans[i];
+	for (size_t i = 0; i < h->n_spans; i++) {
+		const stay_span *sp = &h->spans[i];
+		if (r->at >= sp->entry_at && (r->at < sp->exit_at || r->at == sp->exit_at))
+			return sp;
+	}
+	return NULL;
+}
+
+static sj_rc
+answer_replay(store *s, const scan_prepared *p, const history *h, const history_row *r,
+    scan_result *out, sj_err *e)
+{
+	int role = kind_role(r->kind);
+	store_stmt *st;
+	sj_rc rc;
+
+	if ((r->kind & 1) != (int)p->direction || r->checkpoint_id != p->checkpoint_id)
+		return sj_fail(e, SJ_ECONFLICT, "idempotency_key",
+		    "was used for a different scan (another direction or checkpoint)");
+	out->id = r->id;
+	out->at = r->at;
+	out->temperature = r->temperature;
+	out->decision = (scan_decision)((r->kind >> 1) & 3);
+	out->reasons = r->reasons;
+	out->source = (scan_source)((r->kind >> 5) & 7);
+	out->operator_id = r->operator_id;
+	out->replayed = true;
+	out->alert_id = 0;
+	if (r->reasons) {
+		if ((rc = store_prepare(s, scan_sql[Q_ALERT_OF], &st, e)) != SJ_OK)
+			return rc;
+		store_bind_int(st, 1, p->place_id);
+		store_bind_int(st, 2, r->id);
+		if ((rc = store_query_int(st, &out->alert_id, NULL, e)) != SJ_OK)
+			return rc;
+	}
+	if (role == SROLE_NONE) {
+		result_stay(out, STAY_NONE, NULL);
+		return SJ_OK;
+	}
+	if ((r->kind & 1) == SCAN_OUT)
+		result_stay(out, role == SROLE_OPENS ? STAY_CLOSED : STAY_SAME, stay_of_row(h, r));
+	else
+		result_stay(out, role == SROLE_JOINS ? STAY_SAME : STAY_OPENED, stay_of_row(h, r));
+	return SJ_OK;
+}
+
+sj_rc
+scan_ids_reserve(store *s, const char *name, int64_t n, int64_t *first, sj_err *e)
+{
+	store_stmt *st;
+	int64_t last;
+	bool found;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, scan_sql[Q_COUNTER], &st, e)) != SJ_OK)
+		return rc;
+	store_bind_text(st, 1, name);
+	store_bind_int(st, 2, n);
+	if ((rc = store_query_int(st, &last, &found, e)) != SJ_OK)
+		return rc;
+	if (!found)
+		return sj_fail(e, SJ_EINTERNAL, NULL, "no id counter named %s", name);
+	*first = last - n + 1;
+	return SJ_OK;
+}
+
+static sj_rc
+stay_update(store *s, int64_t place_id, const history *h, const stay_change *c, sj_err *e)
+{
+	store_stmt *st;
+	int64_t entry_at = 0;
+	sj_rc rc;
+
+	for (size_t i = 0; i < h->n_spans; i++)
+		if (h->spans[i].id == c->id)
+			entry_at = h->spans[i].entry_at;
+	if ((rc = store_prepare(s, scan_sql[Q_STAY_UPDATE], &st, e)) != SJ_OK)
+		return rc;
+	store_bind_int(st, 1, place_id);
+	store_bind_int(st, 2, c->id);
+	if (c->demote) {
+		store_bind_null(st, 3);
+		store_bind_int(st, 4, SROLE_JOINS << 3);
+	} else {
+		assert(c->exit_at > entry_at);
+		store_bind_int(st, 3, c->exit_at - entry_at);
+		store_bind_int(st, 4, (c->exit_recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS) << 3);
+	}
+	return store_run(st, e);
+}
+
+static int
+new_role(const scan_prepared *p, const stay_plan_out *plan)
+{
+	if (plan->opens)
+		return plan->exit_recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS;
+	switch (plan->action) {
+	case STAY_CLOSED: return SROLE_OPENS;   /* on an exit: closes */
+	case STAY_SAME: return SROLE_JOINS;
+	default: (void)p; return SROLE_NONE;
+	}
+}
+
+static sj_rc
+insert_row(store *s, const scan_prepared *p, int64_t id, const stay_plan_out *plan, sj_err *e)
+{
+	store_stmt *st;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, scan_sql[Q_INSERT], &st, e)) != SJ_OK)
+		return rc;
+	store_bind_int(st, 1, p->place_id);
+	store_bind_int(st, 2, id);
+	store_bind_int(st, 3, p->checkpoint_id);
+	bind_opt(st, 4, p->person_id);
+	store_bind_int(st, 5, p->at);
+	store_bind_int(st, 6, kind_of(p->direction, p->decision, new_role(p, plan), p->source));
+	bind_opt(st, 7, p->temperature);
+	store_bind_int(st, 8, p->reasons);
+	bind_opt(st, 9, p->operator_id);
+	bind_opt(st, 10, plan->opens ? plan->exit_at - p->at : 0);
+	bind_opt(st, 11, p->key_fp);
+	return store_run(st, e);
+}
+
+static void
+alert_of(const scan_prepared *p, int64_t scan_id, alert *a)
+{
+	memset(a, 0, sizeof *a);
+	a->place_id = p->place_id;
+	a->unit_id = p->unit_id;
+	a->checkpoint_id = p->checkpoint_id;
+	a->scan_id = scan_id;
+	a->person_id = p->person_id;
+	a->at = p->at;
+	a->reasons = p->reasons;
+	a->decision = (int)p->decision;
+	a->temperature = p->temperature;
+	snprintf(a->person_name, sizeof a->person_name, "%s", p->person_name);
+	if (p->person_id == 0 && p->id_number_mask[0])
+		snprintf(a->detail, sizeof a->detail, "%s", p->id_number_mask);
+}
+
+/* The stay of the answer after the plan was applied. */
+static void
+result_of_plan(const history *h, const stay_plan_out *plan, int64_t id, int64_t at,
+    scan_result *out)
+{
+	stay_span sp;
+
+	if (plan->opens) {
+		sp = (stay_span){ .id = id, .entry_at = at, .exit_at = plan->exit_at,
+		    .exit_recorded = plan->exit_recorded };
+		result_stay(out, plan->action, &sp);
+		return;
+	}
+	for (size_t i = 0; i < h->n_spans; i++) {
+		if (h->spans[i].id != plan->stay_id)
+			continue;
+		sp = h->spans[i];
+		for (int c = 0; c < plan->n_changes; c++)
+			if (plan->changes[c].id == sp.id) {
+				sp.exit_at = plan->changes[c].exit_at;
+				sp.exit_recorded = plan->changes[c].exit_recorded;
+			}
+		result_stay(out, plan->action, &sp);
+		return;
+	}
+	result_stay(out, plan->action, NULL);
+}
+
+void
+scan_result_of(const scan_prepared *p, scan_result *out)
+{
+	memset(out, 0, sizeof *out);
+	out->checkpoint_id = p->checkpoint_id;
+	out->place_id = p->place_id;
+	out->unit_id = p->unit_id;
+	out->person_id = p->person_id;
+	out->direction = p->direction;
+	out->at = p->at;
+	out->temperature = p->temperature;
+	out->decision = p->decision;
+	out->reasons = p->reasons;
+	out->source = p->source;
+	out->operator_id = p->operator_id;
+	memcpy(out->person_name, p->person_name, sizeof out->person_name);
+	memcpy(out->id_number_mask, p->id_number_mask, sizeof out->id_number_mask);
+}
+
+/* The history buffer of this thread (24 KiB: too large for the stack of
+ * every thread, needed on every write). */
+static _Thread_local history tl_history;
+
+sj_rc
+scan_write(store *s, const scan_prepared *p, scan_result *out, alert *al, sj_err *e)
+{
+	history *h = &tl_history;
+	stay_plan_out plan = { .action = STAY_NONE };
+	const history_row *replay;
+	alert a;
+	int64_t id;
+	sj_rc rc;
+
+	assert(store_tx_depth(s) > 0);
+	scan_result_of(p, out);
+	if (al)
+		al->id = 0;
+	if ((rc = read_history(s, p, h, e)) != SJ_OK)
+		goto out;
+	if ((replay = find_replay(h, p)) != NULL) {
+		rc = answer_replay(s, p, h, replay, out, e);
+		goto out;
+	}
+	/* A denied scan lets no one in or out: it touches no stay. */
+	if (p->person_id && p->decision != SCAN_DENY &&
+	    (rc = stay_plan(h->spans, h->n_spans, p->direction == SCAN_OUT, p->at, &p->rules,
+	    &plan, e)) != SJ_OK)
+		goto out;
+	if ((id = p->id) == 0 && (rc = scan_ids_reserve(s, "scan", 1, &id, e)) != SJ_OK)
+		goto out;
+	if ((rc = insert_row(s, p, id, &plan, e)) != SJ_OK)
+		goto out;
+	for (int i = 0; i < plan.n_changes; i++)
+		if ((rc = stay_update(s, p->place_id, h, &plan.changes[i], e)) != SJ_OK)
+			goto out;
+	out->id = id;
+	result_of_plan(h, &plan, id, p->at, out);
+	if (p->reasons) {
+		alert_of(p, id, &a);
+		if ((rc = alert_raise(s, &a, e)) != SJ_OK)
+			goto out;
+		out->alert_id = a.id;
+		if (al)
+			*al = a;
+	}
+out:
+	return rc;
+}
+
+sj_rc
+scan_record(store *s, const crypt_keys *k, const scan_settings *cfg, const scope *sc,
+    const scan_input *in, int64_t now, scan_result *out, sj_err *e)
+{
+	scan_prepared p;
+	alert a = {0};
+	sj_rc rc;
+
+	if ((rc = scan_prepare(s, k, cfg, sc, in, now, &p, e)) != SJ_OK ||
+	    (rc = store_begin(s, e)) != SJ_OK)
+		return rc;
+	if ((rc = scan_write(s, &p, out, &a, e)) != SJ_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	if ((rc = store_commit(s, e)) != SJ_OK)
+		return rc;
+	if (a.id && store_tx_depth(s) == 0)
+		alert_feed_publish(&a);
+	return SJ_OK;
+}
+
+/* ---- reading ------------------------------------------------------------------- */
+
+sj_rc
+scan_places_in_scope(store *s, const scope *sc, arena *a, int64_t place_id, int64_t unit_id,
+    int64_t **ids, size_t *n, sj_err *e)
+{
+	size_t cap = 0;
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((rc = store_prepare(s, scan_sql[Q_PLACES], &st, e)) != SJ_OK)
+		return rc;
+	scope_bind(st, sc);
+	bind_opt(st, 4, place_id);
+	bind_opt(st, 5, unit_id);
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
+		*ids = arena_grow(a, *ids, &cap, *n, sizeof **ids);
+		(*ids)[(*n)++] = store_col_int(st, 0);
+	}
+	if (rc != SJ_OK)
+		return rc;
+	if (*n == 0 && place_id)
+		return sj_fail(e, SJ_ENOTFOUND, "place", "no place with id %lld%s",
+		    (long long)place_id, unit_id ? " in that unit" : "");
+	if (*n == 0 && unit_id && !org_unit_visible(s, sc, unit_id))
+		return sj_fail(e, SJ_ENOTFOUND, "unit", "no unit with id %lld", (long long)unit_id);
+	return SJ_OK;
+}
+
+static void
+scan_read(store_stmt *st, arena *a, scan_row *out)
+{
+	char mask[SCAN_NAME_SIZE];
+	const char *name = store_col_text(st, 9);
+	int kind = (int)store_col_int(st, 5), role = kind_role(kind);
+
+	memset(out, 0, sizeof *out);
+	out->id = store_col_int(st, 0);
+	out->place_id = store_col_int(st, 1);
+	out->checkpoint_id = store_col_int(st, 2);
+	out->person_id = store_col_int(st, 3);
+	out->at = store_col_int(st, 4);
+	out->direction = (scan_direction)(kind & 1);
+	out->decision = (scan_decision)((kind >> 1) & 3);
+	out->source = (scan_source)((kind >> 5) & 7);
+	out->temperature = (int)store_col_int(st, 6);
+	out->reasons = (unsigned)store_col_int(st, 7);
+	out->operator_id = store_col_int(st, 8);
+	if (role == SROLE_NONE)
+		out->stay_action = STAY_NONE;
+	else if (role == SROLE_JOINS)
+		out->stay_action = STAY_SAME;
+	else if (out->direction == SCAN_OUT)
+		out->stay_action = STAY_CLOSED;
+	else
+		out->stay_action = STAY_OPENED;
+	if (name && ident_name_mask(name, mask, sizeof mask, NULL) == SJ_OK)
+		out->person_name = arena_strdup(a, mask);
+}
+
+static sj_rc
+collect(store_stmt *st, arena *a, scan_row **rows, size_t *n, size_t *cap, sj_err *e)
+{
+	bool row;
+	sj_rc rc;
+
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
+		*rows = arena_grow(a, *rows, cap, *n, sizeof **rows);
+		scan_read(st, a, &(*rows)[(*n)++]);
+	}
+	return rc;
+}
+
+static int
+by_id_desc(const void *x, const void *y)
+{
+	const scan_row *a = x, *b = y;
+
+	return a->id < b->id ? 1 : a->id > b->id ? -1 : 0;
+}
+
+static sj_rc
+check_list_filter(store *s, const scope *sc, const scan_filter *f, int *limit, sj_err *e)
+{
+	store_stmt *st;
+	bool found;
+	int64_t v;
+	sj_rc rc;
+
+	*limit = f->limit ? f->limit : 50;
+	if (*limit < 1 || *limit > SCAN_LIST_MAX)
+		return sj_fail(e, SJ_EINVAL, "limit", "%d is out of range 1..%d", *limit,
+		    SCAN_LIST_MAX);
+	if (f->from && f->to && f->to < f->from)
+		return sj_fail(e, SJ_EINVAL, "to", "is before from");
+	if (f->checkpoint_id == 0)
+		return SJ_OK;
+	if ((rc = store_prepare(s, scan_sql[Q_CHECKPOINT_IN_SCOPE], &st, e)) != SJ_OK)
+		return rc;
+	scope_bind(st, sc);
+	store_bind_int(st, 4, f->checkpoint_id);
+	if ((rc = store_query_int(st, &v, &found, e)) != SJ_OK)
+		return rc;
+	if (!found)
+		return sj_fail(e, SJ_ENOTFOUND, "checkpoint", "no checkpoint with id %lld",
+		    (long long)f->checkpoint_id);
+	return SJ_OK;
+}
+
+static sj_rc
+list_person(store *s, const scope *sc, arena *a, const scan_filter *f, int limit,
+    scan_row **rows, size_t *n, size_t *cap, sj_err *e)
+{
+	store_stmt *st;
+	int64_t *ids;
+	size_t n_ids;
+	sj_rc rc;
+
+	if ((f->place_id || f->unit_id) &&
+	    (rc = scan_places_in_scope(s, sc, a, f->place_id, f->unit_id, &ids, &n_ids, e)) != SJ_OK)
+		return rc;
+	if ((rc = store_prepare(s, scan_sql[Q_LIST_PERSON], &st, e)) != SJ_OK)
+		return rc;
+	scope_bind(st, sc);
+	store_bind_int(st, 4, f->person_id);
+	bind_opt(st, 5, f->before_id);
+	bind_opt(st, 6, f->checkpoint_id);
+	bind_opt(st, 7, f->from);
+	bind_opt(st, 8, f->to);
+	bind_opt(st, 9, f->place_id);
+	bind_opt(st, 10, f->unit_id);
+	store_bind_int(st, 11, limit + 1);
+	return collect(st, a, rows, n, cap, e);
+}
+
+sj_rc
+scan_list(store *s, const scope *sc, arena *a, const scan_filter *f, scan_page *out, sj_err *e)
+{
+	size_t n = 0, cap = 0, n_ids;
+	scan_row *rows = NULL;
+	int64_t *ids;
+	store_stmt *st;
+	int limit;
+	sj_rc rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = check_list_filter(s, sc, f, &limit, e)) != SJ_OK)
+		return rc;
+	if (f->person_id) {
+		rc = list_person(s, sc, a, f, limit, &rows, &n, &cap, e);
+	} else {
+		if ((rc = scan_places_in_scope(s, sc, a, f->place_id, f->unit_id, &ids, &n_ids, e))
+		    != SJ_OK)
+			return rc;
+		if (n_ids > SCAN_LIST_PLACES)
+			return sj_fail(e, SJ_EINVAL, "place", "%zu places are in scope; narrow the list "
+			    "to a place, a unit or a person", n_ids);
+		for (size_t i = 0; rc == SJ_OK && i < n_ids; i++) {
+			if ((rc = store_prepare(s, scan_sql[Q_LIST_PLACE], &st, e)) != SJ_OK)
+				break;
+			store_bind_int(st, 1, ids[i]);
+			bind_opt(st, 2, f->before_id);
+			bind_opt(st, 3, f->checkpoint_id);
+			bind_opt(st, 4, f->from);
+			bind_opt(st, 5, f->to);
+			store_bind_int(st, 6, limit + 1);
+			rc = collect(st, a, &rows, &n, &cap, e);
+		}
+	}
+	if (rc != SJ_OK)
+		return rc;
+	qsort(rows, n, sizeof *rows, by_id_desc);
+	out->scans = rows;
+	out->n_scans = n > (size_t)limit ? (size_t)limit : n;
+	out->has_more = n > (size_t)limit;
+	if (out->has_more)
+		out->next_before_id = rows[limit - 1].id;
+	return SJ_OK;
+}
+
+sj_rc
+scan_daily(store *s, const scope *sc, int64_t place_id, int64_t unit_id, int32_t from,
+    int32_t to, int64_t *counts_in, int64_t *counts_out, sj_err *e)
+{
+	arena a;
+	int64_t *ids;
+	size_t n_ids;
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	if (to < from)
+		return sj_fail(e, SJ_EINVAL, "to", "is before from");
+	if (to - from >= 366)
+		return sj_fail(e, SJ_EINVAL, "to", "at most 366 days at a time");
+	arena_init(&a);
+	if ((rc = scan_places_in_scope(s, sc, &a, place_id, unit_id, &ids, &n_ids, e)) != SJ_OK)
+		goto out;
+	for (int32_t d = from; d <= to; d++) {
+		counts_in[d - from] = counts_out[d - from] = 0;
+		for (size_t i = 0; i < n_ids; i++) {
+			if ((rc = store_prepare(s, scan_sql[Q_DAILY], &st, e)) != SJ_OK)
+				goto out;
+			store_bind_int(st, 1, ids[i]);
+			/* The local day as an interval of instants: never
+			 * midnight UTC (docs/time.md). */
+			store_bind_int(st, 2, dt_date_start(d));
+			store_bind_int(st, 3, dt_date_end(d));
+			while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
+				if (store_col_int(st, 0) == SCAN_OUT)
+					counts_out[d - from] += store_col_int(st, 1);
+				else
+					counts_in[d - from] += store_col_int(st, 1);
+			}
+			if (rc != SJ_OK)
+				goto out;
+		}
+	}
+out:
+	arena_free(&a);
+	return rc;
+}

@@ -1,0 +1,280 @@
+/*
+ * scan — one event at one checkpoint (DESIGN.md §4 "Scans and stays";
+ * issue 5 "Scans"): who (a typed identity number, or a person already
+ * resolved from a pass or a place code), direction, time, temperature,
+ * the decision with its reasons, the operator, the source and an
+ * idempotency key.  Recording a scan also derives the person's stays at
+ * the place (domain/stay.h) and raises an alert when the decision asks for
+ * one (domain/alert.h).
+ *
+ * Two ways in, one set of rules:
+ *   scan_record()   validate, screen and write in the caller's transaction
+ *                   (the command line, the self check-in page, the demo,
+ *                   bulk import);
+ *   scan_prepare() on a request thread, then scan_write() inside the
+ *                   writer's group-commit transaction (domain/writer.h):
+ *                   the HTTP path.
+ * scan_prepare reads only; every write, the idempotency check and the
+ * stay derivation happen in scan_write, which runs under the store's
+ * write lock (store_begin serialises writers on both databases), so two
+ * scans of one person never derive stays from the same stale state.
+ *
+ * Idempotency: a scan may carry a key (1..SCAN_KEY_MAX bytes).  A second
+ * scan with the same key for the same person at the same place, within
+ * SCAN_KEY_WINDOW_S of the first, stores nothing and returns the first
+ * scan's answer (replayed = true); the same key with another direction or
+ * checkpoint is a conflict.  The key itself is not stored: a 47-bit keyed
+ * hash of it (crypt_lookup_hash, class "scan.key") is kept in the scan row
+ * and looked up through the person's scans at the place.
+ *
+ * Storage is compact by design (issue 5: at most 64 bytes a scan on disk
+ * with its indexes; bench/RESULTS.md): integer ids, instants in seconds,
+ * the temperature as °C × 10, direction, decision, stay role and source
+ * packed into one small integer, reasons as a bit mask, no text.
+ */
+#ifndef SJ_SCAN_H
+#define SJ_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/crypt.h"
+#include "core/err.h"
+#include "core/ident.h"
+#include "domain/scope.h"
+#include "domain/screening.h"
+#include "domain/stay.h"
+#include "store/store.h"
+
+#define SCAN_KEY_MAX 200           /* bytes of an idempotency key */
+#define SCAN_KEY_WINDOW_S 86400    /* a key is honoured for a day either side of its scan_row */
+#define SCAN_LIST_MAX 500          /* largest page */
+#define SCAN_LIST_PLACES 1000      /* most places one list searches without a person filter */
+#define SCAN_NAME_SIZE 408         /* a masked name: 100 code points of ≤ 4 bytes, NUL */
+#define SCAN_FUTURE_S 300          /* a scan may be dated at most 5 min ahead of the clock */
+#define SCAN_PAST_S (366 * 86400)  /* ... and at most a year back */
+
+typedef enum scan_direction { SCAN_IN = 0, SCAN_OUT = 1 } scan_direction;
+
+/* How the person was identified.  Stored in 3 bits: new sources append. */
+typedef enum scan_source {
+	SCAN_SRC_ATTENDANT = 0,     /* an attendant typed an identity number or chose a person */
+	SCAN_SRC_SELF_CHECKIN = 1,  /* the person scanned a place code with their phone */
+	SCAN_SRC_PASS = 2,          /* an attendant scanned (or photographed) a personal pass */
+	SCAN_SRC_IMPORT = 3,        /* a paper or offline registration imported later */
+	SCAN_SRC__COUNT
+} scan_source;
+
+/* The settings the rules use (from sj_config; see scan_settings_of). */
+typedef struct scan_settings {
+	int fever_threshold;   /* °C × 10; a reading ≥ this is a fever */
+	int64_t reentry_s;     /* the re-entry window of stays, seconds */
+} scan_settings;
+
+/* One scan as a caller gives it. */
+typedef struct scan_input {
+	int64_t checkpoint_id;     /* required */
+	int64_t person_id;         /* the person, when a pass or place code named them; else 0 */
+	const char *id_number;     /* else an identity number as typed (any form
+	                            * ident_id_normalise accepts) */
+	scan_direction direction;
+	int64_t at;                /* seconds since the epoch; 0 = now */
+	int temperature;           /* °C × 10 (screening_temp_parse); 0 = not taken */
+	int64_t operator_id;       /* the app_user recording it; 0 = none (self check-in,
+	                            * command line, import) */
+	scan_source source;
+	const char *key;           /* idempotency key, or NULL */
+} scan_input;
+
+/* A scan checked and screened, ready for scan_write.  Plain data: it may
+ * be copied and handed to another thread. */
+typedef struct scan_prepared {
+	int64_t checkpoint_id, place_id, unit_id;
+	int64_t person_id;         /* 0: the identity number names no registered person */
+	scan_direction direction;
+	int64_t at;
+	int temperature;
+	int64_t operator_id;
+	scan_source source;
+	int64_t key_fp;            /* 0: no key; else the key's fingerprint (1..2^47-1) */
+	int64_t id;                /* the id to give the scan, reserved by the caller
+	                            * (scan_ids_reserve); 0 = scan_write takes one */
+	scan_decision decision;
+	unsigned reasons;          /* SCAN_R_* */
+	stay_rules rules;          /* the place's stay rules */
+	char person_name[SCAN_NAME_SIZE];   /* masked ("张*"), "" when unknown */
+	char id_number_mask[IDENT_ID_SIZE]; /* masked, "" when none */
+} scan_prepared;
+
+/* The answer to a scan. */
+typedef struct scan_result {
+	int64_t id;                /* the scan's id (the first scan's, when replayed) */
+	int64_t checkpoint_id, place_id, unit_id;
+	int64_t person_id;         /* 0: unknown identity number */
+	scan_direction direction;
+	int64_t at;
+	int temperature;           /* °C × 10, 0 = none */
+	scan_decision decision;
+	unsigned reasons;
+	scan_source source;
+	int64_t operator_id;
+	char person_name[SCAN_NAME_SIZE];
+	char id_number_mask[IDENT_ID_SIZE];
+	stay_action stay_action;   /* what the scan did to the person's stays */
+	int64_t stay_id;           /* the stay opened, joined or closed; 0 for STAY_NONE */
+	int64_t stay_entry_at, stay_exit_at;  /* its interval after the scan_row */
+	bool stay_exit_recorded;
+	int64_t alert_id;          /* the alert raised, 0 = none */
+	bool replayed;             /* an earlier scan with the same key; nothing stored */
+} scan_result;
+
+/* The scan settings of cfg (fever-threshold, reentry-window). */
+void scan_settings_of(const sj_config *cfg, scan_settings *out);
+
+/* "in"/"out" → direction.  Errors: SJ_EINVAL, field "direction", "must be
+ * in or out" (also for NULL). */
+sj_rc scan_direction_parse(const char *s, scan_direction *out, sj_err *e);
+const char *scan_direction_name(scan_direction d);   /* "in", "out" */
+
+/* "attendant", "self_checkin", "pass", "import" → source.  Errors:
+ * SJ_EINVAL, field "source". */
+sj_rc scan_source_parse(const char *s, scan_source *out, sj_err *e);
+const char *scan_source_name(scan_source s);
+
+/*
+ * Check and screen in: everything but the writes.  now is the current
+ * instant (dt_now() outside tests).  In order:
+ *   - the checkpoint must exist in the caller's scope, and a checkpoint
+ *     attendant must attend that very checkpoint: else SJ_ENOTFOUND
+ *     (field "checkpoint") — out of scope looks like missing;
+ *   - the time: in->at 0 means now; otherwise not more than SCAN_FUTURE_S
+ *     after now nor SCAN_PAST_S before it: SJ_EINVAL ("time");
+ *   - the temperature, when given, in [SCREEN_TEMP_MIN, SCREEN_TEMP_MAX]:
+ *     SJ_EINVAL ("temperature");
+ *   - the key: 1..SCAN_KEY_MAX bytes of single-line UTF-8: SJ_EINVAL
+ *     ("idempotency_key");
+ *   - the person: in->person_id must exist (SJ_ENOTFOUND, "person_id");
+ *     else in->id_number must be a valid identity number (SJ_EINVAL,
+ *     "id_number", as ident_id_normalise; "is required" when neither is
+ *     given) and is looked up by its keyed hash; a valid number that names
+ *     no registered person is not an error: the scan is screened as an
+ *     unregistered outsider (person_id 0; only the masked number is kept);
+ *   - a leaving scan at a place that records entries only: SJ_EINVAL
+ *     ("direction");
+ *   - screening (domain/screening.h) with the person's tags, whether the
+ *     person is an outsider to the place's unit (tagged outsider, or of
+ *     another unit or none) and whether an outsider registration for that
+ *     unit is valid at the scan's time (domain/outsider.h).
+ * Fills *out.  Errors as above and store errors; nothing is written.
+ */
+sj_rc scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, const scope *sc,
+    const scan_input *in, int64_t now, scan_prepared *out, sj_err *e);
+
+/*
+ * Write a prepared scan inside the caller's open transaction (asserted),
+ * in this order, all checks before the first write so that a refused scan
+ * writes nothing and leaves the transaction usable:
+ *   1. idempotency: a scan of the same person at the same place whose key
+ *      fingerprint matches and whose time lies within SCAN_KEY_WINDOW_S:
+ *      the same direction and checkpoint → *out is that scan's answer,
+ *      replayed, nothing written; otherwise SJ_ECONFLICT
+ *      ("idempotency_key", "was used for a different scan");
+ *   2. the stay plan (stay_plan over the person's stays at the place, at
+ *      most the newest 256 scans of them there): SJ_EINVAL ("time") for an
+ *      exit before the entry of the open stay; a denied entry joins no
+ *      stay;
+ *   3. the scan row (a new id from the `scan` counter), the stay changes,
+ *      and for a decision other than pass an alert (alert_raise).
+ * The alert, if any, is returned in *alert (may be NULL) for the caller to
+ * publish after commit (alert_feed_publish).  Errors: as above; store
+ * errors (the transaction is then spoiled: roll it back).
+ */
+struct alert;
+sj_rc scan_write(store *s, const scan_prepared *p, scan_result *out, struct alert *alert,
+    sj_err *e);
+
+/*
+ * scan_prepare, then scan_write in a nested transaction (store_begin /
+ * store_commit: on its own it commits durably; inside a caller's
+ * transaction it is a savepoint), then, after an outermost commit, the
+ * alert is published to the live feed.  Errors: those of both; nothing is
+ * written on error.
+ */
+sj_rc scan_record(store *s, const crypt_keys *k, const scan_settings *cfg, const scope *sc,
+    const scan_input *in, int64_t now, scan_result *out, sj_err *e);
+
+/* The answer of a scan as scan_result holds it, from p and the outcome of
+ * the write (for the writer, which fills out before scan_write). */
+void scan_result_of(const scan_prepared *p, scan_result *out);
+
+/* ---- reading scans --------------------------------------------------------- */
+
+typedef struct scan_row {
+	int64_t id;
+	int64_t place_id, checkpoint_id;
+	int64_t person_id;         /* 0: unknown identity number */
+	scan_direction direction;
+	int64_t at;
+	int temperature;           /* °C × 10, 0 = none */
+	scan_decision decision;
+	unsigned reasons;
+	scan_source source;
+	stay_action stay_action;   /* STAY_OPENED when this entry is a stay's opening scan_row */
+	int64_t operator_id;       /* 0 = none */
+	const char *person_name;   /* masked; NULL when unknown (arena) */
+} scan_row;
+
+typedef struct scan_filter {
+	int64_t place_id;          /* 0: every place in scope */
+	int64_t unit_id;           /* 0: every unit in scope */
+	int64_t checkpoint_id;     /* 0: every checkpoint */
+	int64_t person_id;         /* 0: everyone */
+	int64_t from, to;          /* at in [from, to); 0 = unbounded */
+	int64_t before_id;         /* cursor: scans with a smaller id; 0 = from the newest */
+	int limit;                 /* 1..SCAN_LIST_MAX; 0 means 50 */
+} scan_filter;
+
+typedef struct scan_page {
+	scan_row *scans;               /* arena array, newest (highest id) first */
+	size_t n_scans;
+	bool has_more;
+	int64_t next_before_id;
+} scan_page;
+
+/* One page of the scans the scope may see, narrowed by f, newest first by
+ * id.  Each place in scope (and filter) is searched along its own primary
+ * key range and the pages merged, so a page costs at most limit + 1 rows
+ * per place; more than SCAN_LIST_PLACES places without a person filter is
+ * SJ_EINVAL ("place": narrow the list).  Errors: SJ_EINVAL ("limit", "to"
+ * before "from"); SJ_ENOTFOUND ("place", "unit", "checkpoint") for one
+ * out of scope; store errors. */
+sj_rc scan_list(store *s, const scope *sc, arena *a, const scan_filter *f, scan_page *out,
+    sj_err *e);
+
+/* Scans per local day (DESIGN.md §4: a report day is a local day in the
+ * deployment's zone): for each date d in [from, to] (at most 366 days),
+ * the scans in scope (narrowed by place_id / unit_id when > 0) with at in
+ * [dt_date_start(d), dt_date_end(d)), split by direction.  counts_in and
+ * counts_out have to − from + 1 elements.  Errors: SJ_EINVAL ("to" before
+ * "from" or over 366 days); SJ_ENOTFOUND as scan_list; store errors. */
+sj_rc scan_daily(store *s, const scope *sc, int64_t place_id, int64_t unit_id, int32_t from,
+    int32_t to, int64_t *counts_in, int64_t *counts_out, sj_err *e);
+
+/* ---- shared with stay.c, alert.c, writer.c ----------------------------------- */
+
+/* The places a list searches: every place in scope, narrowed to place_id
+ * and / or unit_id when > 0.  *ids is an arena array of *n ids in
+ * ascending order.  Errors: SJ_ENOTFOUND ("place" / "unit") when a given
+ * place or unit is not in scope; store errors. */
+sj_rc scan_places_in_scope(store *s, const scope *sc, arena *a, int64_t place_id,
+    int64_t unit_id, int64_t **ids, size_t *n, sj_err *e);
+
+/* Reserve n consecutive ids of the counter `name` ("scan", "alert") inside
+ * the caller's transaction; *first receives the first.  Errors: store
+ * errors. */
+sj_rc scan_ids_reserve(store *s, const char *name, int64_t n, int64_t *first, sj_err *e);
+
+#endif

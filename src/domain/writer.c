@@ -1,0 +1,405 @@
+/*
+ * writer — the scan writer thread and its queue.
+ *
+ * Invariants: `queued` is the length of the list head..tail; a job is on
+ * the list, or in the batch the thread is writing, or completed (done
+ * called) — never two of these; the thread owns its store connection and
+ * is the only one to use it; done callbacks run on the thread, outside the
+ * lock.
+ */
+#include "domain/writer.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/datetime.h"
+#include "core/log.h"
+#include "domain/disinfection.h"
+#include "store/store.h"
+
+/* 64 MiB of pages for the indexes; WAL checkpoints are left to the
+ * checkpointer thread, off the commit path. */
+#define WRITER_PRAGMAS "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0"
+#define CHECKPOINT_EVERY_MS 250
+#define OVERDUE_MAX 64
+#define WRITER_YIELD_MAX_US 3000
+
+struct scan_writer {
+	pthread_t thread;
+	pthread_t checkpointer;     /* SQLite only: copies the WAL into the database */
+	bool checkpointing;
+	pthread_cond_t stop_cond;   /* the checkpointer waits on it */
+	store *cs;                  /* the checkpointer's connection */
+	pthread_mutex_t lock;
+	pthread_cond_t more;        /* jobs were queued, or stop was asked */
+	scan_job *head, *tail;
+	size_t queued;
+	bool stopping;
+	store *s;
+	writer_stats stats;         /* under lock */
+	int64_t next_overdue;       /* instant of the next disinfection check */
+	uint64_t commit_ns;         /* the thread's: time of the last batch's commit */
+};
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- writing a batch ---------------------------------------------------------- */
+
+/* Write job on its own, in its own transaction (after a failed batch). */
+static void
+write_alone(scan_writer *w, scan_job *job)
+{
+	sj_err_clear(&job->err);
+	job->in.id = 0;  /* the batch's ids were rolled back with it */
+	if ((job->rc = store_begin(w->s, &job->err)) != SJ_OK)
+		return;
+	job->rc = scan_write(w->s, &job->in, &job->out, &job->alert, &job->err);
+	if (job->rc == SJ_OK)
+		job->rc = store_commit(w->s, &job->err);
+	else
+		store_rollback(w->s);
+	if (job->rc != SJ_OK)
+		job->alert.id = 0;
+}
+
+/* Write every job of the batch in one transaction.  Returns false when a
+ * statement failed or the commit did: then nothing of the batch is kept. */
+static bool
+write_together(scan_writer *w, scan_job *batch, size_t n)
+{
+	sj_err e = {0};
+	int64_t id;
+	sj_rc rc;
+
+	/* Another thread of the server waits for the write lock (a person
+	 * added, an alert acknowledged): let it in before this batch, for at
+	 * most WRITER_YIELD_MAX_US, or under load it might never get it. */
+	for (int i = 0; i < WRITER_YIELD_MAX_US / 100 && store_others_waiting(); i++)
+		usleep(100);
+	if (store_begin(w->s, &e) != SJ_OK) {
+		log_warn("writer: cannot begin a batch: %s", e.msg);
+		return false;
+	}
+	/* One block of ids for the batch: one counter update, not one a scan
+	 * (ids of refused scans are skipped). */
+	if (scan_ids_reserve(w->s, "scan", (int64_t)n, &id, &e) != SJ_OK) {
+		log_warn("writer: cannot reserve ids: %s", e.msg);
+		store_rollback(w->s);
+		return false;
+	}
+	for (scan_job *j = batch; j; j = j->next) {
+		j->in.id = id++;
+		sj_err_clear(&j->err);
+		j->rc = scan_write(w->s, &j->in, &j->out, &j->alert, &j->err);
+		if (j->rc != SJ_OK)
+			j->alert.id = 0;
+		/* A scan refused by its own rules wrote nothing and leaves the
+		 * transaction usable; a failed statement spoils it. */
+		if (j->rc != SJ_OK && store_tx_failed(w->s)) {
+			log_warn("writer: batch failed, writing its scans one by one: %s", j->err.msg);
+			store_rollback(w->s);
+			return false;
+		}
+	}
+	w->commit_ns = mono_ns();
+	rc = store_commit(w->s, &e);
+	w->commit_ns = mono_ns() - w->commit_ns;
+	if (rc != SJ_OK) {
+		log_warn("writer: batch commit failed, writing its scans one by one: %s", e.msg);
+		return false;
+	}
+	return true;
+}
+
+static void
+write_batch(scan_writer *w, scan_job *batch, size_t n)
+{
+	uint64_t start = mono_ns();
+	bool together;
+	scan_job *next;
+
+	w->commit_ns = 0;
+	together = write_together(w, batch, n);
+
+	if (!together)
+		for (scan_job *j = batch; j; j = j->next)
+			write_alone(w, j);
+	/* Durable now: publish, then answer. */
+	for (scan_job *j = batch; j; j = j->next)
+		if (j->rc == SJ_OK && j->alert.id)
+			alert_feed_publish(&j->alert);
+	pthread_mutex_lock(&w->lock);
+	w->stats.jobs += n;
+	w->stats.batches++;
+	if (n > w->stats.max_batch)
+		w->stats.max_batch = n;
+	if (!together)
+		w->stats.retried++;
+	w->stats.write_ns += mono_ns() - start;
+	w->stats.commit_ns += w->commit_ns;
+	pthread_mutex_unlock(&w->lock);
+	for (scan_job *j = batch; j; j = next) {
+		next = j->next;  /* done may free the job */
+		j->next = NULL;
+		j->done(j, j->cls);
+	}
+}
+
+/* ---- periodic work ----------------------------------------------------------- */
+
+static void
+check_overdue(scan_writer *w, int64_t now)
+{
+	alert raised[OVERDUE_MAX];
+	size_t n = 0;
+	sj_err e = {0};
+
+	if (disinfection_check_overdue(w->s, now, raised, OVERDUE_MAX, &n, &e) != SJ_OK) {
+		log_warn("writer: disinfection check failed: %s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < n && i < OVERDUE_MAX; i++)
+		alert_feed_publish(&raised[i]);
+	if (n)
+		log_info("writer: %zu places overdue for disinfection", n);
+}
+
+/* ---- the thread -------------------------------------------------------------- */
+
+/* Take up to WRITER_BATCH_MAX jobs off the queue; the lock is held. */
+static scan_job *
+take_batch(scan_writer *w, size_t *n)
+{
+	scan_job *batch = w->head, *last = w->head;
+
+	*n = 1;
+	while (*n < WRITER_BATCH_MAX && last->next) {
+		last = last->next;
+		(*n)++;
+	}
+	w->head = last->next;
+	if (w->head == NULL)
+		w->tail = NULL;
+	last->next = NULL;
+	w->queued -= *n;
+	return batch;
+}
+
+static void *
+writer_main(void *arg)
+{
+	scan_writer *w = arg;
+	struct timespec until;
+	scan_job *batch;
+	size_t n;
+	int64_t now;
+
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (w->head == NULL && !w->stopping && dt_now() < w->next_overdue) {
+			until.tv_sec = (time_t)w->next_overdue;
+			until.tv_nsec = 0;
+			if (pthread_cond_timedwait(&w->more, &w->lock, &until) == ETIMEDOUT)
+				break;
+		}
+		if (w->head == NULL && w->stopping) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		batch = w->head ? take_batch(w, &n) : NULL;
+		pthread_mutex_unlock(&w->lock);
+		if (batch)
+			write_batch(w, batch, n);
+		if ((now = dt_now()) >= w->next_overdue) {
+			check_overdue(w, now);
+			w->next_overdue = now + WRITER_OVERDUE_EVERY_S;
+		}
+	}
+	return NULL;
+}
+
+/* The checkpointer: every CHECKPOINT_EVERY_MS a passive checkpoint, which
+ * copies committed WAL frames into the database without blocking the
+ * writer or readers.  With the writer's automatic checkpoints off, a
+ * commit is only the WAL write and its fsync; the database file's fsync
+ * happens here. */
+static void *
+checkpointer_main(void *arg)
+{
+	scan_writer *w = arg;
+	struct timespec until;
+	sj_err e = {0};
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->stopping) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += CHECKPOINT_EVERY_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&w->stop_cond, &w->lock, &until);
+		if (w->stopping)
+			break;
+		pthread_mutex_unlock(&w->lock);
+		if (store_exec(w->cs, "PRAGMA wal_checkpoint(PASSIVE)", &e) != SJ_OK)
+			log_warn("writer: checkpoint failed: %s", e.msg);
+		pthread_mutex_lock(&w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+sj_rc
+scan_writer_start(const char *url, scan_writer **out, sj_err *e)
+{
+	scan_writer *w;
+	pthread_condattr_t ca;
+	sj_rc rc;
+
+	*out = NULL;
+	w = sj_calloc(1, sizeof *w);
+	if ((rc = store_open(url, 0, &w->s, e)) != SJ_OK) {
+		free(w);
+		return rc;
+	}
+	if (store_get_dialect(w->s) == STORE_SQLITE &&
+	    (store_exec(w->s, WRITER_PRAGMAS, e) != SJ_OK ||
+	    store_open(url, 0, &w->cs, e) != SJ_OK)) {
+		store_close(w->s);
+		free(w);
+		return e ? e->rc : SJ_EDB;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_cond_init(&w->more, &ca);  /* CLOCK_REALTIME: next_overdue is an instant */
+	pthread_cond_init(&w->stop_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	w->next_overdue = dt_now() + 5;
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		store_close(w->cs);
+		store_close(w->s);
+		pthread_cond_destroy(&w->stop_cond);
+		pthread_cond_destroy(&w->more);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		return sj_fail(e, SJ_EINTERNAL, NULL, "cannot start the scan writer thread");
+	}
+	if (w->cs)
+		w->checkpointing = pthread_create(&w->checkpointer, NULL, checkpointer_main, w) == 0;
+	*out = w;
+	return SJ_OK;
+}
+
+sj_rc
+scan_writer_submit(scan_writer *w, scan_job *job, sj_err *e)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->lock);
+		return sj_fail(e, SJ_EUNAVAIL, NULL, "the server is stopping");
+	}
+	if (w->queued >= WRITER_QUEUE_MAX) {
+		pthread_mutex_unlock(&w->lock);
+		return sj_fail(e, SJ_EBUSY, "scan", "the scan queue is full; retry");
+	}
+	if (w->tail)
+		w->tail->next = job;
+	else
+		w->head = job;
+	w->tail = job;
+	w->queued++;
+	pthread_cond_signal(&w->more);
+	pthread_mutex_unlock(&w->lock);
+	return SJ_OK;
+}
+
+/* For scan_writer_run: a job with a waiter. */
+typedef struct waiter {
+	scan_job job;
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	bool done;
+} waiter;
+
+static void
+waiter_done(scan_job *job, void *cls)
+{
+	waiter *wt = cls;
+
+	(void)job;
+	pthread_mutex_lock(&wt->lock);
+	wt->done = true;
+	pthread_cond_signal(&wt->done_cond);
+	pthread_mutex_unlock(&wt->lock);
+}
+
+sj_rc
+scan_writer_run(scan_writer *w, const scan_prepared *in, scan_result *out, sj_err *e)
+{
+	waiter *wt = sj_calloc(1, sizeof *wt);
+	sj_rc rc;
+
+	wt->job.in = *in;
+	wt->job.done = waiter_done;
+	wt->job.cls = wt;
+	pthread_mutex_init(&wt->lock, NULL);
+	pthread_cond_init(&wt->done_cond, NULL);
+	if ((rc = scan_writer_submit(w, &wt->job, e)) == SJ_OK) {
+		pthread_mutex_lock(&wt->lock);
+		while (!wt->done)
+			pthread_cond_wait(&wt->done_cond, &wt->lock);
+		pthread_mutex_unlock(&wt->lock);
+		rc = wt->job.rc;
+		if (rc == SJ_OK)
+			*out = wt->job.out;
+		else if (e)
+			*e = wt->job.err;
+	}
+	pthread_cond_destroy(&wt->done_cond);
+	pthread_mutex_destroy(&wt->lock);
+	free(wt);
+	return rc;
+}
+
+void
+scan_writer_stats(scan_writer *w, writer_stats *out)
+{
+	pthread_mutex_lock(&w->lock);
+	*out = w->stats;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+scan_writer_stop(scan_writer *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_broadcast(&w->more);
+	pthread_cond_broadcast(&w->stop_cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	if (w->checkpointing)
+		pthread_join(w->checkpointer, NULL);
+	/* The last checkpoint, so that the WAL is short at the next start. */
+	if (w->cs)
+		store_exec(w->cs, "PRAGMA wal_checkpoint(PASSIVE)", NULL);
+	store_close(w->cs);
+	store_close(w->s);
+	pthread_cond_destroy(&w->stop_cond);
+	pthread_cond_destroy(&w->more);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}

@@ -1,0 +1,99 @@
+/*
+ * writer — the one writer thread of the scan path, with group commit
+ * (DESIGN.md §3: "writes that must be fast (scans) go through one writer
+ * with group commit: many requests' rows in one transaction, each request
+ * answered only after its rows are durable"; issue 5 "Write path").
+ *
+ * Request threads prepare their scans (scan_prepare: reads only) and hand
+ * them to the writer as jobs.  The writer takes everything queued (at most
+ * WRITER_BATCH_MAX jobs), writes them with scan_write in one transaction,
+ * commits — with synchronous=FULL the commit returns after the WAL is
+ * fsync'd, so the scans are durable — and only then completes each job:
+ * sets its result and calls its done callback.  While it commits, new jobs
+ * queue up and form the next batch, so the batch grows with the load and
+ * one fsync serves many requests.
+ *
+ * Idempotency checks and stay derivation run in scan_write, on the writer
+ * thread, one job after the other: two scans of one person in one batch see
+ * each other.  A job refused by its own rules (an exit before its entry, a
+ * key reused for another scan) fails alone and writes nothing; when a
+ * statement fails (the disk is full, a constraint is violated) the whole
+ * transaction is rolled back and every job of the batch is written again
+ * on its own, so one bad job cannot take others down.  Alerts of the batch
+ * are published to the live feed after the commit.
+ *
+ * The writer also runs periodic work between batches in its own
+ * transactions: the disinfection overdue check once a minute.
+ *
+ * The queue is bounded (WRITER_QUEUE_MAX jobs): beyond it scan_writer_submit
+ * refuses with SJ_EBUSY (HTTP 503) instead of letting latency grow without
+ * bound.  A job is owned by its submitter, who must keep it alive until
+ * its done callback has run.
+ */
+#ifndef SJ_WRITER_H
+#define SJ_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "domain/alert.h"
+#include "domain/scan.h"
+
+#define WRITER_BATCH_MAX 4096
+#define WRITER_QUEUE_MAX 65536
+#define WRITER_OVERDUE_EVERY_S 60
+
+typedef struct scan_writer scan_writer;
+typedef struct scan_job scan_job;
+
+/* Called on the writer thread once the job's result is final (durable, or
+ * failed).  It must be quick and must not submit jobs. */
+typedef void (*scan_job_done)(scan_job *job, void *cls);
+
+struct scan_job {
+	scan_prepared in;       /* what to write (copied by the submitter) */
+	scan_result out;        /* the answer, when rc is SJ_OK */
+	sj_rc rc;               /* the outcome */
+	sj_err err;             /* its details when rc is not SJ_OK */
+	alert alert;            /* the writer's: the alert raised, published after commit */
+	scan_job_done done;
+	void *cls;
+	scan_job *next;         /* the writer's queue link */
+};
+
+/* Figures since start, for metrics and the benchmark. */
+typedef struct writer_stats {
+	uint64_t jobs;          /* completed jobs (ok or not) */
+	uint64_t batches;       /* committed transactions */
+	uint64_t max_batch;     /* largest batch */
+	uint64_t retried;       /* batches written again job by job after a failure */
+	uint64_t write_ns;      /* time spent writing batches, commit included */
+	uint64_t commit_ns;     /* of which in the commits (the WAL write and fsync) */
+} writer_stats;
+
+/* Start the writer thread on its own connection to the database url
+ * (store_open; the connection also gets a 64 MiB page cache).  Errors: as
+ * store_open; SJ_EINTERNAL when the thread cannot start.  Stop with
+ * scan_writer_stop. */
+sj_rc scan_writer_start(const char *url, scan_writer **out, sj_err *e);
+
+/* Queue job (its in, done and cls set).  done(job, cls) will be called on
+ * the writer thread exactly once, unless this returns an error: SJ_EBUSY
+ * ("scan", "the scan queue is full; retry") when WRITER_QUEUE_MAX jobs
+ * wait, SJ_EUNAVAIL when the writer is stopping. */
+sj_rc scan_writer_submit(scan_writer *w, scan_job *job, sj_err *e);
+
+/* Submit in and wait for its answer: for callers that may block (tests,
+ * tools).  Returns the job's outcome. */
+sj_rc scan_writer_run(scan_writer *w, const scan_prepared *in, scan_result *out, sj_err *e);
+
+/* Copy the figures. */
+void scan_writer_stats(scan_writer *w, writer_stats *out);
+
+/* Finish every queued job, stop the thread, close its connection and free
+ * w.  Accepts NULL. */
+void scan_writer_stop(scan_writer *w);
+
+#endif

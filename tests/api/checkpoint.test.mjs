@@ -1,0 +1,415 @@
+// Black-box tests of the checkpoint API (issue 5) against the real binary
+// on a temporary demo database (SQLite, or PostgreSQL with
+// SIJIN_TEST_DB=pg): scans with their decision, stays and alerts; every
+// malformed field refused with a problem naming it and nothing stored; the
+// attendant's scope; idempotent retries; outsider registrations; the alert
+// list, acknowledgement and live feed (server-sent events); the stays of the
+// issue's A/B case; the daily count by local day; the disinfection log; and
+// that every acknowledged scan survives kill -9 of the server, exactly once.
+//
+// Expected values come from the inputs and the rules (DESIGN.md §4): the
+// demo's place 华新新干线小区 has a default stay of 2 h and records exits;
+// 37.5 °C is at or above the fever threshold 37.3 °C; 98.6 °F is 37.0 °C.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+
+import {
+  assertProblem, bin, call, count, signIn, sql, startServer, tokenClient,
+} from './lib.mjs';
+
+const LISI = '370911197008152345';    // the demo's 李四 (assumed in demo.c)
+const ZHANGSAN = '370911196503121234';
+
+// GB 11643-1999 §5.4: the check character of 17 digits.
+function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i];
+  return first17 + '10X98765432'[sum % 11];
+}
+
+let srv;
+let admin;     // Bearer client of admin
+let gate;      // session of the attendant of 大门疫情监测点
+let unitUser;  // session of the 高铁社区 liaison
+const ids = {};
+
+const scans = () => count(srv.db, 'SELECT count(*) FROM scan');
+const scan = (client, body, cp = ids.cp, headers = {}) =>
+  client.post(`/api/v1/checkpoints/${cp}/scans`, body, { headers });
+
+// A registered resident of 高铁社区 made for one test, with a fresh number.
+let serial = 0;
+async function newResident(name) {
+  serial++;
+  const number = idNumber(`37091119850101${String(serial).padStart(3, '0')}`);
+  const res = await admin.post('/api/v1/people', { name, id_number: number, unit_id: ids.gaotie,
+    tags: ['resident'] });
+  assert.equal(res.status, 201, res.text);
+  return { id: res.body.id, number };
+}
+
+before(async () => {
+  srv = await startServer();
+  admin = await tokenClient(await signIn(srv.base, 'admin'));
+  gate = await signIn(srv.base, 'gate');
+  unitUser = await signIn(srv.base, 'gaotie');
+  ids.cp = Number(sql(srv.db, "SELECT id FROM checkpoint WHERE name = '大门疫情监测点'"));
+  ids.place = Number(sql(srv.db, "SELECT place_id FROM checkpoint WHERE name = '大门疫情监测点'"));
+  ids.gaotie = Number(sql(srv.db, "SELECT id FROM unit WHERE name = '高铁社区'"));
+  const back = await admin.post('/api/v1/checkpoints', { place_id: ids.place, name: '后门' });
+  assert.equal(back.status, 201, back.text);
+  ids.backDoor = back.body.id;  // same place, not attended by gate
+});
+
+after(async () => { await srv?.stop(); });
+
+test('the demo day is loaded: residents, outsiders, one fever alert', () => {
+  assert.ok(count(srv.db, 'SELECT count(*) FROM scan') > 50);
+  assert.equal(count(srv.db, 'SELECT count(*) FROM outsider_registration'), 3);
+  assert.equal(count(srv.db, 'SELECT count(*) FROM alert'), 1);
+  assert.equal(count(srv.db, 'SELECT count(*) FROM alert WHERE reasons = 1 AND temperature = 376'), 1);
+  // every stay is a half-open, non-empty interval
+  assert.equal(count(srv.db, 'SELECT count(*) FROM stay WHERE exit_at <= entry_at'), 0);
+});
+
+test('a scan: decision, person masked, the stay it opens and closes', async () => {
+  const r = await newResident('测试甲');
+  const inn = await scan(gate, { id_number: r.number, direction: 'in', temperature: '36.6' });
+  assert.equal(inn.status, 200, inn.text);
+  assert.equal(inn.body.decision, 'pass');
+  assert.deepEqual(inn.body.reasons, []);
+  assert.equal(inn.body.person.id, r.id);
+  assert.equal(inn.body.person.name, '测**');
+  assert.equal(inn.body.person.id_number_masked, `${r.number.slice(0, 4)}${'*'.repeat(10)}${r.number.slice(14)}`);
+  assert.equal(inn.body.temperature, '36.6');
+  assert.equal(inn.body.source, 'attendant');
+  assert.equal(inn.body.stay.action, 'opened');
+  assert.equal(inn.body.stay.id, inn.body.id);
+  assert.equal(Date.parse(inn.body.stay.exit_at) - Date.parse(inn.body.stay.entry_at), 2 * 3600e3);
+  assert.equal(inn.body.stay.exit_recorded, false);
+  const out = await scan(gate, { id_number: r.number, direction: 'out' });
+  assert.equal(out.status, 200, out.text);
+  assert.equal(out.body.stay.action, 'closed');
+  assert.equal(out.body.stay.id, inn.body.id);
+  assert.equal(out.body.stay.exit_recorded, true);
+  assert.equal(out.body.temperature, null);
+  // the operator is the attendant
+  const op = sql(srv.db, `SELECT operator_id FROM scan WHERE id = ${inn.body.id}`);
+  assert.equal(Number(op), Number(sql(srv.db, "SELECT id FROM app_user WHERE username = 'gate'")));
+});
+
+test('temperatures as typed at a gate', async () => {
+  const r = await newResident('测试乙');
+  const cases = [
+    ['37,5', '37.5', 'alert'],          // decimal comma; ≥ 37.3 °C: fever
+    ['37．2', '37.2', 'pass'],           // full-width stop; below the threshold
+    ['37.3', '37.3', 'alert'],          // the threshold itself raises the alert
+    ['98.6°F', '37.0', 'pass'],         // 66.6 × 5/9 = 37.0
+    ['98.6 F', '37.0', 'pass'],
+    [36.8, '36.8', 'pass'],             // a JSON number is °C
+  ];
+  for (const [typed, stored, decision] of cases) {
+    const res = await scan(gate, { id_number: r.number, direction: 'out', temperature: typed });
+    assert.equal(res.status, 200, `${typed}: ${res.text}`);
+    assert.equal(res.body.temperature, stored, String(typed));
+    assert.equal(res.body.decision, decision, String(typed));
+    assert.deepEqual(res.body.reasons, decision === 'alert' ? ['fever'] : [], String(typed));
+  }
+});
+
+test('every malformed field is refused with a problem naming it; nothing is stored', async () => {
+  const before = scans();
+  const alerts = count(srv.db, 'SELECT count(*) FROM alert');
+  const cases = [
+    [{ id_number: LISI, direction: 'in', temperature: 'hot' }, 422, 'temperature'],
+    [{ id_number: LISI, direction: 'in', temperature: '98.6' }, 422, 'temperature'],   // °F needs its unit
+    [{ id_number: LISI, direction: 'in', temperature: '33.0' }, 422, 'temperature'],
+    [{ id_number: LISI, direction: 'in', temperature: true }, 422, 'temperature'],
+    [{ id_number: LISI, direction: 'in', time: '2020-13-01T00:00:00Z' }, 422, 'time'],
+    [{ id_number: LISI, direction: 'in', time: '2026-01-01T08:00:00' }, 422, 'time'],  // no offset
+    [{ id_number: LISI, direction: 'in', time: '2999-01-01T08:00:00Z' }, 422, 'time'],  // future
+    [{ id_number: LISI, direction: 'sideways' }, 422, 'direction'],
+    [{ id_number: LISI }, 422, 'direction'],
+    [{ id_number: '370911197008152346', direction: 'in' }, 422, 'id_number'],  // check character
+    [{ id_number: '37091119700815234', direction: 'in' }, 422, 'id_number'],   // 17 characters
+    [{ direction: 'in' }, 422, 'id_number'],
+    [{ code: 'not a code', direction: 'in' }, 422, 'code'],
+    [{ code: 'SJP1.AAAA.BBBB', direction: 'in' }, 422, 'code'],
+    [{ id_number: LISI, direction: 'in', idempotency_key: 'k'.repeat(201) }, 422, 'idempotency_key'],
+    [{ id_number: LISI, direction: 'in', colour: 'red' }, 422, 'colour'],
+    [{ person_id: 999999, direction: 'in' }, 404, 'person_id'],
+  ];
+  for (const [body, status, field] of cases) {
+    const res = await scan(gate, body);
+    assertProblem(res, status, status === 404 ? 'not-found' : 'invalid-input', field);
+  }
+  // unknown checkpoint; a checkpoint the attendant does not attend; a malformed id
+  assertProblem(await scan(gate, { id_number: LISI, direction: 'in' }, 999999), 404, 'not-found',
+    'checkpoint');
+  assertProblem(await scan(gate, { id_number: LISI, direction: 'in' }, ids.backDoor), 404,
+    'not-found', 'checkpoint');
+  assertProblem(await scan(gate, { id_number: LISI, direction: 'in' }, 'abc'), 404, 'not-found',
+    'checkpoint');
+  // payload size, malformed JSON
+  const big = await call(srv, `/api/v1/checkpoints/${ids.cp}/scans`, { method: 'POST',
+    session: gate, raw: JSON.stringify({ id_number: LISI, direction: 'in', pad: 'x'.repeat(5000) }) });
+  assertProblem(big, 413, 'too-large', 'body');
+  const broken = await call(srv, `/api/v1/checkpoints/${ids.cp}/scans`, { method: 'POST',
+    session: gate, raw: '{"id_number":' });
+  assertProblem(broken, 400, 'malformed-json', 'body');
+  // the unit liaison may read scans, not record them
+  assertProblem(await scan(unitUser, { id_number: LISI, direction: 'in' }), 403, 'forbidden');
+  assert.equal(scans(), before);
+  assert.equal(count(srv.db, 'SELECT count(*) FROM alert'), alerts);
+  assert.equal((await call(srv, '/healthz')).status, 200);  // still serving
+});
+
+test('a retry with the same idempotency key returns the first answer and stores nothing', async () => {
+  const r = await newResident('测试丙');
+  const key = `station-3:${Date.now()}`;
+  const first = await scan(gate, { id_number: r.number, direction: 'in', temperature: '37.6',
+    idempotency_key: key });
+  assert.equal(first.status, 200, first.text);
+  assert.equal(first.body.replayed, false);
+  assert.ok(first.body.alert_id > 0);
+  const n = scans();
+  const again = await scan(gate, { id_number: r.number, direction: 'in', temperature: '37.6' },
+    ids.cp, { 'Idempotency-Key': key });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.deepEqual({ ...again.body, replayed: false }, first.body);
+  assert.equal(scans(), n);
+  const other = await scan(gate, { id_number: r.number, direction: 'out', idempotency_key: key });
+  assertProblem(other, 409, 'conflict', 'idempotency_key');
+  assert.equal(scans(), n);
+});
+
+test('an unknown identity number is denied as an unregistered outsider until registered', async () => {
+  const number = idNumber('11010519800101777');
+  const denied = await scan(gate, { id_number: number, direction: 'in', temperature: '36.5' });
+  assert.equal(denied.status, 200, denied.text);
+  assert.equal(denied.body.decision, 'deny');
+  assert.deepEqual(denied.body.reasons, ['outsider_unregistered']);
+  assert.equal(denied.body.person.id, null);
+  assert.equal(denied.body.stay, null);
+  assert.ok(denied.body.alert_id > 0);
+  // registered at the gate: name, mobile, where from, why, whom
+  const reg = await gate.post('/api/v1/outsiders', { name: '外来甲', mobile: '13712345678',
+    id_number: number, checkpoint_id: ids.cp, from: '北京市东城区', reason: '探亲',
+    host: '3号楼2单元502' });
+  assert.equal(reg.status, 201, reg.text);
+  assert.equal(reg.headers.get('location'), `/api/v1/outsiders/${reg.body.id}`);
+  assert.equal(reg.body.person.name, '外**');
+  assert.equal(reg.body.person.mobile_masked, '137****5678');
+  assert.equal(reg.body.from, '北京市东城区');
+  const passed = await scan(gate, { id_number: number, direction: 'in', temperature: '36.5' });
+  assert.equal(passed.body.decision, 'pass');
+  assert.equal(passed.body.person.id, reg.body.person.id);
+  assert.equal(passed.body.stay.action, 'opened');
+  // refusals name their field
+  assertProblem(await gate.post('/api/v1/outsiders', { name: '外来乙', mobile: '13712345679',
+    checkpoint_id: ids.cp, reason: '探亲', host: 'x' }), 422, 'invalid-input', 'from');
+  assertProblem(await gate.post('/api/v1/outsiders', { name: '外来乙', mobile: '13712345679',
+    checkpoint_id: ids.cp, from: 'x', reason: '探亲' }), 422, 'invalid-input', 'host');
+  assertProblem(await gate.post('/api/v1/outsiders', { name: '外来乙', mobile: '12345',
+    checkpoint_id: ids.cp, from: 'x', reason: '探亲', host: 'y' }), 422, 'invalid-input', 'mobile');
+  assertProblem(await gate.post('/api/v1/outsiders', { name: '外来乙', mobile: '13712345679',
+    checkpoint_id: ids.backDoor, from: 'x', reason: '探亲', host: 'y' }), 404, 'not-found',
+    'checkpoint_id');
+  const list = await unitUser.get('/api/v1/outsiders?limit=500');
+  assert.equal(list.status, 200, list.text);
+  assert.ok(list.body.items.some((o) => o.id === reg.body.id));
+});
+
+test('stays: A enters at t and never exits, B stays 30 min: no overlap (issue case)', async () => {
+  const a = await newResident('测试甲乙');
+  const b = await newResident('测试乙丙');
+  const t = Math.floor(Date.now() / 1000) - 8 * 3600;
+  const iso = (s) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+  for (const [who, time, direction] of [[a, t, 'in'], [b, t + 6 * 3600, 'in'],
+    [b, t + 6.5 * 3600, 'out']]) {
+    const res = await scan(gate, { id_number: who.number, direction, time: iso(time) });
+    assert.equal(res.status, 200, res.text);
+  }
+  const list = async (who) => (await unitUser.get(`/api/v1/stays?person_id=${who.id}`)).body.items;
+  const [sa] = await list(a);
+  const [sb] = await list(b);
+  assert.equal(Date.parse(sa.entry_at) / 1000, t);
+  assert.equal(Date.parse(sa.exit_at) / 1000, t + 7200);   // closed at the default 2 h
+  assert.equal(sa.exit_recorded, false);
+  assert.equal(sa.exit_not_recorded, true);                 // and flagged
+  assert.equal(sa.open, false);
+  assert.equal(Date.parse(sb.entry_at) / 1000, t + 6 * 3600);
+  assert.equal(sb.duration_s, 1800);
+  assert.equal(sb.exit_recorded, true);
+  const overlap = Math.max(0, Math.min(Date.parse(sa.exit_at), Date.parse(sb.exit_at))
+    - Math.max(Date.parse(sa.entry_at), Date.parse(sb.entry_at)));
+  assert.equal(overlap, 0);
+  // an exit before the open stay's entry is refused
+  const c = await newResident('测试丁');
+  assert.equal((await scan(gate, { id_number: c.number, direction: 'in', time: iso(t + 3600) })).status, 200);
+  assertProblem(await scan(gate, { id_number: c.number, direction: 'out', time: iso(t) }), 422,
+    'invalid-input', 'time');
+});
+
+test('the scan list pages newest first, every scan once, in scope', async () => {
+  const seen = [];
+  let cursor = null;
+  let pages = 0;
+  do {
+    const q = `/api/v1/scans?place_id=${ids.place}&limit=40${cursor ? `&cursor=${cursor}` : ''}`;
+    const res = await unitUser.get(q);
+    assert.equal(res.status, 200, res.text);
+    seen.push(...res.body.items.map((s) => s.id));
+    cursor = res.body.next_cursor;
+    pages++;
+  } while (cursor);
+  const stored = sql(srv.db, `SELECT id FROM scan WHERE place_id = ${ids.place} ORDER BY id DESC`)
+    .split('\n').map(Number);
+  assert.deepEqual(seen, stored);
+  assert.equal(pages, Math.ceil(stored.length / 40));
+  const other = await admin.post('/api/v1/units', { kind: 'village', name: '别的村',
+    region_id: Number(sql(srv.db, "SELECT id FROM region WHERE name = '粥店街道'")) });
+  assertProblem(await unitUser.get(`/api/v1/scans?unit_id=${other.body.id}`), 404, 'not-found', 'unit');
+  assertProblem(await unitUser.get('/api/v1/scans?from=yesterday'), 422, 'invalid-input', 'from');
+  assertProblem(await unitUser.get('/api/v1/scans?cursor=!!'), 422, 'invalid-input', 'cursor');
+});
+
+test('a registration at 2024-03-02 00:30 Shanghai counts under 2024-03-02, whatever TZ', async () => {
+  const r = await newResident('测试午夜');
+  // Written by the command line (an import: the past limit does not apply)
+  // from a process whose own TZ is America/Los_Angeles, where that instant
+  // is still 2024-03-01.
+  execFileSync(bin, ['--db', srv.db, 'scan', '--checkpoint', String(ids.cp), '--id-number', r.number,
+    '--direction', 'in', '--time', '2024-03-01T16:30:00Z', '--source', 'import'],
+  { env: { ...process.env, TZ: 'America/Los_Angeles' }, stdio: 'pipe' });
+  const res = await unitUser.get(`/api/v1/scans/daily?place_id=${ids.place}&from=2024-03-01&to=2024-03-02`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.tz, 'Asia/Shanghai');
+  assert.deepEqual(res.body.days.map((d) => [d.date, d.in, d.out]),
+    [['2024-03-01', 0, 0], ['2024-03-02', 1, 0]]);
+  assertProblem(await unitUser.get('/api/v1/scans/daily?from=2024-03-02&to=2024-03-01'), 422,
+    'invalid-input', 'to');
+});
+
+test('alerts: listed in scope, acknowledged once with a note, streamed live', async () => {
+  // The live feed first, then a fever: the event arrives with the alert.
+  const ctl = new AbortController();
+  const stream = await fetch(`${srv.base}/api/v1/alerts/stream`, {
+    headers: { Cookie: unitUser.cookie }, signal: ctl.signal });
+  assert.equal(stream.status, 200);
+  assert.match(stream.headers.get('content-type'), /^text\/event-stream/);
+  const reader = stream.body.getReader();
+  const r = await newResident('测试发热');
+  const fever = await scan(gate, { id_number: r.number, direction: 'in', temperature: '38.1' });
+  assert.equal(fever.body.decision, 'alert');
+  let text = '';
+  const deadline = Date.now() + 10000;
+  while (!text.includes(`id: ${fever.body.alert_id}\n`) && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += Buffer.from(value).toString('utf8');
+  }
+  ctl.abort();
+  assert.match(text, /^retry: 3000\n/);
+  const event = text.split('\n\n').find((e) => e.startsWith(`id: ${fever.body.alert_id}\n`));
+  assert.ok(event, `no event for alert ${fever.body.alert_id} in: ${text}`);
+  assert.match(event, /\nevent: alert\n/);
+  const data = JSON.parse(event.split('\ndata: ')[1]);
+  assert.equal(data.scan_id, fever.body.id);
+  assert.deepEqual(data.reasons, ['fever']);
+  assert.equal(data.temperature, '38.1');
+
+  const open = await unitUser.get('/api/v1/alerts?state=open&limit=500');
+  assert.equal(open.status, 200, open.text);
+  assert.ok(open.body.items.some((a) => a.id === fever.body.alert_id));
+  assertProblem(await gate.post(`/api/v1/alerts/${fever.body.alert_id}/ack`, {}), 422,
+    'invalid-input', 'note');
+  const ack = await gate.post(`/api/v1/alerts/${fever.body.alert_id}/ack`,
+    { note: '复测37.9℃，已联系社区医生，送发热门诊' });
+  assert.equal(ack.status, 200, ack.text);
+  assert.equal(ack.body.acknowledged.note, '复测37.9℃，已联系社区医生，送发热门诊');
+  assertProblem(await gate.post(`/api/v1/alerts/${fever.body.alert_id}/ack`, { note: 'again' }),
+    409, 'conflict', 'alert');
+  const still = await unitUser.get('/api/v1/alerts?state=open&limit=500');
+  assert.ok(!still.body.items.some((a) => a.id === fever.body.alert_id));
+  assert.equal(count(srv.db, "SELECT count(*) FROM audit_event WHERE action = 'alert.ack'"), 1);
+  assertProblem(await unitUser.get('/api/v1/alerts?state=maybe'), 422, 'invalid-input', 'state');
+});
+
+test('the disinfection log', async () => {
+  const at = new Date(Date.now() - 3600e3).toISOString();
+  const res = await gate.post(`/api/v1/places/${ids.place}/disinfections`, { area: '大门岗亭',
+    agent: '84消毒液', concentration: '1:100', at });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(res.body.area, '大门岗亭');
+  assert.equal(Date.parse(res.body.next_due_at) - Date.parse(res.body.at), 4 * 3600e3);
+  const list = await unitUser.get(`/api/v1/disinfections?place_id=${ids.place}`);
+  assert.equal(list.body.items[0].id, res.body.id);
+  assertProblem(await gate.post(`/api/v1/places/${ids.place}/disinfections`, { area: '',
+    agent: '84消毒液' }), 422, 'invalid-input', 'area');
+  assertProblem(await gate.post(`/api/v1/places/${ids.place}/disinfections`, { area: '大门',
+    agent: '84消毒液', next_due_at: '2000-01-01T00:00:00Z' }), 422, 'invalid-input', 'next_due_at');
+  assertProblem(await unitUser.get('/api/v1/disinfections?overdue=perhaps'), 422, 'invalid-input',
+    'overdue');
+});
+
+// Crash safety: scans are sent 24 at a time; once 150 have been answered
+// the server is killed with SIGKILL.  Every answered scan must be in the
+// database exactly once, and after a restart a retry of an answered scan's
+// key is a replay.
+test('every acknowledged scan survives kill -9 of the server, exactly once', { timeout: 120000 }, async () => {
+  const victim = await startServer();
+  try {
+    const client = await tokenClient(await signIn(victim.base, 'admin'));
+    const cp = Number(sql(victim.db, "SELECT id FROM checkpoint WHERE name = '大门疫情监测点'"));
+    const acked = [];
+    let next = 0;
+    let killed = false;
+    async function worker() {
+      while (!killed && next < 2000) {
+        const i = next++;
+        const key = `crash-${i}`;
+        try {
+          const res = await client.post(`/api/v1/checkpoints/${cp}/scans`, { id_number: LISI,
+            direction: i % 2 ? 'out' : 'in', idempotency_key: key });
+          if (res.status === 200) acked.push({ id: res.body.id, key, direction: i % 2 ? 'out' : 'in' });
+          if (acked.length >= 150 && !killed) {
+            killed = true;
+            victim.proc.kill('SIGKILL');
+          }
+        } catch { /* the connection died with the server */ }
+      }
+    }
+    await Promise.all(Array.from({ length: 24 }, worker));
+    await new Promise((ok) => { if (victim.proc.exitCode !== null || victim.proc.signalCode) ok(); else victim.proc.on('exit', ok); });
+    assert.equal(victim.proc.signalCode, 'SIGKILL');
+    assert.ok(acked.length >= 150);
+    const idList = acked.map((a) => a.id).join(',');
+    assert.equal(count(victim.db, `SELECT count(*) FROM scan WHERE id IN (${idList})`), acked.length);
+    assert.equal(count(victim.db, `SELECT count(DISTINCT id) FROM scan WHERE id IN (${idList})`), acked.length);
+    // Restart on the same database: an answered key replays its scan.
+    const again = spawn(bin, ['--db', victim.db, '--port', String(new URL(victim.base).port), 'serve'],
+      { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 100; i++) {
+        try { if ((await fetch(`${victim.base}/healthz`)).status === 200) break; } catch { /* starting */ }
+        await new Promise((ok) => setTimeout(ok, 100));
+      }
+      const a = acked[acked.length - 1];
+      const res = await client.post(`/api/v1/checkpoints/${cp}/scans`, { id_number: LISI,
+        direction: a.direction, idempotency_key: a.key });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.replayed, true);
+      assert.equal(res.body.id, a.id);
+    } finally {
+      again.kill('SIGTERM');
+      await new Promise((ok) => again.on('exit', ok));
+    }
+  } finally {
+    rmSync(victim.dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,223 @@
+/* Unit tests for domain/writer, the group-commit scan writer, on SQLite or
+ * PostgreSQL (tests/unit/testdb.h), in the world of tests/unit/cpfix.h:
+ *  - three threads record 250 scans each at once through the writer; every
+ *    scan is answered, stored once, and the stays derived on the single
+ *    writer thread come out exactly as if the scans had been written one
+ *    by one (125 closed five-minute stays per person);
+ *  - a batch holding a scan refused by its own rules (an exit before its
+ *    entry) and one whose statement fails (a person who does not exist)
+ *    answers each job on its own: the others are written, the two are not.
+ * Expected counts are from the inputs: 250 scans alternating in and out
+ * make 125 stays; the key-group member's 250 scans raise 250 alerts. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit/cpfix.h"
+
+#include "domain/writer.h"
+
+#define T0 INT64_C(1584892800)  /* 2020-03-23T00:00:00+08:00 */
+#define H(h, m) (T0 + (h) * 3600 + (m) * 60)
+#define NOW H(23, 0)
+#define PER_THREAD 250
+
+static int
+setup(void **state)
+{
+	cpfix *f = calloc(1, sizeof *f);
+
+	if (f == NULL || cpfix_setup(f) != 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	cpfix_teardown(*state);
+	free(*state);
+	return 0;
+}
+
+typedef struct worker {
+	cpfix *f;
+	scan_writer *w;
+	int64_t checkpoint;
+	const char *id_number;
+	int failures;
+	char first_error[400];
+} worker;
+
+static void *
+worker_main(void *arg)
+{
+	worker *wk = arg;
+	store *s = NULL;
+	sj_err e = {0};
+
+	if (store_open(testdb_url(), 0, &s, &e) != SJ_OK) {
+		wk->failures = PER_THREAD;
+		return NULL;
+	}
+	for (int i = 0; i < PER_THREAD; i++) {
+		scan_input in = { .checkpoint_id = wk->checkpoint, .id_number = wk->id_number,
+		    .direction = i % 2 ? SCAN_OUT : SCAN_IN, .at = H(0, 0) + i * 300,
+		    .source = SCAN_SRC_ATTENDANT };
+		scan_prepared p;
+		scan_result r;
+		if (scan_prepare(s, wk->f->keys, &wk->f->settings, &scope_system, &in, NOW, &p, &e)
+		    != SJ_OK || scan_writer_run(wk->w, &p, &r, &e) != SJ_OK) {
+			if (wk->failures++ == 0)
+				snprintf(wk->first_error, sizeof wk->first_error, "%s: %s", e.field, e.msg);
+		}
+	}
+	store_close(s);
+	return NULL;
+}
+
+static const char *const q[] = {
+	"SELECT count(*) FROM stay WHERE exit_recorded = 1 AND exit_at - entry_at = 300",
+	"SELECT count(*) FROM stay",
+	"SELECT count(DISTINCT id) FROM scan",
+};
+
+static void
+test_concurrent_group_commit(void **state)
+{
+	cpfix *f = *state;
+	worker wk[3] = {
+		{ .f = f, .checkpoint = f->cp_p, .id_number = f->id_resident },
+		{ .f = f, .checkpoint = f->cp_p, .id_number = f->id_key },
+		{ .f = f, .checkpoint = f->cp_r, .id_number = f->id_visitor },
+	};
+	pthread_t th[3];
+	writer_stats st;
+	scan_writer *w;
+	sj_err e = {0};
+
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	for (int i = 0; i < 3; i++) {
+		wk[i].w = w;
+		assert_int_equal(pthread_create(&th[i], NULL, worker_main, &wk[i]), 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		pthread_join(th[i], NULL);
+		if (wk[i].failures)
+			fail_msg("worker %d: %d failures, first: %s", i, wk[i].failures, wk[i].first_error);
+	}
+	scan_writer_stats(w, &st);
+	scan_writer_stop(w);
+	assert_int_equal(st.jobs, 3 * PER_THREAD);
+	assert_true(st.batches >= 1 && st.batches <= 3 * PER_THREAD);
+	assert_int_equal(st.retried, 0);
+	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 3 * PER_THREAD);
+	assert_int_equal(testdb_int(f->s, q[2]), 3 * PER_THREAD);
+	assert_int_equal(testdb_int(f->s, q[1]), 3 * PER_THREAD / 2);
+	assert_int_equal(testdb_int(f->s, q[0]), 3 * PER_THREAD / 2);
+	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_ALERTS), PER_THREAD);  /* key group */
+}
+
+/* Jobs submitted together, answered each on its own. */
+typedef struct batch {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int left;
+} batch;
+
+static void
+job_done(scan_job *job, void *cls)
+{
+	batch *b = cls;
+
+	(void)job;
+	pthread_mutex_lock(&b->lock);
+	if (--b->left == 0)
+		pthread_cond_signal(&b->cond);
+	pthread_mutex_unlock(&b->lock);
+}
+
+static void
+prepare(cpfix *f, const char *id_number, scan_direction d, int64_t at, scan_job *job)
+{
+	scan_input in = { .checkpoint_id = f->cp_p, .id_number = id_number, .direction = d,
+	    .at = at, .source = SCAN_SRC_ATTENDANT };
+	sj_err e = {0};
+
+	memset(job, 0, sizeof *job);
+	if (scan_prepare(f->s, f->keys, &f->settings, &scope_system, &in, NOW, &job->in, &e)
+	    != SJ_OK)
+		fail_msg("prepare: %s: %s", e.field, e.msg);
+}
+
+static void
+test_one_bad_job_fails_alone(void **state)
+{
+	cpfix *f = *state;
+	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = 4 };
+	scan_job jobs[4];
+	scan_writer *w;
+	sj_err e = {0};
+
+	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &jobs[0]);
+	prepare(f, f->id_resident, SCAN_OUT, H(8, 0), &jobs[1]);  /* before the entry of jobs[0] */
+	prepare(f, f->id_key, SCAN_IN, H(9, 0), &jobs[2]);
+	jobs[2].in.person_id = 999999;                             /* no such person: the insert fails */
+	prepare(f, f->id_visitor, SCAN_OUT, H(9, 5), &jobs[3]);
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	for (int i = 0; i < 4; i++) {
+		jobs[i].done = job_done;
+		jobs[i].cls = &b;
+		assert_int_equal(scan_writer_submit(w, &jobs[i], &e), SJ_OK);
+	}
+	pthread_mutex_lock(&b.lock);
+	while (b.left > 0)
+		pthread_cond_wait(&b.cond, &b.lock);
+	pthread_mutex_unlock(&b.lock);
+	scan_writer_stop(w);
+	assert_int_equal(jobs[0].rc, SJ_OK);
+	assert_int_equal(jobs[0].out.stay_action, STAY_OPENED);
+	assert_int_equal(jobs[1].rc, SJ_EINVAL);
+	assert_string_equal(jobs[1].err.field, "time");
+	assert_int_not_equal(jobs[2].rc, SJ_OK);
+	assert_int_equal(jobs[3].rc, SJ_OK);
+	assert_int_equal(jobs[3].out.stay_action, STAY_NONE);      /* an exit without an entry */
+	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 2);
+}
+
+static void
+test_queue_refuses_when_stopping(void **state)
+{
+	cpfix *f = *state;
+	scan_writer *w;
+	scan_result r;
+	scan_job job;
+	sj_err e = {0};
+
+	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &job);
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	assert_int_equal(scan_writer_run(w, &job.in, &r, &e), SJ_OK);
+	assert_true(r.id > 0);
+	scan_writer_stop(w);
+	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_concurrent_group_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_bad_job_fails_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_refuses_when_stopping, setup, teardown),
+	};
+
+	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
