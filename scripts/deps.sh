@@ -3,8 +3,21 @@
 # cannot find them.  Runs apt-get as root, through sudo otherwise.
 #   scripts/deps.sh          install what is missing
 #   scripts/deps.sh --check  install what is missing, quietly when nothing is
+#   scripts/deps.sh --fuzz   only clang and libFuzzer, for `make fuzz` (not the normal build)
 set -eu
 need=""
+if [ "${1:-}" = --fuzz ]; then
+	command -v clang >/dev/null 2>&1 || need="$need clang"
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+	    need="$need libclang-rt-14-dev"
+	[ -z "$need" ] && exit 0
+	echo "sijin: installing Debian packages for the fuzz drivers:$need" >&2
+	if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq && $sudo apt-get install -y -qq $need >/dev/null || {
+		echo "sijin: could not install:$need" >&2; exit 1; }
+	exit 0
+fi
 check() { pkg-config --exists "$1" 2>/dev/null || need="$need $2"; }
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 command -v make >/dev/null 2>&1 || need="$need make"

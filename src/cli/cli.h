@@ -94,6 +94,7 @@ int cmd_user(cli_ctx *ctx, int argc, char **argv);
 int cmd_department(cli_ctx *ctx, int argc, char **argv);
 int cmd_serve(cli_ctx *ctx, int argc, char **argv);
 int cmd_scan(cli_ctx *ctx, int argc, char **argv);       /* cmd_scan.c */
+int cmd_trace(cli_ctx *ctx, int argc, char **argv);      /* cmd_trace.c */
 int cmd_service_request(cli_ctx *ctx, int argc, char **argv); /* cmd_request.c: `request` */
 int cmd_service(cli_ctx *ctx, int argc, char **argv);    /* cmd_request.c */
 int cmd_calendar(cli_ctx *ctx, int argc, char **argv);   /* cmd_request.c */
@@ -107,5 +108,8 @@ int cmd_plan(cli_ctx *ctx, int argc, char **argv);       /* cmd_workplan.c */
 int cmd_task(cli_ctx *ctx, int argc, char **argv);       /* cmd_workplan.c */
 int cmd_meeting(cli_ctx *ctx, int argc, char **argv);    /* cmd_workplan.c */
 int cmd_workplan(cli_ctx *ctx, int argc, char **argv);   /* cmd_workplan.c */
+int cmd_resumption(cli_ctx *ctx, int argc, char **argv); /* cmd_resumption.c */
+int cmd_backup(cli_ctx *ctx, int argc, char **argv);     /* cmd_backup.c */
+int cmd_restore(cli_ctx *ctx, int argc, char **argv);    /* cmd_backup.c */
 
 #endif

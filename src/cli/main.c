@@ -31,6 +31,7 @@ static const struct {
 	{ "user",    cmd_user,    "add, list, disable users; passwords and API tokens (user --help)" },
 	{ "department", cmd_department, "add or list departments (department --help)" },
 	{ "scan",    cmd_scan,    "record a scan at a checkpoint (scan --help)" },
+	{ "trace",   cmd_trace,   "who shared a place with a person (trace --help)" },
 	{ "pass",    cmd_pass,    "issue, revoke, show, verify personal passes (pass --help)" },
 	{ "placecode", cmd_placecode, "show, print or rotate a checkpoint's place code (placecode --help)" },
 	{ "visit",   cmd_visit,   "add, list or show visits to units and households (visit --help)" },
@@ -44,6 +45,9 @@ static const struct {
 	{ "task",    cmd_task,    "tasks of a work group: add, list, notes, links, overdue (task --help)" },
 	{ "meeting", cmd_meeting, "a work group's meetings and decisions (meeting --help)" },
 	{ "workplan", cmd_workplan, "a work group's record, party branch, reporting in (workplan --help)" },
+	{ "resumption", cmd_resumption, "work resumption of enterprises and projects: report, list, rate (resumption --help)" },
+	{ "backup",  cmd_backup,  "copy the live SQLite database into a new file and verify it" },
+	{ "restore", cmd_restore, "verify a backup and put it in place as the database" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

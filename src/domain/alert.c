@@ -53,6 +53,25 @@ static const char *const alert_sql[] = {
 };
 
 static void
+bind_opt(store_stmt *st, int i, int64_t v);
+
+sj_rc
+alert_feed_publish_stored(store *s, int64_t id, sj_err *e)
+{
+	alert a;
+	arena ar;
+	sj_rc rc;
+
+	if (id == 0)
+		return SJ_OK;
+	arena_init(&ar);
+	if ((rc = alert_get(s, &scope_system, &ar, id, &a, e)) == SJ_OK)
+		alert_feed_publish(&a);
+	arena_free(&ar);
+	return rc;
+}
+
+static void
 bind_opt(store_stmt *st, int i, int64_t v)
 {
 	if (v != 0)

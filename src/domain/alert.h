@@ -108,6 +108,12 @@ typedef void (*alert_wake_fn)(void *cls);
 /* Publish a committed alert to every subscriber (copies it). */
 void alert_feed_publish(const alert *a);
 
+/* Publish the stored alert id (read without scope): for a caller that
+ * recorded a scan inside its own transaction (scan_record publishes only
+ * after an outermost commit) and has now committed.  id 0 does nothing.
+ * Errors: SJ_ENOTFOUND ("alert"); store errors. */
+sj_rc alert_feed_publish_stored(store *s, int64_t id, sj_err *e);
+
 /* A new subscriber that sees alerts published from now on whose unit is
  * one of units[0..n_units) (copied), or every alert when all is true.
  * wake(cls) is called on each publish.  Free with alert_feed_unsubscribe,

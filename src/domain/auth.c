@@ -154,6 +154,10 @@ static const struct {
 	[PERM_WORKPLAN_READ] = { "workplan.read", R(ADMIN) | R(LEADER) | R(MEMBER) | R(AUDITOR) },
 	[PERM_WORKPLAN_WRITE] = { "workplan.write", R(ADMIN) | R(LEADER) | R(MEMBER) },
 	[PERM_PLAN_APPROVE] = { "plan.approve", R(ADMIN) },
+	[PERM_RESUMPTION_READ] = { "resumption.read",
+	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR) },
+	[PERM_RESUMPTION_WRITE] = { "resumption.write", R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) },
+	[PERM_TRACE_RUN] = { "trace.run", R(ADMIN) | R(LEADER) | R(MEMBER) },
 };
 
 bool

@@ -109,6 +109,9 @@ typedef enum auth_perm {
 	PERM_WORKPLAN_READ,   /* read the group's plan, tasks, meetings, branch, reporting in */
 	PERM_WORKPLAN_WRITE,  /* draft the plan, tasks, notes, links, meetings, branch, reporting in */
 	PERM_PLAN_APPROVE,    /* approve or return a group's submitted work plan (the organ) */
+	PERM_RESUMPTION_READ, /* read work-resumption reports and rates in scope */
+	PERM_RESUMPTION_WRITE,/* file work-resumption reports in scope (a liaison: their unit) */
+	PERM_TRACE_RUN,       /* run an exposure trace (docs/trace.md) */
 	PERM__COUNT
 } auth_perm;
 

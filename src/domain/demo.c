@@ -18,6 +18,7 @@
 #include "domain/org.h"
 #include "domain/person.h"
 #include "domain/request.h"
+#include "domain/resumption.h"
 #include "domain/supply.h"
 #include "domain/visit.h"
 #include "domain/workplan.h"
@@ -33,6 +34,7 @@ static const struct {
 	{ "checkpoint", checkpoint_demo_part },
 	{ "supplies", supply_demo_part },
 	{ "requests", request_demo_part },
+	{ "work resumption", resumption_demo_part },
 	{ "visits and inspections", visit_demo_part },
 	{ "work plan", workplan_demo_part },  /* last: links the records above */
 };

@@ -200,8 +200,9 @@ sj_rc scan_write(store *s, const scan_prepared *p, scan_result *out, struct aler
  * scan_prepare, then scan_write in a nested transaction (store_begin /
  * store_commit: on its own it commits durably; inside a caller's
  * transaction it is a savepoint), then, after an outermost commit, the
- * alert is published to the live feed.  Errors: those of both; nothing is
- * written on error.
+ * alert is published to the live feed; a caller with its own transaction
+ * publishes out->alert_id after its commit (alert_feed_publish_stored).
+ * Errors: those of both; nothing is written on error.
  */
 sj_rc scan_record(store *s, const crypt_keys *k, const scan_settings *cfg, const scope *sc,
     const scan_input *in, int64_t now, scan_result *out, sj_err *e);

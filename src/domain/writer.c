@@ -39,6 +39,7 @@ struct scan_writer {
 	scan_job *head, *tail;
 	size_t queued;
 	bool stopping;
+	bool drained;               /* the threads have been joined */
 	store *s;
 	writer_stats stats;         /* under lock */
 	int64_t next_overdue;       /* instant of the next disinfection check */
@@ -381,9 +382,9 @@ scan_writer_stats(scan_writer *w, writer_stats *out)
 }
 
 void
-scan_writer_stop(scan_writer *w)
+scan_writer_drain(scan_writer *w)
 {
-	if (w == NULL)
+	if (w == NULL || w->drained)
 		return;
 	pthread_mutex_lock(&w->lock);
 	w->stopping = true;
@@ -393,6 +394,15 @@ scan_writer_stop(scan_writer *w)
 	pthread_join(w->thread, NULL);
 	if (w->checkpointing)
 		pthread_join(w->checkpointer, NULL);
+	w->drained = true;
+}
+
+void
+scan_writer_stop(scan_writer *w)
+{
+	if (w == NULL)
+		return;
+	scan_writer_drain(w);
 	/* The last checkpoint, so that the WAL is short at the next start. */
 	if (w->cs)
 		store_exec(w->cs, "PRAGMA wal_checkpoint(PASSIVE)", NULL);

@@ -92,8 +92,16 @@ sj_rc scan_writer_run(scan_writer *w, const scan_prepared *in, scan_result *out,
 /* Copy the figures. */
 void scan_writer_stats(scan_writer *w, writer_stats *out);
 
-/* Finish every queued job, stop the thread, close its connection and free
- * w.  Accepts NULL. */
+/* Stop taking jobs (scan_writer_submit answers SJ_EUNAVAIL from now on),
+ * finish every queued one — each done callback has run when this returns —
+ * and stop the threads; w stays valid for submit until scan_writer_stop.
+ * The server calls it before stopping libmicrohttpd, so that no
+ * connection is left suspended.  Accepts NULL; a second call does
+ * nothing. */
+void scan_writer_drain(scan_writer *w);
+
+/* scan_writer_drain, then close the connections and free w.  Accepts
+ * NULL. */
 void scan_writer_stop(scan_writer *w);
 
 #endif

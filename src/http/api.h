@@ -32,8 +32,11 @@ extern const http_route api_supply_routes[]; /* supplies: items, sites, document
 extern const http_route api_request_routes[]; /* services, requests, referrals,
                                                * calendar (api_request.c) */
 extern const http_route api_open311_routes[]; /* Open311 GeoReport v2 (open311.c) */
+extern const http_route api_trace_routes[];  /* exposure tracing (api_trace.c) */
 extern const http_route api_workplan_routes[]; /* plans, tasks, meetings, party branch,
                                                * reporting in (api_workplan.c) */
+extern const http_route api_resumption_routes[]; /* work resumption: reports, rate, trend
+                                                 * (api_resumption.c) */
 
 /* ---- helpers for write handlers (api_org.c) ----------------------------- */
 

@@ -135,6 +135,9 @@ jb_read(const json_t *obj, const jb_field *fields, void *out, arena *a, sj_err *
 		return sj_fail(e, SJ_EINVAL, "body", "must be a JSON object");
 	json_object_foreach((json_t *)obj, key, v) {
 		const jb_field *f = field_find(fields, key);
+		/* An empty member name would give a problem with no field. */
+		if (f == NULL && *key == '\0')
+			return sj_fail(e, SJ_EINVAL, "body", "unknown field \"\" (an empty member name)");
 		if (f == NULL)
 			return sj_fail(e, SJ_EINVAL, key, "unknown field");
 		if ((rc = read_one(f, v, out, a, e)) != SJ_OK)

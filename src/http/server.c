@@ -605,6 +605,10 @@ http_server_stop(http_server *srv)
 		deadline = now_ns() + (int64_t)srv->cfg->request_timeout * 1000000000;
 		while (metrics_in_flight_now() > 0 && now_ns() < deadline)
 			usleep(10000);
+		/* Every scan a request waits for is answered (its connection
+		 * resumed) before libmicrohttpd stops: it must find no
+		 * connection suspended. */
+		scan_writer_drain(srv->writer);
 		MHD_stop_daemon(srv->d);
 	}
 	scan_writer_stop(srv->writer);

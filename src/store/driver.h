@@ -37,6 +37,9 @@ typedef struct store_driver {
 	void (*reset)(void *stmt);
 	int64_t (*changes)(void *conn);
 	const char *begin_sql;  /* outermost BEGIN, e.g. "BEGIN IMMEDIATE" */
+	/* store_backup() (store.h); NULL when the driver cannot copy itself. */
+	sj_rc (*backup)(void *conn, const char *path, store_backup_cb cb, void *cls,
+	    int64_t *pages, sj_err *e);
 } store_driver;
 
 extern const store_driver store_sqlite_driver;

@@ -53,6 +53,8 @@ const store_table_layout store_layout[] = {
 	LOCAL("meeting"), LOCAL("meeting_attendee"), LOCAL("meeting_decision"), LOCAL("task"),
 	LOCAL("task_unit"), LOCAL("task_note"), LOCAL("task_link"), LOCAL("party_branch"),
 	LOCAL("branch_member"),
+	/* 0010_resumption */
+	LOCAL("resumption_report"), LOCAL("resumption_blocker"),
 	{ NULL, 0, NULL },
 };
 

@@ -21,7 +21,8 @@
  *    standard_conforming_strings on, so `'\'` is one backslash, as in SQLite.
  *  - Transactions: the outermost begin (begin_sql) takes one transaction-
  *    scoped advisory lock, so sijin's writing transactions run one at a
- *    time per database, like SQLite's BEGIN IMMEDIATE, at READ COMMITTED:
+ *    time per database (per schema), like SQLite's BEGIN IMMEDIATE, at
+ *    READ COMMITTED:
  *    whatever a transaction reads after its begin is what it writes
  *    against (docs/scale-out.md "Transactions").  A lock wait longer than
  *    5 s fails with SJ_EBUSY, like SQLite's busy timeout.
@@ -53,10 +54,12 @@ enum {
 	OID_BPCHAR = 1042, OID_VARCHAR = 1043, OID_NUMERIC = 1700,
 };
 
-/* The advisory lock of writing transactions: "sjin" in ASCII. */
+/* The advisory lock of writing transactions: ("sjin" in ASCII, the
+ * schema), so that sijins in two schemas of one database (the tests'
+ * databases) do not wait for each other. */
 #define PG_BEGIN_SQL \
 	"BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '5s';" \
-	" SELECT pg_advisory_xact_lock(1936353646)"
+	" SELECT pg_advisory_xact_lock(1936353646, hashtext(current_schema()))"
 
 typedef struct pg_conn {
 	PGconn *pg;
@@ -937,6 +940,16 @@ pg_changes(void *conn)
 	return ((pg_conn *)conn)->changes;
 }
 
+/* store_backup(): a PostgreSQL database is copied with its own tools. */
+static sj_rc
+pg_backup(void *conn, const char *path, store_backup_cb cb, void *cls, int64_t *pages,
+    sj_err *e)
+{
+	(void)conn, (void)path, (void)cb, (void)cls, (void)pages;
+	return sj_fail(e, SJ_EINVAL, "db", "backup is not supported on PostgreSQL; use pg_dump "
+	    "(docs/backup.md)");
+}
+
 const store_driver store_pg_driver = {
 	.name = "postgres",
 	.dialect = STORE_POSTGRES,
@@ -959,4 +972,5 @@ const store_driver store_pg_driver = {
 	.reset = pg_reset,
 	.changes = pg_changes,
 	.begin_sql = PG_BEGIN_SQL,
+	.backup = pg_backup,
 };

@@ -14,10 +14,13 @@
  * a gap between its batches for whoever waits in this process.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -290,6 +293,123 @@ sqlite_changes(void *conn)
 	return sqlite3_changes64(conn);
 }
 
+/* fsync the file at path, and with dir set the folder that holds it (so
+ * that a rename survives a crash).  Errors: SJ_EIO (field "file"). */
+static sj_rc
+sync_path(const char *path, bool dir, sj_err *e)
+{
+	char *copy = sj_strdup(path);
+	const char *target = path;
+	int fd, ok;
+
+	if (dir)
+		target = dirname(copy);
+	fd = open(target, O_RDONLY | (dir ? O_DIRECTORY : 0));
+	ok = fd >= 0 && fsync(fd) == 0;
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	if (!ok)
+		return sj_fail(e, SJ_EIO, "file", "cannot sync %s: %s", path, strerror(errno));
+	return SJ_OK;
+}
+
+/* Copy src into the new file dst_path with the online backup API, in
+ * steps: the source's read transaction (opened by the caller) is the one
+ * snapshot every step reads, so writes by other connections neither show
+ * up in the copy nor restart it, and in WAL mode they are never blocked. */
+static sj_rc
+backup_copy(sqlite3 *src, const char *dst_path, store_backup_cb cb, void *cls,
+    int64_t *pages, sj_err *e)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int src_rc, step_rc = SQLITE_OK;
+	sj_rc rc = SJ_OK;
+
+	src_rc = sqlite3_open_v2(dst_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (src_rc != SQLITE_OK) {
+		rc = sj_fail(e, SJ_EIO, "file", "cannot open %s: %s", dst_path,
+		    dst ? sqlite3_errmsg(dst) : sqlite3_errstr(src_rc));
+		goto out;
+	}
+	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
+		rc = sj_fail(e, SJ_EDB, "file", "cannot start the backup: %s", sqlite3_errmsg(dst));
+		goto out;
+	}
+	while (step_rc == SQLITE_OK || step_rc == SQLITE_BUSY || step_rc == SQLITE_LOCKED) {
+		step_rc = sqlite3_backup_step(b, 256);
+		if (cb)
+			cb(cls, sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b),
+			    sqlite3_backup_pagecount(b));
+		if (step_rc == SQLITE_BUSY || step_rc == SQLITE_LOCKED)
+			sqlite3_sleep(5);
+	}
+	if (pages)
+		*pages = sqlite3_backup_pagecount(b);
+	sqlite3_backup_finish(b);
+	/* The copy is a file to keep, not a live database: a rollback
+	 * journal lets it be opened read-only without -wal and -shm files. */
+	if (step_rc == SQLITE_DONE &&
+	    sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
+		step_rc = sqlite3_extended_errcode(dst);
+	if (step_rc != SQLITE_DONE)
+		rc = sj_fail(e, step_rc == SQLITE_FULL ? SJ_EIO : SJ_EDB, "file",
+		    "backup failed: %s", sqlite3_errstr(step_rc));
+out:
+	if (sqlite3_close(dst) != SQLITE_OK && rc == SJ_OK)
+		rc = sj_fail(e, SJ_EIO, "file", "cannot close %s", dst_path);
+	return rc;
+}
+
+static sj_rc
+sqlite_backup(void *conn, const char *path, store_backup_cb cb, void *cls, int64_t *pages,
+    sj_err *e)
+{
+	sqlite3 *db = conn;
+	size_t n = strlen(path) + 8;
+	char *tmp = sj_malloc(n);
+	struct stat st;
+	int fd;
+	sj_rc rc;
+
+	snprintf(tmp, n, "%s.tmp", path);
+	if (stat(path, &st) == 0) {
+		rc = sj_fail(e, SJ_ECONFLICT, "file", "%s exists; a backup never overwrites", path);
+		goto out_free;
+	}
+	/* O_EXCL claims the temporary name: a second backup to the same file
+	 * fails here instead of writing into the first one's copy. */
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0) {
+		rc = sj_fail(e, errno == EEXIST ? SJ_ECONFLICT : SJ_EIO, "file",
+		    "cannot create %s: %s%s", tmp, strerror(errno),
+		    errno == EEXIST ? " (left by a failed backup? remove it)" : "");
+		goto out_free;
+	}
+	close(fd);
+	/* One read snapshot for the whole copy (see backup_copy). */
+	if ((rc = sqlite_exec(db, "BEGIN; SELECT count(*) FROM sqlite_schema;", e)) != SJ_OK)
+		goto out_unlink;
+	rc = backup_copy(db, tmp, cb, cls, pages, e);
+	sqlite_exec(db, "COMMIT", NULL);
+	if (rc != SJ_OK)
+		goto out_unlink;
+	if ((rc = sync_path(tmp, false, e)) != SJ_OK)
+		goto out_unlink;
+	if (rename(tmp, path) != 0) {
+		rc = sj_fail(e, SJ_EIO, "file", "cannot rename %s to %s: %s", tmp, path,
+		    strerror(errno));
+		goto out_unlink;
+	}
+	rc = sync_path(path, true, e);
+	goto out_free;
+out_unlink:
+	unlink(tmp);
+out_free:
+	free(tmp);
+	return rc;
+}
+
 const store_driver store_sqlite_driver = {
 	.name = "sqlite",
 	.dialect = STORE_SQLITE,
@@ -312,4 +432,5 @@ const store_driver store_sqlite_driver = {
 	.reset = sqlite_reset,
 	.changes = sqlite_changes,
 	.begin_sql = "BEGIN IMMEDIATE",
+	.backup = sqlite_backup,
 };

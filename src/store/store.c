@@ -470,3 +470,16 @@ store_like_contains(const char *text)
 	*o = '\0';
 	return out;
 }
+
+sj_rc
+store_backup(store *s, const char *path, store_backup_cb cb, void *cls, int64_t *pages,
+    sj_err *e)
+{
+	assert(s->depth == 0);
+	if (pages)
+		*pages = 0;
+	if (s->drv->backup == NULL)
+		return sj_fail(e, SJ_EINVAL, "db", "backup is not supported by the %s driver",
+		    s->drv->name);
+	return s->drv->backup(s->conn, path, cb, cls, pages, e);
+}

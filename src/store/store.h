@@ -112,7 +112,7 @@ sj_rc store_exec(store *s, const char *sql, sj_err *e);
 /* Begin a transaction; nested calls open savepoints, so a function that
  * needs atomicity can call store_begin() whether or not its caller already
  * did.  The outermost begin takes the write lock at once (SQLite BEGIN
- * IMMEDIATE; on PostgreSQL one advisory lock per database, at READ
+ * IMMEDIATE; on PostgreSQL one advisory lock per database schema, at READ
  * COMMITTED) so that a transaction never fails half-way on lock upgrade and
  * what it reads stays true until it commits: transactions run one at a
  * time, on either database.  Waiting more than 5 s for the lock is
@@ -195,5 +195,24 @@ int64_t store_changes(store *s);
  * are: docs/text.md): SQLite's LIKE ignores ASCII case, PostgreSQL's does
  * not.  Returns a malloc'd string; free() it. */
 char *store_like_contains(const char *text);
+
+/* Progress of store_backup(): pages copied so far and the database's total
+ * pages; called after every step. */
+typedef void (*store_backup_cb)(void *cls, int64_t done, int64_t total);
+
+/* Copy the whole database of s, as it stands when the call starts (one
+ * read snapshot: writes committed before are in the copy, later ones are
+ * not), into a new SQLite file at path.  Writers on other connections keep
+ * going during the copy: it runs in steps of a few hundred pages under a
+ * WAL read snapshot, which never blocks them.  The copy is written to
+ * "<path>.tmp", fsync'd, renamed to path and the folder fsync'd, so path
+ * either holds a whole copy or does not exist.  cb (may be NULL) sees the
+ * progress; *pages (may be NULL) gets the copy's page count.  s must not be
+ * inside a transaction.  Errors: SJ_ECONFLICT (field "file") when path or
+ * "<path>.tmp" exists; SJ_EIO (field "file") when the copy cannot be written
+ * or synced; SJ_EINVAL (field "db") on PostgreSQL, whose tool is pg_dump;
+ * store errors as described at the top. */
+sj_rc store_backup(store *s, const char *path, store_backup_cb cb, void *cls,
+    int64_t *pages, sj_err *e);
 
 #endif

@@ -9,7 +9,7 @@
 // every sijin this process starts shares one key file (SIJIN_KEY_FILE),
 // since a URL has no folder beside it for <db>.key.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -29,6 +29,18 @@ if (onPostgres) {
 }
 
 let dbCount = 0;
+
+// The server's own psql, newest version first (Debian's /usr/bin/psql is a
+// slower wrapper).
+const psql = (() => {
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : [];
+  versions.sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) {
+    const p = `/usr/lib/postgresql/${v}/bin/psql`;
+    if (existsSync(p)) return p;
+  }
+  return 'psql';
+})();
 
 // A new, empty database: a file in dir, or a fresh PostgreSQL schema.
 export function newDb(dir, name = 't') {
@@ -112,8 +124,8 @@ export async function startServer(opts = {}) {
 // go alongside it.  Write SQL both databases understand.
 export function sql(db, query) {
   if (/^postgres/.test(db))
-    return execFileSync('sh', [join(top, 'scripts/pg.sh'), 'psql', db, '-c', query],
-      { encoding: 'utf8' }).trim();
+    return execFileSync(psql, ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', db,
+      '-c', query], { encoding: 'utf8' }).trim();
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, query],
     { encoding: 'utf8' }).trim();
 }

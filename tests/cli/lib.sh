@@ -35,11 +35,15 @@ else
 fi
 export SIJIN_DB
 
+# The server's own psql (Debian's /usr/bin/psql is a slower wrapper).
+PSQL=$(ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1)
+PSQL=${PSQL:-psql}
+
 # q_db DB SQL: run SQL on database DB; rows one a line, columns split by
 # "|" (both sqlite3's and psql's unaligned output); non-zero on an error.
 q_db() {
 	case $1 in
-	postgres*) sh "$TOP/scripts/pg.sh" psql "$1" -c "$2" ;;
+	postgres*) "$PSQL" -X -q -t -A -v ON_ERROR_STOP=1 -d "$1" -c "$2" ;;
 	*) sqlite3 -cmd '.timeout 5000' "$1" "$2" ;;
 	esac
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "unit/testdb.h"  /* first: tests/run.sh runs a test that names it on both databases */
 #include "unit/cpfix.h"
 
 #include "domain/alert.h"

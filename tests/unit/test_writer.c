@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit/testdb.h"  /* first: tests/run.sh runs a test that names it on both databases */
 #include "unit/cpfix.h"
 
 #include "domain/writer.h"

@@ -1,0 +1,179 @@
+/*
+ * cmd_trace — `sijin trace`: exposure tracing from the command line
+ * (domain/trace.h).  The command builds the stay index from the store (one
+ * pass over the retention window's stays), runs one trace as `system` and
+ * prints it.  Identity data is not printed (ids only).
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "core/arena.h"
+#include "core/datetime.h"
+#include "domain/person.h"
+#include "domain/trace.h"
+#include "json/jtrace.h"
+
+static const char trace_usage[] =
+	"usage: sijin trace (--person ID | --id-number X) [--days N] [--min-overlap M]\n"
+	"                   [--margin M] [--depth 1|2] [--exclude-home] [--at T] [--json]\n\n"
+	"Everyone who shared a place with the index person (docs/trace.md): each contact\n"
+	"once, with degree, total overlap and every overlapping interval, most exposed first.\n"
+	"  --days N         the window: the last N days before --at (default 14)\n"
+	"  --min-overlap M  minutes a contact must share in all (default 15)\n"
+	"  --margin M       minutes added after each of the index person's stays (default 0)\n"
+	"  --depth D        1 (default) or 2: also whom the contacts met afterwards\n"
+	"  --exclude-home   ignore people met at their own home place\n"
+	"  --at T           trace as of instant T (RFC 3339; default now)\n"
+	"Exit 0 with the answer; 2 for bad input (the message names the parameter).\n";
+
+static bool
+opt_int(const char *name, const char *s, int64_t *v)
+{
+	char *end;
+	long long n = strtoll(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0') {
+		cli_usage_error("trace", "--%s: '%s' is not a whole number", name, s);
+		return false;
+	}
+	*v = n;
+	return true;
+}
+
+static void
+print_text(const trace_result *r)
+{
+	char a[DT_RFC3339_LEN], b[DT_RFC3339_LEN];
+
+	dt_format_rfc3339(r->params.from, a);
+	dt_format_rfc3339(r->params.to, b);
+	printf("person %lld  [%s, %s)  min overlap %lld min  margin %lld min  depth %d\n",
+	    (long long)r->params.person_id, a, b, (long long)r->params.min_overlap_s / 60,
+	    (long long)r->params.margin_s / 60, r->params.depth);
+	for (size_t i = 0; i < r->n_own; i++) {
+		dt_format_rfc3339(r->own[i].entry_at, a);
+		dt_format_rfc3339(r->own[i].exit_at, b);
+		printf("stay  place %lld  [%s, %s)\n", (long long)r->own[i].place_id, a, b);
+	}
+	printf("%zu contacts (%zu first degree, %zu second)\n", r->n_contacts, r->n_first,
+	    r->n_second);
+	for (size_t i = 0; i < r->n_contacts; i++) {
+		const trace_contact *c = &r->contacts[i];
+
+		printf("person %lld  degree %d  %lld s\n", (long long)c->person_id, c->degree,
+		    (long long)c->total_s);
+		for (size_t j = 0; j < c->n_intervals; j++) {
+			dt_format_rfc3339(c->intervals[j].from, a);
+			dt_format_rfc3339(c->intervals[j].to, b);
+			printf("  place %lld  [%s, %s)  %lld s", (long long)c->intervals[j].place_id, a, b,
+			    (long long)c->intervals[j].seconds);
+			if (c->intervals[j].via_person_id)
+				printf("  via %lld", (long long)c->intervals[j].via_person_id);
+			putchar('\n');
+		}
+	}
+}
+
+/* The person of an identity number (exactly one in the store). */
+static sj_rc
+find_person(cli_ctx *ctx, const char *id_number, int64_t *id, sj_err *e)
+{
+	arena a;
+	person *found;
+	size_t n;
+
+	arena_init(&a);
+	sj_rc rc = person_find(ctx->s, ctx->keys, &scope_system, &a, id_number, 2, &found, &n, e);
+
+	if (rc == SJ_OK && n != 1)
+		rc = sj_fail(e, SJ_EINVAL, "person", "no single person has this identity number");
+	if (rc == SJ_OK)
+		*id = found[0].id;
+	arena_free(&a);
+	return rc;
+}
+
+int
+cmd_trace(cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "person", required_argument, NULL, 'p' },
+		{ "id-number", required_argument, NULL, 'i' },
+		{ "days", required_argument, NULL, 'd' },
+		{ "min-overlap", required_argument, NULL, 'm' },
+		{ "margin", required_argument, NULL, 'g' },
+		{ "depth", required_argument, NULL, 'D' },
+		{ "exclude-home", no_argument, NULL, 'x' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ 0, 0, 0, 0 },
+	};
+	int64_t person_id = 0, days = 14, min_overlap = 15, margin = 0, depth = 1;
+	int64_t at = dt_now();
+	const char *id_number = NULL;
+	bool json = false, exclude_home = false;
+	trace_params p;
+	trace_result r;
+	sj_err e = {0};
+	int c;
+
+	if (cli_wants_help(argc, argv)) {
+		fputs(trace_usage, stdout);
+		return 0;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': if (!opt_int("person", optarg, &person_id)) return 2; break;
+		case 'i': id_number = optarg; break;
+		case 'd': if (!opt_int("days", optarg, &days)) return 2; break;
+		case 'm': if (!opt_int("min-overlap", optarg, &min_overlap)) return 2; break;
+		case 'g': if (!opt_int("margin", optarg, &margin)) return 2; break;
+		case 'D': if (!opt_int("depth", optarg, &depth)) return 2; break;
+		case 'x': exclude_home = true; break;
+		case 'a':
+			if (dt_parse_rfc3339(optarg, "at", &at, &e) != SJ_OK)
+				return cli_fail(&e);
+			break;
+		case 'j': json = true; break;
+		default: return cli_usage_error("trace", "bad option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("trace", "unexpected argument '%s'", argv[optind]);
+	if ((person_id == 0) == (id_number == NULL))
+		return cli_usage_error("trace", "give one of --person or --id-number");
+	if (days < 1 || days > 3660)
+		return cli_fail(&(sj_err){ SJ_EINVAL, "days", "must be 1 to 3660" });
+	if (cli_open(ctx, id_number != NULL, &e) != SJ_OK)
+		return cli_fail(&e);
+	if (id_number != NULL && find_person(ctx, id_number, &person_id, &e) != SJ_OK)
+		return cli_fail(&e);
+	trace_params_default(&p, person_id, at);
+	p.from = at - days * 86400;
+	p.min_overlap_s = min_overlap * 60;
+	p.margin_s = margin * 60;
+	p.depth = (int)depth;
+	p.exclude_home = exclude_home;
+	p.retention_s = (int64_t)ctx->cfg->retention_days * 86400;
+	if (trace_params_check(&p, &e) != SJ_OK)
+		return cli_fail(&e);
+	/* Instants count from the retention horizon, 32-bit seconds ahead. */
+	trace_index *ix = trace_index_new(at - p.retention_s);
+	sj_rc rc = trace_index_load(ix, ctx->s, at - p.retention_s, &e);
+
+	if (rc == SJ_OK)
+		rc = trace_run(ix, &p, &r, &e);
+	trace_index_free(ix);
+	if (rc != SJ_OK)
+		return cli_fail(&e);
+	if (json)
+		cli_json_print(jtrace_result(&r));
+	else
+		print_text(&r);
+	trace_result_free(&r);
+	return 0;
+}

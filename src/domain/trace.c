@@ -1,0 +1,418 @@
+/*
+ * trace — exposure tracing over the stay index (trace.h has the rules).
+ *
+ * First degree: the index person's stays are merged per place into
+ * exposure intervals; each interval is one range probe of the place's
+ * sorted stays (trace_index_place_range) and a filter.  Second degree: one
+ * probe per stay of each first-degree contact after their first exposure.
+ * Pieces ("hits") are collected, sorted by (person, place, via, start),
+ * merged where they touch, then totalled per person.
+ */
+#include "domain/trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NO_VIA UINT32_MAX
+
+typedef struct hit {
+	uint32_t person, place, via;
+	int64_t from, to;
+} hit;
+
+typedef struct hits {
+	hit *v;
+	size_t n, cap;
+} hits;
+
+/* A person who qualified: their merged hits are h[start .. start + n). */
+typedef struct group {
+	uint32_t person;
+	int degree;
+	int64_t total, first;
+	const hits *h;
+	size_t start, n;
+} group;
+
+typedef struct groups {
+	group *v;
+	size_t n, cap;
+} groups;
+
+typedef struct ctx {
+	const trace_index *ix;
+	uint32_t index_person;
+	int64_t lo, hi;          /* the effective window */
+	int64_t horizon;         /* stays entering before it are expired */
+	bool exclude_home;
+	const unsigned char *skip;  /* people not to report (depth 2), or NULL */
+} ctx;
+
+static void *
+xalloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		sj_oom(n);
+	return q;
+}
+
+static void
+hits_push(hits *h, hit x)
+{
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->v = xalloc(h->v, h->cap * sizeof *h->v);
+	}
+	h->v[h->n++] = x;
+}
+
+static void
+groups_push(groups *g, group x)
+{
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 16;
+		g->v = xalloc(g->v, g->cap * sizeof *g->v);
+	}
+	g->v[g->n++] = x;
+}
+
+void
+trace_params_default(trace_params *p, int64_t person_id, int64_t now)
+{
+	*p = (trace_params){ .person_id = person_id, .from = now - TRACE_WINDOW_DEFAULT_S,
+		.to = now, .min_overlap_s = TRACE_MIN_OVERLAP_DEFAULT_S, .margin_s = 0,
+		.exclude_home = false, .depth = 1, .now = now, .retention_s = 28 * 86400 };
+}
+
+sj_rc
+trace_params_check(const trace_params *p, sj_err *e)
+{
+	if (p->depth != 1 && p->depth != 2)
+		return sj_fail(e, SJ_EINVAL, "depth", "must be 1 or 2, not %d", p->depth);
+	if (p->from >= p->now)
+		return sj_fail(e, SJ_EINVAL, "from", "the window lies in the future");
+	if (p->to <= p->from)
+		return sj_fail(e, SJ_EINVAL, "to", "the window is empty: it must end after it begins");
+	if (p->min_overlap_s < 0)
+		return sj_fail(e, SJ_EINVAL, "min_overlap", "must not be negative");
+	if (p->min_overlap_s > p->to - p->from)
+		return sj_fail(e, SJ_EINVAL, "min_overlap", "is longer than the window");
+	if (p->margin_s < 0)
+		return sj_fail(e, SJ_EINVAL, "margin", "must not be negative");
+	if (p->retention_s <= 0)
+		return sj_fail(e, SJ_EINVAL, "retention", "must be positive");
+	return SJ_OK;
+}
+
+/* Append the pieces of [a, b) at place (seconds since the epoch) shared
+ * with other people's stays there, attributed to via. */
+static void
+probe(const ctx *c, uint32_t place, int64_t a, int64_t b, uint32_t via, hits *h)
+{
+	int64_t base = trace_index_base(c->ix);
+	size_t n;
+
+	if (b <= base || b <= a)
+		return;
+	uint32_t ra = a <= base ? 0 : (uint32_t)(a - base);
+	uint32_t rb = b - base > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)(b - base);
+	const trace_place_stay *s = trace_index_place_range(c->ix, place, ra, rb, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t who = s[i].person;
+
+		if (who == c->index_person || (c->skip != NULL && c->skip[who]))
+			continue;
+		if (c->exclude_home && trace_index_home(c->ix, who) == place + 1)
+			continue;
+		int64_t se = base + s[i].entry, sx = base + s[i].exit;
+
+		if (se < c->horizon)
+			continue;
+		int64_t from = a > se ? a : se, to = b < sx ? b : sx;
+
+		if (to > from)
+			hits_push(h, (hit){ who, place, via, from, to });
+	}
+}
+
+static int
+hit_cmp(const void *pa, const void *pb)
+{
+	const hit *a = pa, *b = pb;
+
+	if (a->person != b->person)
+		return a->person < b->person ? -1 : 1;
+	if (a->place != b->place)
+		return a->place < b->place ? -1 : 1;
+	if (a->via != b->via)
+		return a->via < b->via ? -1 : 1;
+	if (a->from != b->from)
+		return a->from < b->from ? -1 : 1;
+	return (a->to > b->to) - (a->to < b->to);
+}
+
+/* Sort h, merge touching pieces of one (person, place, via), and push a
+ * group for each person whose total is ≥ min_s and > 0. */
+static void
+collect(hits *h, int64_t min_s, int degree, groups *g)
+{
+	size_t w = 0;
+
+	qsort(h->v, h->n, sizeof *h->v, hit_cmp);
+	for (size_t r = 0; r < h->n; r++) {
+		hit *last = w > 0 ? &h->v[w - 1] : NULL;
+
+		if (last != NULL && last->person == h->v[r].person && last->place == h->v[r].place &&
+		    last->via == h->v[r].via && h->v[r].from <= last->to) {
+			if (h->v[r].to > last->to)
+				last->to = h->v[r].to;
+		} else
+			h->v[w++] = h->v[r];
+	}
+	h->n = w;
+	for (size_t i = 0; i < h->n;) {
+		group x = { .person = h->v[i].person, .degree = degree, .first = INT64_MAX, .h = h,
+			.start = i };
+
+		for (; i < h->n && h->v[i].person == x.person; i++) {
+			x.total += h->v[i].to - h->v[i].from;
+			if (h->v[i].from < x.first)
+				x.first = h->v[i].from;
+		}
+		x.n = i - x.start;
+		if (x.total > 0 && x.total >= min_s)
+			groups_push(g, x);
+	}
+}
+
+static int
+own_cmp(const void *pa, const void *pb)
+{
+	const trace_person_stay *a = pa, *b = pb;
+
+	if (a->place != b->place)
+		return a->place < b->place ? -1 : 1;
+	if (a->entry != b->entry)
+		return a->entry < b->entry ? -1 : 1;
+	return (a->exit > b->exit) - (a->exit < b->exit);
+}
+
+/* The index person's unexpired stays, sorted by (place, entry); malloc'd. */
+static trace_person_stay *
+own_stays(const ctx *c, size_t *n_out)
+{
+	size_t n, k = 0;
+	const trace_person_stay *s = trace_index_person_stays(c->ix, c->index_person, &n);
+	trace_person_stay *v = xalloc(NULL, n * sizeof *v);
+	int64_t base = trace_index_base(c->ix);
+
+	for (size_t i = 0; i < n; i++)
+		if (base + s[i].entry >= c->horizon)
+			v[k++] = s[i];
+	qsort(v, k, sizeof *v, own_cmp);
+	*n_out = k;
+	return v;
+}
+
+/* First degree: merge the index person's extended stays per place, clip
+ * to the window, probe each. */
+static void
+first_degree(const ctx *c, const trace_person_stay *own, size_t n, int64_t margin, hits *h)
+{
+	int64_t base = trace_index_base(c->ix);
+
+	for (size_t i = 0; i < n;) {
+		uint32_t place = own[i].place;
+		int64_t a = base + own[i].entry, b = base + own[i].exit + margin;
+
+		for (i++; i < n && own[i].place == place && base + own[i].entry <= b; i++)
+			if (base + own[i].exit + margin > b)
+				b = base + own[i].exit + margin;
+		probe(c, place, a > c->lo ? a : c->lo, b < c->hi ? b : c->hi, NO_VIA, h);
+	}
+}
+
+/* Second degree: each first-degree contact's stays from their first
+ * exposure on. */
+static void
+second_degree(const ctx *c, const groups *g1, hits *h)
+{
+	int64_t base = trace_index_base(c->ix);
+
+	for (size_t k = 0; k < g1->n; k++) {
+		size_t n;
+		const trace_person_stay *s = trace_index_person_stays(c->ix, g1->v[k].person, &n);
+		int64_t start = g1->v[k].first > c->lo ? g1->v[k].first : c->lo;
+
+		for (size_t i = 0; i < n; i++) {
+			int64_t a = base + s[i].entry, b = base + s[i].exit;
+
+			if (a < c->horizon)
+				continue;
+			probe(c, s[i].place, a > start ? a : start, b < c->hi ? b : c->hi, g1->v[k].person,
+			    h);
+		}
+	}
+}
+
+static int
+interval_cmp(const void *pa, const void *pb)
+{
+	const trace_interval *a = pa, *b = pb;
+
+	if (a->from != b->from)
+		return a->from < b->from ? -1 : 1;
+	if (a->to != b->to)
+		return a->to < b->to ? -1 : 1;
+	if (a->place_id != b->place_id)
+		return a->place_id < b->place_id ? -1 : 1;
+	return (a->via_person_id > b->via_person_id) - (a->via_person_id < b->via_person_id);
+}
+
+static int
+contact_cmp(const void *pa, const void *pb)
+{
+	const trace_contact *a = pa, *b = pb;
+
+	if (a->total_s != b->total_s)
+		return a->total_s > b->total_s ? -1 : 1;
+	if (a->first_at != b->first_at)
+		return a->first_at < b->first_at ? -1 : 1;
+	return (a->person_id > b->person_id) - (a->person_id < b->person_id);
+}
+
+/* Build out's contacts and pool from the groups of both degrees. */
+static void
+assemble(const ctx *c, const groups *g1, const groups *g2, trace_result *out)
+{
+	size_t n_pool = 0, k = 0, at = 0;
+
+	for (size_t i = 0; i < g1->n; i++)
+		n_pool += g1->v[i].n;
+	for (size_t i = 0; i < g2->n; i++)
+		n_pool += g2->v[i].n;
+	out->n_contacts = g1->n + g2->n;
+	out->n_first = g1->n;
+	out->n_second = g2->n;
+	out->contacts = xalloc(NULL, out->n_contacts * sizeof *out->contacts);
+	out->pool = xalloc(NULL, n_pool * sizeof *out->pool);
+	out->n_pool = n_pool;
+	for (int d = 0; d < 2; d++) {
+		const groups *g = d == 0 ? g1 : g2;
+
+		for (size_t i = 0; i < g->n; i++, k++) {
+			const group *x = &g->v[i];
+			trace_contact *ct = &out->contacts[k];
+
+			*ct = (trace_contact){ .person_id = trace_index_person_id(c->ix, x->person),
+				.degree = x->degree, .total_s = x->total, .first_at = x->first,
+				.intervals = out->pool + at, .n_intervals = x->n };
+			for (size_t j = 0; j < x->n; j++) {
+				const hit *hp = &x->h->v[x->start + j];
+
+				out->pool[at++] = (trace_interval){
+					.place_id = trace_index_place_id(c->ix, hp->place),
+					.from = hp->from, .to = hp->to, .seconds = hp->to - hp->from,
+					.via_person_id = hp->via == NO_VIA ? 0
+					                                    : trace_index_person_id(c->ix, hp->via) };
+			}
+			qsort(ct->intervals, ct->n_intervals, sizeof *ct->intervals, interval_cmp);
+		}
+	}
+	qsort(out->contacts, out->n_contacts, sizeof *out->contacts, contact_cmp);
+}
+
+static int
+stay_cmp(const void *pa, const void *pb)
+{
+	const trace_stay *a = pa, *b = pb;
+
+	if (a->entry_at != b->entry_at)
+		return a->entry_at < b->entry_at ? -1 : 1;
+	return (a->place_id > b->place_id) - (a->place_id < b->place_id);
+}
+
+/* The index person's stays that overlap the window (a zero-length one when
+ * its instant lies inside), by entry. */
+static void
+own_output(const ctx *c, const trace_person_stay *own, size_t n, trace_result *out)
+{
+	int64_t base = trace_index_base(c->ix);
+
+	out->own = xalloc(NULL, n * sizeof *out->own);
+	for (size_t i = 0; i < n; i++) {
+		int64_t a = base + own[i].entry, b = base + own[i].exit;
+
+		if ((b > c->lo && a < c->hi) || (a == b && a >= c->lo && a < c->hi))
+			out->own[out->n_own++] = (trace_stay){
+				trace_index_place_id(c->ix, own[i].place), a, b };
+	}
+	qsort(out->own, out->n_own, sizeof *out->own, stay_cmp);
+}
+
+sj_rc
+trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e)
+{
+	hits h1 = {0}, h2 = {0};
+	groups g1 = {0}, g2 = {0};
+	unsigned char *skip = NULL;
+	trace_person_stay *own = NULL;
+	size_t n_own = 0;
+	sj_rc rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = trace_params_check(p, e)) != SJ_OK)
+		return rc;
+	trace_index_rdlock(ix);
+	ctx c = { .ix = ix, .horizon = p->now - p->retention_s, .hi = p->to,
+		.exclude_home = p->exclude_home };
+
+	c.lo = p->from > c.horizon ? p->from : c.horizon;
+	if (!trace_index_person(ix, p->person_id, &c.index_person)) {
+		rc = sj_fail(e, SJ_EINVAL, "person", "no person %lld is known to the stay index",
+		    (long long)p->person_id);
+		goto out;
+	}
+	out->params = *p;
+	own = own_stays(&c, &n_own);
+	if (c.hi > c.lo) {
+		first_degree(&c, own, n_own, p->margin_s, &h1);
+		collect(&h1, p->min_overlap_s, 1, &g1);
+	}
+	if (p->depth == 2 && g1.n > 0) {
+		skip = calloc(trace_index_n_people(ix), 1);
+		if (skip == NULL)
+			sj_oom(trace_index_n_people(ix));
+		skip[c.index_person] = 1;
+		for (size_t i = 0; i < g1.n; i++)
+			skip[g1.v[i].person] = 1;
+		c.skip = skip;
+		second_degree(&c, &g1, &h2);
+		collect(&h2, p->min_overlap_s, 2, &g2);
+	}
+	own_output(&c, own, n_own, out);
+	assemble(&c, &g1, &g2, out);
+out:
+	trace_index_unlock(ix);
+	free(own);
+	free(skip);
+	free(h1.v);
+	free(h2.v);
+	free(g1.v);
+	free(g2.v);
+	return rc;
+}
+
+void
+trace_result_free(trace_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->own);
+	free(r->contacts);
+	free(r->pool);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,113 @@
+/*
+ * trace — exposure tracing over stays (内防扩散; issue 6; DESIGN.md §4
+ * "Time", "Retention"): who shared a place with an index person, when,
+ * and for how long, and (depth 2) who those people met afterwards.  The
+ * answer is computed from the in-memory stay index (trace_index.h); see
+ * docs/trace.md for the rules worked through and their cost.
+ *
+ * Rules (all intervals half-open; overlap = max(0, min(e1, e2) − max(s1, s2))):
+ *   - Expired stays never count: a stay whose entry lies before
+ *     now − retention_s (its scan row has expired) is ignored, on every
+ *     side.  The effective window is [max(from, now − retention_s), to).
+ *   - The index person's exposure at a place is the union of their stays
+ *     there, each extended by `margin_s` after its exit, clipped to the
+ *     window (an extended stay that reaches the next one merges with it, so
+ *     no second is counted twice).
+ *   - First degree: every other person with a stay at the same place that
+ *     overlaps that exposure.  Each overlapping piece is an interval
+ *     (place, from, to, seconds); pieces of one contact at one place that
+ *     touch or overlap are merged.  A contact's total is the sum of its
+ *     intervals' seconds; they are a contact when the total is ≥
+ *     min_overlap_s and > 0.
+ *   - Second degree (depth 2): let f_C be the start of first-degree
+ *     contact C's earliest interval (their first exposure).  Every person X
+ *     who is neither the index person nor a first-degree contact, with a
+ *     stay overlapping one of C's stays at the same place during
+ *     [max(f_C, window start), window end), gets those pieces as intervals
+ *     `via` C (no margin: it applies to the index person only).  X's total
+ *     is the sum over every C; X is a contact when it is ≥ min_overlap_s and
+ *     > 0.  Overlaps with two contacts at once count for each.
+ *   - exclude_home: an overlap at a place that is the contact's own home
+ *     place (the place of their household) is ignored (people meeting at
+ *     their own compound gate every day).
+ *   - Contacts come once each, sorted by total overlap (descending), then
+ *     first interval start, then person id; intervals by start, end, place,
+ *     via.
+ */
+#ifndef SJ_TRACE_H
+#define SJ_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "domain/trace_index.h"
+
+#define TRACE_WINDOW_DEFAULT_S (14 * 86400)   /* the last 14 days (issue 6) */
+#define TRACE_MIN_OVERLAP_DEFAULT_S (15 * 60) /* 15 minutes */
+
+typedef struct trace_params {
+	int64_t person_id;      /* the index person */
+	int64_t from, to;       /* the window [from, to), seconds since the epoch */
+	int64_t min_overlap_s;  /* ≥ 0 and ≤ to − from */
+	int64_t margin_s;       /* ≥ 0: added after each of the index person's stays */
+	bool exclude_home;
+	int depth;              /* 1 or 2 */
+	int64_t now;            /* the clock (seconds since the epoch) */
+	int64_t retention_s;    /* > 0: setting retention-days × 86400 */
+} trace_params;
+
+typedef struct trace_interval {
+	int64_t place_id;
+	int64_t from, to;       /* [from, to), seconds since the epoch */
+	int64_t seconds;        /* to − from */
+	int64_t via_person_id;  /* depth 2: the first-degree contact met; 0 for first degree */
+} trace_interval;
+
+typedef struct trace_contact {
+	int64_t person_id;
+	int degree;             /* 1 or 2 */
+	int64_t total_s;        /* sum of the intervals' seconds */
+	int64_t first_at;       /* the earliest interval's start */
+	trace_interval *intervals;  /* into the result's pool */
+	size_t n_intervals;
+} trace_contact;
+
+typedef struct trace_stay {
+	int64_t place_id;
+	int64_t entry_at, exit_at;
+} trace_stay;
+
+typedef struct trace_result {
+	trace_params params;    /* the parameters used, defaults filled in */
+	trace_stay *own;        /* the index person's stays overlapping the window, by entry */
+	size_t n_own;
+	trace_contact *contacts;
+	size_t n_contacts;
+	size_t n_first, n_second;
+	trace_interval *pool;   /* every interval; owned here */
+	size_t n_pool;
+} trace_result;
+
+/* p with the defaults for person_id at the instant now: the window
+ * [now − 14 days, now), min overlap 15 min, margin 0, home places
+ * included, depth 1, retention 28 days. */
+void trace_params_default(trace_params *p, int64_t person_id, int64_t now);
+
+/* Check p (see trace_run) without running it.  Errors: SJ_EINVAL naming
+ * "to" (window empty: to ≤ from), "from" (window in the future:
+ * from ≥ now), "min_overlap" (negative, or longer than the window),
+ * "margin" (negative), "depth" (not 1 or 2), "retention" (≤ 0). */
+sj_rc trace_params_check(const trace_params *p, sj_err *e);
+
+/* Trace p->person_id over the index (under its read lock) by the rules at
+ * the top.  Fills *out, which the caller frees with trace_result_free.
+ * Errors: as trace_params_check; SJ_EINVAL ("person") when the index does
+ * not know the person.  On error *out is empty. */
+sj_rc trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e);
+
+/* Free what trace_run allocated in r and empty it.  Accepts NULL. */
+void trace_result_free(trace_result *r);
+
+#endif

@@ -1,0 +1,536 @@
+/*
+ * trace_index — the in-memory stay index behind tracing (trace_index.h).
+ *
+ * Two id tables (people, places) map 64-bit ids to dense 32-bit indexes
+ * through open-addressing hash tables; each entry owns a growable array of
+ * 12-byte stays.  Place arrays stay sorted by (entry, exit, person): a new
+ * stay is placed by binary search, and since stays arrive in time order it
+ * nearly always lands at the end.
+ */
+#include "domain/trace_index.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+
+typedef struct id_table {
+	int64_t *ids;        /* dense: index → id */
+	uint32_t n, cap;
+	uint32_t *slots;     /* hash: 0 empty, else index + 1 */
+	uint32_t n_slots;    /* a power of two, ≥ 2 × n */
+} id_table;
+
+typedef struct place_entry {
+	trace_place_stay *stays;
+	uint32_t n, cap;
+	uint32_t maxlen;     /* longest exit − entry ever put here */
+} place_entry;
+
+typedef struct person_entry {
+	trace_person_stay *stays;
+	uint32_t n, cap;
+	uint32_t home;       /* home place index + 1; 0 none */
+} person_entry;
+
+struct trace_index {
+	pthread_rwlock_t lock;
+	int64_t base;
+	id_table people, places;
+	person_entry *pe;    /* parallel to people.ids */
+	place_entry *pl;     /* parallel to places.ids */
+	size_t n_stays;
+	int64_t max_scan_id;
+};
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		sj_oom(n);
+	return q;
+}
+
+static uint32_t
+hash_id(int64_t id)
+{
+	uint64_t x = (uint64_t)id * UINT64_C(0x9E3779B97F4A7C15);
+
+	return (uint32_t)(x >> 32);
+}
+
+static bool
+id_find(const id_table *t, int64_t id, uint32_t *idx)
+{
+	if (t->n_slots == 0)
+		return false;
+	for (uint32_t h = hash_id(id) & (t->n_slots - 1);; h = (h + 1) & (t->n_slots - 1)) {
+		uint32_t s = t->slots[h];
+
+		if (s == 0)
+			return false;
+		if (t->ids[s - 1] == id) {
+			*idx = s - 1;
+			return true;
+		}
+	}
+}
+
+static void
+id_rehash(id_table *t, uint32_t n_slots)
+{
+	free(t->slots);
+	t->slots = calloc(n_slots, sizeof *t->slots);
+	if (t->slots == NULL)
+		sj_oom((size_t)n_slots * sizeof *t->slots);
+	t->n_slots = n_slots;
+	for (uint32_t i = 0; i < t->n; i++) {
+		uint32_t h = hash_id(t->ids[i]) & (n_slots - 1);
+
+		while (t->slots[h] != 0)
+			h = (h + 1) & (n_slots - 1);
+		t->slots[h] = i + 1;
+	}
+}
+
+/* The index of id, added when new (*added set). */
+static uint32_t
+id_intern(id_table *t, int64_t id, bool *added)
+{
+	uint32_t idx;
+
+	*added = false;
+	if (id_find(t, id, &idx))
+		return idx;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap + t->cap / 2 : 64;
+		t->ids = xrealloc(t->ids, (size_t)t->cap * sizeof *t->ids);
+	}
+	t->ids[t->n++] = id;
+	if ((uint64_t)t->n * 2 > t->n_slots)
+		id_rehash(t, t->n_slots ? t->n_slots * 2 : 128);
+	else {
+		uint32_t h = hash_id(id) & (t->n_slots - 1);
+
+		while (t->slots[h] != 0)
+			h = (h + 1) & (t->n_slots - 1);
+		t->slots[h] = t->n;
+	}
+	*added = true;
+	return t->n - 1;
+}
+
+static uint32_t
+person_intern(trace_index *ix, int64_t id)
+{
+	bool added;
+	uint32_t i = id_intern(&ix->people, id, &added);
+
+	if (added) {
+		ix->pe = xrealloc(ix->pe, (size_t)ix->people.cap * sizeof *ix->pe);
+		memset(&ix->pe[i], 0, sizeof ix->pe[i]);
+	}
+	return i;
+}
+
+static uint32_t
+place_intern(trace_index *ix, int64_t id)
+{
+	bool added;
+	uint32_t i = id_intern(&ix->places, id, &added);
+
+	if (added) {
+		ix->pl = xrealloc(ix->pl, (size_t)ix->places.cap * sizeof *ix->pl);
+		memset(&ix->pl[i], 0, sizeof ix->pl[i]);
+	}
+	return i;
+}
+
+trace_index *
+trace_index_new(int64_t base)
+{
+	trace_index *ix = calloc(1, sizeof *ix);
+
+	if (ix == NULL)
+		sj_oom(sizeof *ix);
+	pthread_rwlock_init(&ix->lock, NULL);
+	ix->base = base;
+	return ix;
+}
+
+void
+trace_index_free(trace_index *ix)
+{
+	if (ix == NULL)
+		return;
+	for (uint32_t i = 0; i < ix->people.n; i++)
+		free(ix->pe[i].stays);
+	for (uint32_t i = 0; i < ix->places.n; i++)
+		free(ix->pl[i].stays);
+	free(ix->pe);
+	free(ix->pl);
+	free(ix->people.ids);
+	free(ix->people.slots);
+	free(ix->places.ids);
+	free(ix->places.slots);
+	pthread_rwlock_destroy(&ix->lock);
+	free(ix);
+}
+
+/* Order of a place's stays: entry, then exit, then person. */
+static int
+place_stay_cmp(const trace_place_stay *a, const trace_place_stay *b)
+{
+	if (a->entry != b->entry)
+		return a->entry < b->entry ? -1 : 1;
+	if (a->exit != b->exit)
+		return a->exit < b->exit ? -1 : 1;
+	if (a->person != b->person)
+		return a->person < b->person ? -1 : 1;
+	return 0;
+}
+
+/* The first position in the place's array whose entry is ≥ t. */
+static uint32_t
+lower_entry(const place_entry *p, uint32_t t)
+{
+	uint32_t lo = 0, hi = p->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (p->stays[mid].entry < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The position in place p of the stay of person entering at entry, or
+ * p->n when there is none. */
+static uint32_t
+place_find(const place_entry *p, uint32_t person, uint32_t entry)
+{
+	for (uint32_t i = lower_entry(p, entry); i < p->n && p->stays[i].entry == entry; i++)
+		if (p->stays[i].person == person)
+			return i;
+	return p->n;
+}
+
+static void
+place_insert(place_entry *p, trace_place_stay st)
+{
+	uint32_t i = p->n;
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap + p->cap / 4 + 4 : 8;
+		p->stays = xrealloc(p->stays, (size_t)p->cap * sizeof *p->stays);
+	}
+	while (i > 0 && place_stay_cmp(&p->stays[i - 1], &st) > 0)
+		i--;
+	memmove(&p->stays[i + 1], &p->stays[i], (size_t)(p->n - i) * sizeof *p->stays);
+	p->stays[i] = st;
+	p->n++;
+	if (st.exit - st.entry > p->maxlen)
+		p->maxlen = st.exit - st.entry;
+}
+
+static void
+place_erase(place_entry *p, uint32_t i)
+{
+	memmove(&p->stays[i], &p->stays[i + 1], (size_t)(p->n - i - 1) * sizeof *p->stays);
+	p->n--;
+}
+
+static void
+person_append(person_entry *q, trace_person_stay st)
+{
+	if (q->n == q->cap) {
+		q->cap = q->cap ? q->cap + q->cap / 4 + 4 : 4;
+		q->stays = xrealloc(q->stays, (size_t)q->cap * sizeof *q->stays);
+	}
+	q->stays[q->n++] = st;
+}
+
+static uint32_t
+person_find(const person_entry *q, uint32_t place, uint32_t entry)
+{
+	for (uint32_t i = 0; i < q->n; i++)
+		if (q->stays[i].place == place && q->stays[i].entry == entry)
+			return i;
+	return q->n;
+}
+
+/* Put without the lock (the caller holds it). */
+static sj_rc
+put_locked(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at,
+    int64_t exit_at, sj_err *e)
+{
+	if (exit_at < entry_at)
+		return sj_fail(e, SJ_EINVAL, "exit_at", "the stay ends before it begins");
+	if (entry_at < ix->base || exit_at - ix->base > (int64_t)UINT32_MAX)
+		return sj_fail(e, SJ_EINVAL, "entry_at", "outside the index's time range");
+	uint32_t pi = person_intern(ix, person_id), li = place_intern(ix, place_id);
+	uint32_t en = (uint32_t)(entry_at - ix->base), ex = (uint32_t)(exit_at - ix->base);
+	place_entry *p = &ix->pl[li];
+	person_entry *q = &ix->pe[pi];
+	uint32_t at = place_find(p, pi, en);
+
+	if (at < p->n) {
+		/* An update: the end moved; re-sort by removing and inserting. */
+		place_erase(p, at);
+		place_insert(p, (trace_place_stay){ pi, en, ex });
+		q->stays[person_find(q, li, en)].exit = ex;
+		return SJ_OK;
+	}
+	place_insert(p, (trace_place_stay){ pi, en, ex });
+	person_append(q, (trace_person_stay){ li, en, ex });
+	ix->n_stays++;
+	return SJ_OK;
+}
+
+sj_rc
+trace_index_put(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at,
+    int64_t exit_at, sj_err *e)
+{
+	pthread_rwlock_wrlock(&ix->lock);
+	sj_rc rc = put_locked(ix, person_id, place_id, entry_at, exit_at, e);
+	pthread_rwlock_unlock(&ix->lock);
+	return rc;
+}
+
+bool
+trace_index_remove(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at)
+{
+	uint32_t pi, li;
+	bool found = false;
+
+	pthread_rwlock_wrlock(&ix->lock);
+	if (entry_at >= ix->base && entry_at - ix->base <= (int64_t)UINT32_MAX &&
+	    trace_index_person(ix, person_id, &pi) && trace_index_place(ix, place_id, &li)) {
+		uint32_t en = (uint32_t)(entry_at - ix->base);
+		place_entry *p = &ix->pl[li];
+		person_entry *q = &ix->pe[pi];
+		uint32_t at = place_find(p, pi, en);
+
+		if (at < p->n) {
+			uint32_t j = person_find(q, li, en);
+
+			place_erase(p, at);
+			q->stays[j] = q->stays[--q->n];
+			ix->n_stays--;
+			found = true;
+		}
+	}
+	pthread_rwlock_unlock(&ix->lock);
+	return found;
+}
+
+void
+trace_index_set_home(trace_index *ix, int64_t person_id, int64_t place_id)
+{
+	pthread_rwlock_wrlock(&ix->lock);
+	uint32_t pi = person_intern(ix, person_id);
+
+	ix->pe[pi].home = place_id ? place_intern(ix, place_id) + 1 : 0;
+	pthread_rwlock_unlock(&ix->lock);
+}
+
+enum { Q_STAYS, Q_HOMES };
+static const char *const trace_index_sql[] = {
+	[Q_STAYS] = "SELECT place_id, person_id, entry_at, exit_at, id FROM stay "
+	            "WHERE person_id IS NOT NULL AND entry_at >= ?1 AND id > ?2 "
+	            "ORDER BY place_id, entry_at",
+	[Q_HOMES] = "SELECT p.id, coalesce(h.place_id, 0) FROM person p "
+	            "LEFT JOIN household h ON h.id = p.household_id",
+};
+
+sj_rc
+trace_index_load(trace_index *ix, store *s, int64_t since, sj_err *e)
+{
+	store_stmt *st = NULL;
+	bool row;
+	sj_rc rc = store_prepare(s, trace_index_sql[Q_STAYS], &st, e);
+
+	if (rc != SJ_OK)
+		return rc;
+	if (since < ix->base)
+		since = ix->base;
+	store_bind_int(st, 1, since);
+	store_bind_int(st, 2, ix->max_scan_id);
+	pthread_rwlock_wrlock(&ix->lock);
+	int64_t max_id = ix->max_scan_id;
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
+		int64_t id = store_col_int(st, 4);
+
+		rc = put_locked(ix, store_col_int(st, 1), store_col_int(st, 0), store_col_int(st, 2),
+		    store_col_int(st, 3), e);
+		if (rc != SJ_OK)
+			break;
+		if (id > max_id)
+			max_id = id;
+	}
+	if (rc == SJ_OK)
+		ix->max_scan_id = max_id;
+	pthread_rwlock_unlock(&ix->lock);
+	store_reset(st);
+	if (rc != SJ_OK)
+		return rc;
+	if ((rc = store_prepare(s, trace_index_sql[Q_HOMES], &st, e)) != SJ_OK)
+		return rc;
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row)
+		trace_index_set_home(ix, store_col_int(st, 0), store_col_int(st, 1));
+	store_reset(st);
+	return rc;
+}
+
+size_t
+trace_index_expire(trace_index *ix, int64_t horizon)
+{
+	size_t dropped = 0;
+
+	pthread_rwlock_wrlock(&ix->lock);
+	if (horizon > ix->base) {
+		uint32_t h = horizon - ix->base > (int64_t)UINT32_MAX ? UINT32_MAX
+		                                                     : (uint32_t)(horizon - ix->base);
+
+		for (uint32_t i = 0; i < ix->places.n; i++) {
+			place_entry *p = &ix->pl[i];
+			uint32_t k = lower_entry(p, h);
+
+			memmove(p->stays, p->stays + k, (size_t)(p->n - k) * sizeof *p->stays);
+			p->n -= k;
+			dropped += k;
+		}
+		for (uint32_t i = 0; i < ix->people.n; i++) {
+			person_entry *q = &ix->pe[i];
+			uint32_t w = 0;
+
+			for (uint32_t r = 0; r < q->n; r++)
+				if (q->stays[r].entry >= h)
+					q->stays[w++] = q->stays[r];
+			q->n = w;
+		}
+		ix->n_stays -= dropped;
+	}
+	pthread_rwlock_unlock(&ix->lock);
+	return dropped;
+}
+
+void
+trace_index_compact(trace_index *ix)
+{
+	pthread_rwlock_wrlock(&ix->lock);
+	for (uint32_t i = 0; i < ix->places.n; i++) {
+		place_entry *p = &ix->pl[i];
+
+		if (p->cap > p->n) {
+			p->cap = p->n;
+			p->stays = xrealloc(p->stays, (size_t)p->cap * sizeof *p->stays);
+		}
+	}
+	for (uint32_t i = 0; i < ix->people.n; i++) {
+		person_entry *q = &ix->pe[i];
+
+		if (q->cap > q->n) {
+			q->cap = q->n;
+			q->stays = xrealloc(q->stays, (size_t)q->cap * sizeof *q->stays);
+		}
+	}
+	pthread_rwlock_unlock(&ix->lock);
+}
+
+void
+trace_index_stats(trace_index *ix, trace_index_figures *out)
+{
+	pthread_rwlock_rdlock(&ix->lock);
+	size_t b = sizeof *ix;
+
+	b += (size_t)ix->people.cap * (sizeof(int64_t) + sizeof(person_entry));
+	b += (size_t)ix->places.cap * (sizeof(int64_t) + sizeof(place_entry));
+	b += ((size_t)ix->people.n_slots + ix->places.n_slots) * sizeof(uint32_t);
+	for (uint32_t i = 0; i < ix->places.n; i++)
+		b += (size_t)ix->pl[i].cap * sizeof(trace_place_stay);
+	for (uint32_t i = 0; i < ix->people.n; i++)
+		b += (size_t)ix->pe[i].cap * sizeof(trace_person_stay);
+	*out = (trace_index_figures){ .n_stays = ix->n_stays, .n_people = ix->people.n,
+		.n_places = ix->places.n, .bytes = b, .max_scan_id = ix->max_scan_id };
+	pthread_rwlock_unlock(&ix->lock);
+}
+
+void
+trace_index_rdlock(trace_index *ix)
+{
+	pthread_rwlock_rdlock(&ix->lock);
+}
+
+void
+trace_index_unlock(trace_index *ix)
+{
+	pthread_rwlock_unlock(&ix->lock);
+}
+
+int64_t
+trace_index_base(const trace_index *ix)
+{
+	return ix->base;
+}
+
+uint32_t
+trace_index_n_people(const trace_index *ix)
+{
+	return ix->people.n;
+}
+
+bool
+trace_index_person(const trace_index *ix, int64_t person_id, uint32_t *idx)
+{
+	return id_find(&ix->people, person_id, idx);
+}
+
+bool
+trace_index_place(const trace_index *ix, int64_t place_id, uint32_t *idx)
+{
+	return id_find(&ix->places, place_id, idx);
+}
+
+int64_t
+trace_index_person_id(const trace_index *ix, uint32_t idx)
+{
+	return ix->people.ids[idx];
+}
+
+int64_t
+trace_index_place_id(const trace_index *ix, uint32_t idx)
+{
+	return ix->places.ids[idx];
+}
+
+uint32_t
+trace_index_home(const trace_index *ix, uint32_t person)
+{
+	return ix->pe[person].home;
+}
+
+const trace_person_stay *
+trace_index_person_stays(const trace_index *ix, uint32_t person, size_t *n)
+{
+	*n = ix->pe[person].n;
+	return ix->pe[person].stays;
+}
+
+const trace_place_stay *
+trace_index_place_range(const trace_index *ix, uint32_t place, uint32_t a, uint32_t b,
+    size_t *n)
+{
+	const place_entry *p = &ix->pl[place];
+	uint32_t lo_t = a > p->maxlen ? a - p->maxlen : 0;
+	uint32_t lo = lower_entry(p, lo_t), hi = lower_entry(p, b);
+
+	*n = hi > lo ? hi - lo : 0;
+	return p->stays + lo;
+}

@@ -1,0 +1,133 @@
+/*
+ * trace_index — an in-memory index of the retention window's stays for
+ * exposure tracing (issue 6; DESIGN.md §4 "Time", "Retention"; the layout
+ * and its cost are explained in docs/trace.md).
+ *
+ * Stays are kept twice, each copy 12 bytes, 24 bytes a stay in all:
+ *   - by place: each place's stays sorted by (entry, exit, person), with the
+ *     place's longest stay seen (`maxlen`) as a bound, so that "the stays at
+ *     place P overlapping [a, b)" are among the entries in [a − maxlen, b):
+ *     two binary searches and a filter;
+ *   - by person: each person's stays (place, entry, exit) in insertion
+ *     order, to find the index person's (and, at depth 2, each contact's)
+ *     own stays without a scan of every place.
+ * People and places are 32-bit indexes into tables of their 64-bit ids;
+ * instants are 32-bit seconds after the index's epoch base (so a base of
+ * 2020-01-01 reaches 2156).  `maxlen` only ever grows (a stay that shrinks
+ * leaves the bound larger than needed, which costs time, never answers).
+ *
+ * Invariants: every stay in a place's array is also in its person's array
+ * and vice versa; entry ≤ exit; each place's array is sorted.
+ *
+ * Thread safety: any number of readers (trace_index_rdlock … unlock) and
+ * one writer at a time (trace_index_put / remove take the write lock).
+ */
+#ifndef SJ_TRACE_INDEX_H
+#define SJ_TRACE_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+typedef struct trace_index trace_index;
+
+/* One stay in a place's array: 12 bytes. */
+typedef struct trace_place_stay {
+	uint32_t person;  /* index into the person table */
+	uint32_t entry;   /* seconds after the base */
+	uint32_t exit;    /* end of [entry, exit), seconds after the base */
+} trace_place_stay;
+
+/* One stay in a person's array: 12 bytes. */
+typedef struct trace_person_stay {
+	uint32_t place;   /* index into the place table */
+	uint32_t entry;
+	uint32_t exit;
+} trace_person_stay;
+
+/* The index's figures (trace_index_stats). */
+typedef struct trace_index_figures {
+	size_t n_stays, n_people, n_places;
+	size_t bytes;          /* every byte the index holds on the heap, capacities included */
+	int64_t max_scan_id;   /* the highest stay id loaded (trace_index_catch_up) */
+} trace_index_figures;
+
+/* A new, empty index whose instants count from base (seconds since the
+ * epoch).  Allocates; free with trace_index_free.  Never fails (out of
+ * memory aborts). */
+trace_index *trace_index_new(int64_t base);
+
+/* Free ix and everything it holds.  Accepts NULL. */
+void trace_index_free(trace_index *ix);
+
+/* Add or update one stay: person_id at place_id over [entry_at, exit_at)
+ * (seconds since the epoch).  A stay of the same person at the same place
+ * with the same entry is updated to the new exit (a stay closed by its
+ * exit scan, or cut by the next entry); else it is added.  Takes the write
+ * lock.  Errors: SJ_EINVAL ("exit_at") when exit_at < entry_at, ("entry_at")
+ * when either instant lies outside [base, base + 2^32). */
+sj_rc trace_index_put(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at,
+    int64_t exit_at, sj_err *e);
+
+/* Remove the stay of person_id at place_id that enters at entry_at (a stay
+ * whose start moved earlier is removed, then put again).  Returns true when
+ * there was one.  Takes the write lock. */
+bool trace_index_remove(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at);
+
+/* Record person_id's home place (the place of their household; 0: none),
+ * for the "exclude people at their own home place" option. */
+void trace_index_set_home(trace_index *ix, int64_t person_id, int64_t place_id);
+
+/* Load every stay of a registered person that entered at or after
+ * since (seconds since the epoch; the retention horizon) and whose scan id
+ * is above the highest loaded so far, in one pass over the view `stay` in
+ * (place, entry) order, and every person's home place.  Called once at
+ * start (the build) and then periodically (the catch-up by max stay id).
+ * Only new stays are seen: a stay whose end is rewritten later (closed by
+ * its exit scan) keeps the end it had when loaded unless the writer calls
+ * trace_index_put.  Errors: the store's. */
+sj_rc trace_index_load(trace_index *ix, store *s, int64_t since, sj_err *e);
+
+/* Drop every stay that entered before horizon (seconds since the epoch;
+ * now − retention), so that the index holds the retention window only.
+ * Takes the write lock.  Returns the number dropped. */
+size_t trace_index_expire(trace_index *ix, int64_t horizon);
+
+/* Release unused capacity (after a build).  Takes the write lock. */
+void trace_index_compact(trace_index *ix);
+
+/* Figures: counts and heap bytes.  Takes the read lock. */
+void trace_index_stats(trace_index *ix, trace_index_figures *out);
+
+/* ---- reading (trace.c), between trace_index_rdlock and trace_index_unlock ---- */
+
+void trace_index_rdlock(trace_index *ix);
+void trace_index_unlock(trace_index *ix);
+
+int64_t trace_index_base(const trace_index *ix);
+
+/* The size of the person table (person indexes are below it). */
+uint32_t trace_index_n_people(const trace_index *ix);
+
+/* The person (place) table index of an id; false when unknown. */
+bool trace_index_person(const trace_index *ix, int64_t person_id, uint32_t *idx);
+bool trace_index_place(const trace_index *ix, int64_t place_id, uint32_t *idx);
+int64_t trace_index_person_id(const trace_index *ix, uint32_t idx);
+int64_t trace_index_place_id(const trace_index *ix, uint32_t idx);
+/* The person's home place index + 1; 0 when none is known. */
+uint32_t trace_index_home(const trace_index *ix, uint32_t person);
+
+/* A person's stays (any order) and their number. */
+const trace_person_stay *trace_index_person_stays(const trace_index *ix, uint32_t person,
+    size_t *n);
+
+/* The stays at place that may overlap [a, b) (seconds after the base):
+ * those entering in [a − maxlen, b), a contiguous run of the place's
+ * sorted array; the caller still filters on exit > a. */
+const trace_place_stay *trace_index_place_range(const trace_index *ix, uint32_t place,
+    uint32_t a, uint32_t b, size_t *n);
+
+#endif

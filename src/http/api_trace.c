@@ -1,0 +1,152 @@
+/*
+ * api_trace — POST /api/v1/traces: exposure tracing (domain/trace.h;
+ * docs/trace.md).
+ *
+ * Needs trace.run (admin, leader, member).  The index person must be
+ * visible to the caller (person_get in their scope); one who is not is
+ * refused exactly like an unknown one (422, field person_id), so scope
+ * cannot be probed.  Contacts outside the caller's scope are counted and
+ * listed with their intervals, but their person_id is null and "masked"
+ * true.  Every run is audited (`trace.run`, the person, the parameters).
+ * For now the stay index is built from the store for each request (one
+ * pass over the retention window's stays); a server-wide index kept
+ * current by the scan writer is still to come.
+ */
+#include <stddef.h>
+
+#include "core/datetime.h"
+#include "domain/auth.h"
+#include "domain/person.h"
+#include "domain/trace.h"
+#include "http/api.h"
+#include "json/jtrace.h"
+
+typedef struct trace_body {
+	int64_t person_id;
+	const char *id_number;
+	int64_t from, to;
+	int64_t days;
+	int64_t min_overlap_minutes;
+	int64_t margin_minutes;
+	int64_t depth;
+	int exclude_home;
+} trace_body;
+
+static const jb_field trace_fields[] = {
+	{ "person_id", JB_ID, false, offsetof(trace_body, person_id), 0, 0 },
+	{ "id_number", JB_STRING, false, offsetof(trace_body, id_number), 0, 0 },
+	{ "from", JB_INSTANT, false, offsetof(trace_body, from), 0, 0 },
+	{ "to", JB_INSTANT, false, offsetof(trace_body, to), 0, 0 },
+	{ "days", JB_INT, false, offsetof(trace_body, days), 0, 0 },
+	{ "min_overlap_minutes", JB_INT, false, offsetof(trace_body, min_overlap_minutes), 0, 0 },
+	{ "margin_minutes", JB_INT, false, offsetof(trace_body, margin_minutes), 0, 0 },
+	{ "depth", JB_INT, false, offsetof(trace_body, depth), 0, 0 },
+	{ "exclude_home", JB_BOOL, false, offsetof(trace_body, exclude_home), 0, 0 },
+	{ NULL, 0, false, 0, 0, 0 },
+};
+
+/* The index person, visible to the caller. */
+static sj_rc
+index_person(http_req *r, const trace_body *b, int64_t *id, sj_err *e)
+{
+	person p, *found;
+	size_t n;
+	sj_rc rc;
+
+	if ((b->person_id != 0) == (b->id_number != NULL))
+		return sj_fail(e, SJ_EINVAL, "person_id", "give one of person_id or id_number");
+	if (b->id_number != NULL) {
+		rc = person_find(http_store(r), http_keys(r), http_scope(r), http_arena(r),
+		    b->id_number, 2, &found, &n, e);
+		if (rc == SJ_OK && n != 1)
+			rc = sj_fail(e, SJ_EINVAL, "id_number", "no single person in scope has it");
+		if (rc == SJ_OK)
+			*id = found[0].id;
+		return rc;
+	}
+	rc = person_get(http_store(r), http_scope(r), http_arena(r), b->person_id, &p, e);
+	if (rc == SJ_ENOTFOUND)
+		return sj_fail(e, SJ_EINVAL, "person_id", "no such person in scope");
+	*id = b->person_id;
+	return rc;
+}
+
+/* Null the person_id of contacts outside the caller's scope. */
+static sj_rc
+mask_contacts(http_req *r, const trace_result *t, json_t *j, sj_err *e)
+{
+	json_t *contacts = json_object_get(j, "contacts");
+
+	for (size_t i = 0; i < t->n_contacts; i++) {
+		json_t *c = json_array_get(contacts, i);
+		person p;
+		sj_rc rc = person_get(http_store(r), http_scope(r), http_arena(r),
+		    t->contacts[i].person_id, &p, e);
+
+		if (rc != SJ_OK && rc != SJ_ENOTFOUND)
+			return rc;
+		sj_err_clear(e);
+		json_object_set_new(c, "masked", json_boolean(rc == SJ_ENOTFOUND));
+		if (rc == SJ_ENOTFOUND)
+			json_object_set_new(c, "person_id", json_null());
+	}
+	return SJ_OK;
+}
+
+static sj_rc
+trace_post(http_req *r, sj_err *e)
+{
+	trace_body b = { .days = 14, .min_overlap_minutes = 15, .depth = 1 };
+	int64_t now = dt_now(), person_id = 0;
+	trace_params p;
+	trace_result t = {0};
+	json_t *j = NULL;
+	sj_rc rc;
+
+	if ((rc = jb_read(http_body(r), trace_fields, &b, http_arena(r), e)) != SJ_OK ||
+	    (rc = index_person(r, &b, &person_id, e)) != SJ_OK)
+		return rc;
+	if (b.days < 1 || b.days > 3660)
+		return sj_fail(e, SJ_EINVAL, "days", "must be 1 to 3660");
+	trace_params_default(&p, person_id, now);
+	p.to = b.to ? b.to : now;
+	p.from = b.from ? b.from : p.to - b.days * 86400;
+	p.min_overlap_s = b.min_overlap_minutes * 60;
+	p.margin_s = b.margin_minutes * 60;
+	p.depth = (int)b.depth;
+	p.exclude_home = b.exclude_home != 0;
+	p.retention_s = (int64_t)http_config(r)->retention_days * 86400;
+	if ((rc = trace_params_check(&p, e)) != SJ_OK)
+		return rc;
+	trace_index *ix = trace_index_new(now - p.retention_s);
+
+	rc = trace_index_load(ix, http_store(r), now - p.retention_s, e);
+	if (rc == SJ_OK)
+		rc = trace_run(ix, &p, &t, e);
+	trace_index_free(ix);
+	if (rc == SJ_OK) {
+		j = jtrace_result(&t);
+		rc = mask_contacts(r, &t, j, e);
+	}
+	if (rc == SJ_OK && (rc = store_begin(http_store(r), e)) == SJ_OK) {
+		json_t *audit = json_deep_copy(json_object_get(j, "params"));
+
+		json_object_set_new(audit, "n_contacts", json_integer((json_int_t)t.n_contacts));
+		rc = http_audit(r, "trace.run", "person", person_id, NULL, audit, e);
+		if (rc == SJ_OK)
+			rc = store_commit(http_store(r), e);
+		else
+			store_rollback(http_store(r));
+	}
+	trace_result_free(&t);
+	if (rc != SJ_OK) {
+		json_decref(j);
+		return rc;
+	}
+	return http_reply_json(r, 200, j);
+}
+
+const http_route api_trace_routes[] = {
+	{ "POST", "/api/v1/traces", trace_post, PERM_TRACE_RUN, 4096 },
+	{ NULL, NULL, NULL, 0, 0 },
+};

@@ -1,0 +1,92 @@
+// Black-box tests of POST /api/v1/traces (issue 6; docs/trace.md) against
+// the real binary on a temporary demo database (SQLite, or PostgreSQL with
+// SIJIN_TEST_DB=pg).  The demo's stays lie in March 2020, so the server
+// keeps personal data for 3000 days here (setting retention-days).
+//
+// Expected values come from an independent SQL query over the view `stay`:
+// for an index person with stays at one place, a first-degree contact's
+// total is the sum over their stays there of
+// max(0, min(exit, E) − max(entry, S)) for each of the index person's stays
+// [S, E) (DESIGN.md §4), kept when ≥ 15 min.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { assertProblem, count, signIn, sql, startServer } from './lib.mjs';
+
+let srv;
+let leader;
+let index;  // { person, place }
+
+before(async () => {
+  srv = await startServer({ args: ['--retention-days', '3000'] });
+  leader = await signIn(srv.base, 'leader');
+  // The person whose stays are all at one place, with the most stays there.
+  const row = sql(srv.db, 'SELECT person_id, min(place_id) FROM stay WHERE person_id IS NOT NULL ' +
+    'GROUP BY person_id HAVING count(DISTINCT place_id) = 1 ORDER BY count(*) DESC, person_id LIMIT 1');
+  const [person, place] = row.split('|').map(Number);
+  index = { person, place };
+});
+
+after(async () => { await srv.stop(); });
+
+const body = (extra = {}) => ({ person_id: index.person, from: '2020-03-01T00:00:00+08:00',
+  to: '2020-04-30T00:00:00+08:00', ...extra });
+
+test('first degree equals the SQL oracle, sorted by total overlap', async () => {
+  const before = count(srv.db, "SELECT count(*) FROM audit_event WHERE action = 'trace.run'");
+  const res = await leader.post('/api/v1/traces', body());
+  assert.equal(res.status, 200, res.text);
+  const q = `SELECT c.person_id, sum(CASE WHEN c.exit_at < i.exit_at THEN c.exit_at ELSE i.exit_at END
+      - CASE WHEN c.entry_at > i.entry_at THEN c.entry_at ELSE i.entry_at END)
+    FROM stay i JOIN stay c ON c.place_id = i.place_id AND c.entry_at < i.exit_at AND c.exit_at > i.entry_at
+    WHERE i.person_id = ${index.person} AND c.person_id IS NOT NULL AND c.person_id <> ${index.person}
+    GROUP BY c.person_id`;
+  const want = new Map(sql(srv.db, q).split('\n').filter(Boolean)
+    .map((l) => l.split('|').map(Number)).filter(([, s]) => s >= 900));
+  assert.ok(want.size > 0, 'the demo gives the index person contacts');
+  const got = res.body.contacts;
+  assert.equal(got.length, want.size);
+  for (const c of got) {
+    assert.equal(c.degree, 1);
+    assert.equal(c.masked, false);
+    assert.equal(c.total_s, want.get(c.person_id), `contact ${c.person_id}`);
+    assert.equal(c.intervals.reduce((s, iv) => s + iv.seconds, 0), c.total_s);
+    for (const iv of c.intervals) assert.equal(iv.place_id, index.place);
+  }
+  for (let i = 1; i < got.length; i++) assert.ok(got[i - 1].total_s >= got[i].total_s);
+  assert.equal(res.body.params.min_overlap_s, 900);
+  assert.ok(res.body.own_stays.length > 0);
+  assert.equal(count(srv.db, "SELECT count(*) FROM audit_event WHERE action = 'trace.run'"), before + 1);
+});
+
+test('depth 2 lists second-degree contacts via a first-degree one', async () => {
+  const res = await leader.post('/api/v1/traces', body({ depth: 2 }));
+  assert.equal(res.status, 200, res.text);
+  const first = new Set(res.body.contacts.filter((c) => c.degree === 1).map((c) => c.person_id));
+  for (const c of res.body.contacts.filter((x) => x.degree === 2)) {
+    assert.ok(!first.has(c.person_id));
+    for (const iv of c.intervals) assert.ok(first.has(iv.via_person_id));
+  }
+  assert.equal(res.body.n_first + res.body.n_second, res.body.contacts.length);
+});
+
+test('bad input is refused naming the parameter, and nothing is audited', async () => {
+  const before = count(srv.db, "SELECT count(*) FROM audit_event WHERE action = 'trace.run'");
+  assertProblem(await leader.post('/api/v1/traces', body({ depth: 3 })), 422, 'invalid-input', 'depth');
+  assertProblem(await leader.post('/api/v1/traces', body({ min_overlap_minutes: -1 })), 422,
+    'invalid-input', 'min_overlap');
+  assertProblem(await leader.post('/api/v1/traces', body({ to: '2020-02-01T00:00:00+08:00' })), 422,
+    'invalid-input', 'to');
+  assertProblem(await leader.post('/api/v1/traces', body({ from: '2099-01-01T00:00:00+08:00',
+    to: '2099-02-01T00:00:00+08:00' })), 422, 'invalid-input', 'from');
+  assertProblem(await leader.post('/api/v1/traces', body({ person_id: 999999 })), 422,
+    'invalid-input', 'person_id');
+  assert.equal(count(srv.db, "SELECT count(*) FROM audit_event WHERE action = 'trace.run'"), before);
+});
+
+test('only admin, leader and member may trace', async () => {
+  for (const user of ['gate', 'gaotie', 'auditor']) {
+    const c = await signIn(srv.base, user);
+    assertProblem(await c.post('/api/v1/traces', body()), 403, 'forbidden');
+  }
+});
