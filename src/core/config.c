@@ -25,6 +25,9 @@
  */
 #include "core/config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
@@ -73,6 +76,7 @@ struct config_row {
 static const char *check_nonempty(const char *value);
 static const char *check_tz(const char *value);
 static const char *check_public_url(const char *value);
+static const char *check_proxies(const char *value);
 
 /* In sj_log_level order: the index is the level. */
 static const char *const log_level_choices[] = {
@@ -126,7 +130,7 @@ static const struct config_row rows[] = {
 	  .unit = "bytes",
 	  .help = "largest HTTP request body accepted" },
 	{ .name = "trusted-proxies", .type = T_STRING,
-	  .offset = FIELD(trusted_proxies), .default_text = "",
+	  .offset = FIELD(trusted_proxies), .default_text = "", .check = check_proxies,
 	  .help = "comma-separated addresses of reverse proxies whose "
 	          "X-Forwarded-For is believed; empty = none" },
 	{ .name = "fever-threshold", .type = T_INT,
@@ -211,6 +215,34 @@ check_tz(const char *value)
 		    "Asia/Shanghai";
 	if (strstr(value, "..") != NULL)
 		return "must not contain \"..\"";
+	return NULL;
+}
+
+/* A comma-separated list of IPv4 or IPv6 address literals (exact
+ * addresses: the server compares them with the peer's text form), or
+ * empty.  Ranges such as 10.0.0.0/8 are refused rather than silently never
+ * matching. */
+static const char *
+check_proxies(const char *value)
+{
+	char item[INET6_ADDRSTRLEN + 1];
+	unsigned char bin[sizeof(struct in6_addr)];
+	const char *p = value;
+
+	while (*p) {
+		size_t n = strcspn(p, ", ");
+		if (n > 0) {
+			if (n >= sizeof item)
+				return "has an entry that is not an IP address";
+			memcpy(item, p, n);
+			item[n] = '\0';
+			if (inet_pton(AF_INET, item, bin) != 1 && inet_pton(AF_INET6, item, bin) != 1)
+				return "must list exact IPv4 or IPv6 addresses, comma-separated "
+				    "(no ranges, no names)";
+		}
+		p += n;
+		p += strspn(p, ", ");
+	}
 	return NULL;
 }
 

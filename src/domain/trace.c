@@ -161,7 +161,8 @@ collect(hits *h, int64_t min_s, int degree, groups *g)
 {
 	size_t w = 0;
 
-	qsort(h->v, h->n, sizeof *h->v, hit_cmp);
+	if (h->n > 1)  /* h->v is NULL when empty: qsort must not see it */
+		qsort(h->v, h->n, sizeof *h->v, hit_cmp);
 	for (size_t r = 0; r < h->n; r++) {
 		hit *last = w > 0 ? &h->v[w - 1] : NULL;
 
@@ -212,7 +213,8 @@ own_stays(const ctx *c, size_t *n_out)
 	for (size_t i = 0; i < n; i++)
 		if (base + s[i].entry >= c->horizon)
 			v[k++] = s[i];
-	qsort(v, k, sizeof *v, own_cmp);
+	if (k > 1)
+		qsort(v, k, sizeof *v, own_cmp);
 	*n_out = k;
 	return v;
 }
@@ -322,7 +324,8 @@ assemble(const ctx *c, const groups *g1, const groups *g2, trace_result *out)
 			qsort(ct->intervals, ct->n_intervals, sizeof *ct->intervals, interval_cmp);
 		}
 	}
-	qsort(out->contacts, out->n_contacts, sizeof *out->contacts, contact_cmp);
+	if (out->n_contacts > 1)
+		qsort(out->contacts, out->n_contacts, sizeof *out->contacts, contact_cmp);
 }
 
 static int
@@ -350,7 +353,8 @@ own_output(const ctx *c, const trace_person_stay *own, size_t n, trace_result *o
 			out->own[out->n_own++] = (trace_stay){
 				trace_index_place_id(c->ix, own[i].place), a, b };
 	}
-	qsort(out->own, out->n_own, sizeof *out->own, stay_cmp);
+	if (out->n_own > 1)
+		qsort(out->own, out->n_own, sizeof *out->own, stay_cmp);
 }
 
 sj_rc

@@ -134,3 +134,6 @@ run_capture sj nosuchcommand
 expect_status 2 "unknown command"
 run_capture sj unit --help
 expect_status 0 "unit --help"
+run_capture sj --trusted-proxies 10.0.0.0/8 config
+expect_status 2 "a proxy range instead of an address is refused at start-up"
+expect_in "$T/err" "trusted-proxies" "and the setting is named"

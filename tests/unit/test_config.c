@@ -710,7 +710,7 @@ test_file_syntax_accepted(void **state)
 	    "  db   =   spaced.db   \r\n"
 	    "port: 9090\r\n"
 	    "listen = 0.0.0.0 ; inline comment\r\n"
-	    "trusted-proxies = \"10.0.0.1\"\r\n"
+	    "db-password = \"10.0.0.1\"\r\n"
 	    "key-file = a;b.key\r\n"
 	    "tz =\r\n"
 	    "retention-days = 7");
@@ -725,7 +725,7 @@ test_file_syntax_accepted(void **state)
 	    "  db   =   spaced.db   \r\n"
 	    "port: 9090\r\n"
 	    "listen = 0.0.0.0 ; inline comment\r\n"
-	    "trusted-proxies = \"10.0.0.1\"\r\n"
+	    "db-password = \"10.0.0.1\"\r\n"
 	    "key-file = a;b.key\r\n"
 	    "retention-days = 7");
 	config_free(&fx->c);
@@ -734,7 +734,7 @@ test_file_syntax_accepted(void **state)
 	assert_string_equal(fx->c.db, "spaced.db");
 	assert_int_equal(fx->c.port, 9090);
 	assert_string_equal(fx->c.listen, "0.0.0.0");
-	assert_string_equal(fx->c.trusted_proxies, "\"10.0.0.1\"");
+	assert_string_equal(fx->c.db_password, "\"10.0.0.1\"");
 	assert_string_equal(fx->c.key_file, "a;b.key");
 	assert_int_equal(fx->c.retention_days, 7);
 	snprintf(src, sizeof src, "%s:9", fx->path);
