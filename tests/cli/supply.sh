@@ -104,3 +104,18 @@ expect_status 2 "XLSX needs --out"
 # Every change was audited from the command line.
 check "audit events for the documents" test "$(count_rows "audit_event WHERE action = 'supply_document.create' AND username = 'cli'")" -ge 6
 check "audit event for the confirmation" test "$(count_rows "audit_event WHERE action = 'supply_document.confirm' AND object_id = $dist")" = 1
+
+# Minimum stock per site: 高铁社区 holds 200 masks after the demo's
+# distribution (600 split evenly over three communities); a minimum of 300
+# puts exactly that line below minimum, a minimum of 200 does not (200 is not
+# below 200), and clearing removes it.
+run_capture sj supply site min 高铁社区 口罩 300
+expect_status 0 "set a minimum stock level"
+run_capture sj supply stock --below-min
+check "exactly one line is below its minimum" test "$(grep -c 'below minimum' "$T/out")" = 1
+expect_in "$T/out" "高铁社区.*口罩.*200.*below minimum" "高铁社区's masks (200 < 300) are below minimum"
+run_capture sj supply site min 高铁社区 口罩 200
+run_capture sj supply stock --below-min
+check "200 on hand with a minimum of 200 is not below" test "$(grep -c 'below minimum' "$T/out")" = 0
+run_capture sj supply site min 高铁社区 口罩 --clear
+expect_status 0 "clear the minimum"
