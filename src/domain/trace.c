@@ -375,12 +375,11 @@ trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e)
 		.exclude_home = p->exclude_home };
 
 	c.lo = p->from > c.horizon ? p->from : c.horizon;
-	if (!trace_index_person(ix, p->person_id, &c.index_person)) {
-		rc = sj_fail(e, SJ_EINVAL, "person", "no person %lld is known to the stay index",
-		    (long long)p->person_id);
-		goto out;
-	}
 	out->params = *p;
+	/* No stay in the index: no contacts (the caller checked that the
+	 * person exists). */
+	if (!trace_index_person(ix, p->person_id, &c.index_person))
+		goto out;
 	own = own_stays(&c, &n_own);
 	if (c.hi > c.lo) {
 		first_degree(&c, own, n_own, p->margin_s, &h1);

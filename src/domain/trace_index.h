@@ -77,6 +77,19 @@ sj_rc trace_index_put(trace_index *ix, int64_t person_id, int64_t place_id, int6
  * there was one.  Takes the write lock. */
 bool trace_index_remove(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at);
 
+/* Apply n stay announcements (domain/stay.h) in order, under one write
+ * lock: a stay that is gone is removed, any other is put (added, or its
+ * end updated).  Announcements the index cannot hold (an instant outside
+ * its range, an end before the start) are skipped.  Returns how many
+ * changed something. */
+struct stay_news;
+size_t trace_index_apply(trace_index *ix, const struct stay_news *news, size_t n);
+
+/* Move everything fresh holds into ix (whose old contents are freed) and
+ * free fresh: a rebuilt index takes the place of a live one while readers
+ * wait on ix's write lock for just the swap.  fresh must not be shared. */
+void trace_index_replace(trace_index *ix, trace_index *fresh);
+
 /* Record person_id's home place (the place of their household; 0: none),
  * for the "exclude people at their own home place" option. */
 void trace_index_set_home(trace_index *ix, int64_t person_id, int64_t place_id);

@@ -40,6 +40,10 @@ typedef struct store_driver {
 	/* store_backup() (store.h); NULL when the driver cannot copy itself. */
 	sj_rc (*backup)(void *conn, const char *path, store_backup_cb cb, void *cls,
 	    int64_t *pages, sj_err *e);
+	/* store_listen() and store_wait() (store.h); NULL when the database
+	 * has no notifications between connections (SQLite). */
+	sj_rc (*listen)(void *conn, const char *channel, sj_err *e);
+	sj_rc (*wait)(void *conn, int timeout_ms, store_line_cb cb, void *cls, sj_err *e);
 } store_driver;
 
 extern const store_driver store_sqlite_driver;
