@@ -763,7 +763,7 @@ dt_now_from_env(sj_err *e)
 	errno = 0;
 	t = strtoll(v, &end, 10);
 	if (errno != 0 || *end != '\0' || t <= 0 || t > INT64_C(253402300799))
-		return sj_fail(e, SJ_ECONFIG, "SIJIN_TEST_NOW", "SIJIN_TEST_NOW: \"%s\" is not a "
+		return sj_fail(e, SJ_ECONFIG, "SIJIN_TEST_NOW", "\"%s\" is not a "
 		    "positive number of seconds since the epoch", v);
 	dt_now_fix((int64_t)t);
 	return SJ_OK;
