@@ -9,6 +9,7 @@
  */
 #include "domain/trace_index.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,11 +279,10 @@ put_locked(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_a
 		/* An update: the end moved; re-sort by removing and inserting. */
 		place_erase(p, at);
 		place_insert(p, (trace_place_stay){ pi, en, ex });
-		q->stays[person_find(q, li, en)].exit = ex;
 		return SJ_OK;
 	}
 	place_insert(p, (trace_place_stay){ pi, en, ex });
-	person_append(q, (trace_person_stay){ li, en, ex });
+	person_append(q, (trace_person_stay){ li, en });
 	ix->n_stays++;
 	return SJ_OK;
 }
@@ -576,6 +576,30 @@ trace_index_person_stays(const trace_index *ix, uint32_t person, size_t *n)
 {
 	*n = ix->pe[person].n;
 	return ix->pe[person].stays;
+}
+
+uint32_t
+trace_index_exit(const trace_index *ix, uint32_t person, uint32_t place, uint32_t entry)
+{
+	const place_entry *p = &ix->pl[place];
+	uint32_t at = place_find(p, person, entry);
+
+	assert(at < p->n);  /* the invariant: both copies hold every stay */
+	return p->stays[at].exit;
+}
+
+uint32_t
+trace_index_n_places(const trace_index *ix)
+{
+	return ix->places.n;
+}
+
+const trace_place_stay *
+trace_index_place_all(const trace_index *ix, uint32_t place, size_t *n, uint32_t *maxlen)
+{
+	*n = ix->pl[place].n;
+	*maxlen = ix->pl[place].maxlen;
+	return ix->pl[place].stays;
 }
 
 const trace_place_stay *
