@@ -343,6 +343,16 @@ main(int argc, char **argv)
 	}
 	double total1 = now_s() - all;
 
+	if (n_peers > 0 && n_peers <= traces) {
+		double *pl = malloc(n_peers * sizeof *pl);
+
+		memcpy(pl, lat, n_peers * sizeof *pl);
+		qsort(pl, n_peers, sizeof *pl, dcmp);
+		printf("sijin on the peers' %zu index persons: p50 %.3f ms, p99 %.3f ms\n\n", n_peers,
+		    pl[n_peers / 2] * 1e3, pl[(size_t)(n_peers * 0.99)] * 1e3);
+		free(pl);
+	}
+
 	if (qf) {
 		fclose(qf);
 		fclose(af);
