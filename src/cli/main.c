@@ -49,6 +49,7 @@ static const struct {
 	{ "resumption", cmd_resumption, "work resumption of enterprises and projects: report, list, rate (resumption --help)" },
 	{ "backup",  cmd_backup,  "copy the live SQLite database into a new file and verify it" },
 	{ "restore", cmd_restore, "verify a backup and put it in place as the database" },
+	{ "import",  cmd_import,  "bulk import of scans: paper ledgers (CSV, NDJSON), check-in data (import --help)" },
 	{ "purge",   cmd_purge,   "delete rows past their retention period (purge --help)" },
 };
 
