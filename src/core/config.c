@@ -165,6 +165,11 @@ static const struct config_row rows[] = {
 	  .default_text = "0", .min = 0, .max = 3650, .unit = "days",
 	  .help = "days a note about a household is kept after the visit date; "
 	          "0 = as retention-days" },
+	{ .name = "purge-interval", .type = T_DURATION,
+	  .offset = FIELD(purge_interval),
+	  .default_text = "24h", .min = 0, .max = 604800, .unit = "seconds",
+	  .help = "the server deletes expired rows (as sijin purge) this long after it "
+	          "starts and then at this interval; 0 = never (run sijin purge from cron)" },
 	{ .name = "visit-gap-days", .type = T_INT,
 	  .offset = FIELD(visit_gap_days),
 	  .default_text = "14", .min = 1, .max = 365, .unit = "days",

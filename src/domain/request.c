@@ -42,8 +42,10 @@ static const char *const request_sql[] = {
 	/* ?5 service code ('' any), ?6 status ('' any), ?7 open (1) / final
 	 * (-1) / both (0), ?8 unit (0 any), ?9 department (0 any), ?10 overdue
 	 * with ?11 today, ?12..?13 reported range (inclusive), ?14 cursor,
-	 * ?15 limit, ?16 task line ('' any).  Absent filters are '' or 0, not
-	 * NULL: PostgreSQL cannot type a parameter that only meets IS NULL. */
+	 * ?15 limit, ?16 resolved in [?17, ?18) only (an applied change to
+	 * resolved at an instant in that range), ?19 task line ('' any).
+	 * Absent filters are '' or 0, not NULL: PostgreSQL cannot type a
+	 * parameter that only meets IS NULL. */
 	[Q_LIST] =
 	"SELECT " REQUEST_COLS " WHERE " REQUEST_SCOPE
 	" AND (?5 = '' OR s.code = ?5)"
@@ -54,7 +56,9 @@ static const char *const request_sql[] = {
 	" AND (?9 = 0 OR r.id IN (SELECT request_id FROM referral WHERE department_id = ?9))"
 	" AND (?10 = 0 OR (r.status IN " OPEN_STATUSES " AND r.resolution_due < ?11))"
 	" AND r.reported_at >= ?12 AND r.reported_at <= ?13"
-	" AND (?14 = 0 OR r.id < ?14) AND (?16 = '' OR r.task_line = ?16)"
+	" AND (?16 = 0 OR EXISTS (SELECT 1 FROM request_update w WHERE w.request_id = r.id"
+	"  AND w.applied = 1 AND w.to_status = 'resolved' AND w.at >= ?17 AND w.at < ?18))"
+	" AND (?14 = 0 OR r.id < ?14) AND (?19 = '' OR r.task_line = ?19)"
 	" ORDER BY r.id DESC LIMIT ?15",
 	[Q_INSERT] =
 	"INSERT INTO service_request (service_id, unit_id, person_id, reporter_name, description,"
@@ -419,7 +423,10 @@ list_bind(store_stmt *st, const scope *sc, const request_filter *f, int limit)
 	store_bind_int(st, 13, f->has_to ? f->reported_to : INT64_MAX);
 	store_bind_int(st, 14, f->after_id);
 	store_bind_int(st, 15, limit + 1);
-	store_bind_text(st, 16, f->task_line ? f->task_line : "");
+	store_bind_int(st, 16, f->has_resolved);
+	store_bind_int(st, 17, f->has_resolved ? f->resolved_from : 0);
+	store_bind_int(st, 18, f->has_resolved ? f->resolved_to : 0);
+	store_bind_text(st, 19, f->task_line ? f->task_line : "");
 }
 
 sj_rc
