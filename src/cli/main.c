@@ -52,6 +52,7 @@ static const struct {
 	{ "backup",  cmd_backup,  "copy the live SQLite database into a new file and verify it" },
 	{ "restore", cmd_restore, "verify a backup and put it in place as the database" },
 	{ "import",  cmd_import,  "bulk import of scans: paper ledgers (CSV, NDJSON), check-in data (import --help)" },
+	{ "export",  cmd_export,  "scans as a CSV ledger that import reads back (export --help)" },
 	{ "purge",   cmd_purge,   "delete rows past their retention period (purge --help)" },
 };
 
