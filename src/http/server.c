@@ -181,6 +181,12 @@ req_free(http_req *r)
 }
 
 static bool
+state_changing_method(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+static bool
 method_has_body(const char *m)
 {
 	return strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0;
@@ -353,6 +359,9 @@ req_call(http_req *r, store *s, http_handler fn)
 	sj_rc rc;
 
 	rc = fn(r, &e);
+	/* Scans (the one deferred route) change no user, token or role. */
+	if (state_changing_method(r->method) && !r->deferred)
+		http_auth_cache_invalidate();
 	if (store_tx_depth(s) > 0) {
 		/* A handler must close its transactions; never leave one open
 		 * on a connection that the next request will reuse. */
