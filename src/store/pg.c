@@ -15,8 +15,8 @@
  *  - Results come in binary format: integers are decoded by column type
  *    (int2/int4/int8/bool/oid, numeric, float), text and bytea are the raw
  *    bytes, which libpq always NUL-terminates.  A result is read whole on
- *    the first step (statements here return small pages; bulk paths will
- *    use COPY).
+ *    the first step (statements here return small pages; the bulk path,
+ *    store_bulk_*, uses COPY ... FROM STDIN).
  *  - The connection speaks UTF-8 (client_encoding) to a UTF-8 database, with
  *    standard_conforming_strings on, so `'\'` is one backslash, as in SQLite.
  *  - Transactions: the outermost begin (begin_sql) takes one transaction-
@@ -952,6 +952,55 @@ pg_backup(void *conn, const char *path, store_backup_cb cb, void *cls, int64_t *
 	    "(docs/backup.md)");
 }
 
+/* ---- COPY (store_bulk_*) ---------------------------------------------------- */
+
+static sj_rc
+pg_copy_begin(void *conn, const char *sql, sj_err *e)
+{
+	pg_conn *c = conn;
+	PGresult *res;
+	sj_rc rc = SJ_OK;
+
+	if ((rc = conn_ready(c, e)) != SJ_OK)
+		return rc;
+	res = PQexec(c->pg, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		rc = pg_fail(c, res, e);
+	PQclear(res);
+	return rc;
+}
+
+static sj_rc
+pg_copy_put(void *conn, const char *p, size_t n, sj_err *e)
+{
+	pg_conn *c = conn;
+
+	if (PQputCopyData(c->pg, p, (int)n) != 1)
+		return pg_fail(c, NULL, e);
+	return SJ_OK;
+}
+
+static sj_rc
+pg_copy_end(void *conn, bool failed, int64_t *n_rows, sj_err *e)
+{
+	pg_conn *c = conn;
+	PGresult *res;
+	sj_rc rc = SJ_OK;
+
+	if (PQputCopyEnd(c->pg, failed ? "abandoned" : NULL) != 1)
+		rc = pg_fail(c, NULL, e);
+	while ((res = PQgetResult(c->pg)) != NULL) {
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			if (n_rows)
+				*n_rows = strtoll(PQcmdTuples(res), NULL, 10);
+		} else if (rc == SJ_OK && !failed)
+			rc = pg_fail(c, res, e);
+		PQclear(res);
+	}
+	track_tx(c);
+	return failed ? SJ_EDB : rc;
+}
+
 const store_driver store_pg_driver = {
 	.name = "postgres",
 	.dialect = STORE_POSTGRES,
@@ -975,4 +1024,7 @@ const store_driver store_pg_driver = {
 	.changes = pg_changes,
 	.begin_sql = PG_BEGIN_SQL,
 	.backup = pg_backup,
+	.copy_begin = pg_copy_begin,
+	.copy_put = pg_copy_put,
+	.copy_end = pg_copy_end,
 };

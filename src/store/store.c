@@ -483,3 +483,207 @@ store_backup(store *s, const char *path, store_backup_cb cb, void *cls, int64_t 
 		    s->drv->name);
 	return s->drv->backup(s->conn, path, cb, cls, pages, e);
 }
+
+/* ---- bulk insert ------------------------------------------------------------- */
+
+#define BULK_ROWS_PER_INSERT 64        /* rows bound to one SQLite INSERT */
+#define BULK_COPY_FLUSH (256 * 1024)   /* bytes of COPY text sent at a time */
+
+struct store_bulk {
+	store *s;
+	int n_cols;
+	int64_t n_rows;        /* rows added */
+	/* SQLite (no copy_*): one prepared INSERT of BULK_ROWS_PER_INSERT rows
+	 * and one of a single row for the rest; rows buffered until full. */
+	void *multi, *single;
+	int64_t *pending;      /* BULK_ROWS_PER_INSERT rows of n_cols values */
+	int n_pending;
+	/* PostgreSQL: COPY text buffered here. */
+	char *text;
+	size_t n_text, cap_text;
+	bool copying;
+};
+
+/* "INSERT INTO t (c1, ...) VALUES (?, ...), ..." with rows rows, or
+ * "COPY t (c1, ...) FROM STDIN" when rows is 0.  malloc'd. */
+static char *
+bulk_sql(const char *table, const char *const *cols, int n_cols, int rows)
+{
+	size_t cap = 64 + strlen(table) + (size_t)n_cols * 40 + (size_t)rows * ((size_t)n_cols * 3 + 4);
+	char *sql = sj_malloc(cap);
+	size_t n = (size_t)snprintf(sql, cap, "%s %s (", rows ? "INSERT INTO" : "COPY", table);
+
+	for (int i = 0; i < n_cols; i++) {
+		for (const char *p = cols[i]; *p; p++)
+			assert((*p >= 'a' && *p <= 'z') || *p == '_' || (*p >= '0' && *p <= '9'));
+		n += (size_t)snprintf(sql + n, cap - n, "%s%s", i ? ", " : "", cols[i]);
+	}
+	n += (size_t)snprintf(sql + n, cap - n, rows ? ") VALUES " : ") FROM STDIN");
+	for (int r = 0; r < rows; r++) {
+		n += (size_t)snprintf(sql + n, cap - n, "%s(", r ? ", " : "");
+		for (int i = 0; i < n_cols; i++)
+			n += (size_t)snprintf(sql + n, cap - n, "%s?", i ? ", " : "");
+		n += (size_t)snprintf(sql + n, cap - n, ")");
+	}
+	return sql;
+}
+
+sj_rc
+store_bulk_begin(store *s, const char *table, const char *const *cols, int n_cols,
+    store_bulk **out, sj_err *e)
+{
+	store_bulk *b;
+	char *sql;
+	sj_rc rc;
+
+	assert(s->depth > 0 && n_cols >= 1 && n_cols <= STORE_BULK_COLS_MAX);
+	*out = NULL;
+	if ((rc = check_not_failed(s, e)) != SJ_OK)
+		return rc;
+	b = sj_calloc(1, sizeof *b);
+	b->s = s;
+	b->n_cols = n_cols;
+	if (s->drv->copy_begin) {
+		sql = bulk_sql(table, cols, n_cols, 0);
+		rc = note_failure(s, s->drv->copy_begin(s->conn, sql, e), e);
+		free(sql);
+		b->copying = rc == SJ_OK;
+	} else {
+		sql = bulk_sql(table, cols, n_cols, BULK_ROWS_PER_INSERT);
+		rc = s->drv->prepare(s->conn, sql, &b->multi, e);
+		free(sql);
+		sql = bulk_sql(table, cols, n_cols, 1);
+		if (rc == SJ_OK)
+			rc = s->drv->prepare(s->conn, sql, &b->single, e);
+		free(sql);
+		rc = note_failure(s, rc, e);
+		b->pending = sj_malloc(sizeof *b->pending * BULK_ROWS_PER_INSERT * (size_t)n_cols);
+	}
+	if (rc != SJ_OK) {
+		store_bulk_abort(b);
+		return rc;
+	}
+	*out = b;
+	return SJ_OK;
+}
+
+/* Bind rows rows of b->pending to stmt and run it. */
+static sj_rc
+bulk_insert(store_bulk *b, void *stmt, const int64_t *vals, int rows, sj_err *e)
+{
+	const store_driver *drv = b->s->drv;
+	bool row;
+	int k = 1;
+
+	for (int i = 0; i < rows * b->n_cols; i++, k++)
+		if (vals[i] == STORE_BULK_NULL)
+			drv->bind_null(stmt, k);
+		else
+			drv->bind_int(stmt, k, vals[i]);
+	return note_failure(b->s, drv->step(b->s->conn, stmt, &row, e), e);
+}
+
+static sj_rc
+bulk_copy_flush(store_bulk *b, sj_err *e)
+{
+	sj_rc rc = SJ_OK;
+
+	if (b->n_text)
+		rc = note_failure(b->s, b->s->drv->copy_put(b->s->conn, b->text, b->n_text, e), e);
+	b->n_text = 0;
+	return rc;
+}
+
+sj_rc
+store_bulk_row(store_bulk *b, const int64_t *vals, sj_err *e)
+{
+	sj_rc rc;
+
+	b->n_rows++;
+	if (!b->copying) {
+		memcpy(b->pending + (size_t)b->n_pending * (size_t)b->n_cols, vals,
+		    sizeof *vals * (size_t)b->n_cols);
+		if (++b->n_pending < BULK_ROWS_PER_INSERT)
+			return SJ_OK;
+		b->n_pending = 0;
+		return bulk_insert(b, b->multi, b->pending, BULK_ROWS_PER_INSERT, e);
+	}
+	if (b->cap_text - b->n_text < (size_t)b->n_cols * 21 + 2) {
+		b->cap_text = b->cap_text ? b->cap_text * 2 : BULK_COPY_FLUSH + 4096;
+		b->text = sj_realloc(b->text, b->cap_text);
+	}
+	for (int i = 0; i < b->n_cols; i++) {
+		char *o = b->text + b->n_text;
+		if (vals[i] == STORE_BULK_NULL)
+			b->n_text += (size_t)sprintf(o, "%s\\N", i ? "\t" : "");
+		else
+			b->n_text += (size_t)sprintf(o, "%s%lld", i ? "\t" : "", (long long)vals[i]);
+	}
+	b->text[b->n_text++] = '\n';
+	if (b->n_text >= BULK_COPY_FLUSH && (rc = bulk_copy_flush(b, e)) != SJ_OK)
+		return rc;
+	return SJ_OK;
+}
+
+static void
+bulk_free(store_bulk *b)
+{
+	if (b->multi)
+		b->s->drv->finalize(b->multi);
+	if (b->single)
+		b->s->drv->finalize(b->single);
+	free(b->pending);
+	free(b->text);
+	free(b);
+}
+
+sj_rc
+store_bulk_end(store_bulk *b, int64_t *n_rows, sj_err *e)
+{
+	int64_t copied = 0;
+	sj_rc rc = SJ_OK;
+
+	if (n_rows)
+		*n_rows = 0;
+	if (b->copying) {
+		if ((rc = bulk_copy_flush(b, e)) == SJ_OK)
+			rc = note_failure(b->s, b->s->drv->copy_end(b->s->conn, false, &copied, e), e);
+		else
+			b->s->drv->copy_end(b->s->conn, true, &copied, NULL);
+		b->copying = false;
+	} else {
+		for (int r = 0; rc == SJ_OK && r < b->n_pending; r++)
+			rc = bulk_insert(b, b->single, b->pending + (size_t)r * (size_t)b->n_cols, 1, e);
+		copied = b->n_rows;
+	}
+	if (rc == SJ_OK && n_rows)
+		*n_rows = copied;
+	bulk_free(b);
+	return rc;
+}
+
+void
+store_bulk_abort(store_bulk *b)
+{
+	static const sj_err abandoned = { .rc = SJ_EDB, .msg = "a bulk insert was abandoned" };
+
+	if (b == NULL)
+		return;
+	if (b->copying) {
+		b->s->drv->copy_end(b->s->conn, true, NULL, NULL);
+		note_failure(b->s, SJ_EDB, &abandoned);
+	}
+	bulk_free(b);
+}
+
+sj_rc
+store_bulk_tune(store *s, int cache_mib, sj_err *e)
+{
+	char sql[96];
+
+	if (s->drv->dialect != STORE_SQLITE)
+		return SJ_OK;
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY",
+	    cache_mib * 1024);
+	return store_exec(s, sql, e);
+}

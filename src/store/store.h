@@ -215,4 +215,45 @@ typedef void (*store_backup_cb)(void *cls, int64_t done, int64_t total);
 sj_rc store_backup(store *s, const char *path, store_backup_cb cb, void *cls,
     int64_t *pages, sj_err *e);
 
+/* ---- bulk insert (COPY on PostgreSQL, batched INSERTs on SQLite) ----------- */
+
+typedef struct store_bulk store_bulk;   /* one bulk insert in progress; opaque */
+
+#define STORE_BULK_COLS_MAX 16
+#define STORE_BULK_NULL INT64_MIN       /* a value that stands for SQL NULL */
+
+/* Start inserting rows of integers into table (columns cols[0..n_cols-1],
+ * 1..STORE_BULK_COLS_MAX, plain lower-case identifiers from the caller's
+ * code, never outside input: asserted) inside the caller's open
+ * transaction (asserted).  PostgreSQL streams the rows with COPY ... FROM
+ * STDIN (libpq PQputCopyData, text format); SQLite binds them to one
+ * prepared INSERT of 64 rows at a time.  Rows go to the database as the
+ * buffer fills and at store_bulk_end; they are visible to statements of
+ * the same connection only after store_bulk_end.  No other statement may
+ * run on s between begin and end.  On success *out is the handle, owned
+ * by the caller until store_bulk_end or store_bulk_abort.  Errors: store
+ * errors (the transaction is then spoiled: roll it back). */
+sj_rc store_bulk_begin(store *s, const char *table, const char *const *cols, int n_cols,
+    store_bulk **out, sj_err *e);
+
+/* Add one row: vals[i] for cols[i], STORE_BULK_NULL for NULL.  Errors:
+ * store errors from a flush (a constraint violation of an earlier row
+ * shows here or at store_bulk_end); the transaction is then spoiled. */
+sj_rc store_bulk_row(store_bulk *b, const int64_t *vals, sj_err *e);
+
+/* Write the rows still buffered, finish the COPY, free b.  *n_rows (may be
+ * NULL) receives the rows written.  Errors: store errors (the transaction
+ * is then spoiled); b is freed in every case. */
+sj_rc store_bulk_end(store_bulk *b, int64_t *n_rows, sj_err *e);
+
+/* Give up a bulk insert (after an error): free b; rows not yet sent are
+ * dropped and a COPY in progress is ended with an error, which spoils the
+ * transaction (roll it back).  Accepts NULL. */
+void store_bulk_abort(store_bulk *b);
+
+/* Tune the connection for a bulk load: on SQLite a page cache of
+ * cache_mib MiB (PRAGMA cache_size) and temp tables in memory; nothing on
+ * PostgreSQL (its buffers are the server's).  Errors: store errors. */
+sj_rc store_bulk_tune(store *s, int cache_mib, sj_err *e);
+
 #endif
