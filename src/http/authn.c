@@ -14,43 +14,35 @@
  * scan, and looking it up (its row and its user's) was ~10 % of the
  * server's CPU on the scan benchmark (bench/RESULTS.md).  Each worker
  * thread keeps TOKEN_CACHE_SLOTS principals, keyed by the token's keyed
- * hash, each for at most TOKEN_CACHE_TTL_S seconds and never past the
- * token's expiry.  Revocation still takes effect: every state-changing
- * request answered by this process (revoking a token, disabling a user,
- * changing a role or scope, signing out) empties every thread's cache at
- * once (http_auth_cache_invalidate, a generation counter); a change made
- * by another process (the command line, a second server on PostgreSQL)
- * takes effect within TOKEN_CACHE_TTL_S.
+ * hash, each for at most CACHEGEN_TTL_S seconds and never past the token's
+ * expiry.  Revocation still takes effect: every state-changing request
+ * answered by this process (revoking a token, disabling a user, changing a
+ * role or scope, signing out) starts a new cache generation
+ * (core/cachegen.h), which empties every thread's cache at once; a change
+ * made by another process (the command line, a second server on
+ * PostgreSQL) takes effect within CACHEGEN_TTL_S.
  */
 #include <sodium.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/cachegen.h"
 #include "core/datetime.h"
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "http/req.h"
 
 #define TOKEN_CACHE_SLOTS 64   /* per worker thread, direct-mapped by the token's hash */
-#define TOKEN_CACHE_TTL_S 2    /* seconds a cached principal is used */
 
 typedef struct token_cached {
 	unsigned char hash[CRYPT_HASH_BYTES];
-	uint64_t generation;       /* of auth_generation when looked up; 0 = empty slot */
+	uint64_t generation;       /* cachegen_now() when looked up; 0 = empty slot */
 	int64_t until;             /* seconds since the epoch: not used from then on */
 	auth_principal p;
 } token_cached;
 
-static _Atomic uint64_t auth_generation = 1;
 static _Thread_local token_cached tl_tokens[TOKEN_CACHE_SLOTS];
-
-void
-http_auth_cache_invalidate(void)
-{
-	atomic_fetch_add(&auth_generation, 1);
-}
 
 /* The principal of a Bearer token: from this thread's cache when fresh,
  * else auth_token_lookup (whose errors it returns), then cached. */
@@ -58,7 +50,7 @@ static sj_rc
 token_principal(http_req *r, const char *token, auth_principal *p, sj_err *e)
 {
 	unsigned char hash[CRYPT_HASH_BYTES];
-	uint64_t gen = atomic_load(&auth_generation);
+	uint64_t gen = cachegen_now();
 	int64_t now = dt_now();
 	token_cached *c;
 	sj_rc rc;
@@ -74,7 +66,7 @@ token_principal(http_req *r, const char *token, auth_principal *p, sj_err *e)
 		return rc;
 	memcpy(c->hash, hash, sizeof hash);
 	c->p = *p;
-	c->until = now + TOKEN_CACHE_TTL_S;
+	c->until = now + CACHEGEN_TTL_S;
 	if (p->expires_at > 0 && p->expires_at < c->until)
 		c->until = p->expires_at;
 	c->generation = gen;

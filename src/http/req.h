@@ -126,12 +126,6 @@ void http_problem_err(http_req *r, const sj_err *e);
  * (403, CSRF), store errors.  In authn.c. */
 sj_rc http_authenticate(http_req *r, sj_err *e);
 
-/* Forget every thread's cached Bearer-token principals (authn.c): the
- * server calls it after every state-changing request it answers, so a
- * revocation or a change of user, role or scope made through this
- * process applies to the very next request. */
-void http_auth_cache_invalidate(void);
-
 /* Whether r's role may use route perm.  In authn.c. */
 bool http_permitted(const http_req *r, int perm);
 

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cachegen.h"
 #include "core/log.h"
 #include "domain/writer.h"
 #include "http/metrics.h"
@@ -359,9 +360,10 @@ req_call(http_req *r, store *s, http_handler fn)
 	sj_rc rc;
 
 	rc = fn(r, &e);
-	/* Scans (the one deferred route) change no user, token or role. */
+	/* A new generation of the read caches (core/cachegen.h) after every
+	 * change; scans (the one deferred route) change nothing cached. */
 	if (state_changing_method(r->method) && !r->deferred)
-		http_auth_cache_invalidate();
+		cachegen_bump();
 	if (store_tx_depth(s) > 0) {
 		/* A handler must close its transactions; never leave one open
 		 * on a connection that the next request will reuse. */
