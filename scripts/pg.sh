@@ -16,7 +16,8 @@
 #                                   (the fault tests: PostgreSQL restarted while serving)
 #
 # The server trades durability for speed (fsync off): it holds test data
-# only.  Exit status is non-zero, with a message on stderr, when PostgreSQL
+# only; PG_DURABLE=1 in the environment of start or up keeps it durable.
+# Exit status is non-zero, with a message on stderr, when PostgreSQL
 # is not installed or does not start.
 set -eu
 
@@ -47,12 +48,18 @@ dir_of() {
 
 url_of() { printf 'postgresql:///sijin?host=%s&user=sijin\n' "$1"; }
 
-# run_server BIN DIR: start the server of DIR (pg_ctl waits until it answers).
+# run_server BIN DIR: start the server of DIR (pg_ctl waits until it
+# answers).  With PG_DURABLE=1 (the benchmarks) it keeps PostgreSQL's
+# durable defaults: fsync, synchronous_commit and full_page_writes on.
 run_server() {
+	if [ "${PG_DURABLE:-0}" = 1 ]; then
+		sync_opts="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+	else
+		sync_opts="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	fi
 	as_owner "$1/pg_ctl" -D "$2/data" -l "$2/server.log" -w -t 60 \
-	    -o "-c listen_addresses='' -c unix_socket_directories='$2' -c fsync=off
-	        -c synchronous_commit=off -c full_page_writes=off -c max_connections=300
-	        -c shared_buffers=64MB" start >/dev/null 2>&1
+	    -o "-c listen_addresses='' -c unix_socket_directories='$2' $sync_opts
+	        -c max_connections=300 -c shared_buffers=64MB" start >/dev/null 2>&1
 }
 
 # down / up: stop the server of a folder made by start, start it again.

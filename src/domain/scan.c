@@ -422,6 +422,10 @@ scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg, cons
 
 	if ((rc = prepare_common(s, k, cfg, sc, in, now, out, true, e)) != SJ_OK)
 		return rc;
+	/* On PostgreSQL every look-up is a round trip wherever it runs and
+	 * the buffers are warm for all: keep it off the one writer. */
+	if (!store_reads_cold(s))
+		return resolve_person(s, out, e);
 	out->person_pending = true;
 	return SJ_OK;
 }

@@ -181,11 +181,12 @@ sj_rc scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, cons
 /*
  * scan_prepare for the group-commit path (domain/writer.h): the same
  * checks of the checkpoint, time, temperature, key, direction and the form
- * of the identity number, with the same errors, but the person is not
- * looked up and the scan not screened here: out->person_pending is set and
- * scan_write does both first, on the writer's connection, whose page cache
- * stays warm (a request thread's is emptied by every commit of the
- * writer, so this look-up cost it ~10 page reads from the OS a scan).  The
+ * of the identity number, with the same errors, but on a store whose reads
+ * are cold (store_reads_cold: SQLite) the person is not looked up and the
+ * scan not screened here: out->person_pending is set and scan_write does
+ * both first, on the writer's connection, whose page cache stays warm (a
+ * request thread's is emptied by every commit of the writer, so this
+ * look-up cost it ~10 page reads from the OS a scan).  The
  * errors of the look-up (SJ_ENOTFOUND "person_id") then come from
  * scan_write.  The checkpoint as sc sees it is cached per thread for at
  * most CACHEGEN_TTL_S seconds within one cache generation

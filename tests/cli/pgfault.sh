@@ -49,8 +49,14 @@ SERVER=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
 node "$TOP/tests/cli/crash_load.mjs" "$T/state" "http://127.0.0.1:$PORT" through 2>"$T/load.err" &
 LOADER=$!
-sleep 1
-before=$(cat "$T/state/acked" 2>/dev/null | grep -c .)
+# acked_n: writes acknowledged so far; wait_acked N: until more than N (≤ 30 s).
+acked_n() { cat "$T/state/acked" 2>/dev/null | grep -c .; }
+wait_acked() {
+	for _ in $(seq 300); do [ "$(acked_n)" -gt "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+wait_acked 10
+before=$(acked_n)
 sh "$TOP/scripts/pg.sh" down "$OWN_PG"
 sleep 1.5
 # While it is down: a read is a 503 problem document too.
@@ -59,7 +65,7 @@ code=$(curl -s -o "$T/down.json" -w '%{http_code} %{content_type}' -H "Authoriza
 check "while PostgreSQL is down a read is 503 application/problem+json ($code)" \
     test "$code" = "503 application/problem+json"
 expect_in "$T/down.json" '"status":503' "the 503 is a problem document"
-during=$(cat "$T/state/acked" 2>/dev/null | grep -c .)
+during=$(acked_n)
 sh "$TOP/scripts/pg.sh" up "$OWN_PG"
 # Back: the server reconnects by itself; give the load a moment to go on.
 ok=no
@@ -70,7 +76,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 check "the server reconnects by itself once PostgreSQL is back" test "$ok" = yes
-sleep 1
+wait_acked $((during + 10))
 touch "$T/state/stop"
 wait "$LOADER"; load=$?; LOADER=""
 check "the load saw only 2xx and 503 problem documents${load:+ }$(head -c 300 "$T/load.err")" test "$load" -eq 0
