@@ -692,6 +692,32 @@ scan_alert_of(const scan_prepared *p, int64_t scan_id, alert *a)
 		snprintf(a->detail, sizeof a->detail, "%s", p->id_number_mask);
 }
 
+/* Announce what the plan changed (stay_announce), for the trace index. */
+static sj_rc
+announce_plan(store *s, const scan_prepared *p, const history *h, const stay_plan_out *plan,
+    sj_err *e)
+{
+	stay_news n = { .person_id = p->person_id, .place_id = p->place_id };
+	sj_rc rc = SJ_OK;
+
+	for (int c = 0; c < plan->n_changes && rc == SJ_OK; c++) {
+		const stay_change *ch = &plan->changes[c];
+
+		for (size_t i = 0; i < h->n_spans; i++)
+			if (h->spans[i].id == ch->id)
+				n.entry_at = h->spans[i].entry_at;
+		n.gone = ch->demote;
+		n.exit_at = ch->exit_at;
+		rc = stay_announce(s, &n, e);
+	}
+	if (rc == SJ_OK && plan->opens) {
+		n = (stay_news){ .person_id = p->person_id, .place_id = p->place_id,
+			.entry_at = p->at, .exit_at = plan->exit_at };
+		rc = stay_announce(s, &n, e);
+	}
+	return rc;
+}
+
 /* The stay of the answer after the plan was applied. */
 static void
 result_of_plan(const history *h, const stay_plan_out *plan, int64_t id, int64_t at,
@@ -783,6 +809,8 @@ scan_write(store *s, const scan_prepared *in, scan_result *out, alert *al, sj_er
 	for (int i = 0; i < plan.n_changes; i++)
 		if ((rc = stay_update(s, p->place_id, h, &plan.changes[i], e)) != SJ_OK)
 			goto out;
+	if ((rc = announce_plan(s, p, h, &plan, e)) != SJ_OK)
+		goto out;
 	out->id = id;
 	result_of_plan(h, &plan, id, p->at, out);
 	if (p->reasons) {
