@@ -111,5 +111,6 @@ int cmd_workplan(cli_ctx *ctx, int argc, char **argv);   /* cmd_workplan.c */
 int cmd_resumption(cli_ctx *ctx, int argc, char **argv); /* cmd_resumption.c */
 int cmd_backup(cli_ctx *ctx, int argc, char **argv);     /* cmd_backup.c */
 int cmd_restore(cli_ctx *ctx, int argc, char **argv);    /* cmd_backup.c */
+int cmd_purge(cli_ctx *ctx, int argc, char **argv);      /* cmd_purge.c */
 
 #endif

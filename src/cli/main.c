@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "domain/calendar.h"
+#include "domain/retention.h"
 #include "store/migrate.h"
 
 #define SIJIN_VERSION "0.1.0"
@@ -48,6 +49,7 @@ static const struct {
 	{ "resumption", cmd_resumption, "work resumption of enterprises and projects: report, list, rate (resumption --help)" },
 	{ "backup",  cmd_backup,  "copy the live SQLite database into a new file and verify it" },
 	{ "restore", cmd_restore, "verify a backup and put it in place as the database" },
+	{ "purge",   cmd_purge,   "delete rows past their retention period (purge --help)" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -158,9 +160,11 @@ run(cli_ctx *ctx, int argc, char **argv)
 	if (ctx->cfg->db_password && *ctx->cfg->db_password &&
 	    setenv("PGPASSWORD", ctx->cfg->db_password, 1) != 0)
 		return cli_fail(&(sj_err){ .rc = SJ_EINTERNAL, .msg = "cannot set PGPASSWORD" });
-	if (dt_zone_set(ctx->cfg->tz, &e) != SJ_OK || crypt_init(&e) != SJ_OK)
+	if (dt_zone_set(ctx->cfg->tz, &e) != SJ_OK || dt_now_from_env(&e) != SJ_OK ||
+	    crypt_init(&e) != SJ_OK)
 		return cli_fail(&e);
 	calendar_cutoff_set(ctx->cfg->request_cutoff);
+	retention_configure(ctx->cfg);
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(ctx, argc - 1, argv + 1);

@@ -149,7 +149,28 @@ static const struct config_row rows[] = {
 	{ .name = "retention-days", .type = T_INT,
 	  .offset = FIELD(retention_days),
 	  .default_text = "28", .min = 1, .max = 3650, .unit = "days",
-	  .help = "days scans, stays and other personal data are kept" },
+	  .help = "days scans, stays and scan alerts are kept, and the other personal "
+	          "data classes whose own setting is 0 (DESIGN.md §4 Retention)" },
+	{ .name = "retention-outsider-days", .type = T_INT,
+	  .offset = FIELD(retention_outsider_days),
+	  .default_text = "0", .min = 0, .max = 3650, .unit = "days",
+	  .help = "days an outsider registration is kept after it stops being valid; "
+	          "0 = as retention-days" },
+	{ .name = "retention-trace-days", .type = T_INT,
+	  .offset = FIELD(retention_trace_days),
+	  .default_text = "0", .min = 0, .max = 3650, .unit = "days",
+	  .help = "days a stored trace result is kept (the audit entry of the run "
+	          "stays); 0 = as retention-days" },
+	{ .name = "retention-visit-note-days", .type = T_INT,
+	  .offset = FIELD(retention_visit_note_days),
+	  .default_text = "0", .min = 0, .max = 3650, .unit = "days",
+	  .help = "days a note about a household is kept after the visit date; "
+	          "0 = as retention-days" },
+	{ .name = "purge-interval", .type = T_DURATION,
+	  .offset = FIELD(purge_interval),
+	  .default_text = "24h", .min = 0, .max = 604800, .unit = "seconds",
+	  .help = "the server deletes expired rows (as sijin purge) this long after it "
+	          "starts and then at this interval; 0 = never (run sijin purge from cron)" },
 	{ .name = "visit-gap-days", .type = T_INT,
 	  .offset = FIELD(visit_gap_days),
 	  .default_text = "14", .min = 1, .max = 365, .unit = "days",

@@ -47,7 +47,15 @@ typedef struct sj_config {
 	char *trusted_proxies; /* comma-separated proxy addresses, "" = none */
 	int fever_threshold;   /* °C × 10: a reading >= this raises an alert */
 	int reentry_window;    /* seconds: a repeated entry this soon is the same stay */
-	int retention_days;    /* days personal data is kept */
+	int retention_days;    /* days scans, stays and scan alerts are kept; also the
+	                        * period of every class below that is 0
+	                        * (domain/retention.h) */
+	int retention_outsider_days;   /* days an outsider registration is kept after
+	                                * its valid_until; 0 = retention_days */
+	int retention_trace_days;      /* days a stored trace result is kept; 0 = retention_days */
+	int retention_visit_note_days; /* days a household note is kept after the visit
+	                                * date; 0 = retention_days */
+	int purge_interval;    /* seconds between the server's retention purges; 0 = none */
 	int visit_gap_days;    /* days without a visit after which a unit is listed for the leader */
 	bool cookie_secure;    /* session cookies carry the Secure attribute */
 	char *public_url;      /* base URL printed in place codes, http(s)://host[:port][/path] */

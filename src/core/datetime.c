@@ -10,6 +10,7 @@
 #include "core/datetime.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -719,11 +720,16 @@ dt_date_end(sj_date d)
 	return dt_date_start(d + 1);
 }
 
+/* The test clock's instant; 0 = the system clock. */
+static int64_t fixed_now;
+
 int64_t
 dt_now(void)
 {
 	struct timespec ts;
 
+	if (fixed_now > 0)
+		return fixed_now;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec;
 }
@@ -733,6 +739,32 @@ dt_now_ms(void)
 {
 	struct timespec ts;
 
+	if (fixed_now > 0)
+		return fixed_now * 1000;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+dt_now_fix(int64_t t)
+{
+	fixed_now = t > 0 ? t : 0;
+}
+
+sj_rc
+dt_now_from_env(sj_err *e)
+{
+	const char *v = getenv("SIJIN_TEST_NOW");
+	char *end;
+	long long t;
+
+	if (v == NULL || *v == '\0')
+		return SJ_OK;
+	errno = 0;
+	t = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || t <= 0 || t > INT64_C(253402300799))
+		return sj_fail(e, SJ_ECONFIG, "SIJIN_TEST_NOW", "\"%s\" is not a "
+		    "positive number of seconds since the epoch", v);
+	dt_now_fix((int64_t)t);
+	return SJ_OK;
 }

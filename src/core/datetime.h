@@ -187,8 +187,23 @@ int64_t dt_date_start(sj_date d);
 int64_t dt_date_end(sj_date d);
 
 /* The current instant from the system clock (CLOCK_REALTIME), in
- * seconds / milliseconds since the epoch (floor). */
+ * seconds / milliseconds since the epoch (floor); or, after dt_now_fix(t)
+ * with t > 0, always t (× 1000). */
 int64_t dt_now(void);
 int64_t dt_now_ms(void);
+
+/* Test clock: make dt_now() return t (seconds since the epoch) from now
+ * on; t = 0 returns to the system clock.  Set once at start-up, before
+ * threads start (not thread-safe).  The CLI calls it when the environment
+ * holds SIJIN_TEST_NOW (docs/config.md "Test hooks"), so that black-box
+ * tests can place rows exactly one second either side of a retention
+ * cut-off; production never sets it. */
+void dt_now_fix(int64_t t);
+
+/* Read SIJIN_TEST_NOW (decimal seconds since the epoch, > 0) from the
+ * environment and fix the clock to it with dt_now_fix.  Returns SJ_OK when
+ * the variable is unset or empty (the clock stays the system's) or valid;
+ * SJ_ECONFIG (field "SIJIN_TEST_NOW") when it is not such a number. */
+sj_rc dt_now_from_env(sj_err *e);
 
 #endif

@@ -397,7 +397,10 @@ phone_compact(const char *in, char *buf, const char *field, sj_err *err)
 
 	while (in != NULL && *in) {
 		at = in;
-		if (starts_ext(in)) {
+		if (in[0] == ';' && starts_ext(in + 1) && in[4] == '=') {
+			in += 5;  /* the stored form's ";ext=" (RFC 3966) */
+			c = EXT_MARK;
+		} else if (starts_ext(in)) {
 			in += 3;
 			c = EXT_MARK;
 		} else if ((cp = next_cp(&in)) < 0) {

@@ -118,7 +118,8 @@ sj_rc ident_id_mask(const char *id, char *out, size_t n, sj_err *err);
  *        code is 86) may be followed by the national number, with or
  *        without its trunk 0 ("+86 (0)538 ...").
  *        A bare "86" prefix is accepted only before an 11-digit mobile.
- *        An extension is written "转123", "ext123", "x123", "#123", or as a
+ *        An extension is written "转123", "ext123", "x123", "#123", ";ext=123"
+ *        (the canonical form's own, so normalising is idempotent), or as a
  *        trailing "-123" after a complete landline number (when the part
  *        before the last hyphen is already a complete landline number, the
  *        digits after it are the extension).  An extension has 1 to

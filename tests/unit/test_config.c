@@ -176,6 +176,10 @@ test_defaults_printed(void **state)
 	    "fever-threshold = 373  # default\n"
 	    "reentry-window = 600  # default\n"
 	    "retention-days = 28  # default\n"
+	    "retention-outsider-days = 0  # default\n"
+	    "retention-trace-days = 0  # default\n"
+	    "retention-visit-note-days = 0  # default\n"
+	    "purge-interval = 86400  # default\n"
 	    "visit-gap-days = 14  # default\n"
 	    "cookie-secure = false  # default\n"
 	    "public-url = http://127.0.0.1:8080  # default\n"
@@ -256,6 +260,10 @@ test_print_after_load_names_sources(void **state)
 	    "fever-threshold = 373  # default\n"
 	    "reentry-window = 600  # default\n"
 	    "retention-days = 28  # default\n"
+	    "retention-outsider-days = 0  # default\n"
+	    "retention-trace-days = 0  # default\n"
+	    "retention-visit-note-days = 0  # default\n"
+	    "purge-interval = 86400  # default\n"
 	    "visit-gap-days = 14  # default\n"
 	    "cookie-secure = true  # SIJIN_COOKIE_SECURE\n"
 	    "public-url = http://127.0.0.1:8080  # default\n"
@@ -947,11 +955,11 @@ test_usage_lines(void **state)
 	    "accepted (SIJIN_MAX_BODY; 1024..67108864 bytes; "
 	    "default \"1048576\")\n"));
 	assert_non_null(strstr(s, "  --config TEXT  "));
-	/* One line per setting: 22 settings. */
+	/* One line per setting: 26 settings. */
 	n = 0;
 	for (char *p = s; *p; p++)
 		n += *p == '\n';
-	assert_int_equal(n, 22);
+	assert_int_equal(n, 26);
 	free(s);
 }
 

@@ -328,6 +328,10 @@ test_phone_extension(void **state)
 	phone_ok("010-12345678-1234", "+861012345678;ext=1234");
 	phone_ok("010-12345678转123456", "+861012345678;ext=123456");
 	phone_ok("+86 10 12345678 ext 9", "+861012345678;ext=9");
+	/* The stored form (RFC 3966 ";ext=") reads back as itself, so a
+	 * normalised number can be normalised again. */
+	phone_ok("+865388221234;ext=123", "+865388221234;ext=123");
+	phone_ok("+861012345678;EXT=1234", "+861012345678;ext=1234");
 	/* Both readings are numbers; the rule prefers the extension because
 	 * "0538-8221234" before the last hyphen is complete (header). */
 	phone_ok("0538-8221234-5", "+865388221234;ext=5");
@@ -379,6 +383,10 @@ test_phone_bad(void **state)
 	phone_bad("0538-8221234转1234567", "extension must be 1 to 6 digits");
 	phone_bad("0538-8221234转12+3", "extension must be 1 to 6 digits");
 	phone_bad("0538-8221234转1转2", "has more than one extension");
+	/* A lone ';' or ";ext" without '=' is not the stored form. */
+	phone_bad("0538-8221234;123", "contains ';', which is not part of a "
+	    "phone number");
+	phone_bad("+865388221234;ext=1;ext=2", "has more than one extension");
 	phone_bad("13912345678转12", "a mobile number has no extension");
 	phone_bad("13912345678 x 12", "a mobile number has no extension");
 	/* a trailing group after a mobile is not an extension */

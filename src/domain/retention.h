@@ -1,0 +1,79 @@
+/*
+ * retention — how long each class of personal data is kept, and the
+ * cut-off that every read path and the purge compare rows against.
+ *
+ * DESIGN.md §4 "Retention": scan and stay records and the other personal
+ * data classes expire after a configurable period (default 28 days);
+ * expired rows are invisible to every read path at once and are purged by
+ * a job (`sijin purge`, DESIGN.md §5; issue 10).  docs/retention.md lists
+ * every table of each class and the instant its age counts from.
+ *
+ * One rule for all classes, so that readers and the purge agree to the
+ * second: a row whose instant t (seconds since the epoch) satisfies
+ *     t < retention_cutoff(class, now)
+ * has expired; t >= cut-off is kept.  A row that carries a local date d
+ * instead of an instant (a visit date) has expired when the whole day d
+ * lies before the cut-off instant:
+ *     d < retention_cutoff_date(class, now).
+ *
+ * The periods are process-wide, set once at start-up from the settings
+ * (retention_configure) before any thread starts, like the time zone
+ * (core/datetime.h); until then every class keeps 28 days.
+ */
+#ifndef SJ_RETENTION_H
+#define SJ_RETENTION_H
+
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/datetime.h"
+
+/* The data classes with a retention period of their own. */
+typedef enum retention_class {
+	/* Scans, the stays they carry (view `stay`) and the alerts raised by
+	 * scans; age from the scan's / alert's `at`.  Setting retention-days. */
+	RETENTION_SCAN,
+	/* Outsider registrations (外来人员登记); age from valid_until, the
+	 * end of the registration's use.  Setting retention-outsider-days. */
+	RETENTION_OUTSIDER,
+	/* Stored trace results (the people found, not the audit entry of a
+	 * trace run, which stays with the audit log).  Setting
+	 * retention-trace-days. */
+	RETENTION_TRACE,
+	/* Notes about a household written on a visit (household_note); age
+	 * from the visit's local date.  Setting retention-visit-note-days. */
+	RETENTION_VISIT_NOTE,
+	RETENTION__N
+} retention_class;
+
+/* The built-in period of every class, in days (DESIGN.md §4, §6). */
+#define RETENTION_DEFAULT_DAYS 28
+
+/* Set the periods from c: retention-days for RETENTION_SCAN, and each
+ * other class's own setting, where 0 means "as retention-days".  Call once
+ * at start-up, before threads start (not thread-safe). */
+void retention_configure(const sj_config *c);
+
+/* Set one class's period to days (1..3650, asserted); for tests. */
+void retention_set(retention_class k, int days);
+
+/* The period of class k, in days (>= 1). */
+int retention_days(retention_class k);
+
+/* The cut-off instant of class k at instant now (seconds since the epoch):
+ * now − days × 86400.  Rows of the class whose instant lies before it have
+ * expired; a row exactly at the cut-off is kept. */
+int64_t retention_cutoff(retention_class k, int64_t now);
+
+/* The first local date (days since 1970-01-01 in the deployment's zone)
+ * whose rows are still kept: dt_date_of(retention_cutoff(k, now)).  Rows
+ * dated d before it have expired: day d ends (dt_date_end(d)) at or before
+ * the cut-off instant exactly when d < dt_date_of(cut-off), so a dated row
+ * is kept until its whole day is older than the period. */
+sj_date retention_cutoff_date(retention_class k, int64_t now);
+
+/* The class's name as in docs and purge reports: "scan", "outsider",
+ * "trace", "visit-note". */
+const char *retention_class_name(retention_class k);
+
+#endif
