@@ -13,6 +13,16 @@ const ALL = ['admin', 'leader', 'member', 'unit', 'auditor'];
 // Pages in menu order: name, roles that see it in the menu.
 const PAGES = [
   ['dashboard', [...ALL, 'checkpoint']],
+  ['station', ['admin', 'leader', 'member', 'checkpoint']],
+  ['supplies', ALL],
+  ['requests', [...ALL, 'department']],
+  ['inbox', ['department']],
+  ['resumption', ALL],
+  ['people', ALL],
+  ['visits', ALL],
+  ['inspections', ALL],
+  ['trace', ['admin', 'leader', 'member']],
+  ['admin', ['admin']],
 ];
 
 const state = { user: null, cleanups: [] };

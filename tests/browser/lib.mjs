@@ -58,10 +58,11 @@ export function assertClean(page, allow = []) {
   assert.deepEqual(page.dialogs, [], 'a dialog opened');
 }
 
-export async function screenshot(page, name) {
+// Save build/artifacts/<name>.png (the whole page unless o.fullPage is false).
+export async function screenshot(page, name, o = {}) {
   mkdirSync(artifacts, { recursive: true });
   const path = join(artifacts, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: o.fullPage ?? true });
   return path;
 }
 

@@ -24,8 +24,9 @@ export class ApiError extends Error {
     const lines = [];
     if (Array.isArray(p.errors))
       for (const x of p.errors) lines.push(`${x.line ? t('error.line', { n: x.line }) + ' ' : ''}${x.field ? x.field + ': ' : ''}${x.detail}`);
+    if (lines.length) return [p.title || `HTTP ${this.status}`, ...lines].join('\n');
     const head = p.detail || p.title || `HTTP ${this.status}`;
-    return [p.field ? `${t('error.field')} ${p.field}: ${head}` : head, ...lines].join('\n');
+    return p.field ? `${t('error.field')} ${p.field}: ${head}` : head;
   }
 }
 

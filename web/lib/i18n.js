@@ -33,7 +33,8 @@ export function t(key, vars) {
   return s;
 }
 
-// Fill every element with data-t="key" below root with its message.
+// Fill every element below root that has a data-t attribute with the
+// message of that key.
 export function translateStatic(root = document) {
   for (const el of root.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
 }
