@@ -40,6 +40,7 @@ check cmocka libcmocka-dev
 check libcurl libcurl4-openssl-dev
 check expat libexpat1-dev
 check xlsxwriter libxlsxwriter-dev
+check zlib zlib1g-dev
 # libcsv ships no pkg-config file: look for its header.
 [ -e /usr/include/csv.h ] || need="$need libcsv-dev"
 # The supply export tests read XLSX files back with unzip.

@@ -109,8 +109,11 @@ int cmd_task(cli_ctx *ctx, int argc, char **argv);       /* cmd_workplan.c */
 int cmd_meeting(cli_ctx *ctx, int argc, char **argv);    /* cmd_workplan.c */
 int cmd_workplan(cli_ctx *ctx, int argc, char **argv);   /* cmd_workplan.c */
 int cmd_resumption(cli_ctx *ctx, int argc, char **argv); /* cmd_resumption.c */
+int cmd_report(cli_ctx *ctx, int argc, char **argv);     /* cmd_report.c */
 int cmd_backup(cli_ctx *ctx, int argc, char **argv);     /* cmd_backup.c */
 int cmd_restore(cli_ctx *ctx, int argc, char **argv);    /* cmd_backup.c */
+int cmd_import(cli_ctx *ctx, int argc, char **argv);     /* cmd_import.c */
+int cmd_export(cli_ctx *ctx, int argc, char **argv);     /* cmd_import.c */
 int cmd_purge(cli_ctx *ctx, int argc, char **argv);      /* cmd_purge.c */
 
 #endif

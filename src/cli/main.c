@@ -47,8 +47,11 @@ static const struct {
 	{ "meeting", cmd_meeting, "a work group's meetings and decisions (meeting --help)" },
 	{ "workplan", cmd_workplan, "a work group's record, party branch, reporting in (workplan --help)" },
 	{ "resumption", cmd_resumption, "work resumption of enterprises and projects: report, list, rate (resumption --help)" },
+	{ "report",     cmd_report, "the daily report and its ledgers: text, HTML, JSON, CSV, XLSX (report --help)" },
 	{ "backup",  cmd_backup,  "copy the live SQLite database into a new file and verify it" },
 	{ "restore", cmd_restore, "verify a backup and put it in place as the database" },
+	{ "import",  cmd_import,  "bulk import of scans: paper ledgers (CSV, NDJSON), check-in data (import --help)" },
+	{ "export",  cmd_export,  "scans as a CSV ledger that import reads back (export --help)" },
 	{ "purge",   cmd_purge,   "delete rows past their retention period (purge --help)" },
 };
 

@@ -592,3 +592,29 @@ person_reveal(store *s, const crypt_keys *k, const scope *sc, arena *a, int64_t 
 	store_reset(st);
 	return rc;
 }
+
+sj_rc
+person_match(store *s, const crypt_keys *k, arena *a, const char *name, const char *mobile,
+    int64_t *id, sj_err *e)
+{
+	char mask[IDENT_PHONE_SIZE];
+	char *want = text_search_key(name);
+	person *found;
+	size_t n;
+	sj_rc rc;
+
+	*id = 0;
+	ident_phone_mask(mobile, "mobile", mask, sizeof mask, NULL);
+	rc = person_find(s, k, &scope_system, a, mobile, ORG_LIST_MAX, &found, &n, e);
+	for (size_t i = 0; rc == SJ_OK && i < n; i++) {
+		char *key;
+		if (found[i].mobile_mask == NULL || strcmp(found[i].mobile_mask, mask) != 0)
+			continue;
+		key = text_search_key(found[i].name);
+		if (strcmp(key, want) == 0 && (*id == 0 || found[i].id < *id))
+			*id = found[i].id;
+		free(key);
+	}
+	free(want);
+	return rc;
+}

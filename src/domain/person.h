@@ -126,6 +126,16 @@ sj_rc person_search(store *s, const crypt_keys *k, const scope *sc, arena *a, co
 sj_rc person_find(store *s, const crypt_keys *k, const scope *sc, arena *a, const char *q,
     int limit, person **out, size_t *n, sj_err *e);
 
+/* The person who has both this mobile (canonical, ident_phone_normalise)
+ * and this name (search keys equal, docs/text.md), lowest id first, among
+ * every person (no scope: the answer is an id for a scan, never shown);
+ * *id 0 when none.  A mobile registered under another name counts as
+ * unknown, so the answer never tells whose number it is.  Used by the self
+ * check-in page and by bulk import (a paper ledger has 姓名 and 电话, no
+ * identity number).  Errors: store errors. */
+sj_rc person_match(store *s, const crypt_keys *k, arena *a, const char *name, const char *mobile,
+    int64_t *id, sj_err *e);
+
 /* The clear identity number and mobile of a person in scope (either may be
  * NULL when none is stored), copied into the arena.  The caller is
  * responsible for the permission check and the audit event.  Errors:

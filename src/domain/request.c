@@ -41,7 +41,8 @@ static const char *const request_sql[] = {
 	/* ?5 service code ('' any), ?6 status ('' any), ?7 open (1) / final
 	 * (-1) / both (0), ?8 unit (0 any), ?9 department (0 any), ?10 overdue
 	 * with ?11 today, ?12..?13 reported range (inclusive), ?14 cursor,
-	 * ?15 limit.  Absent filters are '' or 0, not NULL: PostgreSQL cannot
+	 * ?15 limit, ?16 resolved in [?17, ?18) only (an applied change to
+	 * resolved at an instant in that range).  Absent filters are '' or 0, not NULL: PostgreSQL cannot
 	 * type a parameter that only meets IS NULL. */
 	[Q_LIST] =
 	"SELECT " REQUEST_COLS " WHERE " REQUEST_SCOPE
@@ -53,6 +54,8 @@ static const char *const request_sql[] = {
 	" AND (?9 = 0 OR r.id IN (SELECT request_id FROM referral WHERE department_id = ?9))"
 	" AND (?10 = 0 OR (r.status IN " OPEN_STATUSES " AND r.resolution_due < ?11))"
 	" AND r.reported_at >= ?12 AND r.reported_at <= ?13"
+	" AND (?16 = 0 OR EXISTS (SELECT 1 FROM request_update w WHERE w.request_id = r.id"
+	"  AND w.applied = 1 AND w.to_status = 'resolved' AND w.at >= ?17 AND w.at < ?18))"
 	" AND (?14 = 0 OR r.id < ?14)"
 	" ORDER BY r.id DESC LIMIT ?15",
 	[Q_INSERT] =
@@ -417,6 +420,9 @@ list_bind(store_stmt *st, const scope *sc, const request_filter *f, int limit)
 	store_bind_int(st, 13, f->has_to ? f->reported_to : INT64_MAX);
 	store_bind_int(st, 14, f->after_id);
 	store_bind_int(st, 15, limit + 1);
+	store_bind_int(st, 16, f->has_resolved);
+	store_bind_int(st, 17, f->has_resolved ? f->resolved_from : 0);
+	store_bind_int(st, 18, f->has_resolved ? f->resolved_to : 0);
 }
 
 sj_rc

@@ -339,6 +339,9 @@ typedef struct request_filter {
 	bool has_from;
 	int64_t reported_to;       /* reported_at <= this; with has_to */
 	bool has_to;
+	int64_t resolved_from;     /* resolved in [resolved_from, resolved_to): an applied */
+	int64_t resolved_to;       /* change to resolved then (seconds); with has_resolved */
+	bool has_resolved;
 	int64_t after_id;          /* cursor: ids below this (newest first); 0 = start */
 	int limit;                 /* 1..REQUEST_LIST_MAX; 0 means 50 */
 	sj_date today;             /* for overdue; 0 = the current local date */

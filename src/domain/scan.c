@@ -18,20 +18,12 @@
 #include "core/text.h"
 #include "domain/alert.h"
 #include "domain/outsider.h"
+#include "domain/scan_int.h"
 
 #define CLASS_ID  "person.id_number"   /* as domain/person.c hashes identity numbers */
 #define CLASS_KEY "scan.key"
 #define HISTORY_MAX 256                /* a person's newest scans at a place that are read */
 #define KEY_FP_MASK ((INT64_C(1) << 47) - 1)
-
-/* Stay roles (bits 3-4 of kind). */
-enum {
-	SROLE_NONE = 0,
-	SROLE_OPENS = 1,           /* entry: opens a stay, exit not recorded; exit: closes a stay */
-	SROLE_JOINS = 2,           /* a repeated entry or exit of a stay */
-	SROLE_OPENS_RECORDED = 3,  /* entry: opens a stay whose exit was recorded */
-};
-#define KIND_ROLE_MASK 24
 
 enum {
 	Q_CHECKPOINT, Q_PERSON_BY_HASH, Q_PERSON_BY_ID, Q_HISTORY, Q_HISTORY_UNKNOWN,
@@ -349,8 +341,8 @@ kind_role(int kind)
 	return (kind & KIND_ROLE_MASK) >> 3;
 }
 
-static int
-kind_of(scan_direction d, scan_decision dec, int role, scan_source src)
+int
+scan_kind_of(scan_direction d, scan_decision dec, int role, scan_source src)
 {
 	return (int)d | (int)dec << 1 | role << 3 | (int)src << 5;
 }
@@ -502,34 +494,42 @@ scan_ids_reserve(store *s, const char *name, int64_t n, int64_t *first, sj_err *
 	return SJ_OK;
 }
 
-static sj_rc
-stay_update(store *s, int64_t place_id, const history *h, const stay_change *c, sj_err *e)
+sj_rc
+scan_stay_set(store *s, int64_t place_id, int64_t id, int64_t stay_s, bool recorded, bool demote,
+    sj_err *e)
 {
 	store_stmt *st;
-	int64_t entry_at = 0;
 	sj_rc rc;
 
-	for (size_t i = 0; i < h->n_spans; i++)
-		if (h->spans[i].id == c->id)
-			entry_at = h->spans[i].entry_at;
 	if ((rc = store_prepare(s, scan_sql[Q_STAY_UPDATE], &st, e)) != SJ_OK)
 		return rc;
 	store_bind_int(st, 1, place_id);
-	store_bind_int(st, 2, c->id);
-	if (c->demote) {
+	store_bind_int(st, 2, id);
+	if (demote) {
 		store_bind_null(st, 3);
 		store_bind_int(st, 4, SROLE_JOINS << 3);
 	} else {
-		assert(c->exit_at > entry_at);
-		store_bind_int(st, 3, c->exit_at - entry_at);
-		store_bind_int(st, 4, (c->exit_recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS) << 3);
+		assert(stay_s > 0);
+		store_bind_int(st, 3, stay_s);
+		store_bind_int(st, 4, (recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS) << 3);
 	}
 	return store_run(st, e);
 }
 
-/* The stay role (bits 3-4 of kind) of the new scan under plan. */
-static int
-new_role(const stay_plan_out *plan)
+static sj_rc
+stay_update(store *s, int64_t place_id, const history *h, const stay_change *c, sj_err *e)
+{
+	int64_t entry_at = 0;
+
+	for (size_t i = 0; i < h->n_spans; i++)
+		if (h->spans[i].id == c->id)
+			entry_at = h->spans[i].entry_at;
+	return scan_stay_set(s, place_id, c->id, c->demote ? 0 : c->exit_at - entry_at,
+	    c->exit_recorded, c->demote, e);
+}
+
+int
+scan_role_of_plan(const stay_plan_out *plan)
 {
 	if (plan->opens)
 		return plan->exit_recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS;
@@ -553,7 +553,8 @@ insert_row(store *s, const scan_prepared *p, int64_t id, const stay_plan_out *pl
 	store_bind_int(st, 3, p->checkpoint_id);
 	bind_opt(st, 4, p->person_id);
 	store_bind_int(st, 5, p->at);
-	store_bind_int(st, 6, kind_of(p->direction, p->decision, new_role(plan), p->source));
+	store_bind_int(st, 6, scan_kind_of(p->direction, p->decision, scan_role_of_plan(plan),
+	    p->source));
 	bind_opt(st, 7, p->temperature);
 	store_bind_int(st, 8, p->reasons);
 	bind_opt(st, 9, p->operator_id);
@@ -562,8 +563,8 @@ insert_row(store *s, const scan_prepared *p, int64_t id, const stay_plan_out *pl
 	return store_run(st, e);
 }
 
-static void
-alert_of(const scan_prepared *p, int64_t scan_id, alert *a)
+void
+scan_alert_of(const scan_prepared *p, int64_t scan_id, alert *a)
 {
 	memset(a, 0, sizeof *a);
 	a->place_id = p->place_id;
@@ -578,6 +579,32 @@ alert_of(const scan_prepared *p, int64_t scan_id, alert *a)
 	snprintf(a->person_name, sizeof a->person_name, "%s", p->person_name);
 	if (p->person_id == 0 && p->id_number_mask[0])
 		snprintf(a->detail, sizeof a->detail, "%s", p->id_number_mask);
+}
+
+/* Announce what the plan changed (stay_announce), for the trace index. */
+static sj_rc
+announce_plan(store *s, const scan_prepared *p, const history *h, const stay_plan_out *plan,
+    sj_err *e)
+{
+	stay_news n = { .person_id = p->person_id, .place_id = p->place_id };
+	sj_rc rc = SJ_OK;
+
+	for (int c = 0; c < plan->n_changes && rc == SJ_OK; c++) {
+		const stay_change *ch = &plan->changes[c];
+
+		for (size_t i = 0; i < h->n_spans; i++)
+			if (h->spans[i].id == ch->id)
+				n.entry_at = h->spans[i].entry_at;
+		n.gone = ch->demote;
+		n.exit_at = ch->exit_at;
+		rc = stay_announce(s, &n, e);
+	}
+	if (rc == SJ_OK && plan->opens) {
+		n = (stay_news){ .person_id = p->person_id, .place_id = p->place_id,
+			.entry_at = p->at, .exit_at = plan->exit_at };
+		rc = stay_announce(s, &n, e);
+	}
+	return rc;
 }
 
 /* The stay of the answer after the plan was applied. */
@@ -663,10 +690,12 @@ scan_write(store *s, const scan_prepared *p, scan_result *out, alert *al, sj_err
 	for (int i = 0; i < plan.n_changes; i++)
 		if ((rc = stay_update(s, p->place_id, h, &plan.changes[i], e)) != SJ_OK)
 			goto out;
+	if ((rc = announce_plan(s, p, h, &plan, e)) != SJ_OK)
+		goto out;
 	out->id = id;
 	result_of_plan(h, &plan, id, p->at, out);
 	if (p->reasons) {
-		alert_of(p, id, &a);
+		scan_alert_of(p, id, &a);
 		if ((rc = alert_raise(s, &a, e)) != SJ_OK)
 			goto out;
 		out->alert_id = a.id;

@@ -8,6 +8,7 @@
  */
 #include "domain/stay.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -304,4 +305,40 @@ stay_list(store *s, const scope *sc, arena *a, const stay_filter *f, stay_page *
 	if (out->has_more)
 		out->next_before_id = rows[limit - 1].id;
 	return SJ_OK;
+}
+
+/* ---- announcing changed stays ---------------------------------------------- */
+
+sj_rc
+stay_announce(store *s, const stay_news *n, sj_err *e)
+{
+	char line[128];
+
+	if (n->gone)
+		snprintf(line, sizeof line, "stay- %lld %lld %lld", (long long)n->person_id,
+		    (long long)n->place_id, (long long)n->entry_at);
+	else
+		snprintf(line, sizeof line, "stay %lld %lld %lld %lld", (long long)n->person_id,
+		    (long long)n->place_id, (long long)n->entry_at, (long long)n->exit_at);
+	return store_publish(s, line, e);
+}
+
+bool
+stay_news_parse(const char *line, stay_news *out)
+{
+	long long p, l, a, b;
+	int used = 0;
+
+	memset(out, 0, sizeof *out);
+	if (strncmp(line, "stay- ", 6) == 0) {
+		if (sscanf(line + 6, "%lld %lld %lld%n", &p, &l, &a, &used) != 3 || line[6 + used])
+			return false;
+		*out = (stay_news){ .gone = true, .person_id = p, .place_id = l, .entry_at = a };
+		return true;
+	}
+	if (strncmp(line, "stay ", 5) != 0 ||
+	    sscanf(line + 5, "%lld %lld %lld %lld%n", &p, &l, &a, &b, &used) != 4 || line[5 + used])
+		return false;
+	*out = (stay_news){ .person_id = p, .place_id = l, .entry_at = a, .exit_at = b };
+	return true;
 }

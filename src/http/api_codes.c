@@ -593,33 +593,11 @@ checkin_check(const checkin_body *in, const placecode *pc, char mobile[IDENT_PHO
 	return SJ_OK;
 }
 
-/* The person who has both this mobile and this name (search keys equal),
- * lowest id first; 0 when none.  A mobile registered under another name
- * is treated as unknown, so the answer never tells whose number it is. */
+/* The person on record with this name and mobile (person_match), or 0. */
 static sj_rc
 checkin_person(http_req *r, const char *name, const char *mobile, int64_t *id, sj_err *e)
 {
-	char mask[IDENT_PHONE_SIZE];
-	char *want = text_search_key(name);
-	person *found;
-	size_t n;
-	sj_rc rc;
-
-	*id = 0;
-	ident_phone_mask(mobile, "mobile", mask, sizeof mask, NULL);
-	rc = person_find(http_store(r), http_keys(r), &scope_system, http_arena(r), mobile,
-	    ORG_LIST_MAX, &found, &n, e);
-	for (size_t i = 0; rc == SJ_OK && i < n; i++) {
-		char *key;
-		if (found[i].mobile_mask == NULL || strcmp(found[i].mobile_mask, mask) != 0)
-			continue;
-		key = text_search_key(found[i].name);
-		if (strcmp(key, want) == 0 && (*id == 0 || found[i].id < *id))
-			*id = found[i].id;
-		free(key);
-	}
-	free(want);
-	return rc;
+	return person_match(http_store(r), http_keys(r), http_arena(r), name, mobile, id, e);
 }
 
 /* Register the visitor as an outsider of the place's unit for today, with

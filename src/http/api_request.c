@@ -445,9 +445,11 @@ static sj_rc
 request_filter_read(http_req *r, request_filter *f, sj_err *e)
 {
 	static const char *const allowed[] = { "service_code", "status", "open", "unit_id",
-	    "department_id", "overdue", "reported_from", "reported_to", "limit", "cursor", NULL };
+	    "department_id", "overdue", "reported_from", "reported_to", "resolved_from",
+	    "resolved_to", "limit", "cursor", NULL };
 	const char *status = http_query(r, "status"), *from = http_query(r, "reported_from"),
-	    *to = http_query(r, "reported_to");
+	    *to = http_query(r, "reported_to"), *rfrom = http_query(r, "resolved_from"),
+	    *rto = http_query(r, "resolved_to");
 	const void *key;
 	size_t key_n;
 	int64_t limit;
@@ -474,6 +476,14 @@ request_filter_read(http_req *r, request_filter *f, sj_err *e)
 		return rc;
 	f->has_from = from != NULL;
 	f->has_to = to != NULL;
+	/* resolved in [resolved_from, resolved_to): both or neither */
+	if ((rfrom != NULL) != (rto != NULL))
+		return sj_fail(e, SJ_EINVAL, rfrom ? "resolved_to" : "resolved_from",
+		    "give resolved_from and resolved_to together");
+	if (rfrom && ((rc = dt_parse_rfc3339(rfrom, "resolved_from", &f->resolved_from, e)) != SJ_OK ||
+	    (rc = dt_parse_rfc3339(rto, "resolved_to", &f->resolved_to, e)) != SJ_OK))
+		return rc;
+	f->has_resolved = rfrom != NULL;
 	return SJ_OK;
 }
 

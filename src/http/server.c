@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "domain/trace_live.h"
 #include "domain/writer.h"
 #include "http/metrics.h"
 
@@ -52,12 +53,14 @@ struct http_server {
 	int n_stores;
 	int port;
 	scan_writer *writer;       /* the scan path's group-commit writer */
+	trace_live *trace;         /* the server-wide trace index (domain/trace_live.h) */
 };
 
 static _Thread_local store *tl_store;
 
 const sj_config *http_server_config(const http_server *srv) { return srv->cfg; }
 struct scan_writer *http_scan_writer(http_req *r) { return r->srv->writer; }
+struct trace_index *http_trace_index(http_req *r) { return trace_live_index(r->srv->trace); }
 const crypt_keys *http_server_keys(const http_server *srv) { return srv->keys; }
 int http_server_port(const http_server *srv) { return srv->port; }
 
@@ -559,7 +562,10 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	srv->keys = keys;
 	pthread_mutex_init(&srv->lock, NULL);
 	proxies_parse(srv);
-	if ((rc = scan_writer_start(cfg->db, &srv->writer, e)) != SJ_OK) {
+	/* The trace index first: it must hear every scan the writer commits. */
+	if ((rc = trace_live_start(cfg->db, (int64_t)cfg->retention_days * 86400, &srv->trace,
+	    e)) != SJ_OK || (rc = scan_writer_start(cfg->db, &srv->writer, e)) != SJ_OK) {
+		trace_live_stop(srv->trace);
 		pthread_mutex_destroy(&srv->lock);
 		for (int i = 0; i < srv->n_proxies; i++)
 			free(srv->proxies[i]);
@@ -614,6 +620,7 @@ http_server_stop(http_server *srv)
 		MHD_stop_daemon(srv->d);
 	}
 	scan_writer_stop(srv->writer);
+	trace_live_stop(srv->trace);
 	for (int i = 0; i < srv->n_stores; i++)
 		store_close(srv->stores[i]);
 	for (int i = 0; i < srv->n_proxies; i++)

@@ -55,6 +55,8 @@ const store_table_layout store_layout[] = {
 	LOCAL("branch_member"),
 	/* 0010_resumption */
 	LOCAL("resumption_report"), LOCAL("resumption_blocker"),
+	/* 0014_import: which person / checkpoint stands for an outside id */
+	REF("import_ref"),
 	{ NULL, 0, NULL },
 };
 

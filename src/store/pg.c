@@ -15,8 +15,8 @@
  *  - Results come in binary format: integers are decoded by column type
  *    (int2/int4/int8/bool/oid, numeric, float), text and bytea are the raw
  *    bytes, which libpq always NUL-terminates.  A result is read whole on
- *    the first step (statements here return small pages; bulk paths will
- *    use COPY).
+ *    the first step (statements here return small pages; the bulk path,
+ *    store_bulk_*, uses COPY ... FROM STDIN).
  *  - The connection speaks UTF-8 (client_encoding) to a UTF-8 database, with
  *    standard_conforming_strings on, so `'\'` is one backslash, as in SQLite.
  *  - Transactions: the outermost begin (begin_sql) takes one transaction-
@@ -37,6 +37,7 @@
  */
 #include <assert.h>
 #include <ctype.h>
+#include <errno.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <stdio.h>
@@ -950,6 +951,108 @@ pg_backup(void *conn, const char *path, store_backup_cb cb, void *cls, int64_t *
 	    "(docs/backup.md)");
 }
 
+/* store_listen(): LISTEN on this session. */
+static sj_rc
+pg_listen(void *conn, const char *channel, sj_err *e)
+{
+	char sql[256], *o = sql;
+
+	/* A quoted identifier: its '"' doubled. */
+	o += sprintf(o, "LISTEN \"");
+	for (const char *p = channel; *p && o < sql + sizeof sql - 4; p++) {
+		if (*p == '"')
+			*o++ = '"';
+		*o++ = *p;
+	}
+	strcpy(o, "\"");
+	return pg_exec(conn, sql, e);
+}
+
+/* Hand each line of each notification libpq holds to cb. */
+static void
+pg_deliver(pg_conn *c, store_line_cb cb, void *cls)
+{
+	PGnotify *n;
+
+	while ((n = PQnotifies(c->pg)) != NULL) {
+		for (char *line = n->extra, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+			if ((nl = strchr(line, '\n')) != NULL)
+				*nl = '\0';
+			cb(cls, line);
+		}
+		PQfreemem(n);
+	}
+}
+
+/* store_wait(): poll the socket, read what came, deliver.  A lost
+ * connection is reported, not reset: the notifications sent meanwhile
+ * are gone and the caller must read everything again. */
+static sj_rc
+pg_wait(void *conn, int timeout_ms, store_line_cb cb, void *cls, sj_err *e)
+{
+	pg_conn *c = conn;
+	struct pollfd fd = { .fd = PQsocket(c->pg), .events = POLLIN };
+
+	pg_deliver(c, cb, cls);
+	if (PQstatus(c->pg) == CONNECTION_OK && fd.fd >= 0 && poll(&fd, 1, timeout_ms) < 0 &&
+	    errno != EINTR)
+		return sj_fail(e, SJ_EUNAVAIL, NULL, "database: cannot wait for notifications");
+	if (PQstatus(c->pg) != CONNECTION_OK || !PQconsumeInput(c->pg) ||
+	    PQstatus(c->pg) != CONNECTION_OK)
+		return sj_fail(e, SJ_EUNAVAIL, NULL, "database: the listening connection was lost");
+	pg_deliver(c, cb, cls);
+	return SJ_OK;
+}
+
+/* ---- COPY (store_bulk_*) ---------------------------------------------------- */
+
+static sj_rc
+pg_copy_begin(void *conn, const char *sql, sj_err *e)
+{
+	pg_conn *c = conn;
+	PGresult *res;
+	sj_rc rc = SJ_OK;
+
+	if ((rc = conn_ready(c, e)) != SJ_OK)
+		return rc;
+	res = PQexec(c->pg, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		rc = pg_fail(c, res, e);
+	PQclear(res);
+	return rc;
+}
+
+static sj_rc
+pg_copy_put(void *conn, const char *p, size_t n, sj_err *e)
+{
+	pg_conn *c = conn;
+
+	if (PQputCopyData(c->pg, p, (int)n) != 1)
+		return pg_fail(c, NULL, e);
+	return SJ_OK;
+}
+
+static sj_rc
+pg_copy_end(void *conn, bool failed, int64_t *n_rows, sj_err *e)
+{
+	pg_conn *c = conn;
+	PGresult *res;
+	sj_rc rc = SJ_OK;
+
+	if (PQputCopyEnd(c->pg, failed ? "abandoned" : NULL) != 1)
+		rc = pg_fail(c, NULL, e);
+	while ((res = PQgetResult(c->pg)) != NULL) {
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			if (n_rows)
+				*n_rows = strtoll(PQcmdTuples(res), NULL, 10);
+		} else if (rc == SJ_OK && !failed)
+			rc = pg_fail(c, res, e);
+		PQclear(res);
+	}
+	track_tx(c);
+	return failed ? SJ_EDB : rc;
+}
+
 const store_driver store_pg_driver = {
 	.name = "postgres",
 	.dialect = STORE_POSTGRES,
@@ -973,4 +1076,9 @@ const store_driver store_pg_driver = {
 	.changes = pg_changes,
 	.begin_sql = PG_BEGIN_SQL,
 	.backup = pg_backup,
+	.listen = pg_listen,
+	.wait = pg_wait,
+	.copy_begin = pg_copy_begin,
+	.copy_put = pg_copy_put,
+	.copy_end = pg_copy_end,
 };

@@ -29,10 +29,28 @@ struct store {
 	char *url;        /* for messages, password masked */
 	int depth;        /* open transactions; >1 means savepoints */
 	sj_err failed;    /* a statement failed inside the open transaction */
+	bool lost;        /* the whole transaction is gone: a store-unavailable
+	                   * failure (disk full, read-only, I/O error, lost
+	                   * connection), after which SQLite may already have
+	                   * rolled everything back; savepoint rollbacks then keep
+	                   * `failed` until the outermost rollback, so that no
+	                   * statement of the caller runs outside its transaction */
 	store_stmt *slots;
 	size_t n_slots;   /* a power of two */
 	size_t n_used;
+	/* Lines published in the open transaction (store_publish), each ending
+	 * in '\n'; mark[d] is the length when depth d+1 began, to drop what a
+	 * rolled-back savepoint published. */
+	char *pub;
+	size_t n_pub, cap_pub;
+	size_t *mark;
+	int n_mark;
+	bool pub_overflow;
+	char channel[96];   /* STORE_CHANNEL ":" schema, once known (PostgreSQL) */
 };
+
+static store_line_cb local_cb;
+static void *local_cls;
 
 static const store_driver *
 driver_for(const char *url)
@@ -142,6 +160,8 @@ store_close(store *s)
 	s->drv->close(s->conn);
 	free(s->slots);
 	free(s->url);
+	free(s->pub);
+	free(s->mark);
 	free(s);
 }
 
@@ -179,6 +199,8 @@ note_failure(store *s, sj_rc rc, const sj_err *e)
 		s->failed.rc = rc;
 		snprintf(s->failed.msg, sizeof s->failed.msg, "%s", e ? e->msg : "");
 	}
+	if (rc == SJ_EUNAVAIL && s->depth > 0)
+		s->lost = true;
 	return rc;
 }
 
@@ -214,11 +236,101 @@ store_begin(store *s, sj_err *e)
 		snprintf(sql, sizeof sql, "SAVEPOINT sj%d", s->depth);
 		rc = note_failure(s, tx_exec(s, sql, e), e);
 	}
-	if (rc == SJ_OK)
+	if (rc == SJ_OK) {
+		if (s->depth >= s->n_mark) {
+			s->n_mark = s->depth + 8;
+			s->mark = sj_realloc(s->mark, (size_t)s->n_mark * sizeof *s->mark);
+		}
+		s->mark[s->depth] = s->n_pub;
 		s->depth++;
-	else if (s->depth == 0)
+	} else if (s->depth == 0)
 		tx_exec(s, "ROLLBACK", NULL);  /* a begin that failed half-way */
 	return rc;
+}
+
+static const char *const notify_sql = "SELECT pg_notify(?1, ?2)";
+static const char *const schema_sql = "SELECT current_schema()";
+
+/* The channel of this connection's database schema: announcements are per
+ * schema, as the data is (several sijin databases may share one PostgreSQL
+ * database, each in its own schema). */
+static sj_rc
+channel_of(store *s, const char **out, sj_err *e)
+{
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	if (s->channel[0] == '\0') {
+		if ((rc = store_prepare(s, schema_sql, &st, e)) != SJ_OK ||
+		    (rc = store_step(st, &row, e)) != SJ_OK)
+			return rc;
+		snprintf(s->channel, sizeof s->channel, "%s:%.63s", STORE_CHANNEL,
+		    row && store_col_text(st, 0) ? store_col_text(st, 0) : "");
+		store_reset(st);
+	}
+	*out = s->channel;
+	return SJ_OK;
+}
+
+/* The published lines as notifications (PostgreSQL), in pieces of whole
+ * lines under the 8,000-byte payload limit, inside the transaction. */
+static sj_rc
+notify_pending(store *s, sj_err *e)
+{
+	store_stmt *st;
+	const char *channel;
+	sj_rc rc;
+
+	if (s->drv->listen == NULL || (s->n_pub == 0 && !s->pub_overflow))
+		return SJ_OK;
+	if ((rc = channel_of(s, &channel, e)) != SJ_OK ||
+	    (rc = store_prepare(s, notify_sql, &st, e)) != SJ_OK)
+		return rc;
+	if (s->pub_overflow) {
+		store_bind_text(st, 1, channel);
+		store_bind_text(st, 2, STORE_LINE_OVERFLOW "\n");
+		return store_run(st, e);
+	}
+	for (size_t at = 0; at < s->n_pub;) {
+		size_t end = at, next;
+		char save;
+
+		/* Whole lines while they fit in 7,800 bytes (a line is ≤ 1,001). */
+		while (end < s->n_pub && (next = (size_t)((char *)memchr(s->pub + end, '\n',
+		    s->n_pub - end) - s->pub) + 1) - at <= 7800)
+			end = next;
+		save = s->pub[end - 1];
+		s->pub[end - 1] = '\0';
+		store_bind_text(st, 1, channel);
+		store_bind_text(st, 2, s->pub + at);
+		s->pub[end - 1] = save;
+		if ((rc = store_run(st, e)) != SJ_OK)
+			return rc;
+		at = end;
+	}
+	return SJ_OK;
+}
+
+/* After the outermost commit: the published lines to the local subscriber
+ * (SQLite), then forget them. */
+static void
+deliver_local(store *s)
+{
+	if (s->drv->listen == NULL && local_cb != NULL) {
+		if (s->pub_overflow)
+			local_cb(local_cls, STORE_LINE_OVERFLOW);
+		else
+			for (size_t at = 0; at < s->n_pub;) {
+				char *nl = memchr(s->pub + at, '\n', s->n_pub - at);
+
+				*nl = '\0';
+				local_cb(local_cls, s->pub + at);
+				at = (size_t)(nl - s->pub) + 1;
+			}
+	}
+	s->n_pub = 0;
+	s->pub_overflow = false;
 }
 
 sj_rc
@@ -240,11 +352,14 @@ store_commit(store *s, sj_err *e)
 		snprintf(sql, sizeof sql, "COMMIT");
 	else
 		snprintf(sql, sizeof sql, "RELEASE sj%d", s->depth - 1);
-	if ((rc = tx_exec(s, sql, e)) != SJ_OK) {
+	if ((s->depth == 1 && (rc = notify_pending(s, e)) != SJ_OK) ||
+	    (rc = tx_exec(s, sql, e)) != SJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
 	s->depth--;
+	if (s->depth == 0)
+		deliver_local(s);
 	return SJ_OK;
 }
 
@@ -255,6 +370,17 @@ store_rollback(store *s)
 	sj_err e = {0};
 
 	assert(s->depth > 0);
+	if (s->lost) {
+		/* Nothing to roll back to below the top: unwind, and end the
+		 * transaction (if the database still has one) at the top. */
+		if (s->depth == 1)
+			tx_exec(s, "ROLLBACK", NULL);
+		if (--s->depth == 0) {
+			s->lost = false;
+			sj_err_clear(&s->failed);
+		}
+		return;
+	}
 	if (s->depth == 1)
 		snprintf(sql, sizeof sql, "ROLLBACK");
 	else
@@ -262,6 +388,9 @@ store_rollback(store *s)
 	if (tx_exec(s, sql, &e) != SJ_OK)
 		log_warn("store: rollback failed: %s", e.msg);
 	s->depth--;
+	s->n_pub = s->mark[s->depth];
+	if (s->depth == 0)
+		s->pub_overflow = false;
 	/* Back at a savepoint taken before the failure (or out of the
 	 * transaction): statements work again. */
 	sj_err_clear(&s->failed);
@@ -482,4 +611,277 @@ store_backup(store *s, const char *path, store_backup_cb cb, void *cls, int64_t 
 		return sj_fail(e, SJ_EINVAL, "db", "backup is not supported by the %s driver",
 		    s->drv->name);
 	return s->drv->backup(s->conn, path, cb, cls, pages, e);
+}
+
+/* ---- announcements ---------------------------------------------------------- */
+
+void
+store_set_local_subscriber(store_line_cb cb, void *cls)
+{
+	local_cb = cb;
+	local_cls = cls;
+}
+
+bool
+store_has_notifications(const store *s)
+{
+	return s->drv->listen != NULL;
+}
+
+sj_rc
+store_publish(store *s, const char *line, sj_err *e)
+{
+	size_t n = strcspn(line, "\n");
+	sj_rc rc;
+
+	if (n > 1000)
+		return sj_fail(e, SJ_EINTERNAL, NULL, "an announcement is longer than 1,000 bytes");
+	if (s->depth == 0) {
+		if ((rc = store_begin(s, e)) != SJ_OK)
+			return rc;
+		if ((rc = store_publish(s, line, e)) != SJ_OK) {
+			store_rollback(s);
+			return rc;
+		}
+		return store_commit(s, e);
+	}
+	if (s->n_pub + n + 1 > STORE_PUBLISH_MAX) {
+		s->pub_overflow = true;
+		return SJ_OK;
+	}
+	if (s->n_pub + n + 1 > s->cap_pub) {
+		s->cap_pub = s->cap_pub ? 2 * s->cap_pub : 4096;
+		s->pub = sj_realloc(s->pub, s->cap_pub);
+	}
+	memcpy(s->pub + s->n_pub, line, n);
+	s->pub[s->n_pub + n] = '\n';
+	s->n_pub += n + 1;
+	return SJ_OK;
+}
+
+sj_rc
+store_listen(store *s, sj_err *e)
+{
+	const char *channel;
+	sj_rc rc;
+
+	if (s->drv->listen == NULL)
+		return sj_fail(e, SJ_EINVAL, "db", "%s has no notifications between connections",
+		    s->drv->name);
+	if ((rc = channel_of(s, &channel, e)) != SJ_OK)
+		return rc;
+	return s->drv->listen(s->conn, channel, e);
+}
+
+sj_rc
+store_wait(store *s, int timeout_ms, store_line_cb cb, void *cls, sj_err *e)
+{
+	if (s->drv->wait == NULL)
+		return sj_fail(e, SJ_EINVAL, "db", "%s has no notifications between connections",
+		    s->drv->name);
+	return s->drv->wait(s->conn, timeout_ms, cb, cls, e);
+}
+
+/* ---- bulk insert ------------------------------------------------------------- */
+
+#define BULK_ROWS_PER_INSERT 64        /* rows bound to one SQLite INSERT */
+#define BULK_COPY_FLUSH (256 * 1024)   /* bytes of COPY text sent at a time */
+
+struct store_bulk {
+	store *s;
+	int n_cols;
+	int64_t n_rows;        /* rows added */
+	/* SQLite (no copy_*): one prepared INSERT of BULK_ROWS_PER_INSERT rows
+	 * and one of a single row for the rest; rows buffered until full. */
+	void *multi, *single;
+	int64_t *pending;      /* BULK_ROWS_PER_INSERT rows of n_cols values */
+	int n_pending;
+	/* PostgreSQL: COPY text buffered here. */
+	char *text;
+	size_t n_text, cap_text;
+	bool copying;
+};
+
+/* "INSERT INTO t (c1, ...) VALUES (?, ...), ..." with rows rows, or
+ * "COPY t (c1, ...) FROM STDIN" when rows is 0.  malloc'd. */
+static char *
+bulk_sql(const char *table, const char *const *cols, int n_cols, int rows)
+{
+	size_t cap = 64 + strlen(table) + (size_t)n_cols * 40 + (size_t)rows * ((size_t)n_cols * 3 + 4);
+	char *sql = sj_malloc(cap);
+	size_t n = (size_t)snprintf(sql, cap, "%s %s (", rows ? "INSERT INTO" : "COPY", table);
+
+	for (int i = 0; i < n_cols; i++) {
+		for (const char *p = cols[i]; *p; p++)
+			assert((*p >= 'a' && *p <= 'z') || *p == '_' || (*p >= '0' && *p <= '9'));
+		n += (size_t)snprintf(sql + n, cap - n, "%s%s", i ? ", " : "", cols[i]);
+	}
+	n += (size_t)snprintf(sql + n, cap - n, rows ? ") VALUES " : ") FROM STDIN");
+	for (int r = 0; r < rows; r++) {
+		n += (size_t)snprintf(sql + n, cap - n, "%s(", r ? ", " : "");
+		for (int i = 0; i < n_cols; i++)
+			n += (size_t)snprintf(sql + n, cap - n, "%s?", i ? ", " : "");
+		n += (size_t)snprintf(sql + n, cap - n, ")");
+	}
+	return sql;
+}
+
+sj_rc
+store_bulk_begin(store *s, const char *table, const char *const *cols, int n_cols,
+    store_bulk **out, sj_err *e)
+{
+	store_bulk *b;
+	char *sql;
+	sj_rc rc;
+
+	assert(s->depth > 0 && n_cols >= 1 && n_cols <= STORE_BULK_COLS_MAX);
+	*out = NULL;
+	if ((rc = check_not_failed(s, e)) != SJ_OK)
+		return rc;
+	b = sj_calloc(1, sizeof *b);
+	b->s = s;
+	b->n_cols = n_cols;
+	if (s->drv->copy_begin) {
+		sql = bulk_sql(table, cols, n_cols, 0);
+		rc = note_failure(s, s->drv->copy_begin(s->conn, sql, e), e);
+		free(sql);
+		b->copying = rc == SJ_OK;
+	} else {
+		sql = bulk_sql(table, cols, n_cols, BULK_ROWS_PER_INSERT);
+		rc = s->drv->prepare(s->conn, sql, &b->multi, e);
+		free(sql);
+		sql = bulk_sql(table, cols, n_cols, 1);
+		if (rc == SJ_OK)
+			rc = s->drv->prepare(s->conn, sql, &b->single, e);
+		free(sql);
+		rc = note_failure(s, rc, e);
+		b->pending = sj_malloc(sizeof *b->pending * BULK_ROWS_PER_INSERT * (size_t)n_cols);
+	}
+	if (rc != SJ_OK) {
+		store_bulk_abort(b);
+		return rc;
+	}
+	*out = b;
+	return SJ_OK;
+}
+
+/* Bind rows rows of b->pending to stmt and run it. */
+static sj_rc
+bulk_insert(store_bulk *b, void *stmt, const int64_t *vals, int rows, sj_err *e)
+{
+	const store_driver *drv = b->s->drv;
+	bool row;
+	int k = 1;
+
+	for (int i = 0; i < rows * b->n_cols; i++, k++)
+		if (vals[i] == STORE_BULK_NULL)
+			drv->bind_null(stmt, k);
+		else
+			drv->bind_int(stmt, k, vals[i]);
+	return note_failure(b->s, drv->step(b->s->conn, stmt, &row, e), e);
+}
+
+static sj_rc
+bulk_copy_flush(store_bulk *b, sj_err *e)
+{
+	sj_rc rc = SJ_OK;
+
+	if (b->n_text)
+		rc = note_failure(b->s, b->s->drv->copy_put(b->s->conn, b->text, b->n_text, e), e);
+	b->n_text = 0;
+	return rc;
+}
+
+sj_rc
+store_bulk_row(store_bulk *b, const int64_t *vals, sj_err *e)
+{
+	sj_rc rc;
+
+	b->n_rows++;
+	if (!b->copying) {
+		memcpy(b->pending + (size_t)b->n_pending * (size_t)b->n_cols, vals,
+		    sizeof *vals * (size_t)b->n_cols);
+		if (++b->n_pending < BULK_ROWS_PER_INSERT)
+			return SJ_OK;
+		b->n_pending = 0;
+		return bulk_insert(b, b->multi, b->pending, BULK_ROWS_PER_INSERT, e);
+	}
+	if (b->cap_text - b->n_text < (size_t)b->n_cols * 21 + 2) {
+		b->cap_text = b->cap_text ? b->cap_text * 2 : BULK_COPY_FLUSH + 4096;
+		b->text = sj_realloc(b->text, b->cap_text);
+	}
+	for (int i = 0; i < b->n_cols; i++) {
+		char *o = b->text + b->n_text;
+		if (vals[i] == STORE_BULK_NULL)
+			b->n_text += (size_t)sprintf(o, "%s\\N", i ? "\t" : "");
+		else
+			b->n_text += (size_t)sprintf(o, "%s%lld", i ? "\t" : "", (long long)vals[i]);
+	}
+	b->text[b->n_text++] = '\n';
+	if (b->n_text >= BULK_COPY_FLUSH && (rc = bulk_copy_flush(b, e)) != SJ_OK)
+		return rc;
+	return SJ_OK;
+}
+
+static void
+bulk_free(store_bulk *b)
+{
+	if (b->multi)
+		b->s->drv->finalize(b->multi);
+	if (b->single)
+		b->s->drv->finalize(b->single);
+	free(b->pending);
+	free(b->text);
+	free(b);
+}
+
+sj_rc
+store_bulk_end(store_bulk *b, int64_t *n_rows, sj_err *e)
+{
+	int64_t copied = 0;
+	sj_rc rc = SJ_OK;
+
+	if (n_rows)
+		*n_rows = 0;
+	if (b->copying) {
+		if ((rc = bulk_copy_flush(b, e)) == SJ_OK)
+			rc = note_failure(b->s, b->s->drv->copy_end(b->s->conn, false, &copied, e), e);
+		else
+			b->s->drv->copy_end(b->s->conn, true, &copied, NULL);
+		b->copying = false;
+	} else {
+		for (int r = 0; rc == SJ_OK && r < b->n_pending; r++)
+			rc = bulk_insert(b, b->single, b->pending + (size_t)r * (size_t)b->n_cols, 1, e);
+		copied = b->n_rows;
+	}
+	if (rc == SJ_OK && n_rows)
+		*n_rows = copied;
+	bulk_free(b);
+	return rc;
+}
+
+void
+store_bulk_abort(store_bulk *b)
+{
+	static const sj_err abandoned = { .rc = SJ_EDB, .msg = "a bulk insert was abandoned" };
+
+	if (b == NULL)
+		return;
+	if (b->copying) {
+		b->s->drv->copy_end(b->s->conn, true, NULL, NULL);
+		note_failure(b->s, SJ_EDB, &abandoned);
+	}
+	bulk_free(b);
+}
+
+sj_rc
+store_bulk_tune(store *s, int cache_mib, sj_err *e)
+{
+	char sql[96];
+
+	if (s->drv->dialect != STORE_SQLITE)
+		return SJ_OK;
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY",
+	    cache_mib * 1024);
+	return store_exec(s, sql, e);
 }

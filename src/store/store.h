@@ -215,4 +215,93 @@ typedef void (*store_backup_cb)(void *cls, int64_t done, int64_t total);
 sj_rc store_backup(store *s, const char *path, store_backup_cb cb, void *cls,
     int64_t *pages, sj_err *e);
 
+
+/* ---- announcements: changes told to other connections after commit ------- */
+
+/* The channel announcements travel on (a PostgreSQL NOTIFY channel, one
+ * per schema: STORE_CHANNEL ":" the schema's name). */
+#define STORE_CHANNEL "sijin_events"
+/* The line store_wait and the local subscriber see when announcements were
+ * lost or too many (STORE_PUBLISH_MAX bytes in one transaction): whoever
+ * keeps a copy of the data must read it again in full. */
+#define STORE_LINE_OVERFLOW "* overflow"
+#define STORE_PUBLISH_MAX (1u << 20)
+
+/* A receiver of announced lines (one line, no newline, NUL-terminated). */
+typedef void (*store_line_cb)(void *cls, const char *line);
+
+/* Announce line (≤ 1,000 bytes, no newline) as part of the open
+ * transaction (one is opened and committed around it when none is): it
+ * reaches the receivers only if and when the outermost transaction commits,
+ * in commit order, and not at all when it (or the savepoint it was
+ * published in) is rolled back.  On PostgreSQL it is sent with pg_notify on
+ * the schema's channel just before COMMIT, to every listening connection of every
+ * process (store_listen), this one's included; on SQLite, which has one
+ * writing process, it goes after COMMIT to the process's local subscriber
+ * (store_set_local_subscriber).  More than STORE_PUBLISH_MAX bytes in one
+ * transaction collapse into the one line STORE_LINE_OVERFLOW.  Errors:
+ * those of the commit (the pg_notify statement runs inside it). */
+sj_rc store_publish(store *s, const char *line, sj_err *e);
+
+/* Set the process-wide receiver of lines published on SQLite connections
+ * (NULL: none; lines are then dropped).  It runs on the committing thread
+ * right after the commit, so it must be quick and must not use the store. */
+void store_set_local_subscriber(store_line_cb cb, void *cls);
+
+/* True when the database tells other connections of announcements
+ * (PostgreSQL); false when only the local subscriber hears them (SQLite). */
+bool store_has_notifications(const store *s);
+
+/* Start receiving the schema's channel on this connection (LISTEN), which must
+ * then be used only for store_wait.  Errors: SJ_EINVAL (field "db") on a
+ * database without notifications; the store's. */
+sj_rc store_listen(store *s, sj_err *e);
+
+/* Wait up to timeout_ms for announcements on a listening connection and
+ * hand each line received to cb, in commit order.  Returns SJ_OK when the
+ * time ran out or lines came; SJ_EUNAVAIL when the connection was lost
+ * (announcements may have been missed: open a new connection, listen
+ * again and read everything again). */
+sj_rc store_wait(store *s, int timeout_ms, store_line_cb cb, void *cls, sj_err *e);
+/* ---- bulk insert (COPY on PostgreSQL, batched INSERTs on SQLite) ----------- */
+
+typedef struct store_bulk store_bulk;   /* one bulk insert in progress; opaque */
+
+#define STORE_BULK_COLS_MAX 16
+#define STORE_BULK_NULL INT64_MIN       /* a value that stands for SQL NULL */
+
+/* Start inserting rows of integers into table (columns cols[0..n_cols-1],
+ * 1..STORE_BULK_COLS_MAX, plain lower-case identifiers from the caller's
+ * code, never outside input: asserted) inside the caller's open
+ * transaction (asserted).  PostgreSQL streams the rows with COPY ... FROM
+ * STDIN (libpq PQputCopyData, text format); SQLite binds them to one
+ * prepared INSERT of 64 rows at a time.  Rows go to the database as the
+ * buffer fills and at store_bulk_end; they are visible to statements of
+ * the same connection only after store_bulk_end.  No other statement may
+ * run on s between begin and end.  On success *out is the handle, owned
+ * by the caller until store_bulk_end or store_bulk_abort.  Errors: store
+ * errors (the transaction is then spoiled: roll it back). */
+sj_rc store_bulk_begin(store *s, const char *table, const char *const *cols, int n_cols,
+    store_bulk **out, sj_err *e);
+
+/* Add one row: vals[i] for cols[i], STORE_BULK_NULL for NULL.  Errors:
+ * store errors from a flush (a constraint violation of an earlier row
+ * shows here or at store_bulk_end); the transaction is then spoiled. */
+sj_rc store_bulk_row(store_bulk *b, const int64_t *vals, sj_err *e);
+
+/* Write the rows still buffered, finish the COPY, free b.  *n_rows (may be
+ * NULL) receives the rows written.  Errors: store errors (the transaction
+ * is then spoiled); b is freed in every case. */
+sj_rc store_bulk_end(store_bulk *b, int64_t *n_rows, sj_err *e);
+
+/* Give up a bulk insert (after an error): free b; rows not yet sent are
+ * dropped and a COPY in progress is ended with an error, which spoils the
+ * transaction (roll it back).  Accepts NULL. */
+void store_bulk_abort(store_bulk *b);
+
+/* Tune the connection for a bulk load: on SQLite a page cache of
+ * cache_mib MiB (PRAGMA cache_size) and temp tables in memory; nothing on
+ * PostgreSQL (its buffers are the server's).  Errors: store errors. */
+sj_rc store_bulk_tune(store *s, int cache_mib, sj_err *e);
+
 #endif

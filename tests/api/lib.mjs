@@ -74,13 +74,14 @@ function freePort() {
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 // Start `sijin serve` on a fresh demo database.  opts.args: extra settings
-// flags (e.g. ['--trusted-proxies', '127.0.0.1']).  Returns { base, db,
+// flags (e.g. ['--trusted-proxies', '127.0.0.1']); opts.db: serve this
+// existing database instead (a second process on one PostgreSQL).  Returns { base, db,
 // dir, proc, log(), stop() }; stop() ends the server (SIGTERM) and removes
 // the files.
 export async function startServer(opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sijin-api-'));
-  const db = newDb(dir);
-  execFileSync(bin, ['--db', db, 'demo', '--force'], { stdio: 'pipe' });
+  const db = opts.db || newDb(dir);
+  if (!opts.db) execFileSync(bin, ['--db', db, 'demo', '--force'], { stdio: 'pipe' });
   const port = await freePort();
   const child = spawn(bin, ['--db', db, '--port', String(port), ...(opts.args || []), 'serve'],
     { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,365 @@
+/*
+ * cmd_import — `sijin import scans|checkins FILE` and `sijin export scans`
+ * (issue 5 "Bulk import", "Real input"; docs/import.md).  The command line
+ * imports as `system`, with no operator; each batch's transaction carries
+ * an audit event "scan.import" with the batch's figures.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/datetime.h"
+#include "domain/checkins.h"
+#include "domain/scan_export.h"
+#include "domain/scan_import.h"
+#include "json/jimport.h"
+
+static const char import_usage[] =
+	"usage: sijin import scans FILE [--checkpoint ID] [--format csv|ndjson] [--dry-run]\n"
+	"                          [--json]\n"
+	"       sijin import checkins FILE.csv.gz --unit ID [--source NAME]\n"
+	"                          [--default-stay SECONDS] [--dry-run] [--json]\n\n"
+	"scans: registrations made on paper or offline, as CSV (UTF-8 with or without\n"
+	"  BOM, or GB18030; Chinese or English headers) or NDJSON; FILE - reads\n"
+	"  standard input.  --checkpoint names the checkpoint of rows without one.\n"
+	"checkins: a public check-in data set (gzip CSV user_id,venue_id,\n"
+	"  checkin_utc_epoch,...): each venue becomes a place of unit ID that records\n"
+	"  entries only (default stay 3600 s), each user a person; names carry the\n"
+	"  source (default: the file name without .csv.gz).\n"
+	"Every row is validated as a scan; rejected rows are listed with their line\n"
+	"number and reason.  Importing the same file again adds nothing.  --dry-run\n"
+	"checks and derives everything and keeps nothing.\n"
+	"Exit 0 when the import ran (even with rejected rows); 2 for bad arguments or\n"
+	"a file that cannot be read (encoding, header); 3 for an unknown unit.\n";
+
+static const char export_usage[] =
+	"usage: sijin export scans [--checkpoint ID | --place ID | --unit ID]\n"
+	"                          [--from DATE] [--to DATE] [--out FILE]\n\n"
+	"Write scans as CSV (UTF-8, the header import reads: checkpoint, id_number or\n"
+	"person, time with the deployment's offset, direction, temperature), oldest\n"
+	"first.  DATE is a local date YYYY-MM-DD; --to is inclusive.\n";
+
+/* Audit each batch (scan_import.h import_audit_fn). */
+static sj_rc
+audit_batch(void *cls, store *s, const import_report *total, const import_report *batch,
+    sj_err *e)
+{
+	cli_ctx *ctx = cls;
+
+	(void)s;
+	return cli_audit(ctx, "scan.import", "import", 0, json_pack("{s:I, s:I, s:I, s:I, s:I}",
+	    "batch", (json_int_t)total->batches, "rows", (json_int_t)batch->rows,
+	    "accepted", (json_int_t)batch->accepted, "duplicates", (json_int_t)batch->duplicates,
+	    "rejected", (json_int_t)batch->rejected), e);
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+print_report(const import_report *r, bool dry_run, double secs)
+{
+	printf("%srows %lld  accepted %lld  duplicates %lld  rejected %lld  stays %lld  "
+	    "alerts %lld\n", dry_run ? "dry run (nothing kept): " : "", (long long)r->rows,
+	    (long long)r->accepted, (long long)r->duplicates, (long long)r->rejected,
+	    (long long)r->stays, (long long)r->alerts);
+	for (size_t i = 0; i < r->n_by_field; i++)
+		printf("rejected %s: %lld\n", r->by_field[i].field, (long long)r->by_field[i].n);
+	for (size_t i = 0; i < r->n_rejects; i++)
+		printf("line %lld: %s%s%s\n", (long long)r->rejects[i].line, r->rejects[i].field,
+		    r->rejects[i].field[0] ? ": " : "", r->rejects[i].msg);
+	if (r->rejected > (int64_t)r->n_rejects)
+		printf("(%lld more rejected rows not listed)\n",
+		    (long long)(r->rejected - (int64_t)r->n_rejects));
+	printf("seconds %.2f  rows/s %.0f\n", secs, secs > 0 ? (double)r->rows / secs : 0.0);
+}
+
+/* Print the report of im and return the exit code of rc. */
+static int
+import_done(scan_import *im, sj_rc rc, const sj_err *e, bool json, bool dry_run,
+    const struct timespec *t0)
+{
+	const import_report *r = scan_import_report(im);
+	double secs = seconds_since(t0);
+
+	if (json) {
+		json_t *j = jimport_report(r, dry_run);
+		json_object_set_new(j, "seconds", json_real(secs));
+		cli_json_print(j);
+	} else
+		print_report(r, dry_run, secs);
+	scan_import_free(im);
+	return rc == SJ_OK ? 0 : cli_fail(e);
+}
+
+typedef struct import_args {
+	const char *file, *format, *source;
+	int64_t checkpoint_id, unit_id, default_stay_s;
+	bool dry_run, json;
+} import_args;
+
+static bool
+opt_int(const char *cmd, const char *name, const char *s, int64_t *v)
+{
+	char *end;
+	long long n = strtoll(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || n < 1) {
+		cli_usage_error(cmd, "--%s: '%s' is not a positive integer", name, s);
+		return false;
+	}
+	*v = n;
+	return true;
+}
+
+static bool
+import_args_parse(int argc, char **argv, import_args *x)
+{
+	static const struct option opts[] = {
+		{ "checkpoint", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "unit", required_argument, NULL, 'u' },
+		{ "source", required_argument, NULL, 's' },
+		{ "default-stay", required_argument, NULL, 'S' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ 0, 0, 0, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': if (!opt_int("import", "checkpoint", optarg, &x->checkpoint_id)) return false;
+			break;
+		case 'u': if (!opt_int("import", "unit", optarg, &x->unit_id)) return false; break;
+		case 'S': if (!opt_int("import", "default-stay", optarg, &x->default_stay_s))
+				return false;
+			break;
+		case 'f': x->format = optarg; break;
+		case 's': x->source = optarg; break;
+		case 'n': x->dry_run = true; break;
+		case 'j': x->json = true; break;
+		default:
+			cli_usage_error("import", "bad option '%s'", argv[optind - 1]);
+			return false;
+		}
+	}
+	if (optind + 1 != argc) {
+		cli_usage_error("import", optind >= argc ? "name the FILE to import"
+		    : "one FILE at a time");
+		return false;
+	}
+	x->file = argv[optind];
+	return true;
+}
+
+/* The source name of a check-ins file: its base name without .csv.gz / .gz / .csv. */
+static void
+source_of(const char *path, char *out, size_t n)
+{
+	const char *base = strrchr(path, '/');
+	size_t len;
+
+	snprintf(out, n, "%s", base ? base + 1 : path);
+	len = strlen(out);
+	if (len > 7 && strcmp(out + len - 7, ".csv.gz") == 0)
+		out[len - 7] = '\0';
+	else if (len > 3 && strcmp(out + len - 3, ".gz") == 0)
+		out[len - 3] = '\0';
+}
+
+static int
+import_checkins(cli_ctx *ctx, const import_args *x)
+{
+	char source[256];
+	checkins_options o = { .unit_id = x->unit_id, .source = x->source,
+	    .default_stay_s = x->default_stay_s, .dry_run = x->dry_run };
+	import_options io = { .dry_run = x->dry_run, .audit = audit_batch, .audit_cls = ctx };
+	scan_settings settings;
+	struct timespec t0;
+	scan_import *im;
+	sj_err e = {0};
+	sj_rc rc;
+
+	if (x->unit_id == 0)
+		return cli_usage_error("import", "--unit is required: the unit the venues and "
+		    "people are made in");
+	if (o.source == NULL) {
+		source_of(x->file, source, sizeof source);
+		o.source = source;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (cli_open(ctx, true, &e) != SJ_OK)
+		return cli_fail(&e);
+	scan_settings_of(ctx->cfg, &settings);
+	if (scan_import_open(ctx->s, ctx->keys, &settings, &scope_system, dt_now(), &io, &im, &e)
+	    != SJ_OK)
+		return cli_fail(&e);
+	rc = checkins_import(ctx->s, ctx->keys, &scope_system, x->file, &o, im, &e);
+	if (rc != SJ_OK && (e.rc == SJ_EIO || strcmp(e.field, "file") == 0 ||
+	    strcmp(e.field, "source") == 0 || strcmp(e.field, "unit_id") == 0)) {
+		scan_import_free(im);
+		return cli_fail(&e);
+	}
+	return import_done(im, rc, &e, x->json, x->dry_run, &t0);
+}
+
+/* The whole of path ("-": standard input) into a malloc'd buffer. */
+static sj_rc
+read_all(const char *path, char **out, size_t *n, sj_err *e)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 1 << 16, len = 0, got;
+	char *buf;
+
+	*out = NULL;
+	*n = 0;
+	if (fp == NULL)
+		return sj_fail(e, SJ_EIO, "file", "cannot open %s: %s", path, strerror(errno));
+	buf = sj_malloc(cap);
+	while ((got = fread(buf + len, 1, cap - len, fp)) > 0) {
+		len += got;
+		if (len == cap)
+			buf = sj_realloc(buf, cap *= 2);
+	}
+	if (ferror(fp)) {
+		free(buf);
+		if (fp != stdin)
+			fclose(fp);
+		return sj_fail(e, SJ_EIO, "file", "cannot read %s", path);
+	}
+	if (fp != stdin)
+		fclose(fp);
+	*out = buf;
+	*n = len;
+	return SJ_OK;
+}
+
+static int
+import_scans(cli_ctx *ctx, const import_args *x)
+{
+	ledger_format fmt = LEDGER_AUTO;
+	import_options io = { .dry_run = x->dry_run, .audit = audit_batch, .audit_cls = ctx };
+	scan_settings settings;
+	struct timespec t0;
+	scan_import *im;
+	char *bytes;
+	size_t n;
+	sj_err e = {0};
+	sj_rc rc;
+
+	if (x->format && strcmp(x->format, "csv") == 0)
+		fmt = LEDGER_CSV;
+	else if (x->format && strcmp(x->format, "ndjson") == 0)
+		fmt = LEDGER_NDJSON;
+	else if (x->format)
+		return cli_usage_error("import", "--format: use csv or ndjson");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (cli_open(ctx, true, &e) != SJ_OK)
+		return cli_fail(&e);
+	scan_settings_of(ctx->cfg, &settings);
+	if (scan_import_open(ctx->s, ctx->keys, &settings, &scope_system, dt_now(), &io, &im, &e)
+	    != SJ_OK)
+		return cli_fail(&e);
+	if (read_all(x->file, &bytes, &n, &e) != SJ_OK) {
+		scan_import_free(im);
+		return cli_fail(&e);
+	}
+	rc = jimport_ledger(bytes, n, fmt, x->checkpoint_id, im, &e);
+	free(bytes);
+	if (rc != SJ_OK && (e.rc == SJ_EIO || e.rc == SJ_EINVAL)) {
+		scan_import_free(im);
+		return cli_fail(&e);
+	}
+	if (rc == SJ_OK)
+		rc = scan_import_finish(im, &e);
+	return import_done(im, rc, &e, x->json, x->dry_run, &t0);
+}
+
+int
+cmd_import(cli_ctx *ctx, int argc, char **argv)
+{
+	import_args x = {0};
+
+	if (cli_wants_help(argc, argv) || argc < 2) {
+		fputs(import_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!import_args_parse(argc - 1, argv + 1, &x))
+		return 2;
+	if (strcmp(argv[1], "checkins") == 0)
+		return import_checkins(ctx, &x);
+	if (strcmp(argv[1], "scans") == 0) {
+		if (x.unit_id || x.source || x.default_stay_s)
+			return cli_usage_error("import", "--unit, --source and --default-stay are "
+			    "for import checkins");
+		return import_scans(ctx, &x);
+	}
+	return cli_usage_error("import", "unknown kind '%s': use scans or checkins", argv[1]);
+}
+
+int
+cmd_export(cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "checkpoint", required_argument, NULL, 'c' },
+		{ "place", required_argument, NULL, 'p' },
+		{ "unit", required_argument, NULL, 'u' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "out", required_argument, NULL, 'o' },
+		{ 0, 0, 0, 0 },
+	};
+	scan_export_filter f = {0};
+	const char *out = NULL, *from = NULL, *to = NULL;
+	FILE *fp = stdout;
+	sj_err e = {0};
+	sj_rc rc;
+	int c;
+
+	if (cli_wants_help(argc, argv) || argc < 2) {
+		fputs(export_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "scans") != 0)
+		return cli_usage_error("export", "unknown kind '%s': use scans", argv[1]);
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': if (!opt_int("export", "checkpoint", optarg, &f.checkpoint_id)) return 2; break;
+		case 'p': if (!opt_int("export", "place", optarg, &f.place_id)) return 2; break;
+		case 'u': if (!opt_int("export", "unit", optarg, &f.unit_id)) return 2; break;
+		case 'f': from = optarg; break;
+		case 't': to = optarg; break;
+		case 'o': out = optarg; break;
+		default: return cli_usage_error("export", "bad option '%s'", argv[optind]);
+		}
+	}
+	if (optind < argc - 1)
+		return cli_usage_error("export", "unexpected argument '%s'", argv[optind + 1]);
+	if (cli_open(ctx, false, &e) != SJ_OK)
+		return cli_fail(&e);
+	if ((from && scan_export_date(from, "from", &f.from, &e) != SJ_OK) ||
+	    (to && scan_export_date(to, "to", &f.to, &e) != SJ_OK))
+		return cli_fail(&e);
+	f.has_from = from != NULL;
+	f.has_to = to != NULL;
+	if (out && (fp = fopen(out, "w")) == NULL)
+		return cli_fail(&(sj_err){ .rc = SJ_EIO, .field = "out", .msg = "cannot create the file" });
+	rc = scan_export_csv(ctx->s, &scope_system, &f, fp, &e);
+	if (fp != stdout && fclose(fp) != 0 && rc == SJ_OK)
+		rc = sj_fail(&e, SJ_EIO, "out", "cannot write %s", out);
+	return rc == SJ_OK ? 0 : cli_fail(&e);
+}

@@ -1,0 +1,380 @@
+/*
+ * checkins — public check-in data sets as scans (checkins.h).
+ *
+ * Two passes over the gzip file: the first makes the missing people and
+ * venues (import_ref maps outside ids to them), the second feeds scan
+ * rows to scan_import.  The maps live in two open-addressing hash tables
+ * of outside id → local id.
+ */
+#include "domain/checkins.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "core/datetime.h"
+#include "domain/org.h"
+#include "domain/person.h"
+
+#define LINE_MAX_BYTES 1024
+#define N_FIELDS 7
+
+enum { REF_PERSON = 1, REF_VENUE = 2 };
+
+enum { Q_REFS, Q_REF_ADD };
+
+static const char *const checkins_sql[] = {
+	[Q_REFS] = "SELECT kind, ext_id, local_id FROM import_ref WHERE source = ?1",
+	[Q_REF_ADD] =
+	"INSERT INTO import_ref (source, kind, ext_id, local_id) VALUES (?1, ?2, ?3, ?4)",
+};
+
+/* ---- id maps -------------------------------------------------------------------- */
+
+typedef struct idmap {
+	int64_t *keys, *vals;    /* outside id + 1; 0 marks an empty slot */
+	size_t cap, n;           /* cap a power of two */
+} idmap;
+
+static size_t
+slot(const idmap *m, int64_t key)
+{
+	uint64_t h = (uint64_t)key * UINT64_C(0x9E3779B97F4A7C15);
+	size_t i = (size_t)(h >> 20) & (m->cap - 1);
+
+	while (m->keys[i] != 0 && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static void idmap_put(idmap *m, int64_t key, int64_t val);
+
+static void
+idmap_grow(idmap *m)
+{
+	idmap old = *m;
+
+	m->cap = old.cap ? 2 * old.cap : 1024;
+	m->n = 0;
+	m->keys = sj_calloc(m->cap, sizeof *m->keys);
+	m->vals = sj_calloc(m->cap, sizeof *m->vals);
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.keys[i])
+			idmap_put(m, old.keys[i] - 1, old.vals[i]);
+	free(old.keys);
+	free(old.vals);
+}
+
+static void
+idmap_put(idmap *m, int64_t key, int64_t val)
+{
+	size_t i;
+
+	if (2 * (m->n + 1) > m->cap)
+		idmap_grow(m);
+	i = slot(m, ++key);
+	if (m->keys[i] == 0)
+		m->n++;
+	m->keys[i] = key;
+	m->vals[i] = val;
+}
+
+/* The value of key, 0 when absent. */
+static int64_t
+idmap_get(const idmap *m, int64_t key)
+{
+	return m->cap ? m->vals[slot(m, key + 1)] : 0;
+}
+
+static void
+idmap_free(idmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+}
+
+/* ---- rows ------------------------------------------------------------------------ */
+
+typedef struct checkin {
+	int64_t user_id, venue_id, at;
+} checkin;
+
+/* A non-negative decimal integer of at most 18 digits (Gowalla has a
+ * user 0). */
+static bool
+parse_id(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	int n = 0;
+
+	for (; *s >= '0' && *s <= '9' && n < 18; s++, n++)
+		v = v * 10 + (*s - '0');
+	*out = v;
+	return n > 0 && *s == '\0';
+}
+
+/* Split line into its fields and check them.  Errors: SJ_EINVAL naming
+ * the field at fault. */
+static sj_rc
+parse_row(char *line, checkin *c, sj_err *e)
+{
+	static const char *const names[3] = { "user_id", "venue_id", "checkin_utc_epoch" };
+	char *f[N_FIELDS];
+	int64_t v[3], iso;
+	int n = 0;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	for (char *p = line; n < N_FIELDS; n++) {
+		f[n] = p;
+		if ((p = strchr(p, ',')) == NULL) {
+			n++;
+			break;
+		}
+		*p++ = '\0';
+		if (n == N_FIELDS - 1)
+			return sj_fail(e, SJ_EINVAL, "row", "more than %d fields", N_FIELDS);
+	}
+	if (n != N_FIELDS)
+		return sj_fail(e, SJ_EINVAL, "row", "%d fields, expected %d", n, N_FIELDS);
+	for (int i = 0; i < 3; i++)
+		if (!parse_id(f[i], &v[i]))
+			return sj_fail(e, SJ_EINVAL, names[i], "'%.40s' is not a non-negative integer", f[i]);
+	if (dt_parse_rfc3339(f[3], "checkin_utc_iso", &iso, e) != SJ_OK)
+		return SJ_EINVAL;
+	if (iso != v[2])
+		return sj_fail(e, SJ_EINVAL, "checkin_utc_iso", "%.40s is not the instant of "
+		    "checkin_utc_epoch %lld", f[3], (long long)v[2]);
+	*c = (checkin){ .user_id = v[0], .venue_id = v[1], .at = v[2] };
+	return SJ_OK;
+}
+
+/* Open path and check its header. */
+static sj_rc
+open_file(const char *path, gzFile *out, sj_err *e)
+{
+	char line[LINE_MAX_BYTES];
+	gzFile gz = gzopen(path, "rb");
+
+	*out = NULL;
+	if (gz == NULL)
+		return sj_fail(e, SJ_EIO, "file", "cannot open %s: %s", path, strerror(errno));
+	gzbuffer(gz, 256 * 1024);
+	if (gzgets(gz, line, sizeof line) == NULL) {
+		gzclose(gz);
+		return sj_fail(e, SJ_EIO, "file", "%s is empty or not gzip", path);
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	if (strcmp(line, CHECKINS_HEADER) != 0) {
+		gzclose(gz);
+		return sj_fail(e, SJ_EINVAL, "file", "the first line of %s is not the header %s",
+		    path, CHECKINS_HEADER);
+	}
+	*out = gz;
+	return SJ_OK;
+}
+
+/* Whether the whole file was read (else a read error or a truncated gzip). */
+static sj_rc
+close_file(gzFile gz, const char *path, sj_err *e)
+{
+	int err;
+	const char *msg = gzerror(gz, &err);
+	sj_rc rc = SJ_OK;
+
+	if (err != Z_OK && err != Z_STREAM_END)
+		rc = sj_fail(e, SJ_EIO, "file", "cannot read %s: %s", path, msg);
+	gzclose(gz);
+	return rc;
+}
+
+/* ---- people and venues ------------------------------------------------------------ */
+
+typedef struct maps {
+	idmap person, venue;
+} maps;
+
+static sj_rc
+load_refs(store *s, const char *source, maps *m, sj_err *e)
+{
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, checkins_sql[Q_REFS], &st, e)) != SJ_OK)
+		return rc;
+	store_bind_text(st, 1, source);
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row)
+		idmap_put(store_col_int(st, 0) == REF_PERSON ? &m->person : &m->venue,
+		    store_col_int(st, 1), store_col_int(st, 2));
+	return rc;
+}
+
+static sj_rc
+ref_add(store *s, const char *source, int kind, int64_t ext_id, int64_t local_id, sj_err *e)
+{
+	store_stmt *st;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, checkins_sql[Q_REF_ADD], &st, e)) != SJ_OK)
+		return rc;
+	store_bind_text(st, 1, source);
+	store_bind_int(st, 2, kind);
+	store_bind_int(st, 3, ext_id);
+	store_bind_int(st, 4, local_id);
+	return store_run(st, e);
+}
+
+static sj_rc
+make_person(store *s, const crypt_keys *k, const scope *sc, const checkins_options *o,
+    int64_t user_id, maps *m, sj_err *e)
+{
+	char name[CHECKINS_SOURCE_MAX + 40];
+	person_input in = { .name = name, .unit_id = o->unit_id };
+	int64_t id;
+	sj_rc rc;
+
+	snprintf(name, sizeof name, "%s user %lld", o->source, (long long)user_id);
+	if ((rc = person_add(s, k, sc, &in, 0, &id, e)) != SJ_OK ||
+	    (rc = ref_add(s, o->source, REF_PERSON, user_id, id, e)) != SJ_OK)
+		return rc;
+	idmap_put(&m->person, user_id, id);
+	return SJ_OK;
+}
+
+static sj_rc
+make_venue(store *s, const scope *sc, const checkins_options *o, int64_t venue_id, maps *m,
+    sj_err *e)
+{
+	char name[CHECKINS_SOURCE_MAX + 40];
+	org_place place = { .unit_id = o->unit_id, .kind = "public", .name = name,
+	    .records_exits = 0, .default_stay_s = o->default_stay_s };
+	org_checkpoint cp = { .name = "entrance", .kind = "gate" };
+	sj_rc rc;
+
+	snprintf(name, sizeof name, "%s venue %lld", o->source, (long long)venue_id);
+	if ((rc = org_place_add(s, sc, &place, &cp.place_id, e)) != SJ_OK ||
+	    (rc = org_checkpoint_add(s, sc, &cp, &cp.id, e)) != SJ_OK ||
+	    (rc = ref_add(s, o->source, REF_VENUE, venue_id, cp.id, e)) != SJ_OK)
+		return rc;
+	idmap_put(&m->venue, venue_id, cp.id);
+	return SJ_OK;
+}
+
+/* First pass: make whoever and whatever the file names and the store
+ * lacks (rows that do not parse are left to the second pass). */
+static sj_rc
+make_missing(store *s, const crypt_keys *k, const scope *sc, const char *path,
+    const checkins_options *o, maps *m, sj_err *e)
+{
+	char line[LINE_MAX_BYTES];
+	gzFile gz;
+	checkin c;
+	sj_rc rc;
+
+	if ((rc = open_file(path, &gz, e)) != SJ_OK)
+		return rc;
+	while (rc == SJ_OK && gzgets(gz, line, sizeof line) != NULL) {
+		if (parse_row(line, &c, NULL) != SJ_OK)
+			continue;
+		if (idmap_get(&m->person, c.user_id) == 0)
+			rc = make_person(s, k, sc, o, c.user_id, m, e);
+		if (rc == SJ_OK && idmap_get(&m->venue, c.venue_id) == 0)
+			rc = make_venue(s, sc, o, c.venue_id, m, e);
+	}
+	if (rc == SJ_OK)
+		return close_file(gz, path, e);
+	gzclose(gz);
+	return rc;
+}
+
+/* Second pass: the scans. */
+static sj_rc
+feed_rows(const char *path, const maps *m, scan_import *im, sj_err *e)
+{
+	char line[LINE_MAX_BYTES];
+	int64_t lineno = 1;
+	gzFile gz;
+	checkin c;
+	sj_rc rc;
+
+	if ((rc = open_file(path, &gz, e)) != SJ_OK)
+		return rc;
+	while (rc == SJ_OK && gzgets(gz, line, sizeof line) != NULL) {
+		sj_err why = {0};
+		lineno++;
+		if (line[0] == '\n' || (line[0] == '\r' && line[1] == '\n'))
+			continue;
+		if (strchr(line, '\n') == NULL && !gzeof(gz)) {
+			int ch;
+			while ((ch = gzgetc(gz)) != -1 && ch != '\n')
+				;
+			sj_fail(&why, SJ_EINVAL, "row", "longer than %d bytes", LINE_MAX_BYTES - 2);
+			scan_import_reject(im, lineno, &why);
+			continue;
+		}
+		if (parse_row(line, &c, &why) != SJ_OK) {
+			scan_import_reject(im, lineno, &why);
+			continue;
+		}
+		rc = scan_import_add(im, lineno, &(scan_input){
+		    .checkpoint_id = idmap_get(&m->venue, c.venue_id),
+		    .person_id = idmap_get(&m->person, c.user_id), .direction = SCAN_IN, .at = c.at },
+		    NULL, NULL, e);
+	}
+	if (rc == SJ_OK)
+		return close_file(gz, path, e);
+	gzclose(gz);
+	return rc;
+}
+
+static sj_rc
+check_options(store *s, const scope *sc, checkins_options *o, sj_err *e)
+{
+	size_t n = o->source ? strlen(o->source) : 0;
+
+	if (n == 0 || n > CHECKINS_SOURCE_MAX || strspn(o->source, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_.-") != n)
+		return sj_fail(e, SJ_EINVAL, "source", "must be 1 to %d of A-Z a-z 0-9 _ . -",
+		    CHECKINS_SOURCE_MAX);
+	if (o->default_stay_s == 0)
+		o->default_stay_s = CHECKINS_STAY_DEFAULT;
+	if (o->default_stay_s < 60 || o->default_stay_s > 86400)
+		return sj_fail(e, SJ_EINVAL, "default_stay_s", "must be 60 to 86400 seconds");
+	if (!org_unit_visible(s, sc, o->unit_id))
+		return sj_fail(e, SJ_ENOTFOUND, "unit_id", "no unit with id %lld",
+		    (long long)o->unit_id);
+	return SJ_OK;
+}
+
+sj_rc
+checkins_import(store *s, const crypt_keys *k, const scope *sc, const char *path,
+    const checkins_options *given, scan_import *im, sj_err *e)
+{
+	checkins_options o = *given;
+	maps m = {0};
+	sj_rc rc;
+
+	if ((rc = check_options(s, sc, &o, e)) != SJ_OK)
+		return rc;
+	if (o.dry_run && (rc = store_begin(s, e)) != SJ_OK)
+		return rc;
+	if ((rc = store_begin(s, e)) == SJ_OK) {
+		if ((rc = load_refs(s, o.source, &m, e)) == SJ_OK)
+			rc = make_missing(s, k, sc, path, &o, &m, e);
+		if (rc == SJ_OK)
+			rc = store_commit(s, e);
+		else
+			store_rollback(s);
+	}
+	if (rc == SJ_OK)
+		rc = feed_rows(path, &m, im, e);
+	if (rc == SJ_OK)
+		rc = scan_import_finish(im, e);
+	if (o.dry_run)
+		store_rollback(s);
+	idmap_free(&m.person);
+	idmap_free(&m.venue);
+	return rc;
+}

@@ -1,0 +1,640 @@
+/*
+ * scan_import — batches of imported scans: checked by scan_prepare, planned
+ * by stay_plan per (place, person) in time order, written with store_bulk_*
+ * (scan_import.h).
+ *
+ * Invariants: a batch is one transaction; a row is either inserted, or
+ * counted as a duplicate, or rejected, never two of these; within a batch
+ * ids are given in (place, person, time) order, so the rows go into the
+ * scan table's primary key (place_id, id) in ascending order.
+ */
+#include "domain/scan_import.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/datetime.h"
+#include "core/ident.h"
+#include "domain/alert.h"
+#include "domain/person.h"
+#include "domain/scan_int.h"
+
+#define IMPORT_CACHE_MIB 256   /* SQLite page cache during an import */
+
+enum { Q_PAIR, Q_UNKNOWN_KEY };
+
+static const char *const import_sql[] = {
+	/* every scan of a person at a place (scan_by_person) */
+	[Q_PAIR] =
+	"SELECT id, at, kind, stay_s, checkpoint_id FROM scan"
+	" WHERE person_id = ?1 AND place_id = ?2",
+	/* an unknown person's scan at a place with this key fingerprint */
+	[Q_UNKNOWN_KEY] =
+	"SELECT count(*) FROM scan WHERE place_id = ?1 AND person_id IS NULL AND key_fp = ?2",
+};
+
+static const char *const scan_cols[] = {
+	"place_id", "id", "checkpoint_id", "person_id", "at", "kind", "temperature", "reasons",
+	"operator_id", "stay_s", "key_fp",
+};
+#define N_SCAN_COLS 11
+
+/* One checked row waiting for its batch to be written. */
+typedef struct pend {
+	int64_t place_id, checkpoint_id, person_id, at, operator_id, key_fp, line;
+	int64_t id;            /* given at flush */
+	int64_t stay_s;        /* > 0: opens a stay of this length */
+	stay_rules rules;
+	int temperature;
+	unsigned reasons;
+	int32_t alert_ix;      /* index into alerts, -1: none */
+	uint8_t direction, decision, source, role;
+	bool drop;             /* duplicate or rejected at flush */
+} pend;
+
+/* A change to a scan stored before this batch. */
+typedef struct stored_change {
+	int64_t id, stay_s;
+	bool recorded, demote;
+	int64_t place_id;
+} stored_change;
+
+struct scan_import {
+	store *s;
+	const crypt_keys *k;
+	const scan_settings *cfg;
+	const scope *sc;
+	int64_t now;
+	import_options o;
+	int today;             /* YYYYMMDD, for identity numbers */
+	bool in_tx;
+	pend *rows;
+	size_t n_rows, cap_rows;
+	scan_prepared *alerts; /* full prepared rows of those that raise an alert */
+	size_t n_alerts, cap_alerts;
+	import_report total, batch;
+	arena a;               /* person_match's results, freed per batch */
+	/* flush scratch */
+	stay_span *spans;
+	size_t cap_spans;
+	stored_change *changes;
+	size_t n_changes, cap_changes;
+};
+
+/* ---- the report ---------------------------------------------------------------- */
+
+static void
+count_field(import_report *r, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_by_field; i++)
+		if (strcmp(r->by_field[i].field, field) == 0)
+			break;
+	if (i == r->n_by_field) {
+		if (r->n_by_field == IMPORT_FIELDS_MAX)
+			i = IMPORT_FIELDS_MAX - 1;   /* the last slot takes the rest */
+		else
+			snprintf(r->by_field[r->n_by_field++].field, sizeof r->by_field[0].field, "%s",
+			    field);
+	}
+	r->by_field[i].n++;
+}
+
+static void
+note_reject(scan_import *im, int64_t line, const sj_err *why)
+{
+	const char *field = why->field[0] ? why->field : "row";
+	import_reject *rj;
+
+	im->total.rejected++;
+	im->batch.rejected++;
+	count_field(&im->total, field);
+	if (im->total.n_rejects >= IMPORT_REJECTS_MAX)
+		return;
+	if (im->total.rejects == NULL)
+		im->total.rejects = sj_calloc(IMPORT_REJECTS_MAX, sizeof *im->total.rejects);
+	rj = &im->total.rejects[im->total.n_rejects++];
+	rj->line = line;
+	snprintf(rj->field, sizeof rj->field, "%s", why->field);
+	snprintf(rj->msg, sizeof rj->msg, "%s", why->msg);
+}
+
+void
+scan_import_reject(scan_import *im, int64_t line, const sj_err *why)
+{
+	im->total.rows++;
+	im->batch.rows++;
+	note_reject(im, line, why);
+}
+
+/* ---- checking rows ----------------------------------------------------------------- */
+
+sj_rc
+scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const scope *sc,
+    int64_t now, const import_options *o, scan_import **out, sj_err *e)
+{
+	scan_import *im;
+	int y, m, d;
+	sj_rc rc;
+
+	*out = NULL;
+	if ((rc = store_bulk_tune(s, IMPORT_CACHE_MIB, e)) != SJ_OK)
+		return rc;
+	im = sj_calloc(1, sizeof *im);
+	im->s = s;
+	im->k = k;
+	im->cfg = cfg;
+	im->sc = sc;
+	im->now = now;
+	im->o = *o;
+	if (im->o.batch_rows <= 0)
+		im->o.batch_rows = IMPORT_BATCH_DEFAULT;
+	dt_date_to_ymd(dt_date_of(now), &y, &m, &d);
+	im->today = y * 10000 + m * 100 + d;
+	arena_init(&im->a);
+	*out = im;
+	return SJ_OK;
+}
+
+/* The idempotency key of a row of an unknown person: their canonical
+ * identity number, with the checkpoint, time and direction. */
+static void
+unknown_key(const scan_import *im, const scan_input *in, char *key, size_t n)
+{
+	char canon[IDENT_ID_SIZE];
+
+	if (ident_id_normalise(in->id_number, im->today, canon, NULL) != SJ_OK)
+		snprintf(canon, sizeof canon, "%s", in->id_number);
+	snprintf(key, n, "import|%lld|%s|%lld|%d", (long long)in->checkpoint_id, canon,
+	    (long long)in->at, (int)in->direction);
+}
+
+/* Who the row names: a person matched by name and mobile when it gives no
+ * id. *ok false when the row is rejected (noted). */
+static sj_rc
+resolve_person(scan_import *im, int64_t line, scan_input *in, const char *name,
+    const char *mobile, bool *ok, sj_err *e)
+{
+	char canon[IDENT_PHONE_SIZE];
+	sj_err why = {0};
+	sj_rc rc;
+
+	*ok = true;
+	if (in->person_id > 0 || in->id_number != NULL || mobile == NULL)
+		return SJ_OK;
+	if (name == NULL || *name == '\0')
+		sj_fail(&why, SJ_EINVAL, "name", "is required with a mobile (or give the "
+		    "identity number)");
+	else if (ident_phone_normalise(mobile, "mobile", canon, &why) == SJ_OK) {
+		if ((rc = person_match(im->s, im->k, &im->a, name, canon, &in->person_id, e)) != SJ_OK)
+			return rc;
+		if (in->person_id == 0)
+			sj_fail(&why, SJ_EINVAL, "name", "no person on record has this name and "
+			    "mobile: give the identity number, or register the person first");
+	}
+	if (why.rc != SJ_OK) {
+		note_reject(im, line, &why);
+		*ok = false;
+	}
+	return SJ_OK;
+}
+
+static sj_rc flush(scan_import *im, sj_err *e);
+
+static void
+keep_row(scan_import *im, int64_t line, const scan_prepared *p)
+{
+	pend *r;
+
+	if (im->n_rows == im->cap_rows) {
+		im->cap_rows = im->cap_rows ? 2 * im->cap_rows : 1024;
+		im->rows = sj_realloc(im->rows, im->cap_rows * sizeof *im->rows);
+	}
+	r = &im->rows[im->n_rows++];
+	*r = (pend){ .place_id = p->place_id, .checkpoint_id = p->checkpoint_id,
+	    .person_id = p->person_id, .at = p->at, .operator_id = p->operator_id,
+	    .key_fp = p->key_fp, .line = line, .rules = p->rules, .temperature = p->temperature,
+	    .reasons = p->reasons, .alert_ix = -1, .direction = (uint8_t)p->direction,
+	    .decision = (uint8_t)p->decision, .source = (uint8_t)p->source };
+	if (p->reasons) {
+		if (im->n_alerts == im->cap_alerts) {
+			im->cap_alerts = im->cap_alerts ? 2 * im->cap_alerts : 16;
+			im->alerts = sj_realloc(im->alerts, im->cap_alerts * sizeof *im->alerts);
+		}
+		im->alerts[im->n_alerts] = *p;
+		r->alert_ix = (int32_t)im->n_alerts++;
+	}
+}
+
+sj_rc
+scan_import_add(scan_import *im, int64_t line, const scan_input *given, const char *name,
+    const char *mobile, sj_err *e)
+{
+	scan_input in = *given;
+	char key[IDENT_ID_SIZE + 96];
+	scan_prepared p;
+	sj_err why = {0};
+	bool ok;
+	sj_rc rc;
+
+	im->total.rows++;
+	im->batch.rows++;
+	in.source = SCAN_SRC_IMPORT;
+	in.operator_id = im->o.operator_id;
+	in.key = NULL;
+	if (!im->in_tx) {
+		if ((rc = store_begin(im->s, e)) != SJ_OK)
+			return rc;
+		im->in_tx = true;
+	}
+	if ((rc = resolve_person(im, line, &in, name, mobile, &ok, e)) != SJ_OK || !ok)
+		return rc;
+	if (in.person_id == 0 && in.id_number != NULL && in.at != 0) {
+		unknown_key(im, &in, key, sizeof key);
+		in.key = key;
+	}
+	rc = scan_prepare(im->s, im->k, im->cfg, im->sc, &in, im->now, &p, &why);
+	if (rc != SJ_OK) {
+		if (store_tx_failed(im->s)) {
+			*e = why;
+			return rc;
+		}
+		note_reject(im, line, &why);
+		return SJ_OK;
+	}
+	keep_row(im, line, &p);
+	if (im->n_rows >= (size_t)im->o.batch_rows)
+		return flush(im, e);
+	return SJ_OK;
+}
+
+/* ---- writing a batch ----------------------------------------------------------------- */
+
+static int
+pend_cmp(const void *x, const void *y)
+{
+	const pend *a = x, *b = y;
+
+#define CMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+	CMP(place_id);
+	CMP(person_id);
+	CMP(at);
+	CMP(direction);
+	CMP(checkpoint_id);
+	CMP(line);
+#undef CMP
+	return 0;
+}
+
+static void
+spans_reserve(scan_import *im, size_t n)
+{
+	if (n > im->cap_spans) {
+		im->cap_spans = n + 64;
+		im->spans = sj_realloc(im->spans, im->cap_spans * sizeof *im->spans);
+	}
+}
+
+/* One stored scan of the pair, for duplicates. */
+typedef struct seen {
+	int64_t at, checkpoint_id;
+	int direction;
+} seen;
+
+typedef struct pair_state {
+	stay_span *spans;
+	size_t n_spans;
+	seen *seen;             /* stored scans of the pair */
+	size_t n_seen, cap_seen;
+	int64_t first_id;       /* the batch's first id: pend i has id first_id + i */
+} pair_state;
+
+static void
+note_seen(pair_state *st, const pend *r)
+{
+	if (st->n_seen == st->cap_seen) {
+		st->cap_seen = st->cap_seen ? 2 * st->cap_seen : 64;
+		st->seen = sj_realloc(st->seen, st->cap_seen * sizeof *st->seen);
+	}
+	st->seen[st->n_seen++] = (seen){ .at = r->at, .checkpoint_id = r->checkpoint_id,
+	    .direction = r->direction };
+}
+
+/* Read the pair's stored scans: their stays into st->spans, every scan
+ * into st->seen. */
+static sj_rc
+read_pair(scan_import *im, int64_t place_id, int64_t person_id, pair_state *st, sj_err *e)
+{
+	store_stmt *q;
+	bool row;
+	sj_rc rc;
+
+	st->n_spans = st->n_seen = 0;
+	st->spans = im->spans;
+	if ((rc = store_prepare(im->s, import_sql[Q_PAIR], &q, e)) != SJ_OK)
+		return rc;
+	store_bind_int(q, 1, person_id);
+	store_bind_int(q, 2, place_id);
+	while ((rc = store_step(q, &row, e)) == SJ_OK && row) {
+		int64_t stay_s = store_col_is_null(q, 3) ? 0 : store_col_int(q, 3);
+		int kind = (int)store_col_int(q, 2);
+		pend r = { .at = store_col_int(q, 1), .checkpoint_id = store_col_int(q, 4),
+		    .direction = (uint8_t)(kind & 1) };
+		note_seen(st, &r);
+		if (stay_s > 0) {
+			spans_reserve(im, st->n_spans + 1);
+			st->spans = im->spans;
+			st->spans[st->n_spans++] = (stay_span){ .id = store_col_int(q, 0),
+			    .entry_at = store_col_int(q, 1), .exit_at = store_col_int(q, 1) + stay_s,
+			    .exit_recorded = ((kind & KIND_ROLE_MASK) >> 3) == SROLE_OPENS_RECORDED };
+		}
+	}
+	return rc;
+}
+
+static bool
+seen_before(const pair_state *st, const pend *r)
+{
+	for (size_t i = 0; i < st->n_seen; i++)
+		if (st->seen[i].at == r->at && st->seen[i].checkpoint_id == r->checkpoint_id &&
+		    st->seen[i].direction == r->direction)
+			return true;
+	return false;
+}
+
+static void
+note_change(scan_import *im, int64_t place_id, const stay_change *c, int64_t entry_at)
+{
+	if (im->n_changes == im->cap_changes) {
+		im->cap_changes = im->cap_changes ? 2 * im->cap_changes : 64;
+		im->changes = sj_realloc(im->changes, im->cap_changes * sizeof *im->changes);
+	}
+	im->changes[im->n_changes++] = (stored_change){ .id = c->id, .place_id = place_id,
+	    .stay_s = c->demote ? 0 : c->exit_at - entry_at, .recorded = c->exit_recorded,
+	    .demote = c->demote };
+}
+
+/* Apply plan's changes to the spans and to the rows they live in: a row
+ * of this batch (id ≥ first_id) is changed in place, a stored one noted
+ * for an UPDATE. */
+static void
+apply_changes(scan_import *im, pair_state *st, const stay_plan_out *plan, int64_t place_id)
+{
+	for (int c = 0; c < plan->n_changes; c++) {
+		const stay_change *ch = &plan->changes[c];
+		size_t i;
+		for (i = 0; i < st->n_spans && st->spans[i].id != ch->id; i++)
+			;
+		assert(i < st->n_spans);
+		if (ch->id >= st->first_id) {
+			pend *r = &im->rows[ch->id - st->first_id];
+			r->stay_s = ch->demote ? 0 : ch->exit_at - r->at;
+			r->role = ch->demote ? SROLE_JOINS
+			    : ch->exit_recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS;
+		} else
+			note_change(im, place_id, ch, st->spans[i].entry_at);
+		if (ch->demote) {
+			st->spans[i] = st->spans[--st->n_spans];
+			im->batch.stays--;
+		} else {
+			st->spans[i].exit_at = ch->exit_at;
+			st->spans[i].exit_recorded = ch->exit_recorded;
+		}
+	}
+}
+
+/* Plan rows [from, to) of one (place, person) pair, in time order. */
+static sj_rc
+plan_pair(scan_import *im, size_t from, size_t to, pair_state *st, sj_err *e)
+{
+	const pend *head = &im->rows[from];
+	sj_rc rc;
+
+	if ((rc = read_pair(im, head->place_id, head->person_id, st, e)) != SJ_OK)
+		return rc;
+	for (size_t i = from; i < to; i++) {
+		pend *r = &im->rows[i];
+		stay_plan_out plan = { .action = STAY_NONE };
+		sj_err why = {0};
+		if (seen_before(st, r)) {
+			r->drop = true;
+			im->batch.duplicates++;
+			continue;
+		}
+		if (r->decision != SCAN_DENY) {
+			if (stay_plan(st->spans, st->n_spans, r->direction == SCAN_OUT, r->at, &r->rules,
+			    &plan, &why) != SJ_OK) {
+				r->drop = true;
+				note_reject(im, r->line, &why);
+				continue;
+			}
+			apply_changes(im, st, &plan, r->place_id);
+		}
+		r->role = (uint8_t)scan_role_of_plan(&plan);
+		note_seen(st, r);
+		if (plan.opens) {
+			r->stay_s = plan.exit_at - r->at;
+			spans_reserve(im, st->n_spans + 1);
+			st->spans = im->spans;
+			st->spans[st->n_spans++] = (stay_span){ .id = r->id, .entry_at = r->at,
+			    .exit_at = plan.exit_at, .exit_recorded = plan.exit_recorded };
+			im->batch.stays++;
+		}
+	}
+	return SJ_OK;
+}
+
+/* Rows of unknown people: drop those already stored (by key) or repeated. */
+static sj_rc
+plan_unknown(scan_import *im, size_t from, size_t to, sj_err *e)
+{
+	store_stmt *q;
+	int64_t n;
+	sj_rc rc;
+
+	for (size_t i = from; i < to; i++) {
+		pend *r = &im->rows[i];
+		bool repeated = false;
+		for (size_t j = from; j < i && !repeated; j++)
+			repeated = !im->rows[j].drop && im->rows[j].key_fp == r->key_fp && r->key_fp;
+		n = 0;
+		if (!repeated && r->key_fp) {
+			if ((rc = store_prepare(im->s, import_sql[Q_UNKNOWN_KEY], &q, e)) != SJ_OK)
+				return rc;
+			store_bind_int(q, 1, r->place_id);
+			store_bind_int(q, 2, r->key_fp);
+			if ((rc = store_query_int(q, &n, NULL, e)) != SJ_OK)
+				return rc;
+		}
+		if (repeated || n > 0) {
+			r->drop = true;
+			im->batch.duplicates++;
+		}
+	}
+	return SJ_OK;
+}
+
+static int64_t
+opt_val(int64_t v)
+{
+	return v ? v : STORE_BULK_NULL;
+}
+
+static sj_rc
+insert_rows(scan_import *im, sj_err *e)
+{
+	store_bulk *b;
+	sj_rc rc;
+
+	if ((rc = store_bulk_begin(im->s, "scan", scan_cols, N_SCAN_COLS, &b, e)) != SJ_OK)
+		return rc;
+	for (size_t i = 0; i < im->n_rows; i++) {
+		const pend *r = &im->rows[i];
+		int64_t v[N_SCAN_COLS] = { r->place_id, r->id, r->checkpoint_id, opt_val(r->person_id),
+		    r->at, scan_kind_of((scan_direction)r->direction, (scan_decision)r->decision,
+		    r->role, (scan_source)r->source), opt_val(r->temperature), r->reasons,
+		    opt_val(r->operator_id), opt_val(r->stay_s), opt_val(r->key_fp) };
+		if (r->drop)
+			continue;
+		if ((rc = store_bulk_row(b, v, e)) != SJ_OK) {
+			store_bulk_abort(b);
+			return rc;
+		}
+		im->batch.accepted++;
+	}
+	return store_bulk_end(b, NULL, e);
+}
+
+static sj_rc
+raise_alerts(scan_import *im, sj_err *e)
+{
+	alert a;
+	sj_rc rc;
+
+	for (size_t i = 0; i < im->n_rows; i++) {
+		const pend *r = &im->rows[i];
+		if (r->drop || r->alert_ix < 0)
+			continue;
+		scan_alert_of(&im->alerts[r->alert_ix], r->id, &a);
+		if ((rc = alert_raise(im->s, &a, e)) != SJ_OK)
+			return rc;
+		im->batch.alerts++;
+	}
+	return SJ_OK;
+}
+
+/* Derive and write the rows of the open batch. */
+static sj_rc
+write_batch(scan_import *im, sj_err *e)
+{
+	pair_state st = {0};
+	size_t i, j;
+	sj_rc rc = SJ_OK;
+
+	qsort(im->rows, im->n_rows, sizeof *im->rows, pend_cmp);
+	if ((rc = scan_ids_reserve(im->s, "scan", (int64_t)im->n_rows, &st.first_id, e)) != SJ_OK)
+		return rc;
+	for (i = 0; i < im->n_rows; i++)
+		im->rows[i].id = st.first_id + (int64_t)i;
+	im->n_changes = 0;
+	for (i = 0; rc == SJ_OK && i < im->n_rows; i = j) {
+		for (j = i + 1; j < im->n_rows && im->rows[j].place_id == im->rows[i].place_id &&
+		    im->rows[j].person_id == im->rows[i].person_id; j++)
+			;
+		rc = im->rows[i].person_id ? plan_pair(im, i, j, &st, e) : plan_unknown(im, i, j, e);
+	}
+	free(st.seen);
+	if (rc == SJ_OK)
+		rc = insert_rows(im, e);
+	for (i = 0; rc == SJ_OK && i < im->n_changes; i++) {
+		const stored_change *c = &im->changes[i];
+		rc = scan_stay_set(im->s, c->place_id, c->id, c->stay_s, c->recorded, c->demote, e);
+	}
+	if (rc == SJ_OK)
+		rc = raise_alerts(im, e);
+	return rc;
+}
+
+static void
+add_batch(import_report *t, const import_report *b)
+{
+	t->accepted += b->accepted;
+	t->duplicates += b->duplicates;
+	t->stays += b->stays;
+	t->alerts += b->alerts;
+	t->batches++;
+}
+
+static sj_rc
+flush(scan_import *im, sj_err *e)
+{
+	sj_rc rc = SJ_OK;
+
+	if (!im->in_tx)
+		return SJ_OK;
+	if (im->n_rows)
+		rc = write_batch(im, e);
+	if (rc == SJ_OK && im->o.audit) {
+		import_report total = im->total;
+		add_batch(&total, &im->batch);
+		rc = im->o.audit(im->o.audit_cls, im->s, &total, &im->batch, e);
+	}
+	/* Stays were written without their announcements (stay_announce):
+	 * whoever keeps a copy of them (the trace index of every server
+	 * process) must read them again. */
+	if (rc == SJ_OK && !im->o.dry_run && im->batch.accepted > 0)
+		rc = store_publish(im->s, STORE_LINE_OVERFLOW, e);
+	if (rc != SJ_OK || im->o.dry_run)
+		store_rollback(im->s);
+	else
+		rc = store_commit(im->s, e);
+	im->in_tx = false;
+	if (rc == SJ_OK)
+		add_batch(&im->total, &im->batch);
+	memset(&im->batch, 0, sizeof im->batch);
+	im->n_rows = im->n_alerts = 0;
+	arena_free(&im->a);
+	return rc;
+}
+
+sj_rc
+scan_import_finish(scan_import *im, sj_err *e)
+{
+	sj_rc rc = flush(im, e);
+	import_report *t = &im->total;
+
+	/* rejects were noted as found: parse errors in line order, stay errors at flush */
+	for (size_t i = 1; i < t->n_rejects; i++)
+		for (size_t j = i; j > 0 && t->rejects[j - 1].line > t->rejects[j].line; j--) {
+			import_reject x = t->rejects[j];
+			t->rejects[j] = t->rejects[j - 1];
+			t->rejects[j - 1] = x;
+		}
+	return rc;
+}
+
+const import_report *
+scan_import_report(const scan_import *im)
+{
+	return &im->total;
+}
+
+void
+scan_import_free(scan_import *im)
+{
+	if (im == NULL)
+		return;
+	if (im->in_tx)
+		store_rollback(im->s);
+	free(im->rows);
+	free(im->alerts);
+	free(im->spans);
+	free(im->changes);
+	free(im->total.rejects);
+	arena_free(&im->a);
+	free(im);
+}

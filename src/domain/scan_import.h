@@ -1,0 +1,133 @@
+/*
+ * scan_import — bulk import of scans: registrations made on paper or
+ * offline, and public check-in data (issue 5 "Bulk import", "Real input";
+ * docs/import.md).
+ *
+ * One set of rules with the scan API: every row goes through scan_prepare
+ * (domain/scan.h: checkpoint in scope, time, temperature, identity number,
+ * entries-only places, screening), and the stays are derived by stay_plan
+ * (domain/stay.h) exactly as scan_write derives them.  What differs is the
+ * write path, built for volume:
+ *   - rows are gathered into batches (IMPORT_BATCH_DEFAULT rows); a batch
+ *     is one transaction, so its accepted rows are committed together;
+ *   - a batch is sorted by (place, person, time): each person's scans at a
+ *     place are read once (one index range) and the batch's rows of that
+ *     person and place are planned one after the other in time order;
+ *   - the new rows go to the store with store_bulk_* (COPY on PostgreSQL,
+ *     64-row prepared INSERTs on SQLite) in (place, id) order, so the
+ *     primary key grows at each place's end.
+ *
+ * Idempotency (issue 5): an import adds nothing for a row whose scan is
+ * already stored — same checkpoint, person, time (to the second) and
+ * direction — nor for a row repeated in the input; such rows are counted
+ * as duplicates, not rejected, so a file imported twice adds nothing the
+ * second time.  A row of an identity number that names no registered
+ * person (person unknown) is matched through the idempotency key
+ * "import|<checkpoint>|<canonical number>|<time>|<direction>", whose
+ * fingerprint the scan row keeps (domain/scan.h).
+ *
+ * Rejected rows (any error scan_prepare or stay_plan returns, or one the
+ * parser reports with scan_import_reject) are counted by field and the
+ * first IMPORT_REJECTS_MAX are kept with their line number and message;
+ * they never stop the import.  A store error does: the open batch is rolled
+ * back, earlier batches stay committed (importing the file again then adds
+ * the rest).
+ */
+#ifndef SJ_SCAN_IMPORT_H
+#define SJ_SCAN_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/crypt.h"
+#include "core/err.h"
+#include "domain/scan.h"
+#include "domain/scope.h"
+#include "store/store.h"
+
+#define IMPORT_BATCH_DEFAULT 50000  /* rows per transaction */
+#define IMPORT_REJECTS_MAX 1000     /* rejected rows kept with their messages */
+#define IMPORT_FIELDS_MAX 24        /* distinct fields rejections are counted by */
+
+/* One rejected row. */
+typedef struct import_reject {
+	int64_t line;          /* the input's line number (1 = the first line of the file) */
+	char field[64];        /* the field at fault, "" when none */
+	char msg[256];
+} import_reject;
+
+/* The rejections of one field. */
+typedef struct import_field_count {
+	char field[64];
+	int64_t n;
+} import_field_count;
+
+/* The outcome of an import so far. */
+typedef struct import_report {
+	int64_t rows;          /* data rows read (headers and blank lines not counted) */
+	int64_t accepted;      /* new scans stored (dry run: that would be stored) */
+	int64_t duplicates;    /* already stored, or repeated in the input: nothing added */
+	int64_t rejected;      /* refused, with a reason */
+	int64_t stays;         /* stays opened, less earlier stays a new entry took over */
+	int64_t alerts;        /* alerts raised (screening of imported rows) */
+	int64_t batches;       /* transactions committed (dry run: rolled back) */
+	import_reject *rejects;  /* the first IMPORT_REJECTS_MAX, by line */
+	size_t n_rejects;
+	import_field_count by_field[IMPORT_FIELDS_MAX];  /* rejections per field */
+	size_t n_by_field;
+} import_report;
+
+/* Called inside each batch's transaction, before its commit, with the
+ * totals so far and the figures of this batch (batch->rejects is NULL):
+ * the caller writes its audit event there, so a batch and its audit
+ * record commit together.  An error rolls the batch back and ends the
+ * import. */
+typedef sj_rc (*import_audit_fn)(void *cls, store *s, const import_report *total,
+    const import_report *batch, sj_err *e);
+
+typedef struct import_options {
+	bool dry_run;          /* check and derive everything, then roll every batch back */
+	int batch_rows;        /* rows per transaction; 0 = IMPORT_BATCH_DEFAULT */
+	int64_t operator_id;   /* the app_user importing; 0 = command line */
+	import_audit_fn audit; /* may be NULL */
+	void *audit_cls;
+} import_options;
+
+typedef struct scan_import scan_import;   /* an import in progress; opaque */
+
+/* Start an import into s with the caller's scope sc (only checkpoints the
+ * caller may write are accepted: scan_prepare) and settings cfg; now is
+ * the current instant (scans may be dated at most SCAN_FUTURE_S ahead of
+ * it; old ones are fine).  k, cfg and sc must outlive the import.  On
+ * success *out is a new import the caller frees with scan_import_free.
+ * Errors: store errors (tuning the connection). */
+sj_rc scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const scope *sc,
+    int64_t now, const import_options *o, scan_import **out, sj_err *e);
+
+/* One row, from line `line` of the input.  in->source is forced to
+ * SCAN_SRC_IMPORT and in->operator_id to the options' operator.  Who: in->
+ * person_id, else in->id_number, else name and mobile together (a paper
+ * ledger's 姓名 and 电话: person_match; none on record is a rejection of
+ * field "name"), all three may be NULL / 0 (the rejection then names
+ * "id_number").  A row refused by the rules is counted as rejected and
+ * SJ_OK returned.  Errors: store errors only (the open batch is rolled
+ * back and the import cannot go on). */
+sj_rc scan_import_add(scan_import *im, int64_t line, const scan_input *in, const char *name,
+    const char *mobile, sj_err *e);
+
+/* Count line `line` as read and rejected for why (a malformed row the
+ * parser could not make into a scan_input). */
+void scan_import_reject(scan_import *im, int64_t line, const sj_err *why);
+
+/* Write the last batch.  Errors: store errors (that batch is rolled back). */
+sj_rc scan_import_finish(scan_import *im, sj_err *e);
+
+/* The figures so far (rejects sorted by line after scan_import_finish).
+ * Owned by im. */
+const import_report *scan_import_report(const scan_import *im);
+
+/* Free im; an open batch is rolled back.  Accepts NULL. */
+void scan_import_free(scan_import *im);
+
+#endif

@@ -1,0 +1,153 @@
+#!/bin/sh
+# Black-box tests of `sijin import` (issue 5 "Bulk import", "Real input";
+# docs/import.md) against the real binary on a temporary database (SQLite,
+# or PostgreSQL with SIJIN_TEST_DB=pg).  Expected figures are computed
+# independently of sijin, with awk over the same input.
+. "$(dirname "$0")/lib.sh"
+
+DATA=${SIJIN_DATA:-$TOP/../shared/data}
+[ -d "$DATA" ] || DATA=/work/shared/data
+
+run_capture sj demo
+expect_status 0 "demo loads"
+unit=$(q "SELECT id FROM unit WHERE name = '高铁社区'")
+
+# --- real input: a slice of a public check-in data set ------------------------
+GOWALLA=$DATA/checkins/gowalla_nyc.csv.gz
+if [ ! -r "$GOWALLA" ]; then
+	echo "ok - check-in import # SKIP $GOWALLA is absent (the data folder ../shared/data is not here)"
+else
+	# The first 3,000 rows, plus: an exact duplicate of the first row, a
+	# row with a letter for its user, a row whose ISO time is not its epoch,
+	# a short row, and user 0 (a real Gowalla id).
+	zcat "$GOWALLA" | head -3001 >"$T/slice.csv"
+	sed -n 2p "$T/slice.csv" >>"$T/slice.csv"
+	printf 'x1,11711,1240526220,2009-04-23T22:37:00Z,40.7,-73.8,\n' >>"$T/slice.csv"
+	printf '5,11711,1240526220,2009-04-23T22:37:01Z,40.7,-73.8,\n' >>"$T/slice.csv"
+	printf '5,11711,1240526220\n' >>"$T/slice.csv"
+	printf '0,11711,1240526300,2009-04-23T22:38:20Z,40.7,-73.8,\n' >>"$T/slice.csv"
+	gzip -c "$T/slice.csv" >"$T/slice.csv.gz"
+	# Independently: rows; well-formed distinct (user, venue, second)
+	# triples are the scans; per (user, venue) in time order, a check-in
+	# more than the 600 s re-entry window after the entry of the stay it
+	# would join opens a new stay (domain/stay.h; reentry-window default).
+	rows=$(awk 'NR > 1' "$T/slice.csv" | wc -l)
+	awk -F, 'NR > 1 && NF == 7 && $1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/' \
+	    "$T/slice.csv" | grep -v '22:37:01Z' >"$T/good"
+	good=$(wc -l <"$T/good")
+	scans=$(awk -F, '{print $1","$2","$3}' "$T/good" | sort -u | wc -l)
+	stays=$(awk -F, '{print $1","$2","$3}' "$T/good" | sort -u | sort -t, -k1,1n -k2,2n -k3,3n |
+	    awk -F, '{k = $1 "," $2; if (k != pk || $3 - entry > 600) { n++; entry = $3 } pk = k}
+	    END {print n}')
+	users=$(cut -d, -f1 "$T/good" | sort -u | wc -l)
+	venues=$(cut -d, -f2 "$T/good" | sort -u | wc -l)
+
+	run_capture sj import checkins "$T/slice.csv.gz" --unit "$unit" --source slice --json
+	expect_status 0 "import checkins runs"
+	jq_num() { sed -n "s/^  \"$1\": \\([0-9]*\\),*$/\\1/p" "$T/out"; }
+	check "every row is counted ($rows)" test "$(jq_num rows)" = "$rows"
+	check "accepted = distinct well-formed check-ins ($scans)" test "$(jq_num accepted)" = "$scans"
+	check "duplicates = well-formed rows less distinct ones ($((good - scans)))" \
+		test "$(jq_num duplicates)" = "$((good - scans))"
+	check "rejected = malformed rows (3)" test "$(jq_num rejected)" = 3
+	check "accepted + duplicates + rejected = rows" \
+		test "$(( $(jq_num accepted) + $(jq_num duplicates) + $(jq_num rejected) ))" = "$rows"
+	check "stays opened ($stays)" test "$(jq_num stays)" = "$stays"
+	expect_in "$T/out" '"field": "user_id"' "the letter in user_id is named"
+	expect_in "$T/out" '"field": "checkin_utc_iso"' "the ISO time that is not the epoch is named"
+	expect_in "$T/out" '"field": "row"' "the short row is named"
+	check "the store holds the scans" test "$(q "SELECT count(*) FROM scan s JOIN checkpoint c
+	    ON c.id = s.checkpoint_id JOIN place p ON p.id = c.place_id
+	    WHERE p.name LIKE 'slice venue %'")" = "$scans"
+	check "the stays are there, none with a recorded exit" test "$(q "SELECT count(*) FROM stay s
+	    JOIN place p ON p.id = s.place_id WHERE p.name LIKE 'slice venue %'
+	    AND s.exit_recorded = 0")" = "$stays"
+	check "no stay is longer than the 60 min default" test "$(q "SELECT count(*) FROM stay s
+	    JOIN place p ON p.id = s.place_id WHERE p.name LIKE 'slice venue %'
+	    AND s.exit_at - s.entry_at > 3600")" = 0
+	check "one person per user ($users)" \
+		test "$(q "SELECT count(*) FROM import_ref WHERE source = 'slice' AND kind = 1")" = "$users"
+	check "one entries-only place per venue ($venues)" test "$(q "SELECT count(*) FROM place
+	    WHERE name LIKE 'slice venue %' AND records_exits = 0 AND default_stay_s = 3600")" = "$venues"
+	n=$(count_rows scan)
+	run_capture sj import checkins "$T/slice.csv.gz" --unit "$unit" --source slice --json
+	check "importing again adds nothing" test "$(count_rows scan)" = "$n"
+	check "... and says so: every well-formed row a duplicate" test "$(jq_num duplicates)" = "$good"
+	check "an import is audited" test "$(q "SELECT count(*) FROM audit_event
+	    WHERE action = 'scan.import'")" -ge 2
+	run_capture sj import checkins "$T/slice.csv.gz" --unit 999999 --source other
+	expect_status 3 "an unknown unit is refused"
+	printf 'a,b\n1,2\n' | gzip -c >"$T/bad.csv.gz"
+	run_capture sj import checkins "$T/bad.csv.gz" --unit "$unit"
+	expect_status 2 "a file without the check-ins header is refused"
+	expect_in "$T/err" "file" "naming the file"
+	n=$(count_rows scan)
+	run_capture sj import checkins "$T/slice.csv.gz" --unit "$unit" --source dry --dry-run
+	expect_status 0 "a dry run runs"
+	check "a dry run keeps nothing" test "$(count_rows scan):$(q "SELECT count(*) FROM import_ref
+	    WHERE source = 'dry'")" = "$n:0"
+fi
+
+# --- paper ledgers: encodings, local time, export/import round trip ----------
+run_capture sj person add --name 张三 --mobile 13912345678 --unit "$unit"
+expect_status 0 "a person with a mobile"
+pid=$(q "SELECT max(id) FROM person")
+cp=$(q "SELECT id FROM checkpoint WHERE name = '大门疫情监测点'")
+# 2024-03-02 00:30 in Asia/Shanghai (UTC+8) is 2024-03-01T16:30:00Z = 1709310600.
+printf '姓名,电话,时间,方向,体温,检查点\r\n张三,13912345678,2024-03-02 00:30,进,36.6,%s\r\n' "$cp" \
+    >"$T/nobom.csv"
+printf '\357\273\277' | cat - "$T/nobom.csv" >"$T/bom.csv"
+iconv -f UTF-8 -t GB18030 "$T/nobom.csv" >"$T/gb.csv"
+check "the GB18030 file really is GB18030 (姓 is D0D5)" \
+	test "$(od -An -tx1 -N2 "$T/gb.csv" | tr -d ' ')" = d0d5
+n=$(count_rows scan)
+TZ=America/New_York run_capture sj import scans "$T/nobom.csv" --json
+expect_status 0 "a UTF-8 ledger imports (TZ=America/New_York)"
+expect_in "$T/out" '"accepted": 1' "its one row is accepted"
+check "stored at 2024-03-01T16:30:00Z whatever TZ says" test "$(q "SELECT count(*) FROM scan
+    WHERE person_id = $pid AND at = 1709310600 AND temperature = 366 AND checkpoint_id = $cp")" = 1
+for f in bom gb; do
+	TZ=UTC run_capture sj import scans "$T/$f.csv" --json
+	expect_status 0 "the $f ledger imports (TZ=UTC)"
+	expect_in "$T/out" '"duplicates": 1' "the $f ledger is the same scan: a duplicate"
+done
+check "the three encodings stored one scan" test "$(count_rows scan)" = "$((n + 1))"
+printf '姓名,电话,时间\n\377\376,13912345678,2024-03-02 00:30\n' >"$T/bad.csv"
+run_capture sj import scans "$T/bad.csv"
+expect_status 2 "bytes in neither UTF-8 nor GB18030 are refused"
+expect_in "$T/err" "file: is neither UTF-8 nor GB18030" "with an encoding error naming the file"
+check "nothing was imported" test "$(count_rows scan)" = "$((n + 1))"
+
+for tz in America/New_York UTC; do
+	TZ=$tz run_capture sj export scans --checkpoint "$cp" --from 2024-03-02 --to 2024-03-02
+	expect_in "$T/out" "\"$cp\",\"$pid\",\"2024-03-02T00:30:00+08:00\",\"in\",\"36.6\"" \
+		"TZ=$tz: the registration counts under 2024-03-02"
+	TZ=$tz run_capture sj export scans --checkpoint "$cp" --from 2024-03-01 --to 2024-03-01
+	check "TZ=$tz: ... and not under 2024-03-01" test "$(grep -c "\"$pid\"" "$T/out")" = 0
+done
+sj export scans --checkpoint "$cp" --from 2024-03-02 --to 2024-03-02 --out "$T/a.csv"
+q "DELETE FROM scan WHERE person_id = $pid" >/dev/null
+run_capture sj import scans "$T/a.csv"
+expect_status 0 "the export imports back"
+sj export scans --checkpoint "$cp" --from 2024-03-02 --to 2024-03-02 --out "$T/b.csv"
+check "export, import, export: the same file" cmp -s "$T/a.csv" "$T/b.csv"
+check "... and the same row" test "$(q "SELECT count(*) FROM scan WHERE person_id = $pid
+    AND at = 1709310600 AND temperature = 366")" = 1
+
+# refusals are listed by line and field; nothing of theirs is stored
+printf 'checkpoint,姓名,电话,时间,方向\n%s,张三,13912345678,2024-03-02 08:00,进\n%s,张三,13912345678,2024-03-02 25:00,进\n%s,李四,13800000000,2024-03-02 08:00,进\n%s,张三,13912345678,2024-03-02 09:00,sideways\n' \
+    "$cp" "$cp" "$cp" "$cp" >"$T/mixed.csv"
+run_capture sj import scans "$T/mixed.csv"
+expect_status 0 "a ledger with bad rows imports the good ones"
+expect_in "$T/out" "accepted 1 .*rejected 3" "one accepted, three rejected"
+expect_in "$T/out" "^line 3: time: " "line 3 names the time"
+expect_in "$T/out" "^line 4: name: no person on record" "line 4: no such name and mobile"
+expect_in "$T/out" "^line 5: direction: " "line 5 names the direction"
+printf '{"checkpoint": %s, "person": %s, "time": "2024-03-02T10:00:00+08:00", "direction": "in"}\n' \
+    "$cp" "$pid" >"$T/l.ndjson"
+run_capture sj import scans "$T/l.ndjson" --json
+expect_in "$T/out" '"accepted": 1' "an NDJSON ledger imports"
+run_capture sj import scans "$T/l.ndjson" --format csv
+expect_status 2 "NDJSON read as CSV: no known column"
+run_capture sj import scans "$T/nobom.csv" --unit 1
+expect_status 2 "--unit is for check-ins only"
