@@ -68,7 +68,8 @@ command -v chromium >/dev/null 2>&1 || need="$need chromium"
 # playwright-core).
 npm_tools() {
 	[ -x node_modules/.bin/redocly ] && [ -e node_modules/echarts/dist/echarts.min.js ] &&
-	    [ -e node_modules/playwright-core/package.json ] && return 0
+	    [ -e node_modules/playwright-core/package.json ] &&
+	    [ -e node_modules/@duckdb/node-api/package.json ] && return 0
 	echo "sijin: installing npm packages for the build and tests (npm ci)" >&2
 	npm ci --no-audit --no-fund --loglevel=error >/dev/null || {
 		echo "sijin: npm ci failed" >&2; exit 1; }

@@ -17,6 +17,7 @@ const PAGES = [
   ['supplies', ALL],
   ['requests', [...ALL, 'department']],
   ['inbox', ['department']],
+  ['reports', ['admin', 'leader', 'member', 'auditor']],
   ['resumption', ALL],
   ['people', ALL],
   ['visits', ALL],
