@@ -38,13 +38,11 @@ enum {
 	" FROM person_tag t WHERE t.person_id = p.id)"
 
 static const char *const scan_sql[] = {
-	/* ?4 checkpoint, ?5 the attendant's user id (0: not an attendant) */
+	/* ?4 checkpoint (an attendant: one they attend) */
 	[Q_CHECKPOINT] =
 	"SELECT c.place_id, p.unit_id, p.records_exits, p.default_stay_s"
 	" FROM checkpoint c JOIN place p ON p.id = c.place_id"
-	" WHERE c.id = ?4 AND " SCOPE_UNIT("p.unit_id")
-	" AND (?5 = 0 OR EXISTS (SELECT 1 FROM checkpoint_attendant a"
-	" WHERE a.user_id = ?5 AND a.checkpoint_id = c.id))",
+	" WHERE c.id = ?4 AND " SCOPE_CHECKPOINT("p.unit_id", "c.id"),
 	/* the person and the bits of their tags (TAG_* of screening.h) */
 	[Q_PERSON_BY_HASH] =
 	"SELECT p.id, p.name, p.unit_id, p.id_number_mask, " TAG_BITS
@@ -151,7 +149,6 @@ prepare_checkpoint(store *s, const scope *sc, int64_t id, scan_prepared *p, sj_e
 		return rc;
 	scope_bind(st, sc);
 	store_bind_int(st, 4, id);
-	store_bind_int(st, 5, sc->role == ROLE_CHECKPOINT ? sc->user_id : 0);
 	if ((rc = store_step(st, &row, e)) != SJ_OK)
 		return rc;
 	if (!row)
