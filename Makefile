@@ -23,7 +23,11 @@ TESTLIBS:= $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 LIB_SRC := $(wildcard src/core/*.c src/store/*.c src/domain/*.c src/json/*.c src/http/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 SCHEMA  := $(sort $(wildcard schema/*/*.sql))
-ASSETS  := $(sort $(wildcard api/*.json web/*))
+# The web UI (web/, docs/web.md) and the ECharts bundle from npm (package.json,
+# installed by `npm ci`, which scripts/deps.sh runs), embedded as
+# web/vendor/echarts.min.js.
+ECHARTS := node_modules/echarts/dist/echarts.min.js
+ASSETS  := $(sort $(wildcard api/*.json web/*.* web/*/*.*))
 GEN_SRC := $(BUILD)/gen/schema_files.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_files.o $(BUILD)/gen/assets.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -52,9 +56,15 @@ $(GEN_SRC): $(SCHEMA) scripts/embed.sh
 $(BUILD)/gen/schema_files.o: $(GEN_SRC)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/gen/assets.c: $(ASSETS) scripts/embed_assets.sh
+$(BUILD)/gen/assets.c: $(ASSETS) $(ECHARTS) scripts/embed_assets.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed_assets.sh . $(ASSETS) > $@
+	sh scripts/embed_assets.sh . $(ASSETS) web/vendor/echarts.min.js=$(ECHARTS) > $@.tmp
+	mv $@.tmp $@
+
+$(ECHARTS):
+	@echo "sijin: $@ is missing: the web UI embeds ECharts from npm;" \
+	    "run 'npm ci' (or 'sh scripts/deps.sh', which does) and make again" >&2
+	@exit 1
 
 $(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c
 	$(CC) $(CFLAGS) -c -o $@ $<

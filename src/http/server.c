@@ -433,9 +433,11 @@ req_send(http_req *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	for (int i = 0; i < r->n_headers; i++)
 		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+	/* no-store unless the handler chose (the web UI's files: no-cache). */
+	if (MHD_get_response_header(resp, "Cache-Control") == NULL)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ok;
