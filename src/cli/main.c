@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "domain/calendar.h"
 #include "domain/retention.h"
+#include "domain/task_line.h"
 #include "store/migrate.h"
 
 #define SIJIN_VERSION "0.1.0"
@@ -47,9 +48,11 @@ static const struct {
 	{ "meeting", cmd_meeting, "a work group's meetings and decisions (meeting --help)" },
 	{ "workplan", cmd_workplan, "a work group's record, party branch, reporting in (workplan --help)" },
 	{ "resumption", cmd_resumption, "work resumption of enterprises and projects: report, list, rate (resumption --help)" },
+	{ "report",     cmd_report, "the daily report and its ledgers: text, HTML, JSON, CSV, XLSX (report --help)" },
 	{ "backup",  cmd_backup,  "copy the live SQLite database into a new file and verify it" },
 	{ "restore", cmd_restore, "verify a backup and put it in place as the database" },
 	{ "import",  cmd_import,  "bulk import of scans: paper ledgers (CSV, NDJSON), check-in data (import --help)" },
+	{ "export",  cmd_export,  "scans as a CSV ledger that import reads back (export --help)" },
 	{ "purge",   cmd_purge,   "delete rows past their retention period (purge --help)" },
 };
 
@@ -121,6 +124,14 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "; see sijin %s --help\n", cmd);
 	return 2;
+}
+
+const char *
+cli_task_line(const char *arg)
+{
+	const task_line *l = task_line_find(arg);
+
+	return l ? l->code : arg;
 }
 
 bool

@@ -29,7 +29,7 @@ enum {
 
 /* The units a rate counts: ?4 region (with up to three levels of regions
  * under it, the depth of the region tree below a province), ?5 kind, ?6
- * work group; NULL does not narrow. */
+ * work group, ?7 one unit; NULL does not narrow. */
 #define RATE_UNITS \
 	" FROM unit u JOIN region g0 ON g0.id = u.region_id" \
 	" LEFT JOIN region g1 ON g1.id = g0.parent_id" \
@@ -38,12 +38,13 @@ enum {
 	" WHERE u.kind IN ('enterprise', 'project') AND " SCOPE_UNIT("u.id") \
 	" AND (?4 IS NULL OR g0.id = ?4 OR g1.id = ?4 OR g2.id = ?4 OR g3.id = ?4)" \
 	" AND (?5 IS NULL OR u.kind = ?5)" \
-	" AND (?6 IS NULL OR u.id IN (SELECT a.unit_id FROM assignment a WHERE a.group_id = ?6))"
+	" AND (?6 IS NULL OR u.id IN (SELECT a.unit_id FROM assignment a WHERE a.group_id = ?6))" \
+	" AND (?7 IS NULL OR u.id = ?7)"
 
-/* r is the status report of its unit on date ?7. */
+/* r is the status report of its unit on date ?8. */
 #define LATEST_ON \
-	" r.report_date <= ?7 AND NOT EXISTS (SELECT 1 FROM resumption_report r2" \
-	" WHERE r2.unit_id = r.unit_id AND r2.report_date <= ?7" \
+	" r.report_date <= ?8 AND NOT EXISTS (SELECT 1 FROM resumption_report r2" \
+	" WHERE r2.unit_id = r.unit_id AND r2.report_date <= ?8" \
 	" AND (r2.report_date > r.report_date OR (r2.report_date = r.report_date AND r2.id > r.id)))"
 
 static const char *const resumption_sql[] = {
@@ -397,6 +398,10 @@ bind_filter(store_stmt *st, const scope *sc, const resumption_filter *f)
 		store_bind_int(st, 6, f->group_id);
 	else
 		store_bind_null(st, 6);
+	if (f->unit_id > 0)
+		store_bind_int(st, 7, f->unit_id);
+	else
+		store_bind_null(st, 7);
 }
 
 static sj_rc
@@ -428,7 +433,7 @@ resumption_rate_on(store *s, const scope *sc, const resumption_filter *f, sj_dat
 	    (rc = store_prepare(s, resumption_sql[Q_RATE], &st, e)) != SJ_OK)
 		return rc;
 	bind_filter(st, sc, f);
-	store_bind_int(st, 7, on);
+	store_bind_int(st, 8, on);
 	if ((rc = store_step(st, &row, e)) != SJ_OK)
 		return rc;
 	if (row) {

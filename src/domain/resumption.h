@@ -89,6 +89,7 @@ typedef struct resumption_filter {
 	int64_t region_id;   /* units of this region or of any region under it */
 	const char *kind;    /* "enterprise" or "project"; NULL for both */
 	int64_t group_id;    /* units assigned to this work group */
+	int64_t unit_id;     /* this unit only */
 } resumption_filter;
 
 /* The rate on one date: fractions stated, not rounded. */

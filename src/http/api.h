@@ -37,6 +37,21 @@ extern const http_route api_workplan_routes[]; /* plans, tasks, meetings, party 
                                                * reporting in (api_workplan.c) */
 extern const http_route api_resumption_routes[]; /* work resumption: reports, rate, trend
                                                  * (api_resumption.c) */
+extern const http_route api_import_routes[]; /* bulk import of scans (api_import.c) */
+extern const http_route api_report_routes[]; /* the daily report and ledgers (api_report.c) */
+
+/* ---- exports (api_report.c) ---------------------------------------------- */
+
+/* Writes an export file at path; returns its outcome. */
+typedef sj_rc (*api_export_fn)(void *ctx, const char *path, sj_err *e);
+
+/* Reply with a file made by write(ctx, path): written to a temporary file
+ * (in $TMPDIR, else /tmp) which is unlinked as soon as it is open again,
+ * then streamed as an attachment "<filename>.<ext>" with the MIME type of
+ * format (a sheet_format, domain/sheet.h).  Errors: write's (nothing is
+ * sent); SJ_EIO when no temporary file can be made or read. */
+sj_rc api_reply_export(http_req *r, int format, const char *filename, api_export_fn write,
+    void *ctx, sj_err *e);
 
 /* ---- helpers for write handlers (api_org.c) ----------------------------- */
 

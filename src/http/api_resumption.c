@@ -29,7 +29,7 @@ query_date(http_req *r, const char *name, sj_date def, sj_date *out, sj_err *e)
 	return v ? dt_date_parse(v, name, out, e) : SJ_OK;
 }
 
-/* region_id, kind, group_id. */
+/* region_id, kind, group_id, unit_id. */
 static sj_rc
 query_filter(http_req *r, resumption_filter *f, sj_err *e)
 {
@@ -37,7 +37,8 @@ query_filter(http_req *r, resumption_filter *f, sj_err *e)
 
 	memset(f, 0, sizeof *f);
 	if ((rc = http_query_int(r, "region_id", 0, 1, INT64_MAX, &f->region_id, e)) != SJ_OK ||
-	    (rc = http_query_int(r, "group_id", 0, 1, INT64_MAX, &f->group_id, e)) != SJ_OK)
+	    (rc = http_query_int(r, "group_id", 0, 1, INT64_MAX, &f->group_id, e)) != SJ_OK ||
+	    (rc = http_query_int(r, "unit_id", 0, 1, INT64_MAX, &f->unit_id, e)) != SJ_OK)
 		return rc;
 	f->kind = http_query(r, "kind");
 	return SJ_OK;
@@ -104,7 +105,7 @@ get_report(http_req *r, sj_err *e)
 static sj_rc
 get_rate(http_req *r, sj_err *e)
 {
-	static const char *const allowed[] = { "region_id", "kind", "group_id", "date", NULL };
+	static const char *const allowed[] = { "region_id", "kind", "group_id", "unit_id", "date", NULL };
 	resumption_filter f;
 	resumption_rate rate;
 	sj_date on;
@@ -122,7 +123,7 @@ static sj_rc
 get_trend(http_req *r, sj_err *e)
 {
 	static const char *const allowed[] = {
-		"region_id", "kind", "group_id", "from", "to", NULL,
+		"region_id", "kind", "group_id", "unit_id", "from", "to", NULL,
 	};
 	resumption_filter f;
 	resumption_rate *rates;
