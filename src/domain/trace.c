@@ -2,11 +2,14 @@
  * trace — exposure tracing over the stay index (trace.h has the rules).
  *
  * First degree: the index person's stays are merged per place into
- * exposure intervals; each interval is one range probe of the place's
- * sorted stays (trace_index_place_range) and a filter.  Second degree: one
- * probe per stay of each first-degree contact after their first exposure.
- * Pieces ("hits") are collected, sorted by (person, place, via, start),
- * merged where they touch, then totalled per person.
+ * exposure intervals; each interval is one range probe of each run of the
+ * place's sorted stays (trace_index_place_range) and a filter.  Second
+ * degree: one pass over every place — the first-degree contacts' time there
+ * cut into labelled pieces of its union (place_cover), then every other
+ * stay there cut by those pieces (cut_run).  Pieces ("hits") are collected,
+ * grouped by person (a radix sort, or a counting sort for very many),
+ * sorted by (place, via, start) within a person, merged where they touch,
+ * then totalled per person.
  */
 #include "domain/trace.h"
 
