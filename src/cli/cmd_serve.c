@@ -129,6 +129,9 @@ cmd_serve(cli_ctx *ctx, int argc, char **argv)
 	if (cli_open(ctx, true, &e) != SJ_OK)
 		return cli_fail(&e);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file-size limit reached (RLIMIT_FSIZE) must fail the write (EFBIG,
+	 * a store-unavailable 503), not kill the server (docs/reliability.md). */
+	signal(SIGXFSZ, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

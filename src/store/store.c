@@ -29,6 +29,12 @@ struct store {
 	char *url;        /* for messages, password masked */
 	int depth;        /* open transactions; >1 means savepoints */
 	sj_err failed;    /* a statement failed inside the open transaction */
+	bool lost;        /* the whole transaction is gone: a store-unavailable
+	                   * failure (disk full, read-only, I/O error, lost
+	                   * connection), after which SQLite may already have
+	                   * rolled everything back; savepoint rollbacks then keep
+	                   * `failed` until the outermost rollback, so that no
+	                   * statement of the caller runs outside its transaction */
 	store_stmt *slots;
 	size_t n_slots;   /* a power of two */
 	size_t n_used;
@@ -179,6 +185,8 @@ note_failure(store *s, sj_rc rc, const sj_err *e)
 		s->failed.rc = rc;
 		snprintf(s->failed.msg, sizeof s->failed.msg, "%s", e ? e->msg : "");
 	}
+	if (rc == SJ_EUNAVAIL && s->depth > 0)
+		s->lost = true;
 	return rc;
 }
 
@@ -255,6 +263,17 @@ store_rollback(store *s)
 	sj_err e = {0};
 
 	assert(s->depth > 0);
+	if (s->lost) {
+		/* Nothing to roll back to below the top: unwind, and end the
+		 * transaction (if the database still has one) at the top. */
+		if (s->depth == 1)
+			tx_exec(s, "ROLLBACK", NULL);
+		if (--s->depth == 0) {
+			s->lost = false;
+			sj_err_clear(&s->failed);
+		}
+		return;
+	}
 	if (s->depth == 1)
 		snprintf(sql, sizeof sql, "ROLLBACK");
 	else
