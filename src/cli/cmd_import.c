@@ -4,6 +4,7 @@
  * imports as `system`, with no operator; each batch's transaction carries
  * an audit event "scan.import" with the batch's figures.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -14,11 +15,14 @@
 #include "cli/cli.h"
 #include "core/datetime.h"
 #include "domain/checkins.h"
+#include "domain/scan_export.h"
 #include "domain/scan_import.h"
 #include "json/jimport.h"
 
 static const char import_usage[] =
-	"usage: sijin import checkins FILE.csv.gz --unit ID [--source NAME]\n"
+	"usage: sijin import scans FILE [--checkpoint ID] [--format csv|ndjson] [--dry-run]\n"
+	"                          [--json]\n"
+	"       sijin import checkins FILE.csv.gz --unit ID [--source NAME]\n"
 	"                          [--default-stay SECONDS] [--dry-run] [--json]\n\n"
 	"scans: registrations made on paper or offline, as CSV (UTF-8 with or without\n"
 	"  BOM, or GB18030; Chinese or English headers) or NDJSON; FILE - reads\n"
@@ -32,6 +36,13 @@ static const char import_usage[] =
 	"checks and derives everything and keeps nothing.\n"
 	"Exit 0 when the import ran (even with rejected rows); 2 for bad arguments or\n"
 	"a file that cannot be read (encoding, header); 3 for an unknown unit.\n";
+
+static const char export_usage[] =
+	"usage: sijin export scans [--checkpoint ID | --place ID | --unit ID]\n"
+	"                          [--from DATE] [--to DATE] [--out FILE]\n\n"
+	"Write scans as CSV (UTF-8, the header import reads: checkpoint, id_number or\n"
+	"person, time with the deployment's offset, direction, temperature), oldest\n"
+	"first.  DATE is a local date YYYY-MM-DD; --to is inclusive.\n";
 
 /* Audit each batch (scan_import.h import_audit_fn). */
 static sj_rc
@@ -205,6 +216,78 @@ import_checkins(cli_ctx *ctx, const import_args *x)
 	return import_done(im, rc, &e, x->json, x->dry_run, &t0);
 }
 
+/* The whole of path ("-": standard input) into a malloc'd buffer. */
+static sj_rc
+read_all(const char *path, char **out, size_t *n, sj_err *e)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 1 << 16, len = 0, got;
+	char *buf;
+
+	*out = NULL;
+	*n = 0;
+	if (fp == NULL)
+		return sj_fail(e, SJ_EIO, "file", "cannot open %s: %s", path, strerror(errno));
+	buf = sj_malloc(cap);
+	while ((got = fread(buf + len, 1, cap - len, fp)) > 0) {
+		len += got;
+		if (len == cap)
+			buf = sj_realloc(buf, cap *= 2);
+	}
+	if (ferror(fp)) {
+		free(buf);
+		if (fp != stdin)
+			fclose(fp);
+		return sj_fail(e, SJ_EIO, "file", "cannot read %s", path);
+	}
+	if (fp != stdin)
+		fclose(fp);
+	*out = buf;
+	*n = len;
+	return SJ_OK;
+}
+
+static int
+import_scans(cli_ctx *ctx, const import_args *x)
+{
+	ledger_format fmt = LEDGER_AUTO;
+	import_options io = { .dry_run = x->dry_run, .audit = audit_batch, .audit_cls = ctx };
+	scan_settings settings;
+	struct timespec t0;
+	scan_import *im;
+	char *bytes;
+	size_t n;
+	sj_err e = {0};
+	sj_rc rc;
+
+	if (x->format && strcmp(x->format, "csv") == 0)
+		fmt = LEDGER_CSV;
+	else if (x->format && strcmp(x->format, "ndjson") == 0)
+		fmt = LEDGER_NDJSON;
+	else if (x->format)
+		return cli_usage_error("import", "--format: use csv or ndjson");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (cli_open(ctx, true, &e) != SJ_OK)
+		return cli_fail(&e);
+	scan_settings_of(ctx->cfg, &settings);
+	if (scan_import_open(ctx->s, ctx->keys, &settings, &scope_system, dt_now(), &io, &im, &e)
+	    != SJ_OK)
+		return cli_fail(&e);
+	if (read_all(x->file, &bytes, &n, &e) != SJ_OK) {
+		scan_import_free(im);
+		return cli_fail(&e);
+	}
+	rc = jimport_ledger(bytes, n, fmt, x->checkpoint_id, im, &e);
+	free(bytes);
+	if (rc != SJ_OK && (e.rc == SJ_EIO || e.rc == SJ_EINVAL)) {
+		scan_import_free(im);
+		return cli_fail(&e);
+	}
+	if (rc == SJ_OK)
+		rc = scan_import_finish(im, &e);
+	return import_done(im, rc, &e, x->json, x->dry_run, &t0);
+}
+
 int
 cmd_import(cli_ctx *ctx, int argc, char **argv)
 {
@@ -218,5 +301,65 @@ cmd_import(cli_ctx *ctx, int argc, char **argv)
 		return 2;
 	if (strcmp(argv[1], "checkins") == 0)
 		return import_checkins(ctx, &x);
+	if (strcmp(argv[1], "scans") == 0) {
+		if (x.unit_id || x.source || x.default_stay_s)
+			return cli_usage_error("import", "--unit, --source and --default-stay are "
+			    "for import checkins");
+		return import_scans(ctx, &x);
+	}
 	return cli_usage_error("import", "unknown kind '%s': use scans or checkins", argv[1]);
+}
+
+int
+cmd_export(cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "checkpoint", required_argument, NULL, 'c' },
+		{ "place", required_argument, NULL, 'p' },
+		{ "unit", required_argument, NULL, 'u' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "out", required_argument, NULL, 'o' },
+		{ 0, 0, 0, 0 },
+	};
+	scan_export_filter f = {0};
+	const char *out = NULL, *from = NULL, *to = NULL;
+	FILE *fp = stdout;
+	sj_err e = {0};
+	sj_rc rc;
+	int c;
+
+	if (cli_wants_help(argc, argv) || argc < 2) {
+		fputs(export_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "scans") != 0)
+		return cli_usage_error("export", "unknown kind '%s': use scans", argv[1]);
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': if (!opt_int("export", "checkpoint", optarg, &f.checkpoint_id)) return 2; break;
+		case 'p': if (!opt_int("export", "place", optarg, &f.place_id)) return 2; break;
+		case 'u': if (!opt_int("export", "unit", optarg, &f.unit_id)) return 2; break;
+		case 'f': from = optarg; break;
+		case 't': to = optarg; break;
+		case 'o': out = optarg; break;
+		default: return cli_usage_error("export", "bad option '%s'", argv[optind]);
+		}
+	}
+	if (optind < argc - 1)
+		return cli_usage_error("export", "unexpected argument '%s'", argv[optind + 1]);
+	if (cli_open(ctx, false, &e) != SJ_OK)
+		return cli_fail(&e);
+	if ((from && scan_export_date(from, "from", &f.from, &e) != SJ_OK) ||
+	    (to && scan_export_date(to, "to", &f.to, &e) != SJ_OK))
+		return cli_fail(&e);
+	f.has_from = from != NULL;
+	f.has_to = to != NULL;
+	if (out && (fp = fopen(out, "w")) == NULL)
+		return cli_fail(&(sj_err){ .rc = SJ_EIO, .field = "out", .msg = "cannot create the file" });
+	rc = scan_export_csv(ctx->s, &scope_system, &f, fp, &e);
+	if (fp != stdout && fclose(fp) != 0 && rc == SJ_OK)
+		rc = sj_fail(&e, SJ_EIO, "out", "cannot write %s", out);
+	return rc == SJ_OK ? 0 : cli_fail(&e);
 }

@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "domain/calendar.h"
 #include "domain/retention.h"
+#include "domain/task_line.h"
 #include "store/migrate.h"
 
 #define SIJIN_VERSION "0.1.0"
@@ -51,6 +52,7 @@ static const struct {
 	{ "backup",  cmd_backup,  "copy the live SQLite database into a new file and verify it" },
 	{ "restore", cmd_restore, "verify a backup and put it in place as the database" },
 	{ "import",  cmd_import,  "bulk import of scans: paper ledgers (CSV, NDJSON), check-in data (import --help)" },
+	{ "export",  cmd_export,  "scans as a CSV ledger that import reads back (export --help)" },
 	{ "purge",   cmd_purge,   "delete rows past their retention period (purge --help)" },
 };
 
@@ -122,6 +124,14 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "; see sijin %s --help\n", cmd);
 	return 2;
+}
+
+const char *
+cli_task_line(const char *arg)
+{
+	const task_line *l = task_line_find(arg);
+
+	return l ? l->code : arg;
 }
 
 bool

@@ -124,7 +124,8 @@ static const struct config_row rows[] = {
 	{ .name = "request-timeout", .type = T_DURATION,
 	  .offset = FIELD(request_timeout),
 	  .default_text = "30", .min = 1, .max = 3600, .unit = "seconds",
-	  .help = "idle time allowed on an HTTP connection, and the longest a request body may take to arrive" },
+	  .help = "idle time allowed on an HTTP connection, and the longest a request's headers, "
+	          "and then its body, may take to arrive" },
 	{ .name = "max-body", .type = T_SIZE, .offset = FIELD(max_body),
 	  .default_text = "1048576", .min = 1024, .max = 67108864,
 	  .unit = "bytes",

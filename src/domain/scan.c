@@ -38,13 +38,11 @@ enum {
 	" FROM person_tag t WHERE t.person_id = p.id)"
 
 static const char *const scan_sql[] = {
-	/* ?4 checkpoint, ?5 the attendant's user id (0: not an attendant) */
+	/* ?4 checkpoint (an attendant: one they attend) */
 	[Q_CHECKPOINT] =
 	"SELECT c.place_id, p.unit_id, p.records_exits, p.default_stay_s"
 	" FROM checkpoint c JOIN place p ON p.id = c.place_id"
-	" WHERE c.id = ?4 AND " SCOPE_UNIT("p.unit_id")
-	" AND (?5 = 0 OR EXISTS (SELECT 1 FROM checkpoint_attendant a"
-	" WHERE a.user_id = ?5 AND a.checkpoint_id = c.id))",
+	" WHERE c.id = ?4 AND " SCOPE_CHECKPOINT("p.unit_id", "c.id"),
 	/* the person and the bits of their tags (TAG_* of screening.h) */
 	[Q_PERSON_BY_HASH] =
 	"SELECT p.id, p.name, p.unit_id, p.id_number_mask, " TAG_BITS
@@ -151,7 +149,6 @@ prepare_checkpoint(store *s, const scope *sc, int64_t id, scan_prepared *p, sj_e
 		return rc;
 	scope_bind(st, sc);
 	store_bind_int(st, 4, id);
-	store_bind_int(st, 5, sc->role == ROLE_CHECKPOINT ? sc->user_id : 0);
 	if ((rc = store_step(st, &row, e)) != SJ_OK)
 		return rc;
 	if (!row)
@@ -581,6 +578,32 @@ scan_alert_of(const scan_prepared *p, int64_t scan_id, alert *a)
 		snprintf(a->detail, sizeof a->detail, "%s", p->id_number_mask);
 }
 
+/* Announce what the plan changed (stay_announce), for the trace index. */
+static sj_rc
+announce_plan(store *s, const scan_prepared *p, const history *h, const stay_plan_out *plan,
+    sj_err *e)
+{
+	stay_news n = { .person_id = p->person_id, .place_id = p->place_id };
+	sj_rc rc = SJ_OK;
+
+	for (int c = 0; c < plan->n_changes && rc == SJ_OK; c++) {
+		const stay_change *ch = &plan->changes[c];
+
+		for (size_t i = 0; i < h->n_spans; i++)
+			if (h->spans[i].id == ch->id)
+				n.entry_at = h->spans[i].entry_at;
+		n.gone = ch->demote;
+		n.exit_at = ch->exit_at;
+		rc = stay_announce(s, &n, e);
+	}
+	if (rc == SJ_OK && plan->opens) {
+		n = (stay_news){ .person_id = p->person_id, .place_id = p->place_id,
+			.entry_at = p->at, .exit_at = plan->exit_at };
+		rc = stay_announce(s, &n, e);
+	}
+	return rc;
+}
+
 /* The stay of the answer after the plan was applied. */
 static void
 result_of_plan(const history *h, const stay_plan_out *plan, int64_t id, int64_t at,
@@ -664,6 +687,8 @@ scan_write(store *s, const scan_prepared *p, scan_result *out, alert *al, sj_err
 	for (int i = 0; i < plan.n_changes; i++)
 		if ((rc = stay_update(s, p->place_id, h, &plan.changes[i], e)) != SJ_OK)
 			goto out;
+	if ((rc = announce_plan(s, p, h, &plan, e)) != SJ_OK)
+		goto out;
 	out->id = id;
 	result_of_plan(h, &plan, id, p->at, out);
 	if (p->reasons) {

@@ -245,8 +245,9 @@ typedef struct scan_page {
 	int64_t next_before_id;
 } scan_page;
 
-/* One page of the scans the scope may see, narrowed by f, newest first by
- * id.  Each place in scope (and filter) is searched along its own primary
+/* One page of the scans the scope may see (a checkpoint attendant: those
+ * made at the checkpoints they attend, SCOPE_CHECKPOINT), narrowed by f,
+ * newest first by id.  Each place in scope (and filter) is searched along its own primary
  * key range and the pages merged, so a page costs at most limit + 1 rows
  * per place; more than SCAN_LIST_PLACES places without a person filter is
  * SJ_EINVAL ("place": narrow the list).  Errors: SJ_EINVAL ("limit", "to"
@@ -266,7 +267,8 @@ sj_rc scan_daily(store *s, const scope *sc, int64_t place_id, int64_t unit_id, i
 
 /* ---- shared with stay.c, alert.c, writer.c ----------------------------------- */
 
-/* The places a list searches: every place in scope, narrowed to place_id
+/* The places a list searches: every place in scope (a checkpoint
+ * attendant: the places of their checkpoints), narrowed to place_id
  * and / or unit_id when > 0.  *ids is an arena array of *n ids in
  * ascending order.  Errors: SJ_ENOTFOUND ("place" / "unit") when a given
  * place or unit is not in scope; store errors. */

@@ -25,7 +25,7 @@ http_routes_init(void)
 		api_sys_routes, api_auth_routes, api_org_routes, api_people_routes,
 		api_checkpoint_routes, api_codes_routes, api_visit_routes, api_supply_routes,
 		api_request_routes, api_open311_routes, api_workplan_routes, api_trace_routes,
-		api_resumption_routes,
+		api_resumption_routes, api_import_routes,
 		api_report_routes,
 	};
 

@@ -24,7 +24,9 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "domain/trace_live.h"
 #include "domain/writer.h"
+#include "http/conn_guard.h"
 #include "http/metrics.h"
 
 /* libmicrohttpd's memory per connection, which bounds the request
@@ -52,12 +54,15 @@ struct http_server {
 	int n_stores;
 	int port;
 	scan_writer *writer;       /* the scan path's group-commit writer */
+	conn_guard *guard;         /* the deadline on request headers */
+	trace_live *trace;         /* the server-wide trace index (domain/trace_live.h) */
 };
 
 static _Thread_local store *tl_store;
 
 const sj_config *http_server_config(const http_server *srv) { return srv->cfg; }
 struct scan_writer *http_scan_writer(http_req *r) { return r->srv->writer; }
+struct trace_index *http_trace_index(http_req *r) { return trace_live_index(r->srv->trace); }
 const crypt_keys *http_server_keys(const http_server *srv) { return srv->keys; }
 int http_server_port(const http_server *srv) { return srv->port; }
 
@@ -433,6 +438,7 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 
 	(void)version;
 	if (r == NULL) {
+		conn_guard_request_begins(((http_server *)cls)->guard, conn);
 		*con_cls = r = req_new(cls, conn, url, method);
 		req_begin(r);
 		/* An early failure with a body coming is answered now, without
@@ -479,8 +485,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	double secs;
 	const http_route *rt;
 
-	(void)cls;
-	(void)conn;
+	conn_guard_request_ends(((http_server *)cls)->guard, conn);
 	if (r == NULL)
 		return;
 	secs = (double)(now_ns() - r->start_ns) / 1e9;
@@ -557,7 +562,10 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	srv->keys = keys;
 	pthread_mutex_init(&srv->lock, NULL);
 	proxies_parse(srv);
-	if ((rc = scan_writer_start(cfg->db, &srv->writer, e)) != SJ_OK) {
+	/* The trace index first: it must hear every scan the writer commits. */
+	if ((rc = trace_live_start(cfg->db, (int64_t)cfg->retention_days * 86400, &srv->trace,
+	    e)) != SJ_OK || (rc = scan_writer_start(cfg->db, &srv->writer, e)) != SJ_OK) {
+		trace_live_stop(srv->trace);
 		pthread_mutex_destroy(&srv->lock);
 		for (int i = 0; i < srv->n_proxies; i++)
 			free(srv->proxies[i]);
@@ -565,6 +573,7 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 		return rc;
 	}
 	metrics_init(http_routes_init());
+	srv->guard = conn_guard_start(cfg->request_timeout);
 	srv->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_access, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
@@ -573,6 +582,7 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY_LIMIT,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, srv->guard,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	    MHD_OPTION_END);
 	if (srv->d == NULL) {
@@ -611,7 +621,12 @@ http_server_stop(http_server *srv)
 		scan_writer_drain(srv->writer);
 		MHD_stop_daemon(srv->d);
 	}
+	if (srv->guard && conn_guard_closed_count(srv->guard))
+		log_info("http: %lu connections closed for slow request headers",
+		    conn_guard_closed_count(srv->guard));
+	conn_guard_stop(srv->guard);
 	scan_writer_stop(srv->writer);
+	trace_live_stop(srv->trace);
 	for (int i = 0; i < srv->n_stores; i++)
 		store_close(srv->stores[i]);
 	for (int i = 0; i < srv->n_proxies; i++)

@@ -87,3 +87,67 @@ else
 	check "a dry run keeps nothing" test "$(count_rows scan):$(q "SELECT count(*) FROM import_ref
 	    WHERE source = 'dry'")" = "$n:0"
 fi
+
+# --- paper ledgers: encodings, local time, export/import round trip ----------
+run_capture sj person add --name 张三 --mobile 13912345678 --unit "$unit"
+expect_status 0 "a person with a mobile"
+pid=$(q "SELECT max(id) FROM person")
+cp=$(q "SELECT id FROM checkpoint WHERE name = '大门疫情监测点'")
+# 2024-03-02 00:30 in Asia/Shanghai (UTC+8) is 2024-03-01T16:30:00Z = 1709310600.
+printf '姓名,电话,时间,方向,体温,检查点\r\n张三,13912345678,2024-03-02 00:30,进,36.6,%s\r\n' "$cp" \
+    >"$T/nobom.csv"
+printf '\357\273\277' | cat - "$T/nobom.csv" >"$T/bom.csv"
+iconv -f UTF-8 -t GB18030 "$T/nobom.csv" >"$T/gb.csv"
+check "the GB18030 file really is GB18030 (姓 is D0D5)" \
+	test "$(od -An -tx1 -N2 "$T/gb.csv" | tr -d ' ')" = d0d5
+n=$(count_rows scan)
+TZ=America/New_York run_capture sj import scans "$T/nobom.csv" --json
+expect_status 0 "a UTF-8 ledger imports (TZ=America/New_York)"
+expect_in "$T/out" '"accepted": 1' "its one row is accepted"
+check "stored at 2024-03-01T16:30:00Z whatever TZ says" test "$(q "SELECT count(*) FROM scan
+    WHERE person_id = $pid AND at = 1709310600 AND temperature = 366 AND checkpoint_id = $cp")" = 1
+for f in bom gb; do
+	TZ=UTC run_capture sj import scans "$T/$f.csv" --json
+	expect_status 0 "the $f ledger imports (TZ=UTC)"
+	expect_in "$T/out" '"duplicates": 1' "the $f ledger is the same scan: a duplicate"
+done
+check "the three encodings stored one scan" test "$(count_rows scan)" = "$((n + 1))"
+printf '姓名,电话,时间\n\377\376,13912345678,2024-03-02 00:30\n' >"$T/bad.csv"
+run_capture sj import scans "$T/bad.csv"
+expect_status 2 "bytes in neither UTF-8 nor GB18030 are refused"
+expect_in "$T/err" "file: is neither UTF-8 nor GB18030" "with an encoding error naming the file"
+check "nothing was imported" test "$(count_rows scan)" = "$((n + 1))"
+
+for tz in America/New_York UTC; do
+	TZ=$tz run_capture sj export scans --checkpoint "$cp" --from 2024-03-02 --to 2024-03-02
+	expect_in "$T/out" "\"$cp\",\"$pid\",\"2024-03-02T00:30:00+08:00\",\"in\",\"36.6\"" \
+		"TZ=$tz: the registration counts under 2024-03-02"
+	TZ=$tz run_capture sj export scans --checkpoint "$cp" --from 2024-03-01 --to 2024-03-01
+	check "TZ=$tz: ... and not under 2024-03-01" test "$(grep -c "\"$pid\"" "$T/out")" = 0
+done
+sj export scans --checkpoint "$cp" --from 2024-03-02 --to 2024-03-02 --out "$T/a.csv"
+q "DELETE FROM scan WHERE person_id = $pid" >/dev/null
+run_capture sj import scans "$T/a.csv"
+expect_status 0 "the export imports back"
+sj export scans --checkpoint "$cp" --from 2024-03-02 --to 2024-03-02 --out "$T/b.csv"
+check "export, import, export: the same file" cmp -s "$T/a.csv" "$T/b.csv"
+check "... and the same row" test "$(q "SELECT count(*) FROM scan WHERE person_id = $pid
+    AND at = 1709310600 AND temperature = 366")" = 1
+
+# refusals are listed by line and field; nothing of theirs is stored
+printf 'checkpoint,姓名,电话,时间,方向\n%s,张三,13912345678,2024-03-02 08:00,进\n%s,张三,13912345678,2024-03-02 25:00,进\n%s,李四,13800000000,2024-03-02 08:00,进\n%s,张三,13912345678,2024-03-02 09:00,sideways\n' \
+    "$cp" "$cp" "$cp" "$cp" >"$T/mixed.csv"
+run_capture sj import scans "$T/mixed.csv"
+expect_status 0 "a ledger with bad rows imports the good ones"
+expect_in "$T/out" "accepted 1 .*rejected 3" "one accepted, three rejected"
+expect_in "$T/out" "^line 3: time: " "line 3 names the time"
+expect_in "$T/out" "^line 4: name: no person on record" "line 4: no such name and mobile"
+expect_in "$T/out" "^line 5: direction: " "line 5 names the direction"
+printf '{"checkpoint": %s, "person": %s, "time": "2024-03-02T10:00:00+08:00", "direction": "in"}\n' \
+    "$cp" "$pid" >"$T/l.ndjson"
+run_capture sj import scans "$T/l.ndjson" --json
+expect_in "$T/out" '"accepted": 1' "an NDJSON ledger imports"
+run_capture sj import scans "$T/l.ndjson" --format csv
+expect_status 2 "NDJSON read as CSV: no known column"
+run_capture sj import scans "$T/nobom.csv" --unit 1
+expect_status 2 "--unit is for check-ins only"

@@ -1,0 +1,446 @@
+/* Unit tests for bulk import (domain/scan_import, scan_ledger, json/jimport)
+ * and the store's bulk insert, on a real database, SQLite or PostgreSQL
+ * (tests/unit/testdb.h), in the world of tests/unit/cpfix.h.
+ *
+ * Expected values are worked out by hand from the inputs: 2024-03-02
+ * 00:30 in Asia/Shanghai (UTC+8, no daylight saving since 1991) is
+ * 2024-03-01T16:30:00Z = 1709310600; GB18030 bytes are those of the
+ * GB 2312 code table (李 C0EE, 四 CBC4, 进 BDF8, 姓名 D0D5 C3FB, ...); the
+ * stays follow domain/stay.h's rules step by step (comments at each
+ * case) and are also checked against the live path (scan_record). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "unit/testdb.h"  /* first: tests/run.sh runs a test that names it on both databases */
+#include "unit/cpfix.h"
+
+#include "domain/scan.h"
+#include "domain/scan_import.h"
+#include "domain/scan_ledger.h"
+#include "json/jimport.h"
+
+#define AT_0030 INT64_C(1709310600)   /* 2024-03-02T00:30:00+08:00 */
+
+static int
+setup(void **state)
+{
+	cpfix *f = calloc(1, sizeof *f);
+
+	if (f == NULL || cpfix_setup(f) != 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	cpfix_teardown(*state);
+	free(*state);
+	return 0;
+}
+
+static int64_t
+count(cpfix *f, const char *sql)
+{
+	store_stmt *st;
+	int64_t n = -1;
+	sj_err e = {0};
+
+	if (store_prepare(f->s, sql, &st, &e) == SJ_OK)
+		store_query_int(st, &n, NULL, &e);
+	return n;
+}
+
+/* Import bytes as a ledger with default checkpoint cp; the report into *r. */
+static sj_rc
+import_ledger(cpfix *f, const char *bytes, size_t n, int64_t cp, import_report *r, sj_err *e)
+{
+	scan_import *im;
+	sj_rc rc;
+
+	if ((rc = scan_import_open(f->s, f->keys, &f->settings, &scope_system, AT_0030 + 86400,
+	    &(import_options){0}, &im, e)) != SJ_OK)
+		return rc;
+	if ((rc = jimport_ledger(bytes, n, LEDGER_AUTO, cp, im, e)) == SJ_OK)
+		rc = scan_import_finish(im, e);
+	*r = *scan_import_report(im);
+	r->rejects = NULL;
+	scan_import_free(im);
+	return rc;
+}
+
+static int64_t
+add_person(cpfix *f, const char *name, const char *mobile)
+{
+	person_input in = { .name = name, .mobile = mobile, .unit_id = f->unit_a };
+	sj_err e = {0};
+	int64_t id = 0;
+
+	assert_int_equal(person_add(f->s, f->keys, &scope_system, &in, 0, &id, &e), SJ_OK);
+	return id;
+}
+
+/* ---- encodings ------------------------------------------------------------------------ */
+
+#define TEXT_UTF8 "姓名,电话,时间,方向\r\n李四,13912345678,2024-03-02 00:30,进\r\n"
+#define TEXT_GB \
+	"\xd0\xd5\xc3\xfb,\xb5\xe7\xbb\xb0,\xca\xb1\xbc\xe4,\xb7\xbd\xcf\xf2\r\n" \
+	"\xc0\xee\xcb\xc4,13912345678,2024-03-02 00:30,\xbd\xf8\r\n"
+
+typedef struct rows_seen {
+	char text[512];
+	int n;
+} rows_seen;
+
+static sj_rc
+keep_row(void *cls, const ledger_row *row, sj_err *e)
+{
+	rows_seen *rs = cls;
+	size_t len = strlen(rs->text);
+
+	(void)e;
+	for (int c = 0; c < LEDGER_COL__COUNT; c++)
+		len += (size_t)snprintf(rs->text + len, sizeof rs->text - len, "%lld:%d=%s|",
+		    (long long)row->line, c, row->v[c] ? row->v[c] : "-");
+	rs->n++;
+	return SJ_OK;
+}
+
+static void
+no_bad(void *cls, int64_t line, const sj_err *why)
+{
+	(void)cls;
+	fail_msg("line %lld unreadable: %s", (long long)line, why->msg);
+}
+
+static void
+test_ledger_encodings(void **state)
+{
+	cpfix *f = *state;
+	const char *files[3] = { TEXT_UTF8, "\xef\xbb\xbf" TEXT_UTF8, TEXT_GB };
+	const ledger_encoding want[3] = { LEDGER_UTF8, LEDGER_UTF8_BOM, LEDGER_GB18030 };
+	rows_seen seen[3] = {0};
+	int64_t li = add_person(f, "李四", "13912345678");
+	import_report r;
+	sj_err e = {0};
+
+	for (int i = 0; i < 3; i++) {
+		ledger_encoding enc;
+		size_t n;
+		char *text;
+		assert_int_equal(ledger_decode(files[i], strlen(files[i]), &text, &n, &enc, &e), SJ_OK);
+		assert_int_equal(enc, want[i]);
+		assert_int_equal(ledger_parse_csv(text, n, keep_row, no_bad, &seen[i], &e), SJ_OK);
+		free(text);
+		assert_int_equal(seen[i].n, 1);
+		assert_string_equal(seen[i].text, seen[0].text);
+	}
+	/* the one row, as read: line 2, name, mobile, time, direction */
+	assert_non_null(strstr(seen[0].text, "2:3=李四|"));
+	assert_non_null(strstr(seen[0].text, "2:6=进|"));
+	/* The first import stores it; the same ledger in the other encodings
+	 * adds nothing: each is the same scan. */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(import_ledger(f, files[i], strlen(files[i]), f->cp_p, &r, &e), SJ_OK);
+		assert_int_equal(r.rows, 1);
+		assert_int_equal(r.accepted, i == 0 ? 1 : 0);
+		assert_int_equal(r.duplicates, i == 0 ? 0 : 1);
+		assert_int_equal(r.rejected, 0);
+	}
+	{
+		static const char sql[] = "SELECT count(*) FROM scan WHERE at = 1709310600";
+		assert_int_equal(count(f, sql), 1);
+	}
+	(void)li;
+}
+
+static void
+test_encoding_error(void **state)
+{
+	cpfix *f = *state;
+	/* 0xFF never occurs in UTF-8, nor as a GB18030 lead byte */
+	static const char bad[] = "姓名,电话,时间\n\xff\xfe,13912345678,2024-03-02 00:30\n";
+	import_report r;
+	sj_err e = {0};
+
+	assert_int_equal(import_ledger(f, bad, sizeof bad - 1, f->cp_p, &r, &e), SJ_EINVAL);
+	assert_string_equal(e.field, "file");
+	assert_non_null(strstr(e.msg, "neither UTF-8 nor GB18030"));
+	assert_int_equal(r.rows, 0);
+	assert_int_equal(count(f, CPFIX_COUNT_SCANS), 0);
+}
+
+/* ---- time ------------------------------------------------------------------------------- */
+
+static void
+test_local_day_whatever_tz(void **state)
+{
+	cpfix *f = *state;
+	static const char ledger[] = "身份证号,时间,方向\n%s,2024-03-02 00:30,in\n";
+	const char *tzs[2] = { "America/New_York", "UTC" };
+	sj_date d1 = dt_date_from_ymd(2024, 3, 1), d2 = dt_date_from_ymd(2024, 3, 2);
+	static const char sql[] = "SELECT count(*) FROM scan WHERE at = 1709310600";
+	char text[256];
+	import_report r;
+	sj_err e = {0};
+
+	snprintf(text, sizeof text, ledger, f->id_resident);
+	for (int i = 0; i < 2; i++) {
+		int64_t cin[2], cout[2];
+		/* the process's own TZ, then the deployment's zone as start-up sets it */
+		setenv("TZ", tzs[i], 1);
+		tzset();
+		assert_int_equal(dt_zone_set("Asia/Shanghai", &e), SJ_OK);
+		assert_int_equal(import_ledger(f, text, strlen(text), f->cp_p, &r, &e), SJ_OK);
+		assert_int_equal(r.accepted + r.duplicates, 1);
+		assert_int_equal(count(f, sql), 1);
+		assert_int_equal(scan_daily(f->s, &scope_system, f->place_p, 0, d1, d2, cin, cout, &e),
+		    SJ_OK);
+		assert_int_equal(cin[0], 0);
+		assert_int_equal(cin[1], 1);
+	}
+}
+
+/* ---- stays ------------------------------------------------------------------------------- */
+
+typedef struct span_t { int64_t entry, exit, recorded; } span_t;  /* no padding: compared whole */
+
+static size_t
+stays_of(cpfix *f, int64_t person_id, int64_t place, span_t *out, size_t max)
+{
+	static const char sql[] = "SELECT entry_at, exit_at, exit_recorded FROM stay"
+	    " WHERE person_id = ?1 AND place_id = ?2 ORDER BY entry_at";
+	store_stmt *st;
+	size_t n = 0;
+	bool row;
+	sj_err e = {0};
+
+	assert_int_equal(store_prepare(f->s, sql, &st, &e), SJ_OK);
+	store_bind_int(st, 1, person_id);
+	store_bind_int(st, 2, place);
+	while (store_step(st, &row, &e) == SJ_OK && row)
+		if (n < max)
+			out[n++] = (span_t){ store_col_int(st, 0), store_col_int(st, 1),
+			    store_col_int(st, 2) };
+	return n;
+}
+
+static void
+test_batch_stays_as_live(void **state)
+{
+	cpfix *f = *state;
+	/* 便民超市 (place q) records entries only, default stay 3600 s; the
+	 * re-entry window is 600 s.  Entries at 09:00, 09:05, 09:30, 12:00:
+	 *   09:00 opens [09:00, 10:00);
+	 *   09:05 is within 600 s of that entry: the same stay;
+	 *   09:30 is 1800 s after it: a new stay [09:30, 10:30), and the first
+	 *         is cut to end at 09:30;
+	 *   12:00 opens [12:00, 13:00).
+	 * The file lists them out of order: the import applies them in time
+	 * order. */
+	static const char ledger[] = "time,direction,id_number\n"
+	    "2024-03-02 12:00,in,%s\n2024-03-02 09:05,in,%s\n"
+	    "2024-03-02 09:00,in,%s\n2024-03-02 09:30,in,%s\n";
+	const int64_t t9 = AT_0030 + 8 * 3600 + 1800;   /* 09:00 local */
+	const int64_t when[4] = { t9, t9 + 300, t9 + 1800, t9 + 3 * 3600 };
+	const span_t want[3] = { { t9, t9 + 1800, 0 }, { t9 + 1800, t9 + 5400, 0 },
+	    { t9 + 3 * 3600, t9 + 4 * 3600, 0 } };
+	char id2[19], text[512];
+	int64_t other = cpfix_person(f, "周五", "37091119800101010", id2, 0, f->unit_a, "resident",
+	    NULL);
+	span_t got[8], live[8];
+	import_report r;
+	scan_result res;
+	sj_err e = {0};
+	const char *id = f->id_resident;
+
+	snprintf(text, sizeof text, ledger, id, id, id, id);
+	assert_int_equal(import_ledger(f, text, strlen(text), f->cp_q, &r, &e), SJ_OK);
+	assert_int_equal(r.accepted, 4);
+	assert_int_equal(r.stays, 3);
+	assert_int_equal(stays_of(f, f->resident, f->place_q, got, 8), 3);
+	assert_memory_equal(got, want, sizeof want);
+	/* the live path, scan by scan, gives the same stays */
+	for (int i = 0; i < 4; i++) {
+		scan_input in = { .checkpoint_id = f->cp_q, .person_id = other, .direction = SCAN_IN,
+		    .at = when[i], .source = SCAN_SRC_ATTENDANT };
+		assert_int_equal(scan_record(f->s, f->keys, &f->settings, &scope_system, &in,
+		    when[i] + 60, &res, &e), SJ_OK);
+	}
+	assert_int_equal(stays_of(f, other, f->place_q, live, 8), 3);
+	assert_memory_equal(live, want, sizeof want);
+	/* importing again adds nothing */
+	assert_int_equal(import_ledger(f, text, strlen(text), f->cp_q, &r, &e), SJ_OK);
+	assert_int_equal(r.accepted, 0);
+	assert_int_equal(r.duplicates, 4);
+	assert_int_equal(stays_of(f, f->resident, f->place_q, got, 8), 3);
+}
+
+static void
+test_rejected_rows(void **state)
+{
+	cpfix *f = *state;
+	/* Line 2 passes.  Line 3: no such time.  Line 4: a direction that is
+	 * none.  Line 5: name and mobile of no one on record.  Line 6: 38.0 °C
+	 * is a fever (≥ 37.3): stored, with an alert.  Line 7: an exit at
+	 * 09:30 before the 10:00 entry of the open stay stored below. */
+	static const char ledger[] = "检查点,身份证号,姓名,手机,时间,方向,体温,备注\n"
+	    "%lld,%s,,,2024-03-02 08:00,进,36.5,x\n"
+	    "%lld,%s,,,2024-02-30 08:00,进,,\n"
+	    "%lld,%s,,,2024-03-02 08:10,上,,\n"
+	    "%lld,,无名,13800000000,2024-03-02 08:20,进,,\n"
+	    "%lld,%s,,,2024-03-02 08:30,进,38.0,\n"
+	    "%lld,%s,,,2024-03-02 09:30,出,,\n";
+	long long p = f->cp_p, r_cp = f->cp_r;
+	char text[1024];
+	import_report r;
+	scan_result res;
+	sj_err e = {0};
+	scan_input in = { .checkpoint_id = f->cp_r, .person_id = f->visitor, .direction = SCAN_IN,
+	    .at = AT_0030 + 9 * 3600 + 1800, .source = SCAN_SRC_ATTENDANT };
+	scan_import *im;
+
+	assert_int_equal(scan_record(f->s, f->keys, &f->settings, &scope_system, &in,
+	    in.at + 60, &res, &e), SJ_OK);
+	snprintf(text, sizeof text, ledger, p, f->id_resident, p, f->id_resident, p,
+	    f->id_resident, p, p, f->id_key, r_cp, f->id_visitor);
+	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+	    AT_0030 + 86400, &(import_options){0}, &im, &e), SJ_OK);
+	assert_int_equal(jimport_ledger(text, strlen(text), LEDGER_CSV, 0, im, &e), SJ_OK);
+	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+	{
+		const import_report *rp = scan_import_report(im);
+		assert_int_equal(rp->rows, 6);
+		assert_int_equal(rp->accepted, 2);
+		assert_int_equal(rp->rejected, 4);
+		assert_int_equal(rp->alerts, 1);
+		assert_int_equal(rp->n_rejects, 4);
+		assert_int_equal(rp->rejects[0].line, 3);
+		assert_string_equal(rp->rejects[0].field, "time");
+		assert_int_equal(rp->rejects[1].line, 4);
+		assert_string_equal(rp->rejects[1].field, "direction");
+		assert_int_equal(rp->rejects[2].line, 5);
+		assert_string_equal(rp->rejects[2].field, "name");
+		assert_int_equal(rp->rejects[3].line, 7);
+		assert_string_equal(rp->rejects[3].field, "time");
+		r = *rp;
+	}
+	scan_import_free(im);
+	assert_int_equal(count(f, CPFIX_COUNT_ALERTS), 1);
+	(void)r;
+}
+
+/* An attendant may import only at the checkpoint they attend. */
+static void
+test_attendant_scope(void **state)
+{
+	cpfix *f = *state;
+	static const char ledger[] = "checkpoint,id_number,time,direction\n"
+	    "%lld,%s,2024-03-02 08:00,in\n%lld,%s,2024-03-02 08:00,in\n";
+	char text[512];
+	scan_import *im;
+	sj_err e = {0};
+
+	snprintf(text, sizeof text, ledger, (long long)f->cp_p, f->id_resident,
+	    (long long)f->cp_q, f->id_resident);
+	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &f->attendant_scope,
+	    AT_0030 + 86400, &(import_options){ .operator_id = f->attendant }, &im, &e), SJ_OK);
+	assert_int_equal(jimport_ledger(text, strlen(text), LEDGER_CSV, 0, im, &e), SJ_OK);
+	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+	assert_int_equal(scan_import_report(im)->accepted, 1);
+	assert_int_equal(scan_import_report(im)->rejected, 1);
+	assert_string_equal(scan_import_report(im)->rejects[0].field, "checkpoint");
+	scan_import_free(im);
+}
+
+static void
+test_ndjson(void **state)
+{
+	cpfix *f = *state;
+	static const char ledger[] =
+	    "{\"checkpoint\": %lld, \"id_number\": \"%s\", \"time\": \"2024-03-02T00:30:00+08:00\","
+	    " \"direction\": \"in\", \"temperature\": 36.6}\n"
+	    "\n"
+	    "[1, 2]\n"
+	    "{\"checkpoint\": %lld, \"id_number\": {}, \"time\": \"2024-03-02T00:30:00+08:00\"}\n";
+	static const char sql[] = "SELECT count(*) FROM scan WHERE at = 1709310600 AND temperature = 366";
+	char text[512];
+	import_report r;
+	sj_err e = {0};
+
+	snprintf(text, sizeof text, ledger, (long long)f->cp_p, f->id_resident, (long long)f->cp_p);
+	assert_int_equal(import_ledger(f, text, strlen(text), 0, &r, &e), SJ_OK);
+	assert_int_equal(r.rows, 3);
+	assert_int_equal(r.accepted, 1);
+	assert_int_equal(r.rejected, 2);
+	assert_int_equal(count(f, sql), 1);
+}
+
+/* ---- the store's bulk insert ------------------------------------------------------------ */
+
+static void
+test_store_bulk(void **state)
+{
+	cpfix *f = *state;
+	static const char *const cols[] = { "a", "b" };
+	static const char sum_sql[] = "SELECT sum(a) + count(b) FROM bulk_t";
+	store_bulk *b;
+	sj_err e = {0};
+
+	assert_int_equal(store_exec(f->s, "CREATE TABLE bulk_t (a BIGINT NOT NULL PRIMARY KEY,"
+	    " b BIGINT)", &e), SJ_OK);
+	assert_int_equal(store_begin(f->s, &e), SJ_OK);
+	assert_int_equal(store_bulk_begin(f->s, "bulk_t", cols, 2, &b, &e), SJ_OK);
+	/* 1..200: 3 full 64-row statements and 8 single rows on SQLite; b
+	 * NULL for even a */
+	for (int64_t a = 1; a <= 200; a++) {
+		int64_t v[2] = { a, a % 2 ? -a : STORE_BULK_NULL };
+		assert_int_equal(store_bulk_row(b, v, &e), SJ_OK);
+	}
+	assert_int_equal(store_bulk_end(b, NULL, &e), SJ_OK);
+	assert_int_equal(store_commit(f->s, &e), SJ_OK);
+	/* sum 1..200 = 20100, plus 100 non-NULL b */
+	assert_int_equal(count(f, sum_sql), 20200);
+	/* a duplicate key fails the bulk insert and spoils the transaction */
+	assert_int_equal(store_begin(f->s, &e), SJ_OK);
+	assert_int_equal(store_bulk_begin(f->s, "bulk_t", cols, 2, &b, &e), SJ_OK);
+	{
+		int64_t v[2] = { 7, 7 };
+		sj_rc rc = store_bulk_row(b, v, &e);
+		if (rc == SJ_OK)
+			rc = store_bulk_end(b, NULL, &e);
+		else
+			store_bulk_abort(b);
+		assert_int_equal(rc, SJ_ECONFLICT);
+	}
+	assert_true(store_tx_failed(f->s));
+	store_rollback(f->s);
+	assert_int_equal(count(f, sum_sql), 20200);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ledger_encodings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_encoding_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_local_day_whatever_tz, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_stays_as_live, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rejected_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attendant_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ndjson, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_bulk, setup, teardown),
+	};
+
+	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
