@@ -107,6 +107,11 @@ typedef struct scan_prepared {
 	stay_rules rules;          /* the place's stay rules */
 	char person_name[SCAN_NAME_SIZE];   /* masked ("张*"), "" when unknown */
 	char id_number_mask[IDENT_ID_SIZE]; /* masked, "" when none */
+	/* scan_prepare_defer only: the person is still to be found (by
+	 * person_id, else by id_hash) and the scan screened, by scan_write */
+	bool person_pending;
+	unsigned char id_hash[CRYPT_HASH_BYTES];  /* keyed hash of the identity number */
+	int fever_threshold;       /* °C × 10, for that screening */
 } scan_prepared;
 
 /* The answer to a scan. */
@@ -174,6 +179,25 @@ sj_rc scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, cons
     const scan_input *in, int64_t now, scan_prepared *out, sj_err *e);
 
 /*
+ * scan_prepare for the group-commit path (domain/writer.h): the same
+ * checks of the checkpoint, time, temperature, key, direction and the form
+ * of the identity number, with the same errors, but on a store whose reads
+ * are cold (store_reads_cold: SQLite) the person is not looked up and the
+ * scan not screened here: out->person_pending is set and scan_write does
+ * both first, on the writer's connection, whose page cache stays warm (a
+ * request thread's is emptied by every commit of the writer, so this
+ * look-up cost it ~10 page reads from the OS a scan).  The
+ * errors of the look-up (SJ_ENOTFOUND "person_id") then come from
+ * scan_write.  The checkpoint as sc sees it is cached per thread for at
+ * most CACHEGEN_TTL_S seconds within one cache generation
+ * (core/cachegen.h): the server starts a new generation after every change
+ * it makes, so a checkpoint moved out of a scope or an attendant removed
+ * applies at once; changes by another process within CACHEGEN_TTL_S.
+ */
+sj_rc scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg,
+    const scope *sc, const scan_input *in, int64_t now, scan_prepared *out, sj_err *e);
+
+/*
  * Write a prepared scan inside the caller's open transaction (asserted),
  * in this order, all checks before the first write so that a refused scan
  * writes nothing and leaves the transaction usable:
@@ -195,6 +219,9 @@ sj_rc scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, cons
 struct alert;
 sj_rc scan_write(store *s, const scan_prepared *p, scan_result *out, struct alert *alert,
     sj_err *e);
+/* (For a scan from scan_prepare_defer, scan_write first finds the person
+ * and screens the scan, with scan_prepare's rules and errors, before step
+ * 1; nothing is written when that fails.) */
 
 /*
  * scan_prepare, then scan_write in a nested transaction (store_begin /
