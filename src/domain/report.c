@@ -200,6 +200,16 @@ report_person_lookup(store *s, const crypt_keys *k, const scope *sc, arena *a, b
 	return SJ_OK;
 }
 
+/* The slot of a task line code in the *_by_line arrays: its index, or
+ * TASK_LINE_COUNT for none. */
+static int
+line_slot(const char *code)
+{
+	int i = code ? task_line_index(code) : -1;
+
+	return i >= 0 && i < TASK_LINE_COUNT ? i : TASK_LINE_COUNT;
+}
+
 /* ---- registrations and alerts -------------------------------------------- */
 
 typedef struct build {
@@ -416,6 +426,9 @@ visits_of(build *b, const report_unit *u, sj_err *e)
 			b->r->visits++;
 			b->r->household_visits += row->household_id != 0;
 			b->r->needs += (int64_t)row->n_needs;
+			b->r->visits_by_line[line_slot(row->task_line)]++;
+			for (size_t j = 0; j < row->n_needs; j++)
+				b->r->needs_by_line[line_slot(row->needs[j].task_line)]++;
 		}
 		f.after_on = page.next_on;
 		f.after_id = page.next_id;
@@ -602,6 +615,10 @@ requests_count(build *b, int which, int64_t unit_id, int64_t dept, bool rows, in
 			(*n)++;
 			if (!rows)
 				continue;
+			if (which == REQ_OPENED)
+				b->r->requests_opened_by_line[line_slot(q->task_line)]++;
+			else if (which == REQ_RESOLVED)
+				b->r->requests_resolved_by_line[line_slot(q->task_line)]++;
 			for (size_t j = 0; j < b->r->n_request_rows && !row; j++)
 				if (b->r->request_rows[j].req.id == q->id)
 					row = &b->r->request_rows[j];

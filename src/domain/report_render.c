@@ -98,6 +98,30 @@ resolved_details(const report_daily *r, arena *a)
 	return s;
 }
 
+static const char *
+line_name(int i)
+{
+	return i < TASK_LINE_COUNT ? task_lines[i].name : "未分类";
+}
+
+/* "；分任务线：保障民生走访3次、诉求0件；…" — the lines with any figure. */
+static const char *
+lines_brief(const report_daily *r, arena *a)
+{
+	const char *s = "";
+
+	for (int i = 0; i <= TASK_LINE_COUNT; i++) {
+		if (!r->visits_by_line[i] && !r->needs_by_line[i] && !r->requests_opened_by_line[i] &&
+		    !r->requests_resolved_by_line[i])
+			continue;
+		s = arena_printf(a, "%s%s%s走访%lld次、困难诉求%lld项、受理诉求%lld件、办结%lld件", s,
+		    *s ? "；" : "；分任务线：", line_name(i), (long long)r->visits_by_line[i],
+		    (long long)r->needs_by_line[i], (long long)r->requests_opened_by_line[i],
+		    (long long)r->requests_resolved_by_line[i]);
+	}
+	return s;
+}
+
 const char *
 report_brief(const report_daily *r, arena *a)
 {
@@ -128,7 +152,7 @@ report_brief(const report_daily *r, arena *a)
 		    "部分复工%lld家、未复工%lld家", s, (long long)r->resumption.units,
 		    (long long)r->resumption.reporting, (long long)r->resumption.resumed,
 		    (long long)r->resumption.partial, (long long)r->resumption.not_resumed);
-	return arena_printf(a, "%s。", s);
+	return arena_printf(a, "%s%s。", s, lines_brief(r, a));
 }
 
 /* ---- the figures as label/value rows, shared by text and HTML --------------- */
@@ -190,6 +214,10 @@ report_text(const report_daily *r, arena *a)
 		s = arena_printf(a, "%s部门 %s\t受理%lld 办结%lld 逾期%lld\n", s, r->departments[i].name,
 		    (long long)r->departments[i].opened, (long long)r->departments[i].resolved,
 		    (long long)r->departments[i].overdue);
+	for (int i = 0; i <= TASK_LINE_COUNT; i++)
+		s = arena_printf(a, "%s任务线 %s\t走访%lld 困难诉求%lld 受理%lld 办结%lld\n", s,
+		    line_name(i), (long long)r->visits_by_line[i], (long long)r->needs_by_line[i],
+		    (long long)r->requests_opened_by_line[i], (long long)r->requests_resolved_by_line[i]);
 	if (r->has_resumption)
 		s = arena_printf(a, "%s复工率\t%lld/%lld（已复工/报告单位），部分复工 %lld/%lld\n", s,
 		    (long long)r->resumption.resumed, (long long)r->resumption.reporting,
@@ -283,6 +311,13 @@ report_html(const report_daily *r, arena *a)
 		    "</td><td class=\"n\">%lld</td></tr>", s, esc(a, r->departments[i].name),
 		    (long long)r->departments[i].opened, (long long)r->departments[i].resolved,
 		    (long long)r->departments[i].overdue);
+	s = arena_printf(a, "%s</table><h2>任务线</h2><table><tr><th>任务线</th><th>走访</th>"
+	    "<th>困难诉求</th><th>受理诉求</th><th>办结诉求</th></tr>", s);
+	for (int i = 0; i <= TASK_LINE_COUNT; i++)
+		s = arena_printf(a, "%s<tr><td>%s</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+		    "<td class=\"n\">%lld</td><td class=\"n\">%lld</td></tr>", s, esc(a, line_name(i)),
+		    (long long)r->visits_by_line[i], (long long)r->needs_by_line[i],
+		    (long long)r->requests_opened_by_line[i], (long long)r->requests_resolved_by_line[i]);
 	s = arena_printf(a, "%s</table>%s", s, html_requests(r, a));
 	if (r->has_resumption)
 		s = arena_printf(a, "%s<h2>复工复产（%s）</h2><p>报告单位 %lld / %lld，已复工 %lld，"
