@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/datetime.h"
+#include "core/idmap.h"
 #include "core/text.h"
 #include "domain/alert.h"
 #include "domain/outsider.h"
@@ -129,6 +130,130 @@ scan_source_name(scan_source s)
 	return (int)s >= 0 && s < SCAN_SRC__COUNT ? source_names[s] : "?";
 }
 
+/* ---- the memo of bulk import -------------------------------------------------- */
+
+typedef struct memo_cp {
+	int64_t place_id, unit_id, default_stay_s;
+	bool records_exits;
+} memo_cp;
+
+typedef struct memo_person {
+	int64_t unit_id;
+	unsigned tags;
+	size_t name_at, mask_at;   /* offsets in text */
+} memo_person;
+
+struct scan_memo {
+	idmap cp_ix, person_ix;    /* id → index + 1 */
+	memo_cp *cps;
+	memo_person *people;
+	size_t n_cps, cap_cps, n_people, cap_people;
+	char *text;
+	size_t n_text, cap_text;
+};
+
+scan_memo *
+scan_memo_new(void)
+{
+	return sj_calloc(1, sizeof(scan_memo));
+}
+
+void
+scan_memo_clear(scan_memo *m)
+{
+	if (m == NULL)
+		return;
+	idmap_clear(&m->cp_ix);
+	idmap_clear(&m->person_ix);
+	m->n_cps = m->n_people = m->n_text = 0;
+}
+
+void
+scan_memo_free(scan_memo *m)
+{
+	if (m == NULL)
+		return;
+	idmap_free(&m->cp_ix);
+	idmap_free(&m->person_ix);
+	free(m->cps);
+	free(m->people);
+	free(m->text);
+	free(m);
+}
+
+static size_t
+memo_text(scan_memo *m, const char *s)
+{
+	size_t n = strlen(s) + 1, at = m->n_text;
+
+	if (m->n_text + n > m->cap_text) {
+		m->cap_text = 2 * (m->cap_text + n);
+		m->text = sj_realloc(m->text, m->cap_text);
+	}
+	memcpy(m->text + at, s, n);
+	m->n_text += n;
+	return at;
+}
+
+static void
+memo_put_cp(scan_memo *m, const scan_prepared *p)
+{
+	if (m->n_cps == m->cap_cps) {
+		m->cap_cps = m->cap_cps ? 2 * m->cap_cps : 64;
+		m->cps = sj_realloc(m->cps, m->cap_cps * sizeof *m->cps);
+	}
+	m->cps[m->n_cps++] = (memo_cp){ p->place_id, p->unit_id, p->rules.default_stay_s,
+	    p->rules.records_exits };
+	idmap_put(&m->cp_ix, p->checkpoint_id, (int64_t)m->n_cps);
+}
+
+static bool
+memo_get_cp(const scan_memo *m, int64_t id, scan_prepared *p)
+{
+	int64_t ix = m ? idmap_get(&m->cp_ix, id) : 0;
+	const memo_cp *c;
+
+	if (ix == 0)
+		return false;
+	c = &m->cps[ix - 1];
+	p->checkpoint_id = id;
+	p->place_id = c->place_id;
+	p->unit_id = c->unit_id;
+	p->rules.default_stay_s = c->default_stay_s;
+	p->rules.records_exits = c->records_exits;
+	return true;
+}
+
+static void
+memo_put_person(scan_memo *m, const scan_prepared *p, int64_t unit_id, unsigned tags)
+{
+	if (m->n_people == m->cap_people) {
+		m->cap_people = m->cap_people ? 2 * m->cap_people : 256;
+		m->people = sj_realloc(m->people, m->cap_people * sizeof *m->people);
+	}
+	m->people[m->n_people++] = (memo_person){ unit_id, tags, memo_text(m, p->person_name),
+	    memo_text(m, p->id_number_mask) };
+	idmap_put(&m->person_ix, p->person_id, (int64_t)m->n_people);
+}
+
+static bool
+memo_get_person(const scan_memo *m, int64_t id, scan_prepared *p, int64_t *unit_id,
+    unsigned *tags)
+{
+	int64_t ix = m ? idmap_get(&m->person_ix, id) : 0;
+	const memo_person *r;
+
+	if (ix == 0)
+		return false;
+	r = &m->people[ix - 1];
+	p->person_id = id;
+	*unit_id = r->unit_id;
+	*tags = r->tags;
+	snprintf(p->person_name, sizeof p->person_name, "%s", m->text + r->name_at);
+	snprintf(p->id_number_mask, sizeof p->id_number_mask, "%s", m->text + r->mask_at);
+	return true;
+}
+
 /* ---- preparing ---------------------------------------------------------------- */
 
 static int
@@ -141,12 +266,15 @@ ymd_of(int64_t t)
 }
 
 static sj_rc
-prepare_checkpoint(store *s, const scope *sc, int64_t id, scan_prepared *p, sj_err *e)
+prepare_checkpoint(store *s, const scope *sc, int64_t id, scan_memo *memo, scan_prepared *p,
+    sj_err *e)
 {
 	store_stmt *st;
 	bool row;
 	sj_rc rc;
 
+	if (memo_get_cp(memo, id, p))
+		return SJ_OK;
 	if ((rc = store_prepare(s, scan_sql[Q_CHECKPOINT], &st, e)) != SJ_OK)
 		return rc;
 	scope_bind(st, sc);
@@ -163,6 +291,8 @@ prepare_checkpoint(store *s, const scope *sc, int64_t id, scan_prepared *p, sj_e
 	p->rules.records_exits = store_col_int(st, 2) != 0;
 	p->rules.default_stay_s = store_col_int(st, 3);
 	store_reset(st);
+	if (memo)
+		memo_put_cp(memo, p);
 	return SJ_OK;
 }
 
@@ -236,6 +366,10 @@ prepare_person(store *s, const crypt_keys *k, const scan_input *in, int64_t now,
 	sj_rc rc;
 
 	*found = false;
+	if (in->person_id > 0 && memo_get_person(in->memo, in->person_id, p, unit_id, tags)) {
+		*found = true;
+		return SJ_OK;
+	}
 	if (in->person_id > 0) {
 		if ((rc = store_prepare(s, scan_sql[Q_PERSON_BY_ID], &st, e)) != SJ_OK)
 			return rc;
@@ -263,6 +397,8 @@ prepare_person(store *s, const crypt_keys *k, const scan_input *in, int64_t now,
 	person_columns(st, p, unit_id, tags);
 	store_reset(st);
 	*found = true;
+	if (in->memo && in->person_id > 0)
+		memo_put_person(in->memo, p, *unit_id, *tags);
 	return SJ_OK;
 }
 
@@ -303,7 +439,7 @@ scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, const scop
 	out->rules.reentry_s = cfg->reentry_s;
 	if ((int)in->source < 0 || in->source >= SCAN_SRC__COUNT)
 		return sj_fail(e, SJ_EINVAL, "source", "unknown source");
-	if ((rc = prepare_checkpoint(s, sc, in->checkpoint_id, out, e)) != SJ_OK ||
+	if ((rc = prepare_checkpoint(s, sc, in->checkpoint_id, in->memo, out, e)) != SJ_OK ||
 	    (rc = check_time(in, now, &out->at, e)) != SJ_OK)
 		return rc;
 	if (in->temperature != 0 &&
