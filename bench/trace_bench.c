@@ -2,26 +2,35 @@
  * trace_bench — tracing over the in-memory stay index on a generated
  * district (issue 6 "Speed and memory"; run by bench/trace.sh).
  *
- *   trace_bench STAYS [TRACES] [SEED]
+ *   trace_bench STAYS [TRACES] [--uniform] [--depth2 N] [--dump DIR PEERS]
  *
  * The district, scaled to STAYS: people = STAYS / 70 (5 stays a day for 14
  * days), places = people / 50 (the issue's 1 M people and 20,000 places),
- * each person with a home place (uniform); each day one night at home
- * (entering 18:00-23:00, leaving the next morning 06:00-09:00: overnight
- * stays) and four visits to places drawn with Zipf popularity s = 0.7,
- * entering 07:00-21:00 and staying 5 min-3 h (exponential, mean 40 min).
- * A fixed seed makes the district reproducible.
+ * each person with a home place (uniform); each day four visits to places
+ * drawn with Zipf popularity s = 0.7 (--uniform: all places alike),
+ * entering 07:00-21:00 and staying 5 min-3 h (exponential, mean 40 min),
+ * then one night at home (entering 18:00-23:00, leaving the next morning
+ * 06:00-09:00: overnight stays).  A person's stays never overlap one
+ * another.  A fixed seed makes the district reproducible.
  *
- * Prints: the build (index put of every stay, then compact), bytes per
- * stay, and for TRACES random index persons the latency of trace_run at
- * depth 1 (window the last 14 days, min overlap 15 min) as p50 / p99 and
- * traces per second on one thread, then depth 2 for TRACES / 20 persons.
- * This measures the index alone: the store is not involved.
+ * Prints: the build (trace_index_put of every stay in time order, then
+ * compact), bytes per stay; the memory bandwidth measured now (a 1 GiB
+ * sequential read, best of 3); for TRACES random index persons the latency
+ * of trace_run at depth 1 (window the 14 days, min overlap 15 min) as
+ * p50 / p99, the bytes each trace must touch (the index person's stays and
+ * every candidate stay of each probe) and the time to stream them at the
+ * measured bandwidth; traces per second on one thread and on two; then
+ * depth 2 for N persons (default 3).  --dump writes DIR/stays.csv
+ * (person,place,entry,exit), DIR/queries.csv (q,person,from,to: the first
+ * PEERS index persons) and DIR/answers.csv (q,contact,total_s: sijin's
+ * first-degree answers to them) for the peers (bench/trace_peers.sh).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "domain/trace.h"
@@ -30,6 +39,7 @@
 #define T_START INT64_C(1584892800)  /* 2020-03-23T00:00:00+08:00 */
 
 static uint64_t rs = 88172645463325252ull;
+static FILE *dump_stays;
 
 static uint64_t
 next(void)
@@ -63,6 +73,14 @@ dcmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static int
+i64cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* Place index drawn with Zipf(s) popularity by inverse CDF over cdf[]. */
 static uint32_t
 zipf(const double *cdf, uint32_t n)
@@ -82,7 +100,7 @@ zipf(const double *cdf, uint32_t n)
 }
 
 static void
-put(trace_index *ix, int64_t person, int64_t place, int64_t a, int64_t b)
+stay_add(trace_index *ix, int64_t person, int64_t place, int64_t a, int64_t b)
 {
 	sj_err e = {0};
 
@@ -90,104 +108,311 @@ put(trace_index *ix, int64_t person, int64_t place, int64_t a, int64_t b)
 		fprintf(stderr, "trace_bench: %s: %s\n", e.field, e.msg);
 		exit(1);
 	}
+	if (dump_stays)
+		fprintf(dump_stays, "%lld,%lld,%lld,%lld\n", (long long)person, (long long)place,
+		    (long long)a, (long long)b);
 }
 
-static void
-report(const char *what, double *lat, size_t n, double total)
+/* The generated district in ix; returns the number of stays. */
+static size_t
+generate(trace_index *ix, uint32_t people, uint32_t places, bool uniform)
 {
-	qsort(lat, n, sizeof *lat, dcmp);
-	printf("| %s | %zu | %.3f ms | %.3f ms | %.0f |\n", what, n, lat[n / 2] * 1e3,
-	    lat[(size_t)(n * 0.99)] * 1e3, n / total);
-}
-
-int
-main(int argc, char **argv)
-{
-	size_t stays = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
-	size_t traces = argc > 2 ? strtoull(argv[2], NULL, 10) : 2000;
-	if (argc > 3)
-		rs = strtoull(argv[3], NULL, 10) | 1;
-	uint32_t people = (uint32_t)(stays / 70), places = people / 50 ? people / 50 : 1;
 	double *cdf = malloc(places * sizeof *cdf), sum = 0;
-	trace_index *ix = trace_index_new(T_START - 30 * DAY);
-	int64_t end = T_START + 14 * DAY;
+	uint32_t *home = malloc(people * sizeof *home);
+	int64_t *free_at = calloc(people, sizeof *free_at);
+	size_t n = 0;
 
 	for (uint32_t i = 0; i < places; i++)
 		sum += cdf[i] = 1.0 / pow(i + 1, 0.7);
 	for (uint32_t i = 0; i < places; i++)
 		cdf[i] = (i ? cdf[i - 1] : 0) + cdf[i] / sum;
-	double t0 = now_s();
-	/* Day by day, so stays arrive in time order as the writer sees them. */
-	uint32_t *home = malloc(people * sizeof *home);
-
 	for (uint32_t p = 0; p < people; p++) {
 		home[p] = (uint32_t)(next() % places);
 		trace_index_set_home(ix, p + 1, home[p] + 1);
 	}
-	size_t n = 0;
-
+	/* Day by day, so stays arrive in time order as the writer sees them. */
 	for (int d = 0; d < 14; d++) {
 		int64_t day = T_START + (int64_t)d * DAY;
 
 		for (uint32_t p = 0; p < people; p++) {
+			int64_t starts[4];
+
+			for (int k = 0; k < 4; k++)
+				starts[k] = day + 7 * 3600 + (int64_t)(unif() * 14 * 3600);
+			qsort(starts, 4, sizeof starts[0], i64cmp);
 			for (int k = 0; k < 4; k++) {
-				int64_t a = day + 7 * 3600 + (int64_t)(unif() * 14 * 3600);
+				int64_t a = starts[k] > free_at[p] ? starts[k] : free_at[p];
 				int64_t len = 300 + (int64_t)(-log(1 - unif()) * 2100);
 
 				if (len > 3 * 3600)
 					len = 3 * 3600;
-				put(ix, p + 1, zipf(cdf, places) + 1, a, a + len);
+				stay_add(ix, p + 1, (uniform ? (uint32_t)(next() % places)
+				                             : zipf(cdf, places)) + 1, a, a + len);
+				free_at[p] = a + len;
 				n++;
 			}
 			int64_t a = day + 18 * 3600 + (int64_t)(unif() * 5 * 3600);
 			int64_t b = day + DAY + 6 * 3600 + (int64_t)(unif() * 3 * 3600);
 
-			put(ix, p + 1, home[p] + 1, a, b);
+			if (a < free_at[p])
+				a = free_at[p];
+			stay_add(ix, p + 1, home[p] + 1, a, b);
+			free_at[p] = b;
 			n++;
 		}
 	}
+	free(free_at);
+	free(home);
+	free(cdf);
+	return n;
+}
+
+/* Bytes per second of a sequential read of 1 GiB, best of 3. */
+static double
+bandwidth(void)
+{
+	size_t n = (size_t)1 << 27;  /* 2^27 × 8 bytes = 1 GiB */
+	uint64_t *v = malloc(n * sizeof *v), sum = 0;
+	double best = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = i;
+	for (int r = 0; r < 3; r++) {
+		double t = now_s();
+
+		for (size_t i = 0; i < n; i += 4)
+			sum += v[i] + v[i + 1] + v[i + 2] + v[i + 3];
+		t = now_s() - t;
+		if (n * 8 / t > best)
+			best = n * 8 / t;
+	}
+	if (sum == 42)
+		puts("");
+	free(v);
+	return best;
+}
+
+/* The bytes a first-degree trace of person reads: its stays (8 bytes),
+ * and for each one the candidate stays of its place's range (12 bytes). */
+static size_t
+bytes_touched(trace_index *ix, int64_t person_id)
+{
+	uint32_t pi;
+	size_t n, b = 0;
+
+	trace_index_rdlock(ix);
+	if (trace_index_person(ix, person_id, &pi)) {
+		const trace_person_stay *s = trace_index_person_stays(ix, pi, &n);
+
+		b = n * sizeof *s;
+		for (size_t i = 0; i < n; i++) {
+			size_t k;
+
+			trace_index_place_range(ix, s[i].place, s[i].entry,
+			    trace_index_exit(ix, pi, s[i].place, s[i].entry), &k);
+			b += k * sizeof(trace_place_stay);
+		}
+	}
+	trace_index_unlock(ix);
+	return b;
+}
+
+typedef struct job {
+	trace_index *ix;
+	const int64_t *who;
+	size_t n;
+	int64_t end;
+} job;
+
+static void *
+run_jobs(void *arg)
+{
+	job *j = arg;
+
+	for (size_t i = 0; i < j->n; i++) {
+		trace_params p;
+		trace_result r;
+		sj_err e = {0};
+
+		trace_params_default(&p, j->who[i], j->end);
+		if (trace_run(j->ix, &p, &r, &e) == SJ_OK)
+			trace_result_free(&r);
+	}
+	return NULL;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: trace_bench STAYS [TRACES] [--uniform] [--depth2 N] "
+	    "[--dump DIR PEERS]\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t stays = 1000000, traces = 2000, n_depth2 = 3, n_peers = 0;
+	bool uniform = false;
+	const char *dir = NULL;
+	int pos = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--uniform") == 0)
+			uniform = true;
+		else if (strcmp(argv[i], "--depth2") == 0 && i + 1 < argc)
+			n_depth2 = strtoull(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--dump") == 0 && i + 2 < argc) {
+			dir = argv[++i];
+			n_peers = strtoull(argv[++i], NULL, 10);
+		} else if (pos == 0 && ++pos)
+			stays = strtoull(argv[i], NULL, 10);
+		else if (pos == 1 && ++pos)
+			traces = strtoull(argv[i], NULL, 10);
+		else
+			usage();
+	}
+	uint32_t people = (uint32_t)(stays / 70), places = people / 50 ? people / 50 : 1;
+	trace_index *ix = trace_index_new(T_START - 30 * DAY);
+	int64_t end = T_START + 14 * DAY;
+	char path[4096];
+
+	if (dir) {
+		snprintf(path, sizeof path, "%s/stays.csv", dir);
+		if ((dump_stays = fopen(path, "w")) == NULL) {
+			perror(path);
+			return 1;
+		}
+	}
+	double t0 = now_s();
+	size_t n = generate(ix, people, places, uniform);
+
 	trace_index_compact(ix);
 	double t_build = now_s() - t0;
 	trace_index_figures f;
 
+	if (dump_stays)
+		fclose(dump_stays);
 	trace_index_stats(ix, &f);
-	printf("stays %zu, people %u, places %u: index built in %.2f s, %zu bytes "
-	       "(%.2f bytes a stay; %zu bytes a stay in the stay arrays)\n\n",
-	    f.n_stays, people, places, t_build, f.bytes, (double)f.bytes / f.n_stays,
-	    sizeof(trace_place_stay) + sizeof(trace_person_stay));
-	printf("| question | traces | p50 | p99 | traces/s (1 thread) |\n|---|---|---|---|---|\n");
-	double *lat = malloc(traces * sizeof *lat);
-	size_t contacts = 0;
+	double bw = bandwidth();
 
-	for (int depth = 1; depth <= 2; depth++) {
-		size_t m = depth == 1 ? traces : (traces / 20 ? traces / 20 : 1);
-		double all = now_s();
+	printf("stays %zu, people %u, places %u, %s popularity: generated and indexed in %.2f s; "
+	       "index %zu bytes (%.2f bytes a stay; %zu bytes a stay in the stay arrays); "
+	       "memory bandwidth %.1f GB/s\n\n",
+	    n, people, places, uniform ? "uniform" : "Zipf 0.7", t_build, f.bytes,
+	    (double)f.bytes / f.n_stays, sizeof(trace_place_stay) + sizeof(trace_person_stay),
+	    bw / 1e9);
+	int64_t *who = malloc(traces * sizeof *who);
+	double *lat = malloc(traces * sizeof *lat), *ref = malloc(traces * sizeof *ref);
+	size_t contacts = 0, bytes_sum = 0;
 
-		for (size_t i = 0; i < m; i++) {
+	for (size_t i = 0; i < traces; i++)
+		who[i] = 1 + (int64_t)(next() % people);
+	FILE *qf = NULL, *af = NULL;
+
+	if (dir) {
+		snprintf(path, sizeof path, "%s/queries.csv", dir);
+		qf = fopen(path, "w");
+		snprintf(path, sizeof path, "%s/answers.csv", dir);
+		af = fopen(path, "w");
+	}
+	double all = now_s();
+
+	for (size_t i = 0; i < traces; i++) {
+		trace_params p;
+		trace_result r;
+		sj_err e = {0};
+
+		trace_params_default(&p, who[i], end);
+		double s = now_s();
+
+		if (trace_run(ix, &p, &r, &e) != SJ_OK) {
+			fprintf(stderr, "trace_bench: %s: %s\n", e.field, e.msg);
+			return 1;
+		}
+		lat[i] = now_s() - s;
+		contacts += r.n_contacts;
+		if (qf && i < n_peers) {
+			fprintf(qf, "%zu,%lld,%lld,%lld\n", i, (long long)who[i], (long long)p.from,
+			    (long long)p.to);
+			for (size_t k = 0; k < r.n_contacts; k++)
+				fprintf(af, "%zu,%lld,%lld\n", i, (long long)r.contacts[k].person_id,
+				    (long long)r.contacts[k].total_s);
+		}
+		trace_result_free(&r);
+	}
+	double total1 = now_s() - all;
+
+	if (n_peers > 0 && n_peers <= traces) {
+		double *pl = malloc(n_peers * sizeof *pl);
+
+		memcpy(pl, lat, n_peers * sizeof *pl);
+		qsort(pl, n_peers, sizeof *pl, dcmp);
+		printf("sijin on the peers' %zu index persons: p50 %.3f ms, p99 %.3f ms\n\n", n_peers,
+		    pl[n_peers / 2] * 1e3, pl[(size_t)(n_peers * 0.99)] * 1e3);
+		free(pl);
+	}
+
+	if (qf) {
+		fclose(qf);
+		fclose(af);
+	}
+	for (size_t i = 0; i < traces; i++) {
+		size_t b = bytes_touched(ix, who[i]);
+
+		bytes_sum += b;
+		ref[i] = (double)b / bw;
+	}
+	qsort(lat, traces, sizeof *lat, dcmp);
+	qsort(ref, traces, sizeof *ref, dcmp);
+	/* Two threads, the same persons split between them. */
+	job jobs[2] = { { ix, who, traces / 2, end }, { ix, who + traces / 2, traces - traces / 2, end } };
+	pthread_t th[2];
+	double t2 = now_s();
+
+	for (int k = 0; k < 2; k++)
+		pthread_create(&th[k], NULL, run_jobs, &jobs[k]);
+	for (int k = 0; k < 2; k++)
+		pthread_join(th[k], NULL);
+	t2 = now_s() - t2;
+	printf("| question | traces | p50 | p99 | traces/s 1 thread | traces/s 2 threads |\n"
+	       "|---|---|---|---|---|---|\n");
+	printf("| first degree, 14 days, min 15 min | %zu | %.3f ms | %.3f ms | %.0f | %.0f |\n",
+	    traces, lat[traces / 2] * 1e3, lat[(size_t)(traces * 0.99)] * 1e3, traces / total1,
+	    traces / t2);
+	printf("| memory-bandwidth reference (bytes touched ÷ %.1f GB/s) | %zu | %.4f ms | %.4f ms "
+	       "| | |\n", bw / 1e9, traces, ref[traces / 2] * 1e3, ref[(size_t)(traces * 0.99)] * 1e3);
+	printf("\nmean contacts %.1f; mean bytes touched %.0f; sijin p50 ÷ reference p50 = %.1f\n",
+	    (double)contacts / traces, (double)bytes_sum / traces, lat[traces / 2] / ref[traces / 2]);
+	if (n_depth2 > 0) {
+		double *l2 = malloc(n_depth2 * sizeof *l2);
+		size_t c2 = 0, iv2 = 0;
+
+		for (size_t i = 0; i < n_depth2; i++) {
 			trace_params p;
 			trace_result r;
 			sj_err e = {0};
 
-			trace_params_default(&p, 1 + (int64_t)(next() % people), end);
-			p.depth = depth;
+			trace_params_default(&p, who[i], end);
+			p.depth = 2;
 			double s = now_s();
 
-			if (trace_run(ix, &p, &r, &e) != SJ_OK) {
-				fprintf(stderr, "trace_bench: %s: %s\n", e.field, e.msg);
+			if (trace_run(ix, &p, &r, &e) != SJ_OK)
 				return 1;
-			}
-			lat[i] = now_s() - s;
-			contacts += r.n_contacts;
+			l2[i] = now_s() - s;
+			c2 += r.n_contacts;
+			iv2 += r.n_pool;
 			trace_result_free(&r);
 		}
-		report(depth == 1 ? "first degree, 14 days, min 15 min"
-		                  : "second degree, 14 days, min 15 min", lat, m, now_s() - all);
-		printf("|  | mean contacts %.1f | | | |\n", (double)contacts / m);
-		contacts = 0;
+		qsort(l2, n_depth2, sizeof *l2, dcmp);
+		printf("\n| second degree, 14 days, min 15 min | %zu traces | p50 %.1f ms | max %.1f ms | "
+		       "mean contacts %.0f | mean intervals %.0f |\n", n_depth2, l2[n_depth2 / 2] * 1e3,
+		    l2[n_depth2 - 1] * 1e3, (double)c2 / n_depth2, (double)iv2 / n_depth2);
+		free(l2);
 	}
 	trace_index_free(ix);
 	free(lat);
-	free(home);
-	free(cdf);
+	free(ref);
+	free(who);
 	return 0;
 }

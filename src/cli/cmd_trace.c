@@ -1,8 +1,9 @@
 /*
  * cmd_trace — `sijin trace`: exposure tracing from the command line
  * (domain/trace.h).  The command builds the stay index from the store (one
- * pass over the retention window's stays), runs one trace as `system` and
- * prints it.  Identity data is not printed (ids only).
+ * pass over the retention window's stays), runs one trace as `system`,
+ * audits it (`trace.run`, as the server does) and prints it.  Identity data
+ * is not printed (ids only).
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -14,13 +15,16 @@
 #include "core/datetime.h"
 #include "domain/person.h"
 #include "domain/trace.h"
+#include "domain/trace_who.h"
 #include "json/jtrace.h"
 
 static const char trace_usage[] =
-	"usage: sijin trace (--person ID | --id-number X) [--days N] [--min-overlap M]\n"
+	"usage: sijin trace (--person ID | --id-number X | --mobile M | --pass TEXT)\n"
+	"                   [--days N] [--min-overlap M]\n"
 	"                   [--margin M] [--depth 1|2] [--exclude-home] [--at T] [--json]\n\n"
 	"Everyone who shared a place with the index person (docs/trace.md): each contact\n"
 	"once, with degree, total overlap and every overlapping interval, most exposed first.\n"
+	"  --pass TEXT      the text of the person's pass QR code\n"
 	"  --days N         the window: the last N days before --at (default 14)\n"
 	"  --min-overlap M  minutes a contact must share in all (default 15)\n"
 	"  --margin M       minutes added after each of the index person's stays (default 0)\n"
@@ -77,23 +81,25 @@ print_text(const trace_result *r)
 	}
 }
 
-/* The person of an identity number (exactly one in the store). */
+/* The trace.run audit event: the parameters and the number of contacts. */
 static sj_rc
-find_person(cli_ctx *ctx, const char *id_number, int64_t *id, sj_err *e)
+audit_run(cli_ctx *ctx, const trace_result *r, sj_err *e)
 {
-	arena a;
-	person *found;
-	size_t n;
+	json_t *j = jtrace_result(r);
+	json_t *detail = json_deep_copy(json_object_get(j, "params"));
+	sj_rc rc;
 
-	arena_init(&a);
-	sj_rc rc = person_find(ctx->s, ctx->keys, &scope_system, &a, id_number, 2, &found, &n, e);
-
-	if (rc == SJ_OK && n != 1)
-		rc = sj_fail(e, SJ_EINVAL, "person", "no single person has this identity number");
-	if (rc == SJ_OK)
-		*id = found[0].id;
-	arena_free(&a);
-	return rc;
+	json_decref(j);
+	json_object_set_new(detail, "n_contacts", json_integer((json_int_t)r->n_contacts));
+	if ((rc = store_begin(ctx->s, e)) != SJ_OK) {
+		json_decref(detail);
+		return rc;
+	}
+	if ((rc = cli_audit(ctx, "trace.run", "person", r->params.person_id, detail, e)) != SJ_OK) {
+		store_rollback(ctx->s);
+		return rc;
+	}
+	return store_commit(ctx->s, e);
 }
 
 int
@@ -102,6 +108,8 @@ cmd_trace(cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "person", required_argument, NULL, 'p' },
 		{ "id-number", required_argument, NULL, 'i' },
+		{ "mobile", required_argument, NULL, 'M' },
+		{ "pass", required_argument, NULL, 'P' },
 		{ "days", required_argument, NULL, 'd' },
 		{ "min-overlap", required_argument, NULL, 'm' },
 		{ "margin", required_argument, NULL, 'g' },
@@ -113,7 +121,8 @@ cmd_trace(cli_ctx *ctx, int argc, char **argv)
 	};
 	int64_t person_id = 0, days = 14, min_overlap = 15, margin = 0, depth = 1;
 	int64_t at = dt_now();
-	const char *id_number = NULL;
+	trace_who who = {0};
+	arena a;
 	bool json = false, exclude_home = false;
 	trace_params p;
 	trace_result r;
@@ -128,7 +137,9 @@ cmd_trace(cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': if (!opt_int("person", optarg, &person_id)) return 2; break;
-		case 'i': id_number = optarg; break;
+		case 'i': who.id_number = optarg; break;
+		case 'M': who.mobile = optarg; break;
+		case 'P': who.pass = optarg; break;
 		case 'd': if (!opt_int("days", optarg, &days)) return 2; break;
 		case 'm': if (!opt_int("min-overlap", optarg, &min_overlap)) return 2; break;
 		case 'g': if (!opt_int("margin", optarg, &margin)) return 2; break;
@@ -144,13 +155,18 @@ cmd_trace(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("trace", "unexpected argument '%s'", argv[optind]);
-	if ((person_id == 0) == (id_number == NULL))
-		return cli_usage_error("trace", "give one of --person or --id-number");
+	who.person_id = person_id;
+	if ((person_id != 0) + (who.id_number != NULL) + (who.mobile != NULL) + (who.pass != NULL) != 1)
+		return cli_usage_error("trace", "give one of --person, --id-number, --mobile or --pass");
 	if (days < 1 || days > 3660)
 		return cli_fail(&(sj_err){ SJ_EINVAL, "days", "must be 1 to 3660" });
-	if (cli_open(ctx, id_number != NULL, &e) != SJ_OK)
+	if (cli_open(ctx, person_id == 0, &e) != SJ_OK)
 		return cli_fail(&e);
-	if (id_number != NULL && find_person(ctx, id_number, &person_id, &e) != SJ_OK)
+	arena_init(&a);
+	sj_rc rc = trace_who_resolve(ctx->s, ctx->keys, &scope_system, &a, &who, &person_id, &e);
+
+	arena_free(&a);
+	if (rc != SJ_OK)
 		return cli_fail(&e);
 	trace_params_default(&p, person_id, at);
 	p.from = at - days * 86400;
@@ -163,11 +179,13 @@ cmd_trace(cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(&e);
 	/* Instants count from the retention horizon, 32-bit seconds ahead. */
 	trace_index *ix = trace_index_new(at - p.retention_s);
-	sj_rc rc = trace_index_load(ix, ctx->s, at - p.retention_s, &e);
 
+	rc = trace_index_load(ix, ctx->s, at - p.retention_s, &e);
 	if (rc == SJ_OK)
 		rc = trace_run(ix, &p, &r, &e);
 	trace_index_free(ix);
+	if (rc == SJ_OK && (rc = audit_run(ctx, &r, &e)) != SJ_OK)
+		trace_result_free(&r);
 	if (rc != SJ_OK)
 		return cli_fail(&e);
 	if (json)

@@ -120,6 +120,11 @@ typedef struct scan_prepared {
 	stay_rules rules;          /* the place's stay rules */
 	char person_name[SCAN_NAME_SIZE];   /* masked ("张*"), "" when unknown */
 	char id_number_mask[IDENT_ID_SIZE]; /* masked, "" when none */
+	/* scan_prepare_defer only: the person is still to be found (by
+	 * person_id, else by id_hash) and the scan screened, by scan_write */
+	bool person_pending;
+	unsigned char id_hash[CRYPT_HASH_BYTES];  /* keyed hash of the identity number */
+	int fever_threshold;       /* °C × 10, for that screening */
 } scan_prepared;
 
 /* The answer to a scan. */
@@ -187,6 +192,25 @@ sj_rc scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, cons
     const scan_input *in, int64_t now, scan_prepared *out, sj_err *e);
 
 /*
+ * scan_prepare for the group-commit path (domain/writer.h): the same
+ * checks of the checkpoint, time, temperature, key, direction and the form
+ * of the identity number, with the same errors, but on a store whose reads
+ * are cold (store_reads_cold: SQLite) the person is not looked up and the
+ * scan not screened here: out->person_pending is set and scan_write does
+ * both first, on the writer's connection, whose page cache stays warm (a
+ * request thread's is emptied by every commit of the writer, so this
+ * look-up cost it ~10 page reads from the OS a scan).  The
+ * errors of the look-up (SJ_ENOTFOUND "person_id") then come from
+ * scan_write.  The checkpoint as sc sees it is cached per thread for at
+ * most CACHEGEN_TTL_S seconds within one cache generation
+ * (core/cachegen.h): the server starts a new generation after every change
+ * it makes, so a checkpoint moved out of a scope or an attendant removed
+ * applies at once; changes by another process within CACHEGEN_TTL_S.
+ */
+sj_rc scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg,
+    const scope *sc, const scan_input *in, int64_t now, scan_prepared *out, sj_err *e);
+
+/*
  * Write a prepared scan inside the caller's open transaction (asserted),
  * in this order, all checks before the first write so that a refused scan
  * writes nothing and leaves the transaction usable:
@@ -208,6 +232,9 @@ sj_rc scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, cons
 struct alert;
 sj_rc scan_write(store *s, const scan_prepared *p, scan_result *out, struct alert *alert,
     sj_err *e);
+/* (For a scan from scan_prepare_defer, scan_write first finds the person
+ * and screens the scan, with scan_prepare's rules and errors, before step
+ * 1; nothing is written when that fails.) */
 
 /*
  * scan_prepare, then scan_write in a nested transaction (store_begin /
@@ -258,8 +285,9 @@ typedef struct scan_page {
 	int64_t next_before_id;
 } scan_page;
 
-/* One page of the scans the scope may see, narrowed by f, newest first by
- * id.  Each place in scope (and filter) is searched along its own primary
+/* One page of the scans the scope may see (a checkpoint attendant: those
+ * made at the checkpoints they attend, SCOPE_CHECKPOINT), narrowed by f,
+ * newest first by id.  Each place in scope (and filter) is searched along its own primary
  * key range and the pages merged, so a page costs at most limit + 1 rows
  * per place; more than SCAN_LIST_PLACES places without a person filter is
  * SJ_EINVAL ("place": narrow the list).  Errors: SJ_EINVAL ("limit", "to"
@@ -279,7 +307,8 @@ sj_rc scan_daily(store *s, const scope *sc, int64_t place_id, int64_t unit_id, i
 
 /* ---- shared with stay.c, alert.c, writer.c ----------------------------------- */
 
-/* The places a list searches: every place in scope, narrowed to place_id
+/* The places a list searches: every place in scope (a checkpoint
+ * attendant: the places of their checkpoints), narrowed to place_id
  * and / or unit_id when > 0.  *ids is an arena array of *n ids in
  * ascending order.  Errors: SJ_ENOTFOUND ("place" / "unit") when a given
  * place or unit is not in scope; store errors. */

@@ -586,6 +586,11 @@ flush(scan_import *im, sj_err *e)
 		add_batch(&total, &im->batch);
 		rc = im->o.audit(im->o.audit_cls, im->s, &total, &im->batch, e);
 	}
+	/* Stays were written without their announcements (stay_announce):
+	 * whoever keeps a copy of them (the trace index of every server
+	 * process) must read them again. */
+	if (rc == SJ_OK && !im->o.dry_run && im->batch.accepted > 0)
+		rc = store_publish(im->s, STORE_LINE_OVERFLOW, e);
 	if (rc != SJ_OK || im->o.dry_run)
 		store_rollback(im->s);
 	else

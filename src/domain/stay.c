@@ -8,6 +8,7 @@
  */
 #include "domain/stay.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,20 +152,22 @@ enum { Q_BY_PLACE, Q_BY_PERSON };
 	"s.id, s.place_id, s.checkpoint_id, s.person_id, s.at, s.at + s.stay_s, s.kind, pr.name"
 
 static const char *const stay_sql[] = {
-	/* ?1 place, ?2 before id (NULL: none), ?3 from, ?4 to, ?5 person, ?6 limit */
+	/* ?1 place, ?2 before id (NULL: none), ?3 from, ?4 to, ?5 person, ?6 limit,
+	 * ?7 the attendant (scope_attendant) */
 	[Q_BY_PLACE] =
 	"SELECT " STAY_COLS " FROM scan s JOIN person pr ON pr.id = s.person_id"
 	" WHERE s.place_id = ?1 AND s.stay_s IS NOT NULL"
 	" AND (s.id < ?2 OR ?2 IS NULL)"
 	" AND (s.at + s.stay_s > ?3 OR ?3 IS NULL) AND (s.at < ?4 OR ?4 IS NULL)"
-	" AND (s.person_id = ?5 OR ?5 IS NULL)"
+	" AND (s.person_id = ?5 OR ?5 IS NULL) AND " SCOPE_ATTENDS("?7", "s.checkpoint_id")
 	" ORDER BY s.id DESC LIMIT ?6",
 	/* the person's stays in the places in scope: ?4 person, ?5 before,
 	 * ?6 from, ?7 to, ?8 place, ?9 unit, ?10 limit */
 	[Q_BY_PERSON] =
 	"SELECT " STAY_COLS " FROM scan s JOIN person pr ON pr.id = s.person_id"
 	" JOIN place p ON p.id = s.place_id"
-	" WHERE s.person_id = ?4 AND s.stay_s IS NOT NULL AND " SCOPE_UNIT("p.unit_id")
+	" WHERE s.person_id = ?4 AND s.stay_s IS NOT NULL"
+	" AND " SCOPE_CHECKPOINT("p.unit_id", "s.checkpoint_id")
 	" AND (s.id < ?5 OR ?5 IS NULL)"
 	" AND (s.at + s.stay_s > ?6 OR ?6 IS NULL) AND (s.at < ?7 OR ?7 IS NULL)"
 	" AND (s.place_id = ?8 OR ?8 IS NULL) AND (p.unit_id = ?9 OR ?9 IS NULL)"
@@ -292,16 +295,54 @@ stay_list(store *s, const scope *sc, arena *a, const stay_filter *f, stay_page *
 			bind_opt(st, 4, f->to);
 			bind_opt(st, 5, 0);
 			store_bind_int(st, 6, limit + 1);
+			store_bind_int(st, 7, scope_attendant(sc));
 			rc = collect(st, a, now, &rows, &n, &cap, e);
 		}
 	}
 	if (rc != SJ_OK)
 		return rc;
-	qsort(rows, n, sizeof *rows, by_id_desc);
+	if (n > 1)  /* qsort's array must not be NULL, even for 0 rows */
+		qsort(rows, n, sizeof *rows, by_id_desc);
 	out->stays = rows;
 	out->n_stays = n > (size_t)limit ? (size_t)limit : n;
 	out->has_more = n > (size_t)limit;
 	if (out->has_more)
 		out->next_before_id = rows[limit - 1].id;
 	return SJ_OK;
+}
+
+/* ---- announcing changed stays ---------------------------------------------- */
+
+sj_rc
+stay_announce(store *s, const stay_news *n, sj_err *e)
+{
+	char line[128];
+
+	if (n->gone)
+		snprintf(line, sizeof line, "stay- %lld %lld %lld", (long long)n->person_id,
+		    (long long)n->place_id, (long long)n->entry_at);
+	else
+		snprintf(line, sizeof line, "stay %lld %lld %lld %lld", (long long)n->person_id,
+		    (long long)n->place_id, (long long)n->entry_at, (long long)n->exit_at);
+	return store_publish(s, line, e);
+}
+
+bool
+stay_news_parse(const char *line, stay_news *out)
+{
+	long long p, l, a, b;
+	int used = 0;
+
+	memset(out, 0, sizeof *out);
+	if (strncmp(line, "stay- ", 6) == 0) {
+		if (sscanf(line + 6, "%lld %lld %lld%n", &p, &l, &a, &used) != 3 || line[6 + used])
+			return false;
+		*out = (stay_news){ .gone = true, .person_id = p, .place_id = l, .entry_at = a };
+		return true;
+	}
+	if (strncmp(line, "stay ", 5) != 0 ||
+	    sscanf(line + 5, "%lld %lld %lld %lld%n", &p, &l, &a, &b, &used) != 4 || line[5 + used])
+		return false;
+	*out = (stay_news){ .person_id = p, .place_id = l, .entry_at = a, .exit_at = b };
+	return true;
 }

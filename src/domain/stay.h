@@ -124,6 +124,27 @@ sj_rc stay_plan(const stay_span *stays, size_t n, bool exit, int64_t t, const st
  * max(0, min(e1, e2) − max(s1, s2)) (DESIGN.md §4). */
 int64_t stay_overlap(int64_t s1, int64_t e1, int64_t s2, int64_t e2);
 
+/* ---- announcing changed stays ----------------------------------------------- */
+
+/* What an announcement line says about one stay (stay_announce). */
+typedef struct stay_news {
+	bool gone;           /* the stay no longer exists (its start moved to another scan) */
+	int64_t person_id, place_id;
+	int64_t entry_at;    /* seconds since the epoch: with person and place, the stay's key */
+	int64_t exit_at;     /* its end now (not for gone) */
+} stay_news;
+
+/* Announce, in s's open transaction (store_publish: received after commit
+ * by whoever keeps a copy of the stays, such as the trace index of every
+ * server process), that person_id's stay at place_id entering at entry_at
+ * now ends at exit_at ("stay P L E X"), or with gone set that it no longer
+ * exists ("stay- P L E").  Errors: the store's. */
+sj_rc stay_announce(store *s, const stay_news *n, sj_err *e);
+
+/* Parse an announcement line into *out.  Returns false for a line that is
+ * not a stay announcement (or is malformed). */
+bool stay_news_parse(const char *line, stay_news *out);
+
 /* ---- reading stays --------------------------------------------------------- */
 
 #define STAY_LIST_MAX 500
@@ -158,8 +179,8 @@ typedef struct stay_page {
 	int64_t next_before_id;  /* when has_more: before_id of the next page */
 } stay_page;
 
-/* One page of the stays the scope may see (their place's unit in scope),
- * narrowed by f, newest first (by id; ties cannot occur).  Errors:
+/* One page of the stays the scope may see (their place's unit in scope; a
+ * checkpoint attendant: stays entered at a checkpoint they attend), narrowed by f, newest first (by id; ties cannot occur).  Errors:
  * SJ_EINVAL ("limit", "to" before "from", "place" when more than
  * SCAN_LIST_PLACES places would be searched without a person filter);
  * SJ_ENOTFOUND ("place", "unit") for a place or unit out of scope; store

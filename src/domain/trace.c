@@ -154,14 +154,44 @@ hit_cmp(const void *pa, const void *pb)
 	return (a->to > b->to) - (a->to < b->to);
 }
 
+#define COUNTING_SORT_MIN 65536
+
+/* Sort h as hit_cmp does, for many hits: a counting sort by person (two
+ * passes), then each person's few hits by qsort. */
+static void
+sort_by_person(hits *h, uint32_t n_people)
+{
+	size_t *at = calloc((size_t)n_people + 1, sizeof *at);
+	hit *v = xalloc(NULL, h->n * sizeof *v);
+
+	if (at == NULL)
+		sj_oom(((size_t)n_people + 1) * sizeof *at);
+	for (size_t i = 0; i < h->n; i++)
+		at[h->v[i].person + 1]++;
+	for (uint32_t p = 0; p < n_people; p++)
+		at[p + 1] += at[p];
+	for (size_t i = 0; i < h->n; i++)
+		v[at[h->v[i].person]++] = h->v[i];
+	/* at[p] is now the end of person p's run, the start of p + 1's. */
+	for (uint32_t p = 0, start = 0; p < n_people; start = (uint32_t)at[p], p++)
+		if (at[p] - start > 1)
+			qsort(v + start, at[p] - start, sizeof *v, hit_cmp);
+	free(h->v);
+	h->v = v;
+	h->cap = h->n;
+	free(at);
+}
+
 /* Sort h, merge touching pieces of one (person, place, via), and push a
  * group for each person whose total is ≥ min_s and > 0. */
 static void
-collect(hits *h, int64_t min_s, int degree, groups *g)
+collect(hits *h, int64_t min_s, int degree, groups *g, uint32_t n_people)
 {
 	size_t w = 0;
 
-	if (h->n > 1)  /* h->v is NULL when empty: qsort must not see it */
+	if (h->n > COUNTING_SORT_MIN)
+		sort_by_person(h, n_people);
+	else if (h->n > 1)  /* h->v is NULL when empty: qsort must not see it */
 		qsort(h->v, h->n, sizeof *h->v, hit_cmp);
 	for (size_t r = 0; r < h->n; r++) {
 		hit *last = w > 0 ? &h->v[w - 1] : NULL;
@@ -189,10 +219,15 @@ collect(hits *h, int64_t min_s, int degree, groups *g)
 	}
 }
 
+/* One of the index person's stays, with its end. */
+typedef struct own_stay {
+	uint32_t place, entry, exit;  /* table index; seconds after the base */
+} own_stay;
+
 static int
 own_cmp(const void *pa, const void *pb)
 {
-	const trace_person_stay *a = pa, *b = pb;
+	const own_stay *a = pa, *b = pb;
 
 	if (a->place != b->place)
 		return a->place < b->place ? -1 : 1;
@@ -202,17 +237,18 @@ own_cmp(const void *pa, const void *pb)
 }
 
 /* The index person's unexpired stays, sorted by (place, entry); malloc'd. */
-static trace_person_stay *
+static own_stay *
 own_stays(const ctx *c, size_t *n_out)
 {
 	size_t n, k = 0;
 	const trace_person_stay *s = trace_index_person_stays(c->ix, c->index_person, &n);
-	trace_person_stay *v = xalloc(NULL, n * sizeof *v);
+	own_stay *v = xalloc(NULL, n * sizeof *v);
 	int64_t base = trace_index_base(c->ix);
 
 	for (size_t i = 0; i < n; i++)
 		if (base + s[i].entry >= c->horizon)
-			v[k++] = s[i];
+			v[k++] = (own_stay){ s[i].place, s[i].entry,
+				trace_index_exit(c->ix, c->index_person, s[i].place, s[i].entry) };
 	if (k > 1)
 		qsort(v, k, sizeof *v, own_cmp);
 	*n_out = k;
@@ -222,7 +258,7 @@ own_stays(const ctx *c, size_t *n_out)
 /* First degree: merge the index person's extended stays per place, clip
  * to the window, probe each. */
 static void
-first_degree(const ctx *c, const trace_person_stay *own, size_t n, int64_t margin, hits *h)
+first_degree(const ctx *c, const own_stay *own, size_t n, int64_t margin, hits *h)
 {
 	int64_t base = trace_index_base(c->ix);
 
@@ -237,27 +273,141 @@ first_degree(const ctx *c, const trace_person_stay *own, size_t n, int64_t margi
 	}
 }
 
-/* Second degree: each first-degree contact's stays from their first
- * exposure on. */
+/* A piece of the time covered by first-degree contacts at one place,
+ * labelled with the contact present who arrived first. */
+typedef struct cover {
+	int64_t from, to;
+	uint32_t via;      /* person index */
+	int64_t via_id;    /* ... and id, for the order */
+} cover;
+
+typedef struct covers {
+	cover *v;
+	size_t n, cap;
+} covers;
+
+static void
+covers_push(covers *cv, cover x)
+{
+	if (cv->n == cv->cap) {
+		cv->cap = cv->cap ? cv->cap * 2 : 64;
+		cv->v = xalloc(cv->v, cv->cap * sizeof *cv->v);
+	}
+	cv->v[cv->n++] = x;
+}
+
+/* Order of contacts' intervals: start, then the longer first, then person. */
+static int
+cover_cmp(const void *pa, const void *pb)
+{
+	const cover *a = pa, *b = pb;
+
+	if (a->from != b->from)
+		return a->from < b->from ? -1 : 1;
+	if (a->to != b->to)
+		return a->to > b->to ? -1 : 1;
+	return (a->via_id > b->via_id) - (a->via_id < b->via_id);
+}
+
+/* The first-degree contacts' intervals at one place (a stay of contact C
+ * from max(f_C, window start) to the window's end), in *cv, turned into
+ * disjoint labelled pieces of their union: in start order, each interval
+ * adds the part beyond what is covered so far, labelled with it.  So the
+ * label of an instant is the contact whose covering interval starts first
+ * (then the longer, then the lower person id). */
+static void
+place_cover(const ctx *c, const int64_t *fc, const trace_place_stay *s, size_t n, covers *cv)
+{
+	int64_t base = trace_index_base(c->ix), reach = INT64_MIN;
+	size_t w = 0;
+
+	cv->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		int64_t f = fc[s[i].person];
+
+		if (f == 0 || base + s[i].entry < c->horizon)
+			continue;
+		int64_t a = base + s[i].entry, b = base + s[i].exit;
+
+		if (f > a)
+			a = f;
+		if (c->lo > a)
+			a = c->lo;
+		if (c->hi < b)
+			b = c->hi;
+		if (b > a)
+			covers_push(cv, (cover){ a, b, s[i].person,
+			    trace_index_person_id(c->ix, s[i].person) });
+	}
+	if (cv->n > 1)
+		qsort(cv->v, cv->n, sizeof *cv->v, cover_cmp);
+	for (size_t i = 0; i < cv->n; i++) {
+		cover x = cv->v[i];
+
+		if (x.to <= reach)
+			continue;
+		if (x.from < reach)
+			x.from = reach;
+		reach = x.to;
+		cv->v[w++] = x;
+	}
+	cv->n = w;
+}
+
+/* Second degree in one pass over every place's stays: the time covered by
+ * first-degree contacts (after their first exposure) at the place, then
+ * every other person's stays there cut by it. */
 static void
 second_degree(const ctx *c, const groups *g1, hits *h)
 {
 	int64_t base = trace_index_base(c->ix);
+	int64_t *fc = calloc(trace_index_n_people(c->ix), sizeof *fc);
+	covers cv = {0};
 
-	for (size_t k = 0; k < g1->n; k++) {
-		size_t n;
-		const trace_person_stay *s = trace_index_person_stays(c->ix, g1->v[k].person, &n);
-		int64_t start = g1->v[k].first > c->lo ? g1->v[k].first : c->lo;
+	if (fc == NULL)
+		sj_oom(trace_index_n_people(c->ix) * sizeof *fc);
+	for (size_t k = 0; k < g1->n; k++)
+		fc[g1->v[k].person] = g1->v[k].first;  /* > 0: an instant after 1970 */
+	for (uint32_t place = 0; place < trace_index_n_places(c->ix); place++) {
+		size_t n, j = 0;
+		uint32_t maxlen;
+		const trace_place_stay *s = trace_index_place_all(c->ix, place, &n, &maxlen);
 
-		for (size_t i = 0; i < n; i++) {
+		place_cover(c, fc, s, n, &cv);
+		if (cv.n == 0)
+			continue;
+		/* Stays that may meet the pieces enter in [first − maxlen, last end). */
+		int64_t lo_t = cv.v[0].from - base - maxlen;
+		size_t i = 0, hi_n;
+		const trace_place_stay *r = trace_index_place_range(c->ix, place,
+		    lo_t < 0 ? 0 : (uint32_t)lo_t, (uint32_t)(cv.v[cv.n - 1].to - base), &hi_n);
+
+		i = (size_t)(r - s);
+		for (size_t end = i + hi_n; i < end; i++) {
+			uint32_t who = s[i].person;
 			int64_t a = base + s[i].entry, b = base + s[i].exit;
 
-			if (a < c->horizon)
+			if (c->skip[who] || a < c->horizon ||
+			    (c->exclude_home && trace_index_home(c->ix, who) == place + 1))
 				continue;
-			probe(c, s[i].place, a > start ? a : start, b < c->hi ? b : c->hi, g1->v[k].person,
-			    h);
+			if (a < c->lo)
+				a = c->lo;
+			if (b > c->hi)
+				b = c->hi;
+			/* a only grows with i (entries are sorted): j only moves on. */
+			while (j < cv.n && cv.v[j].to <= a)
+				j++;
+			for (size_t k = j; k < cv.n && cv.v[k].from < b; k++) {
+				int64_t from = a > cv.v[k].from ? a : cv.v[k].from;
+				int64_t to = b < cv.v[k].to ? b : cv.v[k].to;
+
+				if (to > from)
+					hits_push(h, (hit){ who, place, cv.v[k].via, from, to });
+			}
 		}
 	}
+	free(cv.v);
+	free(fc);
 }
 
 static int
@@ -341,7 +491,7 @@ stay_cmp(const void *pa, const void *pb)
 /* The index person's stays that overlap the window (a zero-length one when
  * its instant lies inside), by entry. */
 static void
-own_output(const ctx *c, const trace_person_stay *own, size_t n, trace_result *out)
+own_output(const ctx *c, const own_stay *own, size_t n, trace_result *out)
 {
 	int64_t base = trace_index_base(c->ix);
 
@@ -363,7 +513,7 @@ trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e)
 	hits h1 = {0}, h2 = {0};
 	groups g1 = {0}, g2 = {0};
 	unsigned char *skip = NULL;
-	trace_person_stay *own = NULL;
+	own_stay *own = NULL;
 	size_t n_own = 0;
 	sj_rc rc;
 
@@ -375,16 +525,15 @@ trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e)
 		.exclude_home = p->exclude_home };
 
 	c.lo = p->from > c.horizon ? p->from : c.horizon;
-	if (!trace_index_person(ix, p->person_id, &c.index_person)) {
-		rc = sj_fail(e, SJ_EINVAL, "person", "no person %lld is known to the stay index",
-		    (long long)p->person_id);
-		goto out;
-	}
 	out->params = *p;
+	/* No stay in the index: no contacts (the caller checked that the
+	 * person exists). */
+	if (!trace_index_person(ix, p->person_id, &c.index_person))
+		goto out;
 	own = own_stays(&c, &n_own);
 	if (c.hi > c.lo) {
 		first_degree(&c, own, n_own, p->margin_s, &h1);
-		collect(&h1, p->min_overlap_s, 1, &g1);
+		collect(&h1, p->min_overlap_s, 1, &g1, trace_index_n_people(ix));
 	}
 	if (p->depth == 2 && g1.n > 0) {
 		skip = calloc(trace_index_n_people(ix), 1);
@@ -395,7 +544,7 @@ trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e)
 			skip[g1.v[i].person] = 1;
 		c.skip = skip;
 		second_degree(&c, &g1, &h2);
-		collect(&h2, p->min_overlap_s, 2, &g2);
+		collect(&h2, p->min_overlap_s, 2, &g2, trace_index_n_people(ix));
 	}
 	own_output(&c, own, n_own, out);
 	assemble(&c, &g1, &g2, out);

@@ -102,9 +102,10 @@ void trace_params_default(trace_params *p, int64_t person_id, int64_t now);
 sj_rc trace_params_check(const trace_params *p, sj_err *e);
 
 /* Trace p->person_id over the index (under its read lock) by the rules at
- * the top.  Fills *out, which the caller frees with trace_result_free.
- * Errors: as trace_params_check; SJ_EINVAL ("person") when the index does
- * not know the person.  On error *out is empty. */
+ * the top.  Fills *out, which the caller frees with trace_result_free; a
+ * person the index does not know (no stay in the window; whether they
+ * exist is the caller's check, trace_who_resolve) has no stays and no
+ * contacts.  Errors: as trace_params_check.  On error *out is empty. */
 sj_rc trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e);
 
 /* Free what trace_run allocated in r and empty it.  Accepts NULL. */

@@ -9,11 +9,13 @@
  */
 #include "domain/trace_index.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
+#include "domain/stay.h"
 
 typedef struct id_table {
 	int64_t *ids;        /* dense: index → id */
@@ -43,6 +45,8 @@ struct trace_index {
 	size_t n_stays;
 	int64_t max_scan_id;
 };
+
+static void contents_free(trace_index *ix);
 
 static void *
 xrealloc(void *p, size_t n)
@@ -166,16 +170,7 @@ trace_index_free(trace_index *ix)
 {
 	if (ix == NULL)
 		return;
-	for (uint32_t i = 0; i < ix->people.n; i++)
-		free(ix->pe[i].stays);
-	for (uint32_t i = 0; i < ix->places.n; i++)
-		free(ix->pl[i].stays);
-	free(ix->pe);
-	free(ix->pl);
-	free(ix->people.ids);
-	free(ix->people.slots);
-	free(ix->places.ids);
-	free(ix->places.slots);
+	contents_free(ix);
 	pthread_rwlock_destroy(&ix->lock);
 	free(ix);
 }
@@ -284,11 +279,10 @@ put_locked(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_a
 		/* An update: the end moved; re-sort by removing and inserting. */
 		place_erase(p, at);
 		place_insert(p, (trace_place_stay){ pi, en, ex });
-		q->stays[person_find(q, li, en)].exit = ex;
 		return SJ_OK;
 	}
 	place_insert(p, (trace_place_stay){ pi, en, ex });
-	person_append(q, (trace_person_stay){ li, en, ex });
+	person_append(q, (trace_person_stay){ li, en });
 	ix->n_stays++;
 	return SJ_OK;
 }
@@ -303,13 +297,13 @@ trace_index_put(trace_index *ix, int64_t person_id, int64_t place_id, int64_t en
 	return rc;
 }
 
-bool
-trace_index_remove(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at)
+/* Remove without the lock (the caller holds it). */
+static bool
+remove_locked(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at)
 {
 	uint32_t pi, li;
 	bool found = false;
 
-	pthread_rwlock_wrlock(&ix->lock);
 	if (entry_at >= ix->base && entry_at - ix->base <= (int64_t)UINT32_MAX &&
 	    trace_index_person(ix, person_id, &pi) && trace_index_place(ix, place_id, &li)) {
 		uint32_t en = (uint32_t)(entry_at - ix->base);
@@ -326,8 +320,69 @@ trace_index_remove(trace_index *ix, int64_t person_id, int64_t place_id, int64_t
 			found = true;
 		}
 	}
+	return found;
+}
+
+bool
+trace_index_remove(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at)
+{
+	pthread_rwlock_wrlock(&ix->lock);
+	bool found = remove_locked(ix, person_id, place_id, entry_at);
+
 	pthread_rwlock_unlock(&ix->lock);
 	return found;
+}
+
+size_t
+trace_index_apply(trace_index *ix, const stay_news *news, size_t n)
+{
+	size_t changed = 0;
+
+	pthread_rwlock_wrlock(&ix->lock);
+	for (size_t i = 0; i < n; i++) {
+		const stay_news *x = &news[i];
+
+		if (x->gone)
+			changed += remove_locked(ix, x->person_id, x->place_id, x->entry_at);
+		else
+			changed += put_locked(ix, x->person_id, x->place_id, x->entry_at, x->exit_at,
+			    NULL) == SJ_OK;
+	}
+	pthread_rwlock_unlock(&ix->lock);
+	return changed;
+}
+
+/* Free what ix holds (not the lock, not ix). */
+static void
+contents_free(trace_index *ix)
+{
+	for (uint32_t i = 0; i < ix->people.n; i++)
+		free(ix->pe[i].stays);
+	for (uint32_t i = 0; i < ix->places.n; i++)
+		free(ix->pl[i].stays);
+	free(ix->pe);
+	free(ix->pl);
+	free(ix->people.ids);
+	free(ix->people.slots);
+	free(ix->places.ids);
+	free(ix->places.slots);
+}
+
+void
+trace_index_replace(trace_index *ix, trace_index *fresh)
+{
+	pthread_rwlock_wrlock(&ix->lock);
+	contents_free(ix);
+	ix->base = fresh->base;
+	ix->people = fresh->people;
+	ix->places = fresh->places;
+	ix->pe = fresh->pe;
+	ix->pl = fresh->pl;
+	ix->n_stays = fresh->n_stays;
+	ix->max_scan_id = fresh->max_scan_id;
+	pthread_rwlock_unlock(&ix->lock);
+	pthread_rwlock_destroy(&fresh->lock);
+	free(fresh);
 }
 
 void
@@ -521,6 +576,30 @@ trace_index_person_stays(const trace_index *ix, uint32_t person, size_t *n)
 {
 	*n = ix->pe[person].n;
 	return ix->pe[person].stays;
+}
+
+uint32_t
+trace_index_exit(const trace_index *ix, uint32_t person, uint32_t place, uint32_t entry)
+{
+	const place_entry *p = &ix->pl[place];
+	uint32_t at = place_find(p, person, entry);
+
+	assert(at < p->n);  /* the invariant: both copies hold every stay */
+	return p->stays[at].exit;
+}
+
+uint32_t
+trace_index_n_places(const trace_index *ix)
+{
+	return ix->places.n;
+}
+
+const trace_place_stay *
+trace_index_place_all(const trace_index *ix, uint32_t place, size_t *n, uint32_t *maxlen)
+{
+	*n = ix->pl[place].n;
+	*maxlen = ix->pl[place].maxlen;
+	return ix->pl[place].stays;
 }
 
 const trace_place_stay *

@@ -3,14 +3,15 @@
  * exposure tracing (issue 6; DESIGN.md §4 "Time", "Retention"; the layout
  * and its cost are explained in docs/trace.md).
  *
- * Stays are kept twice, each copy 12 bytes, 24 bytes a stay in all:
+ * Stays are kept twice, 12 + 8 bytes, 20 bytes a stay in all:
  *   - by place: each place's stays sorted by (entry, exit, person), with the
  *     place's longest stay seen (`maxlen`) as a bound, so that "the stays at
  *     place P overlapping [a, b)" are among the entries in [a − maxlen, b):
  *     two binary searches and a filter;
- *   - by person: each person's stays (place, entry, exit) in insertion
- *     order, to find the index person's (and, at depth 2, each contact's)
- *     own stays without a scan of every place.
+ *   - by person: each person's stays (place, entry) in insertion order, to
+ *     find the index person's own stays without a scan of every place; the
+ *     end lives in the place's copy only (trace_index_exit: a binary
+ *     search), which saves 4 bytes a stay.
  * People and places are 32-bit indexes into tables of their 64-bit ids;
  * instants are 32-bit seconds after the index's epoch base (so a base of
  * 2020-01-01 reaches 2156).  `maxlen` only ever grows (a stay that shrinks
@@ -41,11 +42,10 @@ typedef struct trace_place_stay {
 	uint32_t exit;    /* end of [entry, exit), seconds after the base */
 } trace_place_stay;
 
-/* One stay in a person's array: 12 bytes. */
+/* One stay in a person's array: 8 bytes (its end: trace_index_exit). */
 typedef struct trace_person_stay {
 	uint32_t place;   /* index into the place table */
 	uint32_t entry;
-	uint32_t exit;
 } trace_person_stay;
 
 /* The index's figures (trace_index_stats). */
@@ -76,6 +76,19 @@ sj_rc trace_index_put(trace_index *ix, int64_t person_id, int64_t place_id, int6
  * whose start moved earlier is removed, then put again).  Returns true when
  * there was one.  Takes the write lock. */
 bool trace_index_remove(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at);
+
+/* Apply n stay announcements (domain/stay.h) in order, under one write
+ * lock: a stay that is gone is removed, any other is put (added, or its
+ * end updated).  Announcements the index cannot hold (an instant outside
+ * its range, an end before the start) are skipped.  Returns how many
+ * changed something. */
+struct stay_news;
+size_t trace_index_apply(trace_index *ix, const struct stay_news *news, size_t n);
+
+/* Move everything fresh holds into ix (whose old contents are freed) and
+ * free fresh: a rebuilt index takes the place of a live one while readers
+ * wait on ix's write lock for just the swap.  fresh must not be shared. */
+void trace_index_replace(trace_index *ix, trace_index *fresh);
 
 /* Record person_id's home place (the place of their household; 0: none),
  * for the "exclude people at their own home place" option. */
@@ -123,6 +136,17 @@ uint32_t trace_index_home(const trace_index *ix, uint32_t person);
 /* A person's stays (any order) and their number. */
 const trace_person_stay *trace_index_person_stays(const trace_index *ix, uint32_t person,
     size_t *n);
+
+/* The end of person's stay at place entering at entry (all table indexes
+ * and seconds after the base, from trace_index_person_stays). */
+uint32_t trace_index_exit(const trace_index *ix, uint32_t person, uint32_t place,
+    uint32_t entry);
+
+/* The number of places (place indexes are below it) and a place's whole
+ * sorted array of stays, for a pass over every stay (second degree). */
+uint32_t trace_index_n_places(const trace_index *ix);
+const trace_place_stay *trace_index_place_all(const trace_index *ix, uint32_t place,
+    size_t *n, uint32_t *maxlen);
 
 /* The stays at place that may overlap [a, b) (seconds after the base):
  * those entering in [a − maxlen, b), a contiguous run of the place's

@@ -8,9 +8,9 @@
  * cannot be probed.  Contacts outside the caller's scope are counted and
  * listed with their intervals, but their person_id is null and "masked"
  * true.  Every run is audited (`trace.run`, the person, the parameters).
- * For now the stay index is built from the store for each request (one
- * pass over the retention window's stays); a server-wide index kept
- * current by the scan writer is still to come.
+ * The trace reads the server-wide stay index (domain/trace_live.h), kept
+ * current with every committed scan, of this process and of the others on
+ * the same PostgreSQL database.
  */
 #include <stddef.h>
 
@@ -18,12 +18,15 @@
 #include "domain/auth.h"
 #include "domain/person.h"
 #include "domain/trace.h"
+#include "domain/trace_who.h"
 #include "http/api.h"
 #include "json/jtrace.h"
 
 typedef struct trace_body {
 	int64_t person_id;
 	const char *id_number;
+	const char *mobile;
+	const char *pass;
 	int64_t from, to;
 	int64_t days;
 	int64_t min_overlap_minutes;
@@ -35,6 +38,8 @@ typedef struct trace_body {
 static const jb_field trace_fields[] = {
 	{ "person_id", JB_ID, false, offsetof(trace_body, person_id), 0, 0 },
 	{ "id_number", JB_STRING, false, offsetof(trace_body, id_number), 0, 0 },
+	{ "mobile", JB_STRING, false, offsetof(trace_body, mobile), 0, 0 },
+	{ "pass", JB_STRING, false, offsetof(trace_body, pass), 0, 0 },
 	{ "from", JB_INSTANT, false, offsetof(trace_body, from), 0, 0 },
 	{ "to", JB_INSTANT, false, offsetof(trace_body, to), 0, 0 },
 	{ "days", JB_INT, false, offsetof(trace_body, days), 0, 0 },
@@ -45,30 +50,15 @@ static const jb_field trace_fields[] = {
 	{ NULL, 0, false, 0, 0, 0 },
 };
 
-/* The index person, visible to the caller. */
+/* The index person, visible to the caller (trace_who_resolve). */
 static sj_rc
 index_person(http_req *r, const trace_body *b, int64_t *id, sj_err *e)
 {
-	person p, *found;
-	size_t n;
-	sj_rc rc;
+	trace_who w = { .person_id = b->person_id, .id_number = b->id_number,
+		.mobile = b->mobile, .pass = b->pass };
 
-	if ((b->person_id != 0) == (b->id_number != NULL))
-		return sj_fail(e, SJ_EINVAL, "person_id", "give one of person_id or id_number");
-	if (b->id_number != NULL) {
-		rc = person_find(http_store(r), http_keys(r), http_scope(r), http_arena(r),
-		    b->id_number, 2, &found, &n, e);
-		if (rc == SJ_OK && n != 1)
-			rc = sj_fail(e, SJ_EINVAL, "id_number", "no single person in scope has it");
-		if (rc == SJ_OK)
-			*id = found[0].id;
-		return rc;
-	}
-	rc = person_get(http_store(r), http_scope(r), http_arena(r), b->person_id, &p, e);
-	if (rc == SJ_ENOTFOUND)
-		return sj_fail(e, SJ_EINVAL, "person_id", "no such person in scope");
-	*id = b->person_id;
-	return rc;
+	return trace_who_resolve(http_store(r), http_keys(r), http_scope(r), http_arena(r), &w,
+	    id, e);
 }
 
 /* Null the person_id of contacts outside the caller's scope. */
@@ -118,12 +108,7 @@ trace_post(http_req *r, sj_err *e)
 	p.retention_s = (int64_t)http_config(r)->retention_days * 86400;
 	if ((rc = trace_params_check(&p, e)) != SJ_OK)
 		return rc;
-	trace_index *ix = trace_index_new(now - p.retention_s);
-
-	rc = trace_index_load(ix, http_store(r), now - p.retention_s, e);
-	if (rc == SJ_OK)
-		rc = trace_run(ix, &p, &t, e);
-	trace_index_free(ix);
+	rc = trace_run(http_trace_index(r), &p, &t, e);
 	if (rc == SJ_OK) {
 		j = jtrace_result(&t);
 		rc = mask_contacts(r, &t, j, e);

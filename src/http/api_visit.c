@@ -119,7 +119,7 @@ static sj_rc
 get_visits(http_req *r, sj_err *e)
 {
 	static const char *const allowed[] = {
-		"unit_id", "household_id", "from", "to", "limit", "cursor", NULL,
+		"unit_id", "household_id", "from", "to", "task_line", "limit", "cursor", NULL,
 	};
 	visit_filter f = { .from = VISIT_DATE_NONE, .to = VISIT_DATE_NONE };
 	visit_page page;
@@ -136,6 +136,7 @@ get_visits(http_req *r, sj_err *e)
 	    (rc = cursor_date_decode(r, &f.after_on, &f.after_id, e)) != SJ_OK)
 		return rc;
 	f.limit = (int)limit;
+	f.task_line = http_query(r, "task_line");
 	if ((rc = visit_list(http_store(r), http_scope(r), http_arena(r), &f, &page, e)) != SJ_OK)
 		return rc;
 	items = json_array();
@@ -189,6 +190,7 @@ visit_as_input(http_req *r, const visit *v, visit_input *in)
 	in->visited_on = v->visited_on;
 	in->purpose = v->purpose;
 	in->summary = v->summary;
+	in->task_line = v->task_line;
 	in->visitor_ids = ids;
 	in->n_visitor_ids = v->n_visitors;
 }
@@ -252,7 +254,7 @@ static sj_rc
 get_needs(http_req *r, sj_err *e)
 {
 	static const char *const allowed[] = {
-		"unit_id", "category", "open", "limit", "cursor", NULL,
+		"unit_id", "category", "task_line", "open", "limit", "cursor", NULL,
 	};
 	need_filter f = {0};
 	need_page page;
@@ -270,6 +272,7 @@ get_needs(http_req *r, sj_err *e)
 	    (rc = http_cursor_decode(r, &key, &key_n, &f.after_id, e)) != SJ_OK)
 		return rc;
 	f.category = http_query(r, "category");
+	f.task_line = http_query(r, "task_line");
 	f.open = open;
 	f.limit = (int)limit;
 	if ((rc = need_list(http_store(r), http_scope(r), http_arena(r), &f, &page, e)) != SJ_OK)

@@ -66,6 +66,9 @@ store *http_store(http_req *r);                 /* this worker thread's connecti
 const crypt_keys *http_keys(const http_req *r);
 const sj_config *http_config(const http_req *r);   /* the server's settings, read-only */
 struct scan_writer *http_scan_writer(http_req *r); /* the scan path's writer (domain/writer.h) */
+/* The server-wide stay index, current with every announcement received
+ * (domain/trace_live.h); read it under its read lock (trace_run does). */
+struct trace_index *http_trace_index(http_req *r);
 const scope *http_scope(const http_req *r);     /* the caller's scope */
 int64_t http_user_id(const http_req *r);        /* 0 for public routes */
 const char *http_username(const http_req *r);   /* "" for public routes */

@@ -23,8 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cachegen.h"
 #include "core/log.h"
+#include "domain/trace_live.h"
 #include "domain/writer.h"
+#include "http/conn_guard.h"
 #include "http/metrics.h"
 
 /* libmicrohttpd's memory per connection, which bounds the request
@@ -52,12 +55,15 @@ struct http_server {
 	int n_stores;
 	int port;
 	scan_writer *writer;       /* the scan path's group-commit writer */
+	conn_guard *guard;         /* the deadline on request headers */
+	trace_live *trace;         /* the server-wide trace index (domain/trace_live.h) */
 };
 
 static _Thread_local store *tl_store;
 
 const sj_config *http_server_config(const http_server *srv) { return srv->cfg; }
 struct scan_writer *http_scan_writer(http_req *r) { return r->srv->writer; }
+struct trace_index *http_trace_index(http_req *r) { return trace_live_index(r->srv->trace); }
 const crypt_keys *http_server_keys(const http_server *srv) { return srv->keys; }
 int http_server_port(const http_server *srv) { return srv->port; }
 
@@ -178,6 +184,12 @@ req_free(http_req *r)
 	http_stream_discard(r->stream);
 	arena_free(&r->a);
 	free(r);
+}
+
+static bool
+state_changing_method(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
 }
 
 static bool
@@ -353,6 +365,10 @@ req_call(http_req *r, store *s, http_handler fn)
 	sj_rc rc;
 
 	rc = fn(r, &e);
+	/* A new generation of the read caches (core/cachegen.h) after every
+	 * change; scans (the one deferred route) change nothing cached. */
+	if (state_changing_method(r->method) && !r->deferred)
+		cachegen_bump();
 	if (store_tx_depth(s) > 0) {
 		/* A handler must close its transactions; never leave one open
 		 * on a connection that the next request will reuse. */
@@ -417,9 +433,11 @@ req_send(http_req *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	for (int i = 0; i < r->n_headers; i++)
 		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+	/* no-store unless the handler chose (the web UI's files: no-cache). */
+	if (MHD_get_response_header(resp, "Cache-Control") == NULL)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ok;
@@ -433,6 +451,7 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 
 	(void)version;
 	if (r == NULL) {
+		conn_guard_request_begins(((http_server *)cls)->guard, conn);
 		*con_cls = r = req_new(cls, conn, url, method);
 		req_begin(r);
 		/* An early failure with a body coming is answered now, without
@@ -479,8 +498,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	double secs;
 	const http_route *rt;
 
-	(void)cls;
-	(void)conn;
+	conn_guard_request_ends(((http_server *)cls)->guard, conn);
 	if (r == NULL)
 		return;
 	secs = (double)(now_ns() - r->start_ns) / 1e9;
@@ -557,7 +575,10 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	srv->keys = keys;
 	pthread_mutex_init(&srv->lock, NULL);
 	proxies_parse(srv);
-	if ((rc = scan_writer_start(cfg->db, &srv->writer, e)) != SJ_OK) {
+	/* The trace index first: it must hear every scan the writer commits. */
+	if ((rc = trace_live_start(cfg->db, (int64_t)cfg->retention_days * 86400, &srv->trace,
+	    e)) != SJ_OK || (rc = scan_writer_start(cfg->db, &srv->writer, e)) != SJ_OK) {
+		trace_live_stop(srv->trace);
 		pthread_mutex_destroy(&srv->lock);
 		for (int i = 0; i < srv->n_proxies; i++)
 			free(srv->proxies[i]);
@@ -565,6 +586,7 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 		return rc;
 	}
 	metrics_init(http_routes_init());
+	srv->guard = conn_guard_start(cfg->request_timeout);
 	srv->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_access, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
@@ -573,6 +595,7 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY_LIMIT,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, srv->guard,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	    MHD_OPTION_END);
 	if (srv->d == NULL) {
@@ -611,7 +634,12 @@ http_server_stop(http_server *srv)
 		scan_writer_drain(srv->writer);
 		MHD_stop_daemon(srv->d);
 	}
+	if (srv->guard && conn_guard_closed_count(srv->guard))
+		log_info("http: %lu connections closed for slow request headers",
+		    conn_guard_closed_count(srv->guard));
+	conn_guard_stop(srv->guard);
 	scan_writer_stop(srv->writer);
+	trace_live_stop(srv->trace);
 	for (int i = 0; i < srv->n_stores; i++)
 		store_close(srv->stores[i]);
 	for (int i = 0; i < srv->n_proxies; i++)

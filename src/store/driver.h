@@ -40,6 +40,10 @@ typedef struct store_driver {
 	/* store_backup() (store.h); NULL when the driver cannot copy itself. */
 	sj_rc (*backup)(void *conn, const char *path, store_backup_cb cb, void *cls,
 	    int64_t *pages, sj_err *e);
+	/* store_listen() and store_wait() (store.h); NULL when the database
+	 * has no notifications between connections (SQLite). */
+	sj_rc (*listen)(void *conn, const char *channel, sj_err *e);
+	sj_rc (*wait)(void *conn, int timeout_ms, store_line_cb cb, void *cls, sj_err *e);
 	/* store_bulk_*: start a COPY of sql ("COPY t (c, ...) FROM STDIN"),
 	 * send text-format rows, end it (*n_rows: rows copied; failed true to
 	 * abort it).  NULL: store.c binds rows to prepared INSERTs instead. */

@@ -37,6 +37,7 @@
  */
 #include <assert.h>
 #include <ctype.h>
+#include <errno.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <stdio.h>
@@ -621,7 +622,9 @@ stmt_free(pg_stmt *st)
 	if (st == NULL)
 		return;
 	PQclear(st->res);
-	for (int i = 0; i < st->n_params; i++)
+	/* params is NULL when the first prepare failed (the server was
+	 * unreachable): pg_prepare frees st before making it. */
+	for (int i = 0; st->params && i < st->n_params; i++)
 		free(st->params[i].buf);
 	free(st->params);
 	free(st->values);
@@ -950,6 +953,59 @@ pg_backup(void *conn, const char *path, store_backup_cb cb, void *cls, int64_t *
 	    "(docs/backup.md)");
 }
 
+/* store_listen(): LISTEN on this session. */
+static sj_rc
+pg_listen(void *conn, const char *channel, sj_err *e)
+{
+	char sql[256], *o = sql;
+
+	/* A quoted identifier: its '"' doubled. */
+	o += sprintf(o, "LISTEN \"");
+	for (const char *p = channel; *p && o < sql + sizeof sql - 4; p++) {
+		if (*p == '"')
+			*o++ = '"';
+		*o++ = *p;
+	}
+	strcpy(o, "\"");
+	return pg_exec(conn, sql, e);
+}
+
+/* Hand each line of each notification libpq holds to cb. */
+static void
+pg_deliver(pg_conn *c, store_line_cb cb, void *cls)
+{
+	PGnotify *n;
+
+	while ((n = PQnotifies(c->pg)) != NULL) {
+		for (char *line = n->extra, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+			if ((nl = strchr(line, '\n')) != NULL)
+				*nl = '\0';
+			cb(cls, line);
+		}
+		PQfreemem(n);
+	}
+}
+
+/* store_wait(): poll the socket, read what came, deliver.  A lost
+ * connection is reported, not reset: the notifications sent meanwhile
+ * are gone and the caller must read everything again. */
+static sj_rc
+pg_wait(void *conn, int timeout_ms, store_line_cb cb, void *cls, sj_err *e)
+{
+	pg_conn *c = conn;
+	struct pollfd fd = { .fd = PQsocket(c->pg), .events = POLLIN };
+
+	pg_deliver(c, cb, cls);
+	if (PQstatus(c->pg) == CONNECTION_OK && fd.fd >= 0 && poll(&fd, 1, timeout_ms) < 0 &&
+	    errno != EINTR)
+		return sj_fail(e, SJ_EUNAVAIL, NULL, "database: cannot wait for notifications");
+	if (PQstatus(c->pg) != CONNECTION_OK || !PQconsumeInput(c->pg) ||
+	    PQstatus(c->pg) != CONNECTION_OK)
+		return sj_fail(e, SJ_EUNAVAIL, NULL, "database: the listening connection was lost");
+	pg_deliver(c, cb, cls);
+	return SJ_OK;
+}
+
 /* ---- COPY (store_bulk_*) ---------------------------------------------------- */
 
 static sj_rc
@@ -1022,6 +1078,8 @@ const store_driver store_pg_driver = {
 	.changes = pg_changes,
 	.begin_sql = PG_BEGIN_SQL,
 	.backup = pg_backup,
+	.listen = pg_listen,
+	.wait = pg_wait,
 	.copy_begin = pg_copy_begin,
 	.copy_put = pg_copy_put,
 	.copy_end = pg_copy_end,

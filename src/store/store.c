@@ -38,7 +38,19 @@ struct store {
 	store_stmt *slots;
 	size_t n_slots;   /* a power of two */
 	size_t n_used;
+	/* Lines published in the open transaction (store_publish), each ending
+	 * in '\n'; mark[d] is the length when depth d+1 began, to drop what a
+	 * rolled-back savepoint published. */
+	char *pub;
+	size_t n_pub, cap_pub;
+	size_t *mark;
+	int n_mark;
+	bool pub_overflow;
+	char channel[96];   /* STORE_CHANNEL ":" schema, once known (PostgreSQL) */
 };
+
+static store_line_cb local_cb;
+static void *local_cls;
 
 static const store_driver *
 driver_for(const char *url)
@@ -148,6 +160,8 @@ store_close(store *s)
 	s->drv->close(s->conn);
 	free(s->slots);
 	free(s->url);
+	free(s->pub);
+	free(s->mark);
 	free(s);
 }
 
@@ -155,6 +169,12 @@ store_dialect
 store_get_dialect(const store *s)
 {
 	return s->drv->dialect;
+}
+
+bool
+store_reads_cold(const store *s)
+{
+	return s->drv->dialect == STORE_SQLITE;
 }
 
 const char *
@@ -222,11 +242,101 @@ store_begin(store *s, sj_err *e)
 		snprintf(sql, sizeof sql, "SAVEPOINT sj%d", s->depth);
 		rc = note_failure(s, tx_exec(s, sql, e), e);
 	}
-	if (rc == SJ_OK)
+	if (rc == SJ_OK) {
+		if (s->depth >= s->n_mark) {
+			s->n_mark = s->depth + 8;
+			s->mark = sj_realloc(s->mark, (size_t)s->n_mark * sizeof *s->mark);
+		}
+		s->mark[s->depth] = s->n_pub;
 		s->depth++;
-	else if (s->depth == 0)
+	} else if (s->depth == 0)
 		tx_exec(s, "ROLLBACK", NULL);  /* a begin that failed half-way */
 	return rc;
+}
+
+static const char *const notify_sql = "SELECT pg_notify(?1, ?2)";
+static const char *const schema_sql = "SELECT current_schema()";
+
+/* The channel of this connection's database schema: announcements are per
+ * schema, as the data is (several sijin databases may share one PostgreSQL
+ * database, each in its own schema). */
+static sj_rc
+channel_of(store *s, const char **out, sj_err *e)
+{
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	if (s->channel[0] == '\0') {
+		if ((rc = store_prepare(s, schema_sql, &st, e)) != SJ_OK ||
+		    (rc = store_step(st, &row, e)) != SJ_OK)
+			return rc;
+		snprintf(s->channel, sizeof s->channel, "%s:%.63s", STORE_CHANNEL,
+		    row && store_col_text(st, 0) ? store_col_text(st, 0) : "");
+		store_reset(st);
+	}
+	*out = s->channel;
+	return SJ_OK;
+}
+
+/* The published lines as notifications (PostgreSQL), in pieces of whole
+ * lines under the 8,000-byte payload limit, inside the transaction. */
+static sj_rc
+notify_pending(store *s, sj_err *e)
+{
+	store_stmt *st;
+	const char *channel;
+	sj_rc rc;
+
+	if (s->drv->listen == NULL || (s->n_pub == 0 && !s->pub_overflow))
+		return SJ_OK;
+	if ((rc = channel_of(s, &channel, e)) != SJ_OK ||
+	    (rc = store_prepare(s, notify_sql, &st, e)) != SJ_OK)
+		return rc;
+	if (s->pub_overflow) {
+		store_bind_text(st, 1, channel);
+		store_bind_text(st, 2, STORE_LINE_OVERFLOW "\n");
+		return store_run(st, e);
+	}
+	for (size_t at = 0; at < s->n_pub;) {
+		size_t end = at, next;
+		char save;
+
+		/* Whole lines while they fit in 7,800 bytes (a line is ≤ 1,001). */
+		while (end < s->n_pub && (next = (size_t)((char *)memchr(s->pub + end, '\n',
+		    s->n_pub - end) - s->pub) + 1) - at <= 7800)
+			end = next;
+		save = s->pub[end - 1];
+		s->pub[end - 1] = '\0';
+		store_bind_text(st, 1, channel);
+		store_bind_text(st, 2, s->pub + at);
+		s->pub[end - 1] = save;
+		if ((rc = store_run(st, e)) != SJ_OK)
+			return rc;
+		at = end;
+	}
+	return SJ_OK;
+}
+
+/* After the outermost commit: the published lines to the local subscriber
+ * (SQLite), then forget them. */
+static void
+deliver_local(store *s)
+{
+	if (s->drv->listen == NULL && local_cb != NULL) {
+		if (s->pub_overflow)
+			local_cb(local_cls, STORE_LINE_OVERFLOW);
+		else
+			for (size_t at = 0; at < s->n_pub;) {
+				char *nl = memchr(s->pub + at, '\n', s->n_pub - at);
+
+				*nl = '\0';
+				local_cb(local_cls, s->pub + at);
+				at = (size_t)(nl - s->pub) + 1;
+			}
+	}
+	s->n_pub = 0;
+	s->pub_overflow = false;
 }
 
 sj_rc
@@ -248,11 +358,14 @@ store_commit(store *s, sj_err *e)
 		snprintf(sql, sizeof sql, "COMMIT");
 	else
 		snprintf(sql, sizeof sql, "RELEASE sj%d", s->depth - 1);
-	if ((rc = tx_exec(s, sql, e)) != SJ_OK) {
+	if ((s->depth == 1 && (rc = notify_pending(s, e)) != SJ_OK) ||
+	    (rc = tx_exec(s, sql, e)) != SJ_OK) {
 		store_rollback(s);
 		return rc;
 	}
 	s->depth--;
+	if (s->depth == 0)
+		deliver_local(s);
 	return SJ_OK;
 }
 
@@ -281,6 +394,9 @@ store_rollback(store *s)
 	if (tx_exec(s, sql, &e) != SJ_OK)
 		log_warn("store: rollback failed: %s", e.msg);
 	s->depth--;
+	s->n_pub = s->mark[s->depth];
+	if (s->depth == 0)
+		s->pub_overflow = false;
 	/* Back at a savepoint taken before the failure (or out of the
 	 * transaction): statements work again. */
 	sj_err_clear(&s->failed);
@@ -501,6 +617,75 @@ store_backup(store *s, const char *path, store_backup_cb cb, void *cls, int64_t 
 		return sj_fail(e, SJ_EINVAL, "db", "backup is not supported by the %s driver",
 		    s->drv->name);
 	return s->drv->backup(s->conn, path, cb, cls, pages, e);
+}
+
+/* ---- announcements ---------------------------------------------------------- */
+
+void
+store_set_local_subscriber(store_line_cb cb, void *cls)
+{
+	local_cb = cb;
+	local_cls = cls;
+}
+
+bool
+store_has_notifications(const store *s)
+{
+	return s->drv->listen != NULL;
+}
+
+sj_rc
+store_publish(store *s, const char *line, sj_err *e)
+{
+	size_t n = strcspn(line, "\n");
+	sj_rc rc;
+
+	if (n > 1000)
+		return sj_fail(e, SJ_EINTERNAL, NULL, "an announcement is longer than 1,000 bytes");
+	if (s->depth == 0) {
+		if ((rc = store_begin(s, e)) != SJ_OK)
+			return rc;
+		if ((rc = store_publish(s, line, e)) != SJ_OK) {
+			store_rollback(s);
+			return rc;
+		}
+		return store_commit(s, e);
+	}
+	if (s->n_pub + n + 1 > STORE_PUBLISH_MAX) {
+		s->pub_overflow = true;
+		return SJ_OK;
+	}
+	if (s->n_pub + n + 1 > s->cap_pub) {
+		s->cap_pub = s->cap_pub ? 2 * s->cap_pub : 4096;
+		s->pub = sj_realloc(s->pub, s->cap_pub);
+	}
+	memcpy(s->pub + s->n_pub, line, n);
+	s->pub[s->n_pub + n] = '\n';
+	s->n_pub += n + 1;
+	return SJ_OK;
+}
+
+sj_rc
+store_listen(store *s, sj_err *e)
+{
+	const char *channel;
+	sj_rc rc;
+
+	if (s->drv->listen == NULL)
+		return sj_fail(e, SJ_EINVAL, "db", "%s has no notifications between connections",
+		    s->drv->name);
+	if ((rc = channel_of(s, &channel, e)) != SJ_OK)
+		return rc;
+	return s->drv->listen(s->conn, channel, e);
+}
+
+sj_rc
+store_wait(store *s, int timeout_ms, store_line_cb cb, void *cls, sj_err *e)
+{
+	if (s->drv->wait == NULL)
+		return sj_fail(e, SJ_EINVAL, "db", "%s has no notifications between connections",
+		    s->drv->name);
+	return s->drv->wait(s->conn, timeout_ms, cb, cls, e);
 }
 
 /* ---- bulk insert ------------------------------------------------------------- */

@@ -97,6 +97,14 @@ void store_close(store *s);
 /* Which SQL dialect the connection speaks (for the migration runner). */
 store_dialect store_get_dialect(const store *s);
 
+/* True when what this connection reads after another connection's commit
+ * comes from a cold cache: SQLite empties every other connection's page
+ * cache at each commit, so under a busy writer each read goes to the OS
+ * page by page; PostgreSQL's buffers are shared by all connections (false).
+ * The scan path uses it to decide which thread does a look-up
+ * (scan_prepare_defer). */
+bool store_reads_cold(const store *s);
+
 /* The url given to store_open, with any password replaced by "***". */
 const char *store_url(const store *s);
 
@@ -215,6 +223,54 @@ typedef void (*store_backup_cb)(void *cls, int64_t done, int64_t total);
 sj_rc store_backup(store *s, const char *path, store_backup_cb cb, void *cls,
     int64_t *pages, sj_err *e);
 
+
+/* ---- announcements: changes told to other connections after commit ------- */
+
+/* The channel announcements travel on (a PostgreSQL NOTIFY channel, one
+ * per schema: STORE_CHANNEL ":" the schema's name). */
+#define STORE_CHANNEL "sijin_events"
+/* The line store_wait and the local subscriber see when announcements were
+ * lost or too many (STORE_PUBLISH_MAX bytes in one transaction): whoever
+ * keeps a copy of the data must read it again in full. */
+#define STORE_LINE_OVERFLOW "* overflow"
+#define STORE_PUBLISH_MAX (1u << 20)
+
+/* A receiver of announced lines (one line, no newline, NUL-terminated). */
+typedef void (*store_line_cb)(void *cls, const char *line);
+
+/* Announce line (≤ 1,000 bytes, no newline) as part of the open
+ * transaction (one is opened and committed around it when none is): it
+ * reaches the receivers only if and when the outermost transaction commits,
+ * in commit order, and not at all when it (or the savepoint it was
+ * published in) is rolled back.  On PostgreSQL it is sent with pg_notify on
+ * the schema's channel just before COMMIT, to every listening connection of every
+ * process (store_listen), this one's included; on SQLite, which has one
+ * writing process, it goes after COMMIT to the process's local subscriber
+ * (store_set_local_subscriber).  More than STORE_PUBLISH_MAX bytes in one
+ * transaction collapse into the one line STORE_LINE_OVERFLOW.  Errors:
+ * those of the commit (the pg_notify statement runs inside it). */
+sj_rc store_publish(store *s, const char *line, sj_err *e);
+
+/* Set the process-wide receiver of lines published on SQLite connections
+ * (NULL: none; lines are then dropped).  It runs on the committing thread
+ * right after the commit, so it must be quick and must not use the store. */
+void store_set_local_subscriber(store_line_cb cb, void *cls);
+
+/* True when the database tells other connections of announcements
+ * (PostgreSQL); false when only the local subscriber hears them (SQLite). */
+bool store_has_notifications(const store *s);
+
+/* Start receiving the schema's channel on this connection (LISTEN), which must
+ * then be used only for store_wait.  Errors: SJ_EINVAL (field "db") on a
+ * database without notifications; the store's. */
+sj_rc store_listen(store *s, sj_err *e);
+
+/* Wait up to timeout_ms for announcements on a listening connection and
+ * hand each line received to cb, in commit order.  Returns SJ_OK when the
+ * time ran out or lines came; SJ_EUNAVAIL when the connection was lost
+ * (announcements may have been missed: open a new connection, listen
+ * again and read everything again). */
+sj_rc store_wait(store *s, int timeout_ms, store_line_cb cb, void *cls, sj_err *e);
 /* ---- bulk insert (COPY on PostgreSQL, batched INSERTs on SQLite) ----------- */
 
 typedef struct store_bulk store_bulk;   /* one bulk insert in progress; opaque */

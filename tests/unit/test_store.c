@@ -605,6 +605,72 @@ test_reconnect(void **state)
 	store_close(a);
 }
 
+
+/* ---- announcements (store_publish) ---- */
+
+typedef struct heard {
+	char lines[8][64];
+	int n;
+} heard;
+
+static void
+hear(void *cls, const char *line)
+{
+	heard *h = cls;
+
+	if (h->n < 8)
+		snprintf(h->lines[h->n], sizeof h->lines[0], "%s", line);
+	h->n++;
+}
+
+/* Lines reach the receivers only after the outermost commit, in order;
+ * those of a rolled-back savepoint or transaction never do.  On
+ * PostgreSQL through LISTEN on another connection (of the same schema),
+ * on SQLite through the local subscriber. */
+static void
+test_publish(void **state)
+{
+	store *s = testdb_open(), *l = NULL;
+	heard h = {0};
+	sj_err e = {0};
+
+	(void)state;
+	if (testdb_is_pg()) {
+		assert_true(store_has_notifications(s));
+		assert_int_equal(store_open(testdb_url(), 0, &l, &e), SJ_OK);
+		assert_int_equal(store_listen(l, &e), SJ_OK);
+	} else {
+		assert_false(store_has_notifications(s));
+		store_set_local_subscriber(hear, &h);
+	}
+	assert_int_equal(store_begin(s, &e), SJ_OK);
+	assert_int_equal(store_publish(s, "a 1", &e), SJ_OK);
+	assert_int_equal(store_begin(s, &e), SJ_OK);
+	assert_int_equal(store_publish(s, "b 2", &e), SJ_OK);
+	store_rollback(s);
+	assert_int_equal(store_publish(s, "c 3", &e), SJ_OK);
+	if (l)
+		assert_int_equal(store_wait(l, 100, hear, &h, &e), SJ_OK);
+	assert_int_equal(h.n, 0);  /* not before the commit */
+	assert_int_equal(store_commit(s, &e), SJ_OK);
+	assert_int_equal(store_begin(s, &e), SJ_OK);
+	assert_int_equal(store_publish(s, "d 4", &e), SJ_OK);
+	store_rollback(s);
+	assert_int_equal(store_publish(s, "e 5", &e), SJ_OK);  /* its own transaction */
+	for (int i = 0; l && i < 20 && h.n < 3; i++)
+		assert_int_equal(store_wait(l, 100, hear, &h, &e), SJ_OK);
+	assert_int_equal(h.n, 3);
+	assert_string_equal(h.lines[0], "a 1");
+	assert_string_equal(h.lines[1], "c 3");
+	assert_string_equal(h.lines[2], "e 5");
+	if (l == NULL) {
+		assert_int_equal(store_listen(s, &e), SJ_EINVAL);
+		assert_string_equal(e.field, "db");
+	}
+	store_set_local_subscriber(NULL, NULL);
+	store_close(l);
+}
+
 int
 main(void)
 {
@@ -624,6 +690,7 @@ main(void)
 		cmocka_unit_test(test_builtin_migrations),
 		cmocka_unit_test(test_exists_destroy),
 		cmocka_unit_test(test_reconnect),
+		cmocka_unit_test(test_publish),
 	};
 	fprintf(stderr, "test_store on %s\n", testdb_name());
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -217,8 +217,17 @@ test_bad_input(void **state)
 
 	(void)state;
 	hand_params(&p);
-	p.person_id = 999;
-	expect_einval(ix, &p, "person");
+	p.person_id = 999;  /* no stay in the index: an empty answer, not an error */
+	{
+		trace_result r;
+		sj_err e = {0};
+
+		assert_int_equal(trace_run(ix, &p, &r, &e), SJ_OK);
+		assert_int_equal(r.n_contacts, 0);
+		assert_int_equal(r.n_own, 0);
+		assert_int_equal(r.params.person_id, 999);
+		trace_result_free(&r);
+	}
 	hand_params(&p);
 	p.to = p.from;
 	expect_einval(ix, &p, "to");
@@ -269,7 +278,7 @@ test_index_maintenance(void **state)
 	const trace_person_stay *ps = trace_index_person_stays(ix, pi, &n);
 
 	assert_int_equal(n, 1);
-	assert_int_equal(ps[0].exit, 9 * 3600 + 40 * 60);
+	assert_int_equal(trace_index_exit(ix, pi, ps[0].place, ps[0].entry), 9 * 3600 + 40 * 60);
 	const trace_place_stay *pl = trace_index_place_range(ix, li, 0, UINT32_MAX, &n);
 
 	assert_int_equal(n, 1);
@@ -438,18 +447,48 @@ oracle(const odata *d, const trace_params *p, int idx, ocontact *oc)
 		if (x == idx || first[x])
 			continue;
 		*o = (ocontact){ .person_id = 1 + x, .degree = 2, .first = INT64_MAX };
-		for (int c = 0; c < N_PEOPLE; c++) {
-			if (!first[c])
-				continue;
-			int64_t start = f_c[c] > lo ? f_c[c] : lo;
+		for (int l = 0; l < N_PLACES; l++) {
+			/* Each second X is there with a first-degree contact C after
+			 * max(f_C, lo) counts once, labelled with the contact whose
+			 * interval there (C's stay from max(entry, f_C, lo)) started
+			 * first, then the longer, then the lower person. */
+			int *label = calloc((size_t)(hi - lo), sizeof *label);
 
-			for (int l = 0; l < N_PLACES; l++) {
-				memset(counted, 0, (size_t)(hi - lo));
-				for (int64_t t = start; t < hi; t++)
-					counted[t - lo] = !(p->exclude_home && d->home[x] == l + 1) &&
-					    present(d, c, l, t, horizon, 0) && present(d, x, l, t, horizon, 0);
+			for (int64_t t = lo; t < hi; t++) {
+				int64_t best_a = 0, best_b = 0;
+
+				if ((p->exclude_home && d->home[x] == l + 1) || !present(d, x, l, t, horizon, 0))
+					continue;
+				for (int i = 0; i < d->n; i++) {
+					const ostay *cs = &d->s[i];
+					int who = cs->person;
+
+					if (!first[who] || cs->place != l || cs->entry < horizon)
+						continue;
+					int64_t a = cs->entry, b = cs->exit < hi ? cs->exit : hi;
+
+					if (f_c[who] > a)
+						a = f_c[who];
+					if (lo > a)
+						a = lo;
+					if (!(a <= t && t < b))
+						continue;
+					if (label[t - lo] == 0 || a < best_a || (a == best_a && b > best_b) ||
+					    (a == best_a && b == best_b && who + 1 < label[t - lo])) {
+						label[t - lo] = who + 1;
+						best_a = a;
+						best_b = b;
+					}
+				}
+			}
+			for (int c = 0; c < N_PEOPLE; c++) {
+				if (!first[c])
+					continue;
+				for (int64_t t = lo; t < hi; t++)
+					counted[t - lo] = label[t - lo] == c + 1;
 				runs(o, counted, lo, hi, 100 + l, 1 + c);
 			}
+			free(label);
 		}
 		if (o->total > 0 && o->total >= p->min_overlap_s)
 			n++;
