@@ -509,7 +509,8 @@ supplies_of_site(build *b, int64_t site_id, bool unit_site, sj_err *e)
 	return supply_ledger_each(b->s, b->sc, &f, move_row, &c, e);
 }
 
-/* The unit of measure and pack display of every quantity. */
+/* The unit of measure and pack display of every quantity, and the unit of
+ * every ledger movement. */
 static sj_rc
 qty_names(build *b, sj_err *e)
 {
@@ -520,6 +521,11 @@ qty_names(build *b, sj_err *e)
 
 	if ((rc = supply_item_set_load(b->s, b->a, &items, e)) != SJ_OK)
 		return rc;
+	for (size_t i = 0; i < b->r->n_move_rows; i++) {
+		const supply_item *it = supply_item_set_get(&items, b->r->move_rows[i].move.item_id);
+
+		b->r->move_rows[i].uom = it && it->uom ? it->uom->zh : NULL;
+	}
 	for (int l = 0; l < 2; l++)
 		for (size_t i = 0; i < ns[l]; i++) {
 			const supply_item *it = supply_item_set_get(&items, lists[l][i].item_id);
@@ -551,7 +557,7 @@ supplies(build *b, sj_err *e)
 	if (found)
 		rc = supplies_of_site(b, group_site, false, e);
 count:
-	if (rc == SJ_OK && (b->r->n_delivered || b->r->n_received))
+	if (rc == SJ_OK && b->r->n_move_rows)
 		rc = qty_names(b, e);
 	for (size_t i = 0; rc == SJ_OK && i < b->r->n_units; i++) {
 		bool got = false;

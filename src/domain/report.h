@@ -124,6 +124,7 @@ typedef struct report_disinfection {
 
 typedef struct report_move {
 	supply_move move;        /* strings copied into the report's arena */
+	const char *uom;         /* the item's base unit in Chinese; NULL when unknown */
 	bool to_unit;            /* a distribution received at a unit's site */
 } report_move;
 

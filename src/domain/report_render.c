@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "domain/sheet.h"
+#include "domain/supply_export.h"
 #include "domain/supply_ledger.h"
 
 static const char *const ledger_names[REPORT_LEDGER__COUNT] = {
@@ -354,11 +355,6 @@ static const sheet_column visit_cols[] = {
 	{ "日期", 12 }, { "走访编号", 8 }, { "单位", 16 }, { "住户", 16 }, { "目的", 24 },
 	{ "小结", 30 }, { "困难诉求", 8 }, { "诉求类别", 20 },
 };
-static const sheet_column supply_cols[] = {
-	{ "站点", 22 }, { "物品", 14 }, { "日期", 12 }, { "单据号", 8 }, { "行", 5 },
-	{ "类型", 6 }, { "对方/原因", 22 }, { "变动", 10 }, { "数量(包装)", 14 }, { "结存", 10 },
-	{ "发放到单位", 8 },
-};
 static const sheet_column request_cols[] = {
 	{ "编号", 8 }, { "单位", 16 }, { "类别", 16 }, { "受理时间", 17 }, { "状态", 10 },
 	{ "办结期限", 12 }, { "转办部门", 24 }, { "答复", 40 }, { "答复时间", 17 },
@@ -517,21 +513,16 @@ ledger_visits(const report_daily *r, sheet *sh, arena *a, sj_err *e)
 static sj_rc
 ledger_supplies(const report_daily *r, sheet *sh, sj_err *e)
 {
-	sj_rc rc = sheet_table(sh, "物资", COLS(supply_cols), e);
+	/* the supply ledger's columns (supply_export.h), then 发放到单位; the
+	 * writer reads them only while this table is written */
+	sheet_column supply_cols[SUPPLY_MOVE_COLS + 1];
+	sj_rc rc;
 
+	memcpy(supply_cols, supply_move_cols, sizeof supply_move_cols);
+	supply_cols[SUPPLY_MOVE_COLS] = (sheet_column){ "发放到单位", 8 };
+	rc = sheet_table(sh, "物资", COLS(supply_cols), e);
 	for (size_t i = 0; rc == SJ_OK && i < r->n_move_rows; i++) {
-		const supply_move *m = &r->move_rows[i].move;
-
-		sheet_text(sh, m->site_name);
-		sheet_text(sh, m->item_name);
-		sheet_date(sh, m->date);
-		sheet_id(sh, m->doc_id);
-		sheet_int(sh, m->line_no);
-		sheet_text(sh, supply_kind_label(m->kind));
-		sheet_text(sh, m->counterpart);
-		sheet_int(sh, m->qty);
-		sheet_text(sh, m->display && m->display[0] == '-' ? m->display + 1 : m->display);
-		sheet_int(sh, m->balance);
+		supply_move_cells(sh, &r->move_rows[i].move, r->move_rows[i].uom);
 		sheet_text(sh, yes(r->move_rows[i].to_unit));
 		rc = sheet_row_end(sh, e);
 	}
