@@ -37,6 +37,7 @@ extern const http_route api_workplan_routes[]; /* plans, tasks, meetings, party 
                                                * reporting in (api_workplan.c) */
 extern const http_route api_resumption_routes[]; /* work resumption: reports, rate, trend
                                                  * (api_resumption.c) */
+extern const http_route api_web_routes[];    /* the web UI: /, /web/... (web.c) */
 extern const http_route api_import_routes[]; /* bulk import of scans (api_import.c) */
 extern const http_route api_report_routes[]; /* the daily report and ledgers (api_report.c) */
 
