@@ -151,6 +151,20 @@ test('SQL injection in path ids: every GET route with an id answers 4xx', async 
   assert.equal(count(srv.db, 'SELECT count(*) FROM unit') > 0, true);
 });
 
+// strtoll saturates: before the fix "99999999999999999999" read as
+// INT64_MAX and was taken as an id (and an empty answer then tripped
+// UBSan's check of qsort on a NULL array in scan_list.c).
+test('an integer too large for 64 bits is refused, not read as the largest id', async () => {
+  for (const [path, name] of [['/api/v1/scans', 'person_id'], ['/api/v1/stays', 'person_id'],
+    ['/api/v1/units', 'region_id'], ['/api/v1/visits', 'unit_id'], ['/api/v1/requests', 'unit_id'],
+    ['/api/v1/audit', 'user_id'], ['/api/v1/units', 'limit']]) {
+    const p = assertProblem(await admin.get(`${path}?${name}=99999999999999999999`), 422,
+      'invalid-input', name);
+    assert.match(p.detail, /out of range/);
+  }
+  assert.equal((await admin.get('/api/v1/scans?person_id=9223372036854775807')).status, 200);
+});
+
 // ---- stored XSS and formula injection ---------------------------------------
 //
 // Text a person typed — a unit's, place's and checkpoint's names, a
