@@ -2,6 +2,8 @@
 #   make            build ./sijin
 #   make test       build and run every test; the last line is "N passed, N failed"
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make analyze    gcc -fanalyzer over src/: every finding fixed or justified
+#                   (scripts/analyze.sh, scripts/analyze-justified.txt; docs/reliability.md)
 #   make deps       install the Debian packages the build needs (apt-get; sudo when not root)
 #   make fuzz       build the libFuzzer drivers of fuzz/ with clang in build-fuzz/ (docs/fuzz.md)
 #   make fuzz-run   run each driver for FUZZ_SECONDS (default 30) from its seed corpus
@@ -81,6 +83,9 @@ test: deps-check tests
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" test
 
+analyze: $(GEN_SRC) $(BUILD)/gen/assets.c
+	sh scripts/analyze.sh "$(CC) -std=c17 -D_GNU_SOURCE $(filter-out -Werror,$(WARN)) -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)"
+
 deps:
 	sh scripts/deps.sh
 
@@ -96,7 +101,9 @@ deps-check:
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_LIB := $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/core/*.c src/store/*.c) \
             src/http/jbody.c src/domain/screening.c src/domain/pass.c \
-            src/domain/calendar.c src/domain/scope.c fuzz/stubs.c) \
+            src/domain/calendar.c src/domain/scope.c src/domain/placecode.c \
+            src/http/open311_form.c src/domain/scan_ledger.c src/json/jimport.c \
+            fuzz/stubs.c) \
             $(BUILD)/gen/schema_files.o
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 30
@@ -122,5 +129,5 @@ fuzz-run: fuzz
 clean:
 	rm -rf build build-asan build-fuzz sijin
 
-.PHONY: all test tests asan deps deps-check clean fuzz fuzz-drivers fuzz-run
+.PHONY: all test tests asan analyze deps deps-check clean fuzz fuzz-drivers fuzz-run
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,71 +1,171 @@
 #!/bin/sh
-# Benchmark of the scan path (issue 5 "Speed"): POST /api/v1/checkpoints/{id}/scans
-# over HTTP on loopback with wrk (Debian package `wrk`) and bench/scan.lua, on a
-# fresh demo database with PLACES extra places (one checkpoint each) and PEOPLE
-# residents, every scan durable before its answer (group commit, synchronous=FULL).
-# Prints wrk's figures, the server's peak resident memory, and the store's bytes
-# per scan (SQLite's dbstat after a WAL checkpoint: the scan table with its index
-# and the alert table, over the scans written).
+# Benchmark of the scan path (issue 5 "Speed"; issue 4 "HTTP scans durable on
+# PostgreSQL"): POST /api/v1/checkpoints/{id}/scans over HTTP on loopback
+# with wrk (Debian package `wrk`) and bench/scan.lua, on a demo database with
+# PLACES extra places (one checkpoint each) and PEOPLE residents, every scan
+# durable before its answer (group commit; SQLite synchronous=FULL, or
+# PostgreSQL with fsync and synchronous_commit on).
+#
+# Each run: a sustained phase (DURATION, CONNS connections), then a burst
+# (BURST, twice the connections); afterwards the scans stored are counted
+# against the 2xx answers of both phases: no acknowledged scan may be
+# missing (at most one scan a connection may be stored unanswered: wrk
+# closes connections with requests in flight when a phase ends).  Prints
+# wrk's figures, the server's peak resident memory (the sum over its
+# processes), and, on SQLite, the store's bytes per scan.  With RUNS > 1 the
+# summary gives the median run (by sustained rate) and every run's figures.
+#
 #   sh bench/scan_http.sh [DURATION] [CONNS] [PEOPLE] [PLACES] [THREADS]
 # defaults: 60s, 64 connections, 100000 people, 200 places, 2 server threads.
-# Set KEEP=1 to keep the database (its path is printed), SIJIN=path to measure
-# another binary.
+# Environment:
+#   RUNS=N      runs (default 1); SQLite: each on a fresh copy of the database,
+#               PostgreSQL: one after the other on the same database
+#   BURST=10s   the burst phase (0: none)
+#   DB=pg       PostgreSQL: a server of its own from scripts/pg.sh (PG_DURABLE=1:
+#               fsync and synchronous_commit on), on a Unix socket, stopped after
+#   PROCS=2     (PostgreSQL) two `sijin serve` processes on the one database,
+#               each with its own wrk taking half the connections and people
+#   KEEP=1      keep the database (its path is printed); SIJIN=path: another binary
 set -eu
 cd "$(dirname "$0")/.."
 duration=${1:-60s}; conns=${2:-64}; people=${3:-100000}; places=${4:-200}; threads=${5:-2}
+runs=${RUNS:-1}; burst=${BURST:-10s}; dbkind=${DB:-sqlite}; procs=${PROCS:-1}
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is not installed" >&2; exit 1; }
+[ "$procs" = 1 ] || [ "$dbkind" = pg ] || { echo "bench: PROCS=2 needs DB=pg" >&2; exit 1; }
 # SIJIN: the binary to measure (default: build ./sijin); SIJIN_LIB: the library
 # bench/scan_people.c links with (default build/libsijin.a).
 if [ -z "${SIJIN:-}" ]; then make -s sijin >/dev/null; SIJIN=./sijin; fi
 tmp=$(mktemp -d /tmp/sijin-scanbench-XXXXXX)
-port=$((20000 + $$ % 20000))
-pid=; sampler=
+port0=$((20000 + $$ % 20000))
+pids=; sampler=; pg=
 cleanup() {
 	[ -n "$sampler" ] && kill "$sampler" 2>/dev/null
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	[ -n "$pg" ] && sh scripts/pg.sh stop "$pg"
 	[ "${KEEP:-0}" = 1 ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
-db="$tmp/bench.db"
+trap 'exit 130' INT TERM
+
+if [ "$dbkind" = pg ]; then
+	# Set up without fsync (the demo and the people are many small
+	# commits), then restart the server durable for the runs.
+	pg=$(sh scripts/pg.sh start)
+	db=$pg
+	export SIJIN_KEY_FILE="$tmp/bench.key"
+	count() { sh scripts/pg.sh psql "$db" -c "$1"; }
+else
+	db="$tmp/template.db"
+	count() { sqlite3 "$rundb" "$1"; }
+fi
 "$SIJIN" --db "$db" demo --force >/dev/null
-token=$("$SIJIN" --db "$db" user token admin --name bench | tail -1)
+token=$("$SIJIN" --db "$db" user token admin --name bench 2>/dev/null | tail -1)
 # The places and people, in one transaction (bench/scan_people.c).
 lib=${SIJIN_LIB:-build/libsijin.a}
 [ -f "$lib" ] || make -s "$lib"
 ldlibs=$(make -s --no-print-directory --eval='print-ldlibs: ; @echo $(LDLIBS)' print-ldlibs)
 cc -O2 -std=c17 -D_GNU_SOURCE -Isrc -o "$tmp/scan_people" bench/scan_people.c "$lib" $ldlibs
-"$tmp/scan_people" "$db" "$db.key" "$places" "$people" "$tmp/people.txt"
-"$SIJIN" --db "$db" --port "$port" --log-level warn --threads "$threads" serve 2>"$tmp/serve.log" &
-pid=$!
-for _ in $(seq 50); do
-	curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-	sleep 0.1
+"$tmp/scan_people" "$db" "${SIJIN_KEY_FILE:-$db.key}" "$places" "$people" "$tmp/people.txt"
+if [ "$dbkind" = pg ]; then
+	sh scripts/pg.sh down "$pg"
+	PG_DURABLE=1 sh scripts/pg.sh up "$pg"
+	[ "$(sh scripts/pg.sh psql "$pg" -c "SHOW fsync")" = on ] || { echo "bench: fsync is off" >&2; exit 1; }
+fi
+
+# phase NAME DURATION CONNS: wrk on every server, in parallel; out in $tmp/NAME.*
+phase() {
+	i=0; wpids=
+	for p in $pids; do
+		port=$((port0 + i))
+		SIJIN_TOKEN=$token PEOPLE_FILE="$tmp/people.txt" WRK_THREADS=$((2 / procs)) \
+		    WRK_PARTS=$procs WRK_PART=$i WRK_RUN="$run$1$i" \
+		    wrk -t$((2 / procs)) -c$(($3 / procs)) -d"$2" --latency -s bench/scan.lua \
+		    "http://127.0.0.1:$port/api/v1/checkpoints/1/scans" >"$tmp/$1.$i" &
+		wpids="$wpids $!"
+		i=$((i + 1))
+	done
+	for w in $wpids; do wait "$w"; done
+	for w in $(seq 0 $((procs - 1))); do
+		[ "$procs" -gt 1 ] && echo "  wrk $w:"
+		grep -E "Requests/sec|latency p50|answers|Socket errors|Non-2xx" "$tmp/$1.$w" | sed 's/^/    /'
+	done
+}
+
+# sum FILEPREFIX PATTERN FIELD: sum a number over the wrk outputs.
+sum() { cat "$tmp/$1".* | awk -v f="$3" "/$2/"' { s += $f } END { printf "%d", s }'; }
+maxp99() { cat "$tmp/$1".* | awk '/^latency p50/ { if ($9 + 0 > m) m = $9 + 0 } END { printf "%.2f", m }'; }
+
+echo "sijin scan benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average" \
+    "$(cut -d' ' -f1-3 /proc/loadavg); $dbkind, $procs server process(es) --threads $threads;" \
+    "wrk $duration x $conns connections, burst $burst x $((2 * conns)); $people people at" \
+    "$places checkpoints; $runs run(s)"
+: >"$tmp/summary"
+for run in $(seq "$runs"); do
+	if [ "$dbkind" = sqlite ]; then
+		rundb="$tmp/run$run.db"
+		cp "$db" "$rundb"; cp "$db.key" "$rundb.key"
+	else
+		rundb=$db
+	fi
+	pids=
+	for i in $(seq 0 $((procs - 1))); do
+		"$SIJIN" --db "$rundb" --port $((port0 + i)) --log-level warn --threads "$threads" serve \
+		    2>"$tmp/serve$i.log" &
+		pids="$pids $!"
+	done
+	for i in $(seq 0 $((procs - 1))); do
+		for _ in $(seq 100); do
+			curl -sf "http://127.0.0.1:$((port0 + i))/healthz" >/dev/null 2>&1 && break
+			sleep 0.1
+		done
+	done
+	before=$(count "SELECT count(*) FROM scan")
+	# Peak resident memory of the server processes together, every 200 ms.
+	echo 0 >"$tmp/rss"
+	( peak=0; while :; do
+		rss=0
+		for p in $pids; do
+			r=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+			rss=$((rss + ${r:-0}))
+		done
+		[ "$rss" -gt "$peak" ] && peak=$rss && echo "$peak" >"$tmp/rss"
+		sleep 0.2; done ) &
+	sampler=$!
+	echo "run $run: sustained"
+	phase s "$duration" "$conns"
+	if [ "$burst" != 0 ]; then
+		echo "run $run: burst"
+		phase b "$burst" $((2 * conns))
+	fi
+	kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; sampler=
+	rss_mib=$(( $(cat "$tmp/rss") / 1024 ))
+	for p in $pids; do kill "$p"; wait "$p" 2>/dev/null || true; done
+	pids=
+	after=$(count "SELECT count(*) FROM scan")
+	rate=$(sum s "^Requests\/sec" 2); p99=$(maxp99 s)
+	acked=$(( $(sum s "^answers" 3) + $(sum b "^answers" 3) ))
+	other=$(( $(sum s "^answers" 5) + $(sum b "^answers" 5) ))
+	stored=$((after - before))
+	brate=0; bp99=0
+	[ "$burst" != 0 ] && { brate=$(sum b "^Requests\/sec" 2); bp99=$(maxp99 b); }
+	echo "run $run: sustained $rate scans/s p99 $p99 ms; burst $brate scans/s p99 $bp99 ms;" \
+	    "2xx $acked, other answers $other; stored $stored (missing $((acked > stored ? acked - stored : 0)))," \
+	    "server peak RSS $rss_mib MiB"
+	echo "$rate $p99 $brate $bp99 $acked $other $stored $rss_mib" >>"$tmp/summary"
+	if [ "$dbkind" = sqlite ]; then
+		sqlite3 "$rundb" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+		sqlite3 "$rundb" "SELECT name, sum(pgsize), sum(unused) FROM dbstat
+			WHERE name IN ('scan', 'scan_by_person', 'alert', 'alert_by_id') GROUP BY name" |
+		    awk -F'|' -v n="$after" '
+			{ bytes += $2 }
+			END { printf "  store: %d scans, %.1f bytes/scan with indexes, stays and alerts\n", n, bytes / n }'
+		[ "${KEEP:-0}" = 1 ] || rm -f "$rundb" "$rundb-wal" "$rundb-shm"
+	fi
 done
-before=$(sqlite3 "$db" "SELECT count(*) FROM scan")
-# Peak resident memory of the server, sampled every 200 ms.
-( peak=0; while kill -0 "$pid" 2>/dev/null; do
-	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-	[ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" >"$tmp/rss"
-	sleep 0.2; done ) &
-sampler=$!
-echo "sijin scan benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t2 -c$conns -d$duration," \
-    "server --threads $threads, $people people at $places checkpoints"
-SIJIN_TOKEN=$token PEOPLE_FILE="$tmp/people.txt" WRK_THREADS=2 \
-    wrk -t2 -c"$conns" -d"$duration" --latency -s bench/scan.lua \
-    "http://127.0.0.1:$port/api/v1/checkpoints/1/scans" | tee "$tmp/wrk.out"
-kill "$sampler" 2>/dev/null; sampler=
-echo "server peak RSS: $(( $(cat "$tmp/rss") / 1024 )) MiB"
-kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
-sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-after=$(sqlite3 "$db" "SELECT count(*) FROM scan")
-sqlite3 "$db" "SELECT 'status: ' || (SELECT count(*) FROM scan) || ' scans, ' ||
-	(SELECT count(*) FROM stay) || ' stays, ' || (SELECT count(*) FROM alert) || ' alerts'"
-sqlite3 "$db" "SELECT name, sum(pgsize), sum(unused) FROM dbstat
-	WHERE name IN ('scan', 'scan_by_person', 'alert', 'alert_by_id') GROUP BY name" |
-    awk -F'|' -v n="$after" -v new=$((after - before)) '
-	{ bytes += $2; printf "  %-16s %12d bytes %6.1f bytes/scan (%.0f%% unused)\n", $1, $2, $2 / n, 100 * $3 / $2 }
-	END { printf "store: %d scans (%d written now), %.1f bytes/scan with indexes, stays and alerts\n", n, new, bytes / n }'
-echo "database file: $(stat -c %s "$db") bytes"
-[ "${KEEP:-0}" = 1 ] && echo "kept: $db"
+echo "median run (by sustained rate) of $runs; columns: sustained scans/s, p99 ms, burst scans/s," \
+    "burst p99 ms, 2xx, other answers, stored, peak RSS MiB"
+sort -n "$tmp/summary" | awk -v n="$runs" 'NR == int((n + 1) / 2) { print "  median: " $0 }
+	{ all = all "  run: " $0 "\n" } END { printf "%s", all }'
+[ "${KEEP:-0}" = 1 ] && echo "kept: $tmp"
 exit 0

@@ -11,9 +11,13 @@
 #                                   a URL whose search_path is NAME (a fresh,
 #                                   empty database as far as sijin can tell)
 #   scripts/pg.sh psql URL ARGS...  run psql on URL (tab-free, unaligned, stop on error)
+#   scripts/pg.sh down URL|DIR      stop the server (fast shutdown), keep its folder
+#   scripts/pg.sh up URL|DIR        start the server of that folder again
+#                                   (the fault tests: PostgreSQL restarted while serving)
 #
 # The server trades durability for speed (fsync off): it holds test data
-# only.  Exit status is non-zero, with a message on stderr, when PostgreSQL
+# only; PG_DURABLE=1 in the environment of start or up keeps it durable.
+# Exit status is non-zero, with a message on stderr, when PostgreSQL
 # is not installed or does not start.
 set -eu
 
@@ -44,6 +48,36 @@ dir_of() {
 
 url_of() { printf 'postgresql:///sijin?host=%s&user=sijin\n' "$1"; }
 
+# run_server BIN DIR: start the server of DIR (pg_ctl waits until it
+# answers).  With PG_DURABLE=1 (the benchmarks) it keeps PostgreSQL's
+# durable defaults: fsync, synchronous_commit and full_page_writes on.
+run_server() {
+	if [ "${PG_DURABLE:-0}" = 1 ]; then
+		sync_opts="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+	else
+		sync_opts="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	fi
+	as_owner "$1/pg_ctl" -D "$2/data" -l "$2/server.log" -w -t 60 \
+	    -o "-c listen_addresses='' -c unix_socket_directories='$2' $sync_opts
+	        -c max_connections=300 -c shared_buffers=64MB" start >/dev/null 2>&1
+}
+
+# down / up: stop the server of a folder made by start, start it again.
+down() {
+	dir=$(dir_of "$1")
+	case $dir in /tmp/sijin-pg-*) ;; *) die "not a folder made by pg.sh start: $dir" ;; esac
+	bin=$(bindir) || die "PostgreSQL is not installed"
+	as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 ||
+	    die "could not stop the server in $dir"
+}
+
+up() {
+	dir=$(dir_of "$1")
+	case $dir in /tmp/sijin-pg-*) ;; *) die "not a folder made by pg.sh start: $dir" ;; esac
+	bin=$(bindir) || die "PostgreSQL is not installed"
+	run_server "$bin" "$dir" || die "the server in $dir did not start again"
+}
+
 start() {
 	bin=$(bindir) || die "PostgreSQL is not installed (no initdb; install the Debian package postgresql: sh scripts/deps.sh)"
 	command -v psql >/dev/null 2>&1 || [ -x "$bin/psql" ] || die "psql is not installed (Debian package postgresql-client)"
@@ -54,10 +88,7 @@ start() {
 	    --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1; then
 		cat "$dir/initdb.log" >&2; rm -rf "$dir"; die "initdb failed"
 	fi
-	if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-	    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off
-	        -c synchronous_commit=off -c full_page_writes=off -c max_connections=300
-	        -c shared_buffers=64MB" start >/dev/null 2>&1; then
+	if ! run_server "$bin" "$dir"; then
 		cat "$dir/server.log" >&2 2>/dev/null; rm -rf "$dir"; die "the server did not start"
 	fi
 	if ! "$bin/psql" -X -q -v ON_ERROR_STOP=1 "postgresql:///postgres?host=$dir&user=sijin" \
@@ -89,7 +120,7 @@ schema() {
 	printf '%s%soptions=-csearch_path%%3D%s\n' "$1" "$sep" "$2"
 }
 
-[ $# -ge 1 ] || die "usage: pg.sh start | stop URL | url DIR | schema URL NAME | psql URL ARGS..."
+[ $# -ge 1 ] || die "usage: pg.sh start | stop URL | url DIR | schema URL NAME | psql URL ARGS... | down URL | up URL"
 cmd=$1; shift
 case $cmd in
 start) start ;;
@@ -97,5 +128,7 @@ stop) [ $# = 1 ] || die "usage: pg.sh stop URL|DIR"; stop "$1" ;;
 url) [ $# = 1 ] || die "usage: pg.sh url DIR"; url_of "$(dir_of "$1")" ;;
 schema) [ $# = 2 ] || die "usage: pg.sh schema URL NAME"; schema "$1" "$2" ;;
 psql) [ $# -ge 1 ] || die "usage: pg.sh psql URL ARGS..."; pg_psql "$@" ;;
+down) [ $# = 1 ] || die "usage: pg.sh down URL|DIR"; down "$1" ;;
+up) [ $# = 1 ] || die "usage: pg.sh up URL|DIR"; up "$1" ;;
 *) die "unknown command $cmd" ;;
 esac

@@ -79,6 +79,13 @@ for s in "$top"/tests/cli/*.sh; do
 	done
 done
 
+# Static analysis (issue 10): gcc -fanalyzer over src/, every finding fixed
+# or justified in scripts/analyze-justified.txt (make analyze); one line.
+(cd "$top" && make -s analyze BUILD="$build") >"$tmp/out" 2>&1; status=$?
+before=$failed
+if [ "$status" -eq 0 ]; then count analyze 1 0 0; else count analyze 0 1 "$status"; fi
+[ "$failed" -ne "$before" ] && tail -40 "$tmp/out"
+
 # Black-box API tests: node's built-in test runner (tests/api/*.test.mjs).
 if ls "$top"/tests/api/*.test.mjs >/dev/null 2>&1; then
 	for db in $databases; do

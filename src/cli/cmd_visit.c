@@ -469,7 +469,7 @@ inspection_add_args(cli_ctx *ctx, int argc, char **argv, json_t *body, sj_err *e
 		{ 0, 0, 0, 0 },
 	};
 	json_t *inspectors = json_array(), *items = json_array();
-	const char **rectify = calloc((size_t)argc + 1, sizeof *rectify);
+	const char **rectify = sj_calloc((size_t)argc + 1, sizeof *rectify);
 	size_t n_rectify = 0;
 	int c, status = 0;
 

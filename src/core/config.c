@@ -884,6 +884,7 @@ config_load(sj_config *c, int *argc, char **argv, char **envp, sj_err *e)
 	int n_kept = 0;
 	sj_rc rc;
 
+	assert(config_row != NULL);  /* the table's first row */
 	assert(*argc >= 0 && argv != NULL);
 	kept = sj_malloc(((size_t)*argc + 1) * sizeof *kept);
 

@@ -1378,6 +1378,7 @@ auth_token_lookup(store *s, const crypt_keys *k, const char *token, int64_t now,
 			rc = touch(s, Q_TOKEN_TOUCH, id, now, e);
 		principal_fill(&u, out);
 		out->token_id = id;
+		out->expires_at = expires_at;
 	} else if (rc == SJ_OK)
 		rc = sj_fail(e, SJ_EAUTH, "token", "unknown, revoked or expired API token");
 	arena_free(&a);

@@ -274,6 +274,8 @@ typedef struct auth_principal {
 	char csrf[CRYPT_TOKEN_SIZE];  /* the session's CSRF token; "" for an API token */
 	int64_t session_id;           /* 0 for an API token */
 	int64_t token_id;             /* 0 for a session */
+	int64_t expires_at;           /* an API token's end (seconds since the epoch;
+	                               * 0 = none or a session), for the server's cache */
 } auth_principal;
 
 /* A new session, as auth_sign_in returns it. */

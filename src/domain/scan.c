@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cachegen.h"
 #include "core/datetime.h"
+#include "core/idmap.h"
 #include "core/text.h"
 #include "domain/alert.h"
 #include "domain/outsider.h"
@@ -24,6 +26,7 @@
 #define CLASS_KEY "scan.key"
 #define HISTORY_MAX 256                /* a person's newest scans at a place that are read */
 #define KEY_FP_MASK ((INT64_C(1) << 47) - 1)
+#define CHECKPOINT_CACHE_SLOTS 512     /* per thread (scan_prepare_defer) */
 
 enum {
 	Q_CHECKPOINT, Q_PERSON_BY_HASH, Q_PERSON_BY_ID, Q_HISTORY, Q_HISTORY_UNKNOWN,
@@ -127,6 +130,130 @@ scan_source_name(scan_source s)
 	return (int)s >= 0 && s < SCAN_SRC__COUNT ? source_names[s] : "?";
 }
 
+/* ---- the memo of bulk import -------------------------------------------------- */
+
+typedef struct memo_cp {
+	int64_t place_id, unit_id, default_stay_s;
+	bool records_exits;
+} memo_cp;
+
+typedef struct memo_person {
+	int64_t unit_id;
+	unsigned tags;
+	size_t name_at, mask_at;   /* offsets in text */
+} memo_person;
+
+struct scan_memo {
+	idmap cp_ix, person_ix;    /* id → index + 1 */
+	memo_cp *cps;
+	memo_person *people;
+	size_t n_cps, cap_cps, n_people, cap_people;
+	char *text;
+	size_t n_text, cap_text;
+};
+
+scan_memo *
+scan_memo_new(void)
+{
+	return sj_calloc(1, sizeof(scan_memo));
+}
+
+void
+scan_memo_clear(scan_memo *m)
+{
+	if (m == NULL)
+		return;
+	idmap_clear(&m->cp_ix);
+	idmap_clear(&m->person_ix);
+	m->n_cps = m->n_people = m->n_text = 0;
+}
+
+void
+scan_memo_free(scan_memo *m)
+{
+	if (m == NULL)
+		return;
+	idmap_free(&m->cp_ix);
+	idmap_free(&m->person_ix);
+	free(m->cps);
+	free(m->people);
+	free(m->text);
+	free(m);
+}
+
+static size_t
+memo_text(scan_memo *m, const char *s)
+{
+	size_t n = strlen(s) + 1, at = m->n_text;
+
+	if (m->n_text + n > m->cap_text) {
+		m->cap_text = 2 * (m->cap_text + n);
+		m->text = sj_realloc(m->text, m->cap_text);
+	}
+	memcpy(m->text + at, s, n);
+	m->n_text += n;
+	return at;
+}
+
+static void
+memo_put_cp(scan_memo *m, const scan_prepared *p)
+{
+	if (m->n_cps == m->cap_cps) {
+		m->cap_cps = m->cap_cps ? 2 * m->cap_cps : 64;
+		m->cps = sj_realloc(m->cps, m->cap_cps * sizeof *m->cps);
+	}
+	m->cps[m->n_cps++] = (memo_cp){ p->place_id, p->unit_id, p->rules.default_stay_s,
+	    p->rules.records_exits };
+	idmap_put(&m->cp_ix, p->checkpoint_id, (int64_t)m->n_cps);
+}
+
+static bool
+memo_get_cp(const scan_memo *m, int64_t id, scan_prepared *p)
+{
+	int64_t ix = m ? idmap_get(&m->cp_ix, id) : 0;
+	const memo_cp *c;
+
+	if (ix == 0)
+		return false;
+	c = &m->cps[ix - 1];
+	p->checkpoint_id = id;
+	p->place_id = c->place_id;
+	p->unit_id = c->unit_id;
+	p->rules.default_stay_s = c->default_stay_s;
+	p->rules.records_exits = c->records_exits;
+	return true;
+}
+
+static void
+memo_put_person(scan_memo *m, const scan_prepared *p, int64_t unit_id, unsigned tags)
+{
+	if (m->n_people == m->cap_people) {
+		m->cap_people = m->cap_people ? 2 * m->cap_people : 256;
+		m->people = sj_realloc(m->people, m->cap_people * sizeof *m->people);
+	}
+	m->people[m->n_people++] = (memo_person){ unit_id, tags, memo_text(m, p->person_name),
+	    memo_text(m, p->id_number_mask) };
+	idmap_put(&m->person_ix, p->person_id, (int64_t)m->n_people);
+}
+
+static bool
+memo_get_person(const scan_memo *m, int64_t id, scan_prepared *p, int64_t *unit_id,
+    unsigned *tags)
+{
+	int64_t ix = m ? idmap_get(&m->person_ix, id) : 0;
+	const memo_person *r;
+
+	if (ix == 0)
+		return false;
+	r = &m->people[ix - 1];
+	p->person_id = id;
+	*unit_id = r->unit_id;
+	*tags = r->tags;
+	snprintf(p->person_name, sizeof p->person_name, "%s", m->text + r->name_at);
+	snprintf(p->id_number_mask, sizeof p->id_number_mask, "%s", m->text + r->mask_at);
+	return true;
+}
+
 /* ---- preparing ---------------------------------------------------------------- */
 
 static int
@@ -160,6 +287,57 @@ prepare_checkpoint(store *s, const scope *sc, int64_t id, scan_prepared *p, sj_e
 	p->rules.records_exits = store_col_int(st, 2) != 0;
 	p->rules.default_stay_s = store_col_int(st, 3);
 	store_reset(st);
+	return SJ_OK;
+}
+
+/* A checkpoint as one scope saw it (scan_prepare_defer). */
+typedef struct checkpoint_cached_entry {
+	uint64_t generation;       /* cachegen_now() when read; 0 = empty */
+	int64_t until;             /* seconds since the epoch */
+	scope sc;
+	int64_t checkpoint_id, place_id, unit_id;
+	stay_rules rules;
+} checkpoint_cached_entry;
+
+static _Thread_local checkpoint_cached_entry tl_checkpoints[CHECKPOINT_CACHE_SLOTS];
+
+static bool
+scope_same(const scope *a, const scope *b)
+{
+	return a->role == b->role && a->user_id == b->user_id && a->group_id == b->group_id &&
+	    a->unit_id == b->unit_id && a->department_id == b->department_id;
+}
+
+/* prepare_checkpoint through this thread's cache.  Only found checkpoints
+ * are kept: an unknown or out-of-scope id is asked of the store each time. */
+static sj_rc
+checkpoint_cached(store *s, const scope *sc, int64_t id, scan_prepared *p, sj_err *e)
+{
+	checkpoint_cached_entry *c =
+	    &tl_checkpoints[(uint64_t)(id * 31 + sc->user_id) % CHECKPOINT_CACHE_SLOTS];
+	uint64_t gen = cachegen_now();
+	int64_t now = dt_now();
+	sj_rc rc;
+
+	if (c->generation == gen && now < c->until && c->checkpoint_id == id &&
+	    scope_same(&c->sc, sc)) {
+		p->checkpoint_id = id;
+		p->place_id = c->place_id;
+		p->unit_id = c->unit_id;
+		p->rules.records_exits = c->rules.records_exits;
+		p->rules.default_stay_s = c->rules.default_stay_s;
+		return SJ_OK;
+	}
+	if ((rc = prepare_checkpoint(s, sc, id, p, e)) != SJ_OK)
+		return rc;
+	memset(c, 0, sizeof *c);
+	c->sc = *sc;
+	c->checkpoint_id = id;
+	c->place_id = p->place_id;
+	c->unit_id = p->unit_id;
+	c->rules = p->rules;
+	c->until = now + CACHEGEN_TTL_S;
+	c->generation = gen;
 	return SJ_OK;
 }
 
@@ -220,52 +398,74 @@ person_columns(store_stmt *st, scan_prepared *p, int64_t *unit_id, unsigned *tag
 	snprintf(p->id_number_mask, sizeof p->id_number_mask, "%s", mask ? mask : "");
 }
 
-/* Find the person: by id, or by the keyed hash of the identity number.
- * *found false (not an error) for a valid number of no registered person. */
+/* Check the who of in: a person id, or an identity number in a form
+ * ident_id_normalise accepts, whose mask goes to p->id_number_mask and
+ * keyed hash to p->id_hash. */
 static sj_rc
-prepare_person(store *s, const crypt_keys *k, const scan_input *in, int64_t now,
-    scan_prepared *p, bool *found, int64_t *unit_id, unsigned *tags, sj_err *e)
+person_key(const crypt_keys *k, const scan_input *in, int64_t now, scan_prepared *p, sj_err *e)
 {
 	char canon[IDENT_ID_SIZE];
-	unsigned char hash[CRYPT_HASH_BYTES];
+	sj_rc rc;
+
+	if (in->person_id > 0) {
+		p->person_id = in->person_id;
+		return SJ_OK;
+	}
+	if (in->id_number == NULL)
+		return sj_fail(e, SJ_EINVAL, "id_number", "is required: type the identity "
+		    "number or scan a code");
+	if ((rc = ident_id_normalise(in->id_number, ymd_of(now), canon, e)) != SJ_OK)
+		return rc;
+	ident_id_mask(canon, p->id_number_mask, sizeof p->id_number_mask, NULL);
+	crypt_lookup_hash(k, CLASS_ID, canon, p->id_hash);
+	return SJ_OK;
+}
+
+/* Find the person of person_key: by p->person_id when set, else by
+ * p->id_hash.  *found false (not an error) for a valid number of no
+ * registered person; an unknown id is SJ_ENOTFOUND ("person_id"). */
+static sj_rc
+find_person(store *s, scan_memo *memo, scan_prepared *p, bool *found, int64_t *unit_id,
+    unsigned *tags, sj_err *e)
+{
+	int64_t want = p->person_id;
 	store_stmt *st;
 	bool row;
 	sj_rc rc;
 
 	*found = false;
-	if (in->person_id > 0) {
+	if (want > 0 && memo_get_person(memo, want, p, unit_id, tags)) {
+		*found = true;
+		return SJ_OK;
+	}
+	if (want > 0) {
 		if ((rc = store_prepare(s, scan_sql[Q_PERSON_BY_ID], &st, e)) != SJ_OK)
 			return rc;
-		store_bind_int(st, 1, in->person_id);
+		store_bind_int(st, 1, want);
 	} else {
-		if (in->id_number == NULL)
-			return sj_fail(e, SJ_EINVAL, "id_number", "is required: type the identity "
-			    "number or scan a code");
-		if ((rc = ident_id_normalise(in->id_number, ymd_of(now), canon, e)) != SJ_OK)
-			return rc;
-		ident_id_mask(canon, p->id_number_mask, sizeof p->id_number_mask, NULL);
-		crypt_lookup_hash(k, CLASS_ID, canon, hash);
 		if ((rc = store_prepare(s, scan_sql[Q_PERSON_BY_HASH], &st, e)) != SJ_OK)
 			return rc;
-		store_bind_blob(st, 1, hash, sizeof hash);
+		store_bind_blob(st, 1, p->id_hash, sizeof p->id_hash);
 	}
 	if ((rc = store_step(st, &row, e)) != SJ_OK)
 		return rc;
 	if (!row) {
-		if (in->person_id > 0)
+		if (want > 0)
 			return sj_fail(e, SJ_ENOTFOUND, "person_id", "no person with id %lld",
-			    (long long)in->person_id);
+			    (long long)want);
 		return SJ_OK;
 	}
 	person_columns(st, p, unit_id, tags);
 	store_reset(st);
 	*found = true;
+	if (memo && want > 0)
+		memo_put_person(memo, p, *unit_id, *tags);
 	return SJ_OK;
 }
 
 /* Gather the facts and decide (domain/screening.h). */
 static sj_rc
-screen(store *s, const scan_settings *cfg, scan_prepared *p, bool found, int64_t unit_id,
+screen(store *s, int fever_threshold, scan_prepared *p, bool found, int64_t unit_id,
     unsigned tags, sj_err *e)
 {
 	screening_facts f = { .exit = p->direction == SCAN_OUT, .temperature = p->temperature,
@@ -279,17 +479,16 @@ screen(store *s, const scan_settings *cfg, scan_prepared *p, bool found, int64_t
 		    e)) != SJ_OK)
 			return rc;
 	}
-	screening_decide(&f, cfg->fever_threshold, &p->decision, &p->reasons);
+	screening_decide(&f, fever_threshold, &p->decision, &p->reasons);
 	return SJ_OK;
 }
 
-sj_rc
-scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, const scope *sc,
-    const scan_input *in, int64_t now, scan_prepared *out, sj_err *e)
+/* Everything of scan_prepare but finding the person and screening;
+ * checkpoint is prepare_checkpoint or its cached form. */
+static sj_rc
+prepare_common(store *s, const crypt_keys *k, const scan_settings *cfg, const scope *sc,
+    const scan_input *in, int64_t now, scan_prepared *out, bool cached, sj_err *e)
 {
-	int64_t unit_id = 0;
-	unsigned tags = 0;
-	bool found;
 	sj_rc rc;
 
 	memset(out, 0, sizeof *out);
@@ -298,22 +497,69 @@ scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, const scop
 	out->operator_id = in->operator_id;
 	out->source = in->source;
 	out->rules.reentry_s = cfg->reentry_s;
+	out->fever_threshold = cfg->fever_threshold;
 	if ((int)in->source < 0 || in->source >= SCAN_SRC__COUNT)
 		return sj_fail(e, SJ_EINVAL, "source", "unknown source");
-	if ((rc = prepare_checkpoint(s, sc, in->checkpoint_id, out, e)) != SJ_OK ||
-	    (rc = check_time(in, now, &out->at, e)) != SJ_OK)
+	if (memo_get_cp(in->memo, in->checkpoint_id, out))
+		rc = SJ_OK;
+	else if ((rc = (cached ? checkpoint_cached : prepare_checkpoint)(s, sc, in->checkpoint_id,
+	    out, e)) == SJ_OK && in->memo)
+		memo_put_cp(in->memo, out);
+	if (rc != SJ_OK || (rc = check_time(in, now, &out->at, e)) != SJ_OK)
 		return rc;
 	if (in->temperature != 0 &&
 	    (in->temperature < SCREEN_TEMP_MIN || in->temperature > SCREEN_TEMP_MAX))
 		return sj_fail(e, SJ_EINVAL, "temperature", "%d.%d °C is outside the plausible range "
 		    "34.0-43.0 °C", in->temperature / 10, abs(in->temperature % 10));
 	if ((rc = key_fingerprint(k, in->key, &out->key_fp, e)) != SJ_OK ||
-	    (rc = prepare_person(s, k, in, now, out, &found, &unit_id, &tags, e)) != SJ_OK)
+	    (rc = person_key(k, in, now, out, e)) != SJ_OK)
 		return rc;
 	if (in->direction == SCAN_OUT && !out->rules.records_exits)
 		return sj_fail(e, SJ_EINVAL, "direction",
 		    "this place records entries only; scan entries (in)");
-	return screen(s, cfg, out, found, unit_id, tags, e);
+	return SJ_OK;
+}
+
+/* The person_pending part: find the person and screen. */
+static sj_rc
+resolve_person(store *s, scan_memo *memo, scan_prepared *p, sj_err *e)
+{
+	int64_t unit_id = 0;
+	unsigned tags = 0;
+	bool found;
+	sj_rc rc;
+
+	p->person_pending = false;
+	if ((rc = find_person(s, memo, p, &found, &unit_id, &tags, e)) != SJ_OK)
+		return rc;
+	return screen(s, p->fever_threshold, p, found, unit_id, tags, e);
+}
+
+sj_rc
+scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, const scope *sc,
+    const scan_input *in, int64_t now, scan_prepared *out, sj_err *e)
+{
+	sj_rc rc;
+
+	if ((rc = prepare_common(s, k, cfg, sc, in, now, out, false, e)) != SJ_OK)
+		return rc;
+	return resolve_person(s, in->memo, out, e);
+}
+
+sj_rc
+scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg, const scope *sc,
+    const scan_input *in, int64_t now, scan_prepared *out, sj_err *e)
+{
+	sj_rc rc;
+
+	if ((rc = prepare_common(s, k, cfg, sc, in, now, out, true, e)) != SJ_OK)
+		return rc;
+	/* On PostgreSQL every look-up is a round trip wherever it runs and
+	 * the buffers are warm for all: keep it off the one writer. */
+	if (!store_reads_cold(s))
+		return resolve_person(s, NULL, out, e);
+	out->person_pending = true;
+	return SJ_OK;
 }
 
 /* ---- writing ------------------------------------------------------------------ */
@@ -656,19 +902,27 @@ scan_result_of(const scan_prepared *p, scan_result *out)
 static _Thread_local history tl_history;
 
 sj_rc
-scan_write(store *s, const scan_prepared *p, scan_result *out, alert *al, sj_err *e)
+scan_write(store *s, const scan_prepared *in, scan_result *out, alert *al, sj_err *e)
 {
 	history *h = &tl_history;
 	stay_plan_out plan = { .action = STAY_NONE };
 	const history_row *replay;
+	scan_prepared resolved;
+	const scan_prepared *p = in;
 	alert a;
 	int64_t id;
 	sj_rc rc;
 
 	assert(store_tx_depth(s) > 0);
-	scan_result_of(p, out);
 	if (al)
 		al->id = 0;
+	if (in->person_pending) {
+		resolved = *in;
+		if ((rc = resolve_person(s, NULL, &resolved, e)) != SJ_OK)
+			return rc;
+		p = &resolved;
+	}
+	scan_result_of(p, out);
 	if ((rc = read_history(s, p, h, e)) != SJ_OK)
 		goto out;
 	if ((replay = find_replay(h, p)) != NULL) {

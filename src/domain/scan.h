@@ -74,6 +74,18 @@ typedef struct scan_settings {
 	int64_t reentry_s;     /* the re-entry window of stays, seconds */
 } scan_settings;
 
+/* A memo of scan_prepare's look-ups by id, for bulk import
+ * (domain/scan_import.h): a checkpoint's place, unit and stay rules, a
+ * person's unit, tags and masked name, as first read.  Valid only while
+ * they cannot change and for one scope: the importer keeps one per
+ * transaction (it holds the write lock) and clears it at each commit. */
+typedef struct scan_memo scan_memo;
+
+/* A new, empty memo; free with scan_memo_free (accepts NULL). */
+scan_memo *scan_memo_new(void);
+void scan_memo_clear(scan_memo *m);
+void scan_memo_free(scan_memo *m);
+
 /* One scan as a caller gives it. */
 typedef struct scan_input {
 	int64_t checkpoint_id;     /* required */
@@ -87,6 +99,7 @@ typedef struct scan_input {
 	                            * command line, import) */
 	scan_source source;
 	const char *key;           /* idempotency key, or NULL */
+	scan_memo *memo;           /* bulk import: look-ups cached here; NULL elsewhere */
 } scan_input;
 
 /* A scan checked and screened, ready for scan_write.  Plain data: it may
@@ -107,6 +120,11 @@ typedef struct scan_prepared {
 	stay_rules rules;          /* the place's stay rules */
 	char person_name[SCAN_NAME_SIZE];   /* masked ("张*"), "" when unknown */
 	char id_number_mask[IDENT_ID_SIZE]; /* masked, "" when none */
+	/* scan_prepare_defer only: the person is still to be found (by
+	 * person_id, else by id_hash) and the scan screened, by scan_write */
+	bool person_pending;
+	unsigned char id_hash[CRYPT_HASH_BYTES];  /* keyed hash of the identity number */
+	int fever_threshold;       /* °C × 10, for that screening */
 } scan_prepared;
 
 /* The answer to a scan. */
@@ -174,6 +192,25 @@ sj_rc scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, cons
     const scan_input *in, int64_t now, scan_prepared *out, sj_err *e);
 
 /*
+ * scan_prepare for the group-commit path (domain/writer.h): the same
+ * checks of the checkpoint, time, temperature, key, direction and the form
+ * of the identity number, with the same errors, but on a store whose reads
+ * are cold (store_reads_cold: SQLite) the person is not looked up and the
+ * scan not screened here: out->person_pending is set and scan_write does
+ * both first, on the writer's connection, whose page cache stays warm (a
+ * request thread's is emptied by every commit of the writer, so this
+ * look-up cost it ~10 page reads from the OS a scan).  The
+ * errors of the look-up (SJ_ENOTFOUND "person_id") then come from
+ * scan_write.  The checkpoint as sc sees it is cached per thread for at
+ * most CACHEGEN_TTL_S seconds within one cache generation
+ * (core/cachegen.h): the server starts a new generation after every change
+ * it makes, so a checkpoint moved out of a scope or an attendant removed
+ * applies at once; changes by another process within CACHEGEN_TTL_S.
+ */
+sj_rc scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg,
+    const scope *sc, const scan_input *in, int64_t now, scan_prepared *out, sj_err *e);
+
+/*
  * Write a prepared scan inside the caller's open transaction (asserted),
  * in this order, all checks before the first write so that a refused scan
  * writes nothing and leaves the transaction usable:
@@ -195,6 +232,9 @@ sj_rc scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, cons
 struct alert;
 sj_rc scan_write(store *s, const scan_prepared *p, scan_result *out, struct alert *alert,
     sj_err *e);
+/* (For a scan from scan_prepare_defer, scan_write first finds the person
+ * and screens the scan, with scan_prepare's rules and errors, before step
+ * 1; nothing is written when that fails.) */
 
 /*
  * scan_prepare, then scan_write in a nested transaction (store_begin /

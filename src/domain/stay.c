@@ -301,7 +301,8 @@ stay_list(store *s, const scope *sc, arena *a, const stay_filter *f, stay_page *
 	}
 	if (rc != SJ_OK)
 		return rc;
-	qsort(rows, n, sizeof *rows, by_id_desc);
+	if (n > 1)  /* qsort's array must not be NULL, even for 0 rows */
+		qsort(rows, n, sizeof *rows, by_id_desc);
 	out->stays = rows;
 	out->n_stays = n > (size_t)limit ? (size_t)limit : n;
 	out->has_more = n > (size_t)limit;

@@ -3,8 +3,9 @@
  * scans, stays, alerts (with the live feed as server-sent events), outsider
  * registrations and the disinfection log.
  *
- * Scans take the fast path: the handler checks and screens the scan on its
- * worker thread (scan_prepare, reads only), defers its reply and hands the
+ * Scans take the fast path: the handler checks the scan on its worker
+ * thread (scan_prepare_defer, reads only; the person is found and the scan
+ * screened by the writer, whose page cache is warm), defers its reply and hands the
  * scan to the group-commit writer (domain/writer.h); the connection is
  * suspended, not the thread, and the reply goes out once the writer's
  * transaction is durable.  Scans are not written to the audit log: a scan
@@ -168,16 +169,17 @@ static sj_rc
 scan_body_read(http_req *r, scan_body *b, scan_input *in, sj_err *e)
 {
 	const char *header = http_header(r, "Idempotency-Key");
-	json_t *rest;
+	json_t *body = http_body(r);
 	sj_rc rc;
 
-	if ((rc = body_temperature(json_object_get(http_body(r), "temperature"), &in->temperature,
+	if ((rc = body_temperature(json_object_get(body, "temperature"), &in->temperature,
 	    e)) != SJ_OK)
 		return rc;
-	rest = json_copy(http_body(r));
-	json_object_del(rest, "temperature");
-	rc = jb_read(rest, scan_fields, b, http_arena(r), e);
-	json_decref(rest);
+	/* The temperature is read; the rest goes through jb_read, which
+	 * refuses members it does not know.  The body is this request's: no
+	 * copy is needed to take the member out. */
+	json_object_del(body, "temperature");
+	rc = jb_read(body, scan_fields, b, http_arena(r), e);
 	if (rc != SJ_OK || (rc = scan_direction_parse(b->direction, &in->direction, e)) != SJ_OK)
 		return rc;
 	if (!!b->id_number + !!b->person_id + !!b->code > 1)
@@ -263,8 +265,8 @@ post_scan(http_req *r, sj_err *e)
 		return rc;
 	scan_settings_of(http_config(r), &settings);
 	job = arena_zalloc(http_arena(r), sizeof *job);
-	if ((rc = scan_prepare(http_store(r), http_keys(r), &settings, http_scope(r), &in, now,
-	    &job->in, e)) != SJ_OK)
+	if ((rc = scan_prepare_defer(http_store(r), http_keys(r), &settings, http_scope(r), &in,
+	    now, &job->in, e)) != SJ_OK)
 		return rc;
 	http_defer(r, scan_start, scan_finish, job);
 	return SJ_OK;

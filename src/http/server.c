@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cachegen.h"
 #include "core/log.h"
 #include "domain/trace_live.h"
 #include "domain/writer.h"
@@ -183,6 +184,12 @@ req_free(http_req *r)
 	http_stream_discard(r->stream);
 	arena_free(&r->a);
 	free(r);
+}
+
+static bool
+state_changing_method(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
 }
 
 static bool
@@ -358,6 +365,10 @@ req_call(http_req *r, store *s, http_handler fn)
 	sj_rc rc;
 
 	rc = fn(r, &e);
+	/* A new generation of the read caches (core/cachegen.h) after every
+	 * change; scans (the one deferred route) change nothing cached. */
+	if (state_changing_method(r->method) && !r->deferred)
+		cachegen_bump();
 	if (store_tx_depth(s) > 0) {
 		/* A handler must close its transactions; never leave one open
 		 * on a connection that the next request will reuse. */

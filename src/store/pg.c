@@ -622,7 +622,9 @@ stmt_free(pg_stmt *st)
 	if (st == NULL)
 		return;
 	PQclear(st->res);
-	for (int i = 0; i < st->n_params; i++)
+	/* params is NULL when the first prepare failed (the server was
+	 * unreachable): pg_prepare frees st before making it. */
+	for (int i = 0; st->params && i < st->n_params; i++)
 		free(st->params[i].buf);
 	free(st->params);
 	free(st->values);

@@ -171,6 +171,12 @@ store_get_dialect(const store *s)
 	return s->drv->dialect;
 }
 
+bool
+store_reads_cold(const store *s)
+{
+	return s->drv->dialect == STORE_SQLITE;
+}
+
 const char *
 store_url(const store *s)
 {

@@ -97,6 +97,14 @@ void store_close(store *s);
 /* Which SQL dialect the connection speaks (for the migration runner). */
 store_dialect store_get_dialect(const store *s);
 
+/* True when what this connection reads after another connection's commit
+ * comes from a cold cache: SQLite empties every other connection's page
+ * cache at each commit, so under a busy writer each read goes to the OS
+ * page by page; PostgreSQL's buffers are shared by all connections (false).
+ * The scan path uses it to decide which thread does a look-up
+ * (scan_prepare_defer). */
+bool store_reads_cold(const store *s);
+
 /* The url given to store_open, with any password replaced by "***". */
 const char *store_url(const store *s);
 

@@ -2,7 +2,11 @@
 // sign-in, CSRF, tokens, limits, metrics, proxies, shutdown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, call, signIn, cliToken as token, demoPasswords as DEMO_PASSWORDS, assertProblem } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, call, signIn, cliToken as token, demoPasswords as DEMO_PASSWORDS, assertProblem, bin } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -86,6 +90,45 @@ test('API tokens: bearer works, revoked does not, list never shows the secret', 
   assert.ok(mine, 'the token is listed by its prefix');
   assert.equal((await call(srv, `/api/v1/tokens/${mine.id}`, { method: 'DELETE', token: t })).status, 204);
   assertProblem(await call(srv, '/api/v1/session', { token: t }), 401, 'unauthenticated');
+});
+
+test('cached tokens: revoked or disabled through the server at once, by the command line within 2 s', async () => {
+  // The server caches a token's principal for at most 2 s (src/http/authn.c):
+  // a change made through this server applies to the very next request, one
+  // made by another process (the command line) within those 2 s.
+  const admin = token(srv.db, 'admin');
+  const t1 = token(srv.db, 'auditor');
+  for (let i = 0; i < 4; i++)  // cached in every worker thread
+    assert.equal((await call(srv, '/api/v1/session', { token: t1 })).status, 200);
+  const list = await call(srv, '/api/v1/tokens', { token: t1 });
+  assert.equal(list.status, 200, list.text);
+  const row = list.body.items.find((x) => t1.startsWith(x.prefix));
+  assert.ok(row, 'the token is listed');
+  // Through the command line (another process): refused within 2 s.
+  execFileSync(bin, ['--db', srv.db, 'user', 'token-revoke', String(row.id)], { stdio: 'ignore' });
+  const t0 = Date.now();
+  let status = 200;
+  while (status === 200 && Date.now() - t0 < 5000) {
+    status = (await call(srv, '/api/v1/session', { token: t1 })).status;
+    if (status === 200) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(status, 401);
+  assert.ok(Date.now() - t0 <= 2600, `refused after ${Date.now() - t0} ms`);
+  // A user disabled through the server: refused on the next request.
+  const pw = join(tmpdir(), `sijin-pw-${process.pid}`);
+  writeFileSync(pw, 'cache-test-password-1\n');
+  execFileSync(bin, ['--db', srv.db, 'user', 'add', 'cachetest', '--role', 'auditor', '--password-file', pw], { stdio: 'ignore' });
+  unlinkSync(pw);
+  const t2 = token(srv.db, 'cachetest');
+  for (let i = 0; i < 4; i++)
+    assert.equal((await call(srv, '/api/v1/session', { token: t2 })).status, 200);
+  const users = await call(srv, '/api/v1/users', { token: admin });
+  assert.equal(users.status, 200, users.text);
+  const member = users.body.items.find((u) => u.username === 'cachetest');
+  const dis = await call(srv, `/api/v1/users/${member.id}`, { method: 'PATCH', token: admin, body: { disabled: true } });
+  assert.ok(dis.status === 200 || dis.status === 204, dis.text);
+  for (let i = 0; i < 4; i++)
+    assertProblem(await call(srv, '/api/v1/session', { token: t2 }), 401, 'unauthenticated');
 });
 
 test('bad bodies get 4xx problem documents naming what was wrong', async () => {
