@@ -10,7 +10,7 @@
 
 PKGS    := sqlite3 libsodium jansson libutf8proc inih icu-i18n icu-uc libmicrohttpd \
            libqrencode libpng zbar libjpeg freetype2 libpq xlsxwriter libxml-2.0 zlib
-TESTPKGS:= cmocka libcurl expat
+TESTPKGS:= cmocka libcurl expat libzip
 
 CC      ?= gcc
 BUILD   ?= build
