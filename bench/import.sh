@@ -15,6 +15,7 @@
 # and derives stays; the shells only load rows.
 #
 #   sh bench/import.sh [ROWS [BASE [PG_BASE]]]     defaults 1000000 10000000 1000000
+#   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out.
 #
 # The BASE store is built once (sijin import checkins of BASE synthetic
 # rows, bench/checkins_gen.awk) into $BENCH_DIR (default /tmp/sijin-bench)
@@ -31,7 +32,6 @@ USERS=${USERS:-200000}
 VENUES=${VENUES:-5000}
 CACHE_MIB=256
 mkdir -p "$W"
-export SIJIN_KEY_FILE="$W/bench.key"
 
 gen() {  # gen ROWS START SEED > file
 	awk -v rows="$1" -v users="$USERS" -v venues="$VENUES" -v start="$2" -v seed="$3" \
@@ -44,9 +44,10 @@ ratio() { echo "scale=2; $1 / $2" | bc; }
 
 # --- the base store ---------------------------------------------------------
 base_db=$W/base-$BASE.db
+export SIJIN_KEY_FILE="$base_db.key"   # the copies of the base share its key
 if [ ! -f "$base_db" ]; then
 	echo "building the base store: $BASE scans into $base_db (once)"
-	rm -f "$base_db" "$base_db"-* "$W/bench.key"
+	rm -f "$base_db" "$base_db"-*
 	"$S" --db "$base_db" demo >/dev/null
 	gen "$BASE" 1577836800 1 >"$W/base.csv"
 	t0=$(now)
@@ -70,10 +71,11 @@ CREATE INDEX scan_sq_by_person ON scan_sq (person_id, place_id, id);
 INSERT INTO scan_sq SELECT * FROM scan ORDER BY place_id, id;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
-fi
+fi >/dev/null
 gen "$ROWS" 1704067200 7 >"$W/new.csv"
 
 # --- (a) SQLite -------------------------------------------------------------
+if [ -z "${SKIP_SQLITE:-}" ]; then
 cp "$base_db" "$W/run.db"
 n0=$(sqlite3 "$W/run.db" "SELECT count(*) FROM scan")
 max0=$(sqlite3 "$W/run.db" "SELECT max(id) FROM scan")
@@ -102,8 +104,10 @@ echo "ratio sijin/sqlite3: $(ratio "$(rate "$added" "$t_sj")" "$(rate "$n_sq" "$
 sz=$(sqlite3 "$W/run.db" "SELECT sum(pgsize) FROM dbstat WHERE name IN ('scan', 'scan_by_person')")
 echo "bytes per scan (sqlite, scan + scan_by_person pages, dbstat): $(rate "$sz" "$n1")"
 rm -f "$W/sq.db" "$W/sq.db"-*
+fi
 
 # --- (b) PostgreSQL ------------------------------------------------------------
+[ -n "${SKIP_PG:-}" ] && exit 0
 url=$(sh "$TOP/scripts/pg.sh" start)
 trap 'sh "$TOP/scripts/pg.sh" stop "$url" >/dev/null 2>&1 || true' EXIT
 psql_() { sh "$TOP/scripts/pg.sh" psql "$url" "$@"; }
@@ -111,7 +115,8 @@ rm -f "$W/pg.key"
 SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" demo >/dev/null
 gen "$PG_BASE" 1577836800 1 >"$W/pgbase.csv"
 SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" import checkins "$W/pgbase.csv" --unit 1 --source bench >/dev/null
-psql_ -c "CREATE TABLE scan_copy (LIKE scan INCLUDING ALL); INSERT INTO scan_copy SELECT * FROM scan; VACUUM ANALYZE scan; VACUUM ANALYZE scan_copy" >/dev/null
+psql_ -c "CREATE TABLE scan_copy (LIKE scan INCLUDING ALL)" -c "INSERT INTO scan_copy SELECT * FROM scan" \
+    -c "VACUUM ANALYZE scan" -c "VACUUM ANALYZE scan_copy" >/dev/null
 n0=$(psql_ -c "SELECT count(*) FROM scan")
 max0=$(psql_ -c "SELECT max(id) FROM scan")
 t0=$(now)
@@ -125,7 +130,7 @@ psql_ -c "\\copy (SELECT * FROM scan WHERE id > $max0) TO '$W/pgrows.csv' CSV"
 t0=$(now)
 psql_ -c "\\copy scan_copy FROM '$W/pgrows.csv' CSV"
 t_cp=$(secs "$t0" "$(now)")
-echo "psql \\copy: $added rows in $t_cp s = $(rate "$added" "$t_cp") rows/s"
+printf 'psql \\copy: %s rows in %s s = %s rows/s\n' "$added" "$t_cp" "$(rate "$added" "$t_cp")"
 echo "ratio sijin/psql: $(ratio "$(rate "$added" "$t_pg")" "$(rate "$added" "$t_cp")")"
 echo "bytes per scan (postgres, indexes included): $(psql_ -c "SELECT pg_total_relation_size('scan') / count(*) FROM scan")"
 rm -f "$W/rows.csv" "$W/pgrows.csv" "$W/pgbase.csv" "$W/new.csv" "$W/run.db" "$W/run.db"-*
