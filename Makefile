@@ -2,13 +2,15 @@
 #   make            build ./sijin
 #   make test       build and run every test; the last line is "N passed, N failed"
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make analyze    gcc -fanalyzer over src/: every finding fixed or justified
+#                   (scripts/analyze.sh, scripts/analyze-justified.txt; docs/reliability.md)
 #   make deps       install the Debian packages the build needs (apt-get; sudo when not root)
 #   make fuzz       build the libFuzzer drivers of fuzz/ with clang in build-fuzz/ (docs/fuzz.md)
 #   make fuzz-run   run each driver for FUZZ_SECONDS (default 30) from its seed corpus
 
 PKGS    := sqlite3 libsodium jansson libutf8proc inih icu-i18n icu-uc libmicrohttpd \
            libqrencode libpng zbar libjpeg freetype2 libpq xlsxwriter libxml-2.0 zlib
-TESTPKGS:= cmocka libcurl expat
+TESTPKGS:= cmocka libcurl expat libzip
 
 CC      ?= gcc
 BUILD   ?= build
@@ -23,7 +25,11 @@ TESTLIBS:= $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 LIB_SRC := $(wildcard src/core/*.c src/store/*.c src/domain/*.c src/json/*.c src/http/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 SCHEMA  := $(sort $(wildcard schema/*/*.sql))
-ASSETS  := $(sort $(wildcard api/*.json web/*))
+# The web UI (web/, docs/web.md) and the ECharts bundle from npm (package.json,
+# installed by `npm ci`, which scripts/deps.sh runs), embedded as
+# web/vendor/echarts.min.js.
+ECHARTS := node_modules/echarts/dist/echarts.min.js
+ASSETS  := $(sort $(wildcard api/*.json web/*.* web/*/*.*))
 GEN_SRC := $(BUILD)/gen/schema_files.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_files.o $(BUILD)/gen/assets.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -52,9 +58,15 @@ $(GEN_SRC): $(SCHEMA) scripts/embed.sh
 $(BUILD)/gen/schema_files.o: $(GEN_SRC)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/gen/assets.c: $(ASSETS) scripts/embed_assets.sh
+$(BUILD)/gen/assets.c: $(ASSETS) $(ECHARTS) scripts/embed_assets.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed_assets.sh . $(ASSETS) > $@
+	sh scripts/embed_assets.sh . $(ASSETS) web/vendor/echarts.min.js=$(ECHARTS) > $@.tmp
+	mv $@.tmp $@
+
+$(ECHARTS):
+	@echo "sijin: $@ is missing: the web UI embeds ECharts from npm;" \
+	    "run 'npm ci' (or 'sh scripts/deps.sh', which does) and make again" >&2
+	@exit 1
 
 $(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -71,6 +83,9 @@ test: deps-check tests
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" test
 
+analyze: $(GEN_SRC) $(BUILD)/gen/assets.c
+	sh scripts/analyze.sh "$(CC) -std=c17 -D_GNU_SOURCE $(filter-out -Werror,$(WARN)) -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)"
+
 deps:
 	sh scripts/deps.sh
 
@@ -86,7 +101,9 @@ deps-check:
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_LIB := $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/core/*.c src/store/*.c) \
             src/http/jbody.c src/domain/screening.c src/domain/pass.c \
-            src/domain/calendar.c src/domain/scope.c fuzz/stubs.c) \
+            src/domain/calendar.c src/domain/scope.c src/domain/placecode.c \
+            src/http/open311_form.c src/domain/scan_ledger.c src/json/jimport.c \
+            fuzz/stubs.c) \
             $(BUILD)/gen/schema_files.o
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 30
@@ -112,5 +129,5 @@ fuzz-run: fuzz
 clean:
 	rm -rf build build-asan build-fuzz sijin
 
-.PHONY: all test tests asan deps deps-check clean fuzz fuzz-drivers fuzz-run
+.PHONY: all test tests asan analyze deps deps-check clean fuzz fuzz-drivers fuzz-run
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -39,6 +39,8 @@ check freetype2 libfreetype-dev
 check cmocka libcmocka-dev
 check libcurl libcurl4-openssl-dev
 check expat libexpat1-dev
+# The report tests read XLSX workbooks back with libzip.
+check libzip libzip-dev
 check xlsxwriter libxlsxwriter-dev
 check zlib zlib1g-dev
 # libcsv ships no pkg-config file: look for its header.
@@ -56,14 +58,21 @@ command -v psql >/dev/null 2>&1 || need="$need postgresql-client"
 command -v node >/dev/null 2>&1 || need="$need nodejs"
 command -v npm >/dev/null 2>&1 || need="$need npm"
 [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need="$need tzdata"
+# The browser tests (tests/browser/) drive Debian's chromium with npm's
+# playwright-core; no browser is ever downloaded.
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
 # The fonts PNG posters and passes are lettered with (setting poster-font;
 # docs/codes.md): Latin from DejaVu Sans, Chinese from Droid Sans Fallback.
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
 [ -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need="$need fonts-droid-fallback"
-# Test tools from npm (package.json, pinned in package-lock.json).
+# From npm (package.json, pinned in package-lock.json): ECharts, which the
+# build embeds in the web UI, and the test tools (@redocly/cli,
+# playwright-core).
 npm_tools() {
-	[ -x node_modules/.bin/redocly ] && return 0
-	echo "sijin: installing npm packages for the tests (npm ci)" >&2
+	[ -x node_modules/.bin/redocly ] && [ -e node_modules/echarts/dist/echarts.min.js ] &&
+	    [ -e node_modules/playwright-core/package.json ] &&
+	    [ -e node_modules/@duckdb/node-api/package.json ] && return 0
+	echo "sijin: installing npm packages for the build and tests (npm ci)" >&2
 	npm ci --no-audit --no-fund --loglevel=error >/dev/null || {
 		echo "sijin: npm ci failed" >&2; exit 1; }
 }

@@ -3,7 +3,8 @@
 #   tests/run.sh [BUILD_DIR]
 # Unit tests are cmocka programs in BUILD_DIR/tests/; CLI tests are the
 # tests/cli/*.sh scripts, which print "ok - name" / "not ok - name" lines;
-# API tests are tests/api/*.test.mjs under node's test runner.
+# API tests are tests/api/*.test.mjs under node's test runner; browser
+# tests are tests/browser/*.test.mjs, the same runner driving chromium.
 #
 # Every test that touches the store runs twice, on SQLite and on
 # PostgreSQL (issue 4): a unit test that includes tests/unit/testdb.h, and
@@ -78,6 +79,13 @@ for s in "$top"/tests/cli/*.sh; do
 	done
 done
 
+# Static analysis (issue 10): gcc -fanalyzer over src/, every finding fixed
+# or justified in scripts/analyze-justified.txt (make analyze); one line.
+(cd "$top" && make -s analyze BUILD="$build") >"$tmp/out" 2>&1; status=$?
+before=$failed
+if [ "$status" -eq 0 ]; then count analyze 1 0 0; else count analyze 0 1 "$status"; fi
+[ "$failed" -ne "$before" ] && tail -40 "$tmp/out"
+
 # Black-box API tests: node's built-in test runner (tests/api/*.test.mjs).
 if ls "$top"/tests/api/*.test.mjs >/dev/null 2>&1; then
 	for db in $databases; do
@@ -89,6 +97,20 @@ if ls "$top"/tests/api/*.test.mjs >/dev/null 2>&1; then
 		count "api$(label "$db")" "$p" "$f" "$status"
 		[ "$failed" -ne "$before" ] && grep -B2 -A30 '^not ok' "$tmp/out" | head -200
 	done
+fi
+
+# Browser tests (issue 9): Debian's chromium driven by playwright-core
+# under node's test runner (tests/browser/*.test.mjs), on SQLite only —
+# the pages read the same API the API tests run on both databases.
+# Screenshots go to build/artifacts/.
+if ls "$top"/tests/browser/*.test.mjs >/dev/null 2>&1; then
+	(cd "$top" && SIJIN_TEST_DB=sqlite node --test --test-concurrency=1 --test-reporter=tap \
+	    tests/browser/) >"$tmp/out" 2>&1; status=$?
+	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tmp/out" | tail -1)
+	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tmp/out" | tail -1)
+	before=$failed
+	count browser "$p" "$f" "$status"
+	[ "$failed" -ne "$before" ] && grep -B2 -A30 '^not ok' "$tmp/out" | head -200
 fi
 
 [ -n "$failures" ] && echo "failing:$failures"

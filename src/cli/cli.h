@@ -51,6 +51,11 @@ int cli_fail(const sj_err *e);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The code of the task line arg names, by code or by its Chinese name
+ * ("保障民生" → "livelihood", domain/task_line.h); arg itself when it names
+ * none, so that the module's check reports it with its field. */
+const char *cli_task_line(const char *arg);
+
 /* True when argv[i] is -h or --help for some i ≥ 1. */
 bool cli_wants_help(int argc, char **argv);
 

@@ -24,9 +24,9 @@ static const char request_usage[] =
 	"usage: sijin request add --service CODE (--unit UNIT | --person ID | --reporter NAME)\n"
 	"                         --description TEXT [--address A] [--place ID]\n"
 	"                         [--priority low|normal|high|urgent] [--reported-at TIME]\n"
-	"                         [--attr CODE=VALUE]... [--origin KIND:ID]\n"
+	"                         [--attr CODE=VALUE]... [--origin KIND:ID] [--task-line LINE]\n"
 	"       sijin request list [--status S] [--open] [--service CODE] [--unit UNIT]\n"
-	"                          [--department D] [--overdue] [--json]\n"
+	"                          [--department D] [--overdue] [--task-line LINE] [--json]\n"
 	"       sijin request show ID [--json]\n"
 	"       sijin request refer ID --department D [--due-days N] [--at TIME] [--comment C]\n"
 	"       sijin request reply ID --department D --text TEXT [--outcome O] [--at TIME]\n"
@@ -38,7 +38,8 @@ static const char request_usage[] =
 	"in_progress replied resolved rejected duplicate closed; reopening (a closed,\n"
 	"resolved, rejected or duplicate request back to accepted) needs --comment.\n"
 	"Outcomes of a reply: solved answered partly declined.  D and UNIT are an id or\n"
-	"an exact name.  Due dates count working days (docs/calendar.md).\n";
+	"an exact name.  Due dates count working days (docs/calendar.md).  LINE is a task\n"
+	"line: prevention (疫情防控), economy (经济运行) or livelihood (保障民生).\n";
 
 static const char service_usage[] =
 	"usage: sijin service list [--all] [--json]\n\n"
@@ -201,6 +202,7 @@ request_add(cli_ctx *ctx, int argc, char **argv)
 		{ "reported-at", required_argument, NULL, 't' },
 		{ "attr", required_argument, NULL, 'A' },
 		{ "origin", required_argument, NULL, 'o' },
+		{ "task-line", required_argument, NULL, 'l' },
 		{ 0, 0, 0, 0 },
 	};
 	add_args aa = { .in = { .source = "cli" } };
@@ -224,6 +226,7 @@ request_add(cli_ctx *ctx, int argc, char **argv)
 			break;
 		case 'A': if (!add_attr(&aa, optarg)) return 2; break;
 		case 'o': aa.in.origin = optarg; break;
+		case 'l': aa.in.task_line = cli_task_line(optarg); break;
 		default: return cli_usage_error("request add", "bad option '%s'", argv[optind - 1]);
 		}
 	}
@@ -294,6 +297,7 @@ request_list_cmd(cli_ctx *ctx, int argc, char **argv)
 		{ "unit", required_argument, NULL, 'u' },
 		{ "department", required_argument, NULL, 'd' },
 		{ "overdue", no_argument, NULL, 'O' },
+		{ "task-line", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 },
 	};
@@ -319,6 +323,7 @@ request_list_cmd(cli_ctx *ctx, int argc, char **argv)
 		case 'u': unit = optarg; break;
 		case 'd': dep = optarg; break;
 		case 'O': f.overdue = true; break;
+		case 'l': f.task_line = cli_task_line(optarg); break;
 		case 'j': json = true; break;
 		default: return cli_usage_error("request list", "bad option '%s'", argv[optind - 1]);
 		}
@@ -353,6 +358,8 @@ show_text(const service_request *r)
 		printf("  address     %s\n", r->address);
 	print_instant("  reported    ", r->reported_at);
 	printf("%s\n", r->reported_at_assumed ? " (assumed)" : "");
+	if (r->task_line)
+		printf("  task line   %s\n", r->task_line);
 	printf("  priority    %s\n  status      %s", r->priority, request_status_name(r->status));
 	print_instant(" since ", r->status_at);
 	print_date("\n  due         response ", r->response_due);

@@ -254,7 +254,7 @@ parse_username(const char *cmd, int argc, char **argv, const char **username,
 		return false;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", file ? opts : none, NULL)) != -1) {
-		if (c != 'p') {
+		if (c != 'p' || file == NULL) {
 			cli_usage_error(cmd, "bad option '%s'", argv[optind - 1]);
 			return false;
 		}

@@ -54,8 +54,8 @@ member_append(cli_ctx *ctx, json_t *arr, const char *ref, const char *field, sj_
 static void
 print_need_text(const need *n)
 {
-	printf("  need %lld [%s] %s", (long long)n->id, n->category,
-	    n->difficulty ? n->difficulty : "(note removed)");
+	printf("  need %lld [%s%s%s] %s", (long long)n->id, n->category, n->task_line ? ", " : "",
+	    n->task_line ? n->task_line : "", n->difficulty ? n->difficulty : "(note removed)");
 	if (n->request_id > 0)
 		printf(" → request %lld", (long long)n->request_id);
 	putchar('\n');
@@ -71,6 +71,8 @@ print_visit_text(const visit *v)
 	if (v->household)
 		printf("household %s (id %lld)\n", v->household, (long long)v->household_id);
 	printf("purpose   %s\n", v->purpose);
+	if (v->task_line)
+		printf("task line %s\n", v->task_line);
 	if (v->summary)
 		printf("summary   %s\n", v->summary);
 	for (size_t i = 0; i < v->n_visitors; i++)
@@ -85,15 +87,18 @@ print_visit_text(const visit *v)
 static const char visit_usage[] =
 	"usage: sijin visit add (--unit UNIT | --household ID) --on YYYY-MM-DD --purpose P\n"
 	"                       --visitor MEMBER... [--summary S] [--need CATEGORY:TEXT]...\n"
-	"       sijin visit list [--unit UNIT] [--from DATE] [--to DATE] [--json]\n"
+	"                       [--task-line LINE]\n"
+	"       sijin visit list [--unit UNIT] [--from DATE] [--to DATE] [--task-line LINE]\n"
+	"                        [--json]\n"
 	"       sijin visit show ID [--json]\n"
 	"       sijin need request NEED_ID\n\n"
 	"A visit goes to a unit (an id or exact name) or to a household (its id), on a\n"
 	"local date, by work-group members (--visitor: a member's id or name, once per\n"
 	"visitor).  Each --need records a difficulty found, with its category: the code\n"
 	"of a service category (accommodation, staffing, supplies, permits, finance,\n"
-	"livelihood, other).  `need request` turns a need into a service request and\n"
-	"prints the request's id.\n";
+	"livelihood, other).  --task-line classifies the visit and its needs: prevention\n"
+	"(疫情防控), economy (经济运行) or livelihood (保障民生).  `need request` turns a\n"
+	"need into a service request (of the need's task line) and prints its id.\n";
 
 /* Parse `visit add` flags into the JSON form of a new visit. */
 static int
@@ -107,6 +112,7 @@ visit_add_args(cli_ctx *ctx, int argc, char **argv, json_t *body, sj_err *e)
 		{ "summary", required_argument, NULL, 's' },
 		{ "visitor", required_argument, NULL, 'v' },
 		{ "need", required_argument, NULL, 'n' },
+		{ "task-line", required_argument, NULL, 'l' },
 		{ 0, 0, 0, 0 },
 	};
 	json_t *visitors = json_array(), *needs = json_array();
@@ -135,6 +141,9 @@ visit_add_args(cli_ctx *ctx, int argc, char **argv, json_t *body, sj_err *e)
 		case 'o': json_object_set_new(body, "visited_on", json_string(optarg)); break;
 		case 'p': json_object_set_new(body, "purpose", json_string(optarg)); break;
 		case 's': json_object_set_new(body, "summary", json_string(optarg)); break;
+		case 'l':
+			json_object_set_new(body, "task_line", json_string(cli_task_line(optarg)));
+			break;
 		case 'v':
 			if (member_append(ctx, visitors, optarg, "visitor", e) != SJ_OK)
 				status = cli_fail(e);
@@ -248,6 +257,7 @@ visit_list_cmd(cli_ctx *ctx, int argc, char **argv)
 		{ "unit", required_argument, NULL, 'u' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
+		{ "task-line", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 },
 	};
@@ -272,6 +282,7 @@ visit_list_cmd(cli_ctx *ctx, int argc, char **argv)
 			if (dt_date_parse(optarg, "to", &f.to, &e) != SJ_OK)
 				return cli_fail(&e);
 			break;
+		case 'l': f.task_line = cli_task_line(optarg); break;
 		case 'j': json = true; break;
 		default: return cli_usage_error("visit list", "bad option '%s'", argv[optind - 1]);
 		}
@@ -458,7 +469,7 @@ inspection_add_args(cli_ctx *ctx, int argc, char **argv, json_t *body, sj_err *e
 		{ 0, 0, 0, 0 },
 	};
 	json_t *inspectors = json_array(), *items = json_array();
-	const char **rectify = calloc((size_t)argc + 1, sizeof *rectify);
+	const char **rectify = sj_calloc((size_t)argc + 1, sizeof *rectify);
 	size_t n_rectify = 0;
 	int c, status = 0;
 

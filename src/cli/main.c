@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "domain/calendar.h"
 #include "domain/retention.h"
+#include "domain/task_line.h"
 #include "store/migrate.h"
 
 #define SIJIN_VERSION "0.1.0"
@@ -123,6 +124,14 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "; see sijin %s --help\n", cmd);
 	return 2;
+}
+
+const char *
+cli_task_line(const char *arg)
+{
+	const task_line *l = task_line_find(arg);
+
+	return l ? l->code : arg;
 }
 
 bool

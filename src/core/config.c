@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -77,6 +78,7 @@ static const char *check_nonempty(const char *value);
 static const char *check_tz(const char *value);
 static const char *check_public_url(const char *value);
 static const char *check_proxies(const char *value);
+static const char *check_dir(const char *value);
 
 /* In sj_log_level order: the index is the level. */
 static const char *const log_level_choices[] = {
@@ -124,7 +126,8 @@ static const struct config_row rows[] = {
 	{ .name = "request-timeout", .type = T_DURATION,
 	  .offset = FIELD(request_timeout),
 	  .default_text = "30", .min = 1, .max = 3600, .unit = "seconds",
-	  .help = "idle time allowed on an HTTP connection, and the longest a request body may take to arrive" },
+	  .help = "idle time allowed on an HTTP connection, and the longest a request's headers, "
+	          "and then its body, may take to arrive" },
 	{ .name = "max-body", .type = T_SIZE, .offset = FIELD(max_body),
 	  .default_text = "1048576", .min = 1024, .max = 67108864,
 	  .unit = "bytes",
@@ -195,6 +198,11 @@ static const struct config_row rows[] = {
 	  .offset = FIELD(open311_jurisdiction), .default_text = "sijin",
 	  .check = check_nonempty,
 	  .help = "the jurisdiction_id this server answers to in Open311 GeoReport v2" },
+	{ .name = "web-root", .type = T_STRING, .offset = FIELD(web_root),
+	  .default_text = "", .check = check_dir,
+	  .help = "folder to serve the web UI's files from instead of the copy built "
+	          "into the binary (for development: edit web/ and reload); empty = "
+	          "the built-in copy" },
 };
 
 #define N_ROWS (sizeof rows / sizeof rows[0])
@@ -224,6 +232,18 @@ static const char *
 check_nonempty(const char *value)
 {
 	return value[0] == '\0' ? "must not be empty" : NULL;
+}
+
+/* Empty, or a folder that exists now (the web UI's files are read from
+ * it at each request). */
+static const char *
+check_dir(const char *value)
+{
+	struct stat sb;
+
+	if (value[0] == '\0')
+		return NULL;
+	return stat(value, &sb) == 0 && S_ISDIR(sb.st_mode) ? NULL : "must be an existing folder";
 }
 
 /* The time zone names a file under the zoneinfo directory, so it must not
@@ -864,6 +884,7 @@ config_load(sj_config *c, int *argc, char **argv, char **envp, sj_err *e)
 	int n_kept = 0;
 	sj_rc rc;
 
+	assert(config_row != NULL);  /* the table's first row */
 	assert(*argc >= 0 && argv != NULL);
 	kept = sj_malloc(((size_t)*argc + 1) * sizeof *kept);
 

@@ -63,6 +63,8 @@ typedef struct sj_config {
 	int request_cutoff;    /* seconds after local midnight: later counts from the next
 	                        * working day (domain/calendar.h) */
 	char *open311_jurisdiction; /* the Open311 jurisdiction_id served */
+	char *web_root;        /* folder the web UI is served from, "" = the embedded copy
+	                        * (http/web.h) */
 	char **source;         /* private: who set each row; see config_source */
 } sj_config;
 

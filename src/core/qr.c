@@ -820,10 +820,10 @@ qr_decode_grey(const unsigned char *px, int w, int h, char **text, sj_err *e)
 		}
 	if (rc == SJ_OK && found == NULL)
 		rc = sj_fail(e, SJ_EINVAL, "image", "no QR code found in the image");
-	if (rc == SJ_OK && (found_n > QR_TEXT_MAX ||
+	if (rc == SJ_OK && found != NULL && (found_n > QR_TEXT_MAX ||
 	    text_check_utf8(found, found_n, "image", TEXT_NO_NUL | TEXT_SINGLE_LINE, NULL) != SJ_OK))
 		rc = sj_fail(e, SJ_EINVAL, "image", "the QR code holds no text sijin can read");
-	if (rc == SJ_OK) {
+	if (rc == SJ_OK && found != NULL) {
 		*text = sj_malloc(found_n + 1);
 		memcpy(*text, found, found_n);
 		(*text)[found_n] = '\0';

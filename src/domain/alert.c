@@ -20,11 +20,16 @@
 #include "domain/scan.h"
 #include "domain/screening.h"
 
-enum { Q_INSERT, Q_LIST, Q_GET, Q_ACK, Q_UNITS };
+enum { Q_INSERT, Q_LIST, Q_GET, Q_ACK, Q_UNITS, Q_ATTENDED };
 
 #define ALERT_COLS \
 	"a.id, a.place_id, p.unit_id, a.checkpoint_id, a.scan_id, a.person_id, a.at, a.reasons," \
 	" a.decision, a.temperature, a.detail, a.acked_at, a.acked_by, a.ack_note, pr.name"
+/* An alert of a scan belongs to its checkpoint; another (an overdue
+ * disinfection) to its place (domain/scope.h). */
+#define ALERT_SCOPE \
+	"(" SCOPE_CHECKPOINT("p.unit_id", "a.checkpoint_id") \
+	" OR (a.checkpoint_id IS NULL AND " SCOPE_PLACE("p.unit_id", "a.place_id") "))"
 
 static const char *const alert_sql[] = {
 	[Q_INSERT] =
@@ -35,7 +40,7 @@ static const char *const alert_sql[] = {
 	[Q_LIST] =
 	"SELECT " ALERT_COLS " FROM alert a JOIN place p ON p.id = a.place_id"
 	" LEFT JOIN person pr ON pr.id = a.person_id"
-	" WHERE " SCOPE_UNIT("p.unit_id")
+	" WHERE " ALERT_SCOPE
 	" AND (a.id < ?4 OR ?4 IS NULL) AND (a.place_id = ?5 OR ?5 IS NULL)"
 	" AND (p.unit_id = ?6 OR ?6 IS NULL)"
 	" AND (?7 = 0 OR (?7 = 1 AND a.acked_at IS NULL) OR (?7 = 2 AND a.acked_at IS NOT NULL))"
@@ -44,12 +49,17 @@ static const char *const alert_sql[] = {
 	[Q_GET] =
 	"SELECT " ALERT_COLS " FROM alert a JOIN place p ON p.id = a.place_id"
 	" LEFT JOIN person pr ON pr.id = a.person_id"
-	" WHERE a.id = ?4 AND " SCOPE_UNIT("p.unit_id"),
+	" WHERE a.id = ?4 AND " ALERT_SCOPE,
 	[Q_ACK] =
 	"UPDATE alert SET acked_at = ?3, acked_by = ?4, ack_note = ?5"
 	" WHERE place_id = ?1 AND id = ?2 AND acked_at IS NULL",
 	[Q_UNITS] =
-	"SELECT u.id FROM unit u WHERE " SCOPE_UNIT("u.id") " ORDER BY u.id",
+	"SELECT u.id FROM unit u WHERE (" SCOPE_BASE_("u.id") ") ORDER BY u.id",
+	/* an attendant's checkpoints (kind 0) and their places (kind 1) */
+	[Q_ATTENDED] =
+	"SELECT 0, sa.checkpoint_id FROM checkpoint_attendant sa WHERE sa.user_id = ?1"
+	" UNION SELECT 1, sk.place_id FROM checkpoint_attendant sa"
+	" JOIN checkpoint sk ON sk.id = sa.checkpoint_id WHERE sa.user_id = ?1 ORDER BY 1, 2",
 };
 
 static void
@@ -248,24 +258,30 @@ alert_reasons_text(unsigned reasons, char *out, size_t n)
 }
 
 sj_rc
-alert_scope_units(store *s, const scope *sc, arena *a, bool *all, int64_t **units, size_t *n,
-    sj_err *e)
+alert_feed_scope_of(store *s, const scope *sc, arena *a, alert_feed_scope *out, sj_err *e)
 {
-	size_t cap = 0;
+	size_t cap[ALERT_SEES__COUNT] = { 0 };
+	int64_t user = scope_attendant(sc);
 	store_stmt *st;
 	bool row;
 	sj_rc rc;
+	int k;
 
-	*units = NULL;
-	*n = 0;
-	if ((*all = scope_is_global(sc)))
+	memset(out, 0, sizeof *out);
+	if ((out->all = scope_is_global(sc)))
 		return SJ_OK;
-	if ((rc = store_prepare(s, alert_sql[Q_UNITS], &st, e)) != SJ_OK)
+	if ((rc = store_prepare(s, alert_sql[user ? Q_ATTENDED : Q_UNITS], &st, e)) != SJ_OK)
 		return rc;
-	scope_bind(st, sc);
+	if (user)
+		store_bind_int(st, 1, user);
+	else
+		scope_bind(st, sc);
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-		*units = arena_grow(a, *units, &cap, *n, sizeof **units);
-		(*units)[(*n)++] = store_col_int(st, 0);
+		/* Q_UNITS has one column, the unit; Q_ATTENDED the kind first. */
+		k = user ? (store_col_int(st, 0) ? ALERT_SEES_PLACE : ALERT_SEES_CHECKPOINT)
+		    : ALERT_SEES_UNIT;
+		out->ids[k] = arena_grow(a, out->ids[k], &cap[k], out->n[k], sizeof *out->ids[k]);
+		out->ids[k][out->n[k]++] = store_col_int(st, user ? 1 : 0);
 	}
 	return rc;
 }
@@ -274,8 +290,8 @@ alert_scope_units(store *s, const scope *sc, arena *a, bool *all, int64_t **unit
 
 struct alert_sub {
 	bool all;
-	int64_t *units;          /* sorted */
-	size_t n_units;
+	int64_t *ids[ALERT_SEES__COUNT];  /* each sorted */
+	size_t n[ALERT_SEES__COUNT];
 	uint64_t next;           /* the first alert number not yet looked at */
 	alert_wake_fn wake;
 	void *cls;
@@ -310,18 +326,19 @@ cmp_id(const void *x, const void *y)
 }
 
 alert_sub *
-alert_feed_subscribe(bool all, const int64_t *units, size_t n_units, alert_wake_fn wake,
-    void *cls)
+alert_feed_subscribe(const alert_feed_scope *fs, alert_wake_fn wake, void *cls)
 {
 	alert_sub *sub = sj_calloc(1, sizeof *sub);
 
-	sub->all = all;
-	if (n_units) {
-		sub->units = sj_malloc(n_units * sizeof *units);
-		memcpy(sub->units, units, n_units * sizeof *units);
-		qsort(sub->units, n_units, sizeof *units, cmp_id);
+	sub->all = fs->all;
+	for (int k = 0; k < ALERT_SEES__COUNT; k++) {
+		if (fs->n[k] == 0)
+			continue;
+		sub->ids[k] = sj_malloc(fs->n[k] * sizeof *fs->ids[k]);
+		memcpy(sub->ids[k], fs->ids[k], fs->n[k] * sizeof *fs->ids[k]);
+		qsort(sub->ids[k], fs->n[k], sizeof *fs->ids[k], cmp_id);
+		sub->n[k] = fs->n[k];
 	}
-	sub->n_units = n_units;
 	sub->wake = wake;
 	sub->cls = cls;
 	pthread_mutex_lock(&feed.lock);
@@ -347,14 +364,25 @@ alert_feed_unsubscribe(alert_sub *sub)
 	if (sub->next_sub)
 		sub->next_sub->prev_sub = sub->prev_sub;
 	pthread_mutex_unlock(&feed.lock);
-	free(sub->units);
+	for (int k = 0; k < ALERT_SEES__COUNT; k++)
+		free(sub->ids[k]);
 	free(sub);
 }
 
 static bool
-sub_sees(const alert_sub *sub, int64_t unit_id)
+sub_has(const alert_sub *sub, int k, int64_t id)
 {
-	return sub->all || bsearch(&unit_id, sub->units, sub->n_units, sizeof unit_id, cmp_id);
+	return sub->n[k] && bsearch(&id, sub->ids[k], sub->n[k], sizeof id, cmp_id);
+}
+
+/* As ALERT_SCOPE in SQL: the unit, else the checkpoint of a scan's alert,
+ * else the place of another. */
+static bool
+sub_sees(const alert_sub *sub, const alert *a)
+{
+	return sub->all || sub_has(sub, ALERT_SEES_UNIT, a->unit_id) ||
+	    (a->checkpoint_id ? sub_has(sub, ALERT_SEES_CHECKPOINT, a->checkpoint_id)
+	    : sub_has(sub, ALERT_SEES_PLACE, a->place_id));
 }
 
 size_t
@@ -371,7 +399,7 @@ alert_feed_read(alert_sub *sub, alert *out, size_t max, uint64_t *missed)
 		sub->next = oldest;
 	for (; sub->next < feed.next_seq && n < max; sub->next++) {
 		const alert *a = &feed.ring[sub->next % ALERT_FEED_KEEP];
-		if (sub_sees(sub, a->unit_id))
+		if (sub_sees(sub, a))
 			out[n++] = *a;
 	}
 	pthread_mutex_unlock(&feed.lock);

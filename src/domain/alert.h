@@ -9,7 +9,10 @@
  * An alert belongs to a place (its distribution key, DESIGN.md §6) and
  * carries the reasons (SCAN_R_* bits of domain/screening.h) of the scan
  * that raised it, or SCAN_R_DISINFECTION_OVERDUE.  Alerts are read through
- * the scope of their place's unit.
+ * the scope of their place's unit; a checkpoint attendant sees the alerts
+ * of scans at the checkpoints they attend and the other alerts of those
+ * checkpoints' places (SCOPE_CHECKPOINT, SCOPE_PLACE of domain/scope.h),
+ * in the list, by id and in the live feed alike.
  *
  * The live feed is process-wide and in memory: the last ALERT_FEED_KEEP
  * alerts published by this process, each with a sequence number.  A
@@ -114,12 +117,22 @@ void alert_feed_publish(const alert *a);
  * Errors: SJ_ENOTFOUND ("alert"); store errors. */
 sj_rc alert_feed_publish_stored(store *s, int64_t id, sj_err *e);
 
-/* A new subscriber that sees alerts published from now on whose unit is
- * one of units[0..n_units) (copied), or every alert when all is true.
- * wake(cls) is called on each publish.  Free with alert_feed_unsubscribe,
- * after which wake is never called again. */
-alert_sub *alert_feed_subscribe(bool all, const int64_t *units, size_t n_units,
-    alert_wake_fn wake, void *cls);
+/* What a subscriber sees, the same rule as the list's SQL: every alert
+ * when all is true; else an alert whose unit is one of ids[ALERT_SEES_UNIT],
+ * or, from a scan, whose checkpoint is one of ids[ALERT_SEES_CHECKPOINT],
+ * or, not from a scan, whose place is one of ids[ALERT_SEES_PLACE]. */
+enum { ALERT_SEES_UNIT, ALERT_SEES_CHECKPOINT, ALERT_SEES_PLACE, ALERT_SEES__COUNT };
+typedef struct alert_feed_scope {
+	bool all;
+	int64_t *ids[ALERT_SEES__COUNT];   /* arena arrays, any order */
+	size_t n[ALERT_SEES__COUNT];
+} alert_feed_scope;
+
+/* A new subscriber that sees, of the alerts published from now on, those
+ * fs lets it see (fs is copied).  wake(cls) is called on each publish.
+ * Free with alert_feed_unsubscribe, after which wake is never called
+ * again. */
+alert_sub *alert_feed_subscribe(const alert_feed_scope *fs, alert_wake_fn wake, void *cls);
 void alert_feed_unsubscribe(alert_sub *sub);
 
 /* Copy up to max alerts the subscriber has not read yet, oldest first,
@@ -127,10 +140,11 @@ void alert_feed_unsubscribe(alert_sub *sub);
  * lost because the feed forgot them before it read. */
 size_t alert_feed_read(alert_sub *sub, alert *out, size_t max, uint64_t *missed);
 
-/* The units the scope may see, for a subscription: *all is true for a
- * global scope (then *units is NULL), else *units is an arena array.
- * Errors: store errors. */
-sj_rc alert_scope_units(store *s, const scope *sc, arena *a, bool *all, int64_t **units,
-    size_t *n, sj_err *e);
+/* What the scope sees of the feed, for a subscription: out->all for a
+ * global scope; the units in scope for leaders, members and unit
+ * liaisons; a checkpoint attendant's checkpoints and their places.  The
+ * arrays are in arena a.  Errors: store errors. */
+sj_rc alert_feed_scope_of(store *s, const scope *sc, arena *a, alert_feed_scope *out,
+    sj_err *e);
 
 #endif

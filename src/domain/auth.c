@@ -1034,6 +1034,7 @@ session_create(store *s, const crypt_keys *k, const app_user *u, const char *ip,
 typedef struct sign_in_result {
 	const char *key;       /* username key typed; "" when malformed */
 	const char *ip;
+	const char *request_id; /* NULL: none */
 	int64_t now;
 	const user_secret *secret;
 	const char *reason;    /* NULL on success, else the audit detail's reason */
@@ -1045,7 +1046,7 @@ sign_in_audit(store *s, const sign_in_result *r, const app_user *u, sj_err *e)
 {
 	char detail[64];
 	audit_event_input ev = {
-		.at = r->now, .ip = r->ip, .object_type = "user",
+		.at = r->now, .ip = r->ip, .request_id = r->request_id, .object_type = "user",
 		.action = r->reason ? "user.sign_in_failed" : "user.sign_in",
 		.username = u ? u->username : (*r->key ? r->key : "(malformed username)"),
 	};
@@ -1105,11 +1106,12 @@ rehash_if_needed(store *s, const user_secret *u, const char *password, int64_t n
 
 sj_rc
 auth_sign_in(store *s, const crypt_keys *k, const char *username, const char *password,
-    const char *ip, int64_t now, auth_session *out, sj_err *e)
+    const char *ip, const char *request_id, int64_t now, auth_session *out, sj_err *e)
 {
 	char key[AUTH_USERNAME_MAX + 1] = "";
 	user_secret u = {0};
-	sign_in_result r = { .key = key, .ip = ip, .now = now, .secret = &u };
+	sign_in_result r = { .key = key, .ip = ip, .request_id = request_id, .now = now,
+	    .secret = &u };
 	bool verified;
 	sj_rc rc;
 
@@ -1248,9 +1250,11 @@ ended:
 }
 
 sj_rc
-auth_sign_out(store *s, const crypt_keys *k, const char *token, sj_err *e)
+auth_sign_out(store *s, const crypt_keys *k, const char *token, const char *ip,
+    const char *request_id, sj_err *e)
 {
-	audit_event_input ev = { .action = "user.sign_out", .object_type = "user" };
+	audit_event_input ev = { .action = "user.sign_out", .object_type = "user", .ip = ip,
+	    .request_id = request_id };
 	session_row r;
 	bool found;
 	sj_rc rc;

@@ -26,7 +26,7 @@
  * Auditing: these functions do not write audit events, except
  * auth_sign_in and auth_sign_out (which write "user.sign_in",
  * "user.sign_in_failed" and "user.sign_out" themselves, in the same
- * transaction, with an empty request id).  A caller that changes users,
+ * transaction, with the request id and address their caller gives).  A caller that changes users,
  * departments or tokens writes the event with audit_record() in the same
  * transaction as the change (see domain/audit.h).
  */
@@ -290,7 +290,8 @@ typedef struct auth_session {
 /*
  * Sign a user in with a password.  now is the current instant (seconds
  * since the epoch; dt_now() outside tests); ip the client's address text
- * ("" or NULL when unknown: then the per-IP limit is not applied).
+ * ("" or NULL when unknown: then the per-IP limit is not applied);
+ * request_id the HTTP request's id for the audit event (NULL: none).
  * In order:
  *  1. Rate limits, before any password work: when AUTH_LIMIT_USER (5)
  *     failed attempts for this username (case ignored) or AUTH_LIMIT_IP
@@ -319,7 +320,7 @@ typedef struct auth_session {
  * re-hashed on success.
  */
 sj_rc auth_sign_in(store *s, const crypt_keys *k, const char *username, const char *password,
-    const char *ip, int64_t now, auth_session *out, sj_err *e);
+    const char *ip, const char *request_id, int64_t now, auth_session *out, sj_err *e);
 
 /* The principal of a session token (the cookie value) at instant now.
  * The session must exist, not have passed expires_at, have been used
@@ -333,9 +334,11 @@ sj_rc auth_session_lookup(store *s, const crypt_keys *k, const char *token, int6
     auth_principal *out, sj_err *e);
 
 /* End the session of this token (delete it) and write the audit event
- * "user.sign_out".  An unknown or ended token succeeds and does nothing.
+ * "user.sign_out" with the client's address ip and the HTTP request's id
+ * (each NULL: none).  An unknown or ended token succeeds and does nothing.
  * Errors: store errors. */
-sj_rc auth_sign_out(store *s, const crypt_keys *k, const char *token, sj_err *e);
+sj_rc auth_sign_out(store *s, const crypt_keys *k, const char *token, const char *ip,
+    const char *request_id, sj_err *e);
 
 /* ---- API tokens ---------------------------------------------------------- */
 

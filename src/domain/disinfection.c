@@ -26,11 +26,9 @@ enum { Q_PLACE, Q_INSERT, Q_LIST, Q_OVERDUE };
 	" AND (d2.at > " d ".at OR (d2.at = " d ".at AND d2.id > " d ".id)))"
 
 static const char *const disinfection_sql[] = {
-	/* ?4 place, ?5 the attendant's user id (0: not an attendant) */
+	/* ?4 place (an attendant: the place of a checkpoint they attend) */
 	[Q_PLACE] =
-	"SELECT p.id FROM place p WHERE p.id = ?4 AND " SCOPE_UNIT("p.unit_id")
-	" AND (?5 = 0 OR EXISTS (SELECT 1 FROM checkpoint_attendant a"
-	" JOIN checkpoint c ON c.id = a.checkpoint_id WHERE a.user_id = ?5 AND c.place_id = p.id))",
+	"SELECT p.id FROM place p WHERE p.id = ?4 AND " SCOPE_PLACE("p.unit_id", "p.id"),
 	[Q_INSERT] =
 	"INSERT INTO disinfection (place_id, area, agent, concentration, at, next_due_at,"
 	" operator_id, note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
@@ -38,7 +36,7 @@ static const char *const disinfection_sql[] = {
 	[Q_LIST] =
 	"SELECT d.id, d.place_id, d.area, d.agent, d.concentration, d.at, d.next_due_at,"
 	" d.operator_id, d.note, p.name FROM disinfection d JOIN place p ON p.id = d.place_id"
-	" WHERE " SCOPE_UNIT("p.unit_id")
+	" WHERE " SCOPE_PLACE("p.unit_id", "d.place_id")
 	" AND (d.place_id = ?4 OR ?4 IS NULL) AND (p.unit_id = ?5 OR ?5 IS NULL)"
 	" AND (d.at >= ?6 OR ?6 IS NULL) AND (d.at < ?7 OR ?7 IS NULL)"
 	" AND (?8 = 0 OR (d.next_due_at <= ?9 AND " LATEST("d") "))"
@@ -109,7 +107,6 @@ disinfection_add(store *s, const scope *sc, const disinfection *in, int64_t now,
 		return rc;
 	scope_bind(st, sc);
 	store_bind_int(st, 4, in->place_id);
-	store_bind_int(st, 5, sc->role == ROLE_CHECKPOINT ? sc->user_id : 0);
 	if ((rc = store_query_int(st, &place, &found, e)) != SJ_OK)
 		return rc;
 	if (!found)

@@ -10,7 +10,9 @@
  * due.  A place is overdue when the next-due instant of its latest entry
  * has passed; disinfection_check_overdue() raises one alert per overdue
  * round (the server runs it every minute; a second check finds the alert
- * already raised).  Entries are kept in the scope of the place's unit.
+ * already raised).  Entries are kept in the scope of the place's unit; a
+ * checkpoint attendant reads and writes those of the places of the
+ * checkpoints they attend (SCOPE_PLACE, domain/scope.h).
  */
 #ifndef SJ_DISINFECTION_H
 #define SJ_DISINFECTION_H

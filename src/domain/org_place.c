@@ -2,9 +2,11 @@
  * org_place — the part of org (domain/org.h) below a unit: places,
  * checkpoints at a place and households at a place.
  *
- * Invariants: every read and write passes the SCOPE_UNIT test on the
- * place's unit in its SQL, so a place of a unit out of scope is
- * SJ_ENOTFOUND like one that does not exist; kinds are those of the
+ * Invariants: every read and write passes the scope test on the place's
+ * unit in its SQL (SCOPE_PLACE for places and households, SCOPE_CHECKPOINT
+ * for checkpoints, so that an attendant sees only their checkpoints and
+ * their places), so a record out of scope is SJ_ENOTFOUND like one that
+ * does not exist; kinds are those of the
  * schema's CHECK constraints; names are trimmed and checked by
  * org_clean_name; a place, checkpoint or household never moves to another
  * unit or place.
@@ -30,7 +32,7 @@ enum {
 #define CHECKPOINT_COLS "c.id, c.place_id, c.name, c.kind"
 #define HOUSEHOLD_COLS "h.id, h.place_id, h.building, h.entrance, h.room"
 /* The places of the units in scope, for rows that hang on a place. */
-#define PLACES_IN_SCOPE "(SELECT p.id FROM place p WHERE " SCOPE_UNIT("p.unit_id") ")"
+#define PLACES_IN_SCOPE "(SELECT p.id FROM place p WHERE " SCOPE_PLACE("p.unit_id", "p.id") ")"
 
 /* Writes take the unit (add) or the record (change) at ?4 and the fields
  * from ?5 on; lists the parent at ?4 and the cursor from ?5 on. */
@@ -39,28 +41,29 @@ static const char *const place_sql[] = {
 	"INSERT INTO place (unit_id, kind, name, name_key, address, records_exits,"
 	" default_stay_s, created_at) VALUES (?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
 	[Q_PLACE_GET] =
-	"SELECT " PLACE_COLS " FROM place p WHERE p.id = ?4 AND " SCOPE_UNIT("p.unit_id"),
+	"SELECT " PLACE_COLS " FROM place p WHERE p.id = ?4 AND " SCOPE_PLACE("p.unit_id", "p.id"),
 	[Q_PLACE_LIST] =
-	"SELECT " PLACE_COLS " FROM place p WHERE p.unit_id = ?4 AND " SCOPE_UNIT("p.unit_id")
+	"SELECT " PLACE_COLS " FROM place p WHERE p.unit_id = ?4"
+	" AND " SCOPE_PLACE("p.unit_id", "p.id")
 	" AND (p.name_key > ?5 OR (p.name_key = ?5 AND p.id > ?6) OR ?5 IS NULL)"
 	" ORDER BY p.name_key, p.id LIMIT ?7",
 	[Q_PLACE_UPDATE] =
 	"UPDATE place SET kind = ?5, name = ?6, name_key = ?7, address = ?8, records_exits = ?9,"
-	" default_stay_s = ?10 WHERE id = ?4 AND " SCOPE_UNIT("unit_id"),
+	" default_stay_s = ?10 WHERE id = ?4 AND " SCOPE_PLACE("unit_id", "id"),
 	[Q_PLACE_REFS] =
 	"SELECT (SELECT count(*) FROM checkpoint WHERE place_id = ?1),"
 	" (SELECT count(*) FROM household WHERE place_id = ?1)",
 	[Q_PLACE_DELETE] =
-	"DELETE FROM place WHERE id = ?4 AND " SCOPE_UNIT("unit_id"),
+	"DELETE FROM place WHERE id = ?4 AND " SCOPE_PLACE("unit_id", "id"),
 	[Q_CHECKPOINT_ADD] =
 	"INSERT INTO checkpoint (place_id, name, kind, created_at) VALUES (?4, ?5, ?6, ?7)"
 	" RETURNING id",
 	[Q_CHECKPOINT_GET] =
 	"SELECT " CHECKPOINT_COLS " FROM checkpoint c JOIN place p ON p.id = c.place_id"
-	" WHERE c.id = ?4 AND " SCOPE_UNIT("p.unit_id"),
+	" WHERE c.id = ?4 AND " SCOPE_CHECKPOINT("p.unit_id", "c.id"),
 	[Q_CHECKPOINT_LIST] =
 	"SELECT " CHECKPOINT_COLS " FROM checkpoint c JOIN place p ON p.id = c.place_id"
-	" WHERE c.place_id = ?4 AND " SCOPE_UNIT("p.unit_id") " AND c.id > ?5"
+	" WHERE c.place_id = ?4 AND " SCOPE_CHECKPOINT("p.unit_id", "c.id") " AND c.id > ?5"
 	" ORDER BY c.id LIMIT ?6",
 	[Q_CHECKPOINT_UPDATE] =
 	"UPDATE checkpoint SET name = ?5, kind = ?6 WHERE id = ?4 AND place_id IN "
@@ -72,12 +75,12 @@ static const char *const place_sql[] = {
 	" VALUES (?4, ?5, ?6, ?7, ?8) RETURNING id",
 	[Q_HOUSEHOLD_GET] =
 	"SELECT " HOUSEHOLD_COLS " FROM household h JOIN place p ON p.id = h.place_id"
-	" WHERE h.id = ?4 AND " SCOPE_UNIT("p.unit_id"),
+	" WHERE h.id = ?4 AND " SCOPE_PLACE("p.unit_id", "p.id"),
 	/* ?5..?8 the cursor's address and id, ?9 1 when there is a cursor */
 	[Q_HOUSEHOLD_LIST] =
 	"SELECT " HOUSEHOLD_COLS " FROM household h"
 	" JOIN place p ON p.id = h.place_id"
-	" WHERE h.place_id = ?4 AND " SCOPE_UNIT("p.unit_id")
+	" WHERE h.place_id = ?4 AND " SCOPE_PLACE("p.unit_id", "p.id")
 	" AND ((h.building, h.entrance, h.room, h.id) > (?5, ?6, ?7, ?8) OR ?9 = 0)"
 	" ORDER BY h.building, h.entrance, h.room, h.id LIMIT ?10",
 	[Q_HOUSEHOLD_UPDATE] =

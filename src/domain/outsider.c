@@ -30,23 +30,21 @@ static const char *const outsider_sql[] = {
 	" AND valid_until > ?3 AND valid_from <= ?3",
 	[Q_GET] =
 	"SELECT " OUTSIDER_COLS " FROM outsider_registration o JOIN person pr ON pr.id = o.person_id"
-	" WHERE o.id = ?4 AND " SCOPE_UNIT("o.unit_id"),
+	" WHERE o.id = ?4 AND " SCOPE_CHECKPOINT("o.unit_id", "o.checkpoint_id"),
 	/* ?4 unit, ?5 person, ?6 valid at, ?7 before id, ?8 limit */
 	[Q_LIST] =
 	"SELECT " OUTSIDER_COLS " FROM outsider_registration o JOIN person pr ON pr.id = o.person_id"
-	" WHERE " SCOPE_UNIT("o.unit_id")
+	" WHERE " SCOPE_CHECKPOINT("o.unit_id", "o.checkpoint_id")
 	" AND (o.unit_id = ?4 OR ?4 IS NULL) AND (o.person_id = ?5 OR ?5 IS NULL)"
 	" AND ((o.valid_from <= ?6 AND o.valid_until > ?6) OR ?6 IS NULL)"
 	" AND (o.id < ?7 OR ?7 IS NULL) ORDER BY o.id DESC LIMIT ?8",
-	/* ?4 checkpoint, ?5 the attendant's user id (0: not an attendant) */
+	/* ?4 checkpoint (an attendant: one they attend) */
 	[Q_CHECKPOINT_UNIT] =
 	"SELECT p.unit_id FROM checkpoint c JOIN place p ON p.id = c.place_id"
-	" WHERE c.id = ?4 AND " SCOPE_UNIT("p.unit_id")
-	" AND (?5 = 0 OR EXISTS (SELECT 1 FROM checkpoint_attendant a"
-	" WHERE a.user_id = ?5 AND a.checkpoint_id = c.id))",
+	" WHERE c.id = ?4 AND " SCOPE_CHECKPOINT("p.unit_id", "c.id"),
 	[Q_HOUSEHOLD_UNIT] =
 	"SELECT p.unit_id FROM household h JOIN place p ON p.id = h.place_id"
-	" WHERE h.id = ?4 AND " SCOPE_UNIT("p.unit_id"),
+	" WHERE h.id = ?4 AND " SCOPE_PLACE("p.unit_id", "p.id"),
 	[Q_PERSON] =
 	"SELECT count(*) FROM person WHERE id = ?1",
 };
@@ -68,8 +66,8 @@ check_text(const char *s, const char *field, bool required, sj_err *e)
 	return text_check_utf8_max(s, strlen(s), field, TEXT_SINGLE_LINE, OUTSIDER_TEXT_MAX, e);
 }
 
-/* A query with scope parameters ?1..?3, an id ?4 and maybe ?5 whose first
- * column is a unit id. */
+/* A query with scope parameters ?1..?3 and an id ?4 whose first column is
+ * a unit id. */
 static sj_rc
 unit_of(store *s, const scope *sc, int q, int64_t id, const char *field, int64_t *unit,
     sj_err *e)
@@ -82,8 +80,6 @@ unit_of(store *s, const scope *sc, int q, int64_t id, const char *field, int64_t
 		return rc;
 	scope_bind(st, sc);
 	store_bind_int(st, 4, id);
-	if (q == Q_CHECKPOINT_UNIT)
-		store_bind_int(st, 5, sc->role == ROLE_CHECKPOINT ? sc->user_id : 0);
 	if ((rc = store_query_int(st, unit, &found, e)) != SJ_OK)
 		return rc;
 	if (!found)
@@ -101,6 +97,10 @@ visited_unit(store *s, const scope *sc, const outsider_input *in, int64_t *unit,
 	sj_rc rc;
 
 	*unit = in->unit_id;
+	/* An attendant's records are those of their checkpoints (scope.h). */
+	if (scope_attendant(sc) && in->checkpoint_id == 0)
+		return sj_fail(e, SJ_EINVAL, "checkpoint_id", "is required: a checkpoint attendant "
+		    "registers at a checkpoint they attend");
 	if (in->unit_id && !org_unit_visible(s, sc, in->unit_id))
 		return sj_fail(e, SJ_ENOTFOUND, "unit_id", "no unit with id %lld",
 		    (long long)in->unit_id);

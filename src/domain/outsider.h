@@ -8,7 +8,9 @@
  * they visit — a household, a unit, or a host described in words.  The
  * person is found or made first: by identity number, else by mobile and
  * name together, else a new person tagged "outsider" in the visited unit.
- * Registrations are kept in the scope of that unit.
+ * Registrations are kept in the scope of that unit; a checkpoint
+ * attendant sees and makes only those of the checkpoints they attend
+ * (SCOPE_CHECKPOINT, domain/scope.h): one with no checkpoint is not theirs.
  */
 #ifndef SJ_OUTSIDER_H
 #define SJ_OUTSIDER_H
@@ -70,7 +72,8 @@ typedef struct outsider {
  * (as person_add), "from", "reason", "host" (blank or over 200
  * characters; "host" also when neither it nor host_household_id is
  * given), "valid_until" (not after valid_from, or more than 30 days
- * later), "unit_id" (none given or derivable); SJ_ENOTFOUND "person_id",
+ * later), "unit_id" (none given or derivable), "checkpoint_id" (none
+ * given by a checkpoint attendant); SJ_ENOTFOUND "person_id",
  * "unit_id", "checkpoint_id", "host_household_id" when not in scope (the
  * household must be in the visited unit); store errors.  *id receives the
  * registration's id, *person_id (may be NULL) the person's.
@@ -85,7 +88,8 @@ sj_rc outsider_register(store *s, const crypt_keys *k, const scope *sc,
 sj_rc outsider_is_registered(store *s, int64_t person_id, int64_t unit_id, int64_t t,
     bool *yes, sj_err *e);
 
-/* The registration with this id, if its unit is in scope.  Errors:
+/* The registration with this id, if in scope (its unit; an attendant: its
+ * checkpoint).  Errors:
  * SJ_ENOTFOUND ("outsider"). */
 sj_rc outsider_get(store *s, const scope *sc, arena *a, int64_t id, outsider *out, sj_err *e);
 

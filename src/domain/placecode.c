@@ -23,7 +23,7 @@ enum { Q_GET, Q_RESOLVE, Q_PUT };
 static const char *const placecode_sql[] = {
 	[Q_GET] =
 	"SELECT " CODE_COLS CODE_FROM " LEFT JOIN place_code pc ON pc.checkpoint_id = c.id"
-	" WHERE c.id = ?4 AND " SCOPE_UNIT("pl.unit_id"),
+	" WHERE c.id = ?4 AND " SCOPE_CHECKPOINT("pl.unit_id", "c.id"),
 	[Q_RESOLVE] =
 	"SELECT " CODE_COLS CODE_FROM " JOIN place_code pc ON pc.checkpoint_id = c.id"
 	" WHERE pc.token = ?1",

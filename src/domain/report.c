@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "core/ident.h"
 #include "domain/auth.h"
 #include "domain/person.h"
 #include "domain/supply_item.h"
@@ -161,9 +162,9 @@ push(arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
 
 /* ---- identity beside ledger rows ------------------------------------------ */
 
-static sj_rc
-person_of(store *s, const crypt_keys *k, const scope *sc, arena *a, bool reveal, int64_t id,
-    const char *masked_name, report_person *out, sj_err *e)
+sj_rc
+report_person_lookup(store *s, const crypt_keys *k, const scope *sc, arena *a, bool reveal,
+    int64_t id, const char *masked_name, report_person *out, sj_err *e)
 {
 	person p;
 	const char *idn = NULL, *mobile = NULL;
@@ -182,6 +183,13 @@ person_of(store *s, const crypt_keys *k, const scope *sc, arena *a, bool reveal,
 		return rc;
 	out->id_number = p.id_number_mask ? p.id_number_mask : "";
 	out->mobile = p.mobile_mask ? p.mobile_mask : "";
+	if (masked_name == NULL && p.name) {
+		size_t n = strlen(p.name) + 1;
+		char *m = arena_alloc(a, n);
+
+		out->name = ident_name_mask(p.name, m, n, e) == SJ_OK ? m : "";
+		sj_err_clear(e);
+	}
 	if (!reveal)
 		return SJ_OK;
 	if ((rc = person_reveal(s, k, sc, a, id, &idn, &mobile, e)) != SJ_OK)
@@ -190,6 +198,16 @@ person_of(store *s, const crypt_keys *k, const scope *sc, arena *a, bool reveal,
 	out->id_number = idn ? idn : "";
 	out->mobile = mobile ? mobile : "";
 	return SJ_OK;
+}
+
+/* The slot of a task line code in the *_by_line arrays: its index, or
+ * TASK_LINE_COUNT for none. */
+static int
+line_slot(const char *code)
+{
+	int i = code ? task_line_index(code) : -1;
+
+	return i >= 0 && i < TASK_LINE_COUNT ? i : TASK_LINE_COUNT;
 }
 
 /* ---- registrations and alerts -------------------------------------------- */
@@ -222,7 +240,7 @@ scans_of(build *b, const report_unit *u, sj_err *e)
 
 			row->scan = page.scans[i];
 			row->unit_name = u->name;
-			if ((rc = person_of(b->s, b->keys, b->sc, b->a, b->r->sel.reveal,
+			if ((rc = report_person_lookup(b->s, b->keys, b->sc, b->a, b->r->sel.reveal,
 			    page.scans[i].person_id, page.scans[i].person_name, &row->who, e)) != SJ_OK)
 				return rc;
 			b->r->scans++;
@@ -284,7 +302,7 @@ outsiders_of(build *b, const report_unit *u, sj_err *e)
 			    sizeof *row);
 			row->reg = *o;
 			row->unit_name = u->name;
-			if ((rc = person_of(b->s, b->keys, b->sc, b->a, b->r->sel.reveal, o->person_id,
+			if ((rc = report_person_lookup(b->s, b->keys, b->sc, b->a, b->r->sel.reveal, o->person_id,
 			    o->person_name, &row->who, e)) != SJ_OK)
 				return rc;
 			if (!b->r->sel.reveal && o->mobile_mask)
@@ -408,6 +426,9 @@ visits_of(build *b, const report_unit *u, sj_err *e)
 			b->r->visits++;
 			b->r->household_visits += row->household_id != 0;
 			b->r->needs += (int64_t)row->n_needs;
+			b->r->visits_by_line[line_slot(row->task_line)]++;
+			for (size_t j = 0; j < row->n_needs; j++)
+				b->r->needs_by_line[line_slot(row->needs[j].task_line)]++;
 		}
 		f.after_on = page.next_on;
 		f.after_id = page.next_id;
@@ -488,7 +509,8 @@ supplies_of_site(build *b, int64_t site_id, bool unit_site, sj_err *e)
 	return supply_ledger_each(b->s, b->sc, &f, move_row, &c, e);
 }
 
-/* The unit of measure and pack display of every quantity. */
+/* The unit of measure and pack display of every quantity, and the unit of
+ * every ledger movement. */
 static sj_rc
 qty_names(build *b, sj_err *e)
 {
@@ -499,6 +521,11 @@ qty_names(build *b, sj_err *e)
 
 	if ((rc = supply_item_set_load(b->s, b->a, &items, e)) != SJ_OK)
 		return rc;
+	for (size_t i = 0; i < b->r->n_move_rows; i++) {
+		const supply_item *it = supply_item_set_get(&items, b->r->move_rows[i].move.item_id);
+
+		b->r->move_rows[i].uom = it && it->uom ? it->uom->zh : NULL;
+	}
 	for (int l = 0; l < 2; l++)
 		for (size_t i = 0; i < ns[l]; i++) {
 			const supply_item *it = supply_item_set_get(&items, lists[l][i].item_id);
@@ -530,7 +557,7 @@ supplies(build *b, sj_err *e)
 	if (found)
 		rc = supplies_of_site(b, group_site, false, e);
 count:
-	if (rc == SJ_OK && (b->r->n_delivered || b->r->n_received))
+	if (rc == SJ_OK && b->r->n_move_rows)
 		rc = qty_names(b, e);
 	for (size_t i = 0; rc == SJ_OK && i < b->r->n_units; i++) {
 		bool got = false;
@@ -594,6 +621,10 @@ requests_count(build *b, int which, int64_t unit_id, int64_t dept, bool rows, in
 			(*n)++;
 			if (!rows)
 				continue;
+			if (which == REQ_OPENED)
+				b->r->requests_opened_by_line[line_slot(q->task_line)]++;
+			else if (which == REQ_RESOLVED)
+				b->r->requests_resolved_by_line[line_slot(q->task_line)]++;
 			for (size_t j = 0; j < b->r->n_request_rows && !row; j++)
 				if (b->r->request_rows[j].req.id == q->id)
 					row = &b->r->request_rows[j];

@@ -30,6 +30,7 @@
 #include "domain/org.h"
 #include "domain/person.h"
 #include "domain/request_int.h"
+#include "domain/task_line.h"
 
 enum {
 	Q_GET, Q_LIST, Q_INSERT, Q_ATTR_INSERT, Q_ATTRS, Q_UPDATE_INSERT, Q_UPDATES, Q_TOUCH,
@@ -42,8 +43,9 @@ static const char *const request_sql[] = {
 	 * (-1) / both (0), ?8 unit (0 any), ?9 department (0 any), ?10 overdue
 	 * with ?11 today, ?12..?13 reported range (inclusive), ?14 cursor,
 	 * ?15 limit, ?16 resolved in [?17, ?18) only (an applied change to
-	 * resolved at an instant in that range).  Absent filters are '' or 0, not NULL: PostgreSQL cannot
-	 * type a parameter that only meets IS NULL. */
+	 * resolved at an instant in that range), ?19 task line ('' any).
+	 * Absent filters are '' or 0, not NULL: PostgreSQL cannot type a
+	 * parameter that only meets IS NULL. */
 	[Q_LIST] =
 	"SELECT " REQUEST_COLS " WHERE " REQUEST_SCOPE
 	" AND (?5 = '' OR s.code = ?5)"
@@ -56,15 +58,15 @@ static const char *const request_sql[] = {
 	" AND r.reported_at >= ?12 AND r.reported_at <= ?13"
 	" AND (?16 = 0 OR EXISTS (SELECT 1 FROM request_update w WHERE w.request_id = r.id"
 	"  AND w.applied = 1 AND w.to_status = 'resolved' AND w.at >= ?17 AND w.at < ?18))"
-	" AND (?14 = 0 OR r.id < ?14)"
+	" AND (?14 = 0 OR r.id < ?14) AND (?19 = '' OR r.task_line = ?19)"
 	" ORDER BY r.id DESC LIMIT ?15",
 	[Q_INSERT] =
 	"INSERT INTO service_request (service_id, unit_id, person_id, reporter_name, description,"
 	" address, place_id, lat_e6, lon_e6, reported_at, reported_at_assumed, created_at,"
 	" updated_at, priority, status, status_at, source, origin, response_days,"
-	" resolution_days, receipt_day, response_due, resolution_due)"
+	" resolution_days, receipt_day, response_due, resolution_due, task_line)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, 'submitted', ?10,"
-	" ?14, ?15, ?16, ?17, ?18, ?19, ?20) RETURNING id",
+	" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) RETURNING id",
 	[Q_ATTR_INSERT] =
 	"INSERT INTO request_attribute (request_id, code, value) VALUES (?1, ?2, ?3)",
 	[Q_ATTRS] = "SELECT code, value FROM request_attribute WHERE request_id = ?1 ORDER BY code",
@@ -272,6 +274,7 @@ rq_request_read(store_stmt *st, int c, arena *a, service_request *r, sj_date now
 	r->receipt_day = (sj_date)store_col_int(st, c + 26);
 	r->response_due = (sj_date)store_col_int(st, c + 27);
 	r->resolution_due = (sj_date)store_col_int(st, c + 28);
+	r->task_line = store_col_is_null(st, c + 29) ? NULL : rq_col_str(st, a, c + 29);
 	r->overdue = request_status_open(r->status) && now_day > r->resolution_due;
 }
 
@@ -423,6 +426,7 @@ list_bind(store_stmt *st, const scope *sc, const request_filter *f, int limit)
 	store_bind_int(st, 16, f->has_resolved);
 	store_bind_int(st, 17, f->has_resolved ? f->resolved_from : 0);
 	store_bind_int(st, 18, f->has_resolved ? f->resolved_to : 0);
+	store_bind_text(st, 19, f->task_line ? f->task_line : "");
 }
 
 sj_rc
@@ -441,6 +445,8 @@ request_list(store *s, const scope *sc, arena *a, const request_filter *f, reque
 		return sj_fail(e, SJ_EINVAL, "limit", "must be 1 to %d", REQUEST_LIST_MAX);
 	if (f->status != RS_NONE && request_status_name(f->status) == NULL)
 		return sj_fail(e, SJ_EINVAL, "status", "unknown status");
+	if (f->task_line && (rc = task_line_check(f->task_line, "task_line", e)) != SJ_OK)
+		return rc;
 	if (f->ids)
 		return list_by_ids(s, sc, a, f, out, e);
 	if ((rc = store_prepare(s, request_sql[Q_LIST], &st, e)) != SJ_OK)
@@ -651,6 +657,8 @@ input_check(const request_input *in, sj_err *e)
 		return rc;
 	if (in->origin && !origin_ok(in->origin))
 		return sj_fail(e, SJ_EINVAL, "origin", "must be like 'need:42'");
+	if (in->task_line && (rc = task_line_check(in->task_line, "task_line", e)) != SJ_OK)
+		return rc;
 	if (in->has_location && (in->lat_e6 < -90000000 || in->lat_e6 > 90000000))
 		return sj_fail(e, SJ_EINVAL, "lat", "must lie in -90..90");
 	if (in->has_location && (in->lon_e6 < -180000000 || in->lon_e6 > 180000000))
@@ -758,6 +766,7 @@ request_insert(store *s, const request_input *in, const service *sv, int64_t uni
 	store_bind_int(st, 18, due->receipt);
 	store_bind_int(st, 19, due->response);
 	store_bind_int(st, 20, due->resolution);
+	store_bind_text(st, 21, in->task_line);
 	return store_insert_id(st, id, e);
 }
 

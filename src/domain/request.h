@@ -220,6 +220,7 @@ typedef struct request_input {
 	                            * (1–64 bytes of [a-z_]+ ":" id) */
 	const request_attr *attrs; /* values of the service's attributes */
 	size_t n_attrs;
+	const char *task_line;     /* a task line code (task_line.h); NULL: none */
 } request_input;
 
 /*
@@ -243,7 +244,8 @@ typedef struct request_input {
  *                  (outside −90..90 / −180..180), "reported_at" (more than
  *                  5 minutes in the future), "attribute[code]" ("is
  *                  required", "is not a number", "'x' is not one of ...",
- *                  "the service has no attribute 'x'")
+ *                  "the service has no attribute 'x'"), "task_line" (not a
+ *                  task line code: task_line_check)
  *   SJ_ENOTFOUND   "unit_id", "person_id", "place_id" not in scope
  *   store errors.
  */
@@ -311,6 +313,7 @@ typedef struct service_request {
 	sj_date response_due;
 	sj_date resolution_due;
 	bool overdue;             /* open and today after resolution_due */
+	const char *task_line;    /* a task line code (task_line.h); NULL: none */
 	/* filled by request_get only */
 	referral *referrals;
 	size_t n_referrals;
@@ -345,6 +348,7 @@ typedef struct request_filter {
 	int64_t after_id;          /* cursor: ids below this (newest first); 0 = start */
 	int limit;                 /* 1..REQUEST_LIST_MAX; 0 means 50 */
 	sj_date today;             /* for overdue; 0 = the current local date */
+	const char *task_line;     /* only requests of this task line; NULL: any */
 } request_filter;
 
 typedef struct request_page {
@@ -355,7 +359,7 @@ typedef struct request_page {
 } request_page;
 
 /* One page of requests in scope matching f.  Errors: SJ_EINVAL ("limit",
- * "status", "service_code"); store errors. */
+ * "status", "service_code", "task_line"); store errors. */
 sj_rc request_list(store *s, const scope *sc, arena *a, const request_filter *f,
     request_page *out, sj_err *e);
 

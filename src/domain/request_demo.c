@@ -24,6 +24,7 @@
 #include "domain/auth.h"
 #include "domain/calendar.h"
 #include "domain/org.h"
+#include "domain/task_line.h"
 
 /* data/calendar/cn-2020.txt, byte for byte (tests/unit/test_request.c
  * checks that they agree). */
@@ -130,6 +131,8 @@ demo_raise(store *s, const demo_ids *d, int64_t *id, sj_err *e)
 		.reported_at = march(6, 10, 0), .reported_at_assumed = true,
 		.priority = "high", .source = "visit",
 		.attrs = headcount, .n_attrs = 1,
+		/* the work of the task on work resumption (domain/workplan.c) */
+		.task_line = TASK_LINE_ECONOMY,
 	};
 
 	return request_create(s, &d->leader, &in, id, e);

@@ -19,7 +19,7 @@
 	" coalesce(p.name, ''), r.reporter_name, r.description, r.address, r.place_id, r.lat_e6," \
 	" r.lon_e6, r.reported_at, r.reported_at_assumed, r.created_at, r.updated_at, r.priority," \
 	" r.status, r.status_at, r.source, r.origin, r.duplicate_of, r.response_days," \
-	" r.resolution_days, r.receipt_day, r.response_due, r.resolution_due" \
+	" r.resolution_days, r.receipt_day, r.response_due, r.resolution_due, r.task_line" \
 	" FROM service_request r JOIN service s ON s.id = r.service_id" \
 	" LEFT JOIN unit u ON u.id = r.unit_id LEFT JOIN person p ON p.id = r.person_id"
 

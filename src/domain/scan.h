@@ -74,6 +74,18 @@ typedef struct scan_settings {
 	int64_t reentry_s;     /* the re-entry window of stays, seconds */
 } scan_settings;
 
+/* A memo of scan_prepare's look-ups by id, for bulk import
+ * (domain/scan_import.h): a checkpoint's place, unit and stay rules, a
+ * person's unit, tags and masked name, as first read.  Valid only while
+ * they cannot change and for one scope: the importer keeps one per
+ * transaction (it holds the write lock) and clears it at each commit. */
+typedef struct scan_memo scan_memo;
+
+/* A new, empty memo; free with scan_memo_free (accepts NULL). */
+scan_memo *scan_memo_new(void);
+void scan_memo_clear(scan_memo *m);
+void scan_memo_free(scan_memo *m);
+
 /* One scan as a caller gives it. */
 typedef struct scan_input {
 	int64_t checkpoint_id;     /* required */
@@ -87,6 +99,7 @@ typedef struct scan_input {
 	                            * command line, import) */
 	scan_source source;
 	const char *key;           /* idempotency key, or NULL */
+	scan_memo *memo;           /* bulk import: look-ups cached here; NULL elsewhere */
 } scan_input;
 
 /* A scan checked and screened, ready for scan_write.  Plain data: it may
@@ -272,8 +285,9 @@ typedef struct scan_page {
 	int64_t next_before_id;
 } scan_page;
 
-/* One page of the scans the scope may see, narrowed by f, newest first by
- * id.  Each place in scope (and filter) is searched along its own primary
+/* One page of the scans the scope may see (a checkpoint attendant: those
+ * made at the checkpoints they attend, SCOPE_CHECKPOINT), narrowed by f,
+ * newest first by id.  Each place in scope (and filter) is searched along its own primary
  * key range and the pages merged, so a page costs at most limit + 1 rows
  * per place; more than SCAN_LIST_PLACES places without a person filter is
  * SJ_EINVAL ("place": narrow the list).  Errors: SJ_EINVAL ("limit", "to"
@@ -293,7 +307,8 @@ sj_rc scan_daily(store *s, const scope *sc, int64_t place_id, int64_t unit_id, i
 
 /* ---- shared with stay.c, alert.c, writer.c ----------------------------------- */
 
-/* The places a list searches: every place in scope, narrowed to place_id
+/* The places a list searches: every place in scope (a checkpoint
+ * attendant: the places of their checkpoints), narrowed to place_id
  * and / or unit_id when > 0.  *ids is an arena array of *n ids in
  * ascending order.  Errors: SJ_ENOTFOUND ("place" / "unit") when a given
  * place or unit is not in scope; store errors. */

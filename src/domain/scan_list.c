@@ -20,31 +20,32 @@ enum { Q_PLACES, Q_LIST_PLACE, Q_LIST_PERSON, Q_DAILY, Q_CHECKPOINT_IN_SCOPE };
 static const char *const list_sql[] = {
 	/* ?4 place (NULL: any), ?5 unit (NULL: any) */
 	[Q_PLACES] =
-	"SELECT p.id FROM place p WHERE " SCOPE_UNIT("p.unit_id")
+	"SELECT p.id FROM place p WHERE " SCOPE_PLACE("p.unit_id", "p.id")
 	" AND (p.id = ?4 OR ?4 IS NULL) AND (p.unit_id = ?5 OR ?5 IS NULL) ORDER BY p.id",
-	/* ?1 place, ?2 before id, ?3 checkpoint, ?4 from, ?5 to, ?6 limit */
+	/* ?1 place, ?2 before id, ?3 checkpoint, ?4 from, ?5 to, ?6 limit,
+	 * ?7 the attendant (scope_attendant) */
 	[Q_LIST_PLACE] =
 	"SELECT " LIST_COLS " FROM scan s LEFT JOIN person pr ON pr.id = s.person_id"
 	" WHERE s.place_id = ?1 AND (s.id < ?2 OR ?2 IS NULL)"
-	" AND (s.checkpoint_id = ?3 OR ?3 IS NULL)"
+	" AND (s.checkpoint_id = ?3 OR ?3 IS NULL) AND " SCOPE_ATTENDS("?7", "s.checkpoint_id")
 	" AND (s.at >= ?4 OR ?4 IS NULL) AND (s.at < ?5 OR ?5 IS NULL)"
 	" ORDER BY s.id DESC LIMIT ?6",
 	/* ?4 person, ?5 before, ?6 checkpoint, ?7 from, ?8 to, ?9 place, ?10 unit, ?11 limit */
 	[Q_LIST_PERSON] =
 	"SELECT " LIST_COLS " FROM scan s LEFT JOIN person pr ON pr.id = s.person_id"
 	" JOIN place p ON p.id = s.place_id"
-	" WHERE s.person_id = ?4 AND " SCOPE_UNIT("p.unit_id")
+	" WHERE s.person_id = ?4 AND " SCOPE_CHECKPOINT("p.unit_id", "s.checkpoint_id")
 	" AND (s.id < ?5 OR ?5 IS NULL) AND (s.checkpoint_id = ?6 OR ?6 IS NULL)"
 	" AND (s.at >= ?7 OR ?7 IS NULL) AND (s.at < ?8 OR ?8 IS NULL)"
 	" AND (s.place_id = ?9 OR ?9 IS NULL) AND (p.unit_id = ?10 OR ?10 IS NULL)"
 	" ORDER BY s.id DESC LIMIT ?11",
-	/* ?1 place, [?2, ?3) */
+	/* ?1 place, [?2, ?3), ?4 the attendant (scope_attendant) */
 	[Q_DAILY] =
-	"SELECT kind & 1, count(*) FROM scan WHERE place_id = ?1 AND at >= ?2 AND at < ?3"
-	" GROUP BY kind & 1",
+	"SELECT s.kind & 1, count(*) FROM scan s WHERE s.place_id = ?1 AND s.at >= ?2"
+	" AND s.at < ?3 AND " SCOPE_ATTENDS("?4", "s.checkpoint_id") " GROUP BY s.kind & 1",
 	[Q_CHECKPOINT_IN_SCOPE] =
 	"SELECT c.id FROM checkpoint c JOIN place p ON p.id = c.place_id"
-	" WHERE c.id = ?4 AND " SCOPE_UNIT("p.unit_id"),
+	" WHERE c.id = ?4 AND " SCOPE_CHECKPOINT("p.unit_id", "c.id"),
 };
 
 /* Stay roles in bits 3-4 of kind (schema/sqlite/0003_checkpoint.sql). */
@@ -226,6 +227,7 @@ scan_list(store *s, const scope *sc, arena *a, const scan_filter *f, scan_page *
 			bind_opt(st, 4, f->from);
 			bind_opt(st, 5, f->to);
 			store_bind_int(st, 6, limit + 1);
+			store_bind_int(st, 7, scope_attendant(sc));
 			rc = collect(st, a, &rows, &n, &cap, e);
 		}
 	}
@@ -268,6 +270,7 @@ scan_daily(store *s, const scope *sc, int64_t place_id, int64_t unit_id, int32_t
 			 * midnight UTC (docs/time.md). */
 			store_bind_int(st, 2, dt_date_start(d));
 			store_bind_int(st, 3, dt_date_end(d));
+			store_bind_int(st, 4, scope_attendant(sc));
 			while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 				if (store_col_int(st, 0) == SCAN_OUT)
 					counts_out[d - from] += store_col_int(st, 1);

@@ -11,11 +11,9 @@
 #include "domain/placecode.h"
 
 static const char *const scancode_sql[] = {
-	/* ?4 checkpoint, ?5 the attendant's user id (0: not an attendant) */
+	/* ?4 checkpoint (an attendant: one they attend) */
 	"SELECT c.place_id FROM checkpoint c JOIN place p ON p.id = c.place_id"
-	" WHERE c.id = ?4 AND " SCOPE_UNIT("p.unit_id")
-	" AND (?5 = 0 OR EXISTS (SELECT 1 FROM checkpoint_attendant a"
-	" WHERE a.user_id = ?5 AND a.checkpoint_id = c.id))",
+	" WHERE c.id = ?4 AND " SCOPE_CHECKPOINT("p.unit_id", "c.id"),
 };
 
 sj_rc
@@ -30,7 +28,6 @@ scancode_checkpoint(store *s, const scope *sc, int64_t checkpoint_id, int64_t *p
 		return rc;
 	scope_bind(st, sc);
 	store_bind_int(st, 4, checkpoint_id);
-	store_bind_int(st, 5, sc->role == ROLE_CHECKPOINT ? sc->user_id : 0);
 	if ((rc = store_query_int(st, place_id, &found, e)) != SJ_OK)
 		return rc;
 	if (!found)

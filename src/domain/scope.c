@@ -39,6 +39,12 @@ scope_role_parse(const char *s)
 	return ROLE_NONE;
 }
 
+int64_t
+scope_attendant(const scope *sc)
+{
+	return sc->role == ROLE_CHECKPOINT ? sc->user_id : 0;
+}
+
 void
 scope_bind(store_stmt *st, const scope *sc)
 {

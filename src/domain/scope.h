@@ -6,8 +6,10 @@
  * The rule per role:
  *   admin, auditor, system  every record;
  *   leader, member          the units assigned to their work group;
- *   checkpoint              the checkpoints they attend (and, for reading
- *                           the organisation, the units those belong to);
+ *   checkpoint              the checkpoints they attend, and the places
+ *                           of those for a place's records (for reading
+ *                           the organisation's units: the units those
+ *                           belong to);
  *   unit                    their own unit;
  *   department              the service requests referred to their
  *                           department (no organisation records).
@@ -60,20 +62,65 @@ sj_role scope_role_parse(const char *s);
 /*
  * Scoped SQL.  Every statement that reads scoped records reserves the
  * parameters ?1, ?2 and ?3 for the scope and tests a unit id column with
- * SCOPE_UNIT(col); scope_bind() binds them.  ?1 is 1 for a global role,
- * ?2 the caller's work group (its assigned units), ?3 the caller's own
- * unit.  A checkpoint attendant sees the units of the checkpoints they
- * attend: for that role ?2 is minus their user id, which names no work
- * group, and -?2 their user id in checkpoint_attendant (ids are positive,
- * so for every other role -?2 names no user).  Other roles (department)
- * match nothing unless a module adds its own rule.
+ * SCOPE_UNIT(col) (or a narrower test below); scope_bind() binds them.
+ * ?1 is 1 for a global role, ?2 the caller's work group (its assigned
+ * units), ?3 the caller's own unit.  For a checkpoint attendant ?2 is minus
+ * their user id, which names no work group, and -?2 their user id in
+ * checkpoint_attendant (ids are positive, so for every other role -?2
+ * names no user).  Other roles (department) match nothing unless a module
+ * adds its own rule.
+ *
+ * The tests differ only in what an attendant sees (issue 3: "a checkpoint
+ * attendant only their checkpoints"):
+ *   SCOPE_UNIT(u)            the organisation: the units of the checkpoints
+ *                            they attend (a unit's record, its name);
+ *   SCOPE_PLACE(u, p)        records of a place (the place itself, its
+ *                            households, its disinfection log): the places
+ *                            of the checkpoints they attend;
+ *   SCOPE_CHECKPOINT(u, c)   records made at a checkpoint (the checkpoint,
+ *                            scans, stays, alerts of scans, outsider
+ *                            registrations): the checkpoints they attend;
+ *                            a NULL c matches no attendant.
+ * Every other role gets the same answer from all three: u in their scope.
  */
+#define SCOPE_BASE_(u) \
+	"?1 = 1 OR " u " IN (SELECT a.unit_id FROM assignment a WHERE a.group_id = ?2)" \
+	" OR " u " = ?3"
+
+/* The checkpoints the caller attends (none unless ?2 < 0). */
+#define SCOPE_ATTENDED_CHECKPOINTS \
+	"(SELECT sa.checkpoint_id FROM checkpoint_attendant sa WHERE sa.user_id = -?2)"
+
+/* The places of the checkpoints the caller attends. */
+#define SCOPE_ATTENDED_PLACES \
+	"(SELECT sk.place_id FROM checkpoint_attendant sa JOIN checkpoint sk" \
+	" ON sk.id = sa.checkpoint_id WHERE sa.user_id = -?2)"
+
 #define SCOPE_UNIT(col) \
-	"(?1 = 1 OR " col " IN (SELECT a.unit_id FROM assignment a WHERE a.group_id = ?2)" \
-	" OR " col " = ?3" \
+	"(" SCOPE_BASE_(col) \
 	" OR " col " IN (SELECT sp.unit_id FROM checkpoint_attendant sa" \
 	" JOIN checkpoint sk ON sk.id = sa.checkpoint_id JOIN place sp ON sp.id = sk.place_id" \
 	" WHERE sa.user_id = -?2))"
+
+#define SCOPE_PLACE(unit_col, place_col) \
+	"(" SCOPE_BASE_(unit_col) " OR " place_col " IN " SCOPE_ATTENDED_PLACES ")"
+
+#define SCOPE_CHECKPOINT(unit_col, checkpoint_col) \
+	"(" SCOPE_BASE_(unit_col) " OR " checkpoint_col " IN " SCOPE_ATTENDED_CHECKPOINTS ")"
+
+/*
+ * For statements that read one place's rows without the scope parameters
+ * (a list already narrowed to places in scope): the test that a
+ * checkpoint column names a checkpoint the attendant bound at param
+ * (scope_attendant(), 0 for every other role) attends.
+ */
+#define SCOPE_ATTENDS(param, checkpoint_col) \
+	"(" param " = 0 OR " checkpoint_col " IN (SELECT sa.checkpoint_id" \
+	" FROM checkpoint_attendant sa WHERE sa.user_id = " param "))"
+
+/* The user id of a checkpoint attendant, for SCOPE_ATTENDS; 0 for every
+ * other role. */
+int64_t scope_attendant(const scope *sc);
 
 /* Bind ?1..?3 of st for sc as SCOPE_UNIT expects. */
 void scope_bind(store_stmt *st, const scope *sc);

@@ -152,20 +152,22 @@ enum { Q_BY_PLACE, Q_BY_PERSON };
 	"s.id, s.place_id, s.checkpoint_id, s.person_id, s.at, s.at + s.stay_s, s.kind, pr.name"
 
 static const char *const stay_sql[] = {
-	/* ?1 place, ?2 before id (NULL: none), ?3 from, ?4 to, ?5 person, ?6 limit */
+	/* ?1 place, ?2 before id (NULL: none), ?3 from, ?4 to, ?5 person, ?6 limit,
+	 * ?7 the attendant (scope_attendant) */
 	[Q_BY_PLACE] =
 	"SELECT " STAY_COLS " FROM scan s JOIN person pr ON pr.id = s.person_id"
 	" WHERE s.place_id = ?1 AND s.stay_s IS NOT NULL"
 	" AND (s.id < ?2 OR ?2 IS NULL)"
 	" AND (s.at + s.stay_s > ?3 OR ?3 IS NULL) AND (s.at < ?4 OR ?4 IS NULL)"
-	" AND (s.person_id = ?5 OR ?5 IS NULL)"
+	" AND (s.person_id = ?5 OR ?5 IS NULL) AND " SCOPE_ATTENDS("?7", "s.checkpoint_id")
 	" ORDER BY s.id DESC LIMIT ?6",
 	/* the person's stays in the places in scope: ?4 person, ?5 before,
 	 * ?6 from, ?7 to, ?8 place, ?9 unit, ?10 limit */
 	[Q_BY_PERSON] =
 	"SELECT " STAY_COLS " FROM scan s JOIN person pr ON pr.id = s.person_id"
 	" JOIN place p ON p.id = s.place_id"
-	" WHERE s.person_id = ?4 AND s.stay_s IS NOT NULL AND " SCOPE_UNIT("p.unit_id")
+	" WHERE s.person_id = ?4 AND s.stay_s IS NOT NULL"
+	" AND " SCOPE_CHECKPOINT("p.unit_id", "s.checkpoint_id")
 	" AND (s.id < ?5 OR ?5 IS NULL)"
 	" AND (s.at + s.stay_s > ?6 OR ?6 IS NULL) AND (s.at < ?7 OR ?7 IS NULL)"
 	" AND (s.place_id = ?8 OR ?8 IS NULL) AND (p.unit_id = ?9 OR ?9 IS NULL)"
@@ -293,12 +295,14 @@ stay_list(store *s, const scope *sc, arena *a, const stay_filter *f, stay_page *
 			bind_opt(st, 4, f->to);
 			bind_opt(st, 5, 0);
 			store_bind_int(st, 6, limit + 1);
+			store_bind_int(st, 7, scope_attendant(sc));
 			rc = collect(st, a, now, &rows, &n, &cap, e);
 		}
 	}
 	if (rc != SJ_OK)
 		return rc;
-	qsort(rows, n, sizeof *rows, by_id_desc);
+	if (n > 1)  /* qsort's array must not be NULL, even for 0 rows */
+		qsort(rows, n, sizeof *rows, by_id_desc);
 	out->stays = rows;
 	out->n_stays = n > (size_t)limit ? (size_t)limit : n;
 	out->has_more = n > (size_t)limit;

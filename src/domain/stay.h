@@ -179,8 +179,8 @@ typedef struct stay_page {
 	int64_t next_before_id;  /* when has_more: before_id of the next page */
 } stay_page;
 
-/* One page of the stays the scope may see (their place's unit in scope),
- * narrowed by f, newest first (by id; ties cannot occur).  Errors:
+/* One page of the stays the scope may see (their place's unit in scope; a
+ * checkpoint attendant: stays entered at a checkpoint they attend), narrowed by f, newest first (by id; ties cannot occur).  Errors:
  * SJ_EINVAL ("limit", "to" before "from", "place" when more than
  * SCAN_LIST_PLACES places would be searched without a person filter);
  * SJ_ENOTFOUND ("place", "unit") for a place or unit out of scope; store

@@ -21,6 +21,7 @@
 #include "domain/inspection.h"
 #include "domain/org.h"
 #include "domain/request.h"
+#include "domain/task_line.h"
 
 enum {
 	Q_UNIT_NAME, Q_HOUSEHOLD_UNIT, Q_MEMBER_CHECK,
@@ -33,14 +34,15 @@ enum {
 
 #define VISIT_COLS \
 	"v.id, v.unit_id, u.name, v.household_id, h.building, h.entrance, h.room," \
-	" v.visited_on, v.purpose, coalesce(v.summary, hn.body), v.created_at, v.updated_at" \
+	" v.visited_on, v.purpose, coalesce(v.summary, hn.body), v.created_at, v.updated_at," \
+	" v.task_line" \
 	" FROM visit v JOIN unit u ON u.id = v.unit_id" \
 	" LEFT JOIN household h ON h.id = v.household_id" \
 	" LEFT JOIN household_note hn ON hn.visit_id = v.id AND hn.need_id IS NULL"
 
 #define NEED_COLS \
 	"n.id, n.visit_id, n.unit_id, v.household_id, v.visited_on, n.category," \
-	" coalesce(n.difficulty, hn.body), n.request_id, n.created_at" \
+	" coalesce(n.difficulty, hn.body), n.request_id, n.created_at, n.task_line" \
 	" FROM need n JOIN visit v ON v.id = n.visit_id" \
 	" LEFT JOIN household_note hn ON hn.need_id = n.id"
 
@@ -56,13 +58,13 @@ static const char *const visit_sql[] = {
 	" WHERE a.group_id = m.group_id AND a.unit_id = ?2) FROM group_member m WHERE m.id = ?1",
 	[Q_VISIT_ADD] =
 	"INSERT INTO visit (unit_id, household_id, visited_on, purpose, summary, created_at,"
-	" updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id",
+	" updated_at, task_line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) RETURNING id",
 	[Q_VISIT_UPDATE] =
-	"UPDATE visit SET visited_on = ?5, purpose = ?6, summary = ?7, updated_at = ?8"
-	" WHERE id = ?4 AND " SCOPE_UNIT("unit_id"),
+	"UPDATE visit SET visited_on = ?5, purpose = ?6, summary = ?7, updated_at = ?8,"
+	" task_line = ?9 WHERE id = ?4 AND " SCOPE_UNIT("unit_id"),
 	[Q_VISIT_GET] =
 	"SELECT " VISIT_COLS " WHERE v.id = ?4 AND " SCOPE_UNIT("v.unit_id"),
-	/* ?4 unit, ?5 household, ?6 from, ?7 to, ?8/?9 cursor, ?10 limit */
+	/* ?4 unit, ?5 household, ?6 from, ?7 to, ?8/?9 cursor, ?10 limit, ?11 task line */
 	[Q_VISIT_LIST] =
 	"SELECT " VISIT_COLS " WHERE " SCOPE_UNIT("v.unit_id")
 	" AND (v.unit_id = ?4 OR ?4 IS NULL)"
@@ -70,6 +72,7 @@ static const char *const visit_sql[] = {
 	" AND (v.visited_on >= ?6 OR ?6 IS NULL)"
 	" AND (v.visited_on <= ?7 OR ?7 IS NULL)"
 	" AND (v.visited_on < ?8 OR (v.visited_on = ?8 AND v.id < ?9) OR ?8 IS NULL)"
+	" AND (v.task_line = ?11 OR ?11 IS NULL)"
 	" ORDER BY v.visited_on DESC, v.id DESC LIMIT ?10",
 	[Q_VISITOR_ADD] =
 	"INSERT INTO visit_visitor (visit_id, member_id) VALUES (?1, ?2)",
@@ -79,17 +82,17 @@ static const char *const visit_sql[] = {
 	"SELECT vv.member_id, m.name FROM visit_visitor vv"
 	" JOIN group_member m ON m.id = vv.member_id WHERE vv.visit_id = ?1 ORDER BY vv.member_id",
 	[Q_NEED_ADD] =
-	"INSERT INTO need (visit_id, unit_id, category, difficulty, created_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+	"INSERT INTO need (visit_id, unit_id, category, difficulty, created_at, task_line)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
 	[Q_NEED_GET] =
 	"SELECT " NEED_COLS " WHERE n.id = ?4 AND " SCOPE_UNIT("n.unit_id"),
-	/* ?4 unit, ?5 category, ?6 open only, ?7 cursor, ?8 limit */
+	/* ?4 unit, ?5 category, ?6 open only, ?7 cursor, ?8 limit, ?9 task line */
 	[Q_NEED_LIST] =
 	"SELECT " NEED_COLS " WHERE " SCOPE_UNIT("n.unit_id")
 	" AND (n.unit_id = ?4 OR ?4 IS NULL)"
 	" AND (n.category = ?5 OR ?5 IS NULL)"
 	" AND (?6 = 0 OR n.request_id IS NULL)"
-	" AND (n.id < ?7 OR ?7 IS NULL)"
+	" AND (n.id < ?7 OR ?7 IS NULL) AND (n.task_line = ?9 OR ?9 IS NULL)"
 	" ORDER BY n.id DESC LIMIT ?8",
 	[Q_NEEDS_OF] =
 	"SELECT " NEED_COLS " WHERE n.visit_id = ?1 ORDER BY n.id",
@@ -134,6 +137,7 @@ static sj_rc
 need_check(const need_input *in, const char *prefix, sj_err *e)
 {
 	char field[64];
+	sj_rc rc;
 
 	snprintf(field, sizeof field, "%scategory", prefix);
 	if (in->category == NULL)
@@ -141,7 +145,10 @@ need_check(const need_input *in, const char *prefix, sj_err *e)
 	snprintf(field, sizeof field, "%sdifficulty", prefix);
 	if (in->difficulty == NULL)
 		return sj_fail(e, SJ_EINVAL, field, "is required");
-	return visit_check_text(in->difficulty, field, VISIT_DIFFICULTY_MAX, false, e);
+	if ((rc = visit_check_text(in->difficulty, field, VISIT_DIFFICULTY_MAX, false, e)) != SJ_OK)
+		return rc;
+	snprintf(field, sizeof field, "%stask_line", prefix);
+	return in->task_line ? task_line_check(in->task_line, field, e) : SJ_OK;
 }
 
 /* The category of a need must be the code of a service that takes new
@@ -209,7 +216,8 @@ visit_check_input(const visit_input *in, bool create, sj_err *e)
 	if (in->purpose == NULL)
 		return sj_fail(e, SJ_EINVAL, "purpose", "is required");
 	if ((rc = visit_check_text(in->purpose, "purpose", VISIT_PURPOSE_MAX, true, e)) != SJ_OK ||
-	    (rc = visit_check_text(in->summary, "summary", VISIT_SUMMARY_MAX, false, e)) != SJ_OK)
+	    (rc = visit_check_text(in->summary, "summary", VISIT_SUMMARY_MAX, false, e)) != SJ_OK ||
+	    (in->task_line && (rc = task_line_check(in->task_line, "task_line", e)) != SJ_OK))
 		return rc;
 	if (!create)
 		return SJ_OK;
@@ -379,10 +387,11 @@ visitors_write(store *s, int64_t visit_id, const int64_t *ids, size_t n, sj_err 
 	return SJ_OK;
 }
 
-/* Insert one need of a visit (and its note, for a household). */
+/* Insert one need of a visit (and its note, for a household); its task
+ * line is in's, else visit_line, the visit's (NULL: none). */
 static sj_rc
 need_write(store *s, int64_t visit_id, int64_t unit_id, int64_t household_id, sj_date on,
-    const need_input *in, int64_t *id, sj_err *e)
+    const char *visit_line, const need_input *in, int64_t *id, sj_err *e)
 {
 	store_stmt *st;
 	sj_rc rc;
@@ -394,6 +403,7 @@ need_write(store *s, int64_t visit_id, int64_t unit_id, int64_t household_id, sj
 	store_bind_text(st, 3, in->category);
 	store_bind_text(st, 4, household_id > 0 ? NULL : in->difficulty);
 	store_bind_int(st, 5, dt_now());
+	store_bind_text(st, 6, in->task_line ? in->task_line : visit_line);
 	if ((rc = store_insert_id(st, id, e)) != SJ_OK || household_id <= 0)
 		return rc;
 	return note_add(s, visit_id, *id, household_id, on, in->difficulty, e);
@@ -419,6 +429,7 @@ visit_write(store *s, const visit_input *in, int64_t unit_id, int64_t *id, sj_er
 	store_bind_text(st, 4, in->purpose);
 	store_bind_text(st, 5, household ? NULL : in->summary);
 	store_bind_int(st, 6, dt_now());
+	store_bind_text(st, 7, in->task_line);
 	if ((rc = store_insert_id(st, id, e)) != SJ_OK)
 		return rc;
 	if (household && in->summary &&
@@ -428,7 +439,7 @@ visit_write(store *s, const visit_input *in, int64_t unit_id, int64_t *id, sj_er
 		return rc;
 	for (size_t i = 0; i < in->n_needs; i++)
 		if ((rc = need_write(s, *id, unit_id, in->household_id, in->visited_on,
-		    &in->needs[i], &need_id, e)) != SJ_OK)
+		    in->task_line, &in->needs[i], &need_id, e)) != SJ_OK)
 			return rc;
 	return SJ_OK;
 }
@@ -477,6 +488,7 @@ visit_rewrite(store *s, const scope *sc, const visit *old, const visit_input *in
 	store_bind_text(st, 6, in->purpose);
 	store_bind_text(st, 7, household ? NULL : in->summary);
 	store_bind_int(st, 8, dt_now());
+	store_bind_text(st, 9, in->task_line);
 	if ((rc = store_run(st, e)) != SJ_OK)
 		return rc;
 	if (household) {
@@ -546,8 +558,8 @@ need_add(store *s, const scope *sc, int64_t visit_id, const need_input *in, int6
 	}
 	if ((rc = store_begin(s, e)) != SJ_OK)
 		goto out;
-	if ((rc = need_write(s, v.id, v.unit_id, v.household_id, v.visited_on, in, id,
-	    e)) != SJ_OK) {
+	if ((rc = need_write(s, v.id, v.unit_id, v.household_id, v.visited_on, v.task_line, in,
+	    id, e)) != SJ_OK) {
 		store_rollback(s);
 		goto out;
 	}
@@ -592,6 +604,7 @@ visit_read(store_stmt *st, arena *a, visit *v)
 	v->summary = arena_strdup(a, store_col_text(st, 9));
 	v->created_at = store_col_int(st, 10);
 	v->updated_at = store_col_int(st, 11);
+	v->task_line = arena_strdup(a, store_col_text(st, 12));
 }
 
 static void
@@ -606,6 +619,7 @@ need_read(store_stmt *st, arena *a, need *n)
 	n->difficulty = arena_strdup(a, store_col_text(st, 6));
 	n->request_id = store_col_int(st, 7);
 	n->created_at = store_col_int(st, 8);
+	n->task_line = arena_strdup(a, store_col_text(st, 9));
 }
 
 /* Fill v's visitors and needs (v is already known to be in scope). */
@@ -683,6 +697,8 @@ visit_list(store *s, const scope *sc, arena *a, const visit_filter *f, visit_pag
 		    VISIT_LIST_MAX);
 	if (f->from != VISIT_DATE_NONE && f->to != VISIT_DATE_NONE && f->to < f->from)
 		return sj_fail(e, SJ_EINVAL, "to", "is before from");
+	if (f->task_line && (rc = task_line_check(f->task_line, "task_line", e)) != SJ_OK)
+		return rc;
 	if ((rc = store_prepare(s, visit_sql[Q_VISIT_LIST], &st, e)) != SJ_OK)
 		return rc;
 	scope_bind(st, sc);
@@ -698,6 +714,7 @@ visit_list(store *s, const scope *sc, arena *a, const visit_filter *f, visit_pag
 		store_bind_null(st, 9);
 	}
 	store_bind_int(st, 10, limit + 1);  /* one more tells whether a next page exists */
+	store_bind_text(st, 11, f->task_line);
 	out->visits = arena_alloc(a, (size_t)limit * sizeof *out->visits);
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		if (out->n_visits == (size_t)limit) {
@@ -755,7 +772,8 @@ need_list(store *s, const scope *sc, arena *a, const need_filter *f, need_page *
 	if (limit < 1 || limit > VISIT_LIST_MAX)
 		return sj_fail(e, SJ_EINVAL, "limit", "%d is out of range 1..%d", limit,
 		    VISIT_LIST_MAX);
-	if (f->category && (rc = category_check(s, f->category, "category", e)) != SJ_OK)
+	if ((f->category && (rc = category_check(s, f->category, "category", e)) != SJ_OK) ||
+	    (f->task_line && (rc = task_line_check(f->task_line, "task_line", e)) != SJ_OK))
 		return rc;
 	if ((rc = store_prepare(s, visit_sql[Q_NEED_LIST], &st, e)) != SJ_OK)
 		return rc;
@@ -765,6 +783,7 @@ need_list(store *s, const scope *sc, arena *a, const need_filter *f, need_page *
 	store_bind_int(st, 6, f->open ? 1 : 0);
 	bind_opt_int(st, 7, f->after_id, 0);
 	store_bind_int(st, 8, limit + 1);
+	store_bind_text(st, 9, f->task_line);
 	out->needs = arena_alloc(a, (size_t)limit * sizeof *out->needs);
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		if (out->n_needs == (size_t)limit) {
@@ -788,7 +807,8 @@ need_raise(store *s, const scope *sc, const need *n, int64_t *request_id, sj_err
 {
 	char origin[REQUEST_ORIGIN_MAX];
 	request_input in = { .service_code = n->category, .unit_id = n->unit_id,
-	    .description = n->difficulty, .source = "visit", .origin = origin };
+	    .description = n->difficulty, .source = "visit", .origin = origin,
+	    .task_line = n->task_line };
 
 	snprintf(origin, sizeof origin, "need:%lld", (long long)n->id);
 	return request_create(s, sc, &in, request_id, e);
@@ -934,7 +954,9 @@ demo_find(store *s, arena *a, demo_refs *r, sj_err *e)
 }
 
 /* SCENARIO.md "Visits" and "Supplies delivered": 2020-03-18 afternoon, the
- * three communities, with the deliveries. */
+ * three communities, with the deliveries.  The demo's visits are the work
+ * of its task "走访慰问社区和住户" (domain/workplan.c), on the livelihood line
+ * (保障民生). */
 static sj_rc
 demo_visits_0318(store *s, const demo_refs *r, sj_err *e)
 {
@@ -943,7 +965,7 @@ demo_visits_0318(store *s, const demo_refs *r, sj_err *e)
 		.purpose = "走访慰问，送去防疫物资",
 		.summary = "下午走访慰问，当天送去市政协机关筹集的口罩、酒精和84消毒液"
 		    "（物资明细见物资台账）。",
-		.visitor_ids = &r->leader, .n_visitor_ids = 1,
+		.visitor_ids = &r->leader, .n_visitor_ids = 1, .task_line = TASK_LINE_LIVELIHOOD,
 	};
 	int64_t id;
 	sj_rc rc;
@@ -967,7 +989,7 @@ demo_visits_0323(store *s, const demo_refs *r, sj_err *e)
 		.visited_on = dt_date_from_ymd(2020, 3, 23),
 		.purpose = "与社区负责人和部分居民座谈",
 		.summary = "了解疫情防控、复工复产和民生保障情况。",
-		.visitor_ids = &r->leader, .n_visitor_ids = 1,
+		.visitor_ids = &r->leader, .n_visitor_ids = 1, .task_line = TASK_LINE_LIVELIHOOD,
 	};
 	const int64_t households[2] = { r->zhangsan, r->lisi };
 	int64_t id;

@@ -11,7 +11,11 @@
  * difficulty in the resident's or unit's own words with a category: the
  * code of a service of the request module (domain/request.h: accommodation,
  * staffing, supplies, permits, finance, livelihood, other, and any service
- * added since), so that the need can become a request of that service.  A need can be turned into a
+ * added since), so that the need can become a request of that service.
+ * Visits and needs carry a task line (domain/task_line.h; issue 11 "Task
+ * line as a shared classification"), optional: NULL is not classified; a
+ * need given none takes its visit's, and the request made from a need
+ * takes the need's.  A need can be turned into a
  * service request in one step (need_request): the need then shows the
  * request's id and the request's origin names the need.
  *
@@ -71,6 +75,7 @@ typedef struct need {
 	const char *difficulty;/* the words as recorded; NULL once a household note is purged */
 	int64_t request_id;    /* the service request it became; 0 = none yet */
 	int64_t created_at;    /* seconds since the epoch, UTC */
+	const char *task_line; /* a task line code (task_line.h); NULL: none */
 } need;
 
 typedef struct visit {
@@ -88,11 +93,13 @@ typedef struct visit {
 	size_t n_needs;
 	int64_t created_at;    /* seconds since the epoch, UTC */
 	int64_t updated_at;
+	const char *task_line; /* a task line code (task_line.h); NULL: none */
 } visit;
 
 typedef struct need_input {
 	const char *category;   /* required: the code of a service taking new requests */
 	const char *difficulty; /* required: 1..VISIT_DIFFICULTY_MAX characters */
+	const char *task_line;  /* optional: a task line code; NULL: the visit's */
 } need_input;
 
 typedef struct visit_input {
@@ -105,6 +112,7 @@ typedef struct visit_input {
 	size_t n_visitor_ids;
 	const need_input *needs;     /* 0..VISIT_NEEDS_MAX */
 	size_t n_needs;
+	const char *task_line;  /* optional: a task line code; NULL: none */
 } visit_input;
 
 /* What visit_list returns; zero fields do not narrow. */
@@ -113,6 +121,7 @@ typedef struct visit_filter {
 	int64_t household_id;
 	sj_date from;           /* visited_on >= from; VISIT_DATE_NONE = no bound */
 	sj_date to;             /* visited_on <= to; VISIT_DATE_NONE = no bound */
+	const char *task_line;  /* only visits of this task line; NULL: any */
 	/* Cursor: visits after (after_on, after_id) in list order, which is
 	 * newest date first, then highest id first.  after_id 0 = start. */
 	sj_date after_on;
@@ -132,6 +141,7 @@ typedef struct visit_page {
 typedef struct need_filter {
 	int64_t unit_id;
 	const char *category;
+	const char *task_line;  /* only needs of this task line; NULL: any */
 	int open;               /* 1: only needs not yet turned into a request */
 	int64_t after_id;       /* cursor: needs with id < after_id (newest first) */
 	int limit;              /* 1..VISIT_LIST_MAX; 0 means 50 */
@@ -156,7 +166,8 @@ typedef struct need_page {
  *                  "visitor_ids" (none, over 20, "member 3 is listed
  *                  twice"); "needs" (over 50); "needs[i].category"
  *                  (missing); "needs[i].difficulty" (missing, blank, over
- *                  2000);
+ *                  2000); "task_line", "needs[i].task_line" (not a task
+ *                  line code: task_line_check);
  *   SJ_ENOTFOUND   "unit_id" / "household_id" (none in scope: "no household
  *                  with id 99"); "visitor_ids[i]" (no such group member);
  *   SJ_EINVAL      "visitor_ids[i]": "member 4 (name) is not in a work group
@@ -169,7 +180,7 @@ typedef struct need_page {
 sj_rc visit_add(store *s, const scope *sc, const visit_input *in, int64_t *id, sj_err *e);
 
 /* Replace the changeable fields of visit id — visited_on, purpose,
- * summary and the visitors — with in (validated as visit_add; unit_id,
+ * summary, task_line and the visitors — with in (validated as visit_add; unit_id,
  * household_id and needs are ignored: a visit does not move, and needs
  * are added with need_add).  The household notes' dates follow
  * visited_on.  Needs PERM_VISIT_WRITE.  Errors: as visit_add, and
@@ -184,7 +195,8 @@ sj_rc visit_get(store *s, const scope *sc, arena *a, int64_t id, visit *out, sj_
 /* One page of the visits in scope narrowed by f, newest first (visited_on
  * descending, then id descending), each with visitors and needs.  Needs
  * PERM_VISIT_READ.  Errors: SJ_EFORBIDDEN; SJ_EINVAL ("limit" out of
- * 1..500, "to" before "from"); store errors. */
+ * 1..500, "to" before "from", "task_line" not a task line code); store
+ * errors. */
 sj_rc visit_list(store *s, const scope *sc, arena *a, const visit_filter *f, visit_page *out,
     sj_err *e);
 
@@ -201,7 +213,7 @@ sj_rc need_get(store *s, const scope *sc, arena *a, int64_t id, need *out, sj_er
 
 /* One page of needs in scope, newest (highest id) first.  Needs
  * PERM_VISIT_READ.  Errors: SJ_EFORBIDDEN; SJ_EINVAL ("limit",
- * "category"); store errors. */
+ * "category", "task_line"); store errors. */
 sj_rc need_list(store *s, const scope *sc, arena *a, const need_filter *f, need_page *out,
     sj_err *e);
 

@@ -52,8 +52,8 @@ post_session(http_req *r, sj_err *e)
 
 	if ((rc = jb_read(http_body(r), sign_in_fields, &in, &r->a, e)) != SJ_OK)
 		return rc;
-	rc = auth_sign_in(http_store(r), http_keys(r), in.username, in.password, r->ip, now,
-	    &ses, e);
+	rc = auth_sign_in(http_store(r), http_keys(r), in.username, in.password, r->ip,
+	    r->request_id, now, &ses, e);
 	if (rc == SJ_ELIMIT) {
 		snprintf(retry, sizeof retry, "%lld",
 		    (long long)(ses.retry_at > now ? ses.retry_at - now : 1));
@@ -87,7 +87,8 @@ delete_session(http_req *r, sj_err *e)
 	sj_rc rc;
 
 	if (r->via_cookie && cookie &&
-	    (rc = auth_sign_out(http_store(r), http_keys(r), cookie, e)) != SJ_OK)
+	    (rc = auth_sign_out(http_store(r), http_keys(r), cookie, r->ip, r->request_id, e))
+	    != SJ_OK)
 		return rc;
 	set_session_cookie(r, "", 0);
 	return http_reply_empty(r);

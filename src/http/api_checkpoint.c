@@ -548,15 +548,13 @@ static sj_rc
 get_alert_stream(http_req *r, sj_err *e)
 {
 	const char *last = http_header(r, "Last-Event-ID");
-	int64_t *units;
-	size_t n_units;
-	bool all;
+	alert_feed_scope fs;
 	sse *x;
 	sj_rc rc;
 
 	if ((rc = no_query(r, e)) != SJ_OK ||
-	    (rc = alert_scope_units(http_store(r), http_scope(r), http_arena(r), &all, &units,
-	    &n_units, e)) != SJ_OK)
+	    (rc = alert_feed_scope_of(http_store(r), http_scope(r), http_arena(r), &fs, e))
+	    != SJ_OK)
 		return rc;
 	x = sj_calloc(1, sizeof *x);
 	buf_init(&x->out, 0);
@@ -575,7 +573,7 @@ get_alert_stream(http_req *r, sj_err *e)
 		return rc;
 	}
 	/* Subscribed once the stream exists: the feed may wake it at once. */
-	x->sub = alert_feed_subscribe(all, units, n_units, sse_wake, x);
+	x->sub = alert_feed_subscribe(&fs, sse_wake, x);
 	http_reply_header(r, "X-Accel-Buffering", "no");
 	return SJ_OK;
 }

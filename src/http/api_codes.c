@@ -5,7 +5,8 @@
  * behind a place code (the page, its assets, the check-in itself) and the
  * photo of a code decoded into a scan.
  *
- * Public routes (/c/{token}, /web/{file}, /api/v1/checkin/{token}) are
+ * Public routes (/c/{token}, /api/v1/checkin/{token}; the page's files
+ * are under /web/, http/web.c) are
  * named by the place code's token alone; the check-in routes are rate
  * limited per client address and per token in memory (a fixed window per
  * minute in a table of hashed keys, so memory stays bounded whatever the
@@ -37,7 +38,7 @@
 #include "domain/scancode.h"
 #include "domain/screening.h"
 #include "http/api.h"
-#include "http/assets.h"
+#include "http/web.h"
 #include "json/jcodes.h"
 #include "json/jscan.h"
 
@@ -54,11 +55,6 @@
 
 #define CHECKIN_TEXT_MAX 100        /* characters of from and host */
 #define CHECKIN_REASON_MAX 200      /* characters of reason */
-
-/* The page's Content-Security-Policy: scripts, styles and requests only
- * from this server; nothing inline, no frames, no plugins. */
-#define PAGE_CSP "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " \
-	"img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 static sj_rc
 no_query(http_req *r, sj_err *e)
@@ -514,18 +510,6 @@ codes_scan_record(http_req *r, const codes_scan *sc, json_t **answer, sj_err *e)
 
 /* ---- the self check-in page --------------------------------------------- */
 
-static sj_rc
-reply_asset(http_req *r, const char *name, int status, sj_err *e)
-{
-	const struct asset *a = asset_find(name);
-
-	if (a == NULL)
-		return sj_fail(e, SJ_ENOTFOUND, "file", "no such file");
-	if (strncmp(a->content_type, "text/html", 9) == 0)
-		http_reply_header(r, "Content-Security-Policy", PAGE_CSP);
-	return http_reply_bytes(r, status, a->content_type, a->bytes, a->size);
-}
-
 /* GET /c/{token}: the page, 200 for a known token and 404 (the same page,
  * which then says the code is not valid) for another. */
 static sj_rc
@@ -542,17 +526,7 @@ get_checkin_page(http_req *r, sj_err *e)
 		*e = miss;
 		return rc;
 	}
-	return reply_asset(r, "web/checkin.html", rc == SJ_OK ? 200 : 404, e);
-}
-
-static sj_rc
-get_web_file(http_req *r, sj_err *e)
-{
-	sj_rc rc;
-
-	if ((rc = no_query(r, e)) != SJ_OK)
-		return rc;
-	return reply_asset(r, arena_printf(http_arena(r), "web/%s", http_param(r, "file")), 200, e);
+	return web_reply_file(r, "checkin.html", rc == SJ_OK ? 200 : 404, e);
 }
 
 /* GET /api/v1/checkin/{token}: what the page shows before anyone checks in. */
@@ -861,7 +835,6 @@ const http_route api_codes_routes[] = {
 	{ "POST", "/api/v1/checkpoints/{id}/scans/photo", post_scan_photo, PERM_SCAN_RECORD,
 	  HTTP_BODY_RAW | PHOTO_BODY_MAX },
 	{ "GET", "/c/{token}", get_checkin_page, HTTP_PUBLIC, 0 },
-	{ "GET", "/web/{file}", get_web_file, HTTP_PUBLIC, 0 },
 	{ "GET", "/api/v1/checkin/{token}", get_checkin, HTTP_PUBLIC, 0 },
 	{ "POST", "/api/v1/checkin/{token}", post_checkin, HTTP_PUBLIC, CHECKIN_BODY_MAX },
 	{ NULL, NULL, NULL, 0, 0 },

@@ -337,6 +337,7 @@ patch_service(http_req *r, sj_err *e)
 
 typedef struct request_body {
 	const char *service_code, *reporter_name, *description, *address, *priority, *origin;
+	const char *task_line;
 	int64_t unit_id, person_id, place_id, reported_at;
 } request_body;
 
@@ -351,6 +352,7 @@ static const jb_field request_fields[] = {
 	{ "reported_at", JB_INSTANT, false, offsetof(request_body, reported_at), 0, 0 },
 	{ "priority", JB_STRING, false, offsetof(request_body, priority), 0, 0 },
 	{ "origin", JB_STRING, false, offsetof(request_body, origin), 0, 0 },
+	{ "task_line", JB_STRING, false, offsetof(request_body, task_line), 0, 0 },
 	{ NULL, 0, 0, 0, 0, 0 },
 };
 
@@ -415,7 +417,8 @@ request_body_read(http_req *r, request_input *in, sj_err *e)
 	*in = (request_input){ .service_code = b.service_code, .unit_id = b.unit_id,
 	    .person_id = b.person_id, .place_id = b.place_id, .reporter_name = b.reporter_name,
 	    .description = b.description, .address = b.address, .reported_at = b.reported_at,
-	    .priority = b.priority, .origin = b.origin, .source = "api" };
+	    .priority = b.priority, .origin = b.origin, .source = "api",
+	    .task_line = b.task_line };
 	if ((rc = location_read(json_object_get(body, "location"), in, e)) != SJ_OK)
 		return rc;
 	return request_attrs_read(r, json_object_get(body, "attributes"), in, e);
@@ -446,7 +449,7 @@ request_filter_read(http_req *r, request_filter *f, sj_err *e)
 {
 	static const char *const allowed[] = { "service_code", "status", "open", "unit_id",
 	    "department_id", "overdue", "reported_from", "reported_to", "resolved_from",
-	    "resolved_to", "limit", "cursor", NULL };
+	    "resolved_to", "task_line", "limit", "cursor", NULL };
 	const char *status = http_query(r, "status"), *from = http_query(r, "reported_from"),
 	    *to = http_query(r, "reported_to"), *rfrom = http_query(r, "resolved_from"),
 	    *rto = http_query(r, "resolved_to");
@@ -468,6 +471,7 @@ request_filter_read(http_req *r, request_filter *f, sj_err *e)
 	f->limit = (int)limit;
 	f->open = open ? 1 : 0;
 	f->service_code = http_query(r, "service_code");
+	f->task_line = http_query(r, "task_line");
 	if (status && (f->status = request_status_parse(status)) == RS_NONE)
 		return sj_fail(e, SJ_EINVAL, "status", "'%.40s' is not a status", status);
 	if (from && (rc = dt_parse_rfc3339(from, "reported_from", &f->reported_from, e)) != SJ_OK)

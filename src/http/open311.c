@@ -38,11 +38,11 @@
 #include "domain/auth.h"
 #include "domain/request.h"
 #include "http/api.h"
+#include "http/open311_form.h"
 #include "http/req.h"
 
 #define SPEC_URL "http://wiki.open311.org/GeoReport_v2"
 #define POST_MAX (64 * 1024)
-#define PARAMS_MAX 64
 #define SPAN_MAX_S (90 * 86400)   /* start_date..end_date may span 90 days */
 #define CHANGESET "2026-11-29T00:00:00Z"
 
@@ -469,62 +469,18 @@ request_item_get(http_req *r, int64_t id, json_t **out, sj_err *e)
 }
 
 /* A positive decimal id of at most 15 digits. */
-static bool
-parse_id(const char *s, size_t n, int64_t *id)
-{
-	int64_t v = 0;
-
-	if (n == 0 || n > 15)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*id = v;
-	return v > 0;
-}
-
 /* service_request_id=1,2,3 into f->ids. */
 static sj_rc
 ids_read(http_req *r, const char *list, request_filter *f, sj_err *e)
 {
-	int64_t *ids = arena_zalloc(http_arena(r), (strlen(list) / 2 + 2) * sizeof *ids);
-	const char *p = list;
+	int64_t *ids;
+	size_t n;
+	sj_rc rc;
 
-	while (*p) {
-		size_t n = strcspn(p, ",");
-		if (f->n_ids == REQUEST_LIST_MAX)
-			return sj_fail(e, SJ_EINVAL, "service_request_id", "at most %d ids",
-			    REQUEST_LIST_MAX);
-		if (!parse_id(p, n, &ids[f->n_ids]))
-			return sj_fail(e, SJ_EINVAL, "service_request_id", "give ids separated by ','");
-		f->n_ids++;
-		p += n + (p[n] == ',');
-	}
-	if (f->n_ids == 0)
-		return sj_fail(e, SJ_EINVAL, "service_request_id", "give ids separated by ','");
+	if ((rc = open311_ids_parse(http_arena(r), list, REQUEST_LIST_MAX, &ids, &n, e)) != SJ_OK)
+		return rc;
 	f->ids = ids;
-	return SJ_OK;
-}
-
-/* status=open / closed / open,closed. */
-static sj_rc
-status_read(const char *s, request_filter *f, sj_err *e)
-{
-	bool open = false, closed = false;
-
-	for (const char *p = s; *p; ) {
-		size_t n = strcspn(p, ",");
-		if (n == 4 && strncmp(p, "open", 4) == 0)
-			open = true;
-		else if (n == 6 && strncmp(p, "closed", 6) == 0)
-			closed = true;
-		else
-			return sj_fail(e, SJ_EINVAL, "status", "must be open, closed or both");
-		p += n + (p[n] == ',');
-	}
-	f->open = open == closed ? 0 : open ? 1 : -1;
+	f->n_ids = n;
 	return SJ_OK;
 }
 
@@ -562,7 +518,7 @@ requests_filter_read(http_req *r, request_filter *f, sj_err *e)
 			return sj_fail(e, SJ_EINVAL, "service_code", "no service with code '%.40s'",
 			    f->service_code);
 	}
-	return status ? status_read(status, f, e) : SJ_OK;
+	return status ? open311_status_parse(status, &f->open, e) : SJ_OK;
 }
 
 static sj_rc
@@ -598,7 +554,7 @@ get_request(http_req *r, sj_err *e)
 	int64_t id;
 
 	if (!split_format(r, http_param(r, "file"), &f, &base) ||
-	    !parse_id(base, strlen(base), &id)) {
+	    !open311_id_parse(base, strlen(base), &id)) {
 		sj_fail(e, SJ_ENOTFOUND, "service_request_id", "ask for requests/<id>.json or .xml");
 		return reply_error(r, f, e);
 	}
@@ -612,98 +568,10 @@ get_request(http_req *r, sj_err *e)
 
 /* ---- POST requests: application/x-www-form-urlencoded --------------------- */
 
-typedef struct param {
-	const char *name, *value;
-} param;
-
-typedef struct form {
-	param p[PARAMS_MAX];
-	size_t n;
-} form;
-
-static int
-hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-	    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Percent-decode n bytes of s ('+' is a space) into the arena.  NULL when
- * an escape is malformed or decodes to NUL. */
-static char *
-form_decode(arena *a, const char *s, size_t n)
-{
-	char *out = arena_alloc(a, n + 1), *o = out;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '+')
-			*o++ = ' ';
-		else if (s[i] == '%') {
-			int hi, lo;
-			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0 ||
-			    (hi == 0 && lo == 0))
-				return NULL;
-			*o++ = (char)(hi << 4 | lo);
-			i += 2;
-		} else
-			*o++ = s[i];
-	}
-	*o = '\0';
-	return out;
-}
-
-/* Parse a urlencoded body (RFC 1866 §8.2.1 / WHATWG URL "application/
- * x-www-form-urlencoded") into fm.  Names and values must be UTF-8. */
-static sj_rc
-form_parse(arena *a, const char *body, size_t n, form *fm, sj_err *e)
-{
-	size_t i = 0;
-
-	fm->n = 0;
-	while (i < n) {
-		size_t end = i, eq;
-		char *name, *value;
-		while (end < n && body[end] != '&')
-			end++;
-		for (eq = i; eq < end && body[eq] != '='; eq++)
-			;
-		if (end > i) {
-			if (fm->n == PARAMS_MAX)
-				return sj_fail(e, SJ_EINVAL, "body", "more than %d parameters", PARAMS_MAX);
-			name = form_decode(a, body + i, eq - i);
-			value = form_decode(a, body + (eq < end ? eq + 1 : end),
-			    eq < end ? end - eq - 1 : 0);
-			if (name == NULL || value == NULL)
-				return sj_fail(e, SJ_EINVAL, "body", "malformed %%-escape");
-			if (text_check_utf8(name, strlen(name), "body", TEXT_NO_CONTROL, e) != SJ_OK ||
-			    text_check_utf8(value, strlen(value), name, TEXT_NO_NUL, e) != SJ_OK)
-				return e->rc;
-			fm->p[fm->n++] = (param){ name, value };
-		}
-		i = end + 1;
-	}
-	return SJ_OK;
-}
-
-/* The value of the parameter name; NULL when absent.  Given twice is an
- * error (SJ_EINVAL) unless the name ends in "[]". */
-static sj_rc
-form_get(const form *fm, const char *name, const char **out, sj_err *e)
-{
-	*out = NULL;
-	for (size_t i = 0; i < fm->n; i++)
-		if (strcmp(fm->p[i].name, name) == 0) {
-			if (*out)
-				return sj_fail(e, SJ_EINVAL, name, "is given more than once");
-			*out = fm->p[i].value;
-		}
-	return SJ_OK;
-}
-
 /* attribute[code]=v and attribute[code][]=v1&attribute[code][]=v2 (a
  * multivaluelist, joined with ',') into in->attrs. */
 static sj_rc
-form_attrs(arena *a, const form *fm, request_input *in, sj_err *e)
+form_attrs(arena *a, const open311_form *fm, request_input *in, sj_err *e)
 {
 	request_attr *attrs = arena_zalloc(a, (fm->n + 1) * sizeof *attrs);
 
@@ -749,40 +617,40 @@ coordinate(const char *s, const char *field, int64_t *out, sj_err *e)
  * sijin extension unit_id and the Open311 address_id (a sijin place id)
  * say where.  email and phone are not stored (docs/open311.md). */
 static sj_rc
-form_reporter(http_req *r, const form *fm, request_input *in, sj_err *e)
+form_reporter(http_req *r, const open311_form *fm, request_input *in, sj_err *e)
 {
 	const char *first, *last, *unit, *place;
 	sj_rc rc;
 
-	if ((rc = form_get(fm, "first_name", &first, e)) != SJ_OK ||
-	    (rc = form_get(fm, "last_name", &last, e)) != SJ_OK ||
-	    (rc = form_get(fm, "unit_id", &unit, e)) != SJ_OK ||
-	    (rc = form_get(fm, "address_id", &place, e)) != SJ_OK)
+	if ((rc = open311_form_get(fm, "first_name", &first, e)) != SJ_OK ||
+	    (rc = open311_form_get(fm, "last_name", &last, e)) != SJ_OK ||
+	    (rc = open311_form_get(fm, "unit_id", &unit, e)) != SJ_OK ||
+	    (rc = open311_form_get(fm, "address_id", &place, e)) != SJ_OK)
 		return rc;
 	if (first || last)
 		in->reporter_name = arena_printf(http_arena(r), "%s%s%s", last ? last : "",
 		    last && first ? " " : "", first ? first : "");
-	if (unit && !parse_id(unit, strlen(unit), &in->unit_id))
+	if (unit && !open311_id_parse(unit, strlen(unit), &in->unit_id))
 		return sj_fail(e, SJ_EINVAL, "unit_id", "is not a unit id");
-	if (place && !parse_id(place, strlen(place), &in->place_id))
+	if (place && !open311_id_parse(place, strlen(place), &in->place_id))
 		return sj_fail(e, SJ_EINVAL, "address_id", "is not a place id of this server");
 	return SJ_OK;
 }
 
 static sj_rc
-form_request(http_req *r, const form *fm, request_input *in, sj_err *e)
+form_request(http_req *r, const open311_form *fm, request_input *in, sj_err *e)
 {
 	const char *lat, *lon, *jur;
 	sj_rc rc;
 
 	*in = (request_input){ .source = "open311" };
-	if ((rc = form_get(fm, "jurisdiction_id", &jur, e)) != SJ_OK ||
+	if ((rc = open311_form_get(fm, "jurisdiction_id", &jur, e)) != SJ_OK ||
 	    (rc = jurisdiction_check(r, jur, e)) != SJ_OK ||
-	    (rc = form_get(fm, "service_code", &in->service_code, e)) != SJ_OK ||
-	    (rc = form_get(fm, "description", &in->description, e)) != SJ_OK ||
-	    (rc = form_get(fm, "address_string", &in->address, e)) != SJ_OK ||
-	    (rc = form_get(fm, "lat", &lat, e)) != SJ_OK ||
-	    (rc = form_get(fm, "long", &lon, e)) != SJ_OK ||
+	    (rc = open311_form_get(fm, "service_code", &in->service_code, e)) != SJ_OK ||
+	    (rc = open311_form_get(fm, "description", &in->description, e)) != SJ_OK ||
+	    (rc = open311_form_get(fm, "address_string", &in->address, e)) != SJ_OK ||
+	    (rc = open311_form_get(fm, "lat", &lat, e)) != SJ_OK ||
+	    (rc = open311_form_get(fm, "long", &lon, e)) != SJ_OK ||
 	    (rc = form_reporter(r, fm, in, e)) != SJ_OK ||
 	    (rc = form_attrs(http_arena(r), fm, in, e)) != SJ_OK)
 		return rc;
@@ -817,7 +685,7 @@ post_request(http_req *r, sj_err *e)
 	fmt f = path_format(r);
 	const char *key, *body;
 	request_input in;
-	form fm;
+	open311_form fm;
 	int64_t id = 0;
 	size_t n;
 	sj_rc rc;
@@ -830,8 +698,8 @@ post_request(http_req *r, sj_err *e)
 		    "application/x-www-form-urlencoded (GeoReport v2)");
 		return reply_error(r, f, e);
 	}
-	if (form_parse(http_arena(r), body ? body : "", n, &fm, e) != SJ_OK ||
-	    form_get(&fm, "api_key", &key, e) != SJ_OK ||
+	if (open311_form_parse(http_arena(r), body ? body : "", n, &fm, e) != SJ_OK ||
+	    open311_form_get(&fm, "api_key", &key, e) != SJ_OK ||
 	    caller(r, key ? key : http_query(r, "api_key"), e) != SJ_OK ||
 	    jurisdiction_check(r, http_query(r, "jurisdiction_id"), e) != SJ_OK ||
 	    form_request(r, &fm, &in, e) != SJ_OK || store_begin(s, e) != SJ_OK)

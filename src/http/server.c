@@ -27,6 +27,7 @@
 #include "core/log.h"
 #include "domain/trace_live.h"
 #include "domain/writer.h"
+#include "http/conn_guard.h"
 #include "http/metrics.h"
 
 /* libmicrohttpd's memory per connection, which bounds the request
@@ -54,6 +55,7 @@ struct http_server {
 	int n_stores;
 	int port;
 	scan_writer *writer;       /* the scan path's group-commit writer */
+	conn_guard *guard;         /* the deadline on request headers */
 	trace_live *trace;         /* the server-wide trace index (domain/trace_live.h) */
 };
 
@@ -431,9 +433,11 @@ req_send(http_req *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	for (int i = 0; i < r->n_headers; i++)
 		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+	/* no-store unless the handler chose (the web UI's files: no-cache). */
+	if (MHD_get_response_header(resp, "Cache-Control") == NULL)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ok;
@@ -447,6 +451,7 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 
 	(void)version;
 	if (r == NULL) {
+		conn_guard_request_begins(((http_server *)cls)->guard, conn);
 		*con_cls = r = req_new(cls, conn, url, method);
 		req_begin(r);
 		/* An early failure with a body coming is answered now, without
@@ -493,8 +498,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	double secs;
 	const http_route *rt;
 
-	(void)cls;
-	(void)conn;
+	conn_guard_request_ends(((http_server *)cls)->guard, conn);
 	if (r == NULL)
 		return;
 	secs = (double)(now_ns() - r->start_ns) / 1e9;
@@ -582,6 +586,7 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 		return rc;
 	}
 	metrics_init(http_routes_init());
+	srv->guard = conn_guard_start(cfg->request_timeout);
 	srv->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_access, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
@@ -590,6 +595,7 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY_LIMIT,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, srv->guard,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	    MHD_OPTION_END);
 	if (srv->d == NULL) {
@@ -628,6 +634,10 @@ http_server_stop(http_server *srv)
 		scan_writer_drain(srv->writer);
 		MHD_stop_daemon(srv->d);
 	}
+	if (srv->guard && conn_guard_closed_count(srv->guard))
+		log_info("http: %lu connections closed for slow request headers",
+		    conn_guard_closed_count(srv->guard));
+	conn_guard_stop(srv->guard);
 	scan_writer_stop(srv->writer);
 	trace_live_stop(srv->trace);
 	for (int i = 0; i < srv->n_stores; i++)

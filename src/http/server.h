@@ -5,7 +5,9 @@
  * metrics and an access log line per request.
  *
  * Limits (from the configuration): connections (max-connections), idle
- * time per connection (request-timeout), request body (the route's
+ * time per connection, the time a request's headers may take to arrive
+ * and the time its body may take (each request-timeout; headers:
+ * http/conn_guard.h), request body (the route's
  * body_max, never above max-body), request headers (16 KiB; larger gets
  * 431 from libmicrohttpd).
  */

@@ -130,6 +130,7 @@ jrequest_request(const service_request *r, bool full)
 	json_object_set_new(j, "response_due", jrequest_date(r->response_due));
 	json_object_set_new(j, "resolution_due", jrequest_date(r->resolution_due));
 	json_object_set_new(j, "overdue", json_boolean(r->overdue));
+	json_object_set_new(j, "task_line", r->task_line ? json_string(r->task_line) : json_null());
 	if (full)
 		add_history(j, r);
 	return j;

@@ -26,12 +26,12 @@ jdate(sj_date d)
 json_t *
 jvisit_need(const need *n)
 {
-	return json_pack("{s:I, s:I, s:I, s:o, s:o, s:s, s:o, s:o, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o}",
 	    "id", (json_int_t)n->id, "visit_id", (json_int_t)n->visit_id,
 	    "unit_id", (json_int_t)n->unit_id, "household_id", jorg_id(n->household_id),
 	    "visited_on", jdate(n->visited_on), "category", n->category,
 	    "difficulty", jorg_str(n->difficulty), "request_id", jorg_id(n->request_id),
-	    "created_at", jorg_instant(n->created_at));
+	    "created_at", jorg_instant(n->created_at), "task_line", jorg_str(n->task_line));
 }
 
 json_t *
@@ -44,12 +44,13 @@ jvisit_visit(const visit *v)
 		    "member_id", (json_int_t)v->visitors[i].member_id, "name", v->visitors[i].name));
 	for (size_t i = 0; i < v->n_needs; i++)
 		json_array_append_new(needs, jvisit_need(&v->needs[i]));
-	return json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "id", (json_int_t)v->id, "unit_id", (json_int_t)v->unit_id, "unit_name", v->unit_name,
 	    "household_id", jorg_id(v->household_id), "household", jorg_str(v->household),
 	    "visited_on", jdate(v->visited_on), "purpose", v->purpose,
 	    "summary", jorg_str(v->summary), "visitors", visitors, "needs", needs,
-	    "created_at", jorg_instant(v->created_at), "updated_at", jorg_instant(v->updated_at));
+	    "created_at", jorg_instant(v->created_at), "updated_at", jorg_instant(v->updated_at),
+	    "task_line", jorg_str(v->task_line));
 }
 
 json_t *
@@ -313,14 +314,15 @@ not_null(int state, const char *name, sj_err *e)
 static sj_rc
 read_need(const json_t *obj, const char *prefix, arena *a, need_input *out, sj_err *e)
 {
-	static const char *const allowed[] = { "category", "difficulty", NULL };
+	static const char *const allowed[] = { "category", "difficulty", "task_line", NULL };
 	int st;
 	sj_rc rc;
 
 	memset(out, 0, sizeof *out);
 	if ((rc = check_object(obj, prefix, allowed, e)) != SJ_OK ||
 	    (rc = get_str(obj, prefix, "category", false, a, &out->category, &st, e)) != SJ_OK ||
-	    (rc = get_str(obj, prefix, "difficulty", true, a, &out->difficulty, &st, e)) != SJ_OK)
+	    (rc = get_str(obj, prefix, "difficulty", true, a, &out->difficulty, &st, e)) != SJ_OK ||
+	    (rc = get_str(obj, prefix, "task_line", false, a, &out->task_line, &st, e)) != SJ_OK)
 		return rc;
 	return SJ_OK;
 }
@@ -342,7 +344,8 @@ read_visit_common(const json_t *obj, arena *a, visit_input *v, sj_err *e)
 	    (rc = not_null(st, "visited_on", e)) != SJ_OK ||
 	    (rc = get_str(obj, "", "purpose", false, a, &v->purpose, &st, e)) != SJ_OK ||
 	    (rc = not_null(st, "purpose", e)) != SJ_OK ||
-	    (rc = get_str(obj, "", "summary", true, a, &v->summary, &st, e)) != SJ_OK)
+	    (rc = get_str(obj, "", "summary", true, a, &v->summary, &st, e)) != SJ_OK ||
+	    (rc = get_str(obj, "", "task_line", false, a, &v->task_line, &st, e)) != SJ_OK)
 		return rc;
 	return get_ids(obj, "visitor_ids", 1000, a, &v->visitor_ids, &v->n_visitor_ids, &st, e);
 }
@@ -352,7 +355,7 @@ jvisit_read_visit(const json_t *obj, arena *a, visit_input *out, sj_err *e)
 {
 	static const char *const allowed[] = {
 		"unit_id", "household_id", "visited_on", "purpose", "summary", "visitor_ids",
-		"needs", NULL,
+		"needs", "task_line", NULL,
 	};
 	const json_t *needs;
 	need_input *arr;
@@ -385,7 +388,7 @@ sj_rc
 jvisit_read_visit_patch(const json_t *obj, arena *a, visit_input *inout, sj_err *e)
 {
 	static const char *const allowed[] = {
-		"visited_on", "purpose", "summary", "visitor_ids", NULL,
+		"visited_on", "purpose", "summary", "visitor_ids", "task_line", NULL,
 	};
 	sj_rc rc;
 

@@ -43,16 +43,17 @@ json_t *jvisit_redact(const json_t *j);
 json_t *jvisit_finding(const finding *f, sj_date today);
 
 /* The body of a new visit: unit_id | household_id, visited_on, purpose,
- * summary, visitor_ids, needs[{category, difficulty}].  *out is reset
+ * summary, visitor_ids, task_line, needs[{category, difficulty,
+ * task_line}] (a task line is a string or null; checked by visit_add).  *out is reset
  * first (dates to VISIT_DATE_NONE). */
 sj_rc jvisit_read_visit(const json_t *obj, arena *a, visit_input *out, sj_err *e);
 
-/* A change to a visit: visited_on, purpose, summary (null clears it),
- * visitor_ids; members absent keep the values already in *inout (the
+/* A change to a visit: visited_on, purpose, summary and task_line (null
+ * clears either), visitor_ids; members absent keep the values already in *inout (the
  * caller fills it from the stored visit first). */
 sj_rc jvisit_read_visit_patch(const json_t *obj, arena *a, visit_input *inout, sj_err *e);
 
-/* The body of a new need: category, difficulty. */
+/* The body of a new need: category, difficulty, task_line. */
 sj_rc jvisit_read_need(const json_t *obj, arena *a, need_input *out, sj_err *e);
 
 /* The body of a new inspection: checkpoint_id | place_id, checklist,

@@ -9,7 +9,7 @@
 // every sijin this process starts shares one key file (SIJIN_KEY_FILE),
 // since a URL has no folder beside it for <db>.key.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -272,4 +272,30 @@ export async function call(srv, path, o = {}) {
 export function cliToken(db, username) {
   return execFileSync(bin, ['--db', db, 'user', 'token', username, '--name', 'test'],
     { encoding: 'utf8' }).trim().split('\n').pop();
+}
+
+// Add a user with the command line on the server's database (it shares the
+// file or schema with the running server); args as `sijin user add`
+// takes them (['--role', 'checkpoint', '--checkpoint', '3']).  Returns the
+// password, `<name>-password-2020`.
+export function cliAddUser(db, name, args) {
+  const dir = mkdtempSync(join(tmpdir(), 'sijin-pw-'));
+  const pw = join(dir, 'pw');
+  writeFileSync(pw, `${name}-password-2020\n`);
+  try {
+    execFileSync(bin, ['--db', db, 'user', 'add', name, ...args, '--password-file', pw],
+      { stdio: 'pipe' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return `${name}-password-2020`;
+}
+
+// A valid mainland identity number from its first 17 digits: GB 11643-1999
+// §5.4, the check character of weights 2^(17-i) mod 11.
+export function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i];
+  return first17 + '10X98765432'[sum % 11];
 }

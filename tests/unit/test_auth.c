@@ -328,7 +328,7 @@ test_sign_in(void **state)
 	bool row;
 
 	(void)state;
-	assert_int_equal(auth_sign_in(s, keys, "alice", ALICE_PW, "10.0.0.1", T0, &ses, &e), SJ_OK);
+	assert_int_equal(auth_sign_in(s, keys, "alice", ALICE_PW, "10.0.0.1", NULL, T0, &ses, &e), SJ_OK);
 	assert_int_equal(strlen(ses.token), 43);
 	assert_int_equal(strlen(ses.csrf), 43);
 	assert_string_not_equal(ses.token, ses.csrf);
@@ -350,13 +350,13 @@ test_sign_in(void **state)
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'user.sign_in'"), 1);
 
 	/* Warm the dummy hash up, then time a wrong password and an unknown user. */
-	assert_int_equal(auth_sign_in(s, keys, "nobody", "x", "10.0.0.1", T0, &ses, &e), SJ_EAUTH);
+	assert_int_equal(auth_sign_in(s, keys, "nobody", "x", "10.0.0.1", NULL, T0, &ses, &e), SJ_EAUTH);
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	assert_int_equal(auth_sign_in(s, keys, "alice", "wrong password", "10.0.0.1", T0, &ses, &e),
+	assert_int_equal(auth_sign_in(s, keys, "alice", "wrong password", "10.0.0.1", NULL, T0, &ses, &e),
 	    SJ_EAUTH);
 	wrong_s = seconds_since(&t);
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	assert_int_equal(auth_sign_in(s, keys, "nobody", ALICE_PW, "10.0.0.1", T0, &ses, &e2),
+	assert_int_equal(auth_sign_in(s, keys, "nobody", ALICE_PW, "10.0.0.1", NULL, T0, &ses, &e2),
 	    SJ_EAUTH);
 	unknown_s = seconds_since(&t);
 	assert_string_equal(e.msg, "wrong username or password");
@@ -381,15 +381,15 @@ test_sign_in_disabled(void **state)
 
 	(void)state;
 	assert_int_equal(user_add(s, &scope_system, &in, &id, &e), SJ_OK);
-	assert_int_equal(auth_sign_in(s, keys, "dora", in.password, NULL, T0 + 10, &ses, &e), SJ_OK);
+	assert_int_equal(auth_sign_in(s, keys, "dora", in.password, NULL, NULL, T0 + 10, &ses, &e), SJ_OK);
 	assert_int_equal(user_disable(s, &scope_system, id, &e), SJ_OK);
 	/* Her session ended with it. */
 	assert_int_equal(auth_session_lookup(s, keys, ses.token, T0 + 20, &ses.principal, &e),
 	    SJ_EAUTH);
-	assert_int_equal(auth_sign_in(s, keys, "dora", in.password, NULL, T0 + 30, &ses, &e),
+	assert_int_equal(auth_sign_in(s, keys, "dora", in.password, NULL, NULL, T0 + 30, &ses, &e),
 	    SJ_EAUTH);
 	assert_string_equal(e.msg, "this account is disabled; ask an administrator");
-	assert_int_equal(auth_sign_in(s, keys, "dora", "not her password", NULL, T0 + 40, &ses, &e),
+	assert_int_equal(auth_sign_in(s, keys, "dora", "not her password", NULL, NULL, T0 + 40, &ses, &e),
 	    SJ_EAUTH);
 	assert_string_equal(e.msg, "wrong username or password");
 }
@@ -403,22 +403,22 @@ test_rate_limit_username(void **state)
 
 	(void)state;
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(auth_sign_in(s, keys, "bob", "not bob's password", "10.0.0.2",
+		assert_int_equal(auth_sign_in(s, keys, "bob", "not bob's password", "10.0.0.2", NULL,
 		    t0 + 60 * i, &ses, &e), SJ_EAUTH);
 	/* The 6th attempt is refused before the password is looked at, even
 	 * the right one, and from another address. */
-	assert_int_equal(auth_sign_in(s, keys, "BOB", BOB_PW, "10.0.0.3", t0 + 300, &ses, &e),
+	assert_int_equal(auth_sign_in(s, keys, "BOB", BOB_PW, "10.0.0.3", NULL, t0 + 300, &ses, &e),
 	    SJ_ELIMIT);
 	assert_string_equal(e.field, "username");
 	assert_non_null(strstr(e.msg, "too many failed sign-ins for this username; try again in 10 "
 	    "minutes (after 2020-03-18T12:08:20+08:00)"));
 	assert_int_equal(ses.retry_at, t0 + 900);
-	assert_int_equal(auth_sign_in(s, keys, "bob", BOB_PW, "10.0.0.3", t0 + 899, &ses, &e),
+	assert_int_equal(auth_sign_in(s, keys, "bob", BOB_PW, "10.0.0.3", NULL, t0 + 899, &ses, &e),
 	    SJ_ELIMIT);
 	assert_int_equal(ses.retry_at, t0 + 900);
 	/* Refused attempts were not recorded: the limit lifts as promised. */
 	assert_int_equal(count("SELECT count(*) FROM login_attempt WHERE username_key = 'bob'"), 5);
-	assert_int_equal(auth_sign_in(s, keys, "bob", BOB_PW, "10.0.0.3", t0 + 900, &ses, &e), SJ_OK);
+	assert_int_equal(auth_sign_in(s, keys, "bob", BOB_PW, "10.0.0.3", NULL, t0 + 900, &ses, &e), SJ_OK);
 	assert_int_equal(ses.principal.user_id, bob_id);
 }
 
@@ -441,14 +441,14 @@ test_rate_limit_ip(void **state)
 		store_bind_int(st, 2, t0 - 800 + i);
 		assert_int_equal(store_run(st, &e), SJ_OK);
 	}
-	assert_int_equal(auth_sign_in(s, keys, "alice", ALICE_PW, "192.0.2.9", t0, &ses, &e),
+	assert_int_equal(auth_sign_in(s, keys, "alice", ALICE_PW, "192.0.2.9", NULL, t0, &ses, &e),
 	    SJ_ELIMIT);
 	assert_string_equal(e.field, "ip");
 	/* The oldest (at t0 - 800) leaves the window at t0 + 100. */
 	assert_int_equal(ses.retry_at, t0 + 100);
 	assert_non_null(strstr(e.msg, "for this address; try again in 2 minutes"));
 	/* Another address is not affected. */
-	assert_int_equal(auth_sign_in(s, keys, "alice", ALICE_PW, "192.0.2.10", t0, &ses, &e), SJ_OK);
+	assert_int_equal(auth_sign_in(s, keys, "alice", ALICE_PW, "192.0.2.10", NULL, t0, &ses, &e), SJ_OK);
 }
 
 /* ---- sessions -------------------------------------------------------------- */
@@ -478,7 +478,7 @@ test_session_idle_expiry(void **state)
 	sj_err e = {0};
 
 	(void)state;
-	assert_int_equal(auth_sign_in(s, keys, "alice", ALICE_PW, "10.0.0.1", t1, &ses, &e), SJ_OK);
+	assert_int_equal(auth_sign_in(s, keys, "alice", ALICE_PW, "10.0.0.1", NULL, t1, &ses, &e), SJ_OK);
 	assert_int_equal(auth_session_lookup(s, keys, ses.token, t1 + 30, &p, &e), SJ_OK);
 	assert_int_equal(p.user_id, alice_id);
 	assert_string_equal(p.csrf, ses.csrf);
@@ -506,7 +506,7 @@ test_session_absolute_expiry(void **state)
 	sj_err e = {0};
 
 	(void)state;
-	assert_int_equal(auth_sign_in(s, keys, "alice", ALICE_PW, "10.0.0.1", t2, &ses, &e), SJ_OK);
+	assert_int_equal(auth_sign_in(s, keys, "alice", ALICE_PW, "10.0.0.1", NULL, t2, &ses, &e), SJ_OK);
 	/* In use every 11 hours: never idle for 12. */
 	for (int k = 1; k <= 15; k++)
 		assert_int_equal(auth_session_lookup(s, keys, ses.token, t2 + k * 11 * 3600, &p, &e),
@@ -524,10 +524,10 @@ test_sign_out(void **state)
 	sj_err e = {0};
 
 	(void)state;
-	assert_int_equal(auth_sign_in(s, keys, "bob", BOB_PW, NULL, t3, &ses, &e), SJ_OK);
-	assert_int_equal(auth_sign_out(s, keys, ses.token, &e), SJ_OK);
+	assert_int_equal(auth_sign_in(s, keys, "bob", BOB_PW, NULL, NULL, t3, &ses, &e), SJ_OK);
+	assert_int_equal(auth_sign_out(s, keys, ses.token, NULL, NULL, &e), SJ_OK);
 	assert_int_equal(auth_session_lookup(s, keys, ses.token, t3 + 1, &p, &e), SJ_EAUTH);
-	assert_int_equal(auth_sign_out(s, keys, ses.token, &e), SJ_OK);  /* again: nothing */
+	assert_int_equal(auth_sign_out(s, keys, ses.token, NULL, NULL, &e), SJ_OK);  /* again: nothing */
 	assert_int_equal(count("SELECT count(*) FROM audit_event WHERE action = 'user.sign_out'"), 1);
 }
 

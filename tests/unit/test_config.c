@@ -185,7 +185,8 @@ test_defaults_printed(void **state)
 	    "public-url = http://127.0.0.1:8080  # default\n"
 	    "poster-font = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf  # default\n"
 	    "request-cutoff = 61200  # default\n"
-	    "open311-jurisdiction = sijin  # default\n");
+	    "open311-jurisdiction = sijin  # default\n"
+	    "web-root =   # default\n");
 	free(s);
 }
 
@@ -269,7 +270,8 @@ test_print_after_load_names_sources(void **state)
 	    "public-url = http://127.0.0.1:8080  # default\n"
 	    "poster-font = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf  # default\n"
 	    "request-cutoff = 61200  # default\n"
-	    "open311-jurisdiction = sijin  # default\n",
+	    "open311-jurisdiction = sijin  # default\n"
+	    "web-root =   # default\n",
 	    fx->path, fx->path, fx->path, fx->path);
 	assert_string_equal(s, expected);
 	assert_null(strstr(s, "hunter2"));
@@ -955,11 +957,11 @@ test_usage_lines(void **state)
 	    "accepted (SIJIN_MAX_BODY; 1024..67108864 bytes; "
 	    "default \"1048576\")\n"));
 	assert_non_null(strstr(s, "  --config TEXT  "));
-	/* One line per setting: 26 settings. */
+	/* One line per setting: 27 settings. */
 	n = 0;
 	for (char *p = s; *p; p++)
 		n += *p == '\n';
-	assert_int_equal(n, 26);
+	assert_int_equal(n, 27);
 	free(s);
 }
 

@@ -564,7 +564,7 @@ test_bad_visits_store_nothing(void **state)
 {
 	fixture *f = *state;
 	const int64_t visitors[] = { f->leader_a, f->member_a };
-	need_input needs[] = { { "livelihood", "买菜不便" }, { "housing", "房屋漏水" } };
+	need_input needs[] = { { "livelihood", "买菜不便", NULL }, { "housing", "房屋漏水", NULL } };
 	visit_input in = { .household_id = 9999, .visited_on = day(2020, 3, 23),
 	    .purpose = "入户走访", .visitor_ids = visitors, .n_visitor_ids = 2 };
 	int64_t before[N_TABLES], dup[] = { f->leader_a, f->leader_a }, id;
@@ -618,7 +618,7 @@ static void
 test_household_notes(void **state)
 {
 	fixture *f = *state;
-	need_input needs[] = { { "livelihood", "独居老人买菜不便" } };
+	need_input needs[] = { { "livelihood", "独居老人买菜不便", NULL } };
 	visit_input in = { .household_id = f->household, .visited_on = day(2020, 3, 23),
 	    .purpose = "入户走访", .summary = "了解防疫和生活情况",
 	    .visitor_ids = &f->leader_a, .n_visitor_ids = 1, .needs = needs, .n_needs = 1 };
@@ -797,7 +797,7 @@ static void
 test_need_request(void **state)
 {
 	fixture *f = *state;
-	need_input needs[] = { { "accommodation", "外方专家找不到符合标准的住宿" } };
+	need_input needs[] = { { "accommodation", "外方专家找不到符合标准的住宿", NULL } };
 	visit_input in = { .unit_id = f->gypsum, .visited_on = day(2020, 3, 9),
 	    .purpose = "调研企业复工复产", .visitor_ids = &f->leader_b, .n_visitor_ids = 1,
 	    .needs = needs, .n_needs = 1 };

@@ -1,0 +1,65 @@
+// Slow clients (issue 3 "limits on ... request time"; issue 10 "slow
+// requests (slow-loris style, bounded in time, loopback only) do not
+// starve other clients").
+//
+// The server runs with --request-timeout 2.  Thirty connections drip their
+// request headers (a header line every 300 ms: never idle long enough for
+// an idle timeout), five drip a declared 1,000-byte body.  While they drip
+// a normal client must get /healthz in under a second, and the server must
+// close every dripping connection by itself: headers by their 2 s deadline
+// (http/conn_guard.h, checked every 250 ms), bodies at the first chunk
+// after 2 s (server.c).  So each closes within 2 s + 0.25 s + 0.3 s of
+// its first byte; the test allows 5 s, and the whole test takes < 20 s.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { startServer } from './lib.mjs';
+
+let srv;
+before(async () => { srv = await startServer({ args: ['--request-timeout', '2'] }); });
+after(async () => { await srv?.stop(); });
+
+// A connection that sends `head` at once and then `drip()` every 300 ms
+// until the server closes it; resolves with the seconds it stayed open.
+function dripper(port, head, drip) {
+  return new Promise((ok, fail) => {
+    const t0 = Date.now();
+    const sock = connect(port, '127.0.0.1');
+    let timer;
+    let n = 0;
+    sock.on('connect', () => {
+      sock.write(head);
+      timer = setInterval(() => { if (!sock.destroyed) sock.write(drip(n++)); }, 300);
+    });
+    sock.on('data', () => {});   // a 408/400 answer, if any, before the close
+    sock.on('error', () => {});  // a reset counts as closed
+    sock.on('close', () => { clearInterval(timer); ok((Date.now() - t0) / 1000); });
+    setTimeout(() => { clearInterval(timer); sock.destroy(); fail(new Error('still open after 15 s')); },
+      15000);
+  });
+}
+
+test('slow-loris headers and bodies are cut off; other clients are served meanwhile',
+  { timeout: 20000 }, async () => {
+    const port = new URL(srv.base).port;
+    const slow = [];
+    for (let i = 0; i < 30; i++)
+      slow.push(dripper(port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n',
+        (n) => `X-Drip-${n}: ${'x'.repeat(10)}\r\n`));
+    for (let i = 0; i < 5; i++)
+      slow.push(dripper(port, 'POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+        + 'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{', () => ' '));
+    // While they drip: a normal client, three times over the first 1.5 s.
+    for (let i = 0; i < 3; i++) {
+      await new Promise((res) => setTimeout(res, 500));
+      const t = Date.now();
+      const res = await fetch(`${srv.base}/healthz`);
+      assert.equal(res.status, 200);
+      assert.ok(Date.now() - t < 1000, `healthz took ${Date.now() - t} ms`);
+    }
+    const open = await Promise.all(slow);
+    for (const secs of open) assert.ok(secs >= 1.9 && secs < 5, `open for ${secs} s`);
+    assert.equal((await fetch(`${srv.base}/healthz`)).status, 200);
+    assert.match(srv.log(), /request headers took over 2 s; closed/);
+    assert.match(srv.log(), /body not complete after 2 s/);
+  });

@@ -1,0 +1,123 @@
+// The checkpoint station and the live dashboard in a real browser (issue
+// 9 "How it is judged"): a scan typed as a keyboard-wedge scanner types
+// it (key events, then Enter) shows the full-screen decision; an
+// unregistered outsider is denied, registered through the form, and then
+// passes; a fever scan made elsewhere appears on the dashboard without a
+// reload.  Expected decisions follow docs/checkpoint.md: 37.6 °C ≥ the
+// default threshold 37.3 → alert (fever); an unknown identity number
+// entering → deny (outsider_unregistered); after registration → pass.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { count } from '../api/lib.mjs';
+import { signIn as apiSignIn } from '../api/lib.mjs';
+import { assertClean, newPage, screenshot, setup, signIn } from './lib.mjs';
+
+const LISI = '370911197008152345';       // the demo's 李四 (src/domain/demo.c)
+const ZHANGSAN = '370911196503121234';   // the demo's 张三
+const OUTSIDER = '11010519491231002X';   // valid (GB 11643 check digit X), in nobody's record
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env.close(); });
+
+// Type like a scanner: one key event per character, quickly, then Enter.
+async function scanAs(page, text) {
+  await page.locator('#scan').focus();
+  await page.keyboard.type(text, { delay: 8 });
+  await page.keyboard.press('Enter');
+}
+
+async function decision(page) {
+  const d = page.locator('#decision');
+  await d.waitFor({ state: 'visible' });
+  return { cls: await d.getAttribute('class'), text: await d.textContent() };
+}
+
+async function dismiss(page) {
+  await page.keyboard.press('Escape');
+  await page.locator('#decision').waitFor({ state: 'hidden' });
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'scan');
+}
+
+test('a scanned identity number with a fever shows the amber decision, full screen', async () => {
+  const page = await newPage(env.browser, env.base, { viewport: { width: 1024, height: 768 } });  // a tablet
+  await signIn(page, 'gate');
+  assert.match(page.url(), /#\/station$/);
+  await page.waitForSelector('#view[data-loaded="true"]');
+  // The attendant's one checkpoint is chosen already.
+  assert.match(await page.locator('select[name="checkpoint"] option:checked').textContent(), /大门疫情监测点/);
+  await screenshot(page, 'station', { fullPage: false });
+  const before = count(env.srv.db, 'SELECT count(*) FROM scan');
+  const before376 = count(env.srv.db, 'SELECT count(*) FROM scan WHERE temperature = 376');
+  await page.getByLabel('体温（°C）').fill('37.6');
+  await scanAs(page, LISI);
+  const d = await decision(page);
+  assert.match(d.cls, /\balert\b/);
+  assert.match(d.text, /注意/);
+  assert.match(d.text, /体温异常（发热）/);
+  assert.match(d.text, /37\.6 °C/);
+  // It covers the screen and the verdict is large.
+  const box = await page.locator('#decision').boundingBox();
+  assert.deepEqual([box.width, box.height], [1024, 768]);
+  const size = await page.locator('#decision .verdict').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  assert.ok(size >= 48, `verdict font ${size}px`);
+  await screenshot(page, 'station-decision', { fullPage: false });
+  assert.equal(count(env.srv.db, 'SELECT count(*) FROM scan'), before + 1);
+  assert.equal(count(env.srv.db, 'SELECT count(*) FROM scan WHERE temperature = 376'), before376 + 1);
+  await dismiss(page);
+  // Without a temperature, 张三 (a resident) passes: green.
+  await scanAs(page, ZHANGSAN);
+  const ok = await decision(page);
+  assert.match(ok.cls, /\bpass\b/);
+  assert.match(ok.text, /通行/);
+  await dismiss(page);
+  assertClean(page);
+  await page.context().close();
+});
+
+test('an unregistered outsider is denied, registered with the form, then passes', async () => {
+  const page = await newPage(env.browser, env.base, { viewport: { width: 1024, height: 768 } });
+  await signIn(page, 'gate');
+  await page.waitForSelector('#view[data-loaded="true"]');
+  await scanAs(page, OUTSIDER);
+  const d = await decision(page);
+  assert.match(d.cls, /\bdeny\b/);
+  assert.match(d.text, /禁止通行/);
+  assert.match(d.text, /外来人员未登记/);
+  await dismiss(page);
+  const form = page.locator('#outsider-form');
+  await form.getByLabel('姓名').fill('王五');
+  await form.getByLabel('手机号码').fill('13912345678');
+  await form.getByLabel('身份证号（可选）').fill(OUTSIDER);
+  await form.getByLabel('从何处来').fill('济南市');
+  await form.getByLabel('来访事由').fill('探亲');
+  await form.getByLabel('拜访住户或单位').fill('1号楼1单元101');
+  await form.getByRole('button', { name: '登记' }).click();
+  await form.getByText(/已登记 王\*/).waitFor();
+  assert.equal(count(env.srv.db, `SELECT count(*) FROM outsider_registration WHERE reason = '探亲' AND came_from = '济南市'`), 1);
+  await scanAs(page, OUTSIDER);
+  const ok = await decision(page);
+  assert.match(ok.cls, /\bpass\b/);
+  await dismiss(page);
+  assertClean(page, [/status of 422/]);
+  await page.context().close();
+});
+
+test('a fever alert appears on the dashboard without a reload', async () => {
+  const page = await newPage(env.browser, env.base);
+  await signIn(page, 'leader');
+  await page.waitForSelector('#view[data-loaded="true"]');
+  await page.locator('.live.on').waitFor();
+  await page.evaluate(() => { window.notReloaded = true; });
+  const gate = await apiSignIn(env.base, 'gate');
+  const res = await gate.post('/api/v1/checkpoints/1/scans', { id_number: ZHANGSAN, direction: 'out', temperature: '38.2' });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.decision, 'alert');
+  const item = page.locator(`#live-alerts li[data-id="${res.body.alert_id}"]`);
+  await item.waitFor();
+  assert.match(await item.textContent(), /体温异常（发热）.*38\.2 °C/);
+  assert.equal(await page.evaluate(() => window.notReloaded), true);
+  assertClean(page);
+  await page.context().close();
+});

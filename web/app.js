@@ -1,0 +1,148 @@
+// The web UI's shell: language, session, navigation and the hash router
+// (#/dashboard, #/station, ...).  Each page is a module in pages/ with
+// render(ctx): ctx.view is the element to fill, ctx.user the signed-in
+// user, ctx.arg the part of the hash after the page name, and
+// ctx.cleanup(fn) registers what to undo when the page is left (live
+// feeds, charts, timers).
+import { api, get, setCsrf, whenSignedOut } from './lib/api.js';
+import { clear, h } from './lib/dom.js';
+import { currentLang, loadLang, savedLang, t, translateStatic } from './lib/i18n.js';
+
+const ALL = ['admin', 'leader', 'member', 'unit', 'auditor'];
+
+// Pages in menu order: name, roles that see it in the menu.
+const PAGES = [
+  ['dashboard', [...ALL, 'checkpoint']],
+  ['station', ['admin', 'leader', 'member', 'checkpoint']],
+  ['supplies', ALL],
+  ['requests', [...ALL, 'department']],
+  ['inbox', ['department']],
+  ['reports', ['admin', 'leader', 'member', 'auditor']],
+  ['resumption', ALL],
+  ['people', ALL],
+  ['visits', ALL],
+  ['inspections', ALL],
+  ['trace', ['admin', 'leader', 'member']],
+  ['admin', ['admin']],
+];
+
+const state = { user: null, cleanups: [] };
+
+function landing(user) {
+  if (user.role === 'checkpoint') return 'station';
+  if (user.role === 'department') return 'inbox';
+  return 'dashboard';
+}
+
+function runCleanups() {
+  for (const fn of state.cleanups.splice(0)) {
+    try { fn(); } catch { /* already gone */ }
+  }
+}
+
+function renderNav() {
+  const nav = clear(document.getElementById('nav'));
+  const who = document.getElementById('user');
+  const out = document.getElementById('signout');
+  if (!state.user) {
+    who.textContent = '';
+    out.hidden = true;
+    return;
+  }
+  const current = pageName();
+  const ul = h('ul', {});
+  for (const [name, roles] of PAGES) {
+    if (!roles.includes(state.user.role) && state.user.role !== 'admin') continue;
+    ul.append(h('li', {}, h('a', { href: `#/${name}`, text: t(`nav.${name}`),
+      'aria-current': name === current ? 'page' : null })));
+  }
+  nav.append(ul);
+  who.textContent = `${state.user.display_name || state.user.username} · ${t(`role.${state.user.role}`)}`;
+  out.hidden = false;
+}
+
+function pageName() {
+  const m = /^#\/([a-z-]+)/.exec(location.hash);
+  return m ? m[1] : '';
+}
+
+async function route() {
+  runCleanups();
+  const view = clear(document.getElementById('view'));
+  if (!state.user) {
+    const mod = await import('./pages/signin.js');
+    document.title = `${t('signin.title')} · ${t('app.name')}`;
+    await mod.render({ view, signedIn });
+    return;
+  }
+  let name = pageName();
+  if (!PAGES.some(([n]) => n === name)) {
+    location.replace(`#/${landing(state.user)}`);
+    return;
+  }
+  const arg = decodeURIComponent(location.hash.slice(2 + name.length).replace(/^\//, ''));
+  renderNav();
+  document.title = `${t(`nav.${name}`)} · ${t('app.name')}`;
+  try {
+    const mod = await import(`./pages/${name}.js`);
+    await mod.render({ view, user: state.user, arg, cleanup: (fn) => state.cleanups.push(fn) });
+  } catch (err) {
+    view.append(h('p', { class: 'status bad', role: 'alert', text: err.userMessage ? err.userMessage() : String(err.message || err) }));
+  }
+}
+
+async function signedIn(answer) {
+  state.user = answer.user;
+  setCsrf(answer.csrf_token);
+  renderNav();
+  if (!pageName()) location.hash = `#/${landing(state.user)}`;
+  else await route();
+}
+
+async function signOut() {
+  try { await api('DELETE', '/api/v1/session'); } catch { /* gone already */ }
+  state.user = null;
+  setCsrf(null);
+  renderNav();
+  location.hash = '#/';
+  await route();
+}
+
+async function switchLang() {
+  await loadLang(currentLang() === 'zh-CN' ? 'en' : 'zh-CN');
+  applyLang();
+  renderNav();
+  await route();
+}
+
+function applyLang() {
+  translateStatic();
+  const b = document.getElementById('lang');
+  b.textContent = currentLang() === 'zh-CN' ? 'English' : '中文';
+  b.lang = currentLang() === 'zh-CN' ? 'en' : 'zh-CN';
+  document.getElementById('nav').setAttribute('aria-label', t('app.menu'));
+}
+
+async function boot() {
+  await loadLang(savedLang());
+  applyLang();
+  document.getElementById('lang').addEventListener('click', switchLang);
+  document.getElementById('signout').addEventListener('click', signOut);
+  whenSignedOut(() => {
+    if (!state.user) return;
+    state.user = null;
+    renderNav();
+    route();
+  });
+  try {
+    const s = await get('/api/v1/session');
+    state.user = s.user;
+    setCsrf(s.csrf_token);
+  } catch { state.user = null; }
+  window.addEventListener('hashchange', route);
+  renderNav();
+  await route();
+  document.body.dataset.ready = 'true';
+}
+
+boot();
