@@ -10,7 +10,7 @@
 
 PKGS    := sqlite3 libsodium jansson libutf8proc inih icu-i18n icu-uc libmicrohttpd \
            libqrencode libpng zbar libjpeg freetype2 libpq xlsxwriter libxml-2.0 zlib
-TESTPKGS:= cmocka libcurl expat
+TESTPKGS:= cmocka libcurl expat libzip
 
 CC      ?= gcc
 BUILD   ?= build
@@ -102,7 +102,8 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_LIB := $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/core/*.c src/store/*.c) \
             src/http/jbody.c src/domain/screening.c src/domain/pass.c \
             src/domain/calendar.c src/domain/scope.c src/domain/placecode.c \
-            src/http/open311_form.c fuzz/stubs.c) \
+            src/http/open311_form.c src/domain/scan_ledger.c src/json/jimport.c \
+            fuzz/stubs.c) \
             $(BUILD)/gen/schema_files.o
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 30

@@ -39,6 +39,8 @@ check freetype2 libfreetype-dev
 check cmocka libcmocka-dev
 check libcurl libcurl4-openssl-dev
 check expat libexpat1-dev
+# The report tests read XLSX workbooks back with libzip.
+check libzip libzip-dev
 check xlsxwriter libxlsxwriter-dev
 check zlib zlib1g-dev
 # libcsv ships no pkg-config file: look for its header.

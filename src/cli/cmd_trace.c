@@ -3,7 +3,9 @@
  * (domain/trace.h).  The command builds the stay index from the store (one
  * pass over the retention window's stays), runs one trace as `system`,
  * audits it (`trace.run`, as the server does) and prints it.  Identity data
- * is not printed (ids only).
+ * is not printed (ids only); --format csv|xlsx --out FILE writes the answer
+ * as a ledger (domain/trace_export.h), masked unless --reveal, and audits
+ * the export (`trace.export`).
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -14,14 +16,17 @@
 #include "core/arena.h"
 #include "core/datetime.h"
 #include "domain/person.h"
+#include "domain/sheet.h"
 #include "domain/trace.h"
+#include "domain/trace_export.h"
 #include "domain/trace_who.h"
 #include "json/jtrace.h"
 
 static const char trace_usage[] =
 	"usage: sijin trace (--person ID | --id-number X | --mobile M | --pass TEXT)\n"
 	"                   [--days N] [--min-overlap M]\n"
-	"                   [--margin M] [--depth 1|2] [--exclude-home] [--at T] [--json]\n\n"
+	"                   [--margin M] [--depth 1|2] [--exclude-home] [--at T] [--json]\n"
+	"                   [--format csv|xlsx --out FILE [--reveal]]\n\n"
 	"Everyone who shared a place with the index person (docs/trace.md): each contact\n"
 	"once, with degree, total overlap and every overlapping interval, most exposed first.\n"
 	"  --pass TEXT      the text of the person's pass QR code\n"
@@ -31,6 +36,7 @@ static const char trace_usage[] =
 	"  --depth D        1 (default) or 2: also whom the contacts met afterwards\n"
 	"  --exclude-home   ignore people met at their own home place\n"
 	"  --at T           trace as of instant T (RFC 3339; default now)\n"
+	"  --format F       write the answer to --out as csv or xlsx (masked; --reveal: clear)\n"
 	"Exit 0 with the answer; 2 for bad input (the message names the parameter).\n";
 
 static bool
@@ -102,6 +108,31 @@ audit_run(cli_ctx *ctx, const trace_result *r, sj_err *e)
 	return store_commit(ctx->s, e);
 }
 
+/* Write r to path as format and audit the export (`trace.export`). */
+static sj_rc
+export_answer(cli_ctx *ctx, const trace_result *r, int format, bool reveal, const char *path,
+    sj_err *e)
+{
+	int64_t rows = 0;
+	sj_rc rc = trace_export(ctx->s, ctx->keys, &scope_system, r, format, reveal, path, 0, &rows,
+	    e);
+
+	if (rc != SJ_OK) {
+		remove(path);
+		return rc;
+	}
+	if ((rc = store_begin(ctx->s, e)) != SJ_OK)
+		return rc;
+	rc = cli_audit(ctx, "trace.export", "person", r->params.person_id, json_pack(
+	    "{s:s, s:b, s:I, s:I}", "format", sheet_format_ext(format), "reveal", reveal,
+	    "contacts", (json_int_t)r->n_contacts, "rows", (json_int_t)rows), e);
+	if (rc != SJ_OK) {
+		store_rollback(ctx->s);
+		return rc;
+	}
+	return store_commit(ctx->s, e);
+}
+
 int
 cmd_trace(cli_ctx *ctx, int argc, char **argv)
 {
@@ -117,13 +148,17 @@ cmd_trace(cli_ctx *ctx, int argc, char **argv)
 		{ "exclude-home", no_argument, NULL, 'x' },
 		{ "at", required_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "reveal", no_argument, NULL, 'R' },
 		{ 0, 0, 0, 0 },
 	};
 	int64_t person_id = 0, days = 14, min_overlap = 15, margin = 0, depth = 1;
 	int64_t at = dt_now();
 	trace_who who = {0};
 	arena a;
-	bool json = false, exclude_home = false;
+	const char *format = NULL, *out = NULL;
+	bool json = false, exclude_home = false, reveal = false;
 	trace_params p;
 	trace_result r;
 	sj_err e = {0};
@@ -150,6 +185,9 @@ cmd_trace(cli_ctx *ctx, int argc, char **argv)
 				return cli_fail(&e);
 			break;
 		case 'j': json = true; break;
+		case 'f': format = optarg; break;
+		case 'o': out = optarg; break;
+		case 'R': reveal = true; break;
 		default: return cli_usage_error("trace", "bad option '%s'", argv[optind - 1]);
 		}
 	}
@@ -158,9 +196,13 @@ cmd_trace(cli_ctx *ctx, int argc, char **argv)
 	who.person_id = person_id;
 	if ((person_id != 0) + (who.id_number != NULL) + (who.mobile != NULL) + (who.pass != NULL) != 1)
 		return cli_usage_error("trace", "give one of --person, --id-number, --mobile or --pass");
+	if (format && sheet_format_parse(format) < 0)
+		return cli_usage_error("trace", "--format: use csv or xlsx");
+	if ((format != NULL) != (out != NULL))
+		return cli_usage_error("trace", "give --format and --out together");
 	if (days < 1 || days > 3660)
 		return cli_fail(&(sj_err){ SJ_EINVAL, "days", "must be 1 to 3660" });
-	if (cli_open(ctx, person_id == 0, &e) != SJ_OK)
+	if (cli_open(ctx, person_id == 0 || reveal, &e) != SJ_OK)
 		return cli_fail(&e);
 	arena_init(&a);
 	sj_rc rc = trace_who_resolve(ctx->s, ctx->keys, &scope_system, &a, &who, &person_id, &e);
@@ -188,10 +230,12 @@ cmd_trace(cli_ctx *ctx, int argc, char **argv)
 		trace_result_free(&r);
 	if (rc != SJ_OK)
 		return cli_fail(&e);
-	if (json)
+	if (format)
+		rc = export_answer(ctx, &r, sheet_format_parse(format), reveal, out, &e);
+	else if (json)
 		cli_json_print(jtrace_result(&r));
 	else
 		print_text(&r);
 	trace_result_free(&r);
-	return 0;
+	return rc == SJ_OK ? 0 : cli_fail(&e);
 }

@@ -3,8 +3,8 @@
  *
  * Two passes over the gzip file: the first makes the missing people and
  * venues (import_ref maps outside ids to them), the second feeds scan
- * rows to scan_import.  The maps live in two open-addressing hash tables
- * of outside id → local id.
+ * rows to scan_import.  The maps of outside id → local id are idmaps
+ * (core/idmap.h).
  */
 #include "domain/checkins.h"
 
@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "core/datetime.h"
+#include "core/idmap.h"
 #include "domain/org.h"
 #include "domain/person.h"
 
@@ -30,70 +31,6 @@ static const char *const checkins_sql[] = {
 	[Q_REF_ADD] =
 	"INSERT INTO import_ref (source, kind, ext_id, local_id) VALUES (?1, ?2, ?3, ?4)",
 };
-
-/* ---- id maps -------------------------------------------------------------------- */
-
-typedef struct idmap {
-	int64_t *keys, *vals;    /* outside id + 1; 0 marks an empty slot */
-	size_t cap, n;           /* cap a power of two */
-} idmap;
-
-static size_t
-slot(const idmap *m, int64_t key)
-{
-	uint64_t h = (uint64_t)key * UINT64_C(0x9E3779B97F4A7C15);
-	size_t i = (size_t)(h >> 20) & (m->cap - 1);
-
-	while (m->keys[i] != 0 && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-static void idmap_put(idmap *m, int64_t key, int64_t val);
-
-static void
-idmap_grow(idmap *m)
-{
-	idmap old = *m;
-
-	m->cap = old.cap ? 2 * old.cap : 1024;
-	m->n = 0;
-	m->keys = sj_calloc(m->cap, sizeof *m->keys);
-	m->vals = sj_calloc(m->cap, sizeof *m->vals);
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.keys[i])
-			idmap_put(m, old.keys[i] - 1, old.vals[i]);
-	free(old.keys);
-	free(old.vals);
-}
-
-static void
-idmap_put(idmap *m, int64_t key, int64_t val)
-{
-	size_t i;
-
-	if (2 * (m->n + 1) > m->cap)
-		idmap_grow(m);
-	i = slot(m, ++key);
-	if (m->keys[i] == 0)
-		m->n++;
-	m->keys[i] = key;
-	m->vals[i] = val;
-}
-
-/* The value of key, 0 when absent. */
-static int64_t
-idmap_get(const idmap *m, int64_t key)
-{
-	return m->cap ? m->vals[slot(m, key + 1)] : 0;
-}
-
-static void
-idmap_free(idmap *m)
-{
-	free(m->keys);
-	free(m->vals);
-}
 
 /* ---- rows ------------------------------------------------------------------------ */
 

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "core/ident.h"
 #include "domain/auth.h"
 #include "domain/person.h"
 #include "domain/supply_item.h"
@@ -161,9 +162,9 @@ push(arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
 
 /* ---- identity beside ledger rows ------------------------------------------ */
 
-static sj_rc
-person_of(store *s, const crypt_keys *k, const scope *sc, arena *a, bool reveal, int64_t id,
-    const char *masked_name, report_person *out, sj_err *e)
+sj_rc
+report_person_lookup(store *s, const crypt_keys *k, const scope *sc, arena *a, bool reveal,
+    int64_t id, const char *masked_name, report_person *out, sj_err *e)
 {
 	person p;
 	const char *idn = NULL, *mobile = NULL;
@@ -182,6 +183,13 @@ person_of(store *s, const crypt_keys *k, const scope *sc, arena *a, bool reveal,
 		return rc;
 	out->id_number = p.id_number_mask ? p.id_number_mask : "";
 	out->mobile = p.mobile_mask ? p.mobile_mask : "";
+	if (masked_name == NULL && p.name) {
+		size_t n = strlen(p.name) + 1;
+		char *m = arena_alloc(a, n);
+
+		out->name = ident_name_mask(p.name, m, n, e) == SJ_OK ? m : "";
+		sj_err_clear(e);
+	}
 	if (!reveal)
 		return SJ_OK;
 	if ((rc = person_reveal(s, k, sc, a, id, &idn, &mobile, e)) != SJ_OK)
@@ -222,7 +230,7 @@ scans_of(build *b, const report_unit *u, sj_err *e)
 
 			row->scan = page.scans[i];
 			row->unit_name = u->name;
-			if ((rc = person_of(b->s, b->keys, b->sc, b->a, b->r->sel.reveal,
+			if ((rc = report_person_lookup(b->s, b->keys, b->sc, b->a, b->r->sel.reveal,
 			    page.scans[i].person_id, page.scans[i].person_name, &row->who, e)) != SJ_OK)
 				return rc;
 			b->r->scans++;
@@ -284,7 +292,7 @@ outsiders_of(build *b, const report_unit *u, sj_err *e)
 			    sizeof *row);
 			row->reg = *o;
 			row->unit_name = u->name;
-			if ((rc = person_of(b->s, b->keys, b->sc, b->a, b->r->sel.reveal, o->person_id,
+			if ((rc = report_person_lookup(b->s, b->keys, b->sc, b->a, b->r->sel.reveal, o->person_id,
 			    o->person_name, &row->who, e)) != SJ_OK)
 				return rc;
 			if (!b->r->sel.reveal && o->mobile_mask)

@@ -94,6 +94,15 @@ typedef struct report_person {
 	const char *mobile;
 } report_person;
 
+/* The identity of person id (0 = none) as a ledger shows it, into *out
+ * (strings in a): masked — masked_name (NULL: the person's name masked
+ * with ident_name_mask, "张*") and the masked identity number and mobile — or, when reveal, the clear name, identity number and
+ * mobile (person_reveal; keys needed).  A person outside the scope shows
+ * masked_name only.  Used by every ledger with people in it (the report's,
+ * trace_export.h).  Errors: those of person_get and person_reveal. */
+sj_rc report_person_lookup(store *s, const crypt_keys *k, const scope *sc, arena *a, bool reveal,
+    int64_t id, const char *masked_name, report_person *out, sj_err *e);
+
 typedef struct report_scan {
 	scan_row scan;
 	const char *unit_name;

@@ -65,8 +65,10 @@ static const char *const resumption_sql[] = {
 	[Q_BLOCKER_ADD] =
 	"INSERT INTO resumption_blocker (report_id, request_id, unit_id) VALUES (?1, ?2, ?3)",
 	[Q_REPORT_GET] = "SELECT " REPORT_COLS " WHERE r.id = ?4 AND " SCOPE_UNIT("r.unit_id"),
+	/* ?6, ?7: the cursor (after_id, after_on); ?6 = 0 from the newest */
 	[Q_REPORT_LIST] =
 	"SELECT " REPORT_COLS " WHERE r.unit_id = ?4 AND " SCOPE_UNIT("r.unit_id")
+	" AND (?6 = 0 OR r.report_date < ?7 OR (r.report_date = ?7 AND r.id < ?6))"
 	" ORDER BY r.report_date DESC, r.id DESC LIMIT ?5",
 	[Q_BLOCKERS_OF] =
 	"SELECT request_id FROM resumption_blocker WHERE report_id = ?1 ORDER BY request_id",
@@ -356,32 +358,64 @@ resumption_report_get(store *s, const scope *sc, arena *a, int64_t id, resumptio
 }
 
 sj_rc
-resumption_report_list(store *s, const scope *sc, arena *a, int64_t unit_id,
-    resumption_report **out, size_t *n, sj_err *e)
+resumption_report_page(store *s, const scope *sc, arena *a, int64_t unit_id, sj_date after_on,
+    int64_t after_id, int limit, resumption_page *out, sj_err *e)
 {
-	resumption_report *arr;
 	store_stmt *st;
 	bool row;
 	sj_rc rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((rc = need_perm(sc, PERM_RESUMPTION_READ, e)) != SJ_OK ||
-	    (rc = unit_check(s, sc, unit_id, e)) != SJ_OK ||
+	memset(out, 0, sizeof *out);
+	if ((rc = need_perm(sc, PERM_RESUMPTION_READ, e)) != SJ_OK)
+		return rc;
+	if (limit < 1 || limit > RESUMPTION_LIST_MAX)
+		return sj_fail(e, SJ_EINVAL, "limit", "must be 1 to %d", RESUMPTION_LIST_MAX);
+	if ((rc = unit_check(s, sc, unit_id, e)) != SJ_OK ||
 	    (rc = store_prepare(s, resumption_sql[Q_REPORT_LIST], &st, e)) != SJ_OK)
 		return rc;
-	arr = arena_alloc(a, RESUMPTION_LIST_MAX * sizeof *arr);
+	out->reports = arena_alloc(a, (size_t)limit * sizeof *out->reports);
 	scope_bind(st, sc);
 	store_bind_int(st, 4, unit_id);
-	store_bind_int(st, 5, RESUMPTION_LIST_MAX);
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row)
-		report_from_row(st, a, &arr[(*n)++]);
+	store_bind_int(st, 5, limit + 1);
+	store_bind_int(st, 6, after_id);
+	store_bind_int(st, 7, after_id ? after_on : 0);
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
+		if (out->n_reports == (size_t)limit) {
+			out->has_more = true;
+			out->next_on = out->reports[limit - 1].report_date;
+			out->next_id = out->reports[limit - 1].id;
+			store_reset(st);
+			break;
+		}
+		report_from_row(st, a, &out->reports[out->n_reports++]);
+	}
 	if (rc != SJ_OK)
 		return rc;
-	for (size_t i = 0; i < *n; i++)
-		if ((rc = blockers_fill(s, a, &arr[i], e)) != SJ_OK)
+	for (size_t i = 0; i < out->n_reports; i++)
+		if ((rc = blockers_fill(s, a, &out->reports[i], e)) != SJ_OK)
 			return rc;
-	*out = arr;
+	return SJ_OK;
+}
+
+sj_rc
+resumption_report_list(store *s, const scope *sc, arena *a, int64_t unit_id,
+    resumption_report **out, size_t *n, sj_err *e)
+{
+	resumption_page page = { .has_more = true };
+	size_t cap = 0;
+	sj_rc rc;
+
+	*out = NULL;
+	*n = 0;
+	while (page.has_more) {
+		if ((rc = resumption_report_page(s, sc, a, unit_id, page.next_on, page.next_id,
+		    RESUMPTION_LIST_MAX, &page, e)) != SJ_OK)
+			return rc;
+		for (size_t i = 0; i < page.n_reports; i++) {
+			*out = arena_grow(a, *out, &cap, *n, sizeof **out);
+			(*out)[(*n)++] = page.reports[i];
+		}
+	}
 	return SJ_OK;
 }
 

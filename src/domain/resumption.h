@@ -49,7 +49,7 @@
 #define RESUMPTION_NOTE_MAX     2000  /* code points */
 #define RESUMPTION_BLOCKERS_MAX 20    /* blockers on one report */
 #define RESUMPTION_STAFF_MAX    1000000
-#define RESUMPTION_LIST_MAX     500   /* most reports returned for a unit */
+#define RESUMPTION_LIST_MAX     500   /* largest page of a unit's reports */
 #define RESUMPTION_TREND_MAX    366   /* most days in a trend */
 #define RESUMPTION_NONE         (-1)  /* a staff count or capacity not stated */
 #define RESUMPTION_DATE_NONE    INT32_MIN
@@ -135,9 +135,25 @@ sj_rc resumption_report_add(store *s, const scope *sc, const resumption_input *i
 sj_rc resumption_report_get(store *s, const scope *sc, arena *a, int64_t id,
     resumption_report *out, sj_err *e);
 
-/* The reports of unit_id, newest first (report_date, then id, descending),
- * at most RESUMPTION_LIST_MAX, in the arena.  Errors: SJ_EFORBIDDEN;
- * SJ_ENOTFOUND ("unit_id") for a unit not in scope. */
+/* One page of the reports of unit_id, newest first (report_date, then id,
+ * descending): those after the cursor (after_on, after_id) in that order
+ * (after_id 0 = from the newest), at most limit (1..RESUMPTION_LIST_MAX),
+ * in the arena.  When more follow, out->has_more is set and (next_on,
+ * next_id) is the cursor of the next page.  Errors: SJ_EFORBIDDEN;
+ * SJ_EINVAL ("limit"); SJ_ENOTFOUND ("unit_id") for a unit not in scope. */
+typedef struct resumption_page {
+	resumption_report *reports;
+	size_t n_reports;
+	bool has_more;
+	sj_date next_on;
+	int64_t next_id;
+} resumption_page;
+
+sj_rc resumption_report_page(store *s, const scope *sc, arena *a, int64_t unit_id,
+    sj_date after_on, int64_t after_id, int limit, resumption_page *out, sj_err *e);
+
+/* Every report of unit_id, newest first, in the arena (the pages of
+ * resumption_report_page joined).  Errors: as resumption_report_page. */
 sj_rc resumption_report_list(store *s, const scope *sc, arena *a, int64_t unit_id,
     resumption_report **out, size_t *n, sj_err *e);
 

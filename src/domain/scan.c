@@ -16,6 +16,7 @@
 
 #include "core/cachegen.h"
 #include "core/datetime.h"
+#include "core/idmap.h"
 #include "core/text.h"
 #include "domain/alert.h"
 #include "domain/outsider.h"
@@ -127,6 +128,130 @@ const char *
 scan_source_name(scan_source s)
 {
 	return (int)s >= 0 && s < SCAN_SRC__COUNT ? source_names[s] : "?";
+}
+
+/* ---- the memo of bulk import -------------------------------------------------- */
+
+typedef struct memo_cp {
+	int64_t place_id, unit_id, default_stay_s;
+	bool records_exits;
+} memo_cp;
+
+typedef struct memo_person {
+	int64_t unit_id;
+	unsigned tags;
+	size_t name_at, mask_at;   /* offsets in text */
+} memo_person;
+
+struct scan_memo {
+	idmap cp_ix, person_ix;    /* id → index + 1 */
+	memo_cp *cps;
+	memo_person *people;
+	size_t n_cps, cap_cps, n_people, cap_people;
+	char *text;
+	size_t n_text, cap_text;
+};
+
+scan_memo *
+scan_memo_new(void)
+{
+	return sj_calloc(1, sizeof(scan_memo));
+}
+
+void
+scan_memo_clear(scan_memo *m)
+{
+	if (m == NULL)
+		return;
+	idmap_clear(&m->cp_ix);
+	idmap_clear(&m->person_ix);
+	m->n_cps = m->n_people = m->n_text = 0;
+}
+
+void
+scan_memo_free(scan_memo *m)
+{
+	if (m == NULL)
+		return;
+	idmap_free(&m->cp_ix);
+	idmap_free(&m->person_ix);
+	free(m->cps);
+	free(m->people);
+	free(m->text);
+	free(m);
+}
+
+static size_t
+memo_text(scan_memo *m, const char *s)
+{
+	size_t n = strlen(s) + 1, at = m->n_text;
+
+	if (m->n_text + n > m->cap_text) {
+		m->cap_text = 2 * (m->cap_text + n);
+		m->text = sj_realloc(m->text, m->cap_text);
+	}
+	memcpy(m->text + at, s, n);
+	m->n_text += n;
+	return at;
+}
+
+static void
+memo_put_cp(scan_memo *m, const scan_prepared *p)
+{
+	if (m->n_cps == m->cap_cps) {
+		m->cap_cps = m->cap_cps ? 2 * m->cap_cps : 64;
+		m->cps = sj_realloc(m->cps, m->cap_cps * sizeof *m->cps);
+	}
+	m->cps[m->n_cps++] = (memo_cp){ p->place_id, p->unit_id, p->rules.default_stay_s,
+	    p->rules.records_exits };
+	idmap_put(&m->cp_ix, p->checkpoint_id, (int64_t)m->n_cps);
+}
+
+static bool
+memo_get_cp(const scan_memo *m, int64_t id, scan_prepared *p)
+{
+	int64_t ix = m ? idmap_get(&m->cp_ix, id) : 0;
+	const memo_cp *c;
+
+	if (ix == 0)
+		return false;
+	c = &m->cps[ix - 1];
+	p->checkpoint_id = id;
+	p->place_id = c->place_id;
+	p->unit_id = c->unit_id;
+	p->rules.default_stay_s = c->default_stay_s;
+	p->rules.records_exits = c->records_exits;
+	return true;
+}
+
+static void
+memo_put_person(scan_memo *m, const scan_prepared *p, int64_t unit_id, unsigned tags)
+{
+	if (m->n_people == m->cap_people) {
+		m->cap_people = m->cap_people ? 2 * m->cap_people : 256;
+		m->people = sj_realloc(m->people, m->cap_people * sizeof *m->people);
+	}
+	m->people[m->n_people++] = (memo_person){ unit_id, tags, memo_text(m, p->person_name),
+	    memo_text(m, p->id_number_mask) };
+	idmap_put(&m->person_ix, p->person_id, (int64_t)m->n_people);
+}
+
+static bool
+memo_get_person(const scan_memo *m, int64_t id, scan_prepared *p, int64_t *unit_id,
+    unsigned *tags)
+{
+	int64_t ix = m ? idmap_get(&m->person_ix, id) : 0;
+	const memo_person *r;
+
+	if (ix == 0)
+		return false;
+	r = &m->people[ix - 1];
+	p->person_id = id;
+	*unit_id = r->unit_id;
+	*tags = r->tags;
+	snprintf(p->person_name, sizeof p->person_name, "%s", m->text + r->name_at);
+	snprintf(p->id_number_mask, sizeof p->id_number_mask, "%s", m->text + r->mask_at);
+	return true;
 }
 
 /* ---- preparing ---------------------------------------------------------------- */
@@ -300,8 +425,8 @@ person_key(const crypt_keys *k, const scan_input *in, int64_t now, scan_prepared
  * p->id_hash.  *found false (not an error) for a valid number of no
  * registered person; an unknown id is SJ_ENOTFOUND ("person_id"). */
 static sj_rc
-find_person(store *s, scan_prepared *p, bool *found, int64_t *unit_id, unsigned *tags,
-    sj_err *e)
+find_person(store *s, scan_memo *memo, scan_prepared *p, bool *found, int64_t *unit_id,
+    unsigned *tags, sj_err *e)
 {
 	int64_t want = p->person_id;
 	store_stmt *st;
@@ -309,6 +434,10 @@ find_person(store *s, scan_prepared *p, bool *found, int64_t *unit_id, unsigned 
 	sj_rc rc;
 
 	*found = false;
+	if (want > 0 && memo_get_person(memo, want, p, unit_id, tags)) {
+		*found = true;
+		return SJ_OK;
+	}
 	if (want > 0) {
 		if ((rc = store_prepare(s, scan_sql[Q_PERSON_BY_ID], &st, e)) != SJ_OK)
 			return rc;
@@ -329,6 +458,8 @@ find_person(store *s, scan_prepared *p, bool *found, int64_t *unit_id, unsigned 
 	person_columns(st, p, unit_id, tags);
 	store_reset(st);
 	*found = true;
+	if (memo && want > 0)
+		memo_put_person(memo, p, *unit_id, *tags);
 	return SJ_OK;
 }
 
@@ -369,8 +500,12 @@ prepare_common(store *s, const crypt_keys *k, const scan_settings *cfg, const sc
 	out->fever_threshold = cfg->fever_threshold;
 	if ((int)in->source < 0 || in->source >= SCAN_SRC__COUNT)
 		return sj_fail(e, SJ_EINVAL, "source", "unknown source");
-	if ((rc = (cached ? checkpoint_cached : prepare_checkpoint)(s, sc, in->checkpoint_id, out,
-	    e)) != SJ_OK || (rc = check_time(in, now, &out->at, e)) != SJ_OK)
+	if (memo_get_cp(in->memo, in->checkpoint_id, out))
+		rc = SJ_OK;
+	else if ((rc = (cached ? checkpoint_cached : prepare_checkpoint)(s, sc, in->checkpoint_id,
+	    out, e)) == SJ_OK && in->memo)
+		memo_put_cp(in->memo, out);
+	if (rc != SJ_OK || (rc = check_time(in, now, &out->at, e)) != SJ_OK)
 		return rc;
 	if (in->temperature != 0 &&
 	    (in->temperature < SCREEN_TEMP_MIN || in->temperature > SCREEN_TEMP_MAX))
@@ -387,7 +522,7 @@ prepare_common(store *s, const crypt_keys *k, const scan_settings *cfg, const sc
 
 /* The person_pending part: find the person and screen. */
 static sj_rc
-resolve_person(store *s, scan_prepared *p, sj_err *e)
+resolve_person(store *s, scan_memo *memo, scan_prepared *p, sj_err *e)
 {
 	int64_t unit_id = 0;
 	unsigned tags = 0;
@@ -395,7 +530,7 @@ resolve_person(store *s, scan_prepared *p, sj_err *e)
 	sj_rc rc;
 
 	p->person_pending = false;
-	if ((rc = find_person(s, p, &found, &unit_id, &tags, e)) != SJ_OK)
+	if ((rc = find_person(s, memo, p, &found, &unit_id, &tags, e)) != SJ_OK)
 		return rc;
 	return screen(s, p->fever_threshold, p, found, unit_id, tags, e);
 }
@@ -408,7 +543,7 @@ scan_prepare(store *s, const crypt_keys *k, const scan_settings *cfg, const scop
 
 	if ((rc = prepare_common(s, k, cfg, sc, in, now, out, false, e)) != SJ_OK)
 		return rc;
-	return resolve_person(s, out, e);
+	return resolve_person(s, in->memo, out, e);
 }
 
 sj_rc
@@ -422,7 +557,7 @@ scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg, cons
 	/* On PostgreSQL every look-up is a round trip wherever it runs and
 	 * the buffers are warm for all: keep it off the one writer. */
 	if (!store_reads_cold(s))
-		return resolve_person(s, out, e);
+		return resolve_person(s, NULL, out, e);
 	out->person_pending = true;
 	return SJ_OK;
 }
@@ -783,7 +918,7 @@ scan_write(store *s, const scan_prepared *in, scan_result *out, alert *al, sj_er
 		al->id = 0;
 	if (in->person_pending) {
 		resolved = *in;
-		if ((rc = resolve_person(s, &resolved, e)) != SJ_OK)
+		if ((rc = resolve_person(s, NULL, &resolved, e)) != SJ_OK)
 			return rc;
 		p = &resolved;
 	}

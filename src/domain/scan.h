@@ -74,6 +74,18 @@ typedef struct scan_settings {
 	int64_t reentry_s;     /* the re-entry window of stays, seconds */
 } scan_settings;
 
+/* A memo of scan_prepare's look-ups by id, for bulk import
+ * (domain/scan_import.h): a checkpoint's place, unit and stay rules, a
+ * person's unit, tags and masked name, as first read.  Valid only while
+ * they cannot change and for one scope: the importer keeps one per
+ * transaction (it holds the write lock) and clears it at each commit. */
+typedef struct scan_memo scan_memo;
+
+/* A new, empty memo; free with scan_memo_free (accepts NULL). */
+scan_memo *scan_memo_new(void);
+void scan_memo_clear(scan_memo *m);
+void scan_memo_free(scan_memo *m);
+
 /* One scan as a caller gives it. */
 typedef struct scan_input {
 	int64_t checkpoint_id;     /* required */
@@ -87,6 +99,7 @@ typedef struct scan_input {
 	                            * command line, import) */
 	scan_source source;
 	const char *key;           /* idempotency key, or NULL */
+	scan_memo *memo;           /* bulk import: look-ups cached here; NULL elsewhere */
 } scan_input;
 
 /* A scan checked and screened, ready for scan_write.  Plain data: it may

@@ -77,6 +77,7 @@ struct scan_import {
 	size_t n_alerts, cap_alerts;
 	import_report total, batch;
 	arena a;               /* person_match's results, freed per batch */
+	scan_memo *memo;       /* scan_prepare's look-ups, cleared per batch */
 	/* flush scratch */
 	stay_span *spans;
 	size_t cap_spans;
@@ -156,6 +157,7 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 	dt_date_to_ymd(dt_date_of(now), &y, &m, &d);
 	im->today = y * 10000 + m * 100 + d;
 	arena_init(&im->a);
+	im->memo = scan_memo_new();
 	*out = im;
 	return SJ_OK;
 }
@@ -246,6 +248,7 @@ scan_import_add(scan_import *im, int64_t line, const scan_input *given, const ch
 	in.source = SCAN_SRC_IMPORT;
 	in.operator_id = im->o.operator_id;
 	in.key = NULL;
+	in.memo = im->memo;
 	if (!im->in_tx) {
 		if ((rc = store_begin(im->s, e)) != SJ_OK)
 			return rc;
@@ -598,6 +601,7 @@ flush(scan_import *im, sj_err *e)
 	memset(&im->batch, 0, sizeof im->batch);
 	im->n_rows = im->n_alerts = 0;
 	arena_free(&im->a);
+	scan_memo_clear(im->memo);
 	return rc;
 }
 
@@ -636,5 +640,6 @@ scan_import_free(scan_import *im)
 	free(im->changes);
 	free(im->total.rejects);
 	arena_free(&im->a);
+	scan_memo_free(im->memo);
 	free(im);
 }

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "core/datetime.h"
 #include "http/http.h"
 #include "http/jbody.h"
 
@@ -40,6 +41,16 @@ extern const http_route api_resumption_routes[]; /* work resumption: reports, ra
 extern const http_route api_web_routes[];    /* the web UI: /, /web/... (web.c) */
 extern const http_route api_import_routes[]; /* bulk import of scans (api_import.c) */
 extern const http_route api_report_routes[]; /* the daily report and ledgers (api_report.c) */
+
+/* ---- cursors of lists by date, then id (api_cursor.c) --------------------- */
+
+/* The next_cursor of a list whose order is a local date then an id. */
+const char *api_cursor_date(http_req *r, sj_date d, int64_t id);
+
+/* The ?cursor= of such a list into *d and *id; both untouched when there
+ * is none.  Errors: SJ_EINVAL ("cursor") for a cursor of another list or a
+ * forged one. */
+sj_rc api_cursor_date_decode(http_req *r, sj_date *d, int64_t *id, sj_err *e);
 
 /* ---- exports (api_report.c) ---------------------------------------------- */
 

@@ -47,22 +47,25 @@ query_filter(http_req *r, resumption_filter *f, sj_err *e)
 static sj_rc
 get_reports(http_req *r, sj_err *e)
 {
-	static const char *const none[] = { NULL };
-	resumption_report *reports;
-	int64_t unit_id;
+	static const char *const allowed[] = { "limit", "cursor", NULL };
+	resumption_page page;
+	sj_date after_on = 0;
+	int64_t unit_id, after_id = 0, limit;
 	json_t *items;
-	size_t n;
 	sj_rc rc;
 
-	if ((rc = http_query_check(r, none, e)) != SJ_OK ||
+	if ((rc = http_query_check(r, allowed, e)) != SJ_OK ||
 	    (rc = http_param_id(r, "id", &unit_id, e)) != SJ_OK ||
-	    (rc = resumption_report_list(http_store(r), http_scope(r), http_arena(r), unit_id,
-	    &reports, &n, e)) != SJ_OK)
+	    (rc = http_query_int(r, "limit", 50, 1, RESUMPTION_LIST_MAX, &limit, e)) != SJ_OK ||
+	    (rc = api_cursor_date_decode(r, &after_on, &after_id, e)) != SJ_OK ||
+	    (rc = resumption_report_page(http_store(r), http_scope(r), http_arena(r), unit_id,
+	    after_on, after_id, (int)limit, &page, e)) != SJ_OK)
 		return rc;
 	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, jresumption_report(&reports[i]));
-	return http_reply_page(r, items, NULL);
+	for (size_t i = 0; i < page.n_reports; i++)
+		json_array_append_new(items, jresumption_report(&page.reports[i]));
+	return http_reply_page(r, items,
+	    page.has_more ? api_cursor_date(r, page.next_on, page.next_id) : NULL);
 }
 
 static sj_rc

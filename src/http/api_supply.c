@@ -12,12 +12,10 @@
  * unlinked temporary file and streamed from it (http_reply_file), so a
  * ledger of a million lines never sits in memory.
  */
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/datetime.h"
 #include "domain/auth.h"
@@ -843,37 +841,36 @@ get_shortages(http_req *r, sj_err *e)
 
 /* ---- exports ------------------------------------------------------------ */
 
-/* Write the report to a temporary file, then stream it: the file is
- * unlinked once open, so nothing is left behind whatever happens. */
+typedef struct export_job {
+	http_req *r;
+	int report, format;
+	const supply_export_filter *f;
+} export_job;
+
+static sj_rc
+export_write(void *ctx, const char *path, sj_err *e)
+{
+	export_job *j = ctx;
+
+	return supply_export(http_store(j->r), http_scope(j->r), j->report, j->format, j->f, path,
+	    NULL, e);
+}
+
+/* The report as a file (api_reply_export): "supply-<report>-<today>". */
 static sj_rc
 export_reply(http_req *r, int report, const supply_export_filter *f, sj_err *e)
 {
 	static const char *const names[] = { "ledger", "stock", "requests" };
-	const char *dir = getenv("TMPDIR"), *fmt_name = http_query(r, "format");
-	int format = supply_format_parse(fmt_name ? fmt_name : "csv");
-	char path[512], date[DT_DATE_LEN];
-	int fd;
-	sj_rc rc;
+	const char *fmt_name = http_query(r, "format");
+	export_job job = { r, report, supply_format_parse(fmt_name ? fmt_name : "csv"), f };
+	char date[DT_DATE_LEN];
 
-	if (format < 0)
+	if (job.format < 0)
 		return sj_fail(e, SJ_EINVAL, "format", "'%s' is not an export format; use csv or xlsx",
 		    fmt_name);
-	snprintf(path, sizeof path, "%s/sijin-export-XXXXXX", dir && *dir ? dir : "/tmp");
-	if ((fd = mkstemp(path)) < 0)
-		return sj_fail(e, SJ_EIO, NULL, "cannot make a temporary file for the export");
-	close(fd);
-	rc = supply_export(http_store(r), http_scope(r), report, format, f, path, NULL, e);
-	fd = rc == SJ_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	unlink(path);
-	if (rc != SJ_OK)
-		return rc;
-	if (fd < 0)
-		return sj_fail(e, SJ_EIO, NULL, "cannot read the export back");
 	dt_date_format(dt_date_of(dt_now()), date);
-	http_reply_header(r, "Content-Disposition", arena_printf(http_arena(r),
-	    "attachment; filename=\"supply-%s-%s.%s\"", names[report], date,
-	    supply_format_ext(format)));
-	return http_reply_file(r, 200, supply_format_mime(format), fd);
+	return api_reply_export(r, job.format, arena_printf(http_arena(r), "supply-%s-%s",
+	    names[report], date), export_write, &job, e);
 }
 
 static sj_rc

@@ -8,16 +8,23 @@
  * cannot be probed.  Contacts outside the caller's scope are counted and
  * listed with their intervals, but their person_id is null and "masked"
  * true.  Every run is audited (`trace.run`, the person, the parameters).
+ * The answer is JSON, or a ledger (domain/trace_export.h) when the body's
+ * "format" is "csv" or "xlsx" or the Accept header asks for text/csv or
+ * the XLSX type: identity data masked unless "reveal" is true (needs
+ * person.reveal); the audit event then carries the format and reveal.
  * The trace reads the server-wide stay index (domain/trace_live.h), kept
  * current with every committed scan, of this process and of the others on
  * the same PostgreSQL database.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "core/datetime.h"
 #include "domain/auth.h"
 #include "domain/person.h"
 #include "domain/trace.h"
+#include "domain/sheet.h"
+#include "domain/trace_export.h"
 #include "domain/trace_who.h"
 #include "http/api.h"
 #include "json/jtrace.h"
@@ -33,6 +40,8 @@ typedef struct trace_body {
 	int64_t margin_minutes;
 	int64_t depth;
 	int exclude_home;
+	const char *format;     /* "json" (default), "csv", "xlsx" */
+	int reveal;
 } trace_body;
 
 static const jb_field trace_fields[] = {
@@ -47,6 +56,8 @@ static const jb_field trace_fields[] = {
 	{ "margin_minutes", JB_INT, false, offsetof(trace_body, margin_minutes), 0, 0 },
 	{ "depth", JB_INT, false, offsetof(trace_body, depth), 0, 0 },
 	{ "exclude_home", JB_BOOL, false, offsetof(trace_body, exclude_home), 0, 0 },
+	{ "format", JB_STRING, false, offsetof(trace_body, format), 0, 0 },
+	{ "reveal", JB_BOOL, false, offsetof(trace_body, reveal), 0, 0 },
 	{ NULL, 0, false, 0, 0, 0 },
 };
 
@@ -83,6 +94,45 @@ mask_contacts(http_req *r, const trace_result *t, json_t *j, sj_err *e)
 	return SJ_OK;
 }
 
+/* The answer's format: the body's "format", else the Accept header
+ * (text/csv, the XLSX type), else JSON (-1).  Errors: SJ_EINVAL
+ * ("format"; "reveal" asked for JSON); SJ_EFORBIDDEN ("reveal"). */
+static sj_rc
+answer_format(http_req *r, const trace_body *b, int *format, sj_err *e)
+{
+	const char *accept = http_header(r, "Accept");
+
+	*format = -1;
+	if (b->format && strcmp(b->format, "json") != 0 &&
+	    (*format = sheet_format_parse(b->format)) < 0)
+		return sj_fail(e, SJ_EINVAL, "format", "use json, csv or xlsx");
+	if (b->format == NULL && accept && strstr(accept, "text/csv"))
+		*format = SHEET_CSV;
+	else if (b->format == NULL && accept && strstr(accept, sheet_format_mime(SHEET_XLSX)))
+		*format = SHEET_XLSX;
+	if (b->reveal && *format < 0)
+		return sj_fail(e, SJ_EINVAL, "reveal", "identity data are revealed in csv or xlsx only");
+	if (b->reveal && !auth_role_may(http_scope(r)->role, PERM_PERSON_REVEAL))
+		return sj_fail(e, SJ_EFORBIDDEN, "reveal", "your role may not reveal identity data");
+	return SJ_OK;
+}
+
+typedef struct export_job {
+	http_req *r;
+	const trace_result *t;
+	int format;
+	bool reveal;
+} export_job;
+
+static sj_rc
+export_write(void *ctx, const char *path, sj_err *e)
+{
+	export_job *j = ctx;
+
+	return trace_export(http_store(j->r), http_keys(j->r), http_scope(j->r), j->t, j->format,
+	    j->reveal, path, 0, NULL, e);
+}
+
 static sj_rc
 trace_post(http_req *r, sj_err *e)
 {
@@ -91,9 +141,11 @@ trace_post(http_req *r, sj_err *e)
 	trace_params p;
 	trace_result t = {0};
 	json_t *j = NULL;
+	int format;
 	sj_rc rc;
 
 	if ((rc = jb_read(http_body(r), trace_fields, &b, http_arena(r), e)) != SJ_OK ||
+	    (rc = answer_format(r, &b, &format, e)) != SJ_OK ||
 	    (rc = index_person(r, &b, &person_id, e)) != SJ_OK)
 		return rc;
 	if (b.days < 1 || b.days > 3660)
@@ -117,11 +169,23 @@ trace_post(http_req *r, sj_err *e)
 		json_t *audit = json_deep_copy(json_object_get(j, "params"));
 
 		json_object_set_new(audit, "n_contacts", json_integer((json_int_t)t.n_contacts));
+		json_object_set_new(audit, "format", json_string(format < 0 ? "json"
+		    : sheet_format_ext(format)));
+		json_object_set_new(audit, "reveal", json_boolean(b.reveal));
 		rc = http_audit(r, "trace.run", "person", person_id, NULL, audit, e);
 		if (rc == SJ_OK)
 			rc = store_commit(http_store(r), e);
 		else
 			store_rollback(http_store(r));
+	}
+	if (rc == SJ_OK && format >= 0) {
+		export_job job = { r, &t, format, b.reveal != 0 };
+
+		rc = api_reply_export(r, format, arena_printf(http_arena(r), "trace-%lld",
+		    (long long)person_id), export_write, &job, e);
+		json_decref(j);
+		trace_result_free(&t);
+		return rc;
 	}
 	trace_result_free(&t);
 	if (rc != SJ_OK) {

@@ -58,34 +58,6 @@ query_bool(http_req *r, const char *name, bool def, bool *out, sj_err *e)
 	return sj_fail(e, SJ_EINVAL, name, "must be true or false");
 }
 
-/* A cursor whose key is a local date (4 bytes, big-endian). */
-static const char *
-cursor_with_date(http_req *r, sj_date d, int64_t id)
-{
-	uint32_t u = (uint32_t)d;
-	unsigned char key[4] = { u >> 24, u >> 16, u >> 8, u };
-
-	return http_cursor_encode(r, key, sizeof key, id);
-}
-
-static sj_rc
-cursor_date_decode(http_req *r, sj_date *d, int64_t *id, sj_err *e)
-{
-	const unsigned char *key;
-	const void *k;
-	size_t n;
-	sj_rc rc;
-
-	if ((rc = http_cursor_decode(r, &k, &n, id, e)) != SJ_OK || k == NULL)
-		return rc;
-	key = k;
-	if (n != 4 || *id < 1)
-		return sj_fail(e, SJ_EINVAL, "cursor", "is not a cursor of this list");
-	*d = (sj_date)(int32_t)((uint32_t)key[0] << 24 | (uint32_t)key[1] << 16 |
-	    (uint32_t)key[2] << 8 | key[3]);
-	return SJ_OK;
-}
-
 /* Finish a write like api_write_end, but with the household notes left
  * out of the audit detail: audit, commit, reply w->after in full. */
 static sj_rc
@@ -133,7 +105,7 @@ get_visits(http_req *r, sj_err *e)
 	    (rc = query_date(r, "from", VISIT_DATE_NONE, &f.from, e)) != SJ_OK ||
 	    (rc = query_date(r, "to", VISIT_DATE_NONE, &f.to, e)) != SJ_OK ||
 	    (rc = http_query_int(r, "limit", 50, 1, VISIT_LIST_MAX, &limit, e)) != SJ_OK ||
-	    (rc = cursor_date_decode(r, &f.after_on, &f.after_id, e)) != SJ_OK)
+	    (rc = api_cursor_date_decode(r, &f.after_on, &f.after_id, e)) != SJ_OK)
 		return rc;
 	f.limit = (int)limit;
 	f.task_line = http_query(r, "task_line");
@@ -143,7 +115,7 @@ get_visits(http_req *r, sj_err *e)
 	for (size_t i = 0; i < page.n_visits; i++)
 		json_array_append_new(items, jvisit_visit(&page.visits[i]));
 	return http_reply_page(r, items,
-	    page.has_more ? cursor_with_date(r, page.next_on, page.next_id) : NULL);
+	    page.has_more ? api_cursor_date(r, page.next_on, page.next_id) : NULL);
 }
 
 static sj_rc
@@ -399,7 +371,7 @@ get_inspections(http_req *r, sj_err *e)
 	    (rc = query_date(r, "from", INSPECTION_DATE_NONE, &f.from, e)) != SJ_OK ||
 	    (rc = query_date(r, "to", INSPECTION_DATE_NONE, &f.to, e)) != SJ_OK ||
 	    (rc = http_query_int(r, "limit", 50, 1, INSPECTION_LIST_MAX, &limit, e)) != SJ_OK ||
-	    (rc = cursor_date_decode(r, &f.after_on, &f.after_id, e)) != SJ_OK)
+	    (rc = api_cursor_date_decode(r, &f.after_on, &f.after_id, e)) != SJ_OK)
 		return rc;
 	f.limit = (int)limit;
 	rc = inspection_list(http_store(r), http_scope(r), http_arena(r), &f, &page, e);
@@ -409,7 +381,7 @@ get_inspections(http_req *r, sj_err *e)
 	for (size_t i = 0; i < page.n_inspections; i++)
 		json_array_append_new(items, jvisit_inspection(&page.inspections[i]));
 	return http_reply_page(r, items,
-	    page.has_more ? cursor_with_date(r, page.next_on, page.next_id) : NULL);
+	    page.has_more ? api_cursor_date(r, page.next_on, page.next_id) : NULL);
 }
 
 static sj_rc
@@ -506,7 +478,7 @@ get_findings(http_req *r, sj_err *e)
 	    (rc = http_query_int(r, "inspection_id", 0, 1, INT64_MAX, &f.inspection_id,
 	    e)) != SJ_OK ||
 	    (rc = http_query_int(r, "limit", 50, 1, INSPECTION_LIST_MAX, &limit, e)) != SJ_OK ||
-	    (rc = cursor_date_decode(r, &f.after_by, &f.after_id, e)) != SJ_OK)
+	    (rc = api_cursor_date_decode(r, &f.after_by, &f.after_id, e)) != SJ_OK)
 		return rc;
 	f.status = http_query(r, "status");
 	f.limit = (int)limit;
@@ -518,7 +490,7 @@ get_findings(http_req *r, sj_err *e)
 	for (size_t i = 0; i < page.n_findings; i++)
 		json_array_append_new(items, jvisit_finding(&page.findings[i], today));
 	return http_reply_page(r, items,
-	    page.has_more ? cursor_with_date(r, page.next_by, page.next_id) : NULL);
+	    page.has_more ? api_cursor_date(r, page.next_by, page.next_id) : NULL);
 }
 
 static sj_rc

@@ -12,7 +12,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { assertProblem, count, signIn, startServer } from './lib.mjs';
+import { assertProblem, count, listAll, signIn, startServer } from './lib.mjs';
 
 let srv;
 let leader;
@@ -137,5 +137,31 @@ describe('filing reports', () => {
     }
     assertProblem(await leader.get('/api/v1/resumption/rate?kind=community'), 422, 'invalid-input', 'kind');
     assert.deepEqual(rows(), before);
+  });
+});
+
+describe('the reports of a unit are paged with a cursor', () => {
+  test('7 more reports, pages of 3: each once, newest date first, then newest id', async () => {
+    const dates = ['2020-04-01', '2020-04-02', '2020-04-02', '2020-04-03', '2020-04-03',
+      '2020-04-03', '2020-04-05'];
+    for (const d of dates) {
+      const res = await admin.post(`/api/v1/resumption/units/${ids.project}/reports`,
+        { report_date: d, status: 'resumed' });
+      assert.equal(res.status, 201, res.text);
+    }
+    const all = (await leader.get(`/api/v1/resumption/units/${ids.project}/reports?limit=500`)).body;
+    assert.equal(all.next_cursor, null);
+    // by hand: date descending, then id descending
+    const want = [...all.items].sort((a, b) => (a.report_date === b.report_date
+      ? b.id - a.id : (a.report_date < b.report_date ? 1 : -1))).map((r) => r.id);
+    assert.deepEqual(all.items.map((r) => r.id), want);
+    assert.ok(want.length >= 9);   // the demo's 2 and these 7
+    const { items, pages } = await listAll(leader, `/api/v1/resumption/units/${ids.project}/reports?limit=3`);
+    assert.deepEqual(items.map((r) => r.id), want);
+    assert.equal(pages, Math.ceil(want.length / 3));
+    assertProblem(await leader.get(`/api/v1/resumption/units/${ids.project}/reports?limit=0`), 422,
+      'invalid-input', 'limit');
+    assertProblem(await leader.get(`/api/v1/resumption/units/${ids.project}/reports?cursor=xyz`), 422,
+      'invalid-input', 'cursor');
   });
 });

@@ -1,0 +1,23 @@
+build2/src/cli/cmd_resumption.o: src/cli/cmd_resumption.c src/cli/cli.h \
+ src/core/config.h src/core/err.h src/core/crypt.h src/store/store.h \
+ src/core/datetime.h src/domain/org.h src/core/arena.h src/domain/scope.h \
+ src/domain/resumption.h src/domain/demo.h src/domain/workplan.h \
+ src/domain/meeting.h src/domain/task.h src/domain/calendar.h \
+ src/domain/task_line.h src/json/jresumption.h
+src/cli/cli.h:
+src/core/config.h:
+src/core/err.h:
+src/core/crypt.h:
+src/store/store.h:
+src/core/datetime.h:
+src/domain/org.h:
+src/core/arena.h:
+src/domain/scope.h:
+src/domain/resumption.h:
+src/domain/demo.h:
+src/domain/workplan.h:
+src/domain/meeting.h:
+src/domain/task.h:
+src/domain/calendar.h:
+src/domain/task_line.h:
+src/json/jresumption.h:

@@ -1,0 +1,12 @@
+build2/src/cli/password.o: src/cli/password.c src/cli/cli.h \
+ src/core/config.h src/core/err.h src/core/crypt.h src/store/store.h \
+ src/domain/auth.h src/core/arena.h src/domain/demo.h src/domain/scope.h
+src/cli/cli.h:
+src/core/config.h:
+src/core/err.h:
+src/core/crypt.h:
+src/store/store.h:
+src/domain/auth.h:
+src/core/arena.h:
+src/domain/demo.h:
+src/domain/scope.h:

@@ -1,0 +1,2 @@
+build2/src/core/err.o: src/core/err.c src/core/err.h
+src/core/err.h:

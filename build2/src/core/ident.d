@@ -1,0 +1,3 @@
+build2/src/core/ident.o: src/core/ident.c src/core/ident.h src/core/err.h
+src/core/ident.h:
+src/core/err.h:

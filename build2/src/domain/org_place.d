@@ -1,0 +1,10 @@
+build2/src/domain/org_place.o: src/domain/org_place.c src/domain/org.h \
+ src/core/arena.h src/core/err.h src/domain/scope.h src/store/store.h \
+ src/core/datetime.h src/core/text.h
+src/domain/org.h:
+src/core/arena.h:
+src/core/err.h:
+src/domain/scope.h:
+src/store/store.h:
+src/core/datetime.h:
+src/core/text.h:

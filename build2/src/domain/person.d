@@ -1,0 +1,14 @@
+build2/src/domain/person.o: src/domain/person.c src/domain/person.h \
+ src/core/arena.h src/core/crypt.h src/core/err.h src/domain/org.h \
+ src/domain/scope.h src/store/store.h src/core/datetime.h \
+ src/core/ident.h src/core/text.h
+src/domain/person.h:
+src/core/arena.h:
+src/core/crypt.h:
+src/core/err.h:
+src/domain/org.h:
+src/domain/scope.h:
+src/store/store.h:
+src/core/datetime.h:
+src/core/ident.h:
+src/core/text.h:

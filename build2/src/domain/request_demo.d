@@ -1,0 +1,15 @@
+build2/src/domain/request_demo.o: src/domain/request_demo.c \
+ src/domain/request.h src/core/arena.h src/core/datetime.h src/core/err.h \
+ src/domain/demo.h src/core/crypt.h src/store/store.h src/domain/scope.h \
+ src/domain/auth.h src/domain/calendar.h src/domain/org.h
+src/domain/request.h:
+src/core/arena.h:
+src/core/datetime.h:
+src/core/err.h:
+src/domain/demo.h:
+src/core/crypt.h:
+src/store/store.h:
+src/domain/scope.h:
+src/domain/auth.h:
+src/domain/calendar.h:
+src/domain/org.h:

@@ -1,0 +1,19 @@
+build2/src/domain/supply_need.o: src/domain/supply_need.c \
+ src/domain/supply_need.h src/core/arena.h src/core/datetime.h \
+ src/core/err.h src/domain/scope.h src/store/store.h \
+ src/domain/supply_ledger.h src/domain/supply_item.h src/domain/auth.h \
+ src/core/crypt.h src/domain/demo.h src/domain/org.h \
+ src/domain/supply_site.h
+src/domain/supply_need.h:
+src/core/arena.h:
+src/core/datetime.h:
+src/core/err.h:
+src/domain/scope.h:
+src/store/store.h:
+src/domain/supply_ledger.h:
+src/domain/supply_item.h:
+src/domain/auth.h:
+src/core/crypt.h:
+src/domain/demo.h:
+src/domain/org.h:
+src/domain/supply_site.h:

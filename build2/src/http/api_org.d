@@ -1,0 +1,22 @@
+build2/src/http/api_org.o: src/http/api_org.c src/core/arena.h \
+ src/domain/auth.h src/core/crypt.h src/core/err.h src/domain/demo.h \
+ src/store/store.h src/domain/scope.h src/domain/org.h src/http/api_org.h \
+ src/http/api.h src/core/datetime.h src/http/http.h src/core/config.h \
+ src/http/jbody.h src/json/jorg.h src/domain/group.h src/domain/person.h
+src/core/arena.h:
+src/domain/auth.h:
+src/core/crypt.h:
+src/core/err.h:
+src/domain/demo.h:
+src/store/store.h:
+src/domain/scope.h:
+src/domain/org.h:
+src/http/api_org.h:
+src/http/api.h:
+src/core/datetime.h:
+src/http/http.h:
+src/core/config.h:
+src/http/jbody.h:
+src/json/jorg.h:
+src/domain/group.h:
+src/domain/person.h:

@@ -1,0 +1,20 @@
+build2/src/http/api_visit.o: src/http/api_visit.c src/core/datetime.h \
+ src/core/err.h src/domain/auth.h src/core/arena.h src/core/crypt.h \
+ src/domain/demo.h src/store/store.h src/domain/scope.h \
+ src/domain/inspection.h src/domain/visit.h src/http/api.h \
+ src/http/http.h src/core/config.h src/http/jbody.h src/json/jvisit.h
+src/core/datetime.h:
+src/core/err.h:
+src/domain/auth.h:
+src/core/arena.h:
+src/core/crypt.h:
+src/domain/demo.h:
+src/store/store.h:
+src/domain/scope.h:
+src/domain/inspection.h:
+src/domain/visit.h:
+src/http/api.h:
+src/http/http.h:
+src/core/config.h:
+src/http/jbody.h:
+src/json/jvisit.h:

@@ -1,0 +1,2 @@
+build2/src/http/assets.o: src/http/assets.c src/http/assets.h
+src/http/assets.h:

@@ -1,0 +1,103 @@
+// Black-box tests of POST /api/v1/imports/scans (issue 5 "Bulk import";
+// docs/import.md) against the real binary on a temporary demo database
+// (SQLite, or PostgreSQL with SIJIN_TEST_DB=pg): a CSV ledger in GB18030
+// and an NDJSON one imported with the report of rejected rows, idempotency,
+// the attendant's scope (only the checkpoint they attend), the encoding
+// error that imports nothing, the audit event, bad requests.
+//
+// Expected values come from the inputs: 2024-03-02 00:30 in the demo's
+// zone Asia/Shanghai (UTC+8) is 1709310600; the demo's 李四 is a resident
+// of 华新新干线小区 (assumed in demo.c, as tests/api/checkpoint.test.mjs).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { assertProblem, count, signIn, sql, startServer, tokenClient } from './lib.mjs';
+
+const LISI = '370911197008152345';
+
+let srv;
+let admin;
+let gate;    // the attendant of 大门疫情监测点 only
+const ids = {};
+
+const post = (client, body, type, query = '') =>
+  client.req('POST', `/api/v1/imports/scans${query}`, { body, headers: { 'Content-Type': type } });
+const scansAt = (at) => count(srv.db, `SELECT count(*) FROM scan WHERE at = ${at}`);
+
+before(async () => {
+  srv = await startServer();
+  admin = await tokenClient(await signIn(srv.base, 'admin'));
+  gate = await signIn(srv.base, 'gate');
+  ids.cp = Number(sql(srv.db, "SELECT id FROM checkpoint WHERE name = '大门疫情监测点'"));
+  ids.other = Number(sql(srv.db, `SELECT min(id) FROM checkpoint WHERE id <> ${ids.cp}`));
+});
+
+after(async () => { await srv.stop(); });
+
+test('a GB18030 CSV ledger imports, rejected rows listed by line and field', async () => {
+  // 身份证号,时间,方向,体温 / LISI,2024-03-02 00:30,进,36.6 / LISI,2024-03-02 07:00,出,42x
+  // in GB18030: 身份证号 C9ED B7DD D6A4 BAC5, 时间 CAB1 BCE4, 方向 B7BD CFF2,
+  // 体温 CCE5 CEC2, 进 BDF8, 出 B3F6.
+  const gb = Buffer.concat([
+    Buffer.from([0xc9, 0xed, 0xb7, 0xdd, 0xd6, 0xa4, 0xba, 0xc5]), Buffer.from(','),
+    Buffer.from([0xca, 0xb1, 0xbc, 0xe4]), Buffer.from(','),
+    Buffer.from([0xb7, 0xbd, 0xcf, 0xf2]), Buffer.from(','),
+    Buffer.from([0xcc, 0xe5, 0xce, 0xc2]), Buffer.from('\r\n'),
+    Buffer.from(`${LISI},2024-03-02 00:30,`), Buffer.from([0xbd, 0xf8]), Buffer.from(',36.6\r\n'),
+    Buffer.from(`${LISI},2024-03-02 07:00,`), Buffer.from([0xb3, 0xf6]), Buffer.from(',42x\r\n'),
+  ]);
+  const res = await post(admin, gb, 'text/csv', `?checkpoint=${ids.cp}`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.rows, 2);
+  assert.equal(res.body.accepted, 1);
+  assert.equal(res.body.rejected, 1);
+  assert.deepEqual(res.body.rejects.map((r) => [r.line, r.field]), [[3, 'temperature']]);
+  assert.equal(res.body.rejected_by_field.temperature, 1);
+  assert.equal(scansAt(1709310600), 1);
+  assert.equal(count(srv.db, 'SELECT count(*) FROM scan WHERE at = 1709310600 AND temperature = 366 AND operator_id IS NOT NULL'), 1);
+  assert.ok(count(srv.db, "SELECT count(*) FROM audit_event WHERE action = 'scan.import'") >= 1);
+  // the same ledger again adds nothing
+  const again = await post(admin, gb, 'text/csv', `?checkpoint=${ids.cp}`);
+  assert.equal(again.body.accepted, 0);
+  assert.equal(again.body.duplicates, 1);
+  assert.equal(scansAt(1709310600), 1);
+});
+
+test('an attendant imports only at the checkpoint they attend', async () => {
+  const body = [
+    JSON.stringify({ checkpoint: ids.cp, id_number: LISI, time: '2024-03-02T01:00:00+08:00', direction: 'in' }),
+    JSON.stringify({ checkpoint: ids.other, id_number: LISI, time: '2024-03-02T01:00:00+08:00', direction: 'in' }),
+  ].join('\n');
+  const res = await post(gate, body, 'application/x-ndjson');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.accepted, 1);
+  assert.equal(res.body.rejected, 1);
+  assert.deepEqual(res.body.rejects.map((r) => [r.line, r.field]), [[2, 'checkpoint']]);
+  assert.equal(scansAt(1709312400), 1);
+});
+
+test('bytes in neither UTF-8 nor GB18030: 422 naming the file, nothing imported', async () => {
+  const before = count(srv.db, 'SELECT count(*) FROM scan');
+  const bad = Buffer.concat([Buffer.from(`checkpoint,id_number,time\n${ids.cp},${LISI},2024-03-02 02:00\n`),
+    Buffer.from([0xff, 0xfe, 0x0a])]);
+  const res = await post(admin, bad, 'text/csv');
+  assertProblem(res, 422, 'invalid-input', 'file');
+  assert.match(res.body.detail, /neither UTF-8 nor GB18030/);
+  assert.equal(count(srv.db, 'SELECT count(*) FROM scan'), before);
+});
+
+test('a dry run keeps nothing; bad requests are refused', async () => {
+  const csv = `checkpoint,id_number,time\n${ids.cp},${LISI},2024-03-02 03:00\n`;
+  const dry = await post(admin, csv, 'text/csv', '?dry_run=1');
+  assert.equal(dry.status, 200, dry.text);
+  assert.equal(dry.body.accepted, 1);
+  assert.equal(dry.body.dry_run, true);
+  assert.equal(scansAt(1709319600), 0);
+  assertProblem(await post(admin, csv, 'application/json'), 422, 'invalid-input', 'Content-Type');
+  assertProblem(await post(admin, csv, 'text/csv', '?checkpoint=x'), 422, 'invalid-input', 'checkpoint');
+  assertProblem(await post(admin, csv, 'text/csv', '?what=1'), 422, 'invalid-input', 'what');
+  assertProblem(await post(admin, '序号,备注\n1,x\n', 'text/csv'), 422, 'invalid-input', 'file');
+  const anon = await fetch(`${srv.base}/api/v1/imports/scans`, { method: 'POST', body: csv,
+    headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(anon.status, 401);
+});

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Black-box tests of `sijin report daily` and `sijin trace --format` (issue
+# 9 "Reports and ledgers", issue 6 export) against the real binary on a
+# temporary demo database: the demo day's deliveries (600 masks, 240
+# bottles of alcohol, 180 of 84 disinfectant to 3 communities, SCENARIO.md),
+# the range's resolved request with the bureau's reply of 2020-03-16, the
+# HTML page, a CSV ledger and an XLSX workbook with their audit events, a
+# trace export, and bad input (one line naming the field, exit 2, nothing
+# written).
+. "$(dirname "$0")/lib.sh"
+
+sj demo >/dev/null || echo "not ok - demo loads"
+group=$(q "SELECT id FROM work_group")
+
+run_capture sj report daily --date 2020-03-18 --group "$group"
+expect_status 0 "report daily runs"
+expect_in "$T/out" "发放到单位 口罩	600个（3个单位）" "600 masks to 3 units"
+expect_in "$T/out" "发放到单位 酒精	240瓶（3个单位）" "240 bottles of alcohol to 3 units"
+expect_in "$T/out" "发放到单位 84消毒液	180瓶（3个单位）" "180 bottles of 84 to 3 units"
+expect_in "$T/out" "^走访（次）	3$" "the three visits of the afternoon"
+
+run_capture sj report daily --date 2020-03-05 --to 2020-03-31 --group "$group"
+expect_in "$T/out" "^办结诉求（件）	1$" "one request resolved in March"
+expect_in "$T/out" "泰安市文化和旅游局于2020年3月16日答复后办结" "with the bureau's reply of 03-16"
+
+run_capture sj report daily --date 2020-03-18 --group "$group" --format html
+expect_in "$T/out" "<h1>日报：" "HTML page"
+
+audit_before=$(count_rows audit_event)
+run_capture sj report daily --date 2020-03-05 --to 2020-03-31 --group "$group" \
+	--format csv --ledger requests --out "$T/q.csv"
+expect_status 0 "a CSV ledger is written"
+check "the CSV has the header and the one request" test "$(wc -l < "$T/q.csv")" = 2
+run_capture sj report daily --date 2020-03-18 --group "$group" --format xlsx --out "$T/r.xlsx"
+expect_status 0 "an XLSX workbook is written"
+check "the workbook has one sheet per ledger" \
+	test "$(unzip -l "$T/r.xlsx" | grep -c 'xl/worksheets/sheet')" = 8
+check "both exports are audited" \
+	test "$(q "SELECT count(*) FROM audit_event WHERE action = 'report.export'")" = 2
+
+person=$(q "SELECT person_id FROM stay WHERE person_id IS NOT NULL GROUP BY person_id ORDER BY count(*) DESC, person_id LIMIT 1")
+run_capture sj --retention-days 3000 trace --person "$person" --at 2020-03-24T00:00:00+08:00 \
+	--days 3 --format csv --out "$T/t.csv"
+expect_status 0 "a trace is exported as CSV"
+expect_in "$T/t.csv" "序号" "with its header"
+check "the trace export is audited" \
+	test "$(q "SELECT count(*) FROM audit_event WHERE action = 'trace.export'")" = 1
+
+# --- bad input ---------------------------------------------------------------
+rows_before=$(count_rows audit_event)
+run_capture sj report daily --group "$group"
+expect_status 2 "no --date is exit 2"
+run_capture sj report daily --date 2020-03-18
+expect_status 2 "no group, unit or region is exit 2"
+run_capture sj report daily --date 2020-03-18 --to 2020-03-01 --group "$group"
+expect_status 2 "to before date is exit 2"
+expect_in "$T/err" "^sijin: to:" "the message names to"
+run_capture sj report daily --date 2020-03-18 --group "$group" --format csv --out "$T/x.csv"
+expect_status 2 "CSV without a ledger is exit 2"
+expect_in "$T/err" "^sijin: ledger:" "the message names ledger"
+run_capture sj report daily --date 2020-03-18 --group 999
+expect_status 3 "an unknown group is exit 3"
+check "nothing was written" test "$(count_rows audit_event)" = "$rows_before"
