@@ -82,8 +82,14 @@ tests: $(TEST_BIN) $(BUILD)/sijin
 test: deps-check tests
 	sh tests/run.sh $(BUILD)
 
+ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
 asan:
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" test
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" test
+
+# The sanitizer build alone, for scripts/test.sh (tests/run.sh SIJIN_ASAN_BUILD).
+asan-build:
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" tests
 
 soak: sijin
 	sh bench/soak.sh
@@ -134,5 +140,5 @@ fuzz-run: fuzz
 clean:
 	rm -rf build build-asan build-fuzz sijin
 
-.PHONY: all test tests asan analyze soak deps deps-check clean fuzz fuzz-drivers fuzz-run
+.PHONY: all test tests asan asan-build analyze soak deps deps-check clean fuzz fuzz-drivers fuzz-run
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
