@@ -206,11 +206,13 @@ bytes_touched(trace_index *ix, int64_t person_id)
 
 		b = n * sizeof *s;
 		for (size_t i = 0; i < n; i++) {
-			size_t k;
+			for (int run = 0; run < TRACE_RUNS; run++) {
+				size_t k;
 
-			trace_index_place_range(ix, s[i].place, s[i].entry,
-			    trace_index_exit(ix, pi, s[i].place, s[i].entry), &k);
-			b += k * sizeof(trace_place_stay);
+				trace_index_place_range(ix, s[i].place, run, s[i].entry,
+				    trace_index_exit(ix, pi, s[i].place, s[i].entry), &k);
+				b += k * sizeof(trace_place_stay);
+			}
 		}
 	}
 	trace_index_unlock(ix);

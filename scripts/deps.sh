@@ -50,6 +50,8 @@ command -v unzip >/dev/null 2>&1 || need="$need unzip"
 command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 # The Open311 tests check XML answers with xmllint.
 command -v xmllint >/dev/null 2>&1 || need="$need libxml2-utils"
+# The built-in TLS test makes a throw-away certificate with openssl.
+command -v openssl >/dev/null 2>&1 || need="$need openssl"
 # The tests run every store test on PostgreSQL too, on a throw-away server
 # (scripts/pg.sh): the server package and psql.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"

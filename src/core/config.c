@@ -180,6 +180,11 @@ static const struct config_row rows[] = {
 	{ .name = "cookie-secure", .type = T_BOOL,
 	  .offset = FIELD(cookie_secure), .default_text = "false",
 	  .help = "give session cookies the Secure attribute (for HTTPS)" },
+	{ .name = "tls-cert", .type = T_STRING, .offset = FIELD(tls_cert), .default_text = "",
+	  .help = "PEM certificate (chain) file: serve HTTPS itself (libmicrohttpd with "
+	          "GnuTLS); needs tls-key; empty = plain HTTP (put a proxy in front)" },
+	{ .name = "tls-key", .type = T_STRING, .offset = FIELD(tls_key), .default_text = "",
+	  .help = "PEM private key file of tls-cert" },
 	{ .name = "public-url", .type = T_STRING, .offset = FIELD(public_url),
 	  .default_text = "http://127.0.0.1:8080", .check = check_public_url,
 	  .help = "base URL phones reach the server at; printed in place codes "
@@ -869,11 +874,23 @@ check_key_file(const sj_config *c, sj_err *e)
 	return SJ_OK;
 }
 
+/* Built-in TLS needs the certificate and its key, or neither. */
+static sj_rc
+check_tls(const sj_config *c, sj_err *e)
+{
+	if ((c->tls_cert[0] == '\0') != (c->tls_key[0] == '\0'))
+		return sj_fail(e, SJ_ECONFIG, c->tls_cert[0] ? "tls-key" : "tls-cert",
+		    "give both tls-cert and tls-key, or neither");
+	return SJ_OK;
+}
+
 /* Rules that involve more than one setting, checked once all are in. */
 static sj_rc
 check_combined(const sj_config *c, sj_err *e)
 {
-	return check_key_file(c, e);
+	sj_rc rc = check_key_file(c, e);
+
+	return rc != SJ_OK ? rc : check_tls(c, e);
 }
 
 sj_rc

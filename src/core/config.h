@@ -58,6 +58,8 @@ typedef struct sj_config {
 	int purge_interval;    /* seconds between the server's retention purges; 0 = none */
 	int visit_gap_days;    /* days without a visit after which a unit is listed for the leader */
 	bool cookie_secure;    /* session cookies carry the Secure attribute */
+	char *tls_cert;        /* PEM certificate chain file for built-in HTTPS, "" = plain HTTP */
+	char *tls_key;         /* PEM private key file of tls_cert, "" with it */
 	char *public_url;      /* base URL printed in place codes, http(s)://host[:port][/path] */
 	char *poster_font;     /* TrueType/OpenType file the PNG poster writes names with */
 	int request_cutoff;    /* seconds after local midnight: later counts from the next

@@ -200,6 +200,16 @@ report_person_lookup(store *s, const crypt_keys *k, const scope *sc, arena *a, b
 	return SJ_OK;
 }
 
+/* The slot of a task line code in the *_by_line arrays: its index, or
+ * TASK_LINE_COUNT for none. */
+static int
+line_slot(const char *code)
+{
+	int i = code ? task_line_index(code) : -1;
+
+	return i >= 0 && i < TASK_LINE_COUNT ? i : TASK_LINE_COUNT;
+}
+
 /* ---- registrations and alerts -------------------------------------------- */
 
 typedef struct build {
@@ -416,6 +426,9 @@ visits_of(build *b, const report_unit *u, sj_err *e)
 			b->r->visits++;
 			b->r->household_visits += row->household_id != 0;
 			b->r->needs += (int64_t)row->n_needs;
+			b->r->visits_by_line[line_slot(row->task_line)]++;
+			for (size_t j = 0; j < row->n_needs; j++)
+				b->r->needs_by_line[line_slot(row->needs[j].task_line)]++;
 		}
 		f.after_on = page.next_on;
 		f.after_id = page.next_id;
@@ -496,7 +509,8 @@ supplies_of_site(build *b, int64_t site_id, bool unit_site, sj_err *e)
 	return supply_ledger_each(b->s, b->sc, &f, move_row, &c, e);
 }
 
-/* The unit of measure and pack display of every quantity. */
+/* The unit of measure and pack display of every quantity, and the unit of
+ * every ledger movement. */
 static sj_rc
 qty_names(build *b, sj_err *e)
 {
@@ -507,6 +521,11 @@ qty_names(build *b, sj_err *e)
 
 	if ((rc = supply_item_set_load(b->s, b->a, &items, e)) != SJ_OK)
 		return rc;
+	for (size_t i = 0; i < b->r->n_move_rows; i++) {
+		const supply_item *it = supply_item_set_get(&items, b->r->move_rows[i].move.item_id);
+
+		b->r->move_rows[i].uom = it && it->uom ? it->uom->zh : NULL;
+	}
 	for (int l = 0; l < 2; l++)
 		for (size_t i = 0; i < ns[l]; i++) {
 			const supply_item *it = supply_item_set_get(&items, lists[l][i].item_id);
@@ -538,7 +557,7 @@ supplies(build *b, sj_err *e)
 	if (found)
 		rc = supplies_of_site(b, group_site, false, e);
 count:
-	if (rc == SJ_OK && (b->r->n_delivered || b->r->n_received))
+	if (rc == SJ_OK && b->r->n_move_rows)
 		rc = qty_names(b, e);
 	for (size_t i = 0; rc == SJ_OK && i < b->r->n_units; i++) {
 		bool got = false;
@@ -602,6 +621,10 @@ requests_count(build *b, int which, int64_t unit_id, int64_t dept, bool rows, in
 			(*n)++;
 			if (!rows)
 				continue;
+			if (which == REQ_OPENED)
+				b->r->requests_opened_by_line[line_slot(q->task_line)]++;
+			else if (which == REQ_RESOLVED)
+				b->r->requests_resolved_by_line[line_slot(q->task_line)]++;
 			for (size_t j = 0; j < b->r->n_request_rows && !row; j++)
 				if (b->r->request_rows[j].req.id == q->id)
 					row = &b->r->request_rows[j];

@@ -47,6 +47,7 @@
 #include "domain/scan.h"
 #include "domain/scope.h"
 #include "domain/supply_ledger.h"
+#include "domain/task_line.h"
 #include "domain/visit.h"
 #include "store/store.h"
 
@@ -123,6 +124,7 @@ typedef struct report_disinfection {
 
 typedef struct report_move {
 	supply_move move;        /* strings copied into the report's arena */
+	const char *uom;         /* the item's base unit in Chinese; NULL when unknown */
 	bool to_unit;            /* a distribution received at a unit's site */
 } report_move;
 
@@ -165,6 +167,12 @@ typedef struct report_daily {
 	int64_t requests_opened, requests_resolved, requests_overdue;
 	report_department *departments;  /* with at least one non-zero figure */
 	size_t n_departments;
+	/* by task line (issue 11; task_line.h): index task_line_index(code),
+	 * the last slot (TASK_LINE_COUNT) for records with no task line */
+	int64_t visits_by_line[TASK_LINE_COUNT + 1];
+	int64_t needs_by_line[TASK_LINE_COUNT + 1];
+	int64_t requests_opened_by_line[TASK_LINE_COUNT + 1];
+	int64_t requests_resolved_by_line[TASK_LINE_COUNT + 1];
 	/* work resumption on `to` */
 	bool has_resumption;     /* false when the role may not read it */
 	resumption_rate resumption;

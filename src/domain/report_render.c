@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "domain/sheet.h"
+#include "domain/supply_export.h"
 #include "domain/supply_ledger.h"
 
 static const char *const ledger_names[REPORT_LEDGER__COUNT] = {
@@ -98,6 +99,30 @@ resolved_details(const report_daily *r, arena *a)
 	return s;
 }
 
+static const char *
+line_name(int i)
+{
+	return i < TASK_LINE_COUNT ? task_lines[i].name : "未分类";
+}
+
+/* "；分任务线：保障民生走访3次、诉求0件；…" — the lines with any figure. */
+static const char *
+lines_brief(const report_daily *r, arena *a)
+{
+	const char *s = "";
+
+	for (int i = 0; i <= TASK_LINE_COUNT; i++) {
+		if (!r->visits_by_line[i] && !r->needs_by_line[i] && !r->requests_opened_by_line[i] &&
+		    !r->requests_resolved_by_line[i])
+			continue;
+		s = arena_printf(a, "%s%s%s走访%lld次、困难诉求%lld项、受理诉求%lld件、办结%lld件", s,
+		    *s ? "；" : "；分任务线：", line_name(i), (long long)r->visits_by_line[i],
+		    (long long)r->needs_by_line[i], (long long)r->requests_opened_by_line[i],
+		    (long long)r->requests_resolved_by_line[i]);
+	}
+	return s;
+}
+
 const char *
 report_brief(const report_daily *r, arena *a)
 {
@@ -128,7 +153,7 @@ report_brief(const report_daily *r, arena *a)
 		    "部分复工%lld家、未复工%lld家", s, (long long)r->resumption.units,
 		    (long long)r->resumption.reporting, (long long)r->resumption.resumed,
 		    (long long)r->resumption.partial, (long long)r->resumption.not_resumed);
-	return arena_printf(a, "%s。", s);
+	return arena_printf(a, "%s%s。", s, lines_brief(r, a));
 }
 
 /* ---- the figures as label/value rows, shared by text and HTML --------------- */
@@ -190,6 +215,10 @@ report_text(const report_daily *r, arena *a)
 		s = arena_printf(a, "%s部门 %s\t受理%lld 办结%lld 逾期%lld\n", s, r->departments[i].name,
 		    (long long)r->departments[i].opened, (long long)r->departments[i].resolved,
 		    (long long)r->departments[i].overdue);
+	for (int i = 0; i <= TASK_LINE_COUNT; i++)
+		s = arena_printf(a, "%s任务线 %s\t走访%lld 困难诉求%lld 受理%lld 办结%lld\n", s,
+		    line_name(i), (long long)r->visits_by_line[i], (long long)r->needs_by_line[i],
+		    (long long)r->requests_opened_by_line[i], (long long)r->requests_resolved_by_line[i]);
 	if (r->has_resumption)
 		s = arena_printf(a, "%s复工率\t%lld/%lld（已复工/报告单位），部分复工 %lld/%lld\n", s,
 		    (long long)r->resumption.resumed, (long long)r->resumption.reporting,
@@ -283,6 +312,13 @@ report_html(const report_daily *r, arena *a)
 		    "</td><td class=\"n\">%lld</td></tr>", s, esc(a, r->departments[i].name),
 		    (long long)r->departments[i].opened, (long long)r->departments[i].resolved,
 		    (long long)r->departments[i].overdue);
+	s = arena_printf(a, "%s</table><h2>任务线</h2><table><tr><th>任务线</th><th>走访</th>"
+	    "<th>困难诉求</th><th>受理诉求</th><th>办结诉求</th></tr>", s);
+	for (int i = 0; i <= TASK_LINE_COUNT; i++)
+		s = arena_printf(a, "%s<tr><td>%s</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+		    "<td class=\"n\">%lld</td><td class=\"n\">%lld</td></tr>", s, esc(a, line_name(i)),
+		    (long long)r->visits_by_line[i], (long long)r->needs_by_line[i],
+		    (long long)r->requests_opened_by_line[i], (long long)r->requests_resolved_by_line[i]);
 	s = arena_printf(a, "%s</table>%s", s, html_requests(r, a));
 	if (r->has_resumption)
 		s = arena_printf(a, "%s<h2>复工复产（%s）</h2><p>报告单位 %lld / %lld，已复工 %lld，"
@@ -318,11 +354,6 @@ static const sheet_column inspection_cols[] = {
 static const sheet_column visit_cols[] = {
 	{ "日期", 12 }, { "走访编号", 8 }, { "单位", 16 }, { "住户", 16 }, { "目的", 24 },
 	{ "小结", 30 }, { "困难诉求", 8 }, { "诉求类别", 20 },
-};
-static const sheet_column supply_cols[] = {
-	{ "站点", 22 }, { "物品", 14 }, { "日期", 12 }, { "单据号", 8 }, { "行", 5 },
-	{ "类型", 6 }, { "对方/原因", 22 }, { "变动", 10 }, { "数量(包装)", 14 }, { "结存", 10 },
-	{ "发放到单位", 8 },
 };
 static const sheet_column request_cols[] = {
 	{ "编号", 8 }, { "单位", 16 }, { "类别", 16 }, { "受理时间", 17 }, { "状态", 10 },
@@ -482,21 +513,16 @@ ledger_visits(const report_daily *r, sheet *sh, arena *a, sj_err *e)
 static sj_rc
 ledger_supplies(const report_daily *r, sheet *sh, sj_err *e)
 {
-	sj_rc rc = sheet_table(sh, "物资", COLS(supply_cols), e);
+	/* the supply ledger's columns (supply_export.h), then 发放到单位; the
+	 * writer reads them only while this table is written */
+	sheet_column supply_cols[SUPPLY_MOVE_COLS + 1];
+	sj_rc rc;
 
+	memcpy(supply_cols, supply_move_cols, sizeof supply_move_cols);
+	supply_cols[SUPPLY_MOVE_COLS] = (sheet_column){ "发放到单位", 8 };
+	rc = sheet_table(sh, "物资", COLS(supply_cols), e);
 	for (size_t i = 0; rc == SJ_OK && i < r->n_move_rows; i++) {
-		const supply_move *m = &r->move_rows[i].move;
-
-		sheet_text(sh, m->site_name);
-		sheet_text(sh, m->item_name);
-		sheet_date(sh, m->date);
-		sheet_id(sh, m->doc_id);
-		sheet_int(sh, m->line_no);
-		sheet_text(sh, supply_kind_label(m->kind));
-		sheet_text(sh, m->counterpart);
-		sheet_int(sh, m->qty);
-		sheet_text(sh, m->display && m->display[0] == '-' ? m->display + 1 : m->display);
-		sheet_int(sh, m->balance);
+		supply_move_cells(sh, &r->move_rows[i].move, r->move_rows[i].uom);
 		sheet_text(sh, yes(r->move_rows[i].to_unit));
 		rc = sheet_row_end(sh, e);
 	}

@@ -235,7 +235,7 @@ scan_list(store *s, const scope *sc, arena *a, const scan_filter *f, scan_page *
 	}
 	if (rc != SJ_OK)
 		return rc;
-	if (n > 1)  /* qsort's array must not be NULL, even for 0 rows (UBSan) */
+	if (n > 1)  /* qsort's array must not be NULL, even for 0 rows (C17 7.22.5) */
 		qsort(rows, n, sizeof *rows, by_id_desc);
 	out->scans = rows;
 	out->n_scans = n > (size_t)limit ? (size_t)limit : n;

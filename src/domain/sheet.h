@@ -68,7 +68,8 @@ const char *sheet_format_ext(int format);
 sj_rc sheet_open(int format, const char *path, uint32_t rows_per_sheet, sheet **out,
     sj_err *e);
 
-/* Start a table: in XLSX a new worksheet called title (at most 31
+/* Start a table (cols must stay valid until the next sheet_table or
+ * sheet_close): in XLSX a new worksheet called title (at most 31
  * characters; a longer one is cut, whole characters only) with the header
  * row; in CSV the header row (a CSV file holds one table: a second call
  * is SJ_EINVAL "ledger").  Errors: SJ_EINVAL; SJ_EIO ("out"). */

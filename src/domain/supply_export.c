@@ -52,7 +52,7 @@ supply_format_ext(int format)
 
 /* ---- the ledger ---------------------------------------------------------- */
 
-static const sheet_column ledger_cols[] = {
+const sheet_column supply_move_cols[SUPPLY_MOVE_COLS] = {
 	{ "站点", 22 }, { "物品", 14 }, { "日期", 12 }, { "单据号", 8 }, { "行", 5 },
 	{ "类型", 6 }, { "对方/原因", 22 }, { "变动", 10 }, { "单位", 5 }, { "数量(包装)", 14 },
 	{ "结存", 10 }, { "结存(包装)", 14 }, { "录入数量", 12 }, { "备注", 24 },
@@ -63,13 +63,9 @@ typedef struct ledger_ctx {
 	supply_item_set items;
 } ledger_ctx;
 
-static sj_rc
-ledger_row(void *ctx, const supply_move *m, sj_err *e)
+void
+supply_move_cells(sheet *sh, const supply_move *m, const char *uom)
 {
-	ledger_ctx *c = ctx;
-	const supply_item *it = supply_item_set_get(&c->items, m->item_id);
-	sheet *sh = c->sh;
-
 	sheet_text(sh, m->site_name);
 	sheet_text(sh, m->item_name);
 	sheet_date(sh, m->date);
@@ -78,7 +74,7 @@ ledger_row(void *ctx, const supply_move *m, sj_err *e)
 	sheet_text(sh, supply_kind_label(m->kind));
 	sheet_text(sh, m->counterpart);
 	sheet_int(sh, m->qty);
-	sheet_text(sh, it && it->uom ? it->uom->zh : NULL);
+	sheet_text(sh, uom);
 	/* the size of the movement in packs; its sign is in the number column
 	 * (a negative display is "-" + the display of the size) */
 	sheet_text(sh, m->display && m->display[0] == '-' ? m->display + 1 : m->display);
@@ -86,7 +82,16 @@ ledger_row(void *ctx, const supply_move *m, sj_err *e)
 	sheet_text(sh, m->balance_display);
 	sheet_text(sh, m->entered);
 	sheet_text(sh, m->note);
-	return sheet_row_end(sh, e);
+}
+
+static sj_rc
+ledger_row(void *ctx, const supply_move *m, sj_err *e)
+{
+	ledger_ctx *c = ctx;
+	const supply_item *it = supply_item_set_get(&c->items, m->item_id);
+
+	supply_move_cells(c->sh, m, it && it->uom ? it->uom->zh : NULL);
+	return sheet_row_end(c->sh, e);
 }
 
 static sj_rc
@@ -244,7 +249,7 @@ supply_export(store *s, const scope *sc, int report, int format, const supply_ex
 		const sheet_column *cols;
 		int n_cols;
 	} tables[] = {
-		[SUPPLY_REPORT_LEDGER] = { "台账", ledger_cols, (int)(sizeof ledger_cols / sizeof *ledger_cols) },
+		[SUPPLY_REPORT_LEDGER] = { "台账", supply_move_cols, SUPPLY_MOVE_COLS },
 		[SUPPLY_REPORT_STOCK] = { "库存", stock_cols, (int)(sizeof stock_cols / sizeof *stock_cols) },
 		[SUPPLY_REPORT_REQUESTS] = { "需求", request_cols, (int)(sizeof request_cols / sizeof *request_cols) },
 	};

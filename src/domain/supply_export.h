@@ -34,6 +34,8 @@
 #include "core/datetime.h"
 #include "core/err.h"
 #include "domain/scope.h"
+#include "domain/sheet.h"
+#include "domain/supply_ledger.h"
 #include "store/store.h"
 
 typedef enum supply_report {
@@ -70,6 +72,14 @@ typedef struct supply_export_filter {
  * "format", "to"); SJ_ENOTFOUND ("site") for a site out of scope; SJ_EIO
  * (field "out") when the file cannot be written; store errors.  A failed
  * export may leave a partial file, which the caller removes. */
+/* The columns of a ledger movement (站点 ... 备注, SUPPLY_MOVE_COLS of them)
+ * and the cells of one movement m in them, uom the item's base unit in
+ * Chinese (NULL: empty): shared by the ledger export and the daily
+ * report's supplies ledger (report.h), which adds columns after these. */
+#define SUPPLY_MOVE_COLS 14
+extern const sheet_column supply_move_cols[SUPPLY_MOVE_COLS];
+void supply_move_cells(sheet *sh, const supply_move *m, const char *uom);
+
 sj_rc supply_export(store *s, const scope *sc, int report, int format,
     const supply_export_filter *f, const char *path, int64_t *rows, sj_err *e);
 

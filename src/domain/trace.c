@@ -2,11 +2,14 @@
  * trace — exposure tracing over the stay index (trace.h has the rules).
  *
  * First degree: the index person's stays are merged per place into
- * exposure intervals; each interval is one range probe of the place's
- * sorted stays (trace_index_place_range) and a filter.  Second degree: one
- * probe per stay of each first-degree contact after their first exposure.
- * Pieces ("hits") are collected, sorted by (person, place, via, start),
- * merged where they touch, then totalled per person.
+ * exposure intervals; each interval is one range probe of each run of the
+ * place's sorted stays (trace_index_place_range) and a filter.  Second
+ * degree: one pass over every place — the first-degree contacts' time there
+ * cut into labelled pieces of its union (place_cover), then every other
+ * stay there cut by those pieces (cut_run).  Pieces ("hits") are collected,
+ * grouped by person (a radix sort, or a counting sort for very many),
+ * sorted by (place, via, start) within a person, merged where they touch,
+ * then totalled per person.
  */
 #include "domain/trace.h"
 
@@ -106,6 +109,9 @@ trace_params_check(const trace_params *p, sj_err *e)
 	return SJ_OK;
 }
 
+static void probe_run(const ctx *c, uint32_t place, int64_t a, int64_t b, uint32_t via,
+    const trace_place_stay *s, size_t n, hits *h);
+
 /* Append the pieces of [a, b) at place (seconds since the epoch) shared
  * with other people's stays there, attributed to via. */
 static void
@@ -118,7 +124,20 @@ probe(const ctx *c, uint32_t place, int64_t a, int64_t b, uint32_t via, hits *h)
 		return;
 	uint32_t ra = a <= base ? 0 : (uint32_t)(a - base);
 	uint32_t rb = b - base > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)(b - base);
-	const trace_place_stay *s = trace_index_place_range(c->ix, place, ra, rb, &n);
+
+	for (int run = 0; run < TRACE_RUNS; run++) {
+		const trace_place_stay *s = trace_index_place_range(c->ix, place, run, ra, rb, &n);
+
+		probe_run(c, place, a, b, via, s, n, h);
+	}
+}
+
+/* probe's filter over one run's candidates s[0 .. n). */
+static void
+probe_run(const ctx *c, uint32_t place, int64_t a, int64_t b, uint32_t via,
+    const trace_place_stay *s, size_t n, hits *h)
+{
+	int64_t base = trace_index_base(c->ix);
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t who = s[i].person;
@@ -182,6 +201,49 @@ sort_by_person(hits *h, uint32_t n_people)
 	free(at);
 }
 
+/* Sort h as hit_cmp does, for a few thousand hits: an LSD radix sort of
+ * (person, position) keys on the person's bytes (stable), then each
+ * person's few hits by qsort — much cheaper than one qsort of them all. */
+static void
+radix_by_person(hits *h)
+{
+	uint64_t *k = xalloc(NULL, h->n * sizeof *k), *tmp = xalloc(NULL, h->n * sizeof *tmp);
+	hit *v = xalloc(NULL, h->n * sizeof *v);
+	uint32_t all_or = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		k[i] = (uint64_t)h->v[i].person << 32 | i;
+		all_or |= h->v[i].person;
+	}
+	for (int shift = 32; shift < 64 && (all_or >> (shift - 32)) != 0; shift += 8) {
+		size_t count[257] = {0};
+
+		for (size_t i = 0; i < h->n; i++)
+			count[((k[i] >> shift) & 0xff) + 1]++;
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < h->n; i++)
+			tmp[count[(k[i] >> shift) & 0xff]++] = k[i];
+		uint64_t *t = k;
+
+		k = tmp;
+		tmp = t;
+	}
+	for (size_t i = 0; i < h->n; i++)
+		v[i] = h->v[(uint32_t)k[i]];
+	for (size_t start = 0, i = 1; i <= h->n; i++)
+		if (i == h->n || v[i].person != v[start].person) {
+			if (i - start > 1)
+				qsort(v + start, i - start, sizeof *v, hit_cmp);
+			start = i;
+		}
+	free(h->v);
+	h->v = v;
+	h->cap = h->n;
+	free(k);
+	free(tmp);
+}
+
 /* Sort h, merge touching pieces of one (person, place, via), and push a
  * group for each person whose total is ≥ min_s and > 0. */
 static void
@@ -191,8 +253,8 @@ collect(hits *h, int64_t min_s, int degree, groups *g, uint32_t n_people)
 
 	if (h->n > COUNTING_SORT_MIN)
 		sort_by_person(h, n_people);
-	else if (h->n > 1)  /* h->v is NULL when empty: qsort must not see it */
-		qsort(h->v, h->n, sizeof *h->v, hit_cmp);
+	else if (h->n > 1)  /* h->v is NULL when empty: nothing to sort */
+		radix_by_person(h);
 	for (size_t r = 0; r < h->n; r++) {
 		hit *last = w > 0 ? &h->v[w - 1] : NULL;
 
@@ -309,6 +371,9 @@ cover_cmp(const void *pa, const void *pb)
 	return (a->via_id > b->via_id) - (a->via_id < b->via_id);
 }
 
+static void cover_run(const ctx *c, const int64_t *fc, const trace_place_stay *s, size_t n,
+    covers *cv);
+
 /* The first-degree contacts' intervals at one place (a stay of contact C
  * from max(f_C, window start) to the window's end), in *cv, turned into
  * disjoint labelled pieces of their union: in start order, each interval
@@ -316,12 +381,39 @@ cover_cmp(const void *pa, const void *pb)
  * label of an instant is the contact whose covering interval starts first
  * (then the longer, then the lower person id). */
 static void
-place_cover(const ctx *c, const int64_t *fc, const trace_place_stay *s, size_t n, covers *cv)
+place_cover(const ctx *c, const int64_t *fc, uint32_t place, covers *cv)
 {
-	int64_t base = trace_index_base(c->ix), reach = INT64_MIN;
-	size_t w = 0;
+	int64_t reach = INT64_MIN;
+	size_t w = 0, n;
+	uint32_t maxlen;
 
 	cv->n = 0;
+	for (int run = 0; run < TRACE_RUNS; run++) {
+		const trace_place_stay *s = trace_index_place_all(c->ix, place, run, &n, &maxlen);
+
+		cover_run(c, fc, s, n, cv);
+	}
+	if (cv->n > 1)
+		qsort(cv->v, cv->n, sizeof *cv->v, cover_cmp);
+	for (size_t i = 0; i < cv->n; i++) {
+		cover x = cv->v[i];
+
+		if (x.to <= reach)
+			continue;
+		if (x.from < reach)
+			x.from = reach;
+		reach = x.to;
+		cv->v[w++] = x;
+	}
+	cv->n = w;
+}
+
+/* The first-degree contacts' intervals among s[0 .. n), pushed on cv. */
+static void
+cover_run(const ctx *c, const int64_t *fc, const trace_place_stay *s, size_t n, covers *cv)
+{
+	int64_t base = trace_index_base(c->ix);
+
 	for (size_t i = 0; i < n; i++) {
 		int64_t f = fc[s[i].person];
 
@@ -339,19 +431,39 @@ place_cover(const ctx *c, const int64_t *fc, const trace_place_stay *s, size_t n
 			covers_push(cv, (cover){ a, b, s[i].person,
 			    trace_index_person_id(c->ix, s[i].person) });
 	}
-	if (cv->n > 1)
-		qsort(cv->v, cv->n, sizeof *cv->v, cover_cmp);
-	for (size_t i = 0; i < cv->n; i++) {
-		cover x = cv->v[i];
+}
 
-		if (x.to <= reach)
+/* Every stay of s[0 .. n) (one run, sorted by entry) of a person to report
+ * cut by the pieces cv of the place. */
+static void
+cut_run(const ctx *c, uint32_t place, const covers *cv, const trace_place_stay *s, size_t n,
+    hits *h)
+{
+	int64_t base = trace_index_base(c->ix);
+	size_t j = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t who = s[i].person;
+		int64_t a = base + s[i].entry, b = base + s[i].exit;
+
+		if (c->skip[who] || a < c->horizon ||
+		    (c->exclude_home && trace_index_home(c->ix, who) == place + 1))
 			continue;
-		if (x.from < reach)
-			x.from = reach;
-		reach = x.to;
-		cv->v[w++] = x;
+		if (a < c->lo)
+			a = c->lo;
+		if (b > c->hi)
+			b = c->hi;
+		/* a only grows with i (entries are sorted): j only moves on. */
+		while (j < cv->n && cv->v[j].to <= a)
+			j++;
+		for (size_t k = j; k < cv->n && cv->v[k].from < b; k++) {
+			int64_t from = a > cv->v[k].from ? a : cv->v[k].from;
+			int64_t to = b < cv->v[k].to ? b : cv->v[k].to;
+
+			if (to > from)
+				hits_push(h, (hit){ who, place, cv->v[k].via, from, to });
+		}
 	}
-	cv->n = w;
 }
 
 /* Second degree in one pass over every place's stays: the time covered by
@@ -369,41 +481,16 @@ second_degree(const ctx *c, const groups *g1, hits *h)
 	for (size_t k = 0; k < g1->n; k++)
 		fc[g1->v[k].person] = g1->v[k].first;  /* > 0: an instant after 1970 */
 	for (uint32_t place = 0; place < trace_index_n_places(c->ix); place++) {
-		size_t n, j = 0;
-		uint32_t maxlen;
-		const trace_place_stay *s = trace_index_place_all(c->ix, place, &n, &maxlen);
-
-		place_cover(c, fc, s, n, &cv);
+		place_cover(c, fc, place, &cv);
 		if (cv.n == 0)
 			continue;
 		/* Stays that may meet the pieces enter in [first − maxlen, last end). */
-		int64_t lo_t = cv.v[0].from - base - maxlen;
-		size_t i = 0, hi_n;
-		const trace_place_stay *r = trace_index_place_range(c->ix, place,
-		    lo_t < 0 ? 0 : (uint32_t)lo_t, (uint32_t)(cv.v[cv.n - 1].to - base), &hi_n);
+		for (int run = 0; run < TRACE_RUNS; run++) {
+			size_t n;
+			const trace_place_stay *s = trace_index_place_range(c->ix, place, run,
+			    (uint32_t)(cv.v[0].from - base), (uint32_t)(cv.v[cv.n - 1].to - base), &n);
 
-		i = (size_t)(r - s);
-		for (size_t end = i + hi_n; i < end; i++) {
-			uint32_t who = s[i].person;
-			int64_t a = base + s[i].entry, b = base + s[i].exit;
-
-			if (c->skip[who] || a < c->horizon ||
-			    (c->exclude_home && trace_index_home(c->ix, who) == place + 1))
-				continue;
-			if (a < c->lo)
-				a = c->lo;
-			if (b > c->hi)
-				b = c->hi;
-			/* a only grows with i (entries are sorted): j only moves on. */
-			while (j < cv.n && cv.v[j].to <= a)
-				j++;
-			for (size_t k = j; k < cv.n && cv.v[k].from < b; k++) {
-				int64_t from = a > cv.v[k].from ? a : cv.v[k].from;
-				int64_t to = b < cv.v[k].to ? b : cv.v[k].to;
-
-				if (to > from)
-					hits_push(h, (hit){ who, place, cv.v[k].via, from, to });
-			}
+			cut_run(c, place, &cv, s, n, h);
 		}
 	}
 	free(cv.v);

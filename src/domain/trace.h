@@ -19,15 +19,17 @@
  *     touch or overlap are merged.  A contact's total is the sum of its
  *     intervals' seconds; they are a contact when the total is ≥
  *     min_overlap_s and > 0.
- *   - Second degree (depth 2): let f_C be the start of first-degree
- *     contact C's earliest interval (their first exposure).  Every person X
- *     who is neither the index person nor a first-degree contact, with a
- *     stay overlapping one of C's stays at the same place during
- *     [max(f_C, window start), window end), gets those pieces as intervals
- *     `via` C (no margin: it applies to the index person only).  X's total
- *     is the sum over every C; X is a contact when it is ≥ min_overlap_s and
- *     > 0.  Overlaps with two contacts at once count for each.
- *   - exclude_home: an overlap at a place that is the contact's own home
+ * *   - Second degree (depth 2): let f_C be the start of first-degree
+ *     contact C's earliest interval (their first exposure).  C covers a
+ *     place during each of C's stays there from max(f_C, window start) to
+ *     the stay's end (clipped to the window).  Every person X who is
+ *     neither the index person nor a first-degree contact gets the seconds
+ *     of X's stays at a place that some first-degree contact covers, each
+ *     second once, as intervals `via` the covering contact who arrived
+ *     first (earliest covering start, then the longer, then the lower
+ *     person id); no margin (it applies to the index person only).  X is a
+ *     contact when the total is ≥ min_overlap_s and > 0.
+   - exclude_home: an overlap at a place that is the contact's own home
  *     place (the place of their household) is ignored (people meeting at
  *     their own compound gate every day).
  *   - Contacts come once each, sorted by total overlap (descending), then

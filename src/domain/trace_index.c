@@ -24,10 +24,18 @@ typedef struct id_table {
 	uint32_t n_slots;    /* a power of two, ≥ 2 × n */
 } id_table;
 
-typedef struct place_entry {
+/* One sorted run of a place's stays. */
+typedef struct stay_run {
 	trace_place_stay *stays;
 	uint32_t n, cap;
 	uint32_t maxlen;     /* longest exit − entry ever put here */
+} stay_run;
+
+/* A place's stays: run[0] those up to the index's long_s, run[1] the
+ * longer ones (nights at home), so that the rare long stay does not widen
+ * every probe of the short ones. */
+typedef struct place_entry {
+	stay_run run[TRACE_RUNS];
 } place_entry;
 
 typedef struct person_entry {
@@ -44,6 +52,7 @@ struct trace_index {
 	place_entry *pl;     /* parallel to places.ids */
 	size_t n_stays;
 	int64_t max_scan_id;
+	uint32_t long_s;     /* a stay longer than this goes in run[1] */
 };
 
 static void contents_free(trace_index *ix);
@@ -162,6 +171,7 @@ trace_index_new(int64_t base)
 		sj_oom(sizeof *ix);
 	pthread_rwlock_init(&ix->lock, NULL);
 	ix->base = base;
+	ix->long_s = TRACE_LONG_DEFAULT_S;
 	return ix;
 }
 
@@ -190,7 +200,7 @@ place_stay_cmp(const trace_place_stay *a, const trace_place_stay *b)
 
 /* The first position in the place's array whose entry is ≥ t. */
 static uint32_t
-lower_entry(const place_entry *p, uint32_t t)
+lower_entry(const stay_run *p, uint32_t t)
 {
 	uint32_t lo = 0, hi = p->n;
 
@@ -208,7 +218,7 @@ lower_entry(const place_entry *p, uint32_t t)
 /* The position in place p of the stay of person entering at entry, or
  * p->n when there is none. */
 static uint32_t
-place_find(const place_entry *p, uint32_t person, uint32_t entry)
+place_find(const stay_run *p, uint32_t person, uint32_t entry)
 {
 	for (uint32_t i = lower_entry(p, entry); i < p->n && p->stays[i].entry == entry; i++)
 		if (p->stays[i].person == person)
@@ -217,7 +227,7 @@ place_find(const place_entry *p, uint32_t person, uint32_t entry)
 }
 
 static void
-place_insert(place_entry *p, trace_place_stay st)
+place_insert(stay_run *p, trace_place_stay st)
 {
 	uint32_t i = p->n;
 
@@ -235,7 +245,7 @@ place_insert(place_entry *p, trace_place_stay st)
 }
 
 static void
-place_erase(place_entry *p, uint32_t i)
+place_erase(stay_run *p, uint32_t i)
 {
 	memmove(&p->stays[i], &p->stays[i + 1], (size_t)(p->n - i - 1) * sizeof *p->stays);
 	p->n--;
@@ -273,15 +283,19 @@ put_locked(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_a
 	uint32_t en = (uint32_t)(entry_at - ix->base), ex = (uint32_t)(exit_at - ix->base);
 	place_entry *p = &ix->pl[li];
 	person_entry *q = &ix->pe[pi];
-	uint32_t at = place_find(p, pi, en);
+	stay_run *to = &p->run[ex - en > ix->long_s];
 
-	if (at < p->n) {
-		/* An update: the end moved; re-sort by removing and inserting. */
-		place_erase(p, at);
-		place_insert(p, (trace_place_stay){ pi, en, ex });
-		return SJ_OK;
+	for (int k = 0; k < TRACE_RUNS; k++) {
+		uint32_t at = place_find(&p->run[k], pi, en);
+
+		if (at < p->run[k].n) {
+			/* An update: the end moved; re-sort by removing and inserting. */
+			place_erase(&p->run[k], at);
+			place_insert(to, (trace_place_stay){ pi, en, ex });
+			return SJ_OK;
+		}
 	}
-	place_insert(p, (trace_place_stay){ pi, en, ex });
+	place_insert(to, (trace_place_stay){ pi, en, ex });
 	person_append(q, (trace_person_stay){ li, en });
 	ix->n_stays++;
 	return SJ_OK;
@@ -309,15 +323,18 @@ remove_locked(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entr
 		uint32_t en = (uint32_t)(entry_at - ix->base);
 		place_entry *p = &ix->pl[li];
 		person_entry *q = &ix->pe[pi];
-		uint32_t at = place_find(p, pi, en);
 
-		if (at < p->n) {
-			uint32_t j = person_find(q, li, en);
+		for (int k = 0; k < TRACE_RUNS && !found; k++) {
+			uint32_t at = place_find(&p->run[k], pi, en);
 
-			place_erase(p, at);
-			q->stays[j] = q->stays[--q->n];
-			ix->n_stays--;
-			found = true;
+			if (at < p->run[k].n) {
+				uint32_t j = person_find(q, li, en);
+
+				place_erase(&p->run[k], at);
+				q->stays[j] = q->stays[--q->n];
+				ix->n_stays--;
+				found = true;
+			}
 		}
 	}
 	return found;
@@ -359,7 +376,8 @@ contents_free(trace_index *ix)
 	for (uint32_t i = 0; i < ix->people.n; i++)
 		free(ix->pe[i].stays);
 	for (uint32_t i = 0; i < ix->places.n; i++)
-		free(ix->pl[i].stays);
+		for (int k = 0; k < TRACE_RUNS; k++)
+			free(ix->pl[i].run[k].stays);
 	free(ix->pe);
 	free(ix->pl);
 	free(ix->people.ids);
@@ -453,14 +471,15 @@ trace_index_expire(trace_index *ix, int64_t horizon)
 		uint32_t h = horizon - ix->base > (int64_t)UINT32_MAX ? UINT32_MAX
 		                                                     : (uint32_t)(horizon - ix->base);
 
-		for (uint32_t i = 0; i < ix->places.n; i++) {
-			place_entry *p = &ix->pl[i];
-			uint32_t k = lower_entry(p, h);
+		for (uint32_t i = 0; i < ix->places.n; i++)
+			for (int r = 0; r < TRACE_RUNS; r++) {
+				stay_run *p = &ix->pl[i].run[r];
+				uint32_t k = lower_entry(p, h);
 
-			memmove(p->stays, p->stays + k, (size_t)(p->n - k) * sizeof *p->stays);
-			p->n -= k;
-			dropped += k;
-		}
+				memmove(p->stays, p->stays + k, (size_t)(p->n - k) * sizeof *p->stays);
+				p->n -= k;
+				dropped += k;
+			}
 		for (uint32_t i = 0; i < ix->people.n; i++) {
 			person_entry *q = &ix->pe[i];
 			uint32_t w = 0;
@@ -480,14 +499,15 @@ void
 trace_index_compact(trace_index *ix)
 {
 	pthread_rwlock_wrlock(&ix->lock);
-	for (uint32_t i = 0; i < ix->places.n; i++) {
-		place_entry *p = &ix->pl[i];
+	for (uint32_t i = 0; i < ix->places.n; i++)
+		for (int r = 0; r < TRACE_RUNS; r++) {
+			stay_run *p = &ix->pl[i].run[r];
 
-		if (p->cap > p->n) {
-			p->cap = p->n;
-			p->stays = xrealloc(p->stays, (size_t)p->cap * sizeof *p->stays);
+			if (p->cap > p->n) {
+				p->cap = p->n;
+				p->stays = xrealloc(p->stays, (size_t)p->cap * sizeof *p->stays);
+			}
 		}
-	}
 	for (uint32_t i = 0; i < ix->people.n; i++) {
 		person_entry *q = &ix->pe[i];
 
@@ -509,7 +529,8 @@ trace_index_stats(trace_index *ix, trace_index_figures *out)
 	b += (size_t)ix->places.cap * (sizeof(int64_t) + sizeof(place_entry));
 	b += ((size_t)ix->people.n_slots + ix->places.n_slots) * sizeof(uint32_t);
 	for (uint32_t i = 0; i < ix->places.n; i++)
-		b += (size_t)ix->pl[i].cap * sizeof(trace_place_stay);
+		for (int r = 0; r < TRACE_RUNS; r++)
+			b += (size_t)ix->pl[i].run[r].cap * sizeof(trace_place_stay);
 	for (uint32_t i = 0; i < ix->people.n; i++)
 		b += (size_t)ix->pe[i].cap * sizeof(trace_person_stay);
 	*out = (trace_index_figures){ .n_stays = ix->n_stays, .n_people = ix->people.n,
@@ -581,11 +602,15 @@ trace_index_person_stays(const trace_index *ix, uint32_t person, size_t *n)
 uint32_t
 trace_index_exit(const trace_index *ix, uint32_t person, uint32_t place, uint32_t entry)
 {
-	const place_entry *p = &ix->pl[place];
-	uint32_t at = place_find(p, person, entry);
+	for (int k = 0; k < TRACE_RUNS; k++) {
+		const stay_run *p = &ix->pl[place].run[k];
+		uint32_t at = place_find(p, person, entry);
 
-	assert(at < p->n);  /* the invariant: both copies hold every stay */
-	return p->stays[at].exit;
+		if (at < p->n)
+			return p->stays[at].exit;
+	}
+	assert(!"a person's stay is missing from its place");  /* both copies hold every stay */
+	return entry;
 }
 
 uint32_t
@@ -595,21 +620,31 @@ trace_index_n_places(const trace_index *ix)
 }
 
 const trace_place_stay *
-trace_index_place_all(const trace_index *ix, uint32_t place, size_t *n, uint32_t *maxlen)
+trace_index_place_all(const trace_index *ix, uint32_t place, int run, size_t *n,
+    uint32_t *maxlen)
 {
-	*n = ix->pl[place].n;
-	*maxlen = ix->pl[place].maxlen;
-	return ix->pl[place].stays;
+	const stay_run *p = &ix->pl[place].run[run];
+
+	*n = p->n;
+	*maxlen = p->maxlen;
+	return p->stays;
 }
 
 const trace_place_stay *
-trace_index_place_range(const trace_index *ix, uint32_t place, uint32_t a, uint32_t b,
+trace_index_place_range(const trace_index *ix, uint32_t place, int run, uint32_t a, uint32_t b,
     size_t *n)
 {
-	const place_entry *p = &ix->pl[place];
+	const stay_run *p = &ix->pl[place].run[run];
 	uint32_t lo_t = a > p->maxlen ? a - p->maxlen : 0;
 	uint32_t lo = lower_entry(p, lo_t), hi = lower_entry(p, b);
 
 	*n = hi > lo ? hi - lo : 0;
 	return p->stays + lo;
+}
+
+void
+trace_index_set_long(trace_index *ix, uint32_t long_s)
+{
+	assert(ix->n_stays == 0);
+	ix->long_s = long_s;
 }

@@ -4,10 +4,11 @@
  * and its cost are explained in docs/trace.md).
  *
  * Stays are kept twice, 12 + 8 bytes, 20 bytes a stay in all:
- *   - by place: each place's stays sorted by (entry, exit, person), with the
- *     place's longest stay seen (`maxlen`) as a bound, so that "the stays at
- *     place P overlapping [a, b)" are among the entries in [a − maxlen, b):
- *     two binary searches and a filter;
+ *   - by place: each place's stays sorted by (entry, exit, person), in two
+ *     runs (short and long stays, TRACE_RUNS), each with its longest stay
+ *     seen (`maxlen`) as a bound, so that "the stays at place P overlapping
+ *     [a, b)" are among the entries in [a − maxlen, b) of each run: two
+ *     binary searches a run and a filter;
  *   - by person: each person's stays (place, entry) in insertion order, to
  *     find the index person's own stays without a scan of every place; the
  *     end lives in the place's copy only (trace_index_exit: a binary
@@ -34,6 +35,13 @@
 #include "store/store.h"
 
 typedef struct trace_index trace_index;
+
+/* A place's stays are kept in TRACE_RUNS sorted runs: those up to
+ * TRACE_LONG_DEFAULT_S seconds long (visits) and the longer ones (nights at
+ * home), each with its own longest-stay bound, so that a few overnight
+ * stays do not widen every probe of a busy place to a whole night. */
+#define TRACE_RUNS 2
+#define TRACE_LONG_DEFAULT_S (4 * 3600)
 
 /* One stay in a place's array: 12 bytes. */
 typedef struct trace_place_stay {
@@ -142,16 +150,22 @@ const trace_person_stay *trace_index_person_stays(const trace_index *ix, uint32_
 uint32_t trace_index_exit(const trace_index *ix, uint32_t person, uint32_t place,
     uint32_t entry);
 
-/* The number of places (place indexes are below it) and a place's whole
- * sorted array of stays, for a pass over every stay (second degree). */
+/* The number of places (place indexes are below it) and one whole sorted
+ * run (0 ≤ run < TRACE_RUNS) of a place's stays with its longest-stay
+ * bound, for a pass over every stay (second degree). */
 uint32_t trace_index_n_places(const trace_index *ix);
-const trace_place_stay *trace_index_place_all(const trace_index *ix, uint32_t place,
+const trace_place_stay *trace_index_place_all(const trace_index *ix, uint32_t place, int run,
     size_t *n, uint32_t *maxlen);
 
-/* The stays at place that may overlap [a, b) (seconds after the base):
- * those entering in [a − maxlen, b), a contiguous run of the place's
- * sorted array; the caller still filters on exit > a. */
-const trace_place_stay *trace_index_place_range(const trace_index *ix, uint32_t place,
+/* Set the length above which a stay goes in the long run (seconds; the
+ * default TRACE_LONG_DEFAULT_S), on an empty index: for tests. */
+void trace_index_set_long(trace_index *ix, uint32_t long_s);
+
+/* The stays of one run (0 ≤ run < TRACE_RUNS) at place that may overlap
+ * [a, b) (seconds after the base): those entering in [a − maxlen, b), a
+ * contiguous part of the run; the caller still filters on exit > a, and
+ * asks every run. */
+const trace_place_stay *trace_index_place_range(const trace_index *ix, uint32_t place, int run,
     uint32_t a, uint32_t b, size_t *n);
 
 #endif

@@ -20,11 +20,14 @@
 static void
 set_session_cookie(http_req *r, const char *token, int64_t max_age)
 {
+	const sj_config *c = http_server_config(r->srv);
 	char cookie[256];
 
+	/* Secure when asked to (behind a TLS proxy) and whenever sijin
+	 * serves HTTPS itself (issue 3: "Secure when served over TLS"). */
 	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
 	    HTTP_SESSION_COOKIE, token, (long long)max_age,
-	    http_server_config(r->srv)->cookie_secure ? "; Secure" : "");
+	    c->cookie_secure || c->tls_cert[0] ? "; Secure" : "");
 	http_reply_header(r, "Set-Cookie", cookie);
 }
 

@@ -2,6 +2,7 @@
  * reply — the handler-facing side of a request: accessors, query
  * parameters, cursors, replies and problem documents (RFC 9457).
  */
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,9 +142,14 @@ http_query_int(const http_req *r, const char *name, int64_t def, int64_t min, in
 	*out = def;
 	if (s == NULL)
 		return SJ_OK;
+	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || ((*s < '0' || *s > '9') && *s != '-'))
 		return sj_fail(e, SJ_EINVAL, name, "'%s' is not an integer", s);
+	/* strtoll saturates: 99999999999999999999 must not read as INT64_MAX */
+	if (errno == ERANGE)
+		return sj_fail(e, SJ_EINVAL, name, "'%.40s' is out of range %lld..%lld", s,
+		    (long long)min, (long long)max);
 	if (v < min || v > max)
 		return sj_fail(e, SJ_EINVAL, name, "%lld is out of range %lld..%lld", v,
 		    (long long)min, (long long)max);

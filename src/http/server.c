@@ -43,6 +43,7 @@
 #define PER_IP_CONNECTIONS 256
 #define MAX_STORES 512
 #define MAX_PROXIES 16
+#define TLS_FILE_MAX (1024 * 1024)  /* a PEM certificate chain or key */
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -56,6 +57,7 @@ struct http_server {
 	int port;
 	scan_writer *writer;       /* the scan path's group-commit writer */
 	conn_guard *guard;         /* the deadline on request headers */
+	char *tls_cert, *tls_key;  /* PEM text of cfg->tls_cert / tls_key; NULL: plain HTTP */
 	trace_live *trace;         /* the server-wide trace index (domain/trace_live.h) */
 };
 
@@ -557,11 +559,66 @@ listen_addr(const sj_config *cfg, struct sockaddr_storage *ss, unsigned *flags, 
 	return sj_fail(e, SJ_ECONFIG, "listen", "'%s' is not an IPv4 or IPv6 address", cfg->listen);
 }
 
+/* The whole of file (at most TLS_FILE_MAX bytes) as a NUL-terminated
+ * string in *out (free it); field names the setting for errors. */
+static sj_rc
+tls_file_read(const char *file, const char *field, char **out, sj_err *e)
+{
+	FILE *f = fopen(file, "rb");
+	size_t n = 0;
+	char *text;
+
+	*out = NULL;
+	if (f == NULL)
+		return sj_fail(e, SJ_ECONFIG, field, "cannot open %s", file);
+	text = sj_malloc(TLS_FILE_MAX + 1);
+	n = fread(text, 1, TLS_FILE_MAX + 1, f);
+	fclose(f);
+	if (n == 0 || n > TLS_FILE_MAX) {
+		sodium_memzero(text, TLS_FILE_MAX + 1);
+		free(text);
+		return sj_fail(e, SJ_ECONFIG, field, "%s is empty or over %d bytes", file,
+		    TLS_FILE_MAX);
+	}
+	text[n] = '\0';
+	*out = text;
+	return SJ_OK;
+}
+
+/* Read the certificate and key when built-in TLS is configured; NULL
+ * both when not.  Errors: SJ_ECONFIG ("tls-cert", "tls-key"). */
+static sj_rc
+tls_load(http_server *srv, unsigned *flags, sj_err *e)
+{
+	sj_rc rc;
+
+	if (srv->cfg->tls_cert[0] == '\0')
+		return SJ_OK;
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return sj_fail(e, SJ_ECONFIG, "tls-cert", "this libmicrohttpd has no TLS; leave "
+		    "tls-cert empty and put a proxy in front (docs/deploy.md)");
+	if ((rc = tls_file_read(srv->cfg->tls_cert, "tls-cert", &srv->tls_cert, e)) != SJ_OK ||
+	    (rc = tls_file_read(srv->cfg->tls_key, "tls-key", &srv->tls_key, e)) != SJ_OK)
+		return rc;
+	*flags |= MHD_USE_TLS;
+	return SJ_OK;
+}
+
+static void
+tls_free(http_server *srv)
+{
+	if (srv->tls_key)
+		sodium_memzero(srv->tls_key, strlen(srv->tls_key));
+	free(srv->tls_key);
+	free(srv->tls_cert);
+}
+
 sj_rc
 http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **out, sj_err *e)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 	    MHD_ALLOW_SUSPEND_RESUME;
+	struct MHD_OptionItem tls_opts[3] = { { MHD_OPTION_END, 0, NULL } };
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *di;
 	http_server *srv;
@@ -585,6 +642,15 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 		free(srv);
 		return rc;
 	}
+	if ((rc = tls_load(srv, &flags, e)) != SJ_OK) {
+		http_server_stop(srv);
+		return rc;
+	}
+	if (srv->tls_cert) {
+		tls_opts[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, srv->tls_cert };
+		tls_opts[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key };
+		tls_opts[2] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	}
 	metrics_init(http_routes_init());
 	srv->guard = conn_guard_start(cfg->request_timeout);
 	srv->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_access, srv,
@@ -597,11 +663,13 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, srv->guard,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+	    MHD_OPTION_ARRAY, tls_opts,
 	    MHD_OPTION_END);
 	if (srv->d == NULL) {
 		http_server_stop(srv);
 		return sj_fail(e, SJ_EIO, "port", "cannot listen on %s port %d (in use, or not "
-		    "permitted)", cfg->listen, cfg->port);
+		    "permitted%s)", cfg->listen, cfg->port, cfg->tls_cert[0] ? "; or tls-cert and "
+		    "tls-key are not a usable PEM certificate and key" : "");
 	}
 	di = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di ? di->port : cfg->port;
@@ -638,6 +706,7 @@ http_server_stop(http_server *srv)
 		log_info("http: %lu connections closed for slow request headers",
 		    conn_guard_closed_count(srv->guard));
 	conn_guard_stop(srv->guard);
+	tls_free(srv);
 	scan_writer_stop(srv->writer);
 	trace_live_stop(srv->trace);
 	for (int i = 0; i < srv->n_stores; i++)

@@ -49,6 +49,22 @@ jrequests(const report_daily *r)
 	    "by_department", deps, "resolved_requests", resolved);
 }
 
+/* One object per task line in its fixed order, then the unclassified. */
+static json_t *
+jlines(const report_daily *r)
+{
+	json_t *arr = json_array();
+
+	for (int i = 0; i <= TASK_LINE_COUNT; i++)
+		json_array_append_new(arr, json_pack("{s:o, s:s, s:I, s:I, s:I, s:I}",
+		    "code", i < TASK_LINE_COUNT ? json_string(task_lines[i].code) : json_null(),
+		    "name", i < TASK_LINE_COUNT ? task_lines[i].name : "未分类",
+		    "visits", (json_int_t)r->visits_by_line[i], "needs", (json_int_t)r->needs_by_line[i],
+		    "requests_opened", (json_int_t)r->requests_opened_by_line[i],
+		    "requests_resolved", (json_int_t)r->requests_resolved_by_line[i]));
+	return arr;
+}
+
 json_t *
 jreport_daily(const report_daily *r, arena *a)
 {
@@ -80,6 +96,7 @@ jreport_daily(const report_daily *r, arena *a)
 	    "delivered", jqty(r->delivered, r->n_delivered, true),
 	    "units_supplied", (json_int_t)r->units_supplied));
 	json_object_set_new(j, "requests", jrequests(r));
+	json_object_set_new(j, "task_lines", jlines(r));
 	json_object_set_new(j, "resumption",
 	    r->has_resumption ? jresumption_rate(&r->resumption) : json_null());
 	json_object_set_new(j, "brief", json_string(report_brief(r, a)));

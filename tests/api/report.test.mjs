@@ -117,6 +117,31 @@ describe('every figure equals the list view with the same filter and scope', () 
     assert.deepEqual(r.resumption, rate);
   });
 
+  test('counts by task line equal the lists filtered by task_line', async () => {
+    const r = (await leader.get(`/api/v1/reports/daily?${RANGE}&group=${ids.group}`)).body;
+    assert.deepEqual(r.task_lines.map((l) => l.code), ['prevention', 'economy', 'livelihood', null]);
+    for (const line of r.task_lines.filter((l) => l.code)) {
+      let visits = 0, needs = 0, opened = 0, resolved = 0;
+      for (const u of Object.values(ids.units)) {
+        const vs = (await listAll(leader, `/api/v1/visits?unit_id=${u}&from=2020-03-05&to=2020-03-31&task_line=${line.code}`)).items;
+        visits += vs.length;
+        needs += (await listAll(leader, `/api/v1/visits?unit_id=${u}&from=2020-03-05&to=2020-03-31`)).items
+          .reduce((n, v) => n + v.needs.filter((x) => x.task_line === line.code).length, 0);
+        opened += (await listAll(leader, `/api/v1/requests?unit_id=${u}&task_line=${line.code}&reported_from=${FROM}&reported_to=${encodeURIComponent('2020-03-31T23:59:59+08:00')}`))
+          .items.filter((q) => q.status !== 'duplicate').length;
+        resolved += (await listAll(leader, `/api/v1/requests?unit_id=${u}&task_line=${line.code}&resolved_from=${FROM}&resolved_to=${TO}`))
+          .items.filter((q) => q.status !== 'duplicate').length;
+      }
+      assert.deepEqual([line.visits, line.needs, line.requests_opened, line.requests_resolved],
+        [visits, needs, opened, resolved], line.code);
+    }
+    // the scenario: the six visits are livelihood (走访慰问, 入户), the enterprise's request economy
+    const byCode = Object.fromEntries(r.task_lines.map((l) => [l.code, l]));
+    assert.equal(byCode.livelihood.visits, 6);
+    assert.equal(byCode.economy.requests_resolved, 1);
+    assert.equal(r.task_lines.reduce((n, l) => n + l.visits, 0), r.visits.visits);
+  });
+
   test('a unit report counts that unit only, and the region report equals the group here', async () => {
     const gaotie = ids.units['高铁社区'];
     const r = (await leader.get(`/api/v1/reports/daily?${RANGE}&unit=${gaotie}`)).body;

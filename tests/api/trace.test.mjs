@@ -81,7 +81,38 @@ test('bad input is refused naming the parameter, and nothing is audited', async 
     to: '2099-02-01T00:00:00+08:00' })), 422, 'invalid-input', 'from');
   assertProblem(await leader.post('/api/v1/traces', body({ person_id: 999999 })), 422,
     'invalid-input', 'person_id');
+  assertProblem(await leader.post('/api/v1/traces', body({ min_overlap_minutes: 61 * 24 * 60 })), 422,
+    'invalid-input', 'min_overlap');  // longer than the 60-day window
+  assertProblem(await leader.post('/api/v1/traces', body({ mobile: '13905380002' })), 422,
+    'invalid-input', 'person_id');  // two names given
+  const noPerson = { from: body().from, to: body().to };
+  assertProblem(await leader.post('/api/v1/traces', { ...noPerson, mobile: '13800000000' }), 422,
+    'invalid-input', 'mobile');
+  assertProblem(await leader.post('/api/v1/traces', { ...noPerson, mobile: '12' }), 422,
+    'invalid-input', 'mobile');
+  assertProblem(await leader.post('/api/v1/traces', { ...noPerson, id_number: '370911197008152340' }),
+    422, 'invalid-input', 'id_number');
+  assertProblem(await leader.post('/api/v1/traces', { ...noPerson, pass: 'SJP1.AAAA.BBBB' }), 422,
+    'invalid-input', 'pass');
   assert.equal(count(srv.db, "SELECT count(*) FROM audit_event WHERE action = 'trace.run'"), before);
+});
+
+test('the index person by identity number, mobile or pass is the same trace', async () => {
+  // 李四 of the demo (src/domain/demo.c): identity number and mobile.
+  const lisi = Number(sql(srv.db, "SELECT id FROM person WHERE id_number_mask LIKE '3709%2345'"));
+  const window = { from: body().from, to: body().to };
+  const byId = await leader.post('/api/v1/traces', { ...window, person_id: lisi });
+  assert.equal(byId.status, 200, byId.text);
+  const pass = await leader.post('/api/v1/passes', { person_id: lisi,
+    valid_to: new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10) });
+  assert.equal(pass.status, 201, pass.text);
+  for (const name of [{ id_number: '370911197008152345' }, { mobile: '139 0538 0002' },
+    { pass: pass.body.code }]) {
+    const res = await leader.post('/api/v1/traces', { ...window, ...name });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.params.person_id, lisi);
+    assert.deepEqual(res.body.contacts, byId.body.contacts);
+  }
 });
 
 test('only admin, leader and member may trace', async () => {

@@ -105,10 +105,12 @@ describe('the demo group\'s record', () => {
     const distributions = count(srv.db, `SELECT count(*) FROM supply_doc d
       JOIN supply_site s ON s.id = d.to_site_id JOIN assignment a ON a.unit_id = s.unit_id
       WHERE d.kind = 'distribution' AND a.group_id = ${ids.demo}`);
-    // SCENARIO.md: 3 deliveries of 2020-03-18, the 03-18 and 03-23 visits,
-    // the inspections, the Taishan Gypsum request.
+    // SCENARIO.md: 3 deliveries of 2020-03-18; 6 visits (the three
+    // communities on 03-18; on 03-23 the talk at 高铁社区 and two
+    // households); 2 inspections (the monitoring point on 03-23, the
+    // canteen the demo assumes); the Taishan Gypsum request.
     assert.equal(distributions, 3);
-    assert.ok(visits >= 5 && inspections >= 1 && requests >= 1);
+    assert.deepEqual([visits, inspections, requests], [6, 2, 1]);
     const unlinked = (type, table, extra = '') => count(srv.db, `SELECT count(*) FROM ${table} x
       WHERE x.id NOT IN (SELECT record_id FROM task_link WHERE record_type = '${type}') ${extra}`);
     assert.equal(unlinked('visit', 'visit'), 0);
@@ -394,5 +396,60 @@ describe('task lines', () => {
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body.items.map((l) => [l.code, l.name]),
       [['prevention', '疫情防控'], ['economy', '经济运行'], ['livelihood', '保障民生']]);
+  });
+});
+
+// Issue 11 "How it is judged", checked item by item (scope helper): the
+// demo's links go to the task whose work each record is, and the record's
+// task line is that task's; a *member* (not only a leader) of another group
+// is refused too; a changed due date is held to the plan's start as a new
+// one is.
+describe('issue 11 items, more closely', () => {
+  test('each scenario record is linked to the task it serves, on the same line', async () => {
+    const tasks = (await leader.get(`/api/v1/groups/${ids.demo}/tasks`)).body.items;
+    const byTitle = (start) => tasks.find((t) => t.title.startsWith(start));
+    const links = async (t) => (await leader.get(`/api/v1/tasks/${t.id}`)).body.links
+      .map((l) => l.record_type).sort();
+    const check = byTitle('督导检查各防控点');
+    const supplies = byTitle('摸排社区防疫物资缺口');
+    const hotel = byTitle('协调解决泰山石膏有限公司外方专家住宿');
+    const visiting = byTitle('走访慰问社区和住户');
+    assert.deepEqual(await links(check), ['inspection', 'inspection']);
+    assert.deepEqual(await links(supplies), ['distribution', 'distribution', 'distribution']);
+    assert.deepEqual(await links(hotel), ['service_request']);
+    assert.deepEqual(await links(visiting), Array(6).fill('visit'));
+    // the records' own task lines (migration 0011) agree with their tasks'
+    assert.equal(visiting.task_line, 'livelihood');
+    assert.equal(count(srv.db, "SELECT count(*) FROM visit WHERE task_line = 'livelihood'"), 6);
+    assert.equal(hotel.task_line, 'economy');
+    assert.equal(count(srv.db, "SELECT count(*) FROM service_request WHERE task_line = 'economy'"), 1);
+  });
+
+  test('a member (not the leader) of another group cannot see or change the plan', async () => {
+    const before = rowCounts();
+    const base = `/api/v1/groups/${ids.demo}`;
+    const task = (await leader.get(`${base}/tasks`)).body.items[0].id;
+    assertProblem(await memberB.get(`${base}/plan`), 404, 'not-found');
+    assertProblem(await memberB.get(`${base}/workplan`), 404, 'not-found');
+    assertProblem(await memberB.patch(`${base}/plan`, { goals: '篡改' }), 404, 'not-found');
+    assertProblem(await memberB.get(`/api/v1/tasks/${task}`), 404, 'not-found');
+    assertProblem(await memberB.patch(`/api/v1/tasks/${task}`, { title: '篡改' }), 404, 'not-found');
+    assert.deepEqual(rowCounts(), before);
+    assert.equal((await leader.get(`${base}/plan`)).body.status, 'approved');
+  });
+
+  test('a task moved to a due date before the plan\'s start is refused, unchanged', async () => {
+    const task = await created(await leaderB.post(`/api/v1/groups/${ids.groupB}/tasks`,
+      { title: '到期日测试', task_line: 'prevention', owner_id: ids.memberB, due_on: '2020-03-10' }));
+    const before = rowCounts();
+    const p = assertProblem(await leaderB.patch(`/api/v1/tasks/${task.id}`, { due_on: '2020-03-01' }),
+      422, 'invalid-input', 'due_on');
+    assert.match(p.detail, /2020-03-01 is before the start of the work plan, 2020-03-06/);
+    assertProblem(await leaderB.patch(`/api/v1/tasks/${task.id}`, { owner_id: ids.demoLeaderMember }),
+      422, 'invalid-input', 'owner_id');
+    assertProblem(await leaderB.patch(`/api/v1/tasks/${task.id}`, { task_line: '疫情' }),
+      422, 'invalid-input', 'task_line');
+    assert.deepEqual(rowCounts(), before);
+    assert.equal((await leaderB.get(`/api/v1/tasks/${task.id}`)).body.due_on, '2020-03-10');
   });
 });

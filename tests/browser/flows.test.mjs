@@ -6,6 +6,7 @@
 // 600 masks to its 3 communities, 200 each, so 高铁社区 holds 200 masks
 // and the group's store none; a receipt of 1000 and a distribution of 300
 // to 高铁社区 leave 700 and 500.
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -41,6 +42,10 @@ test('a supply distribution is entered and the stock updates', async () => {
   await choose(form, '单据类型', '入库');
   await choose(form, '库点（发出或入库）', '工作二组物资库');
   await choose(form, '来源', '捐赠');
+  // Only the fields of the kind chosen are shown.
+  assert.equal(await form.getByLabel('发放给单位').isVisible(), false);
+  assert.equal(await form.getByLabel('调拨到库点').isVisible(), false);
+  assert.equal(await form.getByLabel('来源单位').isVisible(), true);
   await choose(form, '第1行 物资', '口罩');
   await form.getByLabel('第1行 数量（如 6箱、240）').fill('1000');
   await form.getByRole('button', { name: '保存单据' }).click();
@@ -49,6 +54,7 @@ test('a supply distribution is entered and the stock updates', async () => {
   // The distribution: 300 masks to 高铁社区.
   await choose(form, '单据类型', '发放');
   await choose(form, '库点（发出或入库）', '工作二组物资库');
+  assert.equal(await form.getByLabel('来源', { exact: true }).isVisible(), false);
   await choose(form, '发放给单位', '高铁社区');
   await choose(form, '第1行 物资', '口罩');
   await form.getByLabel('第1行 数量（如 6箱、240）').fill('300');
@@ -141,6 +147,66 @@ test('a person named <img src=x onerror=alert(1)> shows literally and nothing ru
   assert.equal(await page.locator('#view img').count(), 0);
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length), 0);
+  assertClean(page);
+  await page.context().close();
+});
+
+test('work resumption: Taishan Gypsum\'s history with its blocker, and a new report filed', async () => {
+  const page = await newPage(env.browser, env.base);
+  await signIn(page, 'leader');
+  await page.goto('/#/resumption');
+  await page.waitForSelector('#view[data-loaded="true"]');
+  await page.getByLabel('企业或项目').selectOption({ label: '泰山石膏有限公司' });
+  const rows = () => page.locator('#res-reports tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  await page.locator('#res-reports tbody tr').first().waitFor();
+  // SCENARIO.md: not resumed on 2020-03-06, blocked by the accommodation
+  // request (#1); resumed on 2020-03-18 once it was resolved.
+  const before = await rows();
+  assert.deepEqual(before.map((r) => [r[0], r[1], r[4].trim()]), [['2020-03-18', '全面复工', ''], ['2020-03-06', '未复工', '#1']]);
+  const form = page.locator('#res-form');
+  await form.getByLabel('报告日期').fill('2020-03-20');
+  await form.getByLabel('复工状态').selectOption({ label: '部分复工' });
+  await form.getByLabel('在岗人数').fill('80');
+  await form.getByLabel('职工总数').fill('100');
+  await form.getByLabel('产能（%）').fill('60');
+  await form.getByRole('button', { name: '保存' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#res-reports tbody tr').length === 3);
+  const after = await rows();
+  assert.deepEqual(after[0].slice(0, 4), ['2020-03-20', '部分复工', '80/100', '60%']);
+  assertClean(page);
+  await page.context().close();
+});
+
+test('tracing: the index person\'s contact is listed and exported as CSV', async () => {
+  // 张三 enters the compound 60 minutes ago, 李四 59 minutes ago; with the
+  // place's default stay of 2 h both are still there, and the trace's
+  // window ends now, so they overlap 59 minutes ≥ 15: 李四 is 张三's one
+  // first-degree contact (docs/trace.md).
+  const gate = await apiSignIn(env.base, 'gate');
+  for (const [id, ago] of [['370911196503121234', 60], ['370911197008152345', 59]]) {
+    const time = new Date(Date.now() - ago * 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const r = await gate.post('/api/v1/checkpoints/1/scans', { id_number: id, direction: 'in', time });
+    assert.equal(r.status, 200, r.text);
+  }
+  const lisi = sql(env.srv.db, "SELECT id FROM person WHERE name = '李四'");
+  const page = await newPage(env.browser, env.base);
+  await signIn(page, 'leader');
+  await page.goto('/#/trace');
+  await page.waitForSelector('#view[data-loaded="true"]');
+  await page.getByLabel('身份证号或人员编号').fill('370911196503121234');
+  await page.getByRole('button', { name: '开始流调' }).click();
+  const rows = page.locator('table.contacts tbody tr');
+  await rows.first().waitFor();
+  const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  assert.equal(cells.length, 1);
+  assert.equal(cells[0][0], `#${lisi}`);
+  assert.equal(cells[0][1], '1');
+  assert.ok(Number(cells[0][2]) >= 58 && Number(cells[0][2]) <= 60, cells[0][2]);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出接触者（CSV）' }).click()]);
+  const csv = readFileSync(await dl.path(), 'utf8');
+  const lines = csv.trim().split('\r\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[1], new RegExp(`^"${lisi}","no","1",`));
   assertClean(page);
   await page.context().close();
 });

@@ -3,7 +3,7 @@
 // it (key events, then Enter) shows the full-screen decision; an
 // unregistered outsider is denied, registered through the form, and then
 // passes; a fever scan made elsewhere appears on the dashboard without a
-// reload.  Expected decisions follow docs/checkpoint.md: 37.6 °C ≥ the
+// reload, and is handled there.  Expected decisions follow docs/checkpoint.md: 37.6 °C ≥ the
 // default threshold 37.3 → alert (fever); an unknown identity number
 // entering → deny (outsider_unregistered); after registration → pass.
 import { after, before, test } from 'node:test';
@@ -118,6 +118,15 @@ test('a fever alert appears on the dashboard without a reload', async () => {
   await item.waitFor();
   assert.match(await item.textContent(), /体温异常（发热）.*38\.2 °C/);
   assert.equal(await page.evaluate(() => window.notReloaded), true);
+  // Handled from the dashboard: a note, then the item says so and the
+  // alert is acknowledged in the API.
+  await item.getByRole('button', { name: `处理预警 ${res.body.alert_id}` }).click();
+  await item.getByLabel('处置情况').fill('已劝返并通知社区医生');
+  await item.getByRole('button', { name: '确认已处理' }).click();
+  await item.getByText('已处理：已劝返并通知社区医生').waitFor();
+  const leader = await apiSignIn(env.base, 'leader');
+  const al = await leader.get(`/api/v1/alerts/${res.body.alert_id}`);
+  assert.equal(al.body.acknowledged.note, '已劝返并通知社区医生');
   assertClean(page);
   await page.context().close();
 });

@@ -3,9 +3,9 @@
 // hand and open shortages, requests by status and overdue, and the work
 // resumption trend.  Each panel loads on its own; a panel the role may
 // not read says so.
-import { get, listAll, qs } from '../lib/api.js';
+import { get, listAll, post, qs } from '../lib/api.js';
 import { barOption, chart } from '../lib/chart.js';
-import { card, clear, field, h } from '../lib/dom.js';
+import { append, card, clear, field, h, showError } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { dayBounds, hourOf, showInstant, today } from '../lib/time.js';
 
@@ -13,14 +13,40 @@ const REQUEST_STATUSES = ['submitted', 'accepted', 'referred', 'in_progress', 'r
 
 export function reasonText(r) { return t(`reason.${r}`); }
 
-// One alert as a list item.
-export function alertItem(a, fresh) {
+// One alert as a list item; with canAck, a button that opens a note
+// field to acknowledge it (POST /api/v1/alerts/{id}/ack), after which the
+// item says who handled it.
+export function alertItem(a, fresh, canAck) {
   const kind = a.decision === 'deny' ? 'deny' : 'alert';
-  return h('li', { class: `alert-item ${kind}${fresh ? ' fresh' : ''}`, dataset: { id: String(a.id) } },
+  const li = h('li', { class: `alert-item ${kind}${fresh ? ' fresh' : ''}`, dataset: { id: String(a.id) } },
     h('span', { class: 'when', text: showInstant(a.at) }),
     h('strong', { text: (a.reasons || []).map(reasonText).join('、') }),
     h('span', { class: 'who', text: a.person ? a.person.name : (a.detail || t('alert.unknown')) }),
     a.temperature ? h('span', { class: 'temp', text: `${a.temperature} °C` }) : null);
+  if (a.acknowledged) li.append(h('span', { class: 'badge ok', text: t('alert.handled', { note: a.acknowledged.note }) }));
+  else if (canAck) li.append(ackControl(a));
+  return li;
+}
+
+function ackControl(a) {
+  const wrap = h('span', { class: 'ack' });
+  const open = h('button', { type: 'button', class: 'link', text: t('alert.ack'), 'aria-label': t('alert.ack_label', { id: a.id }) });
+  open.addEventListener('click', () => {
+    const note = field({ label: t('alert.note'), name: `note-${a.id}`, maxlength: 500 });
+    const msg = h('span', { class: 'status', hidden: true });
+    const form = h('form', { class: 'ack-form', novalidate: true }, note.wrap,
+      h('button', { type: 'submit', class: 'primary', text: t('alert.ack_submit') }), msg);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        const done = await post(`/api/v1/alerts/${a.id}/ack`, { note: note.input.value.trim() });
+        wrap.replaceWith(h('span', { class: 'badge ok', text: t('alert.handled', { note: done.acknowledged.note }) }));
+      } catch (err) { showError(msg, err); }
+    });
+    clear(wrap).append(form);
+    note.input.focus();
+  });
+  return append(wrap, [open]);
 }
 
 function panelError(el, err) {
@@ -50,7 +76,7 @@ async function figures(el, date) {
   clear(el).append(...out);
 }
 
-function liveAlerts(list, liveState, cleanup) {
+function liveAlerts(list, liveState, canAck, cleanup) {
   let es = null;
   const start = () => {
     es = new EventSource('/api/v1/alerts/stream');
@@ -62,7 +88,7 @@ function liveAlerts(list, liveState, cleanup) {
       if (list.querySelector(`[data-id="${Number(a.id)}"]`)) return;
       const empty = list.querySelector('.empty');
       if (empty) empty.remove();
-      list.prepend(alertItem(a, true));
+      list.prepend(alertItem(a, true, canAck));
       while (list.children.length > 50) list.lastElementChild.remove();
     });
   };
@@ -117,7 +143,8 @@ async function resumption(el, date, cleanup) {
     el.append(h('p', { class: 'hint', text: t('dash.resumption_last', { date: last.date, n: last.resumed_rate.numerator, d: last.resumed_rate.denominator, p: last.partial }) }));
 }
 
-export async function render({ view, cleanup }) {
+export async function render({ view, user, cleanup }) {
+  const canAck = ['admin', 'leader', 'member', 'checkpoint'].includes(user.role);
   const date = field({ label: t('dash.date'), name: 'date', type: 'date', value: today() });
   const figs = h('div', { class: 'figures', id: 'figures', 'aria-live': 'polite' });
   const liveState = h('span', { class: 'live', text: t('dash.live_connecting') });
@@ -147,9 +174,9 @@ export async function render({ view, cleanup }) {
   date.input.addEventListener('change', loadDay);
   try {
     const open = await get('/api/v1/alerts?state=open&limit=20');
-    clear(alerts).append(...open.items.map((a) => alertItem(a, false)));
+    clear(alerts).append(...open.items.map((a) => alertItem(a, false, canAck)));
     if (!open.items.length) alerts.append(h('li', { class: 'empty', text: t('dash.no_alerts') }));
-    liveAlerts(alerts, liveState, cleanup);
+    liveAlerts(alerts, liveState, canAck, cleanup);
   } catch (e) { panelError(alerts, e); liveState.textContent = ''; }
   await Promise.all([
     loadDay(),

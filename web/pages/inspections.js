@@ -2,9 +2,10 @@
 // result and the findings, and a form that lays out a checklist's items
 // (pass / fail / not applicable, a note) for a checkpoint.
 // GET /api/v1/checklists, GET/POST /api/v1/inspections, GET /api/v1/findings.
-import { get, listAll, post } from '../lib/api.js';
+import { get, post } from '../lib/api.js';
 import { card, clear, field, h, newId, showError, showOk, status, table } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { allCheckpoints, allPlaces } from '../lib/org.js';
 import { today } from '../lib/time.js';
 
 const RESULTS = ['pass', 'fail', 'na'];
@@ -30,13 +31,8 @@ export async function render({ view, user }) {
 }
 
 async function newForm(checklists, reload) {
-  const cps = [];
-  const places = [];
-  for (const u of await listAll('/api/v1/units?limit=500'))
-    for (const p of await listAll(`/api/v1/units/${u.id}/places?limit=500`)) {
-      places.push([p.id, `${u.name} · ${p.name}`]);
-      for (const c of await listAll(`/api/v1/places/${p.id}/checkpoints?limit=500`)) cps.push([c.id, `${u.name} · ${p.name} · ${c.name}`]);
-    }
+  const places = (await allPlaces()).map((p) => [p.id, `${p.unit_name} · ${p.name}`]);
+  const cps = (await allCheckpoints()).map((c) => [c.id, `${c.unit_name} · ${c.place_name} · ${c.name}`]);
   const cl = field({ label: t('insp.checklist'), name: 'checklist', options: checklists.map((c) => [c.code, c.name]) });
   const cp = field({ label: t('insp.checkpoint'), name: 'checkpoint_id', options: [['', t('common.choose')], ...cps] });
   const place = field({ label: t('insp.place'), name: 'place_id', options: [['', t('common.choose')], ...places] });

@@ -6,25 +6,14 @@
 // outsider registration form and the disinfection entry for the
 // checkpoint's place.  POST /api/v1/checkpoints/{id}/scans,
 // /api/v1/outsiders, /api/v1/places/{id}/disinfections.
-import { listAll, post } from '../lib/api.js';
+import { post } from '../lib/api.js';
 import { card, field, h, showError, showOk, status } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { allCheckpoints } from '../lib/org.js';
 import { showInstant } from '../lib/time.js';
 
 const ID_NUMBER = /^\d{17}[\dXx]$/;
 const KEEP = 'sijin.station.checkpoint';
-
-// Every checkpoint the user can see: [{ id, name, place_id, place_name, unit_id, unit_name }].
-async function checkpoints() {
-  const out = [];
-  for (const u of await listAll('/api/v1/units?limit=500')) {
-    for (const p of await listAll(`/api/v1/units/${u.id}/places?limit=500`)) {
-      for (const c of await listAll(`/api/v1/places/${p.id}/checkpoints?limit=500`))
-        out.push({ id: c.id, name: c.name, place_id: p.id, place_name: p.name, unit_id: u.id, unit_name: u.name });
-    }
-  }
-  return out;
-}
 
 function decisionScreen() {
   const verdict = h('p', { class: 'verdict' });
@@ -40,7 +29,7 @@ function decisionScreen() {
 }
 
 export async function render({ view, cleanup }) {
-  const list = await checkpoints();
+  const list = await allCheckpoints();
   const saved = Number(localStorage.getItem(KEEP)) || 0;
   const cp = field({ label: t('station.checkpoint'), name: 'checkpoint',
     options: [['', t('common.choose')], ...list.map((c) => [c.id, `${c.unit_name} · ${c.place_name} · ${c.name}`])],

@@ -2,9 +2,10 @@
 // → the contacts table (degree, total overlap, first exposure, places and
 // intervals), and an export of that table as CSV made in the browser from
 // the API's answer.  POST /api/v1/traces (docs/trace.md).
-import { listAll, post } from '../lib/api.js';
+import { post } from '../lib/api.js';
 import { card, clear, field, h, showError, status, table } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { allPlaces } from '../lib/org.js';
 import { localToInstant, showInstant } from '../lib/time.js';
 
 // One CSV field: quoted; text that a spreadsheet would run as a formula
@@ -18,9 +19,8 @@ function csvField(v) {
 export async function render({ view }) {
   const places = new Map();
   try {
-    for (const u of await listAll('/api/v1/units?limit=500'))
-      for (const p of await listAll(`/api/v1/units/${u.id}/places?limit=500`)) places.set(p.id, `${u.name} · ${p.name}`);
-  } catch { /* names only */ }
+    for (const p of await allPlaces()) places.set(p.id, `${p.unit_name} · ${p.name}`);
+  } catch { /* ids only */ }
   const placeName = (id) => places.get(id) || `#${id}`;
   const who = field({ label: t('trace.who'), name: 'who', maxlength: 18, required: true });
   const from = field({ label: t('trace.from'), name: 'from', type: 'datetime-local' });
