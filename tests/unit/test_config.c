@@ -182,6 +182,8 @@ test_defaults_printed(void **state)
 	    "purge-interval = 86400  # default\n"
 	    "visit-gap-days = 14  # default\n"
 	    "cookie-secure = false  # default\n"
+	    "tls-cert =   # default\n"
+	    "tls-key =   # default\n"
 	    "public-url = http://127.0.0.1:8080  # default\n"
 	    "poster-font = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf  # default\n"
 	    "request-cutoff = 61200  # default\n"
@@ -267,6 +269,8 @@ test_print_after_load_names_sources(void **state)
 	    "purge-interval = 86400  # default\n"
 	    "visit-gap-days = 14  # default\n"
 	    "cookie-secure = true  # SIJIN_COOKIE_SECURE\n"
+	    "tls-cert =   # default\n"
+	    "tls-key =   # default\n"
 	    "public-url = http://127.0.0.1:8080  # default\n"
 	    "poster-font = /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf  # default\n"
 	    "request-cutoff = 61200  # default\n"
@@ -957,11 +961,11 @@ test_usage_lines(void **state)
 	    "accepted (SIJIN_MAX_BODY; 1024..67108864 bytes; "
 	    "default \"1048576\")\n"));
 	assert_non_null(strstr(s, "  --config TEXT  "));
-	/* One line per setting: 27 settings. */
+	/* One line per setting: 29 settings. */
 	n = 0;
 	for (char *p = s; *p; p++)
 		n += *p == '\n';
-	assert_int_equal(n, 27);
+	assert_int_equal(n, 29);
 	free(s);
 }
 
