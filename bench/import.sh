@@ -3,9 +3,9 @@
 # into PostgreSQL"; docs/import.md).  One run measures, side by side:
 #   (a) SQLite: `sijin import checkins` of ROWS new check-ins into a store
 #       already holding BASE scans, vs the sqlite3 shell's `.import` of the
-#       very rows sijin stored into the same scan table (same primary key,
-#       same index) of a copy of the same base store, with the same page
-#       cache;
+#       very rows sijin stored into scan_sq, a table with the scan table's
+#       columns, primary key and index holding the same base rows, in a copy
+#       of the same base store, with the same page cache;
 #   (b) PostgreSQL (a throw-away server from scripts/pg.sh, stopped after):
 #       the same import into a store holding PG_BASE scans, vs psql's
 #       `\copy` of the rows sijin stored into scan_copy, a table made LIKE
@@ -15,6 +15,7 @@
 # and derives stays; the shells only load rows.
 #
 #   sh bench/import.sh [ROWS [BASE [PG_BASE]]]     defaults 1000000 10000000 1000000
+#   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out.
 #
 # The BASE store is built once (sijin import checkins of BASE synthetic
 # rows, bench/checkins_gen.awk) into $BENCH_DIR (default /tmp/sijin-bench)
@@ -31,7 +32,6 @@ USERS=${USERS:-200000}
 VENUES=${VENUES:-5000}
 CACHE_MIB=256
 mkdir -p "$W"
-export SIJIN_KEY_FILE="$W/bench.key"
 
 gen() {  # gen ROWS START SEED > file
 	awk -v rows="$1" -v users="$USERS" -v venues="$VENUES" -v start="$2" -v seed="$3" \
@@ -41,13 +41,13 @@ now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc; }
 rate() { echo "scale=0; $1 / $2" | bc; }
 ratio() { echo "scale=2; $1 / $2" | bc; }
-db_bytes() { sqlite3 "$1" "PRAGMA page_count" | awk -v p="$(sqlite3 "$1" "PRAGMA page_size")" '{print $1 * p}'; }
 
 # --- the base store ---------------------------------------------------------
 base_db=$W/base-$BASE.db
+export SIJIN_KEY_FILE="$base_db.key"   # the copies of the base share its key
 if [ ! -f "$base_db" ]; then
 	echo "building the base store: $BASE scans into $base_db (once)"
-	rm -f "$base_db" "$base_db"-* "$W/bench.key"
+	rm -f "$base_db" "$base_db"-*
 	"$S" --db "$base_db" demo >/dev/null
 	gen "$BASE" 1577836800 1 >"$W/base.csv"
 	t0=$(now)
@@ -56,39 +56,58 @@ if [ ! -f "$base_db" ]; then
 	rm -f "$W/base.csv"
 	sqlite3 "$base_db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 fi
+# The sqlite3 shell's side: scan_sq, the scan table's columns, primary key
+# and index, not STRICT (the shell's .import writes an empty CSV cell as ''
+# where sijin writes NULL, which a STRICT INTEGER column refuses), holding
+# the same base rows.
+if [ "$(sqlite3 "$base_db" "SELECT count(*) FROM sqlite_schema WHERE name = 'scan_sq'")" = 0 ]; then
+	sqlite3 "$base_db" <<SQL
+PRAGMA cache_size=-$((CACHE_MIB * 1024));
+CREATE TABLE scan_sq (place_id INTEGER NOT NULL, id INTEGER NOT NULL, checkpoint_id INTEGER NOT NULL,
+    person_id INTEGER, at INTEGER NOT NULL, kind INTEGER NOT NULL, temperature INTEGER,
+    reasons INTEGER NOT NULL, operator_id INTEGER, stay_s INTEGER, key_fp INTEGER,
+    PRIMARY KEY (place_id, id)) WITHOUT ROWID;
+CREATE INDEX scan_sq_by_person ON scan_sq (person_id, place_id, id);
+INSERT INTO scan_sq SELECT * FROM scan ORDER BY place_id, id;
+PRAGMA wal_checkpoint(TRUNCATE);
+SQL
+fi >/dev/null
 gen "$ROWS" 1704067200 7 >"$W/new.csv"
 
 # --- (a) SQLite -------------------------------------------------------------
+if [ -z "${SKIP_SQLITE:-}" ]; then
 cp "$base_db" "$W/run.db"
 n0=$(sqlite3 "$W/run.db" "SELECT count(*) FROM scan")
 max0=$(sqlite3 "$W/run.db" "SELECT max(id) FROM scan")
-b0=$(db_bytes "$W/run.db")
 t0=$(now)
-"$S" --db "$W/run.db" import checkins "$W/new.csv" --unit 1 --source bench >"$W/sijin.out"
+/usr/bin/time -f "%U %S" -o "$W/sijin.cpu" "$S" --db "$W/run.db" import checkins "$W/new.csv" \
+    --unit 1 --source bench >"$W/sijin.out"
 t_sj=$(secs "$t0" "$(now)")
 sqlite3 "$W/run.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 n1=$(sqlite3 "$W/run.db" "SELECT count(*) FROM scan")
-b1=$(db_bytes "$W/run.db")
 added=$((n1 - n0))
 echo "sijin sqlite: $(head -1 "$W/sijin.out")"
-echo "sijin sqlite: $added scans in $t_sj s = $(rate "$added" "$t_sj") scans/s (base $n0)"
+echo "sijin sqlite: $added scans in $t_sj s = $(rate "$added" "$t_sj") scans/s (base $n0); CPU user+sys $(awk '{print $1 + $2}' "$W/sijin.cpu") s"
 sqlite3 -csv "$W/run.db" "SELECT place_id, id, checkpoint_id, person_id, at, kind, temperature,
     reasons, operator_id, stay_s, key_fp FROM scan WHERE id > $max0" >"$W/rows.csv"
 cp "$base_db" "$W/sq.db"
 t0=$(now)
-sqlite3 "$W/sq.db" <<SQL
+/usr/bin/time -f "%U %S" -o "$W/sq.cpu" sqlite3 "$W/sq.db" <<SQL
 PRAGMA cache_size=-$((CACHE_MIB * 1024));
 PRAGMA synchronous=FULL;
-.import --csv $W/rows.csv scan
+.import --csv $W/rows.csv scan_sq
 SQL
 t_sq=$(secs "$t0" "$(now)")
-n_sq=$(($(sqlite3 "$W/sq.db" "SELECT count(*) FROM scan") - n0))
-echo "sqlite3 .import: $n_sq rows in $t_sq s = $(rate "$n_sq" "$t_sq") rows/s"
+n_sq=$(($(sqlite3 "$W/sq.db" "SELECT count(*) FROM scan_sq") - n0))
+echo "sqlite3 .import: $n_sq rows in $t_sq s = $(rate "$n_sq" "$t_sq") rows/s; CPU user+sys $(awk '{print $1 + $2}' "$W/sq.cpu") s"
 echo "ratio sijin/sqlite3: $(ratio "$(rate "$added" "$t_sj")" "$(rate "$n_sq" "$t_sq")")"
-echo "bytes per scan (sqlite, indexes included): $(rate "$b1" "$n1") overall; $(rate "$((b1 - b0))" "$added") for the rows added"
+sz=$(sqlite3 "$W/run.db" "SELECT sum(pgsize) FROM dbstat WHERE name IN ('scan', 'scan_by_person')")
+echo "bytes per scan (sqlite, scan + scan_by_person pages, dbstat): $(rate "$sz" "$n1")"
 rm -f "$W/sq.db" "$W/sq.db"-*
+fi
 
 # --- (b) PostgreSQL ------------------------------------------------------------
+[ -n "${SKIP_PG:-}" ] && exit 0
 url=$(sh "$TOP/scripts/pg.sh" start)
 trap 'sh "$TOP/scripts/pg.sh" stop "$url" >/dev/null 2>&1 || true' EXIT
 psql_() { sh "$TOP/scripts/pg.sh" psql "$url" "$@"; }
@@ -96,7 +115,8 @@ rm -f "$W/pg.key"
 SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" demo >/dev/null
 gen "$PG_BASE" 1577836800 1 >"$W/pgbase.csv"
 SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" import checkins "$W/pgbase.csv" --unit 1 --source bench >/dev/null
-psql_ -c "CREATE TABLE scan_copy (LIKE scan INCLUDING ALL); INSERT INTO scan_copy SELECT * FROM scan; VACUUM ANALYZE scan; VACUUM ANALYZE scan_copy" >/dev/null
+psql_ -c "CREATE TABLE scan_copy (LIKE scan INCLUDING ALL)" -c "INSERT INTO scan_copy SELECT * FROM scan" \
+    -c "VACUUM ANALYZE scan" -c "VACUUM ANALYZE scan_copy" >/dev/null
 n0=$(psql_ -c "SELECT count(*) FROM scan")
 max0=$(psql_ -c "SELECT max(id) FROM scan")
 t0=$(now)
@@ -110,7 +130,7 @@ psql_ -c "\\copy (SELECT * FROM scan WHERE id > $max0) TO '$W/pgrows.csv' CSV"
 t0=$(now)
 psql_ -c "\\copy scan_copy FROM '$W/pgrows.csv' CSV"
 t_cp=$(secs "$t0" "$(now)")
-echo "psql \\copy: $added rows in $t_cp s = $(rate "$added" "$t_cp") rows/s"
+printf 'psql \\copy: %s rows in %s s = %s rows/s\n' "$added" "$t_cp" "$(rate "$added" "$t_cp")"
 echo "ratio sijin/psql: $(ratio "$(rate "$added" "$t_pg")" "$(rate "$added" "$t_cp")")"
 echo "bytes per scan (postgres, indexes included): $(psql_ -c "SELECT pg_total_relation_size('scan') / count(*) FROM scan")"
 rm -f "$W/rows.csv" "$W/pgrows.csv" "$W/pgbase.csv" "$W/new.csv" "$W/run.db" "$W/run.db"-*

@@ -33,8 +33,10 @@ runs=${RUNS:-1}; burst=${BURST:-10s}; dbkind=${DB:-sqlite}; procs=${PROCS:-1}
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is not installed" >&2; exit 1; }
 [ "$procs" = 1 ] || [ "$dbkind" = pg ] || { echo "bench: PROCS=2 needs DB=pg" >&2; exit 1; }
-# SIJIN: the binary to measure (default: build ./sijin); SIJIN_LIB: the library
-# bench/scan_people.c links with (default build/libsijin.a).
+# SIJIN: the binary to measure (default: build ./sijin); SIJIN_LIB and
+# SIJIN_SRC: the library bench/scan_people.c links with and the sources of
+# its headers (default build/libsijin.a and src: another build's, to measure
+# an older binary).
 if [ -z "${SIJIN:-}" ]; then make -s sijin >/dev/null; SIJIN=./sijin; fi
 tmp=$(mktemp -d /tmp/sijin-scanbench-XXXXXX)
 port0=$((20000 + $$ % 20000))
@@ -65,7 +67,8 @@ token=$("$SIJIN" --db "$db" user token admin --name bench 2>/dev/null | tail -1)
 lib=${SIJIN_LIB:-build/libsijin.a}
 [ -f "$lib" ] || make -s "$lib"
 ldlibs=$(make -s --no-print-directory --eval='print-ldlibs: ; @echo $(LDLIBS)' print-ldlibs)
-cc -O2 -std=c17 -D_GNU_SOURCE -Isrc -o "$tmp/scan_people" bench/scan_people.c "$lib" $ldlibs
+cc -O2 -std=c17 -D_GNU_SOURCE -I"${SIJIN_SRC:-src}" -o "$tmp/scan_people" bench/scan_people.c \
+    "$lib" $ldlibs
 "$tmp/scan_people" "$db" "${SIJIN_KEY_FILE:-$db.key}" "$places" "$people" "$tmp/people.txt"
 if [ "$dbkind" = pg ]; then
 	sh scripts/pg.sh down "$pg"

@@ -12,7 +12,13 @@
  *     is one transaction, so its accepted rows are committed together;
  *   - a batch is sorted by (place, person, time): each person's scans at a
  *     place are read once (one index range) and the batch's rows of that
- *     person and place are planned one after the other in time order;
+ *     person and place are planned one after the other in time order, as
+ *     if scanned live at their times, whatever their order in the input
+ *     (an exit listed before its entry is fine within a batch; against
+ *     stored scans the live rules hold: an exit before the entry of a
+ *     stored open stay is rejected);
+ *   - scan_prepare's look-ups of checkpoints and people by id are cached in
+ *     a scan_memo for the batch (domain/scan.h), cleared at each commit;
  *   - the new rows go to the store with store_bulk_* (COPY on PostgreSQL,
  *     64-row prepared INSERTs on SQLite) in (place, id) order, so the
  *     primary key grows at each place's end.
@@ -31,7 +37,8 @@
  * first IMPORT_REJECTS_MAX are kept with their line number and message;
  * they never stop the import.  A store error does: the open batch is rolled
  * back, earlier batches stay committed (importing the file again then adds
- * the rest).
+ * the rest).  So does a file-level error a parser finds only at the end (a
+ * quote never closed): the batches before it stay committed.
  */
 #ifndef SJ_SCAN_IMPORT_H
 #define SJ_SCAN_IMPORT_H

@@ -25,6 +25,13 @@
  * checkpointer thread, off the commit path. */
 #define WRITER_PRAGMAS "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0"
 #define CHECKPOINT_EVERY_MS 250
+/* The checkpointer's last pass holds the writer: it waits at most 2 ms for
+ * readers still on older frames (a backup or a long export may hold one
+ * for minutes), then gives up until the next round instead of stalling
+ * the scans; SQLite's busy_timeout replaces the store's 5 s busy handler
+ * on that connection only. */
+#define CHECKPOINTER_PRAGMAS "PRAGMA busy_timeout=2"
+
 #define OVERDUE_MAX 64
 #define WRITER_YIELD_MAX_US 3000
 
@@ -315,7 +322,9 @@ scan_writer_start(const char *url, scan_writer **out, sj_err *e)
 	}
 	if (store_get_dialect(w->s) == STORE_SQLITE &&
 	    (store_exec(w->s, WRITER_PRAGMAS, e) != SJ_OK ||
-	    store_open(url, 0, &w->cs, e) != SJ_OK)) {
+	    store_open(url, 0, &w->cs, e) != SJ_OK ||
+	    store_exec(w->cs, CHECKPOINTER_PRAGMAS, e) != SJ_OK)) {
+		store_close(w->cs);
 		store_close(w->s);
 		free(w);
 		return e ? e->rc : SJ_EDB;

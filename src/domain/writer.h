@@ -4,8 +4,9 @@
  * with group commit: many requests' rows in one transaction, each request
  * answered only after its rows are durable"; issue 5 "Write path").
  *
- * Request threads prepare their scans (scan_prepare: reads only) and hand
- * them to the writer as jobs.  The writer takes everything queued (at most
+ * Request threads prepare their scans (scan_prepare_defer: reads only; on
+ * SQLite the person's look-up and the screening are left to scan_write, on
+ * the writer's warm connection) and hand them to the writer as jobs.  The writer takes everything queued (at most
  * WRITER_BATCH_MAX jobs), writes them with scan_write in one transaction,
  * commits — with synchronous=FULL the commit returns after the WAL is
  * fsync'd, so the scans are durable — and only then completes each job:
@@ -23,7 +24,10 @@
  * are published to the live feed after the commit.
  *
  * The writer also runs periodic work between batches in its own
- * transactions: the disinfection overdue check once a minute.
+ * transactions: the disinfection overdue check once a minute.  On SQLite a
+ * checkpointer thread copies the WAL into the database every 250 ms; its
+ * last pass runs between two batches so that the WAL starts again from the
+ * top instead of growing under steady load (writer.c).
  *
  * The queue is bounded (WRITER_QUEUE_MAX jobs): beyond it scan_writer_submit
  * refuses with SJ_EBUSY (HTTP 503) instead of letting latency grow without

@@ -342,6 +342,28 @@ test('alerts: listed in scope, acknowledged once with a note, streamed live', as
   assertProblem(await unitUser.get('/api/v1/alerts?state=maybe'), 422, 'invalid-input', 'state');
 });
 
+test('a change to a place applies to the next scan (the checkpoint cache starts again)', async () => {
+  // The server caches a checkpoint as a scope sees it for up to 2 s, but
+  // every change it answers starts a new cache generation (docs/performance.md).
+  const place = await admin.post('/api/v1/places', { unit_id: ids.gaotie, kind: 'public',
+    name: '缓存测试点', records_exits: true });
+  assert.equal(place.status, 201, place.text);
+  const cp = await admin.post('/api/v1/checkpoints', { place_id: place.body.id, name: '缓存测试岗' });
+  assert.equal(cp.status, 201, cp.text);
+  const who = await newResident('缓存测试');
+  for (let i = 0; i < 4; i++) {  // cached on every worker thread
+    const r = await scan(admin, { person_id: who.id, direction: i % 2 ? 'out' : 'in' }, cp.body.id);
+    assert.equal(r.status, 200, r.text);
+  }
+  const patch = await admin.patch(`/api/v1/places/${place.body.id}`, { records_exits: false });
+  assert.ok(patch.status === 200 || patch.status === 204, patch.text);
+  const before = scans();
+  for (let i = 0; i < 4; i++)  // whichever thread answers: refused, nothing stored
+    assertProblem(await scan(admin, { person_id: who.id, direction: 'out' }, cp.body.id),
+      422, 'invalid-input', 'direction');
+  assert.equal(scans(), before);
+});
+
 test('the disinfection log', async () => {
   const at = new Date(Date.now() - 3600e3).toISOString();
   const res = await gate.post(`/api/v1/places/${ids.place}/disinfections`, { area: '大门岗亭',

@@ -104,16 +104,13 @@ test('cached tokens: revoked or disabled through the server at once, by the comm
   assert.equal(list.status, 200, list.text);
   const row = list.body.items.find((x) => t1.startsWith(x.prefix));
   assert.ok(row, 'the token is listed');
-  // Through the command line (another process): refused within 2 s.
+  // Through the command line (another process): an entry cached before the
+  // revocation lives at most 2 s, and none is made after it, so every
+  // request that reaches the server 2 s after the revocation is refused.
   execFileSync(bin, ['--db', srv.db, 'user', 'token-revoke', String(row.id)], { stdio: 'ignore' });
-  const t0 = Date.now();
-  let status = 200;
-  while (status === 200 && Date.now() - t0 < 5000) {
-    status = (await call(srv, '/api/v1/session', { token: t1 })).status;
-    if (status === 200) await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.equal(status, 401);
-  assert.ok(Date.now() - t0 <= 2600, `refused after ${Date.now() - t0} ms`);
+  await new Promise((r) => setTimeout(r, 2050));
+  for (let i = 0; i < 4; i++)
+    assertProblem(await call(srv, '/api/v1/session', { token: t1 }), 401, 'unauthenticated');
   // A user disabled through the server: refused on the next request.
   const pw = join(tmpdir(), `sijin-pw-${process.pid}`);
   writeFileSync(pw, 'cache-test-password-1\n');

@@ -50,7 +50,9 @@ test('a scan written through one server is traced through the other within a sec
   }
   const written = Date.now();
   let got;
+  let attempts = 0;
   for (;;) {
+    attempts++;
     got = await tracer.post('/api/v1/traces', body);
     assert.equal(got.status, 200, got.text);
     if (got.body.contacts.length > 0 || Date.now() - written > 3000) break;
@@ -63,8 +65,9 @@ test('a scan written through one server is traced through the other within a sec
   assert.equal(got.body.contacts[0].total_s, want);
   assert.deepEqual(got.body.contacts[0].intervals.map((i) => [i.place_id, i.seconds]), [[place, want]]);
   assert.deepEqual(got.body.own_stays.map((s) => s.place_id), [place]);
-  // On one process the writer's commit hook has applied it before the
-  // scan was answered; across processes NOTIFY brings it within a second
-  // (1.5 s allowed for this busy test machine).
-  assert.ok(waited <= (onPostgres ? 1500 : 100), `traced after ${waited} ms`);
+  // On one process the writer's commit hook has queued it before the scan
+  // was answered, and the first trace applies it; across processes NOTIFY
+  // brings it within a second (1.5 s allowed for this busy test machine).
+  if (onPostgres) assert.ok(waited <= 1500, `traced after ${waited} ms`);
+  else assert.equal(attempts, 1, `traced at attempt ${attempts} (${waited} ms)`);
 });

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Crash test (issue 10 "Durability and faults"): a load generator
 # (crash_load.mjs) sends scans and supply documents to `sijin serve`, which
-# is killed with SIGKILL at a random moment, COUNT times (default 20; `make
-# soak` runs it with more), and started again each time.  After every kill:
+# is killed with SIGKILL at a random moment once it is under load, COUNT
+# times (default 20; `make soak` runs it with more), and started again each
+# time.  After every kill:
 #   - every write the server acknowledged (2xx) is in the store exactly once:
-#     each acknowledged scan id and document id is there, no scan instant
-#     occurs twice (every scan has its own instant, and scans left unanswered
+#     each acknowledged scan (by its instant) and document (by its note) is
+#     there, no scan instant occurs twice (every scan has its own instant, and scans left unanswered
 #     by a kill are sent again with the same idempotency key after the
 #     restart, so a scan written before the kill but never answered must
 #     not come back as a second row);
@@ -36,21 +37,23 @@ before=$(q "SELECT count(*) FROM scan WHERE checkpoint_id = $CP AND at >= $FIRST
 check "no scans of the test's time range before it starts" test "$before" -eq 0
 
 # The checks after a kill; prints what is wrong, silent when all is well.
+# Scans are told apart by their instant and documents by their note, not
+# by id: ids of a transaction that never committed are given out again.
 verify() {
 	: >"$T/problems"
-	scans=$(awk '$1 == "scan" {print $2}' "$T/state/acked" 2>/dev/null | sort -u | tr '\n' ',' | sed 's/,$//')
-	docs=$(awk '$1 == "doc" {print $2}' "$T/state/acked" 2>/dev/null | sort -u | tr '\n' ',' | sed 's/,$//')
-	n_scans=$(printf '%s' "$scans" | tr ',' '\n' | grep -c .)
-	n_docs=$(printf '%s' "$docs" | tr ',' '\n' | grep -c .)
+	ats=$(awk '$1 == "scan" {print $3}' "$T/state/acked" 2>/dev/null | sort -u | tr '\n' ',' | sed 's/,$//')
+	notes=$(awk '$1 == "doc" {print "'"'"'" $3 "'"'"'"}' "$T/state/acked" 2>/dev/null | sort -u | tr '\n' ',' | sed 's/,$//')
+	n_scans=$(printf '%s' "$ats" | tr ',' '\n' | grep -c .)
+	n_docs=$(printf '%s' "$notes" | tr ',' '\n' | grep -c .)
 	if [ "$n_scans" -gt 0 ]; then
-		got=$(q "SELECT count(*) FROM scan WHERE id IN ($scans)")
+		got=$(q "SELECT count(*) FROM scan WHERE checkpoint_id = $CP AND at IN ($ats)")
 		[ "$got" = "$n_scans" ] || echo "acknowledged scans: $got of $n_scans stored" >>"$T/problems"
 	fi
 	dup=$(q "SELECT count(*) FROM (SELECT at FROM scan WHERE checkpoint_id = $CP AND at >= $FIRST
 	    GROUP BY at HAVING count(*) > 1) d")
 	[ "$dup" = 0 ] || echo "$dup scan instants stored twice" >>"$T/problems"
 	if [ "$n_docs" -gt 0 ]; then
-		got=$(q "SELECT count(*) FROM supply_doc WHERE id IN ($docs)")
+		got=$(q "SELECT count(*) FROM supply_doc WHERE note IN ($notes)")
 		[ "$got" = "$n_docs" ] || echo "acknowledged documents: $got of $n_docs stored" >>"$T/problems"
 	fi
 	broken=$(q "SELECT count(*) FROM supply_doc d WHERE d.note LIKE 'crash-%'
@@ -78,15 +81,21 @@ while [ "$i" -lt "$COUNT" ]; do
 		echo "not ok - the server starts again after kill $kills ($(tail -3 "$T/serve.log"))"
 		failures=$((failures + 1)); break
 	fi
+	acked=$(cat "$T/state/acked" 2>/dev/null | grep -c .)
 	node "$HERE/crash_load.mjs" "$T/state" "http://127.0.0.1:$PORT" 2>"$T/load.err" &
 	LOADER=$!
-	# A random moment 0.1–1.6 s into the load.
-	sleep "$(awk -v s="$$$i" 'BEGIN { srand(s); printf "%.2f", 0.1 + rand() * 1.5 }')"
+	# Under load (a few writes acknowledged since the start, however slow
+	# the machine), then a random moment up to 0.8 s later.
+	for _ in $(seq 300); do
+		[ "$(cat "$T/state/acked" 2>/dev/null | grep -c .)" -ge $((acked + 3)) ] && break
+		sleep 0.05
+	done
+	sleep "$(awk -v s="$$$i" 'BEGIN { srand(s); printf "%.2f", rand() * 0.8 }')"
 	kill -9 "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=""
 	kills=$((kills + 1))
 	wait "$LOADER"; load=$?; LOADER=""
 	if [ "$load" -ne 0 ]; then
-		echo "not ok - kill $kills: the load got an error answer: $(cat "$T/load.err")"
+		echo "not ok - kill $kills: the load ended with status $load: $(cat "$T/load.err")"
 		failures=$((failures + 1)); break
 	fi
 	problems=$(verify)

@@ -26,8 +26,9 @@
 //              run, as a scanning device would after the server came back.
 // A scan n is at base + n seconds (each scan its own instant, so a
 // duplicate row would show), direction in, idempotency key "crash-<n>".
-// Documents are receipts of 2 lines with the note "crash-<n>"; they carry no
-// idempotency key, so an unanswered one is not sent again.
+// Documents (one of the CONCURRENCY loops, default 32) are receipts of 2
+// lines with the note "crash-<n>"; they carry no idempotency key, so an
+// unanswered one is not sent again.
 //
 // It runs CONCURRENCY loops until one request fails without an answer (the
 // server is gone), then writes pending and exits 0.  A 5xx answer or an
@@ -36,7 +37,7 @@ import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs
 import { join } from 'node:path';
 
 const [dir, base, mode] = process.argv.slice(2);
-const CONCURRENCY = 8;
+const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY || 32);
 const [token, cp, site, persons, first] = readFileSync(join(dir, 'config'), 'utf8').trim().split(' ');
 const people = persons.split(',');
 const read = (f, d) => existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : d;
@@ -102,16 +103,18 @@ async function doc(n) {
 
 const stopped = () => mode === 'through' && existsSync(join(dir, 'stop'));
 
-async function loop() {
+// Loop 0 sends documents, the others scans (the pending ones first), so
+// that documents go on however long scans wait for their group commit.
+async function loop(_, k) {
   while (!gone && !failure && !stopped()) {
     try {
-      if (retry.length) {
+      if (k > 0 && retry.length) {
         await scan(retry.shift());
         continue;
       }
       if (mode === 'retry') break;
       const n = seq++;
-      await (n % 10 === 9 ? doc(n) : scan(n));
+      await (k === 0 ? doc(n) : scan(n));
     } catch (err) {
       if (err instanceof TypeError && mode !== 'through') gone = true;  // no answer
       else failure = err;

@@ -961,7 +961,7 @@ test_usage_lines(void **state)
 	    "accepted (SIJIN_MAX_BODY; 1024..67108864 bytes; "
 	    "default \"1048576\")\n"));
 	assert_non_null(strstr(s, "  --config TEXT  "));
-	/* One line per setting: 29 settings. */
+	/* One line per setting shown: 29 (27, and tls-cert and tls-key). */
 	n = 0;
 	for (char *p = s; *p; p++)
 		n += *p == '\n';
