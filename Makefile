@@ -2,6 +2,8 @@
 #   make            build ./sijin
 #   make test       build and run every test; the last line is "N passed, N failed"
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make soak       30 min of mixed traffic at half capacity, memory and latency
+#                   per minute, then the crash loop (bench/soak.sh; not in CI)
 #   make analyze    gcc -fanalyzer over src/: every finding fixed or justified
 #                   (scripts/analyze.sh, scripts/analyze-justified.txt; docs/reliability.md)
 #   make deps       install the Debian packages the build needs (apt-get; sudo when not root)
@@ -80,8 +82,17 @@ tests: $(TEST_BIN) $(BUILD)/sijin
 test: deps-check tests
 	sh tests/run.sh $(BUILD)
 
+ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
 asan:
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" test
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" test
+
+# The sanitizer build alone, for scripts/test.sh (tests/run.sh SIJIN_ASAN_BUILD).
+asan-build:
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" tests
+
+soak: sijin
+	sh bench/soak.sh
 
 analyze: $(GEN_SRC) $(BUILD)/gen/assets.c
 	sh scripts/analyze.sh "$(CC) -std=c17 -D_GNU_SOURCE $(filter-out -Werror,$(WARN)) -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)"
@@ -129,5 +140,5 @@ fuzz-run: fuzz
 clean:
 	rm -rf build build-asan build-fuzz sijin
 
-.PHONY: all test tests asan analyze deps deps-check clean fuzz fuzz-drivers fuzz-run
+.PHONY: all test tests asan asan-build analyze soak deps deps-check clean fuzz fuzz-drivers fuzz-run
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

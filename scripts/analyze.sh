@@ -16,8 +16,8 @@ trap 'rm -rf "$tmp"' EXIT
 export cc tmp
 ls src/*/*.c | xargs -P 2 -n 1 sh -c \
     'log="$tmp/$(printf %s "$1" | tr / _).log"
-     $cc -O1 -fanalyzer -fdiagnostics-plain-output -c -o /dev/null "$1" 2>"$log" ||
-     echo "$1" >>"$tmp/failed"' sh
+     { $cc -O1 -fanalyzer -fdiagnostics-plain-output -c -o /dev/null "$1" ||
+       echo "$1" >>"$tmp/failed"; } 2>&1 | sed "s|^cc1: warning:|$1:0:0: warning:|" >"$log"' sh
 if [ -s "$tmp/failed" ]; then
 	cat "$tmp"/*.log
 	echo "analyze: these files did not compile: $(tr '\n' ' ' <"$tmp/failed")"

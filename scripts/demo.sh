@@ -8,4 +8,6 @@ cd "$(dirname "$0")/.."
 sh scripts/deps.sh
 make -j2 sijin
 ./sijin --db demo.db "$@" demo --force
-exec ./sijin --db demo.db "$@" serve
+# The scenario is dated March 2020: keep 10 years of it (retention-days), or
+# retention (docs/retention.md) would hide and purge it as long expired.
+exec ./sijin --db demo.db --retention-days 3650 "$@" serve

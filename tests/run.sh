@@ -79,6 +79,47 @@ for s in "$top"/tests/cli/*.sh; do
 	done
 done
 
+# Under AddressSanitizer + UndefinedBehaviorSanitizer with the leak checker
+# (issue 10): when SIJIN_ASAN_BUILD names a sanitizer build (scripts/test.sh
+# makes build-asan), every unit test runs again on it, on SQLite, one line
+# each ("asan <name>"); with SIJIN_ASAN_CLI=1 also every CLI test but the
+# fuzz drivers (built with the sanitizers already).  Every sanitizer report
+# of any process goes to a file (ASAN_OPTIONS log_path); a test that leaves
+# one fails, whatever its own checks said.  The API tests are not repeated
+# (docs/reliability.md).
+if [ -n "${SIJIN_ASAN_BUILD:-}" ]; then
+	asan_run() {  # NAME COMMAND...: run, count, fail on a sanitizer report
+		name=$1; shift
+		rm -rf "$tmp/asan"; mkdir -p "$tmp/asan"
+		ASAN_OPTIONS="detect_leaks=1:log_path=$tmp/asan/report" \
+		UBSAN_OPTIONS="print_stacktrace=1:log_path=$tmp/asan/report" \
+		SIJIN_TEST_DB=sqlite "$@" >"$tmp/out" 2>&1; status=$?
+		case $name in
+		asan\ test_*)
+			p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$tmp/out" | tail -1)
+			f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$tmp/out" | tail -1) ;;
+		*)	p=$(grep -c '^ok ' "$tmp/out"); f=$(grep -c '^not ok ' "$tmp/out") ;;
+		esac
+		reports=$(ls "$tmp/asan" | wc -l)
+		[ "$reports" -gt 0 ] && f=$(( ${f:-0} + 1 )) && status=1
+		before=$failed
+		count "$name" "$p" "$f" "$status"
+		if [ "$failed" -ne "$before" ]; then
+			grep -v '^ok ' "$tmp/out" | tail -40
+			cat "$tmp"/asan/* 2>/dev/null | head -80
+		fi
+	}
+	for t in "$top/$SIJIN_ASAN_BUILD"/tests/test_*; do
+		[ -x "$t" ] && asan_run "asan $(basename "$t")" "$t"
+	done
+	for s in "$top"/tests/cli/*.sh; do
+		[ "${SIJIN_ASAN_CLI:-0}" = 1 ] || break
+		n=$(basename "$s" .sh)
+		case $n in lib|fuzz) continue ;; esac
+		asan_run "asan $n" env SIJIN_BIN="$top/$SIJIN_ASAN_BUILD/sijin" sh "$s"
+	done
+fi
+
 # Static analysis (issue 10): gcc -fanalyzer over src/, every finding fixed
 # or justified in scripts/analyze-justified.txt (make analyze); one line.
 (cd "$top" && make -s analyze BUILD="$build") >"$tmp/out" 2>&1; status=$?

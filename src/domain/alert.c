@@ -17,6 +17,7 @@
 #include "core/datetime.h"
 #include "core/text.h"
 #include "domain/org.h"
+#include "domain/retention.h"
 #include "domain/scan.h"
 #include "domain/screening.h"
 
@@ -31,12 +32,18 @@ enum { Q_INSERT, Q_LIST, Q_GET, Q_ACK, Q_UNITS, Q_ATTENDED };
 	"(" SCOPE_CHECKPOINT("p.unit_id", "a.checkpoint_id") \
 	" OR (a.checkpoint_id IS NULL AND " SCOPE_PLACE("p.unit_id", "a.place_id") "))"
 
+/* Not expired (retention.h, purge.h): an alert raised by a scan or naming
+ * a person is personal data of the class "scan"; one that is neither (an
+ * overdue disinfection) is kept. */
+#define ALERT_KEPT(cut) \
+	"(a.at >= " cut " OR (a.scan_id IS NULL AND a.person_id IS NULL))"
+
 static const char *const alert_sql[] = {
 	[Q_INSERT] =
 	"INSERT INTO alert (place_id, id, at, reasons, decision, checkpoint_id, scan_id, person_id,"
 	" temperature, detail, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	/* ?4 before id, ?5 place, ?6 unit, ?7 state (0 all, 1 open, 2 acknowledged),
-	 * ?8 from, ?9 to, ?10 limit */
+	 * ?8 from, ?9 to, ?10 limit, ?11 the retention cut-off */
 	[Q_LIST] =
 	"SELECT " ALERT_COLS " FROM alert a JOIN place p ON p.id = a.place_id"
 	" LEFT JOIN person pr ON pr.id = a.person_id"
@@ -45,11 +52,11 @@ static const char *const alert_sql[] = {
 	" AND (p.unit_id = ?6 OR ?6 IS NULL)"
 	" AND (?7 = 0 OR (?7 = 1 AND a.acked_at IS NULL) OR (?7 = 2 AND a.acked_at IS NOT NULL))"
 	" AND (a.at >= ?8 OR ?8 IS NULL) AND (a.at < ?9 OR ?9 IS NULL)"
-	" ORDER BY a.id DESC LIMIT ?10",
+	" AND " ALERT_KEPT("?11") " ORDER BY a.id DESC LIMIT ?10",
 	[Q_GET] =
 	"SELECT " ALERT_COLS " FROM alert a JOIN place p ON p.id = a.place_id"
 	" LEFT JOIN person pr ON pr.id = a.person_id"
-	" WHERE a.id = ?4 AND " ALERT_SCOPE,
+	" WHERE a.id = ?4 AND " ALERT_SCOPE " AND " ALERT_KEPT("?5"),
 	[Q_ACK] =
 	"UPDATE alert SET acked_at = ?3, acked_by = ?4, ack_note = ?5"
 	" WHERE place_id = ?1 AND id = ?2 AND acked_at IS NULL",
@@ -172,6 +179,7 @@ alert_list(store *s, const scope *sc, arena *a, const alert_filter *f, alert_pag
 	bind_opt(st, 8, f->from);
 	bind_opt(st, 9, f->to);
 	store_bind_int(st, 10, limit + 1);
+	store_bind_int(st, 11, retention_cutoff(RETENTION_SCAN, dt_now()));
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		out->alerts = arena_grow(a, out->alerts, &cap, n, sizeof *out->alerts);
 		alert_read(st, a, &out->alerts[n++]);
@@ -196,6 +204,7 @@ alert_get(store *s, const scope *sc, arena *a, int64_t id, alert *out, sj_err *e
 		return rc;
 	scope_bind(st, sc);
 	store_bind_int(st, 4, id);
+	store_bind_int(st, 5, retention_cutoff(RETENTION_SCAN, dt_now()));
 	if ((rc = store_step(st, &row, e)) != SJ_OK)
 		return rc;
 	if (!row)

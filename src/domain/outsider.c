@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "domain/org.h"
 #include "domain/person.h"
+#include "domain/retention.h"
 
 enum { Q_INSERT, Q_VALID, Q_GET, Q_LIST, Q_CHECKPOINT_UNIT, Q_HOUSEHOLD_UNIT, Q_PERSON };
 
@@ -30,14 +31,16 @@ static const char *const outsider_sql[] = {
 	" AND valid_until > ?3 AND valid_from <= ?3",
 	[Q_GET] =
 	"SELECT " OUTSIDER_COLS " FROM outsider_registration o JOIN person pr ON pr.id = o.person_id"
-	" WHERE o.id = ?4 AND " SCOPE_CHECKPOINT("o.unit_id", "o.checkpoint_id"),
-	/* ?4 unit, ?5 person, ?6 valid at, ?7 before id, ?8 limit */
+	" WHERE o.id = ?4 AND " SCOPE_CHECKPOINT("o.unit_id", "o.checkpoint_id")
+	" AND o.valid_until >= ?5",
+	/* ?4 unit, ?5 person, ?6 valid at, ?7 before id, ?8 limit, ?9 the retention
+	 * cut-off (retention.h: a registration expires from its valid_until) */
 	[Q_LIST] =
 	"SELECT " OUTSIDER_COLS " FROM outsider_registration o JOIN person pr ON pr.id = o.person_id"
 	" WHERE " SCOPE_CHECKPOINT("o.unit_id", "o.checkpoint_id")
 	" AND (o.unit_id = ?4 OR ?4 IS NULL) AND (o.person_id = ?5 OR ?5 IS NULL)"
 	" AND ((o.valid_from <= ?6 AND o.valid_until > ?6) OR ?6 IS NULL)"
-	" AND (o.id < ?7 OR ?7 IS NULL) ORDER BY o.id DESC LIMIT ?8",
+	" AND (o.id < ?7 OR ?7 IS NULL) AND o.valid_until >= ?9 ORDER BY o.id DESC LIMIT ?8",
 	/* ?4 checkpoint (an attendant: one they attend) */
 	[Q_CHECKPOINT_UNIT] =
 	"SELECT p.unit_id FROM checkpoint c JOIN place p ON p.id = c.place_id"
@@ -304,6 +307,7 @@ outsider_get(store *s, const scope *sc, arena *a, int64_t id, outsider *out, sj_
 		return rc;
 	scope_bind(st, sc);
 	store_bind_int(st, 4, id);
+	store_bind_int(st, 5, retention_cutoff(RETENTION_OUTSIDER, dt_now()));
 	if ((rc = store_step(st, &row, e)) != SJ_OK)
 		return rc;
 	if (!row)
@@ -338,6 +342,7 @@ outsider_list(store *s, const scope *sc, arena *a, const outsider_filter *f,
 	bind_opt(st, 6, f->valid_at);
 	bind_opt(st, 7, f->before_id);
 	store_bind_int(st, 8, limit + 1);
+	store_bind_int(st, 9, retention_cutoff(RETENTION_OUTSIDER, dt_now()));
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		out->items = arena_grow(a, out->items, &cap, n, sizeof *out->items);
 		outsider_read(st, a, &out->items[n++]);

@@ -62,6 +62,14 @@ retention_cutoff_date(retention_class k, int64_t now)
 	return dt_date_of(retention_cutoff(k, now));
 }
 
+int64_t
+retention_from(retention_class k, int64_t now, int64_t from)
+{
+	int64_t cut = retention_cutoff(k, now);
+
+	return from > cut ? from : cut;
+}
+
 const char *
 retention_class_name(retention_class k)
 {

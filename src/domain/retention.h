@@ -72,6 +72,12 @@ int64_t retention_cutoff(retention_class k, int64_t now);
  * is kept until its whole day is older than the period. */
 sj_date retention_cutoff_date(retention_class k, int64_t now);
 
+/* The lower bound a read of class k at instant now must apply to a row's
+ * instant: max(from, retention_cutoff(k, now)), where from = 0 means no
+ * lower bound of the caller's own.  For queries that already filter
+ * `t >= from`: binding this instead of from hides the expired rows. */
+int64_t retention_from(retention_class k, int64_t now, int64_t from);
+
 /* The class's name as in docs and purge reports: "scan", "outsider",
  * "trace", "visit-note". */
 const char *retention_class_name(retention_class k);

@@ -6,6 +6,7 @@
 #include <csv.h>
 #include <string.h>
 
+#include "domain/retention.h"
 #include "domain/scan.h"
 #include "domain/screening.h"
 
@@ -52,7 +53,7 @@ scan_export_csv(store *s, const scope *sc, const scan_export_filter *f, FILE *ou
 	store_bind_int(st, 4, f->checkpoint_id);
 	store_bind_int(st, 5, f->place_id);
 	store_bind_int(st, 6, f->unit_id);
-	store_bind_int(st, 7, from);
+	store_bind_int(st, 7, retention_from(RETENTION_SCAN, dt_now(), from));
 	store_bind_int(st, 8, to);
 	ok = fputs(SCAN_EXPORT_HEADER "\n", out) != EOF;
 	while (ok && (rc = store_step(st, &row, e)) == SJ_OK && row) {

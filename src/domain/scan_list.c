@@ -10,6 +10,7 @@
 
 #include "core/datetime.h"
 #include "domain/org.h"
+#include "domain/retention.h"
 
 enum { Q_PLACES, Q_LIST_PLACE, Q_LIST_PERSON, Q_DAILY, Q_CHECKPOINT_IN_SCOPE };
 
@@ -188,7 +189,8 @@ list_person(store *s, const scope *sc, arena *a, const scan_filter *f, int limit
 	store_bind_int(st, 4, f->person_id);
 	bind_opt(st, 5, f->before_id);
 	bind_opt(st, 6, f->checkpoint_id);
-	bind_opt(st, 7, f->from);
+	/* Expired scans are invisible from the second they expire (retention.h). */
+	store_bind_int(st, 7, retention_from(RETENTION_SCAN, dt_now(), f->from));
 	bind_opt(st, 8, f->to);
 	bind_opt(st, 9, f->place_id);
 	bind_opt(st, 10, f->unit_id);
@@ -201,7 +203,7 @@ scan_list(store *s, const scope *sc, arena *a, const scan_filter *f, scan_page *
 {
 	size_t n = 0, cap = 0, n_ids;
 	scan_row *rows = NULL;
-	int64_t *ids;
+	int64_t *ids, now = dt_now();
 	store_stmt *st;
 	int limit;
 	sj_rc rc;
@@ -224,7 +226,7 @@ scan_list(store *s, const scope *sc, arena *a, const scan_filter *f, scan_page *
 			store_bind_int(st, 1, ids[i]);
 			bind_opt(st, 2, f->before_id);
 			bind_opt(st, 3, f->checkpoint_id);
-			bind_opt(st, 4, f->from);
+			store_bind_int(st, 4, retention_from(RETENTION_SCAN, now, f->from));
 			bind_opt(st, 5, f->to);
 			store_bind_int(st, 6, limit + 1);
 			store_bind_int(st, 7, scope_attendant(sc));
@@ -247,6 +249,7 @@ sj_rc
 scan_daily(store *s, const scope *sc, int64_t place_id, int64_t unit_id, int32_t from,
     int32_t to, int64_t *counts_in, int64_t *counts_out, sj_err *e)
 {
+	int64_t now = dt_now();
 	arena a;
 	int64_t *ids;
 	size_t n_ids;
@@ -269,7 +272,8 @@ scan_daily(store *s, const scope *sc, int64_t place_id, int64_t unit_id, int32_t
 			store_bind_int(st, 1, ids[i]);
 			/* The local day as an interval of instants: never
 			 * midnight UTC (docs/time.md). */
-			store_bind_int(st, 2, dt_date_start(d));
+			store_bind_int(st, 2, retention_from(RETENTION_SCAN, now,
+			    dt_date_start(d)));
 			store_bind_int(st, 3, dt_date_end(d));
 			store_bind_int(st, 4, scope_attendant(sc));
 			while ((rc = store_step(st, &row, e)) == SJ_OK && row) {

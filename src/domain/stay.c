@@ -14,6 +14,7 @@
 
 #include "core/datetime.h"
 #include "core/ident.h"
+#include "domain/retention.h"
 #include "domain/scan.h"
 
 /* ---- the plan --------------------------------------------------------------- */
@@ -153,16 +154,16 @@ enum { Q_BY_PLACE, Q_BY_PERSON };
 
 static const char *const stay_sql[] = {
 	/* ?1 place, ?2 before id (NULL: none), ?3 from, ?4 to, ?5 person, ?6 limit,
-	 * ?7 the attendant (scope_attendant) */
+	 * ?7 the attendant (scope_attendant), ?8 the retention cut-off */
 	[Q_BY_PLACE] =
 	"SELECT " STAY_COLS " FROM scan s JOIN person pr ON pr.id = s.person_id"
 	" WHERE s.place_id = ?1 AND s.stay_s IS NOT NULL"
 	" AND (s.id < ?2 OR ?2 IS NULL)"
 	" AND (s.at + s.stay_s > ?3 OR ?3 IS NULL) AND (s.at < ?4 OR ?4 IS NULL)"
 	" AND (s.person_id = ?5 OR ?5 IS NULL) AND " SCOPE_ATTENDS("?7", "s.checkpoint_id")
-	" ORDER BY s.id DESC LIMIT ?6",
+	" AND s.at >= ?8 ORDER BY s.id DESC LIMIT ?6",
 	/* the person's stays in the places in scope: ?4 person, ?5 before,
-	 * ?6 from, ?7 to, ?8 place, ?9 unit, ?10 limit */
+	 * ?6 from, ?7 to, ?8 place, ?9 unit, ?10 limit, ?11 the retention cut-off */
 	[Q_BY_PERSON] =
 	"SELECT " STAY_COLS " FROM scan s JOIN person pr ON pr.id = s.person_id"
 	" JOIN place p ON p.id = s.place_id"
@@ -171,7 +172,7 @@ static const char *const stay_sql[] = {
 	" AND (s.id < ?5 OR ?5 IS NULL)"
 	" AND (s.at + s.stay_s > ?6 OR ?6 IS NULL) AND (s.at < ?7 OR ?7 IS NULL)"
 	" AND (s.place_id = ?8 OR ?8 IS NULL) AND (p.unit_id = ?9 OR ?9 IS NULL)"
-	" ORDER BY s.id DESC LIMIT ?10",
+	" AND s.at >= ?11 ORDER BY s.id DESC LIMIT ?10",
 };
 
 static void
@@ -260,6 +261,8 @@ list_person(store *s, const scope *sc, arena *a, const stay_filter *f, int limit
 	bind_opt(st, 8, f->place_id);
 	bind_opt(st, 9, f->unit_id);
 	store_bind_int(st, 10, limit + 1);
+	/* A stay expires with its entry scan (retention.h). */
+	store_bind_int(st, 11, retention_cutoff(RETENTION_SCAN, dt_now()));
 	return collect(st, a, now, rows, n, cap, e);
 }
 
@@ -296,6 +299,7 @@ stay_list(store *s, const scope *sc, arena *a, const stay_filter *f, stay_page *
 			bind_opt(st, 5, 0);
 			store_bind_int(st, 6, limit + 1);
 			store_bind_int(st, 7, scope_attendant(sc));
+			store_bind_int(st, 8, retention_cutoff(RETENTION_SCAN, dt_now()));
 			rc = collect(st, a, now, &rows, &n, &cap, e);
 		}
 	}

@@ -21,6 +21,7 @@
 #include "domain/inspection.h"
 #include "domain/org.h"
 #include "domain/request.h"
+#include "domain/retention.h"
 #include "domain/task_line.h"
 
 enum {
@@ -32,19 +33,22 @@ enum {
 	Q_MEMBER_BY_ID, Q_MEMBER_BY_NAME, Q_DEMO_LEADER,
 };
 
-#define VISIT_COLS \
+/* The household-note joins name the visit-note cut-off date (retention.h)
+ * as parameter ?<cut>: an expired note reads as absent (NULL). */
+#define VISIT_COLS(cut) \
 	"v.id, v.unit_id, u.name, v.household_id, h.building, h.entrance, h.room," \
 	" v.visited_on, v.purpose, coalesce(v.summary, hn.body), v.created_at, v.updated_at," \
 	" v.task_line" \
 	" FROM visit v JOIN unit u ON u.id = v.unit_id" \
 	" LEFT JOIN household h ON h.id = v.household_id" \
-	" LEFT JOIN household_note hn ON hn.visit_id = v.id AND hn.need_id IS NULL"
+	" LEFT JOIN household_note hn ON hn.visit_id = v.id AND hn.need_id IS NULL" \
+	" AND hn.visited_on >= ?" cut
 
-#define NEED_COLS \
+#define NEED_COLS(cut) \
 	"n.id, n.visit_id, n.unit_id, v.household_id, v.visited_on, n.category," \
 	" coalesce(n.difficulty, hn.body), n.request_id, n.created_at, n.task_line" \
 	" FROM need n JOIN visit v ON v.id = n.visit_id" \
-	" LEFT JOIN household_note hn ON hn.need_id = n.id"
+	" LEFT JOIN household_note hn ON hn.need_id = n.id AND hn.visited_on >= ?" cut
 
 static const char *const visit_sql[] = {
 	[Q_UNIT_NAME] =
@@ -63,10 +67,11 @@ static const char *const visit_sql[] = {
 	"UPDATE visit SET visited_on = ?5, purpose = ?6, summary = ?7, updated_at = ?8,"
 	" task_line = ?9 WHERE id = ?4 AND " SCOPE_UNIT("unit_id"),
 	[Q_VISIT_GET] =
-	"SELECT " VISIT_COLS " WHERE v.id = ?4 AND " SCOPE_UNIT("v.unit_id"),
-	/* ?4 unit, ?5 household, ?6 from, ?7 to, ?8/?9 cursor, ?10 limit, ?11 task line */
+	"SELECT " VISIT_COLS("5") " WHERE v.id = ?4 AND " SCOPE_UNIT("v.unit_id"),
+	/* ?4 unit, ?5 household, ?6 from, ?7 to, ?8/?9 cursor, ?10 limit, ?11 task line,
+	 * ?12 the note cut-off date */
 	[Q_VISIT_LIST] =
-	"SELECT " VISIT_COLS " WHERE " SCOPE_UNIT("v.unit_id")
+	"SELECT " VISIT_COLS("12") " WHERE " SCOPE_UNIT("v.unit_id")
 	" AND (v.unit_id = ?4 OR ?4 IS NULL)"
 	" AND (v.household_id = ?5 OR ?5 IS NULL)"
 	" AND (v.visited_on >= ?6 OR ?6 IS NULL)"
@@ -85,17 +90,18 @@ static const char *const visit_sql[] = {
 	"INSERT INTO need (visit_id, unit_id, category, difficulty, created_at, task_line)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
 	[Q_NEED_GET] =
-	"SELECT " NEED_COLS " WHERE n.id = ?4 AND " SCOPE_UNIT("n.unit_id"),
-	/* ?4 unit, ?5 category, ?6 open only, ?7 cursor, ?8 limit, ?9 task line */
+	"SELECT " NEED_COLS("5") " WHERE n.id = ?4 AND " SCOPE_UNIT("n.unit_id"),
+	/* ?4 unit, ?5 category, ?6 open only, ?7 cursor, ?8 limit, ?9 task line,
+	 * ?10 the note cut-off date */
 	[Q_NEED_LIST] =
-	"SELECT " NEED_COLS " WHERE " SCOPE_UNIT("n.unit_id")
+	"SELECT " NEED_COLS("10") " WHERE " SCOPE_UNIT("n.unit_id")
 	" AND (n.unit_id = ?4 OR ?4 IS NULL)"
 	" AND (n.category = ?5 OR ?5 IS NULL)"
 	" AND (?6 = 0 OR n.request_id IS NULL)"
 	" AND (n.id < ?7 OR ?7 IS NULL) AND (n.task_line = ?9 OR ?9 IS NULL)"
 	" ORDER BY n.id DESC LIMIT ?8",
 	[Q_NEEDS_OF] =
-	"SELECT " NEED_COLS " WHERE n.visit_id = ?1 ORDER BY n.id",
+	"SELECT " NEED_COLS("2") " WHERE n.visit_id = ?1 ORDER BY n.id",
 	[Q_NEED_LINK] =
 	"UPDATE need SET request_id = ?2 WHERE id = ?1 AND request_id IS NULL",
 	[Q_NOTE_ADD] =
@@ -643,6 +649,7 @@ visit_details(store *s, arena *a, visit *v, sj_err *e)
 		return rc;
 	cap = 0;
 	store_bind_int(st, 1, v->id);
+	store_bind_int(st, 2, retention_cutoff_date(RETENTION_VISIT_NOTE, dt_now()));
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		v->needs = arena_grow(a, v->needs, &cap, v->n_needs, sizeof *v->needs);
 		need_read(st, a, &v->needs[v->n_needs++]);
@@ -662,6 +669,7 @@ visit_get(store *s, const scope *sc, arena *a, int64_t id, visit *out, sj_err *e
 		return rc;
 	scope_bind(st, sc);
 	store_bind_int(st, 4, id);
+	store_bind_int(st, 5, retention_cutoff_date(RETENTION_VISIT_NOTE, dt_now()));
 	if ((rc = store_step(st, &row, e)) != SJ_OK)
 		return rc;
 	if (!row)
@@ -715,6 +723,7 @@ visit_list(store *s, const scope *sc, arena *a, const visit_filter *f, visit_pag
 	}
 	store_bind_int(st, 10, limit + 1);  /* one more tells whether a next page exists */
 	store_bind_text(st, 11, f->task_line);
+	store_bind_int(st, 12, retention_cutoff_date(RETENTION_VISIT_NOTE, dt_now()));
 	out->visits = arena_alloc(a, (size_t)limit * sizeof *out->visits);
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		if (out->n_visits == (size_t)limit) {
@@ -749,6 +758,7 @@ need_get(store *s, const scope *sc, arena *a, int64_t id, need *out, sj_err *e)
 		return rc;
 	scope_bind(st, sc);
 	store_bind_int(st, 4, id);
+	store_bind_int(st, 5, retention_cutoff_date(RETENTION_VISIT_NOTE, dt_now()));
 	if ((rc = store_step(st, &row, e)) != SJ_OK)
 		return rc;
 	if (!row)
@@ -784,6 +794,7 @@ need_list(store *s, const scope *sc, arena *a, const need_filter *f, need_page *
 	bind_opt_int(st, 7, f->after_id, 0);
 	store_bind_int(st, 8, limit + 1);
 	store_bind_text(st, 9, f->task_line);
+	store_bind_int(st, 10, retention_cutoff_date(RETENTION_VISIT_NOTE, dt_now()));
 	out->needs = arena_alloc(a, (size_t)limit * sizeof *out->needs);
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		if (out->n_needs == (size_t)limit) {

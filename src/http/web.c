@@ -151,7 +151,7 @@ sj_rc
 web_reply_file(http_req *r, const char *name, int status, sj_err *e)
 {
 	const char *root = http_config(r)->web_root;
-	const char *type, *etag;
+	const char *type = NULL, *etag = NULL;  /* set on both paths; -O1 cannot tell */
 	const char *bytes = NULL;
 	size_t n = 0;
 	bool found = false;

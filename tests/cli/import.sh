@@ -4,6 +4,9 @@
 # or PostgreSQL with SIJIN_TEST_DB=pg).  Expected figures are computed
 # independently of sijin, with awk over the same input.
 . "$(dirname "$0")/lib.sh"
+# The records here are dated in the past (2020, 2024): keep 10 years so that
+# retention (docs/retention.md) does not hide them.
+export SIJIN_RETENTION_DAYS=3650
 
 DATA=${SIJIN_DATA:-$TOP/../shared/data}
 [ -d "$DATA" ] || DATA=/work/shared/data

@@ -669,6 +669,7 @@ test_publish(void **state)
 	}
 	store_set_local_subscriber(NULL, NULL);
 	store_close(l);
+	store_close(s);
 }
 
 int

@@ -452,7 +452,8 @@ oracle(const odata *d, const trace_params *p, int idx, ocontact *oc)
 			 * max(f_C, lo) counts once, labelled with the contact whose
 			 * interval there (C's stay from max(entry, f_C, lo)) started
 			 * first, then the longer, then the lower person. */
-			int *label = calloc((size_t)(hi - lo), sizeof *label);
+			/* hi <= lo: an empty window (one element keeps calloc defined). */
+			int *label = calloc(hi > lo ? (size_t)(hi - lo) : 1, sizeof *label);
 
 			for (int64_t t = lo; t < hi; t++) {
 				int64_t best_a = 0, best_b = 0;

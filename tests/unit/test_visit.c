@@ -32,6 +32,7 @@
 #include "domain/inspection.h"
 #include "domain/org.h"
 #include "domain/request.h"
+#include "domain/retention.h"
 #include "domain/visit.h"
 #include "store/migrate.h"
 #include "store/store.h"
@@ -123,6 +124,8 @@ setup(void **state)
 	int64_t region, group_a, group_b;
 	sj_err e = {0};
 
+	/* The visits here are of 2020: keep 10 years of notes (retention.h). */
+	retention_set(RETENTION_VISIT_NOTE, 3650);
 	dt_zone_set("Asia/Shanghai", NULL);
 	f->s = testdb_open();
 	if (migrate_apply(f->s, NULL, &e) != SJ_OK) {

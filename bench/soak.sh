@@ -1,0 +1,72 @@
+#!/bin/sh
+# `make soak` (issue 10 "Load"; not in CI): a soak of `sijin serve` on a demo
+# database.  First the capacity is measured (CAPACITY_S seconds of mixed
+# traffic as fast as CONNS workers go: bench/soak.mjs capacity), then
+# SOAK_MINUTES minutes (default 30) of the same mix — scans 70 %, scan
+# lists 12 %, alert lists 8 %, traces 5 %, daily reports 5 % — paced at
+# LOAD_PCT % (default 50) of that capacity, with the server's resident
+# memory and the latency percentiles sampled every minute.  At the end it
+# says whether memory and latency stayed flat and whether any request
+# failed, then runs the SIGKILL crash loop (tests/cli/crash.sh) CRASH_COUNT
+# times (default 200; 0 = skip).
+#   sh bench/soak.sh                     SOAK_MINUTES=5 sh bench/soak.sh
+# "Flat": the last minute's RSS within 10 % (and 8 MiB) of the second
+# minute's (the first warms the caches), and the last minute's p95 within
+# 1.5× (and 5 ms) of the second minute's.
+set -eu
+cd "$(dirname "$0")/.."
+SIJIN=${SIJIN:-./sijin}
+MIN=${SOAK_MINUTES:-30}
+PCT=${LOAD_PCT:-50}
+CAP_S=${CAPACITY_S:-30}
+export CONNS=${CONNS:-16}
+T=$(mktemp -d /tmp/sijin-soak-XXXXXX)
+DB=$T/soak.db
+PORT=${PORT:-$((21000 + $$ % 10000))}
+BASE=http://127.0.0.1:$PORT
+SERVER=""
+trap 'kill $SERVER 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+
+"$SIJIN" --db "$DB" demo >/dev/null
+TOKEN=$("$SIJIN" --db "$DB" user token admin --name soak 2>/dev/null | tail -1)
+CP=$(sqlite3 "$DB" "SELECT min(id) FROM checkpoint")
+PEOPLE=$(sqlite3 "$DB" "SELECT id FROM person ORDER BY id LIMIT 60" | tr '\n' ',' | sed 's/,$//')
+# The demo's scenario is March 2020: keep it readable (docs/retention.md).
+"$SIJIN" --db "$DB" --port "$PORT" --threads 4 --retention-days 3650 --log-level warn serve \
+    >"$T/serve.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 50); do curl -sf "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+echo "soak: $(date -u +%FT%TZ) on $(nproc) CPUs; server pid $SERVER; $CONNS workers"
+CAP=$(node bench/soak.mjs capacity "$BASE" "$TOKEN" "$CP" "$PEOPLE" "$CAP_S")
+echo "capacity (mixed, ${CAP_S} s, as fast as possible): $CAP"
+RPS=$(echo "$CAP" | sed 's/.*"rps":\([0-9]*\).*/\1/')
+TARGET=$((RPS * PCT / 100))
+[ "$TARGET" -ge 1 ] || TARGET=1
+echo "soak: $MIN min at $TARGET requests/s ($PCT % of $RPS)"
+node bench/soak.mjs soak "$BASE" "$TOKEN" "$CP" "$PEOPLE" $((MIN * 60)) "$TARGET" "$SERVER" |
+    tee "$T/minutes"
+kill -0 "$SERVER" 2>/dev/null && SERVER_ALIVE=yes || SERVER_ALIVE=no
+awk -v alive="$SERVER_ALIVE" '
+	{ n++; match($0, /"rss_kib":-?[0-9]+/); rss[n] = substr($0, RSTART + 10, RLENGTH - 10) + 0
+	  match($0, /"p95_ms":[0-9.]+/); p95[n] = substr($0, RSTART + 9, RLENGTH - 9) + 0
+	  match($0, /"errors":[0-9]+/); err += substr($0, RSTART + 9, RLENGTH - 9) + 0
+	  match($0, /"requests":[0-9]+/); req += substr($0, RSTART + 11, RLENGTH - 11) + 0 }
+	END {
+		b = n >= 3 ? 2 : 1
+		dr = rss[n] - rss[b]; mem = (dr <= 8192 || dr <= rss[b] * 0.10) ? "flat" : "GROWING"
+		lat = (p95[n] <= p95[b] * 1.5 || p95[n] - p95[b] <= 5) ? "flat" : "RISING"
+		printf "summary: %d requests, %d errors; RSS %d -> %d KiB (minute %d -> %d): memory %s; " \
+		    "p95 %.1f -> %.1f ms: latency %s; server alive at the end: %s\n",
+		    req, err, rss[b], rss[n], b, n, mem, p95[b], p95[n], lat, alive
+		exit (err == 0 && mem == "flat" && lat == "flat" && alive == "yes") ? 0 : 1
+	}' "$T/minutes" && verdict=0 || verdict=1
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+if [ "${CRASH_COUNT:-200}" -gt 0 ] && [ -f tests/cli/crash.sh ]; then
+	echo "crash loop: COUNT=${CRASH_COUNT:-200} sh tests/cli/crash.sh"
+	COUNT=${CRASH_COUNT:-200} SIJIN_BIN=$(cd "$(dirname "$SIJIN")" && pwd)/$(basename "$SIJIN") \
+	    sh tests/cli/crash.sh | tee "$T/crash" | grep -v '^ok' || true
+	echo "crash loop: $(grep -c '^ok' "$T/crash") ok, $(grep -c '^not ok' "$T/crash") not ok"
+	grep -q '^not ok' "$T/crash" && verdict=1
+fi
+exit $verdict
