@@ -9,7 +9,7 @@
 
 enum {
 	MIG_CREATE_SQLITE, MIG_CREATE_PG, MIG_VERSION, MIG_RECORD, MIG_HAS_TABLE_SQLITE,
-	MIG_HAS_TABLE_PG
+	MIG_HAS_TABLE_PG, MIG_APPLIED
 };
 
 static const char *const migrate_sql[] = {
@@ -28,6 +28,8 @@ static const char *const migrate_sql[] = {
 	[MIG_HAS_TABLE_PG] =
 	"SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
 	" AND table_schema = current_schema()",
+	[MIG_APPLIED] =
+	"SELECT count(*) FROM schema_migrations WHERE version = ?1",
 };
 
 static const char *
@@ -76,6 +78,48 @@ migrate_latest(const store *s, const struct schema_file *files)
 	return latest;
 }
 
+/* Whether version v is recorded in schema_migrations (the table exists). */
+static sj_rc
+is_applied(store *s, int v, bool *yes, sj_err *e)
+{
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	*yes = false;
+	if ((rc = store_prepare(s, migrate_sql[MIG_APPLIED], &st, e)) != SJ_OK)
+		return rc;
+	store_bind_int(st, 1, v);
+	if ((rc = store_step(st, &row, e)) != SJ_OK)
+		return rc;
+	*yes = row && store_col_int(st, 0) > 0;
+	store_reset(st);
+	return SJ_OK;
+}
+
+/* How many of files' migrations for the store's dialect are not recorded
+ * in the database (0 when the table does not exist yet counts them all). */
+static sj_rc
+count_pending(store *s, const struct schema_file *files, bool has_table,
+    int *pending, sj_err *e)
+{
+	const char *d = dialect_name(s);
+	bool yes;
+	sj_rc rc;
+
+	*pending = 0;
+	for (const struct schema_file *f = files; f->dialect; f++) {
+		if (strcmp(f->dialect, d) != 0)
+			continue;
+		yes = false;
+		if (has_table && (rc = is_applied(s, f->version, &yes, e)) != SJ_OK)
+			return rc;
+		if (!yes)
+			(*pending)++;
+	}
+	return SJ_OK;
+}
+
 static sj_rc
 apply_one(store *s, const struct schema_file *f, sj_err *e)
 {
@@ -119,8 +163,17 @@ migrate_apply_files(store *s, const struct schema_file *files, int *applied, sj_
 		return sj_fail(e, SJ_ESCHEMA, "schema",
 		    "database schema version %d is newer than this sijin knows (%d); "
 		    "use a newer sijin", version, latest);
+	/* Every migration not recorded runs, also one numbered below the
+	 * database's version: migrations merged out of number order (0011
+	 * after 0014) must not be skipped. */
 	for (const struct schema_file *f = files; f->dialect; f++) {
-		if (strcmp(f->dialect, d) != 0 || f->version <= version)
+		bool done;
+
+		if (strcmp(f->dialect, d) != 0)
+			continue;
+		if ((rc = is_applied(s, f->version, &done, e)) != SJ_OK)
+			return rc;
+		if (done)
 			continue;
 		if ((rc = apply_one(s, f, e)) != SJ_OK)
 			return rc;
@@ -140,7 +193,7 @@ migrate_apply(store *s, int *applied, sj_err *e)
 sj_rc
 migrate_check(store *s, sj_err *e)
 {
-	int version, latest = migrate_latest(s, schema_files);
+	int version, pending, latest = migrate_latest(s, schema_files);
 	sj_rc rc;
 
 	if ((rc = migrate_version(s, &version, e)) != SJ_OK)
@@ -149,9 +202,11 @@ migrate_check(store *s, sj_err *e)
 		return sj_fail(e, SJ_ESCHEMA, "schema",
 		    "database schema version %d is newer than this sijin knows (%d); "
 		    "use a newer sijin", version, latest);
-	if (version < latest)
+	if ((rc = count_pending(s, schema_files, version > 0, &pending, e)) != SJ_OK)
+		return rc;
+	if (pending > 0)
 		return sj_fail(e, SJ_ECONFLICT, "schema",
-		    "database schema version %d is older than %d; run `sijin migrate`",
-		    version, latest);
+		    "database schema version %d lacks %d of this sijin's migrations "
+		    "(newest %d); run `sijin migrate`", version, pending, latest);
 	return SJ_OK;
 }

@@ -499,6 +499,47 @@ test_migrate_fresh_upgrade_newer(void **state)
 	store_close(s);
 }
 
+/* Versions 1 and 3 applied first, then a file set that also has 2: the
+ * gap is filled (migrations written side by side land out of order). */
+static const struct schema_file v13[] = {
+	{ "postgres", 1, "0001_a", "CREATE TABLE a (x bigint); INSERT INTO a VALUES (7);" },
+	{ "postgres", 3, "0003_d", "CREATE TABLE d (w bigint);" },
+	{ "sqlite", 1, "0001_a", "CREATE TABLE a (x INTEGER) STRICT; INSERT INTO a VALUES (7);" },
+	{ "sqlite", 3, "0003_d", "CREATE TABLE d (w INTEGER) STRICT;" },
+	{ NULL, 0, NULL, NULL },
+};
+static const struct schema_file v123[] = {
+	{ "postgres", 1, "0001_a", "CREATE TABLE a (x bigint); INSERT INTO a VALUES (7);" },
+	{ "postgres", 2, "0002_b", "CREATE TABLE b (y bigint);" },
+	{ "postgres", 3, "0003_d", "CREATE TABLE d (w bigint);" },
+	{ "sqlite", 1, "0001_a", "CREATE TABLE a (x INTEGER) STRICT; INSERT INTO a VALUES (7);" },
+	{ "sqlite", 2, "0002_b", "CREATE TABLE b (y INTEGER) STRICT;" },
+	{ "sqlite", 3, "0003_d", "CREATE TABLE d (w INTEGER) STRICT;" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static void
+test_migrate_fills_gap(void **state)
+{
+	store *s = testdb_open();
+	sj_err e = {0};
+	int n, version;
+
+	(void)state;
+	assert_int_equal(migrate_apply_files(s, v13, &n, &e), SJ_OK);
+	assert_int_equal(n, 2);
+	assert_false(testdb_has_table(s, "b"));
+	assert_int_equal(migrate_apply_files(s, v123, &n, &e), SJ_OK);
+	assert_int_equal(n, 1);  /* only 0002 ran */
+	assert_true(testdb_has_table(s, "b"));
+	assert_int_equal(count(s, "SELECT sum(x) FROM a"), 7);  /* 0001 not rerun */
+	assert_int_equal(migrate_version(s, &version, &e), SJ_OK);
+	assert_int_equal(version, 3);
+	assert_int_equal(migrate_apply_files(s, v123, &n, &e), SJ_OK);
+	assert_int_equal(n, 0);
+	store_close(s);
+}
+
 static void
 test_migrate_failure_rolls_back(void **state)
 {
@@ -528,6 +569,14 @@ test_builtin_migrations(void **state)
 	assert_int_equal(migrate_check(s, &e), SJ_ECONFLICT);
 	assert_int_equal(migrate_apply(s, &n, &e), SJ_OK);
 	assert_true(n >= 1);
+	assert_int_equal(migrate_check(s, &e), SJ_OK);
+	/* One migration below the newest not recorded: still pending. */
+	assert_int_equal(store_exec(s, "DELETE FROM schema_migrations WHERE version = 1",
+	    &e), SJ_OK);
+	assert_int_equal(migrate_check(s, &e), SJ_ECONFLICT);
+	assert_non_null(strstr(e.msg, "lacks 1 of"));
+	assert_int_equal(store_exec(s, "INSERT INTO schema_migrations VALUES (1, '0001_org', 0)",
+	    &e), SJ_OK);
 	assert_int_equal(migrate_check(s, &e), SJ_OK);
 	assert_true(testdb_has_table(s, "unit"));
 	if (!DIALECT(s))
@@ -687,6 +736,7 @@ main(void)
 		cmocka_unit_test(test_parameter_typing),
 		cmocka_unit_test(test_like_contains),
 		cmocka_unit_test(test_migrate_fresh_upgrade_newer),
+		cmocka_unit_test(test_migrate_fills_gap),
 		cmocka_unit_test(test_migrate_failure_rolls_back),
 		cmocka_unit_test(test_builtin_migrations),
 		cmocka_unit_test(test_exists_destroy),
