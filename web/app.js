@@ -22,6 +22,7 @@ const PAGES = [
   ['people', ALL],
   ['visits', ALL],
   ['inspections', ALL],
+  ['workplan', ['admin', 'leader', 'member', 'auditor']],
   ['trace', ['admin', 'leader', 'member']],
   ['admin', ['admin']],
 ];

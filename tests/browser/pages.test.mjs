@@ -14,12 +14,12 @@ before(async () => { env = await setup(); });
 after(async () => { await env.close(); });
 
 const MENU = {
-  admin: ['dashboard', 'station', 'supplies', 'requests', 'reports', 'resumption', 'people', 'visits', 'inspections', 'trace', 'admin'],
-  leader: ['dashboard', 'station', 'supplies', 'requests', 'reports', 'resumption', 'people', 'visits', 'inspections', 'trace'],
+  admin: ['dashboard', 'station', 'supplies', 'requests', 'reports', 'resumption', 'people', 'visits', 'inspections', 'workplan', 'trace', 'admin'],
+  leader: ['dashboard', 'station', 'supplies', 'requests', 'reports', 'resumption', 'people', 'visits', 'inspections', 'workplan', 'trace'],
   gaotie: ['dashboard', 'supplies', 'requests', 'resumption', 'people', 'visits', 'inspections'],
   culture: ['inbox', 'requests'],
   gate: ['dashboard', 'station'],
-  auditor: ['dashboard', 'supplies', 'requests', 'reports', 'resumption', 'people', 'visits', 'inspections'],
+  auditor: ['dashboard', 'supplies', 'requests', 'reports', 'resumption', 'people', 'visits', 'inspections', 'workplan'],
 };
 
 for (const [user, pages] of Object.entries(MENU)) {
