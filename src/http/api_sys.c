@@ -9,7 +9,7 @@
 #include "http/req.h"
 
 static const char *const sys_sql[] = {
-	"SELECT count(*) FROM schema_migrations",
+	"SELECT coalesce(max(version), 0) FROM schema_migrations",
 };
 
 /* 200 {"status":"ok"} when a query on this thread's store succeeds;
