@@ -1,8 +1,9 @@
 /*
- * cmd_workplan — `sijin plan`, `sijin task`, `sijin meeting` and
- * `sijin workplan` (issue 11): the work group's plan and its approval,
- * tasks with notes and links, meetings and decisions, the party branch,
- * reporting in, and the group's record.
+ * cmd_workplan — `sijin plan`, `sijin task` and `sijin workplan`
+ * (issue 11): the work group's plan and its approval, tasks with notes
+ * and links, the party branch, reporting in, and the group's record.
+ * `sijin meeting` is in cmd_meeting.c and shares the helpers of
+ * cmd_workplan.h.
  *
  * The commands that add or change turn their flags into the JSON form the
  * API takes and read it with the same readers (json/jworkplan.h), so both
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_workplan.h"
 #include "core/datetime.h"
 #include "domain/auth.h"
 #include "domain/meeting.h"
@@ -30,8 +32,8 @@
 
 /* ---- shared --------------------------------------------------------------- */
 
-static int64_t
-arg_id(const char *s)
+int64_t
+wp_arg_id(const char *s)
 {
 	int64_t v = 0;
 
@@ -45,8 +47,8 @@ arg_id(const char *s)
 	return v;
 }
 
-static void
-print_date(const char *label, sj_date d)
+void
+wp_print_date(const char *label, sj_date d)
 {
 	char buf[DT_DATE_LEN];
 
@@ -59,7 +61,7 @@ print_date(const char *label, sj_date d)
 }
 
 static const char *
-fmt_instant(int64_t t, char buf[DT_RFC3339_LEN])
+wp_fmt_instant(int64_t t, char buf[DT_RFC3339_LEN])
 {
 	if (t <= 0)
 		return "-";
@@ -85,12 +87,8 @@ as_scope(cli_ctx *ctx, arena *a, const char *username, scope *out, sj_err *e)
 	return SJ_OK;
 }
 
-/* Run a change in one transaction with its audit event: fn(ctx, arg, e)
- * makes it and sets *id and *detail. */
-typedef sj_rc (*change_fn)(cli_ctx *ctx, void *arg, int64_t *id, json_t **detail, sj_err *e);
-
-static int
-change(cli_ctx *ctx, const char *action, const char *type, change_fn fn, void *arg,
+int
+wp_change(cli_ctx *ctx, const char *action, const char *type, change_fn fn, void *arg,
     int64_t *id_out)
 {
 	json_t *detail = NULL;
@@ -110,8 +108,8 @@ change(cli_ctx *ctx, const char *action, const char *type, change_fn fn, void *a
 }
 
 /* Parse --json and one positional argument (the group, task or meeting). */
-static int
-one_arg(const char *cmd, int argc, char **argv, const char **arg, bool *json)
+int
+wp_one_arg(const char *cmd, int argc, char **argv, const char **arg, bool *json)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -161,17 +159,17 @@ plan_print(const work_plan *p)
 		printf("version %d\n", p->approved_version);
 	else
 		printf("none\n");
-	print_date("period ", p->starts_on);
-	print_date(" .. ", p->ends_on);
+	wp_print_date("period ", p->starts_on);
+	wp_print_date(" .. ", p->ends_on);
 	printf("\ngoals: %s\n", p->goals);
 	if (p->mechanism)
 		printf("mechanism: %s\n", p->mechanism);
 	for (size_t i = 0; i < p->n_versions; i++) {
 		const plan_version *v = &p->versions[i];
-		printf("  v%d submitted %s by %s", v->version, fmt_instant(v->submitted_at, t1),
+		printf("  v%d submitted %s by %s", v->version, wp_fmt_instant(v->submitted_at, t1),
 		    v->submitted_by);
 		if (v->decision)
-			printf("; %s %s by %s%s%s", v->decision, fmt_instant(v->decided_at, t2),
+			printf("; %s %s by %s%s%s", v->decision, wp_fmt_instant(v->decided_at, t2),
 			    v->decided_by ? v->decided_by : "?", v->decision_comment ? ": " : "",
 			    v->decision_comment ? v->decision_comment : "");
 		else
@@ -191,7 +189,7 @@ plan_show(cli_ctx *ctx, int argc, char **argv)
 	arena a;
 	int status;
 
-	if ((status = one_arg("plan show", argc, argv, &ref, &json)) != 0)
+	if ((status = wp_one_arg("plan show", argc, argv, &ref, &json)) != 0)
 		return status;
 	if (cli_open(ctx, false, &e) != SJ_OK || workplan_group_lookup(ctx->s, ref, &group, &e) != SJ_OK)
 		return cli_fail(&e);
@@ -272,7 +270,7 @@ plan_create_cmd(cli_ctx *ctx, int argc, char **argv, bool patch)
 		status = cli_fail(&e);
 	arena_init(&pa.a);
 	if (status == 0 &&
-	    (status = change(ctx, patch ? "plan.update" : "plan.create", "work_plan", plan_write,
+	    (status = wp_change(ctx, patch ? "plan.update" : "plan.create", "work_plan", plan_write,
 	    &pa, &id)) == 0)
 		printf("%lld\n", (long long)id);
 	arena_free(&pa.a);
@@ -349,7 +347,7 @@ plan_step_cmd(cli_ctx *ctx, int argc, char **argv, const char *action)
 	    as_scope(ctx, &a, sa.as, &sa.sc, &e) != SJ_OK)
 		status = cli_fail(&e);
 	else
-		status = change(ctx, action, "work_plan", plan_step_write, &sa, NULL);
+		status = wp_change(ctx, action, "work_plan", plan_step_write, &sa, NULL);
 	arena_free(&a);
 	return status;
 }
@@ -374,7 +372,7 @@ plan_version_cmd(cli_ctx *ctx, int argc, char **argv)
 			return cli_usage_error("plan version", "bad option '%s'", argv[optind - 1]);
 		json = true;
 	}
-	if (optind + 2 != argc || (n = arg_id(argv[optind + 1])) == 0 || n > 100000)
+	if (optind + 2 != argc || (n = wp_arg_id(argv[optind + 1])) == 0 || n > 100000)
 		return cli_usage_error("plan version", "give GROUP and a version number");
 	if (cli_open(ctx, false, &e) != SJ_OK ||
 	    workplan_group_lookup(ctx->s, argv[optind], &group, &e) != SJ_OK)
@@ -390,7 +388,7 @@ plan_version_cmd(cli_ctx *ctx, int argc, char **argv)
 		for (size_t i = 0; i < v.n_tasks; i++) {
 			printf("  task %lld [%s] %s — %s", (long long)v.tasks[i].task_id,
 			    v.tasks[i].task_line, v.tasks[i].title, v.tasks[i].owner_name);
-			print_date(", due ", v.tasks[i].due_on);
+			wp_print_date(", due ", v.tasks[i].due_on);
 			printf("\n");
 		}
 	}
@@ -447,7 +445,7 @@ static void
 task_print_line(const task *t)
 {
 	printf("%-5lld %-10s %-11s", (long long)t->id, t->task_line, t->status);
-	print_date(" due ", t->due_on);
+	wp_print_date(" due ", t->due_on);
 	printf("%s  %s (%s)\n", t->overdue ? " OVERDUE" : "", t->title, t->owner_name);
 }
 
@@ -464,21 +462,21 @@ task_print(const task *t)
 		printf(" %s", t->units[i].name);
 	printf("\n");
 	if (t->due_on != TASK_DATE_NONE)
-		print_date("  counted due ", t->due_effective), printf("\n");
+		wp_print_date("  counted due ", t->due_effective), printf("\n");
 	if (t->decision_id)
 		printf("  from decision %lld of meeting %lld\n", (long long)t->decision_id,
 		    (long long)t->meeting_id);
 	for (size_t i = 0; i < t->n_notes; i++) {
 		const task_note *n = &t->notes[i];
-		print_date("  note ", n->noted_on);
+		wp_print_date("  note ", n->noted_on);
 		if (n->status_to)
 			printf(" [%s → %s]", n->status_from, n->status_to);
-		printf(" %s (%s, %s)\n", n->body, n->created_by, fmt_instant(n->created_at, ts));
+		printf(" %s (%s, %s)\n", n->body, n->created_by, wp_fmt_instant(n->created_at, ts));
 	}
 	for (size_t i = 0; i < t->n_links; i++) {
 		const task_link *l = &t->links[i];
 		printf("  link %s %lld", l->record_type, (long long)l->record_id);
-		print_date(" ", l->on);
+		wp_print_date(" ", l->on);
 		printf(" %s\n", l->title);
 	}
 }
@@ -538,7 +536,7 @@ task_add_cmd(cli_ctx *ctx, int argc, char **argv)
 		case 'u': json_array_append_new(units, json_string(optarg)); break;
 		case 'D': json_object_set_new(ta.body, "description", json_string(optarg)); break;
 		case 'x':
-			if ((ta.decision = arg_id(optarg)) == 0)
+			if ((ta.decision = wp_arg_id(optarg)) == 0)
 				status = cli_usage_error("task add", "--decision: give the decision's id");
 			break;
 		default: status = cli_usage_error("task add", "bad option '%s'", argv[optind - 1]);
@@ -568,7 +566,7 @@ task_add_cmd(cli_ctx *ctx, int argc, char **argv)
 		}
 		json_object_set_new(ta.body, "unit_ids", ids);
 	}
-	if (status == 0 && (status = change(ctx, "task.create", "task", task_add_write, &ta,
+	if (status == 0 && (status = wp_change(ctx, "task.create", "task", task_add_write, &ta,
 	    &id)) == 0)
 		printf("%lld\n", (long long)id);
 	json_decref(units);
@@ -663,7 +661,7 @@ task_show_cmd(cli_ctx *ctx, int argc, char **argv)
 		} else
 			return cli_usage_error("task show", "bad option '%s'", argv[optind - 1]);
 	}
-	if (optind + 1 != argc || (id = arg_id(argv[optind])) == 0)
+	if (optind + 1 != argc || (id = wp_arg_id(argv[optind])) == 0)
 		return cli_usage_error("task show", "give one task ID");
 	if (cli_open(ctx, false, &e) != SJ_OK)
 		return cli_fail(&e);
@@ -718,11 +716,11 @@ task_note_cmd(cli_ctx *ctx, int argc, char **argv)
 		default: return cli_usage_error("task note", "bad option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind + 1 != argc || (ta.id = arg_id(argv[optind])) == 0)
+	if (optind + 1 != argc || (ta.id = wp_arg_id(argv[optind])) == 0)
 		return cli_usage_error("task note", "give one task ID");
 	if (cli_open(ctx, false, &e) != SJ_OK)
 		return cli_fail(&e);
-	status = change(ctx, "task.note", "task", task_note_write, &ta, NULL);
+	status = wp_change(ctx, "task.note", "task", task_note_write, &ta, NULL);
 	return status;
 }
 
@@ -751,13 +749,13 @@ task_link_cmd(cli_ctx *ctx, int argc, char **argv, bool remove)
 	task_args ta = { .decision = remove };
 	sj_err e = {0};
 
-	if (cli_wants_help(argc, argv) || argc != 4 || (ta.id = arg_id(argv[1])) == 0 ||
-	    (ta.record_id = arg_id(argv[3])) == 0)
+	if (cli_wants_help(argc, argv) || argc != 4 || (ta.id = wp_arg_id(argv[1])) == 0 ||
+	    (ta.record_id = wp_arg_id(argv[3])) == 0)
 		return cli_usage_error(cmd, "give ID TYPE RECORD_ID");
 	ta.type = argv[2];
 	if (cli_open(ctx, false, &e) != SJ_OK)
 		return cli_fail(&e);
-	return change(ctx, remove ? "task.unlink" : "task.link", "task", task_link_write, &ta,
+	return wp_change(ctx, remove ? "task.unlink" : "task.link", "task", task_link_write, &ta,
 	    NULL);
 }
 
@@ -786,246 +784,6 @@ cmd_task(cli_ctx *ctx, int argc, char **argv)
 	return cli_usage_error("task", "unknown sub-command '%s'", sub);
 }
 
-/* ---- meeting ------------------------------------------------------------------ */
-
-static const char meeting_usage[] =
-	"usage: sijin meeting add GROUP --kind KIND --on DATE --title T [--place P]\n"
-	"                         [--agenda A] [--summary S] [--unit UNIT] [--department D]\n"
-	"                         [--attendee MEMBER]... [--guest NAME[,AFFILIATION]]...\n"
-	"                         [--decision KIND:TEXT]...\n"
-	"       sijin meeting list GROUP [--json]\n"
-	"       sijin meeting show ID [--json]\n\n"
-	"KIND of a meeting is all_hands, branch (needs the party branch) or coordination\n"
-	"(with --unit and/or --department); of a decision goal, task, mechanism,\n"
-	"division, plan or other.  Make tasks from a decision with\n"
-	"`sijin task add GROUP ... --decision ID`.\n";
-
-static void
-meeting_print(const meeting *m)
-{
-	print_date("", m->held_on);
-	printf(" meeting %lld [%s] %s", (long long)m->id, m->kind, m->title);
-	if (m->unit_name || m->department_name)
-		printf(" with %s%s%s", m->unit_name ? m->unit_name : "",
-		    m->unit_name && m->department_name ? ", " : "",
-		    m->department_name ? m->department_name : "");
-	printf("\n");
-	if (m->place)
-		printf("  place: %s\n", m->place);
-	if (m->agenda)
-		printf("  agenda: %s\n", m->agenda);
-	printf("  attendees:");
-	for (size_t i = 0; i < m->n_attendees; i++)
-		printf(" %s%s%s%s", m->attendees[i].name, m->attendees[i].affiliation ? "（" : "",
-		    m->attendees[i].affiliation ? m->attendees[i].affiliation : "",
-		    m->attendees[i].affiliation ? "）" : "");
-	printf("\n");
-	for (size_t i = 0; i < m->n_decisions; i++) {
-		const meeting_decision *d = &m->decisions[i];
-		printf("  decision %lld (%d, %s): %s", (long long)d->id, d->position, d->kind, d->body);
-		if (d->n_task_ids)
-			printf(" → tasks");
-		for (size_t j = 0; j < d->n_task_ids; j++)
-			printf(" %lld", (long long)d->task_ids[j]);
-		printf("\n");
-	}
-}
-
-typedef struct meeting_args {
-	int64_t group;
-	json_t *body;
-	arena a;
-} meeting_args;
-
-static sj_rc
-meeting_add_write(cli_ctx *ctx, void *arg, int64_t *id, json_t **detail, sj_err *e)
-{
-	meeting_args *ma = arg;
-	meeting_input in;
-	sj_rc rc;
-
-	if ((rc = jworkplan_read_meeting(ma->body, &ma->a, &in, e)) != SJ_OK ||
-	    (rc = meeting_add(ctx->s, &scope_system, ma->group, &in, id, e)) != SJ_OK)
-		return rc;
-	*detail = json_pack("{s:I, s:s, s:s}", "group_id", (json_int_t)ma->group, "kind", in.kind,
-	    "title", in.title);
-	return SJ_OK;
-}
-
-/* Add one repeated option of meeting add to the body. */
-static int
-meeting_opt(cli_ctx *ctx, meeting_args *ma, int c, const char *v, json_t *attendees,
-    json_t *decisions)
-{
-	const char *sep;
-	department d;
-	org_unit u;
-	sj_err e = {0};
-	int64_t id;
-
-	switch (c) {
-	case 'a':
-		if (visit_member_lookup(ctx->s, v, "attendee", &id, &e) != SJ_OK)
-			return cli_fail(&e);
-		json_array_append_new(attendees, json_pack("{s:I}", "member_id", (json_int_t)id));
-		return 0;
-	case 'g':
-		if ((sep = strchr(v, ',')) == NULL)
-			json_array_append_new(attendees, json_pack("{s:s}", "name", v));
-		else
-			json_array_append_new(attendees, json_pack("{s:s%, s:s}", "name", v,
-			    (size_t)(sep - v), "affiliation", sep + 1));
-		return 0;
-	case 'd':
-		if ((sep = strchr(v, ':')) == NULL)
-			return cli_usage_error("meeting add", "--decision: write KIND:TEXT");
-		json_array_append_new(decisions, json_pack("{s:s%, s:s}", "kind", v,
-		    (size_t)(sep - v), "body", sep + 1));
-		return 0;
-	case 'u':
-		if (org_unit_lookup(ctx->s, &scope_system, &ma->a, v, &u, &e) != SJ_OK)
-			return cli_fail(&e);
-		json_object_set_new(ma->body, "unit_id", json_integer(u.id));
-		return 0;
-	case 'D':
-		if (department_lookup(ctx->s, &ma->a, v, &d, &e) != SJ_OK)
-			return cli_fail(&e);
-		json_object_set_new(ma->body, "department_id", json_integer(d.id));
-		return 0;
-	}
-	return 2;
-}
-
-static int
-meeting_add_cmd(cli_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "kind", required_argument, NULL, 'k' },
-		{ "on", required_argument, NULL, 'o' },
-		{ "title", required_argument, NULL, 't' },
-		{ "place", required_argument, NULL, 'p' },
-		{ "agenda", required_argument, NULL, 'A' },
-		{ "summary", required_argument, NULL, 's' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ "department", required_argument, NULL, 'D' },
-		{ "attendee", required_argument, NULL, 'a' },
-		{ "guest", required_argument, NULL, 'g' },
-		{ "decision", required_argument, NULL, 'd' },
-		{ 0, 0, 0, 0 },
-	};
-	meeting_args ma = { .body = json_object() };
-	json_t *attendees = json_array(), *decisions = json_array();
-	sj_err e = {0};
-	int64_t id;
-	int c, status = 0;
-
-	arena_init(&ma.a);
-	json_object_set_new(ma.body, "attendees", attendees);
-	json_object_set_new(ma.body, "decisions", decisions);
-	/* The options name members, units and departments: open the store first. */
-	if (cli_open(ctx, false, &e) != SJ_OK)
-		status = cli_fail(&e);
-	optind = 1;
-	while (status == 0 && (c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		const char *key = c == 'k' ? "kind" : c == 'o' ? "held_on" : c == 't' ? "title"
-		    : c == 'p' ? "place" : c == 'A' ? "agenda" : c == 's' ? "summary" : NULL;
-		if (key)
-			json_object_set_new(ma.body, key, json_string(optarg));
-		else if (c == 'a' || c == 'g' || c == 'd' || c == 'u' || c == 'D')
-			status = meeting_opt(ctx, &ma, c, optarg, attendees, decisions);
-		else
-			status = cli_usage_error("meeting add", "bad option '%s'", argv[optind - 1]);
-	}
-	if (status == 0 && optind + 1 != argc)
-		status = cli_usage_error("meeting add", "give one GROUP");
-	if (status == 0 && workplan_group_lookup(ctx->s, argv[optind], &ma.group, &e) != SJ_OK)
-		status = cli_fail(&e);
-	if (status == 0 && (status = change(ctx, "meeting.create", "meeting", meeting_add_write,
-	    &ma, &id)) == 0)
-		printf("%lld\n", (long long)id);
-	json_decref(ma.body);
-	arena_free(&ma.a);
-	return status;
-}
-
-static int
-meeting_list_cmd(cli_ctx *ctx, int argc, char **argv)
-{
-	const char *ref;
-	meeting *m;
-	size_t n;
-	int64_t group;
-	sj_err e = {0};
-	bool json;
-	arena a;
-	int status;
-
-	if ((status = one_arg("meeting list", argc, argv, &ref, &json)) != 0)
-		return status;
-	if (cli_open(ctx, false, &e) != SJ_OK || workplan_group_lookup(ctx->s, ref, &group, &e) != SJ_OK)
-		return cli_fail(&e);
-	arena_init(&a);
-	if (meeting_list(ctx->s, &scope_system, &a, group, NULL, &m, &n, &e) != SJ_OK) {
-		status = cli_fail(&e);
-	} else if (json) {
-		json_t *all = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(all, jworkplan_meeting(&m[i]));
-		cli_json_print(all);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			meeting_print(&m[i]);
-	}
-	arena_free(&a);
-	return status;
-}
-
-static int
-meeting_show_cmd(cli_ctx *ctx, int argc, char **argv)
-{
-	const char *ref;
-	sj_err e = {0};
-	meeting m;
-	bool json;
-	arena a;
-	int status;
-
-	if ((status = one_arg("meeting show", argc, argv, &ref, &json)) != 0)
-		return status;
-	if (arg_id(ref) == 0)
-		return cli_usage_error("meeting show", "give the meeting's id");
-	if (cli_open(ctx, false, &e) != SJ_OK)
-		return cli_fail(&e);
-	arena_init(&a);
-	if (meeting_get(ctx->s, &scope_system, &a, arg_id(ref), &m, &e) != SJ_OK)
-		status = cli_fail(&e);
-	else if (json)
-		cli_json_print(jworkplan_meeting(&m));
-	else
-		meeting_print(&m);
-	arena_free(&a);
-	return status;
-}
-
-int
-cmd_meeting(cli_ctx *ctx, int argc, char **argv)
-{
-	const char *sub = argc > 1 ? argv[1] : NULL;
-
-	if (sub == NULL || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 ||
-	    cli_wants_help(argc, argv)) {
-		fputs(meeting_usage, sub ? stdout : stderr);
-		return sub ? 0 : 2;
-	}
-	if (strcmp(sub, "add") == 0)
-		return meeting_add_cmd(ctx, argc - 1, argv + 1);
-	if (strcmp(sub, "list") == 0)
-		return meeting_list_cmd(ctx, argc - 1, argv + 1);
-	if (strcmp(sub, "show") == 0)
-		return meeting_show_cmd(ctx, argc - 1, argv + 1);
-	return cli_usage_error("meeting", "unknown sub-command '%s'", sub);
-}
-
 /* ---- workplan: the group's record, branch, reporting in ------------------------- */
 
 static const char workplan_usage[] =
@@ -1049,8 +807,8 @@ reporting_print(const reporting *r)
 	for (size_t i = 0; i < r->n_units; i++) {
 		const reporting_unit *u = &r->units[i];
 		printf("  %-5lld %s", (long long)u->unit_id, u->unit_name);
-		print_date("  reported ", u->reported_on);
-		print_date("  last visit ", u->last_visit_on);
+		wp_print_date("  reported ", u->reported_on);
+		wp_print_date("  last visit ", u->last_visit_on);
 		printf("%s%s%s%s\n", u->not_reported ? "  NOT REPORTED" : "",
 		    u->visit_due ? "  VISIT DUE" : "", u->contact ? "  contact " : "",
 		    u->contact ? u->contact : "");
@@ -1061,8 +819,8 @@ static void
 overview_print(const workplan_overview *o)
 {
 	printf("%s (%s)", o->group_name, o->organ);
-	print_date(", set up ", o->set_up_on);
-	print_date(", as of ", o->as_of);
+	wp_print_date(", set up ", o->set_up_on);
+	wp_print_date(", as of ", o->as_of);
 	printf("\n");
 	if (o->has_plan) {
 		printf("plan: %s — %s, version %d", o->plan.title, o->plan.status, o->plan.version);
@@ -1070,7 +828,7 @@ overview_print(const workplan_overview *o)
 			if (o->plan.versions[i].version == o->plan.approved_version) {
 				char t[DT_RFC3339_LEN];
 				printf("; version %d approved %s by %s", o->plan.approved_version,
-				    fmt_instant(o->plan.versions[i].decided_at, t),
+				    wp_fmt_instant(o->plan.versions[i].decided_at, t),
 				    o->plan.versions[i].decided_by ? o->plan.versions[i].decided_by : "?");
 			}
 		printf("\n");
@@ -1078,7 +836,7 @@ overview_print(const workplan_overview *o)
 		printf("plan: none\n");
 	if (o->has_branch) {
 		printf("party branch: %s", o->branch.name);
-		print_date(", founded ", o->branch.founded_on);
+		wp_print_date(", founded ", o->branch.founded_on);
 		printf(", secretary %s, %zu members\n", o->branch.secretary_name, o->branch.n_members);
 	} else
 		printf("party branch: none\n");
@@ -1119,7 +877,7 @@ workplan_show_cmd(cli_ctx *ctx, int argc, char **argv, bool reporting_only)
 			if (dt_date_parse(optarg, "as-of", &as_of, &e) != SJ_OK)
 				return cli_fail(&e);
 		} else if (c == 'g') {
-			if ((gap = arg_id(optarg)) == 0 || gap > 365)
+			if ((gap = wp_arg_id(optarg)) == 0 || gap > 365)
 				return cli_usage_error(cmd, "--gap-days: give 1 to 365");
 		} else
 			return cli_usage_error(cmd, "bad option '%s'", argv[optind - 1]);
@@ -1207,7 +965,7 @@ report_in_cmd(cli_ctx *ctx, int argc, char **argv)
 		status = cli_fail(&e);
 	else {
 		ra.unit = u.id;
-		status = change(ctx, "assignment.report_in", "work_group", report_in_write, &ra, NULL);
+		status = wp_change(ctx, "assignment.report_in", "work_group", report_in_write, &ra, NULL);
 	}
 	arena_free(&a);
 	return status;
@@ -1224,7 +982,7 @@ branch_show_cmd(cli_ctx *ctx, int argc, char **argv)
 	arena a;
 	int status;
 
-	if ((status = one_arg("workplan branch", argc, argv, &ref, &json)) != 0)
+	if ((status = wp_one_arg("workplan branch", argc, argv, &ref, &json)) != 0)
 		return status;
 	if (cli_open(ctx, false, &e) != SJ_OK || workplan_group_lookup(ctx->s, ref, &group, &e) != SJ_OK)
 		return cli_fail(&e);
@@ -1235,7 +993,7 @@ branch_show_cmd(cli_ctx *ctx, int argc, char **argv)
 		cli_json_print(jworkplan_branch(&b));
 	} else {
 		printf("%s", b.name);
-		print_date(", founded ", b.founded_on);
+		wp_print_date(", founded ", b.founded_on);
 		printf(", secretary %s\n", b.secretary_name);
 		for (size_t i = 0; i < b.n_members; i++)
 			printf("  %lld %s %s\n", (long long)b.members[i].member_id, b.members[i].name,
@@ -1311,7 +1069,7 @@ branch_set_cmd(cli_ctx *ctx, int argc, char **argv)
 		status = cli_usage_error("workplan branch-set", "give one GROUP");
 	if (status == 0 && workplan_group_lookup(ctx->s, argv[optind], &ba.group, &e) != SJ_OK)
 		status = cli_fail(&e);
-	if (status == 0 && (status = change(ctx, "branch.update", "party_branch", branch_write_cli,
+	if (status == 0 && (status = wp_change(ctx, "branch.update", "party_branch", branch_write_cli,
 	    &ba, &id)) == 0)
 		printf("%lld\n", (long long)id);
 	json_decref(ba.body);
