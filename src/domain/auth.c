@@ -1,5 +1,7 @@
 /*
- * auth — users, departments, permissions, passwords, sessions, API tokens.
+ * auth — users, departments, permissions and passwords.  Sign-in,
+ * sessions and API tokens are in auth_session.c (internal shared
+ * helpers: auth_int.h).
  *
  * Invariants kept here beyond those of auth.h:
  * - Argon2id work (hash and verify) happens outside any transaction this
@@ -20,16 +22,14 @@
 #include "core/datetime.h"
 #include "core/text.h"
 #include "domain/audit.h"
+#include "domain/auth_int.h"
 #include "domain/org.h"
 
 enum {
-	Q_USER_ADD, Q_USER_GET, Q_USER_FIND, Q_USER_LIST, Q_USER_SECRET, Q_USER_HASH,
+	Q_USER_ADD, Q_USER_GET, Q_USER_FIND, Q_USER_LIST, Q_USER_HASH,
 	Q_USER_SET_PW, Q_USER_DISABLE, Q_OTHER_ADMINS, Q_USER_SESSIONS_END,
 	Q_GROUP_EXISTS, Q_UNIT_EXISTS, Q_DEPT_EXISTS, Q_CHECKPOINT_EXISTS, Q_ATTEND_ADD,
 	Q_DEPT_ADD, Q_DEPT_LIST, Q_DEPT_BY_ID, Q_DEPT_BY_NAME,
-	Q_LIMIT_USER, Q_LIMIT_IP, Q_ATTEMPT_ADD, Q_ATTEMPT_OK, Q_ATTEMPT_PRUNE,
-	Q_SESSION_ADD, Q_SESSION_GET, Q_SESSION_TOUCH, Q_SESSION_DELETE, Q_SESSION_PRUNE,
-	Q_TOKEN_ADD, Q_TOKEN_GET, Q_TOKEN_TOUCH, Q_TOKEN_OWNER, Q_TOKEN_REVOKE, Q_TOKEN_LIST,
 	Q_DEMO_GROUP, Q_DEMO_CHECKPOINT,
 };
 
@@ -47,8 +47,6 @@ static const char *const auth_sql[] = {
 	[Q_USER_GET] = "SELECT " USER_COLS " WHERE u.id = ?1",
 	[Q_USER_FIND] = "SELECT " USER_COLS " WHERE u.username_key = ?1",
 	[Q_USER_LIST] = "SELECT " USER_COLS " ORDER BY u.username_key",
-	[Q_USER_SECRET] =
-	"SELECT id, password_hash, disabled FROM app_user WHERE username_key = ?1",
 	[Q_USER_HASH] = "SELECT password_hash, username_key FROM app_user WHERE id = ?1",
 	[Q_USER_SET_PW] =
 	"UPDATE app_user SET password_hash = ?2, password_changed_at = ?3 WHERE id = ?1",
@@ -69,41 +67,6 @@ static const char *const auth_sql[] = {
 	[Q_DEPT_LIST] = "SELECT id, name, kind, created_at FROM department ORDER BY name_sort, id",
 	[Q_DEPT_BY_ID] = "SELECT id, name, kind, created_at FROM department WHERE id = ?1",
 	[Q_DEPT_BY_NAME] = "SELECT id, name, kind, created_at FROM department WHERE name = ?1",
-	/* The at of the N-th most recent failure in the window (OFFSET N-1):
-	 * a row means the limit is reached, and at + window is when it lifts. */
-	[Q_LIMIT_USER] =
-	"SELECT at FROM login_attempt WHERE username_key = ?1 AND ok = 0 AND at > ?2"
-	" AND at <= ?3 ORDER BY at DESC LIMIT 1 OFFSET ?4",
-	[Q_LIMIT_IP] =
-	"SELECT at FROM login_attempt WHERE ip = ?1 AND ok = 0 AND at > ?2"
-	" AND at <= ?3 ORDER BY at DESC LIMIT 1 OFFSET ?4",
-	[Q_ATTEMPT_ADD] =
-	"INSERT INTO login_attempt (username_key, ip, at, ok) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-	[Q_ATTEMPT_OK] = "UPDATE login_attempt SET ok = 1 WHERE id = ?1",
-	[Q_ATTEMPT_PRUNE] = "DELETE FROM login_attempt WHERE at <= ?1",
-	[Q_SESSION_ADD] =
-	"INSERT INTO session (token_hash, csrf_token, user_id, created_at, last_seen_at,"
-	" expires_at, ip) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6) RETURNING id",
-	[Q_SESSION_GET] =
-	"SELECT s.id, s.csrf_token, s.last_seen_at, s.expires_at, s.user_id, u.username"
-	" FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = ?1",
-	[Q_SESSION_TOUCH] = "UPDATE session SET last_seen_at = ?2 WHERE id = ?1",
-	[Q_SESSION_DELETE] = "DELETE FROM session WHERE id = ?1",
-	[Q_SESSION_PRUNE] = "DELETE FROM session WHERE expires_at <= ?1 OR last_seen_at <= ?2",
-	[Q_TOKEN_ADD] =
-	"INSERT INTO api_token (user_id, name, token_hash, prefix, created_at, expires_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-	[Q_TOKEN_GET] =
-	"SELECT id, user_id, expires_at, revoked_at, last_used_at FROM api_token"
-	" WHERE token_hash = ?1",
-	[Q_TOKEN_TOUCH] = "UPDATE api_token SET last_used_at = ?2 WHERE id = ?1",
-	[Q_TOKEN_OWNER] = "SELECT user_id FROM api_token WHERE id = ?1",
-	[Q_TOKEN_REVOKE] =
-	"UPDATE api_token SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
-	[Q_TOKEN_LIST] =
-	"SELECT t.id, t.user_id, u.username, t.name, t.prefix, t.created_at, t.expires_at,"
-	" t.revoked_at, t.last_used_at FROM api_token t JOIN app_user u ON u.id = t.user_id"
-	" WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC",
 	[Q_DEMO_GROUP] = "SELECT id FROM work_group WHERE name = ?1",
 	[Q_DEMO_CHECKPOINT] = "SELECT id FROM checkpoint WHERE name = ?1",
 };
@@ -174,10 +137,6 @@ auth_perm_name(auth_perm perm)
 	return (int)perm >= 0 && perm < PERM__COUNT ? perm_table[perm].name : "?";
 }
 
-static sj_rc attempt_begin(store *s, const char *key, const char *ip, int64_t now,
-    int64_t *attempt_id, int64_t *retry_at, sj_err *e);
-static sj_rc attempt_succeeded(store *s, int64_t attempt_id, sj_err *e);
-
 /* ---- passwords: Argon2id behind a counting semaphore ----------------------- */
 
 static pthread_mutex_t pwhash_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -227,8 +186,8 @@ pwhash_busy(sj_err *e)
 	    "a second");
 }
 
-static sj_rc
-password_hash(const char *password, char out[crypto_pwhash_STRBYTES], sj_err *e)
+sj_rc
+auth_pw_hash(const char *password, char out[crypto_pwhash_STRBYTES], sj_err *e)
 {
 	int r;
 
@@ -246,8 +205,8 @@ password_hash(const char *password, char out[crypto_pwhash_STRBYTES], sj_err *e)
 
 /* Check password against hash: SJ_OK, SJ_EAUTH (no match, field
  * "password", message "wrong password") or SJ_EBUSY. */
-static sj_rc
-password_verify(const char *hash, const char *password, sj_err *e)
+sj_rc
+auth_pw_verify(const char *hash, const char *password, sj_err *e)
 {
 	int r;
 
@@ -270,12 +229,12 @@ dummy_hash_make(void)
 	char pw[CRYPT_TOKEN_SIZE];
 
 	if (crypt_random_token(pw, sizeof pw) != SJ_OK ||
-	    password_hash(pw, dummy_hash_str, NULL) != SJ_OK)
+	    auth_pw_hash(pw, dummy_hash_str, NULL) != SJ_OK)
 		dummy_hash_str[0] = '\0';
 }
 
-static const char *
-dummy_hash(void)
+const char *
+auth_pw_dummy(void)
 {
 	pthread_once(&dummy_once, dummy_hash_make);
 	return dummy_hash_str;
@@ -314,8 +273,8 @@ user_check_username(const char *username, sj_err *e)
 }
 
 /* The lower-case key of a well-formed username (user_check_username). */
-static void
-username_key(const char *username, char key[AUTH_USERNAME_MAX + 1])
+void
+auth_username_key(const char *username, char key[AUTH_USERNAME_MAX + 1])
 {
 	size_t i;
 
@@ -453,9 +412,9 @@ user_add(store *s, const scope *sc, const user_input *in, int64_t *id, sj_err *e
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may add users");
 	if ((rc = check_user_input(in, &role, e)) != SJ_OK ||
 	    (rc = check_links_exist(s, in, e)) != SJ_OK ||
-	    (rc = password_hash(in->password, hash, e)) != SJ_OK)
+	    (rc = auth_pw_hash(in->password, hash, e)) != SJ_OK)
 		return rc;
-	username_key(in->username, key);
+	auth_username_key(in->username, key);
 	if ((rc = store_prepare(s, auth_sql[Q_USER_ADD], &st, e)) != SJ_OK)
 		return rc;
 	store_bind_text(st, 1, in->username);
@@ -504,8 +463,8 @@ user_fetch(store_stmt *st, arena *a, app_user *out, bool *found, sj_err *e)
 }
 
 /* The user with this id, without a permission check (for this module). */
-static sj_rc
-user_load(store *s, arena *a, int64_t id, app_user *out, sj_err *e)
+sj_rc
+auth_user_load(store *s, arena *a, int64_t id, app_user *out, sj_err *e)
 {
 	store_stmt *st;
 	bool found;
@@ -531,7 +490,7 @@ user_get(store *s, const scope *sc, arena *a, int64_t id, app_user *out, sj_err 
 {
 	if (!may_read_user(sc, id))
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "you may not see other users");
-	return user_load(s, a, id, out, e);
+	return auth_user_load(s, a, id, out, e);
 }
 
 sj_rc
@@ -544,7 +503,7 @@ user_find_by_username(store *s, const scope *sc, arena *a, const char *username,
 	sj_rc rc;
 
 	if (user_check_username(username, NULL) == SJ_OK) {
-		username_key(username, key);
+		auth_username_key(username, key);
 		if ((rc = store_prepare(s, auth_sql[Q_USER_FIND], &st, e)) != SJ_OK)
 			return rc;
 		store_bind_text(st, 1, key);
@@ -595,8 +554,8 @@ run_for_user(store *s, int q, int64_t id, sj_err *e)
 	return store_run(st, e);
 }
 
-static sj_rc
-password_store(store *s, int64_t id, const char *hash, int64_t now, bool end_sessions,
+sj_rc
+auth_pw_store(store *s, int64_t id, const char *hash, int64_t now, bool end_sessions,
     sj_err *e)
 {
 	store_stmt *st;
@@ -631,11 +590,11 @@ user_set_password(store *s, const scope *sc, int64_t id, const char *password, s
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may set another "
 		    "user's password");
 	arena_init(&a);
-	if ((rc = user_load(s, &a, id, &u, e)) != SJ_OK ||
+	if ((rc = auth_user_load(s, &a, id, &u, e)) != SJ_OK ||
 	    (rc = user_check_password(u.username, password, e)) != SJ_OK ||
-	    (rc = password_hash(password, hash, e)) != SJ_OK)
+	    (rc = auth_pw_hash(password, hash, e)) != SJ_OK)
 		goto out;
-	rc = password_store(s, id, hash, dt_now(), true, e);
+	rc = auth_pw_store(s, id, hash, dt_now(), true, e);
 	sodium_memzero(hash, sizeof hash);
 out:
 	arena_free(&a);
@@ -663,10 +622,10 @@ user_verify_password(store *s, int64_t id, const char *password, sj_err *e)
 	store_reset(st);
 	/* Re-entering one's password is a sign-in by another door: the same
 	 * per-username limit, so a stolen session cannot guess it. */
-	if ((rc = attempt_begin(s, key, "", dt_now(), &attempt, &retry_at, e)) != SJ_OK)
+	if ((rc = auth_attempt_begin(s, key, "", dt_now(), &attempt, &retry_at, e)) != SJ_OK)
 		return rc;
-	if ((rc = password_verify(hash, password ? password : "", e)) == SJ_OK)
-		rc = attempt_succeeded(s, attempt, e);
+	if ((rc = auth_pw_verify(hash, password ? password : "", e)) == SJ_OK)
+		rc = auth_attempt_succeeded(s, attempt, e);
 	sodium_memzero(hash, sizeof hash);
 	return rc;
 }
@@ -705,7 +664,7 @@ user_disable(store *s, const scope *sc, int64_t id, sj_err *e)
 	arena_init(&a);
 	if ((rc = store_begin(s, e)) != SJ_OK)
 		goto out;
-	if ((rc = user_load(s, &a, id, &u, e)) != SJ_OK || u.disabled ||
+	if ((rc = auth_user_load(s, &a, id, &u, e)) != SJ_OK || u.disabled ||
 	    (rc = disable_check(s, sc, &u, e)) != SJ_OK ||
 	    (rc = run_for_user(s, Q_USER_DISABLE, id, e)) != SJ_OK ||
 	    (rc = run_for_user(s, Q_USER_SESSIONS_END, id, e)) != SJ_OK) {
@@ -730,7 +689,7 @@ user_checkpoint_add(store *s, const scope *sc, int64_t user_id, int64_t checkpoi
 	if (!auth_role_may(sc->role, PERM_USER_ADMIN))
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may assign checkpoints");
 	arena_init(&a);
-	if ((rc = user_load(s, &a, user_id, &u, e)) != SJ_OK)
+	if ((rc = auth_user_load(s, &a, user_id, &u, e)) != SJ_OK)
 		goto out;
 	if (u.role != ROLE_CHECKPOINT) {
 		rc = sj_fail(e, SJ_EINVAL, "user", "only checkpoint users attend checkpoints; '%s' "
@@ -763,8 +722,8 @@ principal_scope(const app_user *u, scope *out)
 		out->department_id = u->department_id;
 }
 
-static void
-principal_fill(const app_user *u, auth_principal *p)
+void
+auth_principal_fill(const app_user *u, auth_principal *p)
 {
 	memset(p, 0, sizeof *p);
 	p->user_id = u->id;
@@ -859,587 +818,6 @@ department_lookup(store *s, arena *a, const char *ref, department *out, sj_err *
 	department_read(st, a, out);
 	store_reset(st);
 	return SJ_OK;
-}
-
-/* ---- sign-in ------------------------------------------------------------- */
-
-/* The stored secret of a user being signed in. */
-typedef struct user_secret {
-	bool found;
-	int64_t id;
-	bool disabled;
-	char hash[crypto_pwhash_STRBYTES];
-} user_secret;
-
-static sj_rc
-user_secret_get(store *s, const char *key, user_secret *u, sj_err *e)
-{
-	store_stmt *st;
-	sj_rc rc;
-
-	if ((rc = store_prepare(s, auth_sql[Q_USER_SECRET], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_text(st, 1, key);
-	if ((rc = store_step(st, &u->found, e)) != SJ_OK || !u->found)
-		return rc;
-	u->id = store_col_int(st, 0);
-	snprintf(u->hash, sizeof u->hash, "%s", store_col_text(st, 1));
-	u->disabled = store_col_int(st, 2) != 0;
-	store_reset(st);
-	return SJ_OK;
-}
-
-/* One limit: the limit-th most recent failure for value in the window.
- * *retry_at is 0 when the limit is not reached. */
-static sj_rc
-limit_reached(store *s, int q, const char *value, int limit, int64_t now, int64_t *retry_at,
-    sj_err *e)
-{
-	store_stmt *st;
-	int64_t at;
-	bool found;
-	sj_rc rc;
-
-	*retry_at = 0;
-	if ((rc = store_prepare(s, auth_sql[q], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_text(st, 1, value);
-	store_bind_int(st, 2, now - AUTH_LIMIT_WINDOW_S);
-	store_bind_int(st, 3, now);
-	store_bind_int(st, 4, limit - 1);
-	if ((rc = store_query_int(st, &at, &found, e)) != SJ_OK)
-		return rc;
-	if (found)
-		*retry_at = at + AUTH_LIMIT_WINDOW_S;
-	return SJ_OK;
-}
-
-static sj_rc
-check_limits(store *s, const char *key, const char *ip, int64_t now, int64_t *retry_at,
-    sj_err *e)
-{
-	char when[DT_RFC3339_LEN];
-	const char *field = "username", *what = "this username";
-	sj_rc rc;
-
-	*retry_at = 0;
-	if (*key && (rc = limit_reached(s, Q_LIMIT_USER, key, AUTH_LIMIT_USER, now, retry_at, e))
-	    != SJ_OK)
-		return rc;
-	if (*retry_at == 0 && ip && *ip) {
-		if ((rc = limit_reached(s, Q_LIMIT_IP, ip, AUTH_LIMIT_IP, now, retry_at, e)) != SJ_OK)
-			return rc;
-		field = "ip";
-		what = "this address";
-	}
-	if (*retry_at == 0)
-		return SJ_OK;
-	dt_format_rfc3339(*retry_at, when);
-	return sj_fail(e, SJ_ELIMIT, field, "too many failed sign-ins for %s; try again in %lld "
-	    "minute%s (after %s)", what, (long long)((*retry_at - now + 59) / 60),
-	    *retry_at - now > 60 ? "s" : "", when);
-}
-
-/*
- * Check the limits and, in the same write transaction, record this attempt
- * as failed before any password work, so that parallel attempts count each
- * other and cannot overshoot the limit; attempt_succeeded() turns it into a
- * success.  *attempt_id receives the row.  Errors: SJ_ELIMIT (and
- * *retry_at) from check_limits; store errors.
- */
-static sj_rc
-attempt_begin(store *s, const char *key, const char *ip, int64_t now, int64_t *attempt_id,
-    int64_t *retry_at, sj_err *e)
-{
-	store_stmt *st;
-	sj_rc rc;
-
-	if ((rc = store_begin(s, e)) != SJ_OK)
-		return rc;
-	if ((rc = check_limits(s, key, ip, now, retry_at, e)) != SJ_OK ||
-	    (rc = store_prepare(s, auth_sql[Q_ATTEMPT_ADD], &st, e)) != SJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	store_bind_text(st, 1, key);
-	store_bind_text(st, 2, ip ? ip : "");
-	store_bind_int(st, 3, now);
-	store_bind_int(st, 4, 0);
-	if ((rc = store_insert_id(st, attempt_id, e)) != SJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, e);
-}
-
-static sj_rc
-attempt_succeeded(store *s, int64_t attempt_id, sj_err *e)
-{
-	store_stmt *st;
-	sj_rc rc;
-
-	if ((rc = store_prepare(s, auth_sql[Q_ATTEMPT_OK], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_int(st, 1, attempt_id);
-	return store_run(st, e);
-}
-
-/* Forget attempts older than a day and sessions that have ended. */
-static sj_rc
-sign_in_prune(store *s, int64_t now, sj_err *e)
-{
-	store_stmt *st;
-	sj_rc rc;
-
-	if ((rc = store_prepare(s, auth_sql[Q_ATTEMPT_PRUNE], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_int(st, 1, now - 86400);
-	if ((rc = store_run(st, e)) != SJ_OK ||
-	    (rc = store_prepare(s, auth_sql[Q_SESSION_PRUNE], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_int(st, 1, now);
-	store_bind_int(st, 2, now - AUTH_SESSION_IDLE_S);
-	return store_run(st, e);
-}
-
-/* Store a new session for user u (in the caller's transaction) and fill
- * out with its tokens and principal. */
-static sj_rc
-session_create(store *s, const crypt_keys *k, const app_user *u, const char *ip, int64_t now,
-    auth_session *out, sj_err *e)
-{
-	unsigned char hash[CRYPT_HASH_BYTES];
-	store_stmt *st;
-	sj_rc rc;
-
-	if ((rc = crypt_random_token(out->token, sizeof out->token)) != SJ_OK ||
-	    (rc = crypt_random_token(out->csrf, sizeof out->csrf)) != SJ_OK)
-		return sj_fail(e, rc, NULL, "no random tokens could be made");
-	crypt_token_hash(k, out->token, hash);
-	out->expires_at = now + AUTH_SESSION_ABSOLUTE_S;
-	if ((rc = store_prepare(s, auth_sql[Q_SESSION_ADD], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_blob(st, 1, hash, sizeof hash);
-	store_bind_text(st, 2, out->csrf);
-	store_bind_int(st, 3, u->id);
-	store_bind_int(st, 4, now);
-	store_bind_int(st, 5, out->expires_at);
-	store_bind_text(st, 6, ip ? ip : "");
-	principal_fill(u, &out->principal);
-	memcpy(out->principal.csrf, out->csrf, sizeof out->csrf);
-	return store_insert_id(st, &out->principal.session_id, e);
-}
-
-/* What happened at a sign-in, for the record. */
-typedef struct sign_in_result {
-	const char *key;       /* username key typed; "" when malformed */
-	const char *ip;
-	const char *request_id; /* NULL: none */
-	int64_t now;
-	const user_secret *secret;
-	const char *reason;    /* NULL on success, else the audit detail's reason */
-	int64_t attempt_id;    /* the login_attempt row reserved by attempt_begin */
-} sign_in_result;
-
-static sj_rc
-sign_in_audit(store *s, const sign_in_result *r, const app_user *u, sj_err *e)
-{
-	char detail[64];
-	audit_event_input ev = {
-		.at = r->now, .ip = r->ip, .request_id = r->request_id, .object_type = "user",
-		.action = r->reason ? "user.sign_in_failed" : "user.sign_in",
-		.username = u ? u->username : (*r->key ? r->key : "(malformed username)"),
-	};
-
-	if (u)
-		ev.user_id = ev.object_id = u->id;
-	if (r->reason) {
-		/* reason is one of this file's fixed words: no escaping needed. */
-		snprintf(detail, sizeof detail, "{\"reason\":\"%s\"}", r->reason);
-		ev.detail = detail;
-	}
-	return audit_record(s, &ev, NULL, e);
-}
-
-/* The transaction of a sign-in whose password has been checked. */
-static sj_rc
-sign_in_record(store *s, const crypt_keys *k, const sign_in_result *r, auth_session *out,
-    sj_err *e)
-{
-	app_user u;
-	arena a;
-	sj_rc rc;
-
-	arena_init(&a);
-	if ((rc = store_begin(s, e)) != SJ_OK)
-		goto out;
-	if ((r->reason == NULL && (rc = attempt_succeeded(s, r->attempt_id, e)) != SJ_OK) ||
-	    (r->secret->found && (rc = user_load(s, &a, r->secret->id, &u, e)) != SJ_OK) ||
-	    (r->reason == NULL && (rc = session_create(s, k, &u, r->ip, r->now, out, e)) != SJ_OK) ||
-	    (rc = sign_in_audit(s, r, r->secret->found ? &u : NULL, e)) != SJ_OK ||
-	    (rc = sign_in_prune(s, r->now, e)) != SJ_OK) {
-		store_rollback(s);
-		goto out;
-	}
-	rc = store_commit(s, e);
-out:
-	arena_free(&a);
-	return rc;
-}
-
-/* Re-hash a password whose stored hash is weaker than today's cost. */
-static sj_rc
-rehash_if_needed(store *s, const user_secret *u, const char *password, int64_t now, sj_err *e)
-{
-	char hash[crypto_pwhash_STRBYTES];
-	sj_rc rc;
-
-	if (crypto_pwhash_str_needs_rehash(u->hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0)
-		return SJ_OK;
-	if ((rc = password_hash(password, hash, e)) != SJ_OK)
-		return rc;
-	rc = password_store(s, u->id, hash, now, false, e);
-	sodium_memzero(hash, sizeof hash);
-	return rc;
-}
-
-sj_rc
-auth_sign_in(store *s, const crypt_keys *k, const char *username, const char *password,
-    const char *ip, const char *request_id, int64_t now, auth_session *out, sj_err *e)
-{
-	char key[AUTH_USERNAME_MAX + 1] = "";
-	user_secret u = {0};
-	sign_in_result r = { .key = key, .ip = ip, .request_id = request_id, .now = now,
-	    .secret = &u };
-	bool verified;
-	sj_rc rc;
-
-	memset(out, 0, sizeof *out);
-	if (password == NULL)
-		password = "";
-	if (user_check_username(username, NULL) == SJ_OK)
-		username_key(username, key);
-	if ((rc = attempt_begin(s, key, ip, now, &r.attempt_id, &out->retry_at, e)) != SJ_OK)
-		return rc;
-	if (*key && (rc = user_secret_get(s, key, &u, e)) != SJ_OK)
-		return rc;
-	/* The same Argon2id work whether or not the user exists. */
-	rc = password_verify(u.found ? u.hash : dummy_hash(), password, e);
-	if (rc == SJ_EBUSY)
-		goto out;
-	verified = rc == SJ_OK && u.found;
-	rc = SJ_OK;
-	if (!verified)
-		r.reason = u.found ? "wrong_password" : "unknown_user";
-	else if (u.disabled)
-		r.reason = "disabled";
-	if (r.reason == NULL && (rc = rehash_if_needed(s, &u, password, now, e)) != SJ_OK)
-		goto out;
-	if ((rc = sign_in_record(s, k, &r, out, e)) != SJ_OK)
-		goto out;
-	if (r.reason && strcmp(r.reason, "disabled") == 0)
-		rc = sj_fail(e, SJ_EAUTH, "password", "this account is disabled; ask an administrator");
-	else if (r.reason)
-		rc = sj_fail(e, SJ_EAUTH, "password", "wrong username or password");
-out:
-	sodium_memzero(u.hash, sizeof u.hash);
-	if (rc != SJ_OK) {
-		int64_t retry_at = out->retry_at;
-		sodium_memzero(out, sizeof *out);
-		out->retry_at = retry_at;
-	}
-	return rc;
-}
-
-/* ---- sessions -------------------------------------------------------------- */
-
-/* A token as it comes from a cookie or header: exactly 43 characters. */
-static bool
-token_well_formed(const char *token)
-{
-	return token && strlen(token) == CRYPT_TOKEN_SIZE - 1;
-}
-
-typedef struct session_row {
-	int64_t id, last_seen_at, expires_at, user_id;
-	char csrf[CRYPT_TOKEN_SIZE];
-	char username[AUTH_USERNAME_MAX + 1];
-} session_row;
-
-static sj_rc
-session_find(store *s, const crypt_keys *k, const char *token, session_row *r, bool *found,
-    sj_err *e)
-{
-	unsigned char hash[CRYPT_HASH_BYTES];
-	store_stmt *st;
-	sj_rc rc;
-
-	*found = false;
-	if (!token_well_formed(token))
-		return SJ_OK;
-	crypt_token_hash(k, token, hash);
-	if ((rc = store_prepare(s, auth_sql[Q_SESSION_GET], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_blob(st, 1, hash, sizeof hash);
-	if ((rc = store_step(st, found, e)) != SJ_OK || !*found)
-		return rc;
-	r->id = store_col_int(st, 0);
-	snprintf(r->csrf, sizeof r->csrf, "%s", store_col_text(st, 1));
-	r->last_seen_at = store_col_int(st, 2);
-	r->expires_at = store_col_int(st, 3);
-	r->user_id = store_col_int(st, 4);
-	snprintf(r->username, sizeof r->username, "%s", store_col_text(st, 5));
-	store_reset(st);
-	return SJ_OK;
-}
-
-/* Set column ?2 of row ?1 to now with one of the touch statements. */
-static sj_rc
-touch(store *s, int q, int64_t id, int64_t now, sj_err *e)
-{
-	store_stmt *st;
-	sj_rc rc;
-
-	if ((rc = store_prepare(s, auth_sql[q], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_int(st, 1, id);
-	store_bind_int(st, 2, now);
-	return store_run(st, e);
-}
-
-static sj_rc
-session_end(store *s, int64_t id, sj_err *e)
-{
-	return run_for_user(s, Q_SESSION_DELETE, id, e);
-}
-
-sj_rc
-auth_session_lookup(store *s, const crypt_keys *k, const char *token, int64_t now,
-    auth_principal *out, sj_err *e)
-{
-	session_row r;
-	app_user u;
-	bool found;
-	arena a;
-	sj_rc rc;
-
-	memset(out, 0, sizeof *out);
-	if ((rc = session_find(s, k, token, &r, &found, e)) != SJ_OK)
-		return rc;
-	if (!found)
-		goto ended;
-	arena_init(&a);
-	rc = user_load(s, &a, r.user_id, &u, e);
-	if (rc == SJ_OK && !u.disabled && now < r.expires_at &&
-	    now < r.last_seen_at + AUTH_SESSION_IDLE_S) {
-		if (now - r.last_seen_at >= AUTH_TOUCH_S)
-			rc = touch(s, Q_SESSION_TOUCH, r.id, now, e);
-		principal_fill(&u, out);
-		memcpy(out->csrf, r.csrf, sizeof r.csrf);
-		out->session_id = r.id;
-		arena_free(&a);
-		return rc;
-	}
-	arena_free(&a);
-	if (rc != SJ_OK || (rc = session_end(s, r.id, e)) != SJ_OK)
-		return rc;
-ended:
-	return sj_fail(e, SJ_EAUTH, "session", "not signed in or the session has ended; sign in "
-	    "again");
-}
-
-sj_rc
-auth_sign_out(store *s, const crypt_keys *k, const char *token, const char *ip,
-    const char *request_id, sj_err *e)
-{
-	audit_event_input ev = { .action = "user.sign_out", .object_type = "user", .ip = ip,
-	    .request_id = request_id };
-	session_row r;
-	bool found;
-	sj_rc rc;
-
-	if ((rc = session_find(s, k, token, &r, &found, e)) != SJ_OK || !found)
-		return rc;
-	ev.user_id = ev.object_id = r.user_id;
-	ev.username = r.username;
-	if ((rc = store_begin(s, e)) != SJ_OK)
-		return rc;
-	if ((rc = session_end(s, r.id, e)) != SJ_OK || (rc = audit_record(s, &ev, NULL, e)) != SJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, e);
-}
-
-/* ---- API tokens ------------------------------------------------------------ */
-
-static bool
-may_manage_tokens_of(const scope *sc, int64_t user_id)
-{
-	return auth_role_may(sc->role, PERM_USER_ADMIN) || (sc->user_id > 0 && sc->user_id == user_id);
-}
-
-static sj_rc
-token_insert(store *s, const crypt_keys *k, int64_t user_id, const char *name,
-    int64_t expires_at, const char *token, int64_t *id, sj_err *e)
-{
-	unsigned char hash[CRYPT_HASH_BYTES];
-	char prefix[AUTH_TOKEN_PREFIX_LEN + 1];
-	store_stmt *st;
-	sj_rc rc;
-
-	crypt_token_hash(k, token, hash);
-	snprintf(prefix, sizeof prefix, "%s", token);
-	if ((rc = store_prepare(s, auth_sql[Q_TOKEN_ADD], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_int(st, 1, user_id);
-	store_bind_text(st, 2, name);
-	store_bind_blob(st, 3, hash, sizeof hash);
-	store_bind_text(st, 4, prefix);
-	store_bind_int(st, 5, dt_now());
-	if (expires_at > 0)
-		store_bind_int(st, 6, expires_at);
-	else
-		store_bind_null(st, 6);
-	return store_insert_id(st, id, e);
-}
-
-sj_rc
-auth_token_create(store *s, const crypt_keys *k, const scope *sc, int64_t user_id,
-    const char *name, int64_t expires_at, char token_clear[CRYPT_TOKEN_SIZE], int64_t *id,
-    sj_err *e)
-{
-	app_user u;
-	arena a;
-	sj_rc rc;
-
-	token_clear[0] = '\0';
-	if (!may_manage_tokens_of(sc, user_id))
-		return sj_fail(e, SJ_EFORBIDDEN, NULL, "only an administrator may make tokens for "
-		    "another user");
-	if ((rc = org_check_name(name, "name", AUTH_TOKEN_NAME_MAX, e)) != SJ_OK)
-		return rc;
-	if (expires_at != 0 && expires_at <= dt_now())
-		return sj_fail(e, SJ_EINVAL, "expires_at", "is in the past");
-	arena_init(&a);
-	if ((rc = user_load(s, &a, user_id, &u, e)) != SJ_OK)
-		goto out;
-	if (u.disabled) {
-		rc = sj_fail(e, SJ_EINVAL, "user", "'%s' is disabled", u.username);
-		goto out;
-	}
-	if ((rc = crypt_random_token(token_clear, CRYPT_TOKEN_SIZE)) != SJ_OK) {
-		rc = sj_fail(e, rc, NULL, "no random token could be made");
-		goto out;
-	}
-	rc = token_insert(s, k, user_id, name, expires_at, token_clear, id, e);
-out:
-	if (rc != SJ_OK)
-		sodium_memzero(token_clear, CRYPT_TOKEN_SIZE);
-	arena_free(&a);
-	return rc;
-}
-
-sj_rc
-auth_token_lookup(store *s, const crypt_keys *k, const char *token, int64_t now,
-    auth_principal *out, sj_err *e)
-{
-	unsigned char hash[CRYPT_HASH_BYTES];
-	int64_t id = 0, user_id = 0, expires_at = 0, revoked_at = 0, used_at = 0;
-	store_stmt *st;
-	bool found = false, usable;
-	app_user u;
-	arena a;
-	sj_rc rc;
-
-	memset(out, 0, sizeof *out);
-	if (token_well_formed(token)) {
-		crypt_token_hash(k, token, hash);
-		if ((rc = store_prepare(s, auth_sql[Q_TOKEN_GET], &st, e)) != SJ_OK)
-			return rc;
-		store_bind_blob(st, 1, hash, sizeof hash);
-		if ((rc = store_step(st, &found, e)) != SJ_OK)
-			return rc;
-		if (found) {
-			id = store_col_int(st, 0);
-			user_id = store_col_int(st, 1);
-			expires_at = store_col_int(st, 2);
-			revoked_at = store_col_is_null(st, 3) ? 0 : store_col_int(st, 3);
-			used_at = store_col_is_null(st, 4) ? -1 : store_col_int(st, 4);
-			store_reset(st);
-		}
-	}
-	usable = found && revoked_at == 0 && (expires_at == 0 || now < expires_at);
-	arena_init(&a);
-	rc = usable ? user_load(s, &a, user_id, &u, e) : SJ_OK;
-	if (rc == SJ_OK && usable && !u.disabled) {
-		if (used_at < 0 || now - used_at >= AUTH_TOUCH_S)
-			rc = touch(s, Q_TOKEN_TOUCH, id, now, e);
-		principal_fill(&u, out);
-		out->token_id = id;
-		out->expires_at = expires_at;
-	} else if (rc == SJ_OK)
-		rc = sj_fail(e, SJ_EAUTH, "token", "unknown, revoked or expired API token");
-	arena_free(&a);
-	return rc;
-}
-
-sj_rc
-auth_token_revoke(store *s, const scope *sc, int64_t id, sj_err *e)
-{
-	store_stmt *st;
-	int64_t owner;
-	bool found;
-	sj_rc rc;
-
-	if ((rc = store_prepare(s, auth_sql[Q_TOKEN_OWNER], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_int(st, 1, id);
-	if ((rc = store_query_int(st, &owner, &found, e)) != SJ_OK)
-		return rc;
-	if (!found || !may_manage_tokens_of(sc, owner))
-		return sj_fail(e, SJ_ENOTFOUND, "token", "no API token with id %lld", (long long)id);
-	return touch(s, Q_TOKEN_REVOKE, id, dt_now(), e);
-}
-
-static int64_t
-col_int_or_zero(store_stmt *st, int i)
-{
-	return store_col_is_null(st, i) ? 0 : store_col_int(st, i);
-}
-
-sj_rc
-auth_token_list(store *s, const scope *sc, arena *a, int64_t user_id, api_token **out,
-    size_t *n, sj_err *e)
-{
-	size_t cap = 0;
-	store_stmt *st;
-	bool row;
-	sj_rc rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!auth_role_may(sc->role, PERM_USER_READ) && !(sc->user_id > 0 && sc->user_id == user_id))
-		return sj_fail(e, SJ_EFORBIDDEN, NULL, "you may list only your own tokens");
-	if ((rc = store_prepare(s, auth_sql[Q_TOKEN_LIST], &st, e)) != SJ_OK)
-		return rc;
-	store_bind_int(st, 1, user_id);
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-		api_token *t;
-		*out = arena_grow(a, *out, &cap, *n, sizeof **out);
-		t = &(*out)[(*n)++];
-		t->id = store_col_int(st, 0);
-		t->user_id = store_col_int(st, 1);
-		t->username = arena_strdup(a, store_col_text(st, 2));
-		t->name = arena_strdup(a, store_col_text(st, 3));
-		t->prefix = arena_strdup(a, store_col_text(st, 4));
-		t->created_at = store_col_int(st, 5);
-		t->expires_at = col_int_or_zero(st, 6);
-		t->revoked_at = col_int_or_zero(st, 7);
-		t->last_used_at = col_int_or_zero(st, 8);
-	}
-	return rc;
 }
 
 /* ---- demo ------------------------------------------------------------------ */
