@@ -4,11 +4,15 @@
 // the meetings and their decisions, the temporary party branch and the
 // reporting in (报到) to the units.  Reads GET /api/v1/groups,
 // /groups/{id}/workplan (plan, branch, reporting), /groups/{id}/tasks,
-// /groups/{id}/meetings; writes POST /api/v1/tasks/{id}/notes.
+// /groups/{id}/meetings; writes POST /api/v1/tasks/{id}/notes.  The
+// forms that write the plan, new tasks and new meetings are in
+// workplan_forms.js (they also read /groups/{id}/members, /assignments and
+// /api/v1/task-lines).
 import { get, listAll, post, qs } from '../lib/api.js';
 import { card, clear, field, h, showError, showOk, status, table } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { showInstant, today } from '../lib/time.js';
+import { meetingForm, planForms, taskForm } from './workplan_forms.js';
 
 const TASK_STATUSES = ['open', 'in_progress', 'done', 'dropped'];
 // Roles holding workplan.write (docs/roles.md).
@@ -32,14 +36,23 @@ export async function render({ view, user }) {
   const load = async () => {
     const id = group.input.value;
     const q = qs({ as_of: asOf.input.value || undefined, gap_days: gap.input.value || undefined });
-    const [rec, tasks, meetings] = await Promise.all([
+    const writer = WRITERS.includes(user.role);
+    const [rec, tasks, meetings, members, units, lines] = await Promise.all([
       get(`/api/v1/groups/${id}/workplan${q}`),
       listAll(`/api/v1/groups/${id}/tasks${qs({ as_of: asOf.input.value || undefined, limit: 200 })}`),
       listAll(`/api/v1/groups/${id}/meetings`),
+      writer ? listAll(`/api/v1/groups/${id}/members`) : [],
+      writer ? listAll(`/api/v1/groups/${id}/assignments`) : [],
+      writer ? listAll('/api/v1/task-lines') : [],
     ]);
+    const ctx = { members, units, lines };
     msg.hidden = true;
-    clear(body).append(planCard(rec.plan), tasksCard(tasks, rec, user, load), meetingsCard(meetings, tasks),
-      branchCard(rec.branch), reportingCard(rec.reporting));
+    const plan = planCard(rec.plan);
+    plan.append(...planForms({ groupId: id, plan: rec.plan, user }, load));
+    const tc = tasksCard(tasks, rec, user, load);
+    const mc = meetingsCard(meetings, tasks);
+    if (writer) { tc.append(taskForm(id, ctx, load)); mc.append(meetingForm(id, ctx, load, today())); }
+    clear(body).append(plan, tc, mc, branchCard(rec.branch), reportingCard(rec.reporting));
   };
   for (const f of [group, asOf, gap]) f.input.addEventListener('change', () => load().catch((e) => showError(msg, e)));
   await load().catch((e) => showError(msg, e));
