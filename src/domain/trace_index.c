@@ -476,6 +476,8 @@ trace_index_expire(trace_index *ix, int64_t horizon)
 				stay_run *p = &ix->pl[i].run[r];
 				uint32_t k = lower_entry(p, h);
 
+				if (k == 0)  /* none expired (an empty run has no array) */
+					continue;
 				memmove(p->stays, p->stays + k, (size_t)(p->n - k) * sizeof *p->stays);
 				p->n -= k;
 				dropped += k;
