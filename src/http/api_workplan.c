@@ -69,19 +69,23 @@ query_gap(http_req *r, int *gap, sj_err *e)
 }
 
 /* Finish a write whose transaction is open: when rc is SJ_OK, record the
- * audit event (detail, stolen, as its "after"), commit and reply status
- * with body (stolen; 201 adds Location, 204 sends nothing); otherwise roll
- * back, drop both and return the error. */
+ * audit event with before (the record before a change, NULL for a create
+ * or an addition) and detail as its "after" (both stolen), commit and
+ * reply status with body (stolen; 201 adds Location, 204 sends nothing);
+ * otherwise roll back, drop all three and return the error.  A change
+ * whose before equals its after changed nothing: no audit event
+ * (as api_org.c). */
 static sj_rc
-write_end(http_req *r, sj_rc rc, const char *action, const char *type, int64_t id,
-    json_t *detail, int status, const char *location, json_t *body, sj_err *e)
+write_end_change(http_req *r, sj_rc rc, const char *action, const char *type, int64_t id,
+    json_t *before, json_t *detail, int status, const char *location, json_t *body, sj_err *e)
 {
 	store *s = http_store(r);
 
-	if (rc == SJ_OK) {
-		rc = http_audit(r, action, type, id, NULL, detail, e);
-		detail = NULL;
+	if (rc == SJ_OK && (before == NULL || !json_equal(before, detail))) {
+		rc = http_audit(r, action, type, id, before, detail, e);
+		before = detail = NULL;
 	}
+	json_decref(before);
 	json_decref(detail);
 	if (rc == SJ_OK)
 		rc = store_commit(s, e);
@@ -98,6 +102,14 @@ write_end(http_req *r, sj_rc rc, const char *action, const char *type, int64_t i
 	if (location)
 		http_reply_header(r, "Location", location);
 	return http_reply_json(r, status, body);
+}
+
+/* write_end_change() for a create or an addition (no before). */
+static sj_rc
+write_end(http_req *r, sj_rc rc, const char *action, const char *type, int64_t id,
+    json_t *detail, int status, const char *location, json_t *body, sj_err *e)
+{
+	return write_end_change(r, rc, action, type, id, NULL, detail, status, location, body, e);
 }
 
 static const char *
@@ -199,7 +211,7 @@ post_plan(http_req *r, sj_err *e)
 static sj_rc
 patch_plan(http_req *r, sj_err *e)
 {
-	json_t *body = NULL, *detail = NULL;
+	json_t *body = NULL, *detail = NULL, *before = NULL;
 	int64_t group_id, plan_id = 0;
 	plan_input in;
 	work_plan p;
@@ -209,22 +221,29 @@ patch_plan(http_req *r, sj_err *e)
 	    (rc = store_begin(http_store(r), e)) != SJ_OK)
 		return rc;
 	if ((rc = plan_get(http_store(r), http_scope(r), http_arena(r), group_id, &p, e)) == SJ_OK) {
+		before = jworkplan_plan(&p);
 		in = (plan_input){ .title = p.title, .goals = p.goals, .mechanism = p.mechanism,
 		    .starts_on = p.starts_on, .ends_on = p.ends_on };
 		if ((rc = jworkplan_read_plan(http_body(r), http_arena(r), &in, true, e)) == SJ_OK &&
-		    (rc = plan_update(http_store(r), http_scope(r), group_id, &in, e)) == SJ_OK)
-			rc = plan_after(r, group_id, &body, &detail, &plan_id, e);
+		    (rc = plan_update(http_store(r), http_scope(r), group_id, &in, e)) == SJ_OK &&
+		    (rc = plan_after(r, group_id, &body, &detail, &plan_id, e)) == SJ_OK) {
+			/* The whole plan before and after, not only its summary. */
+			json_decref(detail);
+			detail = json_deep_copy(body);
+		}
 	}
-	return write_end(r, rc, "plan.update", "work_plan", plan_id, detail, 200, NULL, body, e);
+	return write_end_change(r, rc, "plan.update", "work_plan", plan_id, before, detail, 200,
+	    NULL, body, e);
 }
 
 static sj_rc
 plan_step(http_req *r, const char *action, sj_err *e)
 {
 	bool submit = strcmp(action, "plan.submit") == 0;
-	json_t *body = NULL, *detail = NULL;
+	json_t *body = NULL, *detail = NULL, *before = NULL;
 	int64_t group_id, plan_id = 0, at;
 	const char *text;
+	work_plan p;
 	sj_rc rc;
 
 	if ((rc = no_query(r, e)) != SJ_OK || (rc = http_param_id(r, "id", &group_id, e)) != SJ_OK ||
@@ -232,6 +251,10 @@ plan_step(http_req *r, const char *action, sj_err *e)
 	    &text, &at, e)) != SJ_OK ||
 	    (rc = store_begin(http_store(r), e)) != SJ_OK)
 		return rc;
+	/* The plan's state before the step (status, version) for the audit. */
+	if ((rc = plan_get(http_store(r), http_scope(r), http_arena(r), group_id, &p, e)) != SJ_OK)
+		return write_end(r, rc, action, "work_plan", 0, NULL, 200, NULL, NULL, e);
+	before = plan_summary(&p);
 	if (submit)
 		rc = plan_submit(http_store(r), http_scope(r), group_id, text, at, NULL, e);
 	else
@@ -239,7 +262,8 @@ plan_step(http_req *r, const char *action, sj_err *e)
 		    strcmp(action, "plan.approve") == 0, text, at, e);
 	if (rc == SJ_OK)
 		rc = plan_after(r, group_id, &body, &detail, &plan_id, e);
-	return write_end(r, rc, action, "work_plan", plan_id, detail, 200, NULL, body, e);
+	return write_end_change(r, rc, action, "work_plan", plan_id, before, detail, 200, NULL,
+	    body, e);
 }
 
 static sj_rc
@@ -288,9 +312,10 @@ task_summary(const task *t)
 
 	if (t->due_on != TASK_DATE_NONE)
 		dt_date_format(t->due_on, due);
-	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:s}", "id", (json_int_t)t->id,
+	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:o, s:s}", "id", (json_int_t)t->id,
 	    "group_id", (json_int_t)t->group_id, "title", t->title, "task_line", t->task_line,
-	    "owner_id", (json_int_t)t->owner_id, "due_on", due, "status", t->status);
+	    "owner_id", (json_int_t)t->owner_id, "due_on", due[0] ? json_string(due) : json_null(),
+	    "status", t->status);
 }
 
 /* The task after a change: reply (in detail) and audit summary. */
@@ -419,7 +444,7 @@ get_task(http_req *r, sj_err *e)
 static sj_rc
 patch_task(http_req *r, sj_err *e)
 {
-	json_t *body = NULL, *detail = NULL;
+	json_t *body = NULL, *detail = NULL, *before = NULL;
 	task_input in;
 	int64_t id, *units;
 	task t;
@@ -430,6 +455,7 @@ patch_task(http_req *r, sj_err *e)
 		return rc;
 	if ((rc = task_get(http_store(r), http_scope(r), http_arena(r), id, TASK_DATE_NONE, &t,
 	    e)) == SJ_OK) {
+		before = jworkplan_task(&t, true);
 		units = arena_alloc(http_arena(r), (t.n_units + 1) * sizeof *units);
 		for (size_t i = 0; i < t.n_units; i++)
 			units[i] = t.units[i].unit_id;
@@ -437,10 +463,15 @@ patch_task(http_req *r, sj_err *e)
 		    .task_line = t.task_line, .owner_id = t.owner_id, .due_on = t.due_on,
 		    .unit_ids = units, .n_unit_ids = t.n_units };
 		if ((rc = jworkplan_read_task(http_body(r), "", http_arena(r), &in, true, e)) == SJ_OK &&
-		    (rc = task_update(http_store(r), http_scope(r), id, &in, e)) == SJ_OK)
-			rc = task_after(r, id, &body, &detail, e);
+		    (rc = task_update(http_store(r), http_scope(r), id, &in, e)) == SJ_OK &&
+		    (rc = task_after(r, id, &body, &detail, e)) == SJ_OK) {
+			/* The whole task before and after, not only its summary. */
+			json_decref(detail);
+			detail = json_deep_copy(body);
+		}
 	}
-	return write_end(r, rc, "task.update", "task", id, detail, 200, NULL, body, e);
+	return write_end_change(r, rc, "task.update", "task", id, before, detail, 200, NULL, body,
+	    e);
 }
 
 static sj_rc

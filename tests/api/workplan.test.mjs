@@ -452,4 +452,38 @@ describe('issue 11 items, more closely', () => {
     assert.deepEqual(rowCounts(), before);
     assert.equal((await leaderB.get(`/api/v1/tasks/${task.id}`)).body.due_on, '2020-03-10');
   });
+
+  test('changes are audited with the record before and after; a no-op change is not', async () => {
+    const task = await created(await leaderB.post(`/api/v1/groups/${ids.groupB}/tasks`,
+      { title: '审计测试', task_line: 'economy', owner_id: ids.memberB, due_on: '2020-03-20' }));
+    const events = async (action, id) => (await admin.get(
+      `/api/v1/audit?action=${action}&object_type=task&object_id=${id}`)).body.items;
+    assert.equal((await leaderB.patch(`/api/v1/tasks/${task.id}`, { due_on: '2020-03-25' })).status, 200);
+    let ev = await events('task.update', task.id);
+    assert.equal(ev.length, 1);
+    assert.equal(ev[0].detail.before.due_on, '2020-03-20');
+    assert.equal(ev[0].detail.after.due_on, '2020-03-25');
+    assert.equal(ev[0].detail.before.title, '审计测试');
+    // An empty PATCH changes nothing, so it leaves no event.
+    assert.equal((await leaderB.patch(`/api/v1/tasks/${task.id}`, {})).status, 200);
+    ev = await events('task.update', task.id);
+    assert.equal(ev.length, 1);
+    // The plan: group B's plan is awaiting approval here (the approval
+    // test above left it submitted); sending it back is audited with the
+    // status before and after, and the edit then made with the whole plan.
+    const base = `/api/v1/groups/${ids.groupB}/plan`;
+    const plan = (await leaderB.get(base)).body;
+    assert.equal(plan.status, 'submitted');
+    assert.equal((await admin.post(`${base}/return`, { comment: '再补充' })).status, 200);
+    const planEvents = async (action) => (await admin.get(
+      `/api/v1/audit?action=${action}&object_type=work_plan&object_id=${plan.id}`)).body.items;
+    const back = (await planEvents('plan.return'))[0];
+    assert.equal(back.detail.before.status, 'submitted');
+    assert.equal(back.detail.after.status, 'returned');
+    const res = await leaderB.patch(base, { mechanism: '每日碰头' });
+    assert.equal(res.status, 200, res.text);
+    const edit = (await planEvents('plan.update'))[0];
+    assert.equal(edit.detail.before.mechanism, plan.mechanism);
+    assert.equal(edit.detail.after.mechanism, '每日碰头');
+  });
 });
