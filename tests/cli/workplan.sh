@@ -32,8 +32,18 @@ expect_in "$T/out" '"approved_by": "admin"' "record as JSON"
 run_capture sj plan edit "$G" --goals "三条工作线（修订）"
 expect_status 0 "an approved plan is revised"
 check "the revision is a draft" test "$(q "SELECT status FROM work_plan")" = draft
+check "its audit event holds the plan before and after" \
+	test "$(q "SELECT count(*) FROM audit_event WHERE action = 'plan.update' AND detail LIKE
+	    '{\"before\":{%\"goals\":\"进企业、进项目%\"status\":\"approved\"%},\"after\":{%\"goals\":\"三条工作线（修订）\"%\"status\":\"draft\"%}}'")" = 1
+run_capture sj plan edit "$G" --goals "三条工作线（修订）"
+expect_status 0 "an edit that changes nothing is accepted"
+check "and leaves no audit event" \
+	test "$(q "SELECT count(*) FROM audit_event WHERE action = 'plan.update'")" = 1
 run_capture sj plan submit "$G" --as leader --note 修订稿
 expect_status 0 "the leader submits the revision"
+check "the submission's audit event holds the status before and after" \
+	test "$(q "SELECT count(*) FROM audit_event WHERE action = 'plan.submit' AND detail LIKE
+	    '{\"before\":{%\"status\":\"draft\"%},\"after\":{%\"status\":\"submitted\"%},\"as\":\"leader\"}'")" = 1
 run_capture sj plan approve "$G" --as leader
 expect_status 5 "the leader cannot approve their own plan"
 expect_in "$T/err" "approver: a work plan cannot be approved by a leader or member of its own work group" \
