@@ -60,6 +60,17 @@ export function field(o) {
   return { wrap, input };
 }
 
+// A labelled multi-select: options [[value, text]...].  Returns { wrap,
+// input, values() } with values() the chosen values as numbers.  With
+// o.chooseOnly and one option only, that option is chosen already.
+export function multiField(label, name, options, o = {}) {
+  const id = newId(name);
+  const input = h('select', { id, name, multiple: true, size: Math.min(6, Math.max(2, options.length)) },
+    options.map(([v, text]) => h('option', { value: String(v), text, selected: Boolean(o.chooseOnly) && options.length === 1 })));
+  const wrap = h('div', { class: 'field' }, h('label', { for: id, text: label }), input);
+  return { wrap, input, values: () => [...input.selectedOptions].map((o) => Number(o.value)) };
+}
+
 // A table: cols = [{ label, value: row => string | Node }], rows an array.
 // Empty rows give one cell saying so.
 export function table(cols, rows, o = {}) {
