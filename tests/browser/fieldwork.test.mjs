@@ -98,3 +98,71 @@ test('a community liaison adds a need to the group\'s visit and raises it', asyn
   assertClean(page, [/status of 422/]);
   await page.context().close();
 });
+
+// Local dates as the store keeps them: days since 1970-01-01.
+const day = (iso) => Date.parse(`${iso}T00:00:00Z`) / 86400000;
+
+test('a failed checklist item is a finding, re-checked until it is closed', async () => {
+  const page = await open('leader', 'inspections');
+  const form = page.locator('#inspection-new');
+  await choose(form, '检查表', '防控点督导检查');
+  await choose(form, '防控点', '高铁社区 · 华新新干线小区 · 大门疫情监测点');
+  await form.getByLabel('检查日期').fill('2020-03-20');
+  const item = form.locator('fieldset[data-item="disinfection"]');
+  // The rectify-by date is asked for only once the item fails.
+  assert.equal(await item.getByLabel('消毒：整改期限').isVisible(), false);
+  await item.getByLabel('不合格').check();
+  assert.equal(await item.getByLabel('消毒：整改期限').isVisible(), true);
+  await item.getByLabel('消毒：说明').fill(`消毒记录缺失 ${XSS}`);
+  // Without the date the server's problem names the item's field.
+  await form.getByRole('button', { name: '保存' }).click();
+  await form.locator('.status.bad').waitFor();
+  assert.match(await form.locator('.status.bad').textContent(), /items\[3\]\.rectify_by/);
+  await item.getByLabel('消毒：整改期限').fill('2020-03-25');
+  await form.getByRole('button', { name: '保存' }).click();
+  await form.getByText('已保存').waitFor();
+  const cp = id("SELECT id FROM checkpoint WHERE name = '大门疫情监测点'");
+  const fid = id(`SELECT f.id FROM finding f JOIN inspection i ON i.id = f.inspection_id WHERE i.checkpoint_id = ${cp} AND i.inspected_on = ${day('2020-03-20')}`);
+  assert.equal(sql(env.srv.db, `SELECT description || '|' || rectify_by || '|' || status FROM finding WHERE id = ${fid}`),
+    `消毒记录缺失 ${XSS}|${day('2020-03-25')}|open`);
+  // Only the failed item is a finding: the other five passed.
+  assert.equal(count(env.srv.db, `SELECT count(*) FROM finding WHERE inspection_id = (SELECT inspection_id FROM finding WHERE id = ${fid})`), 1);
+  // Listed as open and, 2020-03-25 being long past, overdue.
+  const row = page.locator(`#finding-list tr[data-finding="${fid}"]`);
+  await row.waitFor();
+  assert.match(await row.textContent(), /消毒消毒记录缺失 <img src=x onerror=alert\(1\)>2020-03-25待整改逾期未整改/);
+  assert.equal(await page.locator('#view img').count(), 0);
+
+  // A failed re-check keeps it open with a new date.
+  await row.getByRole('button', { name: `复查问题 #${fid}` }).click();
+  const rc = page.locator('#finding-recheck');
+  // The form takes the finding and shows it with its (no) re-checks.
+  await rc.locator('#finding-history table').waitFor();
+  assert.match(await rc.locator('#finding-history p').textContent(), new RegExp(`^#${fid} 高铁社区 · 华新新干线小区 · 大门疫情监测点 · 消毒：消毒记录缺失`));
+  assert.equal(await rc.getByLabel('问题', { exact: true }).inputValue(), String(fid));
+  await choose(rc, '复查结果', '未整改（不合格）');
+  await rc.getByLabel('复查日期').fill('2020-03-24');
+  await rc.getByLabel('新的整改期限').fill('2020-03-27');
+  await rc.getByLabel('复查说明').fill('消毒台账仍未建立');
+  await rc.getByRole('button', { name: '保存复查' }).click();
+  await rc.getByText(`问题 #${fid} 仍待整改，整改期限 2020-03-27。`).waitFor();
+  assert.equal(sql(env.srv.db, `SELECT rectify_by || '|' || status FROM finding WHERE id = ${fid}`), `${day('2020-03-27')}|open`);
+  await rc.locator('#finding-history tbody tr', { hasText: '消毒台账仍未建立' }).waitFor();
+  assert.equal(await row.locator('td').nth(5).textContent(), '2020-03-27');
+
+  // A pass closes it on the day of the re-check.
+  await choose(rc, '复查结果', '已整改（合格）');
+  assert.equal(await rc.getByLabel('新的整改期限').isVisible(), false);
+  await rc.getByLabel('复查日期').fill('2020-03-26');
+  await rc.getByRole('button', { name: '保存复查' }).click();
+  await rc.getByText(`问题 #${fid} 已于 2020-03-26 整改完成。`).waitFor();
+  assert.equal(sql(env.srv.db, `SELECT status || '|' || closed_on FROM finding WHERE id = ${fid}`), `closed|${day('2020-03-26')}`);
+  assert.equal(count(env.srv.db, `SELECT count(*) FROM recheck WHERE finding_id = ${fid}`), 2);
+  // Gone from the open findings; shown as closed under 已整改.
+  assert.equal(await page.locator(`#finding-list tr[data-finding="${fid}"]`).count(), 0);
+  await choose(page.locator('#view'), '显示', '已整改');
+  await page.locator(`#finding-list tr[data-finding="${fid}"]`, { hasText: '已整改' }).waitFor();
+  assert.match(await page.locator(`#finding-list tr[data-finding="${fid}"]`).textContent(), /2020-03-26/);
+  assertClean(page, [/status of 422/]);
+  await page.context().close();
+});
