@@ -166,3 +166,85 @@ test('a failed checklist item is a finding, re-checked until it is closed', asyn
   assertClean(page, [/status of 422/]);
   await page.context().close();
 });
+
+test('a community asks for supplies, the group delivers against the request, the community confirms receipt', async () => {
+  const reason = `${XSS} 居民楼道消毒用`;
+  const alcohol = id("SELECT id FROM supply_item WHERE name = '酒精'");
+  const gaotie = id("SELECT id FROM unit WHERE name = '高铁社区'");
+  // The community's liaison enters the request; their unit is the only one.
+  let page = await open('gaotie', 'supplies');
+  assert.equal(await page.locator('#supply-doc').count(), 0, 'a unit liaison writes no stock documents');
+  let form = page.locator('#supply-request-new');
+  assert.equal(await form.getByLabel('需求单位').inputValue(), String(gaotie));
+  await choose(form, '物资', '酒精');
+  await form.getByLabel('需求数量（如 2箱、200）').fill('2箱');
+  // Raised today (the server's clock), needed within a week.
+  const soon = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+  await form.getByLabel('需用日期').fill(soon);
+  await form.getByLabel('需求原因').fill(reason);
+  await form.getByRole('button', { name: '提交需求' }).click();
+  await form.getByText(/^需求 #\d+ 已登记/).waitFor();
+  const req = id(`SELECT max(id) FROM supply_request WHERE unit_id = ${gaotie}`);
+  // 酒精's box holds 40 bottles (docs/supply.md): 2箱 is 80 bottles.
+  assert.equal(sql(env.srv.db, `SELECT item_id || '|' || qty || '|' || entered || '|' || needed_by || '|' || reason FROM supply_request WHERE id = ${req}`),
+    `${alcohol}|80|2箱|${day(soon)}|${reason}`);
+  const reqRow = page.locator(`#supply-requests tr[data-request="${req}"]`);
+  await reqRow.waitFor();
+  assert.match(await reqRow.textContent(), /未发放/);
+  assert.match(await reqRow.textContent(), /居民楼道消毒用/);
+  assert.equal(await page.locator('#view img').count(), 0);
+  assertClean(page);
+  await page.context().close();
+
+  // The leader receives 3 boxes into the group's store and distributes 2
+  // to 高铁社区 against the request.
+  page = await open('leader', 'supplies');
+  form = page.locator('#supply-doc');
+  await choose(form, '单据类型', '入库');
+  await choose(form, '库点（发出或入库）', '工作二组物资库');
+  await choose(form, '第1行 物资', '酒精');
+  await form.getByLabel('第1行 数量（如 6箱、240）').fill('3箱');
+  assert.equal(await form.getByLabel('第1行 满足需求').isVisible(), false);
+  await form.getByRole('button', { name: '保存单据' }).click();
+  await form.getByText('单据已保存，库存已更新。').waitFor();
+  await choose(form, '单据类型', '发放');
+  await choose(form, '发放给单位', '高铁社区');
+  await choose(form, '第1行 物资', '酒精');
+  await form.getByLabel('第1行 数量（如 6箱、240）').fill('2箱');
+  // The line offers the open requests of 高铁社区 for 酒精 only.
+  const offered = await form.getByLabel('第1行 满足需求').evaluate((s) => [...s.options].map((o) => o.value).filter(Boolean));
+  const expected = sql(env.srv.db, `SELECT id FROM supply_request WHERE unit_id = ${gaotie} AND item_id = ${alcohol} AND cancelled_at IS NULL ORDER BY id`).split('\n')
+    .filter((r) => count(env.srv.db, `SELECT coalesce(sum(qty), 0) FROM supply_line WHERE request_id = ${r}`) < count(env.srv.db, `SELECT qty FROM supply_request WHERE id = ${r}`));
+  assert.deepEqual(offered, expected);
+  assert.ok(offered.includes(String(req)));
+  await form.getByLabel('第1行 满足需求').selectOption(String(req));
+  await form.getByRole('button', { name: '保存单据' }).click();
+  await page.locator(`#supply-requests tr[data-request="${req}"]`, { hasText: '已满足' }).waitFor();
+  const doc = id(`SELECT max(doc_id) FROM supply_line WHERE request_id = ${req}`);
+  assert.equal(sql(env.srv.db, `SELECT d.kind || '|' || s.name || '|' || l.qty FROM supply_doc d JOIN supply_site s ON s.id = d.to_site_id JOIN supply_line l ON l.doc_id = d.id WHERE d.id = ${doc}`),
+    'distribution|高铁社区|80');
+  // The leader may not confirm: the delivery waits for the community.
+  assert.equal((await page.locator(`#documents tr[data-doc="${doc}"] td`).nth(5).textContent()), '待签收');
+  assertClean(page);
+  await page.context().close();
+
+  // The community's liaison confirms what arrived, with a discrepancy.
+  page = await open('gaotie', 'supplies');
+  await page.locator(`#documents tr[data-doc="${doc}"]`).getByRole('button', { name: `确认收到发放单 #${doc}` }).click();
+  const conf = page.locator('#supply-confirm');
+  await conf.locator('#confirm-lines tbody tr').first().waitFor();
+  assert.equal(await conf.getByLabel('发放单').inputValue(), String(doc));
+  assert.deepEqual(await conf.locator('#confirm-lines tbody tr td').allTextContents(), ['酒精', '2箱(80瓶)', `#${req}`]);
+  await conf.getByLabel('与单据不符之处（没有则不填）').fill('一箱外包装破损，瓶子完好');
+  await conf.getByRole('button', { name: '确认收到' }).click();
+  await conf.getByText(`发放单 #${doc} 已签收。`).waitFor();
+  const user = id("SELECT id FROM app_user WHERE username = 'gaotie'");
+  assert.equal(sql(env.srv.db, `SELECT confirmed_by || '|' || discrepancy FROM supply_doc WHERE id = ${doc}`), `${user}|一箱外包装破损，瓶子完好`);
+  assert.equal(count(env.srv.db, `SELECT count(*) FROM supply_doc WHERE id = ${doc} AND confirmed_at IS NOT NULL`), 1);
+  assert.match(await page.locator(`#documents tr[data-doc="${doc}"] td`).nth(5).textContent(), /一箱外包装破损，瓶子完好$/);
+  assert.equal(await page.locator(`#documents tr[data-doc="${doc}"] button`).count(), 0);
+  // Confirmed once only: it is no longer offered.
+  assert.equal((await conf.getByLabel('发放单').evaluate((s) => [...s.options].map((o) => o.value))).includes(String(doc)), false);
+  assertClean(page);
+  await page.context().close();
+});

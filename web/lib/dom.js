@@ -71,6 +71,16 @@ export function multiField(label, name, options, o = {}) {
   return { wrap, input, values: () => [...input.selectedOptions].map((o) => Number(o.value)) };
 }
 
+// Replace a select's options with a first empty one (text first) and
+// options [[value, text]...], keeping the value chosen while it is still
+// offered.
+export function setOptions(select, first, options) {
+  const keep = select.value;
+  append(clear(select), [h('option', { value: '', text: first }), options.map(([v, text]) => h('option', { value: String(v), text }))]);
+  select.value = keep;
+  if (select.value !== keep) select.value = '';
+}
+
 // A table: cols = [{ label, value: row => string | Node }], rows an array.
 // Empty rows give one cell saying so.
 export function table(cols, rows, o = {}) {

@@ -8,7 +8,7 @@
 // GET /api/v1/findings, GET /api/v1/findings/{id},
 // POST /api/v1/findings/{id}/rechecks (docs: src/domain/inspection.h).
 import { get, post, qs } from '../lib/api.js';
-import { append, card, clear, field, h, multiField, newId, showError, showOk, status, table } from '../lib/dom.js';
+import { card, clear, field, h, multiField, newId, setOptions, showError, showOk, status, table } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { allCheckpoints, allMembers, allPlaces } from '../lib/org.js';
 import { today } from '../lib/time.js';
@@ -112,11 +112,7 @@ function recheckForm(reload) {
   // The open findings to choose from, kept when still open.
   const update = async () => {
     const open = (await get('/api/v1/findings?status=open&limit=200')).items;
-    const keep = finding.input.value;
-    append(clear(finding.input), [h('option', { value: '', text: t('common.choose') }),
-      open.map((f) => h('option', { value: String(f.id), text: `#${f.id} ${where(f)} · ${f.label}（${f.rectify_by}）` }))]);
-    finding.input.value = keep;
-    if (finding.input.value !== keep) finding.input.value = '';
+    setOptions(finding.input, t('common.choose'), open.map((f) => [f.id, `#${f.id} ${where(f)} · ${f.label}（${f.rectify_by}）`]));
   };
   const pick = async (id) => {
     await update();

@@ -7,7 +7,7 @@
 // POST /api/v1/needs/{id}/request, GET /api/v1/services, GET /api/v1/groups
 // (+ /members) for the visitors.
 import { api, get, listAll, post, qs } from '../lib/api.js';
-import { append, card, clear, field, h, multiField, showError, showOk, status, table } from '../lib/dom.js';
+import { card, clear, field, h, multiField, setOptions, showError, showOk, status, table } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { allMembers } from '../lib/org.js';
 import { today } from '../lib/time.js';
@@ -117,11 +117,8 @@ function addNeedForm(services, visits, reload) {
     h('div', { class: 'cols' }, visit.wrap, category.wrap), difficulty.wrap, msg,
     h('button', { type: 'submit', class: 'primary', text: t('visit.save_need') }));
   const update = () => {
-    const keep = visit.input.value;
-    append(clear(visit.input), [h('option', { value: '', text: t('common.choose') }),
-      visits().map((v) => h('option', { value: String(v.id), text: `${v.visited_on} ${v.unit_name}${v.household ? ` · ${v.household}` : ''} · ${v.purpose}` }))]);
-    visit.input.value = keep;
-    if (visit.input.value !== keep) visit.input.value = '';
+    setOptions(visit.input, t('common.choose'), visits().map((v) =>
+      [v.id, `${v.visited_on} ${v.unit_name}${v.household ? ` · ${v.household}` : ''} · ${v.purpose}`]));
   };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
