@@ -9,16 +9,18 @@
 // of REPORT_DATE (soak.sh passes the demo's day; default today, whose
 // report grows with every scan of the soak: each report holds the whole
 // day's ledger).  Memory that does grow with the data written — the live
-// trace index, 20 bytes a stay — is read from /metrics each minute.
+// trace index, 20 bytes a stay; SQLite's page caches, up to cache_size a
+// connection — is read from /metrics each minute.
 //   node bench/soak.mjs capacity BASE TOKEN CP PEOPLE SECONDS
 //       as fast as the workers go for SECONDS; prints {"rps": n, "errors": n}
 //   node bench/soak.mjs soak BASE TOKEN CP PEOPLE SECONDS RPS PID
 //       RPS requests a second (paced) for SECONDS; every minute one JSON line
 //       {"minute", "requests", "errors", "p50_ms", "p95_ms", "p99_ms",
 //        "rss_kib", "index_stays", "index_kib", "heap_used_kib",
-//        "heap_free_kib", "by_kind"} with the server's resident memory
-//       (PID's VmRSS) and, from /metrics, the trace index's stays and heap
-//       bytes and the C heap's bytes in use and free-but-kept (mallinfo2)
+//        "heap_free_kib", "sqlite_kib", "by_kind"} with the server's resident
+//       memory (PID's VmRSS) and, from /metrics, the trace index's stays and
+//       heap bytes, the C heap's bytes in use and free-but-kept (mallinfo2)
+//       and SQLite's share of the bytes in use (its page caches)
 // PEOPLE: person ids, comma-separated.  An error is any answer that is not
 // 2xx, or a request that failed.
 import { readFileSync } from 'node:fs';
@@ -87,7 +89,8 @@ async function timed(kind, stats) {
 
 // The gauges of /metrics named here, in KiB for the byte ones.
 async function gauges() {
-  const out = { index_stays: -1, index_kib: -1, heap_used_kib: -1, heap_free_kib: -1 };
+  const out = { index_stays: -1, index_kib: -1, heap_used_kib: -1, heap_free_kib: -1,
+    sqlite_kib: -1 };
   try {
     const text = await (await fetch(`${base}/metrics`)).text();
     const g = (name) => Number((text.match(new RegExp(`^${name} (\\d+)`, 'm')) || [])[1] ?? -1);
@@ -95,6 +98,7 @@ async function gauges() {
     out.index_kib = Math.round(g('sijin_trace_index_bytes') / 1024);
     out.heap_used_kib = Math.round(g('sijin_heap_in_use_bytes') / 1024);
     out.heap_free_kib = Math.round(g('sijin_heap_free_bytes') / 1024);
+    out.sqlite_kib = Math.round(g('sijin_sqlite_heap_bytes') / 1024);
   } catch { /* reported as -1 */ }
   return out;
 }

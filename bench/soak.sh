@@ -11,10 +11,12 @@
 # times (default 200; 0 = skip).
 #   sh bench/soak.sh                     SOAK_MINUTES=5 sh bench/soak.sh
 # "Flat", between the second minute (the first warms the caches) and the
-# last: memory — the growth of the server's RSS less the growth of the live
-# trace index (the one structure that grows with the data written, by
-# design: 20 bytes a stay until retention drops it, docs/trace.md; read
-# from /metrics) within 8 MiB or 10 % of the second minute's RSS; latency —
+# last: memory — the growth of the server's RSS less the growth of the two
+# structures that grow with the data written, by design, both read from
+# /metrics: the live trace index (20 bytes a stay until retention drops it,
+# docs/trace.md) and SQLite's heap (each connection's page cache fills up
+# to cache_size, 2 MiB by default, as the database grows) — within 8 MiB or
+# 10 % of the second minute's RSS; latency —
 # the last minute's p95 within 1.5× (or 5 ms) of the second minute's.  The
 # reads cost the same all along (bench/soak.mjs: lists of 50, traces of the
 # last 15 minutes, the daily report of the demo's day), so that only the
@@ -62,19 +64,21 @@ awk -v alive="$SERVER_ALIVE" '
 	    substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3) + 0 : -1 }
 	{ n++; rss[n] = num("rss_kib"); p95[n] = num("p95_ms"); idx[n] = num("index_kib")
 	  stays[n] = num("index_stays"); used[n] = num("heap_used_kib"); free[n] = num("heap_free_kib")
+	  lite[n] = num("sqlite_kib")
 	  err += num("errors"); req += num("requests") }
 	END {
 		b = n >= 3 ? 2 : 1
-		dr = rss[n] - rss[b]; di = idx[n] - idx[b]; rest = dr - di
+		dr = rss[n] - rss[b]; di = idx[n] - idx[b]; dl = lite[n] - lite[b]; rest = dr - di - dl
 		mem = (rest <= 8192 || rest <= rss[b] * 0.10) ? "flat" : "GROWING"
 		lat = (p95[n] <= p95[b] * 1.5 || p95[n] - p95[b] <= 5) ? "flat" : "RISING"
 		printf "summary: %d requests, %d errors; minute %d -> %d: RSS %d -> %d KiB (%+d), " \
-		    "of which the trace index %d -> %d KiB (%+d; %d -> %d stays, %.1f bytes a stay), " \
-		    "the rest %+d KiB: memory %s; C heap in use %d -> %d KiB, free but kept %d -> %d KiB; " \
+		    "of which the trace index %d -> %d KiB (%+d; %d -> %d stays, %.1f bytes a stay) " \
+		    "and SQLite %d -> %d KiB (%+d), the rest %+d KiB: memory %s; " \
+		    "C heap in use %d -> %d KiB, free but kept %d -> %d KiB; " \
 		    "p95 %.1f -> %.1f ms: latency %s; server alive at the end: %s\n",
 		    req, err, b, n, rss[b], rss[n], dr, idx[b], idx[n], di, stays[b], stays[n],
-		    (stays[n] > 0 ? idx[n] * 1024 / stays[n] : 0), rest, mem, used[b], used[n],
-		    free[b], free[n], p95[b], p95[n], lat, alive
+		    (stays[n] > 0 ? idx[n] * 1024 / stays[n] : 0), lite[b], lite[n], dl, rest, mem,
+		    used[b], used[n], free[b], free[n], p95[b], p95[n], lat, alive
 		exit (err == 0 && mem == "flat" && lat == "flat" && alive == "yes") ? 0 : 1
 	}' "$T/minutes" && verdict=0 || verdict=1
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""

@@ -63,10 +63,12 @@ writer_metrics(http_req *r, buf *out, sj_err *e)
 
 /* Where the server's memory is (issue 10 "Load": the soak tells data that
  * grows with what was written from memory that should not grow): the live
- * trace index's stays and heap bytes (domain/trace_index.h), and the C
- * heap's totals from glibc's mallinfo2 — bytes in use (allocated chunks,
- * mmapped ones included) and bytes free but kept by malloc (in its arenas:
- * the difference between the process's heap and what it uses). */
+ * trace index's stays and heap bytes (domain/trace_index.h), the C heap's
+ * totals from glibc's mallinfo2 — bytes in use (allocated chunks, mmapped
+ * ones included) and bytes free but kept by malloc (in its arenas: the
+ * difference between the process's heap and what it uses) — and of the
+ * bytes in use, SQLite's (store_sqlite_heap_bytes: its page caches, which
+ * fill up to cache_size a connection). */
 static sj_rc
 memory_metrics(http_req *r, buf *out, sj_err *e)
 {
@@ -82,8 +84,11 @@ memory_metrics(http_req *r, buf *out, sj_err *e)
 	    "# HELP sijin_heap_in_use_bytes C heap bytes allocated (malloc, mallinfo2).\n"
 	    "# TYPE sijin_heap_in_use_bytes gauge\nsijin_heap_in_use_bytes %zu\n"
 	    "# HELP sijin_heap_free_bytes C heap bytes free but kept by malloc (mallinfo2).\n"
-	    "# TYPE sijin_heap_free_bytes gauge\nsijin_heap_free_bytes %zu\n",
-	    tf.n_stays, tf.bytes, mi.uordblks + mi.hblkhd, mi.fordblks);
+	    "# TYPE sijin_heap_free_bytes gauge\nsijin_heap_free_bytes %zu\n"
+	    "# HELP sijin_sqlite_heap_bytes C heap bytes SQLite holds (page caches included).\n"
+	    "# TYPE sijin_sqlite_heap_bytes gauge\nsijin_sqlite_heap_bytes %lld\n",
+	    tf.n_stays, tf.bytes, mi.uordblks + mi.hblkhd, mi.fordblks,
+	    (long long)store_sqlite_heap_bytes());
 }
 
 static sj_rc
