@@ -20,6 +20,7 @@
 #include "domain/org.h"
 #include "domain/supply.h"
 #include "json/jsupply.h"
+#include "cli/cmd_supply.h"
 
 #define MAX_LINES SUPPLY_LINES_MAX
 
@@ -69,8 +70,8 @@ usage_or_help(const char *cmd, int argc, char **argv)
 }
 
 /* Parse a date option; false after printing a usage error. */
-static bool
-opt_date(const char *cmd, const char *name, const char *s, sj_date *out)
+bool
+supply_opt_date(const char *cmd, const char *name, const char *s, sj_date *out)
 {
 	sj_err e = {0};
 
@@ -106,8 +107,8 @@ problems_print(const supply_problems *pr, const sj_err *e)
 	return sj_rc_exit_code(e->rc);
 }
 
-static sj_rc
-site_ref(cli_ctx *ctx, arena *a, const char *ref, const char *field, int64_t *id, sj_err *e)
+sj_rc
+supply_site_ref(cli_ctx *ctx, arena *a, const char *ref, const char *field, int64_t *id, sj_err *e)
 {
 	supply_site t;
 	sj_rc rc = supply_site_lookup(ctx->s, &scope_system, a, ref, field, &t, e);
@@ -116,8 +117,8 @@ site_ref(cli_ctx *ctx, arena *a, const char *ref, const char *field, int64_t *id
 	return rc;
 }
 
-static sj_rc
-unit_ref(cli_ctx *ctx, arena *a, const char *ref, int64_t *id, sj_err *e)
+sj_rc
+supply_unit_ref(cli_ctx *ctx, arena *a, const char *ref, int64_t *id, sj_err *e)
 {
 	org_unit u;
 	sj_rc rc = org_unit_lookup(ctx->s, &scope_system, a, ref, &u, e);
@@ -126,8 +127,8 @@ unit_ref(cli_ctx *ctx, arena *a, const char *ref, int64_t *id, sj_err *e)
 	return rc;
 }
 
-static sj_rc
-item_ref(cli_ctx *ctx, arena *a, const char *ref, supply_item *it, sj_err *e)
+sj_rc
+supply_item_ref(cli_ctx *ctx, arena *a, const char *ref, supply_item *it, sj_err *e)
 {
 	return supply_item_lookup(ctx->s, a, ref, "item", it, e);
 }
@@ -278,7 +279,7 @@ item_show(cli_ctx *ctx, int argc, char **argv)
 	if (argc < 2 || argc > 3 || (argc == 3 && !json))
 		return cli_usage_error("supply item show", "give one item");
 	arena_init(&a);
-	if (cli_open(ctx, false, &e) != SJ_OK || item_ref(ctx, &a, argv[1], &it, &e) != SJ_OK)
+	if (cli_open(ctx, false, &e) != SJ_OK || supply_item_ref(ctx, &a, argv[1], &it, &e) != SJ_OK)
 		status = cli_fail(&e);
 	else if (json)
 		cli_json_print(jsupply_item(&it));
@@ -302,7 +303,7 @@ item_pack(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("supply item pack", "give ITEM --pack NAME[/ENGLISH]=SIZE");
 	arena_init(&a);
 	if ((rc = supply_pack_parse(&a, argv[3], "pack", &p, &e)) != SJ_OK ||
-	    cli_open(ctx, false, &e) != SJ_OK || item_ref(ctx, &a, argv[1], &it, &e) != SJ_OK ||
+	    cli_open(ctx, false, &e) != SJ_OK || supply_item_ref(ctx, &a, argv[1], &it, &e) != SJ_OK ||
 	    store_begin(ctx->s, &e) != SJ_OK) {
 		arena_free(&a);
 		return cli_fail(&e);
@@ -363,7 +364,7 @@ site_add(cli_ctx *ctx, int argc, char **argv)
 	arena_init(&a);
 	if (cli_open(ctx, false, &e) != SJ_OK ||
 	    (group && group_ref(ctx, &a, group, &in.group_id, &e) != SJ_OK) ||
-	    (unit && unit_ref(ctx, &a, unit, &in.unit_id, &e) != SJ_OK) ||
+	    (unit && supply_unit_ref(ctx, &a, unit, &in.unit_id, &e) != SJ_OK) ||
 	    store_begin(ctx->s, &e) != SJ_OK) {
 		arena_free(&a);
 		return cli_fail(&e);
@@ -425,8 +426,8 @@ site_min(cli_ctx *ctx, int argc, char **argv)
 	if (argc != 4)
 		return cli_usage_error("supply site min", "give SITE ITEM and a quantity or --clear");
 	arena_init(&a);
-	if (cli_open(ctx, false, &e) != SJ_OK || site_ref(ctx, &a, argv[1], "site", &site, &e) != SJ_OK ||
-	    item_ref(ctx, &a, argv[2], &it, &e) != SJ_OK ||
+	if (cli_open(ctx, false, &e) != SJ_OK || supply_site_ref(ctx, &a, argv[1], "site", &site, &e) != SJ_OK ||
+	    supply_item_ref(ctx, &a, argv[2], &it, &e) != SJ_OK ||
 	    (!clear && supply_qty_parse(&it, argv[3], SUPPLY_QTY_NONNEGATIVE, "quantity", &qty, &e)
 	    != SJ_OK) || store_begin(ctx->s, &e) != SJ_OK) {
 		arena_free(&a);
@@ -505,7 +506,7 @@ doc_args_parse(const char *cmd, arena *a, int argc, char **argv, doc_args *d)
 		case 'f': if (receipt) d->in.counterparty = optarg; else d->site = optarg; break;
 		case 't': d->to = optarg; break;
 		case 'u': d->unit = optarg; break;
-		case 'd': if (!opt_date(cmd, "date", optarg, &d->in.date)) return false; break;
+		case 'd': if (!supply_opt_date(cmd, "date", optarg, &d->in.date)) return false; break;
 		case 'S': d->in.source = optarg; break;
 		case 'r': d->in.reason = optarg; break;
 		case 'n': d->in.note = optarg; break;
@@ -552,9 +553,9 @@ doc_post(cli_ctx *ctx, arena *a, doc_args *d)
 	d->in.lines = d->lines;
 	d->in.username = AUDIT_USERNAME_CLI;
 	if (cli_open(ctx, false, &e) != SJ_OK ||
-	    site_ref(ctx, a, d->site, "site", &d->in.site_id, &e) != SJ_OK ||
-	    (d->to && site_ref(ctx, a, d->to, "to", &d->in.to_site_id, &e) != SJ_OK) ||
-	    (d->unit && unit_ref(ctx, a, d->unit, &d->in.to_unit_id, &e) != SJ_OK) ||
+	    supply_site_ref(ctx, a, d->site, "site", &d->in.site_id, &e) != SJ_OK ||
+	    (d->to && supply_site_ref(ctx, a, d->to, "to", &d->in.to_site_id, &e) != SJ_OK) ||
+	    (d->unit && supply_unit_ref(ctx, a, d->unit, &d->in.to_unit_id, &e) != SJ_OK) ||
 	    store_begin(ctx->s, &e) != SJ_OK)
 		return cli_fail(&e);
 	rc = supply_doc_post(ctx->s, &scope_system, a, &d->in, &id, &pr, &e);
@@ -681,8 +682,8 @@ doc_list(cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'k': f.kind = optarg; break;
 		case 's': site = optarg; break;
-		case 'f': if (!opt_date("supply doc list", "from", optarg, &f.from)) return 2; break;
-		case 't': if (!opt_date("supply doc list", "to", optarg, &f.to)) return 2; break;
+		case 'f': if (!supply_opt_date("supply doc list", "from", optarg, &f.from)) return 2; break;
+		case 't': if (!supply_opt_date("supply doc list", "to", optarg, &f.to)) return 2; break;
 		case 'u': f.unconfirmed = true; break;
 		case 'j': json = true; break;
 		default: return cli_usage_error("supply doc list", "bad option '%s'", argv[optind - 1]);
@@ -690,7 +691,7 @@ doc_list(cli_ctx *ctx, int argc, char **argv)
 	}
 	arena_init(&a);
 	if (cli_open(ctx, false, &e) != SJ_OK ||
-	    (site && site_ref(ctx, &a, site, "site", &f.site_id, &e) != SJ_OK)) {
+	    (site && supply_site_ref(ctx, &a, site, "site", &f.site_id, &e) != SJ_OK)) {
 		arena_free(&a);
 		return cli_fail(&e);
 	}
@@ -770,134 +771,6 @@ confirm_cmd(cli_ctx *ctx, int argc, char **argv)
 	return cli_finish(ctx, rc, &e);
 }
 
-/* ---- stock and ledger --------------------------------------------------- */
-
-static int
-stock_cmd(cli_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "site", required_argument, NULL, 's' }, { "item", required_argument, NULL, 'i' },
-		{ "date", required_argument, NULL, 'd' }, { "below-min", no_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' }, { 0, 0, 0, 0 },
-	};
-	supply_stock_filter f = { .date = SUPPLY_DATE_NONE };
-	const char *site = NULL, *item = NULL;
-	supply_stock_row *rows;
-	supply_item it;
-	bool json = false;
-	sj_err e = {0};
-	json_t *all;
-	size_t n;
-	arena a;
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': site = optarg; break;
-		case 'i': item = optarg; break;
-		case 'd': if (!opt_date("supply stock", "date", optarg, &f.date)) return 2; break;
-		case 'b': f.below_min = true; break;
-		case 'j': json = true; break;
-		default: return cli_usage_error("supply stock", "bad option '%s'", argv[optind - 1]);
-		}
-	}
-	arena_init(&a);
-	if (cli_open(ctx, false, &e) != SJ_OK ||
-	    (site && site_ref(ctx, &a, site, "site", &f.site_id, &e) != SJ_OK) ||
-	    (item && item_ref(ctx, &a, item, &it, &e) != SJ_OK)) {
-		arena_free(&a);
-		return cli_fail(&e);
-	}
-	f.item_id = item ? it.id : 0;
-	if (supply_stock_list(ctx->s, &scope_system, &a, &f, &rows, &n, &e) != SJ_OK) {
-		arena_free(&a);
-		return cli_fail(&e);
-	}
-	all = json_array();
-	for (size_t i = 0; i < n; i++)
-		if (json)
-			json_array_append_new(all, jsupply_stock(&rows[i]));
-		else
-			printf("%-18s %-14s %-16s %lld%s\n", rows[i].site_name,
-			    rows[i].item_name ? rows[i].item_name : "?", rows[i].display ? rows[i].display : "",
-			    (long long)rows[i].qty, rows[i].below_min ? "  below minimum" : "");
-	if (json)
-		cli_json_print(all);
-	else
-		json_decref(all);
-	arena_free(&a);
-	return 0;
-}
-
-typedef struct ledger_print {
-	json_t *all;   /* with --json */
-} ledger_print;
-
-static sj_rc
-ledger_line(void *ctx, const supply_move *m, sj_err *e)
-{
-	ledger_print *lp = ctx;
-	char date[DT_DATE_LEN];
-
-	(void)e;
-	if (lp->all) {
-		json_array_append_new(lp->all, jsupply_move(m));
-		return SJ_OK;
-	}
-	dt_date_format(m->date, date);
-	printf("%-16s %-12s %s  #%-5lld %-12s %-16s %8lld  %-14s = %lld (%s)\n", m->site_name,
-	    m->item_name ? m->item_name : "?", date, (long long)m->doc_id, m->kind,
-	    m->counterpart ? m->counterpart : "-", (long long)m->qty, m->display ? m->display : "",
-	    (long long)m->balance, m->balance_display ? m->balance_display : "");
-	return SJ_OK;
-}
-
-static int
-ledger_cmd(cli_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "site", required_argument, NULL, 's' }, { "item", required_argument, NULL, 'i' },
-		{ "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' }, { 0, 0, 0, 0 },
-	};
-	supply_ledger_filter f = { .from = SUPPLY_DATE_NONE, .to = SUPPLY_DATE_NONE };
-	const char *site = NULL, *item = NULL;
-	ledger_print lp = {0};
-	supply_item it;
-	sj_err e = {0};
-	arena a;
-	int c, status = 0;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': site = optarg; break;
-		case 'i': item = optarg; break;
-		case 'f': if (!opt_date("supply ledger", "from", optarg, &f.from)) return 2; break;
-		case 't': if (!opt_date("supply ledger", "to", optarg, &f.to)) return 2; break;
-		case 'j': lp.all = json_array(); break;
-		default: return cli_usage_error("supply ledger", "bad option '%s'", argv[optind - 1]);
-		}
-	}
-	arena_init(&a);
-	if (cli_open(ctx, false, &e) != SJ_OK ||
-	    (site && site_ref(ctx, &a, site, "site", &f.site_id, &e) != SJ_OK) ||
-	    (item && item_ref(ctx, &a, item, &it, &e) != SJ_OK))
-		status = cli_fail(&e);
-	else {
-		f.item_id = item ? it.id : 0;
-		if (supply_ledger_each(ctx->s, &scope_system, &f, ledger_line, &lp, &e) != SJ_OK)
-			status = cli_fail(&e);
-	}
-	if (lp.all && status == 0)
-		cli_json_print(lp.all);
-	else
-		json_decref(lp.all);
-	arena_free(&a);
-	return status;
-}
-
 /* ---- requests ----------------------------------------------------------- */
 
 static int
@@ -925,9 +798,9 @@ request_add(cli_ctx *ctx, int argc, char **argv)
 		case 'i': in.item = optarg; break;
 		case 'q': in.quantity = optarg; break;
 		case 'r': in.reason = optarg; break;
-		case 'n': if (!opt_date("supply request add", "needed-by", optarg, &in.needed_by)) return 2;
+		case 'n': if (!supply_opt_date("supply request add", "needed-by", optarg, &in.needed_by)) return 2;
 			break;
-		case 'o': if (!opt_date("supply request add", "raised-on", optarg, &in.raised_on)) return 2;
+		case 'o': if (!supply_opt_date("supply request add", "raised-on", optarg, &in.raised_on)) return 2;
 			break;
 		default: return cli_usage_error("supply request add", "bad option '%s'", argv[optind - 1]);
 		}
@@ -935,7 +808,7 @@ request_add(cli_ctx *ctx, int argc, char **argv)
 	if (optind < argc || unit == NULL)
 		return cli_usage_error("supply request add", "--unit, --item, --qty and --reason are required");
 	arena_init(&a);
-	if (cli_open(ctx, false, &e) != SJ_OK || unit_ref(ctx, &a, unit, &in.unit_id, &e) != SJ_OK ||
+	if (cli_open(ctx, false, &e) != SJ_OK || supply_unit_ref(ctx, &a, unit, &in.unit_id, &e) != SJ_OK ||
 	    store_begin(ctx->s, &e) != SJ_OK) {
 		arena_free(&a);
 		return cli_fail(&e);
@@ -995,8 +868,8 @@ request_list(cli_ctx *ctx, int argc, char **argv)
 	}
 	arena_init(&a);
 	if (cli_open(ctx, false, &e) != SJ_OK ||
-	    (unit && unit_ref(ctx, &a, unit, &f.unit_id, &e) != SJ_OK) ||
-	    (item && item_ref(ctx, &a, item, &it, &e) != SJ_OK)) {
+	    (unit && supply_unit_ref(ctx, &a, unit, &f.unit_id, &e) != SJ_OK) ||
+	    (item && supply_item_ref(ctx, &a, item, &it, &e) != SJ_OK)) {
 		arena_free(&a);
 		return cli_fail(&e);
 	}
@@ -1090,109 +963,6 @@ shortages_cmd(cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/* ---- export ------------------------------------------------------------- */
-
-/* Copy the file at path to standard output. */
-static sj_rc
-copy_to_stdout(const char *path, sj_err *e)
-{
-	char buf[65536];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-	bool ok = f != NULL;
-
-	while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
-		ok = fwrite(buf, 1, n, stdout) == n;
-	if (f)
-		fclose(f);
-	return ok && fflush(stdout) == 0 ? SJ_OK : sj_fail(e, SJ_EIO, "out", "cannot write the export");
-}
-
-typedef struct export_args {
-	supply_export_filter f;
-	const char *out, *format, *site, *item, *unit;
-} export_args;
-
-static bool
-export_args_parse(int argc, char **argv, export_args *x)
-{
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'F' }, { "out", required_argument, NULL, 'o' },
-		{ "site", required_argument, NULL, 's' }, { "item", required_argument, NULL, 'i' },
-		{ "unit", required_argument, NULL, 'u' }, { "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' }, { "date", required_argument, NULL, 'd' },
-		{ 0, 0, 0, 0 },
-	};
-	int c;
-
-	optind = 2;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'F': x->format = optarg; break;
-		case 'o': x->out = optarg; break;
-		case 's': x->site = optarg; break;
-		case 'i': x->item = optarg; break;
-		case 'u': x->unit = optarg; break;
-		case 'f': if (!opt_date("supply export", "from", optarg, &x->f.from)) return false; break;
-		case 't': if (!opt_date("supply export", "to", optarg, &x->f.to)) return false; break;
-		case 'd': if (!opt_date("supply export", "date", optarg, &x->f.date)) return false; break;
-		default:
-			cli_usage_error("supply export", "bad option '%s'", argv[optind - 1]);
-			return false;
-		}
-	}
-	if (optind < argc) {
-		cli_usage_error("supply export", "unexpected '%s'", argv[optind]);
-		return false;
-	}
-	return true;
-}
-
-static int
-export_cmd(cli_ctx *ctx, int argc, char **argv)
-{
-	export_args x = { .f = { .from = SUPPLY_DATE_NONE, .to = SUPPLY_DATE_NONE,
-	    .date = SUPPLY_DATE_NONE }, .format = "csv" };
-	char tmp[] = "/tmp/sijin-export-XXXXXX";
-	supply_item it;
-	int report = argc >= 2 ? supply_report_parse(argv[1]) : -1, format, fd;
-	sj_err e = {0};
-	int64_t rows;
-	arena a;
-	sj_rc rc;
-
-	if (report < 0)
-		return cli_usage_error("supply export", "name the report: ledger, stock or requests");
-	if (!export_args_parse(argc, argv, &x))
-		return 2;
-	if ((format = supply_format_parse(x.format)) < 0)
-		return cli_usage_error("supply export", "--format: use csv or xlsx");
-	if (format == SUPPLY_FORMAT_XLSX && x.out == NULL)
-		return cli_usage_error("supply export", "an XLSX export needs --out FILE");
-	arena_init(&a);
-	if (cli_open(ctx, false, &e) != SJ_OK ||
-	    (x.site && site_ref(ctx, &a, x.site, "site", &x.f.site_id, &e) != SJ_OK) ||
-	    (x.unit && unit_ref(ctx, &a, x.unit, &x.f.unit_id, &e) != SJ_OK) ||
-	    (x.item && item_ref(ctx, &a, x.item, &it, &e) != SJ_OK)) {
-		arena_free(&a);
-		return cli_fail(&e);
-	}
-	x.f.item_id = x.item ? it.id : 0;
-	arena_free(&a);
-	if (x.out == NULL && (fd = mkstemp(tmp)) >= 0)
-		close(fd);
-	rc = supply_export(ctx->s, &scope_system, report, format, &x.f, x.out ? x.out : tmp, &rows, &e);
-	if (rc == SJ_OK && x.out == NULL)
-		rc = copy_to_stdout(tmp, &e);
-	if (x.out == NULL)
-		unlink(tmp);
-	if (rc != SJ_OK)
-		return cli_fail(&e);
-	if (x.out)
-		fprintf(stderr, "sijin: %lld rows written to %s\n", (long long)rows, x.out);
-	return 0;
-}
-
 /* ---- entry -------------------------------------------------------------- */
 
 int
@@ -1224,14 +994,14 @@ cmd_supply(cli_ctx *ctx, int argc, char **argv)
 	if (strcmp(argv[1], "confirm") == 0)
 		return confirm_cmd(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "stock") == 0)
-		return stock_cmd(ctx, argc - 1, argv + 1);
+		return supply_stock_cmd(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "ledger") == 0)
-		return ledger_cmd(ctx, argc - 1, argv + 1);
+		return supply_ledger_cmd(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "request") == 0)
 		return cmd_request(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "shortages") == 0)
 		return shortages_cmd(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)
-		return export_cmd(ctx, argc - 1, argv + 1);
+		return supply_export_cmd(ctx, argc - 1, argv + 1);
 	return cli_usage_error("supply", "unknown sub-command '%s'", argv[1]);
 }

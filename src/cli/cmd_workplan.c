@@ -98,7 +98,9 @@ wp_change(cli_ctx *ctx, const char *action, const char *type, change_fn fn, void
 
 	if ((rc = store_begin(ctx->s, &e)) != SJ_OK)
 		return cli_fail(&e);
-	if ((rc = fn(ctx, arg, &id, &detail, &e)) == SJ_OK)
+	/* A change function leaves detail NULL for an edit that changed nothing:
+	 * no audit event then, as through the API. */
+	if ((rc = fn(ctx, arg, &id, &detail, &e)) == SJ_OK && detail != NULL)
 		rc = cli_audit(ctx, action, type, id, detail, &e);
 	else
 		json_decref(detail);
@@ -219,22 +221,39 @@ plan_write(cli_ctx *ctx, void *arg, int64_t *id, json_t **detail, sj_err *e)
 	work_plan p;
 	sj_rc rc;
 
+	json_t *before = NULL, *after;
+
 	if (pa->patch) {
 		if ((rc = plan_get(ctx->s, &scope_system, &pa->a, pa->group, &p, e)) != SJ_OK)
 			return rc;
+		before = jworkplan_plan(&p);
 		in = (plan_input){ .title = p.title, .goals = p.goals, .mechanism = p.mechanism,
 		    .starts_on = p.starts_on, .ends_on = p.ends_on };
 	}
 	if ((rc = jworkplan_read_plan(pa->body, &pa->a, &in, pa->patch, e)) != SJ_OK)
-		return rc;
+		goto out;
 	rc = pa->patch ? plan_update(ctx->s, &scope_system, pa->group, &in, e)
 	    : plan_create(ctx->s, &scope_system, pa->group, &in, id, e);
 	if (rc != SJ_OK || (rc = plan_get(ctx->s, &scope_system, &pa->a, pa->group, &p, e)) != SJ_OK)
-		return rc;
+		goto out;
 	*id = p.id;
-	*detail = json_pack("{s:I, s:s, s:i}", "group_id", (json_int_t)pa->group, "status",
-	    p.status, "version", p.version);
+	if (!pa->patch) {
+		*detail = json_pack("{s:I, s:s, s:i}", "group_id", (json_int_t)pa->group, "status",
+		    p.status, "version", p.version);
+		return SJ_OK;
+	}
+	/* An edit: the whole plan before and after, as plan.update through the
+	 * API (docs/workplan.md); nothing when it changed nothing. */
+	after = jworkplan_plan(&p);
+	if (json_equal(before, after)) {
+		json_decref(after);
+		goto out;
+	}
+	*detail = json_pack("{s:o, s:o}", "before", before, "after", after);
 	return SJ_OK;
+out:
+	json_decref(before);
+	return rc;
 }
 
 static int
@@ -286,26 +305,46 @@ typedef struct step_args {
 	const char *as;
 } step_args;
 
+/* A plan's state for the audit of a step: group, status, version. */
+static json_t *
+step_summary(const work_plan *p)
+{
+	return json_pack("{s:I, s:s, s:i}", "group_id", (json_int_t)p->group_id, "status",
+	    p->status, "version", p->version);
+}
+
 static sj_rc
 plan_step_write(cli_ctx *ctx, void *arg, int64_t *id, json_t **detail, sj_err *e)
 {
 	step_args *sa = arg;
+	json_t *before;
 	work_plan p;
 	arena a;
 	sj_rc rc;
 
+	/* The plan's status and version before the step, for the audit event. */
+	arena_init(&a);
+	rc = plan_get(ctx->s, &sa->sc, &a, sa->group, &p, e);
+	before = rc == SJ_OK ? step_summary(&p) : NULL;
+	arena_free(&a);
+	if (rc != SJ_OK)
+		return rc;
 	if (strcmp(sa->action, "plan.submit") == 0)
 		rc = plan_submit(ctx->s, &sa->sc, sa->group, sa->text, 0, NULL, e);
 	else
 		rc = plan_decide(ctx->s, &sa->sc, sa->group, strcmp(sa->action, "plan.approve") == 0,
 		    sa->text, 0, e);
-	if (rc != SJ_OK)
+	if (rc != SJ_OK) {
+		json_decref(before);
 		return rc;
+	}
 	arena_init(&a);
-	if ((rc = plan_get(ctx->s, &scope_system, &a, sa->group, &p, e)) == SJ_OK) {
+	if ((rc = plan_get(ctx->s, &scope_system, &a, sa->group, &p, e)) != SJ_OK)
+		json_decref(before);
+	else {
 		*id = p.id;
-		*detail = json_pack("{s:I, s:s, s:i, s:s?}", "group_id", (json_int_t)sa->group,
-		    "status", p.status, "version", p.version, "as", sa->as);
+		*detail = json_pack("{s:o, s:o, s:s?}", "before", before, "after", step_summary(&p),
+		    "as", sa->as);
 		printf("plan of %s: %s, version %d\n", p.group_name, p.status, p.version);
 	}
 	arena_free(&a);

@@ -20,7 +20,8 @@ int64_t wp_arg_id(const char *s);
 void wp_print_date(const char *label, sj_date d);
 
 /* Make a change: fn(ctx, arg, id, detail, e) writes it and sets *id and
- * *detail (a JSON object the audit event takes over; NULL for none). */
+ * *detail (a JSON object the audit event takes over; left NULL, no audit
+ * event is written — an edit that changed nothing). */
 typedef sj_rc (*change_fn)(cli_ctx *ctx, void *arg, int64_t *id, json_t **detail, sj_err *e);
 
 /* Run fn in one transaction with its audit event (action, record type,

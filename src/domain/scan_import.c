@@ -24,7 +24,7 @@
 
 #define IMPORT_CACHE_MIB 256   /* SQLite page cache during an import */
 
-enum { Q_PAIR, Q_UNKNOWN_KEY };
+enum { Q_PAIR, Q_UNKNOWN_KEY, Q_OPERATOR };
 
 static const char *const import_sql[] = {
 	/* every scan of a person at a place (scan_by_person) */
@@ -34,6 +34,9 @@ static const char *const import_sql[] = {
 	/* an unknown person's scan at a place with this key fingerprint */
 	[Q_UNKNOWN_KEY] =
 	"SELECT count(*) FROM scan WHERE place_id = ?1 AND person_id IS NULL AND key_fp = ?2",
+	/* the importing user, once a batch (the batch runs without foreign-key
+	 * enforcement: store_begin_checked) */
+	[Q_OPERATOR] = "SELECT count(*) FROM app_user WHERE id = ?1",
 };
 
 static const char *const scan_cols[] = {
@@ -207,6 +210,38 @@ resolve_person(scan_import *im, int64_t line, scan_input *in, const char *name,
 
 static sj_rc flush(scan_import *im, sj_err *e);
 
+/* Open a batch's transaction.  It runs without SQLite's per-row foreign-key
+ * look-ups (store_begin_checked) because every reference a row carries is
+ * read inside this same transaction, which holds the write lock, before the
+ * row is written: the checkpoint and its place by scan_prepare (the memo is
+ * cleared with each batch), the person by scan_prepare (person_id) or
+ * person_match, and the operator here.  Errors: store errors; SJ_ENOTFOUND
+ * ("operator") for an operator who is no user. */
+static sj_rc
+begin_batch(scan_import *im, sj_err *e)
+{
+	store_stmt *q;
+	int64_t n = 1;
+	sj_rc rc;
+
+	if ((rc = store_begin_checked(im->s, e)) != SJ_OK)
+		return rc;
+	if (im->o.operator_id > 0) {
+		if ((rc = store_prepare(im->s, import_sql[Q_OPERATOR], &q, e)) == SJ_OK) {
+			store_bind_int(q, 1, im->o.operator_id);
+			rc = store_query_int(q, &n, NULL, e);
+		}
+		if (rc == SJ_OK && n == 0)
+			rc = sj_fail(e, SJ_ENOTFOUND, "operator", "no user with id %lld",
+			    (long long)im->o.operator_id);
+		if (rc != SJ_OK) {
+			store_rollback(im->s);
+			return rc;
+		}
+	}
+	return SJ_OK;
+}
+
 static void
 keep_row(scan_import *im, int64_t line, const scan_prepared *p)
 {
@@ -250,7 +285,7 @@ scan_import_add(scan_import *im, int64_t line, const scan_input *given, const ch
 	in.key = NULL;
 	in.memo = im->memo;
 	if (!im->in_tx) {
-		if ((rc = store_begin(im->s, e)) != SJ_OK)
+		if ((rc = begin_batch(im, e)) != SJ_OK)
 			return rc;
 		im->in_tx = true;
 	}

@@ -53,7 +53,7 @@
 #include "domain/scope.h"
 #include "store/store.h"
 
-#define IMPORT_BATCH_DEFAULT 50000  /* rows per transaction */
+#define IMPORT_BATCH_DEFAULT 250000 /* rows per transaction */
 #define IMPORT_REJECTS_MAX 1000     /* rejected rows kept with their messages */
 #define IMPORT_FIELDS_MAX 24        /* distinct fields rejections are counted by */
 

@@ -766,6 +766,27 @@ task_rewrite(store *s, int64_t id, const task_input *in, sj_err *e)
 	return units_write(s, id, in, true, e);
 }
 
+/* Whether in says what task t already holds (units as a set; task_check
+ * has refused a unit listed twice). */
+static bool
+task_same(const task *t, const task_input *in)
+{
+	if (!workplan_text_same(t->title, in->title) ||
+	    !workplan_text_same(t->description, in->description) ||
+	    !workplan_text_same(t->task_line, in->task_line) || t->owner_id != in->owner_id ||
+	    t->due_on != in->due_on || t->n_units != in->n_unit_ids)
+		return false;
+	for (size_t i = 0; i < in->n_unit_ids; i++) {
+		size_t j = 0;
+
+		while (j < t->n_units && t->units[j].unit_id != in->unit_ids[i])
+			j++;
+		if (j == t->n_units)
+			return false;
+	}
+	return true;
+}
+
 sj_rc
 task_update(store *s, const scope *sc, int64_t id, const task_input *in, sj_err *e)
 {
@@ -779,7 +800,7 @@ task_update(store *s, const scope *sc, int64_t id, const task_input *in, sj_err 
 	    (rc = task_load(s, sc, &a, id, &t, e)) != SJ_OK ||
 	    (rc = workplan_group_name(s, sc, &a, t.group_id, &group_name, e)) != SJ_OK ||
 	    (rc = task_check(s, &a, t.group_id, group_name, in, e)) != SJ_OK ||
-	    (rc = store_begin(s, e)) != SJ_OK)
+	    task_same(&t, in) || (rc = store_begin(s, e)) != SJ_OK)
 		goto out;
 	if ((rc = task_rewrite(s, id, in, e)) != SJ_OK) {
 		store_rollback(s);

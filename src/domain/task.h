@@ -203,8 +203,10 @@ sj_rc task_add(store *s, const scope *sc, int64_t group_id, const task_input *in
 
 /* Replace the changeable fields of task id — title, description,
  * task_line, owner_id, due_on, unit_ids — with in, checked as task_add.
- * Status changes go through task_note_add.  Errors: as task_add, and
- * SJ_ENOTFOUND ("task").  Nothing is written on error. */
+ * Status changes go through task_note_add.  An input equal to the stored
+ * task (the same units in any order) writes nothing, not even updated_at.
+ * Errors: as task_add, and SJ_ENOTFOUND ("task").  Nothing is written on
+ * error. */
 sj_rc task_update(store *s, const scope *sc, int64_t id, const task_input *in, sj_err *e);
 
 /* Task id with its units, notes and links into *out (arena), overdue

@@ -142,6 +142,8 @@ sj_rc plan_create(store *s, const scope *sc, int64_t group_id, const plan_input 
 /* Replace the text and period of group_id's plan with in (checked as
  * plan_create; also SJ_EINVAL "starts_on" when a task of the group is due
  * before the new start).  An approved plan becomes a draft (a revision).
+ * An input equal to the stored plan writes nothing: no revision, no new
+ * updated_at (so an edit that changes nothing is no change to audit).
  * Errors: as plan_create; SJ_ENOTFOUND ("plan"); SJ_ECONFLICT ("status")
  * "the plan is awaiting approval; it can be changed once it is approved or
  * returned". */
@@ -288,6 +290,9 @@ sj_rc workplan_unit_check(store *s, int64_t group_id, const char *group_name, in
  * at most max code points.  Errors: SJ_EINVAL naming field. */
 sj_rc workplan_check_text(const char *s, const char *field, size_t max, bool single_line,
     sj_err *e);
+
+/* Whether a and b are both NULL or the same bytes. */
+bool workplan_text_same(const char *a, const char *b);
 
 /* Bind the acting user of sc (its user id, or NULL for the command line)
  * to parameter i. */

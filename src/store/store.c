@@ -46,6 +46,8 @@ struct store {
 	size_t *mark;
 	int n_mark;
 	bool pub_overflow;
+	bool fk_off;      /* SQLite foreign keys off until the outermost commit
+	                   * or rollback (store_begin_checked) */
 	char channel[96];   /* STORE_CHANNEL ":" schema, once known (PostgreSQL) */
 };
 
@@ -254,6 +256,36 @@ store_begin(store *s, sj_err *e)
 	return rc;
 }
 
+/* Switch SQLite's foreign-key enforcement back on after a transaction of
+ * store_begin_checked (outside any transaction, where the pragma works). */
+static void
+fk_restore(store *s)
+{
+	sj_err e = {0};
+
+	if (!s->fk_off)
+		return;
+	s->fk_off = false;
+	if (tx_exec(s, "PRAGMA foreign_keys=ON", &e) != SJ_OK)
+		log_warn("store: foreign keys not switched back on: %s", e.msg);
+}
+
+sj_rc
+store_begin_checked(store *s, sj_err *e)
+{
+	sj_rc rc;
+
+	if (s->depth == 0 && s->drv->dialect == STORE_SQLITE) {
+		if ((rc = check_not_failed(s, e)) != SJ_OK ||
+		    (rc = tx_exec(s, "PRAGMA foreign_keys=OFF", e)) != SJ_OK)
+			return rc;
+		s->fk_off = true;
+	}
+	if ((rc = store_begin(s, e)) != SJ_OK && s->depth == 0)
+		fk_restore(s);
+	return rc;
+}
+
 static const char *const notify_sql = "SELECT pg_notify(?1, ?2)";
 static const char *const schema_sql = "SELECT current_schema()";
 
@@ -364,8 +396,10 @@ store_commit(store *s, sj_err *e)
 		return rc;
 	}
 	s->depth--;
-	if (s->depth == 0)
+	if (s->depth == 0) {
+		fk_restore(s);
 		deliver_local(s);
+	}
 	return SJ_OK;
 }
 
@@ -384,6 +418,7 @@ store_rollback(store *s)
 		if (--s->depth == 0) {
 			s->lost = false;
 			sj_err_clear(&s->failed);
+			fk_restore(s);
 		}
 		return;
 	}
@@ -395,8 +430,10 @@ store_rollback(store *s)
 		log_warn("store: rollback failed: %s", e.msg);
 	s->depth--;
 	s->n_pub = s->mark[s->depth];
-	if (s->depth == 0)
+	if (s->depth == 0) {
 		s->pub_overflow = false;
+		fk_restore(s);
+	}
 	/* Back at a savepoint taken before the failure (or out of the
 	 * transaction): statements work again. */
 	sj_err_clear(&s->failed);

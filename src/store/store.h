@@ -128,6 +128,17 @@ sj_rc store_exec(store *s, const char *sql, sj_err *e);
  * store_commit() or store_rollback(). */
 sj_rc store_begin(store *s, sj_err *e);
 
+/* store_begin for a transaction whose every foreign-key reference the
+ * caller has read itself inside it (bulk import: scan_import.c checks each
+ * checkpoint, person and operator in the same transaction): at the
+ * outermost level on SQLite the connection's foreign-key enforcement is
+ * switched off (PRAGMA foreign_keys, effective only outside a transaction)
+ * until that transaction's store_commit or store_rollback switches it back
+ * on, which saves the per-row parent look-ups (~20 % of an import's CPU,
+ * bench/RESULTS.md).  Nested, or on PostgreSQL, the same as store_begin.
+ * Errors: those of store_begin. */
+sj_rc store_begin_checked(store *s, sj_err *e);
+
 /* Commit the innermost transaction (release its savepoint).  On failure
  * the transaction is rolled back and the error returned. */
 sj_rc store_commit(store *s, sj_err *e);

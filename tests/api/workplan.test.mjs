@@ -464,10 +464,16 @@ describe('issue 11 items, more closely', () => {
     assert.equal(ev[0].detail.before.due_on, '2020-03-20');
     assert.equal(ev[0].detail.after.due_on, '2020-03-25');
     assert.equal(ev[0].detail.before.title, '审计测试');
-    // An empty PATCH changes nothing, so it leaves no event.
+    // An empty PATCH, or one that repeats what is stored, changes nothing:
+    // no event and no new updated_at, even a second or more later.
+    const stored = (await leaderB.get(`/api/v1/tasks/${task.id}`)).body;
+    await new Promise((done) => setTimeout(done, 1100));
     assert.equal((await leaderB.patch(`/api/v1/tasks/${task.id}`, {})).status, 200);
+    assert.equal((await leaderB.patch(`/api/v1/tasks/${task.id}`,
+      { due_on: '2020-03-25', title: '审计测试' })).status, 200);
     ev = await events('task.update', task.id);
     assert.equal(ev.length, 1);
+    assert.equal((await leaderB.get(`/api/v1/tasks/${task.id}`)).body.updated_at, stored.updated_at);
     // The plan: group B's plan is awaiting approval here (the approval
     // test above left it submitted); sending it back is audited with the
     // status before and after, and the edit then made with the whole plan.

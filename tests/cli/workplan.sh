@@ -32,8 +32,14 @@ expect_in "$T/out" '"approved_by": "admin"' "record as JSON"
 run_capture sj plan edit "$G" --goals "三条工作线（修订）"
 expect_status 0 "an approved plan is revised"
 check "the revision is a draft" test "$(q "SELECT status FROM work_plan")" = draft
+check "its audit event holds the plan before and after" \
+	test "$(q "SELECT count(*) FROM audit_event WHERE action = 'plan.update' AND detail LIKE
+	    '{\"before\":{%\"goals\":\"进企业、进项目%\"status\":\"approved\"%},\"after\":{%\"goals\":\"三条工作线（修订）\"%\"status\":\"draft\"%}}'")" = 1
 run_capture sj plan submit "$G" --as leader --note 修订稿
 expect_status 0 "the leader submits the revision"
+check "the submission's audit event holds the status before and after" \
+	test "$(q "SELECT count(*) FROM audit_event WHERE action = 'plan.submit' AND detail LIKE
+	    '{\"before\":{%\"status\":\"draft\"%},\"after\":{%\"status\":\"submitted\"%},\"as\":\"leader\"}'")" = 1
 run_capture sj plan approve "$G" --as leader
 expect_status 5 "the leader cannot approve their own plan"
 expect_in "$T/err" "approver: a work plan cannot be approved by a leader or member of its own work group" \
@@ -55,6 +61,15 @@ run_capture sj plan show "$G"
 expect_in "$T/out" "v2 submitted .* by leader; returned .* by admin: 请细化分工" "version 2 kept, returned"
 check "three versions kept" test "$(q "SELECT count(*) FROM plan_version")" = 3
 check "audit events written" \
+	test "$(q "SELECT count(*) FROM audit_event WHERE action LIKE 'plan.%'")" = 5
+# An edit that says what the plan holds, a day later: no revision, no new
+# updated_at, no audit event.
+UPDATED=$(q "SELECT updated_at FROM work_plan")
+SIJIN_TEST_NOW=$(( $(date +%s) + 86400 )) run_capture sj plan edit "$G" --goals "三条工作线（修订）"
+expect_status 0 "an edit that changes nothing is accepted"
+check "and leaves the approved plan approved and untouched" \
+	test "$(q "SELECT status || ' ' || updated_at FROM work_plan")" = "approved $UPDATED"
+check "and writes no audit event" \
 	test "$(q "SELECT count(*) FROM audit_event WHERE action LIKE 'plan.%'")" = 5
 
 # --- tasks from a meeting decision ---------------------------------------
