@@ -81,10 +81,11 @@ done
 
 # Under AddressSanitizer + UndefinedBehaviorSanitizer with the leak checker
 # (issue 10): when SIJIN_ASAN_BUILD names a sanitizer build (scripts/test.sh
-# makes build-asan), the suite runs again on it, on SQLite, one line each:
-# every unit test ("asan test_x"), every CLI test ("asan x") and the API
-# tests ("asan api"); the few left out are named in asan_skip with the
-# reason (docs/reliability.md).  Every sanitizer report of any process —
+# makes build-asan), the suite runs again on it, one line each: every unit
+# test ("asan test_x", on both databases when it touches the store), every
+# CLI test ("asan x") and the API tests ("asan api") on SQLite, and the CLI
+# tests that only work on PostgreSQL on it; the few left out are named in
+# asan_skip with the reason (docs/reliability.md).  Every sanitizer report of any process —
 # each sijin command, and the servers the CLI scripts and node start, which
 # inherit the environment — goes to a file (ASAN_OPTIONS log_path), not
 # only to a stderr a test may swallow; a test that leaves one fails,
@@ -126,9 +127,16 @@ if [ -n "${SIJIN_ASAN_BUILD:-}" ]; then
 		fuzz) echo "the fuzz drivers are built with the sanitizers already" ;;
 		esac
 	}
-	asan_db=sqlite
+	# The unit tests on both databases, as above: the store code of
+	# PostgreSQL (src/store/pg.c and the SQL each module sends) is C too.
 	for t in "$top/$SIJIN_ASAN_BUILD"/tests/test_*; do
-		[ -x "$t" ] && asan_run "asan $(basename "$t")" "$t"
+		[ -x "$t" ] || continue
+		un=$(basename "$t")
+		dbs=sqlite
+		grep -q 'testdb\.h' "$top/tests/unit/$un.c" 2>/dev/null && dbs=$databases
+		for asan_db in $dbs; do
+			asan_run "asan $un$(label "$asan_db")" "$t"
+		done
 	done
 	# SIJIN_ASAN_PG=1: the CLI and API tests on PostgreSQL as well.
 	asan_dbs=sqlite
@@ -143,6 +151,15 @@ if [ -n "${SIJIN_ASAN_BUILD:-}" ]; then
 		asan_run "asan api$(label "$asan_db")" env SIJIN_BIN="$asan_bin" sh -c \
 		    'cd "$1" && node --test --test-reporter=tap tests/api/' sh "$top"
 	done
+	# The CLI tests whose work is on PostgreSQL only (their SQLite run only
+	# skips or checks little) run on it as well.
+	if [ "${SIJIN_ASAN_PG:-0}" != 1 ] && [ -n "$pg_url" ]; then
+		asan_db=pg
+		for n in import_stores pgfault; do
+			[ -f "$top/tests/cli/$n.sh" ] && asan_run "asan $n (postgres)" \
+			    env SIJIN_BIN="$asan_bin" sh "$top/tests/cli/$n.sh"
+		done
+	fi
 fi
 
 # Static analysis (issue 10): gcc -fanalyzer over src/, every finding fixed
