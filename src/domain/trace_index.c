@@ -792,6 +792,12 @@ trace_index_person_id(const trace_index *ix, uint32_t idx)
 	return ix->people.ids[idx];
 }
 
+void
+trace_index_prefetch_person(const trace_index *ix, uint32_t idx)
+{
+	__builtin_prefetch(&ix->people.ids[idx]);
+}
+
 int64_t
 trace_index_place_id(const trace_index *ix, uint32_t idx)
 {
@@ -848,9 +854,24 @@ trace_index_place_range(const trace_index *ix, uint32_t place, int run, uint32_t
 {
 	const stay_run *p = &ix->pl[place].run[run];
 	uint32_t lo_t = a > p->maxlen ? a - p->maxlen : 0;
-	uint32_t lo = lower_entry(p, lo_t), hi = lower_entry(p, b);
+	uint32_t lo = lower_entry(p, lo_t), step = 1, from, to;
 
-	*n = hi > lo ? hi - lo : 0;
+	/* The end by galloping from lo: it reads only the stays the caller is
+	 * about to read anyway, where a second binary search over the whole
+	 * run would miss the cache at every level. */
+	while (lo + step < p->n && p->stays[lo + step - 1].entry < b)
+		step *= 2;
+	from = lo + step / 2;
+	to = lo + step < p->n ? lo + step : p->n;
+	while (from < to) {  /* the first position in [from, to) entering ≥ b */
+		uint32_t mid = from + (to - from) / 2;
+
+		if (p->stays[mid].entry < b)
+			from = mid + 1;
+		else
+			to = mid;
+	}
+	*n = from > lo ? from - lo : 0;
 	return p->stays + lo;
 }
 

@@ -160,6 +160,8 @@ bool trace_index_person(const trace_index *ix, int64_t person_id, uint32_t *idx)
 bool trace_index_place(const trace_index *ix, int64_t place_id, uint32_t *idx);
 int64_t trace_index_person_id(const trace_index *ix, uint32_t idx);
 int64_t trace_index_place_id(const trace_index *ix, uint32_t idx);
+/* A hint that trace_index_person_id(ix, idx) is coming (a prefetch). */
+void trace_index_prefetch_person(const trace_index *ix, uint32_t idx);
 /* The person's home place index + 1; 0 when none is known. */
 uint32_t trace_index_home(const trace_index *ix, uint32_t person);
 
