@@ -46,6 +46,8 @@ struct store {
 	size_t *mark;
 	int n_mark;
 	bool pub_overflow;
+	bool fk_off;      /* SQLite foreign keys off until the outermost commit
+	                   * or rollback (store_begin_checked) */
 	char channel[96];   /* STORE_CHANNEL ":" schema, once known (PostgreSQL) */
 };
 
@@ -177,6 +179,12 @@ store_reads_cold(const store *s)
 	return s->drv->dialect == STORE_SQLITE;
 }
 
+bool
+store_round_trips(const store *s)
+{
+	return s->drv->dialect == STORE_POSTGRES;
+}
+
 const char *
 store_url(const store *s)
 {
@@ -251,6 +259,36 @@ store_begin(store *s, sj_err *e)
 		s->depth++;
 	} else if (s->depth == 0)
 		tx_exec(s, "ROLLBACK", NULL);  /* a begin that failed half-way */
+	return rc;
+}
+
+/* Switch SQLite's foreign-key enforcement back on after a transaction of
+ * store_begin_checked (outside any transaction, where the pragma works). */
+static void
+fk_restore(store *s)
+{
+	sj_err e = {0};
+
+	if (!s->fk_off)
+		return;
+	s->fk_off = false;
+	if (tx_exec(s, "PRAGMA foreign_keys=ON", &e) != SJ_OK)
+		log_warn("store: foreign keys not switched back on: %s", e.msg);
+}
+
+sj_rc
+store_begin_checked(store *s, sj_err *e)
+{
+	sj_rc rc;
+
+	if (s->depth == 0 && s->drv->dialect == STORE_SQLITE) {
+		if ((rc = check_not_failed(s, e)) != SJ_OK ||
+		    (rc = tx_exec(s, "PRAGMA foreign_keys=OFF", e)) != SJ_OK)
+			return rc;
+		s->fk_off = true;
+	}
+	if ((rc = store_begin(s, e)) != SJ_OK && s->depth == 0)
+		fk_restore(s);
 	return rc;
 }
 
@@ -364,8 +402,10 @@ store_commit(store *s, sj_err *e)
 		return rc;
 	}
 	s->depth--;
-	if (s->depth == 0)
+	if (s->depth == 0) {
+		fk_restore(s);
 		deliver_local(s);
+	}
 	return SJ_OK;
 }
 
@@ -384,6 +424,7 @@ store_rollback(store *s)
 		if (--s->depth == 0) {
 			s->lost = false;
 			sj_err_clear(&s->failed);
+			fk_restore(s);
 		}
 		return;
 	}
@@ -395,8 +436,10 @@ store_rollback(store *s)
 		log_warn("store: rollback failed: %s", e.msg);
 	s->depth--;
 	s->n_pub = s->mark[s->depth];
-	if (s->depth == 0)
+	if (s->depth == 0) {
 		s->pub_overflow = false;
+		fk_restore(s);
+	}
 	/* Back at a savepoint taken before the failure (or out of the
 	 * transaction): statements work again. */
 	sj_err_clear(&s->failed);
@@ -890,4 +933,29 @@ store_bulk_tune(store *s, int cache_mib, sj_err *e)
 	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY",
 	    cache_mib * 1024);
 	return store_exec(s, sql, e);
+}
+
+sj_rc
+store_keys_load(store *s, const store_key *keys, size_t n, sj_err *e)
+{
+	static const char *const cols[] = { "k1", "k2" };
+	store_bulk *b;
+	sj_rc rc;
+
+	assert(s->depth > 0);
+	/* IF NOT EXISTS each time: a rolled-back transaction takes a table
+	 * made inside it along */
+#define MAKE "CREATE TEMP TABLE IF NOT EXISTS " STORE_KEYS_TABLE \
+	" (k1 BIGINT NOT NULL, k2 BIGINT NOT NULL); "
+	if ((rc = store_exec(s, s->drv->dialect == STORE_POSTGRES
+	    ? MAKE "TRUNCATE " STORE_KEYS_TABLE : MAKE "DELETE FROM " STORE_KEYS_TABLE, e)) != SJ_OK ||
+	    (rc = store_bulk_begin(s, STORE_KEYS_TABLE, cols, 2, &b, e)) != SJ_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if ((rc = store_bulk_row(b, (const int64_t[2]){ keys[i].k1, keys[i].k2 }, e)) != SJ_OK) {
+			store_bulk_abort(b);
+			return rc;
+		}
+	return store_bulk_end(b, NULL, e);
+#undef MAKE
 }

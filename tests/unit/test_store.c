@@ -195,6 +195,44 @@ test_savepoints(void **state)
 	store_close(s);
 }
 
+/* store_begin_checked (bulk import): on SQLite a row naming no parent goes
+ * in unchecked inside that transaction only; foreign keys are enforced again
+ * after its rollback and after its commit.  On PostgreSQL, and nested, it
+ * is store_begin: the reference is checked. */
+static void
+test_begin_checked(void **state)
+{
+	store *s = testdb_open();
+	sj_err e = {0};
+	bool pg = testdb_is_pg();
+
+	(void)state;
+	assert_int_equal(store_exec(s, "CREATE TABLE fk_p (id INTEGER PRIMARY KEY); "
+	    "CREATE TABLE fk_c (p INTEGER REFERENCES fk_p (id))", &e), SJ_OK);
+	assert_int_equal(store_begin_checked(s, &e), SJ_OK);
+	assert_int_equal(store_exec(s, "INSERT INTO fk_c (p) VALUES (7)", &e), pg ? SJ_EINVAL : SJ_OK);
+	store_rollback(s);
+	assert_int_equal(store_tx_depth(s), 0);
+	/* enforced again after the rollback */
+	assert_int_equal(store_begin(s, &e), SJ_OK);
+	assert_int_equal(store_exec(s, "INSERT INTO fk_c (p) VALUES (7)", &e), SJ_EINVAL);
+	store_rollback(s);
+	/* a valid row committed; enforced again after the commit */
+	assert_int_equal(store_begin_checked(s, &e), SJ_OK);
+	assert_int_equal(store_exec(s, "INSERT INTO fk_p (id) VALUES (1); "
+	    "INSERT INTO fk_c (p) VALUES (1)", &e), SJ_OK);
+	assert_int_equal(store_commit(s, &e), SJ_OK);
+	assert_int_equal(store_exec(s, "INSERT INTO fk_c (p) VALUES (8)", &e), SJ_EINVAL);
+	/* nested inside an ordinary transaction: checked */
+	assert_int_equal(store_begin(s, &e), SJ_OK);
+	assert_int_equal(store_begin_checked(s, &e), SJ_OK);
+	assert_int_equal(store_exec(s, "INSERT INTO fk_c (p) VALUES (9)", &e), SJ_EINVAL);
+	store_rollback(s);
+	store_rollback(s);
+	assert_int_equal(count(s, "SELECT count(*) FROM fk_c"), 1);
+	store_close(s);
+}
+
 /* PostgreSQL refuses every statement after a failed one in a transaction;
  * the store makes SQLite do the same, and a savepoint is the way out. */
 static void
@@ -729,6 +767,7 @@ main(void)
 		cmocka_unit_test(test_url_mask),
 		cmocka_unit_test(test_errors_map),
 		cmocka_unit_test(test_savepoints),
+		cmocka_unit_test(test_begin_checked),
 		cmocka_unit_test(test_failed_statement_spoils_transaction),
 		cmocka_unit_test(test_transactions_run_one_at_a_time),
 		cmocka_unit_test(test_values_round_trip),
