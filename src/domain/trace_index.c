@@ -618,8 +618,11 @@ bulk_finish(trace_index *ix)
 	for (uint32_t i = 0; i < ix->places.n; i++)
 		if (ix->pl[i].run[0].n > most)
 			most = ix->pl[i].run[0].n;
-	trace_place_stay *tmp = xrealloc(NULL, most * sizeof *tmp);
-	uint64_t *keys = xrealloc(NULL, most * sizeof *keys);
+	trace_place_stay *tmp = malloc(most ? most * sizeof *tmp : 1);
+	uint64_t *keys = malloc(most ? most * sizeof *keys : 1);
+
+	if (tmp == NULL || keys == NULL)
+		sj_oom(most * (sizeof *tmp + sizeof *keys));
 
 	for (uint32_t i = 0; i < ix->places.n; i++)
 		place_finish(ix, i, tmp, keys);
