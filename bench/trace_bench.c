@@ -2,7 +2,7 @@
  * trace_bench — tracing over the in-memory stay index on a generated
  * district (issue 6 "Speed and memory"; run by bench/trace.sh).
  *
- *   trace_bench STAYS [TRACES] [--uniform] [--depth2 N] [--dump DIR PEERS]
+ *   trace_bench STAYS [TRACES] [--uniform] [--puts] [--depth2 N] [--dump DIR PEERS]
  *
  * The district, scaled to STAYS: people = STAYS / 70 (5 stays a day for 14
  * days), places = people / 50 (the issue's 1 M people and 20,000 places),
@@ -13,8 +13,9 @@
  * 06:00-09:00: overnight stays).  A person's stays never overlap one
  * another.  A fixed seed makes the district reproducible.
  *
- * Prints: the build (trace_index_put of every stay in time order, then
- * compact), bytes per stay; the memory bandwidth measured now (a 1 GiB
+ * Prints: the build (trace_index_bulk_add of every stay day by day, then
+ * trace_index_bulk_end and compact; --puts: trace_index_put one at a time),
+ * bytes per stay; the memory bandwidth measured now (a 1 GiB
  * sequential read, best of 3); for TRACES random index persons the latency
  * of trace_run at depth 1 (window the 14 days, min overlap 15 min) as
  * p50 / p99, the bytes each trace must touch (the index person's stays and
@@ -40,6 +41,7 @@
 
 static uint64_t rs = 88172645463325252ull;
 static FILE *dump_stays;
+static bool use_puts;  /* --puts: trace_index_put one stay at a time, not the bulk build */
 
 static uint64_t
 next(void)
@@ -104,7 +106,8 @@ stay_add(trace_index *ix, int64_t person, int64_t place, int64_t a, int64_t b)
 {
 	sj_err e = {0};
 
-	if (trace_index_put(ix, person, place, a, b, &e) != SJ_OK) {
+	if ((use_puts ? trace_index_put(ix, person, place, a, b, &e)
+	              : trace_index_bulk_add(ix, person, place, a, b, &e)) != SJ_OK) {
 		fprintf(stderr, "trace_bench: %s: %s\n", e.field, e.msg);
 		exit(1);
 	}
@@ -246,7 +249,7 @@ run_jobs(void *arg)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: trace_bench STAYS [TRACES] [--uniform] [--depth2 N] "
+	fprintf(stderr, "usage: trace_bench STAYS [TRACES] [--uniform] [--puts] [--depth2 N] "
 	    "[--dump DIR PEERS]\n");
 	exit(2);
 }
@@ -262,6 +265,8 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--uniform") == 0)
 			uniform = true;
+		else if (strcmp(argv[i], "--puts") == 0)
+			use_puts = true;
 		else if (strcmp(argv[i], "--depth2") == 0 && i + 1 < argc)
 			n_depth2 = strtoull(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--dump") == 0 && i + 2 < argc) {
@@ -288,7 +293,9 @@ main(int argc, char **argv)
 	}
 	double t0 = now_s();
 	size_t n = generate(ix, people, places, uniform);
+	double t_gen = now_s() - t0;
 
+	trace_index_bulk_end(ix);
 	trace_index_compact(ix);
 	double t_build = now_s() - t0;
 	trace_index_figures f;
@@ -298,10 +305,12 @@ main(int argc, char **argv)
 	trace_index_stats(ix, &f);
 	double bw = bandwidth();
 
-	printf("stays %zu, people %u, places %u, %s popularity: generated and indexed in %.2f s; "
+	printf("stays %zu, people %u, places %u, %s popularity: generated and indexed in %.2f s "
+	       "(%s; of which the sort and split at the end %.2f s); "
 	       "index %zu bytes (%.2f bytes a stay; %zu bytes a stay in the stay arrays); "
 	       "memory bandwidth %.1f GB/s\n\n",
-	    n, people, places, uniform ? "uniform" : "Zipf 0.7", t_build, f.bytes,
+	    n, people, places, uniform ? "uniform" : "Zipf 0.7", t_build,
+	    use_puts ? "trace_index_put, one stay at a time" : "bulk build", t_build - t_gen, f.bytes,
 	    (double)f.bytes / f.n_stays, sizeof(trace_place_stay) + sizeof(trace_person_stay),
 	    bw / 1e9);
 	int64_t *who = malloc(traces * sizeof *who);

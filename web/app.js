@@ -70,6 +70,9 @@ function pageName() {
 async function route() {
   runCleanups();
   const view = clear(document.getElementById('view'));
+  // data-loaded="true" is set by the page when it has drawn itself; the
+  // last page's mark must not stand for the next one.
+  delete view.dataset.loaded;
   if (!state.user) {
     const mod = await import('./pages/signin.js');
     document.title = `${t('signin.title')} · ${t('app.name')}`;

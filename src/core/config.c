@@ -54,7 +54,10 @@ enum config_type {
 
 enum {
 	ROW_SECRET = 1 << 0,      /* config_print shows (set)/(unset) */
-	ROW_NOT_IN_FILE = 1 << 1  /* only from the environment or a flag */
+	ROW_NOT_IN_FILE = 1 << 1, /* only from the environment or a flag */
+	ROW_SHOWN = 1 << 2        /* the work's rules, shown to the administrator by
+	                           * config_shown_at (GET /api/v1/settings); never a
+	                           * secret, path, address or database URL */
 };
 
 /* A string check: NULL when value is acceptable, else what is wrong, as
@@ -105,6 +108,7 @@ static const struct config_row rows[] = {
 	  .help = "file holding the data-encryption keys; empty = <db>.key" },
 	{ .name = "tz", .type = T_STRING, .offset = FIELD(tz),
 	  .default_text = "Asia/Shanghai", .check = check_tz,
+	  .flags = ROW_SHOWN,
 	  .help = "deployment time zone (IANA name) for local dates and "
 	          "report days" },
 	{ .name = "log-level", .type = T_ENUM, .offset = FIELD(log_level),
@@ -126,11 +130,13 @@ static const struct config_row rows[] = {
 	{ .name = "request-timeout", .type = T_DURATION,
 	  .offset = FIELD(request_timeout),
 	  .default_text = "30", .min = 1, .max = 3600, .unit = "seconds",
+	  .flags = ROW_SHOWN,
 	  .help = "idle time allowed on an HTTP connection, and the longest a request's headers, "
 	          "and then its body, may take to arrive" },
 	{ .name = "max-body", .type = T_SIZE, .offset = FIELD(max_body),
 	  .default_text = "1048576", .min = 1024, .max = 67108864,
 	  .unit = "bytes",
+	  .flags = ROW_SHOWN,
 	  .help = "largest HTTP request body accepted" },
 	{ .name = "trusted-proxies", .type = T_STRING,
 	  .offset = FIELD(trusted_proxies), .default_text = "", .check = check_proxies,
@@ -140,45 +146,54 @@ static const struct config_row rows[] = {
 	  .offset = FIELD(fever_threshold),
 	  .default_text = "373", .min = 350, .max = 420,
 	  .unit = "tenths of a °C",
+	  .flags = ROW_SHOWN,
 	  .help = "a temperature at or above this raises a fever alert "
 	          "(373 = 37.3 °C)" },
 	{ .name = "reentry-window", .type = T_DURATION,
 	  .offset = FIELD(reentry_window),
 	  .default_text = "600", .min = 0, .max = 3600, .unit = "seconds",
+	  .flags = ROW_SHOWN,
 	  .help = "a repeated entry scan of the same person at the same place "
 	          "this soon after the stay's entry is the same stay" },
 	{ .name = "retention-days", .type = T_INT,
 	  .offset = FIELD(retention_days),
 	  .default_text = "28", .min = 1, .max = 3650, .unit = "days",
+	  .flags = ROW_SHOWN,
 	  .help = "days scans, stays and scan alerts are kept, and the other personal "
 	          "data classes whose own setting is 0 (DESIGN.md §4 Retention)" },
 	{ .name = "retention-outsider-days", .type = T_INT,
 	  .offset = FIELD(retention_outsider_days),
 	  .default_text = "0", .min = 0, .max = 3650, .unit = "days",
+	  .flags = ROW_SHOWN,
 	  .help = "days an outsider registration is kept after it stops being valid; "
 	          "0 = as retention-days" },
 	{ .name = "retention-trace-days", .type = T_INT,
 	  .offset = FIELD(retention_trace_days),
 	  .default_text = "0", .min = 0, .max = 3650, .unit = "days",
+	  .flags = ROW_SHOWN,
 	  .help = "days a stored trace result is kept (the audit entry of the run "
 	          "stays); 0 = as retention-days" },
 	{ .name = "retention-visit-note-days", .type = T_INT,
 	  .offset = FIELD(retention_visit_note_days),
 	  .default_text = "0", .min = 0, .max = 3650, .unit = "days",
+	  .flags = ROW_SHOWN,
 	  .help = "days a note about a household is kept after the visit date; "
 	          "0 = as retention-days" },
 	{ .name = "purge-interval", .type = T_DURATION,
 	  .offset = FIELD(purge_interval),
 	  .default_text = "24h", .min = 0, .max = 604800, .unit = "seconds",
+	  .flags = ROW_SHOWN,
 	  .help = "the server deletes expired rows (as sijin purge) this long after it "
 	          "starts and then at this interval; 0 = never (run sijin purge from cron)" },
 	{ .name = "visit-gap-days", .type = T_INT,
 	  .offset = FIELD(visit_gap_days),
 	  .default_text = "14", .min = 1, .max = 365, .unit = "days",
+	  .flags = ROW_SHOWN,
 	  .help = "a unit not visited for this many days is listed for the "
 	          "group's leader" },
 	{ .name = "cookie-secure", .type = T_BOOL,
 	  .offset = FIELD(cookie_secure), .default_text = "false",
+	  .flags = ROW_SHOWN,
 	  .help = "give session cookies the Secure attribute (for HTTPS)" },
 	{ .name = "tls-cert", .type = T_STRING, .offset = FIELD(tls_cert), .default_text = "",
 	  .help = "PEM certificate (chain) file: serve HTTPS itself (libmicrohttpd with "
@@ -187,6 +202,7 @@ static const struct config_row rows[] = {
 	  .help = "PEM private key file of tls-cert" },
 	{ .name = "public-url", .type = T_STRING, .offset = FIELD(public_url),
 	  .default_text = "http://127.0.0.1:8080", .check = check_public_url,
+	  .flags = ROW_SHOWN,
 	  .help = "base URL phones reach the server at; printed in place codes "
 	          "as <public-url>/c/<token>" },
 	{ .name = "poster-font", .type = T_STRING, .offset = FIELD(poster_font),
@@ -197,11 +213,13 @@ static const struct config_row rows[] = {
 	          "empty = no lettering, names in PNG metadata only" },
 	{ .name = "request-cutoff", .type = T_DURATION, .offset = FIELD(request_cutoff),
 	  .default_text = "17h", .min = 0, .max = 86400, .unit = "seconds",
+	  .flags = ROW_SHOWN,
 	  .help = "time of day (after local midnight) from which a service request "
 	          "counts as received on the next working day: 17h = 17:00" },
 	{ .name = "open311-jurisdiction", .type = T_STRING,
 	  .offset = FIELD(open311_jurisdiction), .default_text = "sijin",
 	  .check = check_nonempty,
+	  .flags = ROW_SHOWN,
 	  .help = "the jurisdiction_id this server answers to in Open311 GeoReport v2" },
 	{ .name = "web-root", .type = T_STRING, .offset = FIELD(web_root),
 	  .default_text = "", .check = check_dir,
@@ -974,6 +992,44 @@ print_value(const sj_config *c, const struct config_row *r, FILE *out)
 		fprintf(out, "%d", *(const int *)f);
 		break;
 	}
+}
+
+bool
+config_shown_at(const sj_config *c, size_t i, config_shown *out)
+{
+	const struct config_row *r = NULL;
+	const void *f;
+
+	for (size_t k = 0; k < N_ROWS; k++)
+		if ((rows[k].flags & ROW_SHOWN) && i-- == 0) {
+			r = &rows[k];
+			break;
+		}
+	if (r == NULL)
+		return false;
+	assert(!(r->flags & ROW_SECRET));
+	f = field_const(c, r);
+	*out = (config_shown){ .name = r->name, .help = r->help, .unit = r->unit,
+	    .default_text = r->default_text, .source = c->source[row_index(r)] };
+	switch (r->type) {
+	case T_STRING:
+		out->kind = CONFIG_SHOWN_TEXT;
+		out->text = *(char *const *)f;
+		break;
+	case T_BOOL:
+		out->kind = CONFIG_SHOWN_BOOL;
+		out->flag = *(const bool *)f;
+		break;
+	case T_ENUM:
+		out->kind = CONFIG_SHOWN_TEXT;
+		out->text = r->choices[*(const int *)f];
+		break;
+	default:
+		out->kind = CONFIG_SHOWN_NUMBER;
+		out->number = *(const int *)f;
+		break;
+	}
+	return true;
 }
 
 void

@@ -160,6 +160,29 @@ sj_rc config_key_file_path(const sj_config *c, char *out, size_t n,
  * never its value.  Output errors are left to the caller (ferror). */
 void config_print(const sj_config *c, FILE *out);
 
+/* One setting as the administrator is shown it (GET /api/v1/settings):
+ * the rows of the work's rules (time zone, fever threshold, re-entry
+ * window, retention periods, purge interval, visit gap, request cut-off,
+ * public URL, Open311 jurisdiction, cookie-secure, max-body, request
+ * timeout) — never a secret, a file path, a listening address or the
+ * database.  Strings belong to c or to the static table and live until c
+ * changes or is freed. */
+typedef struct config_shown {
+	const char *name;         /* canonical name, e.g. "fever-threshold" */
+	enum { CONFIG_SHOWN_NUMBER, CONFIG_SHOWN_BOOL, CONFIG_SHOWN_TEXT } kind;
+	long long number;         /* NUMBER: in unit (seconds, bytes, days, °C × 10) */
+	bool flag;                /* BOOL */
+	const char *text;         /* TEXT (strings and enum names) */
+	const char *unit;         /* NULL for none, else e.g. "seconds", "tenths of a °C" */
+	const char *help;         /* the one-line help of --help */
+	const char *default_text; /* the built-in default as written in a file */
+	const char *source;       /* "default", "<file>:<line>", "SIJIN_X" or "--x" */
+} config_shown;
+
+/* Fill *out with the i-th shown setting (0-based, in table order).
+ * Returns false, leaving *out alone, when i is past the last one. */
+bool config_shown_at(const sj_config *c, size_t i, config_shown *out);
+
 /* Write one help line per setting for `--help`, in table order: the flag
  * and the kind of value it takes (N, DURATION, SIZE, TEXT, [=BOOL] or the
  * enum's names joined by '|'), the help text, then in parentheses the

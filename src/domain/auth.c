@@ -64,7 +64,8 @@ static const char *const auth_sql[] = {
 	[Q_DEPT_ADD] =
 	"INSERT INTO department (name, name_sort, kind, created_at) VALUES (?1, ?2, ?3, ?4)"
 	" RETURNING id",
-	[Q_DEPT_LIST] = "SELECT id, name, kind, created_at FROM department ORDER BY name_sort, id",
+	[Q_DEPT_LIST] = "SELECT id, name, kind, created_at FROM department"
+	    " WHERE ?1 = 0 OR id = ?1 ORDER BY name_sort, id",
 	[Q_DEPT_BY_ID] = "SELECT id, name, kind, created_at FROM department WHERE id = ?1",
 	[Q_DEPT_BY_NAME] = "SELECT id, name, kind, created_at FROM department WHERE name = ?1",
 	[Q_DEMO_GROUP] = "SELECT id FROM work_group WHERE name = ?1",
@@ -83,44 +84,75 @@ static const char *const auth_sql[] = {
 static const struct {
 	const char *name;
 	unsigned roles;
+	const char *what;   /* one line, as in docs/roles.md and GET /api/v1/roles */
 } perm_table[PERM__COUNT] = {
 	[PERM_ORG_READ] = { "org.read",
-	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(CHECKPOINT) | R(UNIT) | R(AUDITOR) },
-	[PERM_ORG_WRITE] = { "org.write", R(ADMIN) | R(LEADER) | R(MEMBER) },
-	[PERM_ORG_ADMIN] = { "org.admin", R(ADMIN) },
+	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(CHECKPOINT) | R(UNIT) | R(AUDITOR),
+	    "read units, places, checkpoints, households" },
+	[PERM_ORG_WRITE] = { "org.write", R(ADMIN) | R(LEADER) | R(MEMBER),
+	    "add or change places, checkpoints, households" },
+	[PERM_ORG_ADMIN] = { "org.admin", R(ADMIN),
+	    "regions, units, work groups, assignments, departments, settings" },
 	[PERM_PERSON_READ] = { "person.read",
-	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR) },
-	[PERM_PERSON_WRITE] = { "person.write", R(ADMIN) | R(LEADER) | R(MEMBER) },
-	[PERM_PERSON_REVEAL] = { "person.reveal", R(ADMIN) | R(LEADER) | R(AUDITOR) },
-	[PERM_SCAN_RECORD] = { "scan.record", R(ADMIN) | R(LEADER) | R(MEMBER) | R(CHECKPOINT) },
+	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR),
+	    "people, identity data masked" },
+	[PERM_PERSON_WRITE] = { "person.write", R(ADMIN) | R(LEADER) | R(MEMBER),
+	    "add or change people" },
+	[PERM_PERSON_REVEAL] = { "person.reveal", R(ADMIN) | R(LEADER) | R(AUDITOR),
+	    "see an identity number or mobile in clear (always audited)" },
+	[PERM_SCAN_RECORD] = { "scan.record", R(ADMIN) | R(LEADER) | R(MEMBER) | R(CHECKPOINT),
+	    "record scans, registrations, disinfection at a checkpoint" },
 	[PERM_SCAN_READ] = { "scan.read",
-	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(CHECKPOINT) | R(UNIT) | R(AUDITOR) },
-	[PERM_REQUEST_READ] = { "request.read", EVERYONE & ~R(CHECKPOINT) },
-	[PERM_REQUEST_RAISE] = { "request.raise", R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) },
-	[PERM_REQUEST_REFER] = { "request.refer", R(ADMIN) | R(LEADER) | R(MEMBER) },
-	[PERM_REQUEST_REPLY] = { "request.reply", R(ADMIN) | R(DEPARTMENT) },
-	[PERM_REQUEST_MANAGE] = { "request.manage", R(ADMIN) | R(LEADER) | R(MEMBER) },
+	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(CHECKPOINT) | R(UNIT) | R(AUDITOR),
+	    "read scans and stays" },
+	[PERM_REQUEST_READ] = { "request.read", EVERYONE & ~R(CHECKPOINT),
+	    "read service requests" },
+	[PERM_REQUEST_RAISE] = { "request.raise", R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT),
+	    "raise a request or need" },
+	[PERM_REQUEST_REFER] = { "request.refer", R(ADMIN) | R(LEADER) | R(MEMBER),
+	    "refer a request to a department" },
+	[PERM_REQUEST_REPLY] = { "request.reply", R(ADMIN) | R(DEPARTMENT),
+	    "reply to and resolve a referred request" },
+	[PERM_REQUEST_MANAGE] = { "request.manage", R(ADMIN) | R(LEADER) | R(MEMBER),
+	    "accept, reject, mark duplicate, resolve, close and reopen requests" },
 	[PERM_SUPPLY_READ] = { "supply.read",
-	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR) },
-	[PERM_SUPPLY_WRITE] = { "supply.write", R(ADMIN) | R(LEADER) | R(MEMBER) },
-	[PERM_SUPPLY_CONFIRM] = { "supply.confirm", R(ADMIN) | R(UNIT) },
-	[PERM_REPORT_READ] = { "report.read", R(ADMIN) | R(LEADER) | R(MEMBER) | R(AUDITOR) },
-	[PERM_USER_READ] = { "user.read", R(ADMIN) | R(AUDITOR) },
-	[PERM_USER_ADMIN] = { "user.admin", R(ADMIN) },
-	[PERM_AUDIT_READ] = { "audit.read", R(ADMIN) | R(AUDITOR) },
+	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR),
+	    "read supply sites, stock, documents, requests, ledgers and their exports" },
+	[PERM_SUPPLY_WRITE] = { "supply.write", R(ADMIN) | R(LEADER) | R(MEMBER),
+	    "items, sites, minimum stock, receipts, distributions, transfers, adjustments, consumption" },
+	[PERM_SUPPLY_CONFIRM] = { "supply.confirm", R(ADMIN) | R(UNIT),
+	    "confirm receipt of supplies" },
+	[PERM_REPORT_READ] = { "report.read", R(ADMIN) | R(LEADER) | R(MEMBER) | R(AUDITOR),
+	    "reports and exports" },
+	[PERM_USER_READ] = { "user.read", R(ADMIN) | R(AUDITOR),
+	    "list users and their API tokens" },
+	[PERM_USER_ADMIN] = { "user.admin", R(ADMIN),
+	    "add users, set passwords, disable, manage any token" },
+	[PERM_AUDIT_READ] = { "audit.read", R(ADMIN) | R(AUDITOR),
+	    "read the audit log" },
 	[PERM_VISIT_READ] = { "visit.read",
-	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR) },
-	[PERM_VISIT_WRITE] = { "visit.write", R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) },
+	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR),
+	    "read visits and the needs found" },
+	[PERM_VISIT_WRITE] = { "visit.write", R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT),
+	    "record and change visits and their needs" },
 	[PERM_INSPECTION_READ] = { "inspection.read",
-	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR) },
-	[PERM_INSPECTION_WRITE] = { "inspection.write", R(ADMIN) | R(LEADER) | R(MEMBER) },
-	[PERM_WORKPLAN_READ] = { "workplan.read", R(ADMIN) | R(LEADER) | R(MEMBER) | R(AUDITOR) },
-	[PERM_WORKPLAN_WRITE] = { "workplan.write", R(ADMIN) | R(LEADER) | R(MEMBER) },
-	[PERM_PLAN_APPROVE] = { "plan.approve", R(ADMIN) },
+	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR),
+	    "read checklists, inspections, findings, re-checks" },
+	[PERM_INSPECTION_WRITE] = { "inspection.write", R(ADMIN) | R(LEADER) | R(MEMBER),
+	    "record inspections and re-checks; checklists (global roles only)" },
+	[PERM_WORKPLAN_READ] = { "workplan.read", R(ADMIN) | R(LEADER) | R(MEMBER) | R(AUDITOR),
+	    "read a work group's plan, tasks, meetings, party branch and reporting in" },
+	[PERM_WORKPLAN_WRITE] = { "workplan.write", R(ADMIN) | R(LEADER) | R(MEMBER),
+	    "draft the plan; tasks, progress notes, links, meetings, party branch, reporting in" },
+	[PERM_PLAN_APPROVE] = { "plan.approve", R(ADMIN),
+	    "approve or send back a group's submitted work plan" },
 	[PERM_RESUMPTION_READ] = { "resumption.read",
-	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR) },
-	[PERM_RESUMPTION_WRITE] = { "resumption.write", R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) },
-	[PERM_TRACE_RUN] = { "trace.run", R(ADMIN) | R(LEADER) | R(MEMBER) },
+	    R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT) | R(AUDITOR),
+	    "read work-resumption reports, rates and trends" },
+	[PERM_RESUMPTION_WRITE] = { "resumption.write", R(ADMIN) | R(LEADER) | R(MEMBER) | R(UNIT),
+	    "file a work-resumption report (a unit liaison: for their own unit)" },
+	[PERM_TRACE_RUN] = { "trace.run", R(ADMIN) | R(LEADER) | R(MEMBER),
+	    "run an exposure trace (people in scope; contacts outside it masked; audited)" },
 };
 
 bool
@@ -135,6 +167,12 @@ const char *
 auth_perm_name(auth_perm perm)
 {
 	return (int)perm >= 0 && perm < PERM__COUNT ? perm_table[perm].name : "?";
+}
+
+const char *
+auth_perm_what(auth_perm perm)
+{
+	return (int)perm >= 0 && perm < PERM__COUNT ? perm_table[perm].what : "?";
 }
 
 /* ---- passwords: Argon2id behind a counting semaphore ----------------------- */
@@ -778,6 +816,17 @@ department_read(store_stmt *st, arena *a, department *d)
 sj_rc
 department_list(store *s, arena *a, department **out, size_t *n, sj_err *e)
 {
+	return department_list_visible(s, &scope_system, a, out, n, e);
+}
+
+sj_rc
+department_list_visible(store *s, const scope *sc, arena *a, department **out, size_t *n,
+    sj_err *e)
+{
+	/* DESIGN.md §1: a department liaison sees their own department's
+	 * work only; every other role may name any department. */
+	int64_t only = sc->role == ROLE_DEPARTMENT ? (sc->department_id > 0 ? sc->department_id : -1)
+	    : 0;
 	size_t cap = 0;
 	store_stmt *st;
 	bool row;
@@ -787,6 +836,7 @@ department_list(store *s, arena *a, department **out, size_t *n, sj_err *e)
 	*n = 0;
 	if ((rc = store_prepare(s, auth_sql[Q_DEPT_LIST], &st, e)) != SJ_OK)
 		return rc;
+	store_bind_int(st, 1, only);
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		*out = arena_grow(a, *out, &cap, *n, sizeof **out);
 		department_read(st, a, &(*out)[(*n)++]);

@@ -123,6 +123,11 @@ bool auth_role_may(sj_role role, auth_perm perm);
  * PERM_PERSON_REVEAL (as in docs/roles.md); "?" outside the enum. */
 const char *auth_perm_name(auth_perm perm);
 
+/* What the permission allows, one line of English as in docs/roles.md
+ * (e.g. "people, identity data masked" for PERM_PERSON_READ);
+ * "?" outside the enum.  A static string. */
+const char *auth_perm_what(auth_perm perm);
+
 /* ---- departments --------------------------------------------------------- */
 
 typedef struct department {
@@ -144,6 +149,15 @@ sj_rc department_add(store *s, const scope *sc, const department *in, int64_t *i
  * arena array of *n.  Any signed-in role may list them (a unit liaison
  * picks one to refer to).  Errors: store errors. */
 sj_rc department_list(store *s, arena *a, department **out, size_t *n, sj_err *e);
+
+/* The departments sc may see, in the order of department_list: a
+ * department liaison (ROLE_DEPARTMENT) only their own department (none
+ * when they have no link), every other role all of them (DESIGN.md §1: a
+ * liaison deals with the requests referred to their department; the
+ * others pick departments to refer to).  The scope is applied in SQL.
+ * Errors: store errors. */
+sj_rc department_list_visible(store *s, const scope *sc, arena *a, department **out,
+    size_t *n, sj_err *e);
 
 /* The department named by ref: a decimal id or the exact name.  Errors:
  * SJ_ENOTFOUND (field "department"). */

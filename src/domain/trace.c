@@ -13,6 +13,7 @@
  */
 #include "domain/trace.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,13 +29,13 @@ typedef struct hits {
 	size_t n, cap;
 } hits;
 
-/* A person who qualified: their merged hits are h[start .. start + n). */
+/* A person who qualified: their merged hits are v[0 .. n). */
 typedef struct group {
 	uint32_t person;
 	int degree;
 	int64_t total, first;
-	const hits *h;
-	size_t start, n;
+	const hit *v;
+	size_t n;
 } group;
 
 typedef struct groups {
@@ -173,109 +174,241 @@ hit_cmp(const void *pa, const void *pb)
 	return (a->to > b->to) - (a->to < b->to);
 }
 
-#define COUNTING_SORT_MIN 65536
+/* The scratch of one thread, kept from trace to trace so that a trace
+ * allocates only its answer: buffers grow and are reused; a trace that
+ * made them large (depth 2) frees them after (scratch_trim), and a
+ * thread's scratch is freed when it ends (scratch_key's destructor). */
+typedef struct person_slot {
+	uint32_t person;
+	uint32_t n;          /* its hits */
+	size_t at;           /* where they start in the grouped array */
+} person_slot;
 
-/* Sort h as hit_cmp does, for many hits: a counting sort by person (two
- * passes), then each person's few hits by qsort. */
+typedef struct scratch {
+	hits h1, h2;         /* the pieces of each degree */
+	hit *spare;          /* the other buffer of the grouping (swapped) */
+	size_t spare_cap;
+	uint32_t *slot_of;   /* per hit: its person's slot */
+	size_t slot_of_cap;
+	uint64_t *map;       /* open addressing: (person + 1) << 32 | slot, 0 empty */
+	size_t map_cap;
+	uint32_t *dense;     /* person → slot, never cleared (checked against slots) */
+	size_t dense_cap;
+	person_slot *slots;
+	size_t slots_cap;
+	groups g1, g2;
+	trace_contact *tmp;  /* contacts before the sort */
+	size_t tmp_cap;
+	uint64_t *keys, *keys_tmp;  /* sort keys: total, first; and positions */
+	uint32_t *pos, *pos_tmp;
+	size_t keys_cap;
+} scratch;
+
+#define SCRATCH_KEEP_BYTES ((size_t)32 << 20)  /* more is freed after the trace */
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+/* Make *p hold at least need elements of size elem (contents kept). */
 static void
-sort_by_person(hits *h, uint32_t n_people)
+grow(void *pp, size_t *cap, size_t need, size_t elem)
 {
-	size_t *at = calloc((size_t)n_people + 1, sizeof *at);
-	hit *v = xalloc(NULL, h->n * sizeof *v);
+	void **p = pp;
 
-	if (at == NULL)
-		sj_oom(((size_t)n_people + 1) * sizeof *at);
-	for (size_t i = 0; i < h->n; i++)
-		at[h->v[i].person + 1]++;
-	for (uint32_t p = 0; p < n_people; p++)
-		at[p + 1] += at[p];
-	for (size_t i = 0; i < h->n; i++)
-		v[at[h->v[i].person]++] = h->v[i];
-	/* at[p] is now the end of person p's run, the start of p + 1's. */
-	for (uint32_t p = 0, start = 0; p < n_people; start = (uint32_t)at[p], p++)
-		if (at[p] - start > 1)
-			qsort(v + start, at[p] - start, sizeof *v, hit_cmp);
-	free(h->v);
-	h->v = v;
-	h->cap = h->n;
-	free(at);
+	if (need <= *cap)
+		return;
+	size_t c = *cap ? *cap : 64;
+
+	while (c < need)
+		c *= 2;
+	*p = xalloc(*p, c * elem);
+	*cap = c;
 }
 
-/* Sort h as hit_cmp does, for a few thousand hits: an LSD radix sort of
- * (person, position) keys on the person's bytes (stable), then each
- * person's few hits by qsort — much cheaper than one qsort of them all. */
-static void
-radix_by_person(hits *h)
+static size_t
+scratch_bytes(const scratch *w)
 {
-	uint64_t *k = xalloc(NULL, h->n * sizeof *k), *tmp = xalloc(NULL, h->n * sizeof *tmp);
-	hit *v = xalloc(NULL, h->n * sizeof *v);
-	uint32_t all_or = 0;
+	return w->h1.cap * sizeof(hit) + w->h2.cap * sizeof(hit) + w->spare_cap * sizeof(hit) +
+	    w->slot_of_cap * 4 + w->map_cap * 8 + w->dense_cap * 4 +
+	    w->slots_cap * sizeof(person_slot) + w->tmp_cap * sizeof(trace_contact) +
+	    w->keys_cap * 24 + (w->g1.cap + w->g2.cap) * sizeof(group);
+}
 
+static void
+scratch_free(void *arg)
+{
+	scratch *w = arg;
+
+	if (w == NULL)
+		return;
+	free(w->h1.v);
+	free(w->h2.v);
+	free(w->spare);
+	free(w->slot_of);
+	free(w->map);
+	free(w->dense);
+	free(w->slots);
+	free(w->g1.v);
+	free(w->g2.v);
+	free(w->tmp);
+	free(w->keys);
+	free(w->keys_tmp);
+	free(w->pos);
+	free(w->pos_tmp);
+	free(w);
+}
+
+static void
+scratch_key_make(void)
+{
+	if (pthread_key_create(&scratch_key, scratch_free) != 0)
+		sj_oom(0);
+}
+
+/* This thread's scratch, emptied (capacities kept). */
+static scratch *
+scratch_get(void)
+{
+	pthread_once(&scratch_once, scratch_key_make);
+	scratch *w = pthread_getspecific(scratch_key);
+
+	if (w == NULL) {
+		if ((w = calloc(1, sizeof *w)) == NULL)
+			sj_oom(sizeof *w);
+		pthread_setspecific(scratch_key, w);
+	}
+	w->h1.n = w->h2.n = w->g1.n = w->g2.n = 0;
+	return w;
+}
+
+/* After a trace: give back a scratch that grew large. */
+static void
+scratch_trim(scratch *w)
+{
+	if (scratch_bytes(w) > SCRATCH_KEEP_BYTES) {
+		scratch_free(w);
+		pthread_setspecific(scratch_key, NULL);
+	}
+}
+
+/* Sort a few hits (one person's) as hit_cmp does: they mostly arrive in
+ * order (own stays by place, probes by time), so insertion sort. */
+static void
+sort_hits(hit *v, size_t n)
+{
+	if (n > 32) {
+		qsort(v, n, sizeof *v, hit_cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		hit x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && hit_cmp(&v[j - 1], &x) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Each hit's person slot in w->slot_of (slots in order of first
+ * appearance, w->slots[0 .. returned) with their counts): through a hash
+ * table sized to the hits for a few, through a person-indexed array for
+ * very many (depth 2). */
+static size_t
+slot_people(scratch *w, const hits *h, uint32_t n_people)
+{
+	size_t n_slots = 0;
+
+	grow(&w->slot_of, &w->slot_of_cap, h->n, sizeof *w->slot_of);
+	grow(&w->slots, &w->slots_cap, h->n, sizeof *w->slots);
+	if (h->n > n_people / 8) {
+		grow(&w->dense, &w->dense_cap, n_people, sizeof *w->dense);
+		for (size_t i = 0; i < h->n; i++) {
+			uint32_t p = h->v[i].person, k = w->dense[p];
+
+			if (k >= n_slots || w->slots[k].person != p) {
+				k = (uint32_t)n_slots++;
+				w->slots[k] = (person_slot){ p, 0, 0 };
+				w->dense[p] = k;
+			}
+			w->slots[k].n++;
+			w->slot_of[i] = k;
+		}
+		return n_slots;
+	}
+	size_t m = 64;
+
+	while (m < 2 * h->n)
+		m *= 2;
+	grow(&w->map, &w->map_cap, m, sizeof *w->map);
+	memset(w->map, 0, m * sizeof *w->map);
 	for (size_t i = 0; i < h->n; i++) {
-		k[i] = (uint64_t)h->v[i].person << 32 | i;
-		all_or |= h->v[i].person;
-	}
-	for (int shift = 32; shift < 64 && (all_or >> (shift - 32)) != 0; shift += 8) {
-		size_t count[257] = {0};
+		uint32_t p = h->v[i].person;
+		size_t at = ((uint64_t)(p + 1) * UINT64_C(0x9E3779B97F4A7C15) >> 40) & (m - 1);
 
-		for (size_t i = 0; i < h->n; i++)
-			count[((k[i] >> shift) & 0xff) + 1]++;
-		for (int b = 0; b < 256; b++)
-			count[b + 1] += count[b];
-		for (size_t i = 0; i < h->n; i++)
-			tmp[count[(k[i] >> shift) & 0xff]++] = k[i];
-		uint64_t *t = k;
-
-		k = tmp;
-		tmp = t;
-	}
-	for (size_t i = 0; i < h->n; i++)
-		v[i] = h->v[(uint32_t)k[i]];
-	for (size_t start = 0, i = 1; i <= h->n; i++)
-		if (i == h->n || v[i].person != v[start].person) {
-			if (i - start > 1)
-				qsort(v + start, i - start, sizeof *v, hit_cmp);
-			start = i;
+		while (w->map[at] != 0 && w->map[at] >> 32 != (uint64_t)p + 1)
+			at = (at + 1) & (m - 1);
+		if (w->map[at] == 0) {
+			w->slots[n_slots] = (person_slot){ p, 0, 0 };
+			w->map[at] = ((uint64_t)p + 1) << 32 | n_slots++;
 		}
-	free(h->v);
-	h->v = v;
-	h->cap = h->n;
-	free(k);
-	free(tmp);
+		uint32_t k = (uint32_t)w->map[at];
+
+		w->slots[k].n++;
+		w->slot_of[i] = k;
+	}
+	return n_slots;
 }
 
-/* Sort h, merge touching pieces of one (person, place, via), and push a
- * group for each person whose total is ≥ min_s and > 0. */
+/* Group h by person (slot_people, then one stable scatter; h->v becomes
+ * the grouped array), sort each person's few hits, merge touching pieces
+ * of one (place, via), and push a group for each person whose total is
+ * ≥ min_s and > 0.  The groups point into h->v. */
 static void
-collect(hits *h, int64_t min_s, int degree, groups *g, uint32_t n_people)
+collect(scratch *w, hits *h, int64_t min_s, int degree, groups *g, uint32_t n_people)
 {
-	size_t w = 0;
+	size_t n_slots = slot_people(w, h, n_people), at = 0;
 
-	if (h->n > COUNTING_SORT_MIN)
-		sort_by_person(h, n_people);
-	else if (h->n > 1)  /* h->v is NULL when empty: nothing to sort */
-		radix_by_person(h);
-	for (size_t r = 0; r < h->n; r++) {
-		hit *last = w > 0 ? &h->v[w - 1] : NULL;
-
-		if (last != NULL && last->person == h->v[r].person && last->place == h->v[r].place &&
-		    last->via == h->v[r].via && h->v[r].from <= last->to) {
-			if (h->v[r].to > last->to)
-				last->to = h->v[r].to;
-		} else
-			h->v[w++] = h->v[r];
+	for (size_t k = 0; k < n_slots; k++) {
+		w->slots[k].at = at;
+		at += w->slots[k].n;
+		w->slots[k].n = 0;
 	}
-	h->n = w;
-	for (size_t i = 0; i < h->n;) {
-		group x = { .person = h->v[i].person, .degree = degree, .first = INT64_MAX, .h = h,
-			.start = i };
+	grow(&w->spare, &w->spare_cap, h->n, sizeof *w->spare);
+	for (size_t i = 0; i < h->n; i++) {
+		person_slot *sl = &w->slots[w->slot_of[i]];
 
-		for (; i < h->n && h->v[i].person == x.person; i++) {
-			x.total += h->v[i].to - h->v[i].from;
-			if (h->v[i].from < x.first)
-				x.first = h->v[i].from;
+		w->spare[sl->at + sl->n++] = h->v[i];
+	}
+	hit *t = h->v;
+	size_t tc = h->cap;
+
+	h->v = w->spare;
+	h->cap = w->spare_cap;
+	w->spare = t;
+	w->spare_cap = tc;
+	for (size_t k = 0; k < n_slots; k++) {
+		hit *v = h->v + w->slots[k].at;
+		size_t n = w->slots[k].n, m = 0;
+		group x = { .person = w->slots[k].person, .degree = degree, .first = INT64_MAX, .v = v };
+
+		sort_hits(v, n);
+		for (size_t r = 0; r < n; r++) {
+			hit *last = m > 0 ? &v[m - 1] : NULL;
+
+			if (last != NULL && last->place == v[r].place && last->via == v[r].via &&
+			    v[r].from <= last->to) {
+				if (v[r].to > last->to)
+					last->to = v[r].to;
+			} else
+				v[m++] = v[r];
 		}
-		x.n = i - x.start;
+		for (size_t r = 0; r < m; r++) {
+			x.total += v[r].to - v[r].from;
+			if (v[r].from < x.first)
+				x.first = v[r].from;
+		}
+		x.n = m;
 		if (x.total > 0 && x.total >= min_s)
 			groups_push(g, x);
 	}
@@ -523,10 +656,91 @@ contact_cmp(const void *pa, const void *pb)
 	return (a->person_id > b->person_id) - (a->person_id < b->person_id);
 }
 
+/* Sort a contact's few intervals as interval_cmp does. */
+static void
+sort_intervals(trace_interval *v, size_t n)
+{
+	if (n > 32) {
+		qsort(v, n, sizeof *v, interval_cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		trace_interval x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && interval_cmp(&v[j - 1], &x) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Put w->tmp[0 .. n) in contact_cmp's order into out: an LSD radix sort
+ * (8 bits a pass, constant bytes skipped) of the key (UINT32_MAX − total)
+ * << 32 | (first − base), which orders by total descending, then first;
+ * runs of equal keys then by person id.  Falls back to qsort when a total
+ * or a start does not fit 32 bits. */
+static void
+sort_contacts(scratch *w, size_t n, int64_t base, trace_contact *out)
+{
+	uint64_t all_or = 0, all_and = UINT64_MAX;
+	bool fits = true;
+
+	grow(&w->keys, &w->keys_cap, n, sizeof *w->keys);
+	w->keys_tmp = xalloc(w->keys_tmp, w->keys_cap * sizeof *w->keys_tmp);
+	w->pos = xalloc(w->pos, w->keys_cap * sizeof *w->pos);
+	w->pos_tmp = xalloc(w->pos_tmp, w->keys_cap * sizeof *w->pos_tmp);
+	for (size_t i = 0; i < n && fits; i++) {
+		int64_t t = w->tmp[i].total_s, f = w->tmp[i].first_at - base;
+
+		fits = t >= 0 && t <= UINT32_MAX && f >= 0 && f <= UINT32_MAX;
+		w->keys[i] = (uint64_t)(UINT32_MAX - (uint32_t)t) << 32 | (uint32_t)f;
+		w->pos[i] = (uint32_t)i;
+		all_or |= w->keys[i];
+		all_and &= w->keys[i];
+	}
+	if (!fits) {
+		memcpy(out, w->tmp, n * sizeof *out);
+		qsort(out, n, sizeof *out, contact_cmp);
+		return;
+	}
+	uint64_t *k = w->keys, *kt = w->keys_tmp;
+	uint32_t *ps = w->pos, *pt = w->pos_tmp;
+
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t count[257] = {0};
+
+		if ((((all_or ^ all_and) >> shift) & 0xff) == 0)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			count[((k[i] >> shift) & 0xff) + 1]++;
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++) {
+			size_t d = count[(k[i] >> shift) & 0xff]++;
+
+			kt[d] = k[i];
+			pt[d] = ps[i];
+		}
+		uint64_t *t = k;
+		uint32_t *tp = ps;
+
+		k = kt, kt = t, ps = pt, pt = tp;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = w->tmp[ps[i]];
+	for (size_t i = 0, j; i < n; i = j) {  /* equal totals and starts: by person id */
+		for (j = i + 1; j < n && k[j] == k[i]; j++)
+			;
+		if (j - i > 1)
+			qsort(out + i, j - i, sizeof *out, contact_cmp);
+	}
+}
+
 /* Build out's contacts and pool from the groups of both degrees. */
 static void
-assemble(const ctx *c, const groups *g1, const groups *g2, trace_result *out)
+assemble(const ctx *c, scratch *w, trace_result *out)
 {
+	const groups *g1 = &w->g1, *g2 = &w->g2;
 	size_t n_pool = 0, k = 0, at = 0;
 
 	for (size_t i = 0; i < g1->n; i++)
@@ -539,18 +753,19 @@ assemble(const ctx *c, const groups *g1, const groups *g2, trace_result *out)
 	out->contacts = xalloc(NULL, out->n_contacts * sizeof *out->contacts);
 	out->pool = xalloc(NULL, n_pool * sizeof *out->pool);
 	out->n_pool = n_pool;
+	grow(&w->tmp, &w->tmp_cap, out->n_contacts, sizeof *w->tmp);
 	for (int d = 0; d < 2; d++) {
 		const groups *g = d == 0 ? g1 : g2;
 
 		for (size_t i = 0; i < g->n; i++, k++) {
 			const group *x = &g->v[i];
-			trace_contact *ct = &out->contacts[k];
+			trace_contact *ct = &w->tmp[k];
 
 			*ct = (trace_contact){ .person_id = trace_index_person_id(c->ix, x->person),
 				.degree = x->degree, .total_s = x->total, .first_at = x->first,
 				.intervals = out->pool + at, .n_intervals = x->n };
 			for (size_t j = 0; j < x->n; j++) {
-				const hit *hp = &x->h->v[x->start + j];
+				const hit *hp = &x->v[j];
 
 				out->pool[at++] = (trace_interval){
 					.place_id = trace_index_place_id(c->ix, hp->place),
@@ -558,11 +773,10 @@ assemble(const ctx *c, const groups *g1, const groups *g2, trace_result *out)
 					.via_person_id = hp->via == NO_VIA ? 0
 					                                    : trace_index_person_id(c->ix, hp->via) };
 			}
-			qsort(ct->intervals, ct->n_intervals, sizeof *ct->intervals, interval_cmp);
+			sort_intervals(ct->intervals, ct->n_intervals);
 		}
 	}
-	if (out->n_contacts > 1)
-		qsort(out->contacts, out->n_contacts, sizeof *out->contacts, contact_cmp);
+	sort_contacts(w, out->n_contacts, trace_index_base(c->ix), out->contacts);
 }
 
 static int
@@ -597,8 +811,7 @@ own_output(const ctx *c, const own_stay *own, size_t n, trace_result *out)
 sj_rc
 trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e)
 {
-	hits h1 = {0}, h2 = {0};
-	groups g1 = {0}, g2 = {0};
+	scratch *w;
 	unsigned char *skip = NULL;
 	own_stay *own = NULL;
 	size_t n_own = 0;
@@ -607,6 +820,7 @@ trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e)
 	memset(out, 0, sizeof *out);
 	if ((rc = trace_params_check(p, e)) != SJ_OK)
 		return rc;
+	w = scratch_get();
 	trace_index_rdlock(ix);
 	ctx c = { .ix = ix, .horizon = p->now - p->retention_s, .hi = p->to,
 		.exclude_home = p->exclude_home };
@@ -619,30 +833,27 @@ trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e)
 		goto out;
 	own = own_stays(&c, &n_own);
 	if (c.hi > c.lo) {
-		first_degree(&c, own, n_own, p->margin_s, &h1);
-		collect(&h1, p->min_overlap_s, 1, &g1, trace_index_n_people(ix));
+		first_degree(&c, own, n_own, p->margin_s, &w->h1);
+		collect(w, &w->h1, p->min_overlap_s, 1, &w->g1, trace_index_n_people(ix));
 	}
-	if (p->depth == 2 && g1.n > 0) {
+	if (p->depth == 2 && w->g1.n > 0) {
 		skip = calloc(trace_index_n_people(ix), 1);
 		if (skip == NULL)
 			sj_oom(trace_index_n_people(ix));
 		skip[c.index_person] = 1;
-		for (size_t i = 0; i < g1.n; i++)
-			skip[g1.v[i].person] = 1;
+		for (size_t i = 0; i < w->g1.n; i++)
+			skip[w->g1.v[i].person] = 1;
 		c.skip = skip;
-		second_degree(&c, &g1, &h2);
-		collect(&h2, p->min_overlap_s, 2, &g2, trace_index_n_people(ix));
+		second_degree(&c, &w->g1, &w->h2);
+		collect(w, &w->h2, p->min_overlap_s, 2, &w->g2, trace_index_n_people(ix));
 	}
 	own_output(&c, own, n_own, out);
-	assemble(&c, &g1, &g2, out);
+	assemble(&c, w, out);
 out:
 	trace_index_unlock(ix);
+	scratch_trim(w);
 	free(own);
 	free(skip);
-	free(h1.v);
-	free(h2.v);
-	free(g1.v);
-	free(g2.v);
 	return rc;
 }
 

@@ -53,9 +53,14 @@ struct trace_index {
 	size_t n_stays;
 	int64_t max_scan_id;
 	uint32_t long_s;     /* a stay longer than this goes in run[1] */
+	bool bulk_pending;   /* bulk adds sit unsorted in run[0] (trace_index_bulk_end) */
+	bool bulk_memo;      /* the last bulk add's ids and indexes are below */
+	int64_t memo_person, memo_place;
+	uint32_t memo_pi, memo_li;
 };
 
 static void contents_free(trace_index *ix);
+static void bulk_finish(trace_index *ix);
 
 static void *
 xrealloc(void *p, size_t n)
@@ -279,6 +284,7 @@ put_locked(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_a
 		return sj_fail(e, SJ_EINVAL, "exit_at", "the stay ends before it begins");
 	if (entry_at < ix->base || exit_at - ix->base > (int64_t)UINT32_MAX)
 		return sj_fail(e, SJ_EINVAL, "entry_at", "outside the index's time range");
+	bulk_finish(ix);
 	uint32_t pi = person_intern(ix, person_id), li = place_intern(ix, place_id);
 	uint32_t en = (uint32_t)(entry_at - ix->base), ex = (uint32_t)(exit_at - ix->base);
 	place_entry *p = &ix->pl[li];
@@ -318,6 +324,7 @@ remove_locked(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entr
 	uint32_t pi, li;
 	bool found = false;
 
+	bulk_finish(ix);
 	if (entry_at >= ix->base && entry_at - ix->base <= (int64_t)UINT32_MAX &&
 	    trace_index_person(ix, person_id, &pi) && trace_index_place(ix, place_id, &li)) {
 		uint32_t en = (uint32_t)(entry_at - ix->base);
@@ -369,6 +376,206 @@ trace_index_apply(trace_index *ix, const stay_news *news, size_t n)
 	return changed;
 }
 
+/* ---- bulk building ---------------------------------------------------------- */
+
+sj_rc
+trace_index_bulk_add(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at,
+    int64_t exit_at, sj_err *e)
+{
+	if (!ix->bulk_pending && ix->n_stays > 0)
+		return put_locked(ix, person_id, place_id, entry_at, exit_at, e);
+	if (exit_at < entry_at)
+		return sj_fail(e, SJ_EINVAL, "exit_at", "the stay ends before it begins");
+	if (entry_at < ix->base || exit_at - ix->base > (int64_t)UINT32_MAX)
+		return sj_fail(e, SJ_EINVAL, "entry_at", "outside the index's time range");
+	/* Stays come person by person (a generator) or place by place (the
+	 * store): one id of the two is usually the last one's. */
+	if (!ix->bulk_memo || ix->memo_person != person_id) {
+		ix->memo_pi = person_intern(ix, person_id);
+		ix->memo_person = person_id;
+	}
+	if (!ix->bulk_memo || ix->memo_place != place_id) {
+		ix->memo_li = place_intern(ix, place_id);
+		ix->memo_place = place_id;
+	}
+	ix->bulk_memo = true;
+	ix->bulk_pending = true;
+	uint32_t en = (uint32_t)(entry_at - ix->base), ex = (uint32_t)(exit_at - ix->base);
+	stay_run *p = &ix->pl[ix->memo_li].run[0];
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap + p->cap / 2 : 16;
+		p->stays = xrealloc(p->stays, (size_t)p->cap * sizeof *p->stays);
+	}
+	p->stays[p->n++] = (trace_place_stay){ ix->memo_pi, en, ex };
+	person_append(&ix->pe[ix->memo_pi], (trace_person_stay){ ix->memo_li, en });
+	ix->n_stays++;
+	return SJ_OK;
+}
+
+/* Sort s[0 .. n) by entry, stably (an LSD radix sort, 11 bits a pass,
+ * passes over constant digits skipped), with tmp[0 .. n) as scratch. */
+static void
+sort_by_entry(trace_place_stay *s, size_t n, trace_place_stay *tmp)
+{
+	uint32_t lo = UINT32_MAX, hi = 0;
+	bool sorted = true;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].entry < lo)
+			lo = s[i].entry;
+		if (s[i].entry > hi)
+			hi = s[i].entry;
+		sorted = sorted && (i == 0 || s[i - 1].entry <= s[i].entry);
+	}
+	if (sorted)
+		return;
+	trace_place_stay *from = s, *to = tmp;
+
+	for (int shift = 0; shift < 32 && ((lo ^ hi) >> shift) != 0; shift += 11) {
+		size_t count[2049] = {0};
+
+		for (size_t i = 0; i < n; i++)
+			count[((from[i].entry >> shift) & 2047) + 1]++;
+		for (int b = 0; b < 2048; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			to[count[(from[i].entry >> shift) & 2047]++] = from[i];
+		trace_place_stay *t = from;
+
+		from = to;
+		to = t;
+	}
+	if (from != s)
+		memcpy(s, from, n * sizeof *s);
+}
+
+static int
+u64_cmp(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return (a > b) - (a < b);
+}
+
+static int
+place_stay_qcmp(const void *a, const void *b)
+{
+	return place_stay_cmp(a, b);
+}
+
+/* Remove one (place li, entry) stay from person's array (a repeat). */
+static void
+person_forget(trace_index *ix, uint32_t person, uint32_t li, uint32_t entry)
+{
+	person_entry *q = &ix->pe[person];
+	uint32_t j = person_find(q, li, entry);
+
+	assert(j < q->n);
+	q->stays[j] = q->stays[--q->n];
+	ix->n_stays--;
+}
+
+/* g[0 .. n): stays of place li with one entry, in the order they were
+ * added.  Keep the last of each person's (trace_index_put's rule: a stay
+ * put again is updated), sort them by (exit, person); returns how many are
+ * kept.  keys: scratch of n. */
+static size_t
+entry_group(trace_index *ix, uint32_t li, trace_place_stay *g, size_t n, uint64_t *keys)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		keys[i] = (uint64_t)g[i].person << 32 | i;
+	qsort(keys, n, sizeof *keys, u64_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && keys[i + 1] >> 32 == keys[i] >> 32) {
+			person_forget(ix, (uint32_t)(keys[i] >> 32), li, g[0].entry);
+			continue;
+		}
+		keys[w++] = keys[i];
+	}
+	if (w < n) {  /* rebuild g from the kept ones (positions in keys) */
+		for (size_t i = 0; i < w; i++)
+			keys[i] = (uint64_t)g[(uint32_t)keys[i]].exit << 32 | g[(uint32_t)keys[i]].person;
+		for (size_t i = 0; i < w; i++)
+			g[i] = (trace_place_stay){ (uint32_t)keys[i], g[0].entry, (uint32_t)(keys[i] >> 32) };
+	}
+	qsort(g, w, sizeof *g, place_stay_qcmp);
+	return w;
+}
+
+/* Sort place li's bulk-added stays (all in run[0]) and split them into the
+ * short and the long run, with their bounds. */
+static void
+place_finish(trace_index *ix, uint32_t li, trace_place_stay *tmp, uint64_t *keys)
+{
+	stay_run *r0 = &ix->pl[li].run[0], *r1 = &ix->pl[li].run[1];
+	trace_place_stay *s = r0->stays;
+	size_t n = r0->n, w = 0, n_long = 0;
+
+	sort_by_entry(s, n, tmp);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+
+		while (j < n && s[j].entry == s[i].entry)
+			j++;
+		if (j - i == 1)
+			s[w++] = s[i];
+		else {
+			size_t k = entry_group(ix, li, s + i, j - i, keys);
+
+			memmove(s + w, s + i, k * sizeof *s);
+			w += k;
+		}
+		i = j;
+	}
+	for (size_t i = 0; i < w; i++)
+		n_long += s[i].exit - s[i].entry > ix->long_s;
+	r1->stays = xrealloc(r1->stays, n_long * sizeof *s);
+	r0->n = r1->n = 0;
+	for (size_t i = 0; i < w; i++) {
+		stay_run *to = s[i].exit - s[i].entry > ix->long_s ? r1 : r0;
+		uint32_t len = s[i].exit - s[i].entry;
+
+		to->stays[to->n++] = s[i];  /* r0 writes behind i: in place */
+		if (len > to->maxlen)
+			to->maxlen = len;
+	}
+	r1->cap = r1->n;
+	r0->cap = r0->n;
+	r0->stays = xrealloc(r0->stays, (size_t)r0->cap * sizeof *s);
+}
+
+/* Finish a pending bulk build (trace_index_bulk_end without the lock). */
+static void
+bulk_finish(trace_index *ix)
+{
+	size_t most = 0;
+
+	if (!ix->bulk_pending)
+		return;
+	for (uint32_t i = 0; i < ix->places.n; i++)
+		if (ix->pl[i].run[0].n > most)
+			most = ix->pl[i].run[0].n;
+	trace_place_stay *tmp = xrealloc(NULL, most * sizeof *tmp);
+	uint64_t *keys = xrealloc(NULL, most * sizeof *keys);
+
+	for (uint32_t i = 0; i < ix->places.n; i++)
+		place_finish(ix, i, tmp, keys);
+	free(tmp);
+	free(keys);
+	ix->bulk_pending = ix->bulk_memo = false;
+}
+
+void
+trace_index_bulk_end(trace_index *ix)
+{
+	pthread_rwlock_wrlock(&ix->lock);
+	bulk_finish(ix);
+	pthread_rwlock_unlock(&ix->lock);
+}
+
 /* Free what ix holds (not the lock, not ix). */
 static void
 contents_free(trace_index *ix)
@@ -389,6 +596,7 @@ contents_free(trace_index *ix)
 void
 trace_index_replace(trace_index *ix, trace_index *fresh)
 {
+	bulk_finish(fresh);
 	pthread_rwlock_wrlock(&ix->lock);
 	contents_free(ix);
 	ix->base = fresh->base;
@@ -416,8 +624,7 @@ trace_index_set_home(trace_index *ix, int64_t person_id, int64_t place_id)
 enum { Q_STAYS, Q_HOMES };
 static const char *const trace_index_sql[] = {
 	[Q_STAYS] = "SELECT place_id, person_id, entry_at, exit_at, id FROM stay "
-	            "WHERE person_id IS NOT NULL AND entry_at >= ?1 AND id > ?2 "
-	            "ORDER BY place_id, entry_at",
+	            "WHERE person_id IS NOT NULL AND entry_at >= ?1 AND id > ?2",
 	[Q_HOMES] = "SELECT p.id, coalesce(h.place_id, 0) FROM person p "
 	            "LEFT JOIN household h ON h.id = p.household_id",
 };
@@ -440,13 +647,14 @@ trace_index_load(trace_index *ix, store *s, int64_t since, sj_err *e)
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		int64_t id = store_col_int(st, 4);
 
-		rc = put_locked(ix, store_col_int(st, 1), store_col_int(st, 0), store_col_int(st, 2),
-		    store_col_int(st, 3), e);
+		rc = trace_index_bulk_add(ix, store_col_int(st, 1), store_col_int(st, 0),
+		    store_col_int(st, 2), store_col_int(st, 3), e);
 		if (rc != SJ_OK)
 			break;
 		if (id > max_id)
 			max_id = id;
 	}
+	bulk_finish(ix);  /* what was added so far, even on an error */
 	if (rc == SJ_OK)
 		ix->max_scan_id = max_id;
 	pthread_rwlock_unlock(&ix->lock);
@@ -467,6 +675,7 @@ trace_index_expire(trace_index *ix, int64_t horizon)
 	size_t dropped = 0;
 
 	pthread_rwlock_wrlock(&ix->lock);
+	bulk_finish(ix);
 	if (horizon > ix->base) {
 		uint32_t h = horizon - ix->base > (int64_t)UINT32_MAX ? UINT32_MAX
 		                                                     : (uint32_t)(horizon - ix->base);
@@ -501,6 +710,7 @@ void
 trace_index_compact(trace_index *ix)
 {
 	pthread_rwlock_wrlock(&ix->lock);
+	bulk_finish(ix);
 	for (uint32_t i = 0; i < ix->places.n; i++)
 		for (int r = 0; r < TRACE_RUNS; r++) {
 			stay_run *p = &ix->pl[i].run[r];

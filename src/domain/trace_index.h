@@ -80,6 +80,26 @@ void trace_index_free(trace_index *ix);
 sj_rc trace_index_put(trace_index *ix, int64_t person_id, int64_t place_id, int64_t entry_at,
     int64_t exit_at, sj_err *e);
 
+/* Bulk building (a fresh index filled from the store at start-up, or a
+ * generator): add a stay as trace_index_put does, but without the lock,
+ * without sorting and without looking for the stay it updates — the
+ * stays wait unsorted until trace_index_bulk_end (or any put, remove,
+ * expire, compact or replace, which end the bulk first) sorts each place's
+ * stays once (a radix sort on the entry, stable) and splits them into the
+ * runs.  A stay added again with the same (person, place, entry) keeps the
+ * end it was added with last, exactly as with trace_index_put, so a bulk
+ * build equals the puts of the same stays in the same order.  Only the
+ * first stays of an index go this way: once it holds finished stays, a
+ * bulk add is a put.  No lock is taken: the caller holds the write lock
+ * or is the index's only user (readers must not see it before the end).
+ * Errors: as trace_index_put. */
+sj_rc trace_index_bulk_add(trace_index *ix, int64_t person_id, int64_t place_id,
+    int64_t entry_at, int64_t exit_at, sj_err *e);
+
+/* End a bulk build (above): sort and split what bulk adds left.  Takes the
+ * write lock.  Nothing to do when no bulk add is pending. */
+void trace_index_bulk_end(trace_index *ix);
+
 /* Remove the stay of person_id at place_id that enters at entry_at (a stay
  * whose start moved earlier is removed, then put again).  Returns true when
  * there was one.  Takes the write lock. */
@@ -105,7 +125,9 @@ void trace_index_set_home(trace_index *ix, int64_t person_id, int64_t place_id);
 /* Load every stay of a registered person that entered at or after
  * since (seconds since the epoch; the retention horizon) and whose scan id
  * is above the highest loaded so far, in one pass over the view `stay` in
- * (place, entry) order, and every person's home place.  Called once at
+ * the store's order (no ORDER BY: the bulk build sorts; into an index that
+ * already holds stays they are put one by one), and every person's home
+ * place.  Called once at
  * start (the build) and then periodically (the catch-up by max stay id).
  * Only new stays are seen: a stay whose end is rewritten later (closed by
  * its exit scan) keeps the end it had when loaded unless the writer calls

@@ -261,6 +261,11 @@ trace_live_start(const char *url, int64_t retention_s, trace_live **out, sj_err 
 		store_set_local_subscriber(on_line, l);
 	if ((rc = build(l, &l->ix, e)) != SJ_OK)
 		goto fail;
+	trace_index_figures f;
+
+	trace_index_stats(l->ix, &f);
+	log_info("trace: stay index built from the store: %zu stays, %zu people, %zu places, "
+	    "%zu bytes, %.2f s", f.n_stays, f.n_people, f.n_places, f.bytes, l->fig.build_s);
 	apply_queue(l);
 	l->next_expire = dt_now() + EXPIRE_EVERY_S;
 	if (pthread_create(&l->thread, NULL, live_main, l) != 0) {

@@ -17,6 +17,7 @@
 #include "http/jbody.h"
 
 extern const http_route api_sys_routes[];    /* /healthz, /metrics, OpenAPI (api_sys.c) */
+extern const http_route api_admin_routes[];  /* roles, departments, settings (api_admin.c) */
 extern const http_route api_auth_routes[];   /* session, tokens, users, audit (api_auth.c) */
 extern const http_route api_org_routes[];    /* regions, units, places, checkpoints,
                                               * households, work groups (api_org.c) */

@@ -26,7 +26,7 @@ http_routes_init(void)
 		api_checkpoint_routes, api_codes_routes, api_visit_routes, api_supply_routes,
 		api_request_routes, api_open311_routes, api_workplan_routes, api_trace_routes,
 		api_resumption_routes, api_import_routes,
-		api_report_routes, api_web_routes,
+		api_report_routes, api_admin_routes, api_web_routes,
 	};
 
 	if (n_routes)

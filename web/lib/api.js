@@ -30,13 +30,15 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
+// body: an object sent as JSON, or with contentType a string sent as is
+// (e.g. the text of a calendar file as text/plain).
+export async function api(method, path, body, contentType) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = contentType || 'application/json';
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   const res = await fetch(path, {
     method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : contentType ? body : JSON.stringify(body),
   });
   if (res.status === 204) return null;
   const text = await res.text();

@@ -60,6 +60,27 @@ export function field(o) {
   return { wrap, input };
 }
 
+// A labelled multi-select: options [[value, text]...].  Returns { wrap,
+// input, values() } with values() the chosen values as numbers.  With
+// o.chooseOnly and one option only, that option is chosen already.
+export function multiField(label, name, options, o = {}) {
+  const id = newId(name);
+  const input = h('select', { id, name, multiple: true, size: Math.min(6, Math.max(2, options.length)) },
+    options.map(([v, text]) => h('option', { value: String(v), text, selected: Boolean(o.chooseOnly) && options.length === 1 })));
+  const wrap = h('div', { class: 'field' }, h('label', { for: id, text: label }), input);
+  return { wrap, input, values: () => [...input.selectedOptions].map((o) => Number(o.value)) };
+}
+
+// Replace a select's options with a first empty one (text first) and
+// options [[value, text]...], keeping the value chosen while it is still
+// offered.
+export function setOptions(select, first, options) {
+  const keep = select.value;
+  append(clear(select), [h('option', { value: '', text: first }), options.map(([v, text]) => h('option', { value: String(v), text }))]);
+  select.value = keep;
+  if (select.value !== keep) select.value = '';
+}
+
 // A table: cols = [{ label, value: row => string | Node }], rows an array.
 // Empty rows give one cell saying so.
 export function table(cols, rows, o = {}) {

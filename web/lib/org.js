@@ -20,3 +20,14 @@ export async function allCheckpoints() {
       out.push({ id: c.id, name: c.name, place_id: p.id, place_name: p.name, unit_id: p.unit_id, unit_name: p.unit_name });
   return out;
 }
+
+// Every work-group member in scope, of every group the user can read:
+// [{ id, name, title, role, group_id, group_name }].  A unit liaison reads
+// no groups, so gets none.
+export async function allMembers() {
+  const out = [];
+  for (const g of await listAll('/api/v1/groups?limit=500'))
+    for (const m of await listAll(`/api/v1/groups/${g.id}/members`))
+      out.push({ ...m, group_name: g.name });
+  return out;
+}

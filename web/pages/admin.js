@@ -1,21 +1,36 @@
-// Administration: users (list, add, disable), units, places with their
-// checkpoints and printable place-code posters, the working-day calendar,
-// and the signed-in user's own settings (password, API tokens).
-// GET/POST /api/v1/users, PATCH /api/v1/users/{id}, /api/v1/units,
-// /api/v1/units/{id}/places, /api/v1/places/{id}/checkpoints,
-// GET/POST /api/v1/checkpoints/{id}/place-code(/poster), /api/v1/calendar,
-// /api/v1/tokens.
+// Administration: users (list, add, disable), the roles table, units,
+// places and checkpoints (add, edit) with printable place-code posters
+// (admin_org.js), the working-day calendar with its upload, the server's
+// settings (admin_system.js), and the signed-in user's own settings
+// (password, API tokens).  GET/POST /api/v1/users, PATCH
+// /api/v1/users/{id}, /api/v1/groups, /api/v1/departments, /api/v1/tokens.
 import { api, get, listAll, post } from '../lib/api.js';
 import { card, clear, field, h, showError, showOk, status, table } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { showInstant } from '../lib/time.js';
+import { placesCard, unitsCard } from './admin_org.js';
+import { calendarCard, rolesCard, serverSettingsCard } from './admin_system.js';
 
 const ROLES = ['admin', 'leader', 'member', 'checkpoint', 'unit', 'department', 'auditor'];
 
 export async function render({ view, user }) {
   view.append(h('h1', { text: t('nav.admin') }));
   const units = await listAll('/api/v1/units?limit=500');
-  view.append(await usersCard(units), unitsCard(units), placesCard(units), await calendarCard(), settingsCard(user));
+  const places = placesCard(units);
+  const nav = h('nav', { class: 'toolbar', 'aria-label': t('admin.sections') },
+    ['users', 'roles', 'units', 'places', 'calendar', 'server', 'mine'].map((x) =>
+      h('a', { href: `#/admin`, 'data-section': x, text: t(`admin.section.${x}`),
+        onclick: (ev) => { ev.preventDefault(); const el = document.getElementById(`admin-${x}`); el.scrollIntoView(); el.querySelector('h2').focus(); } })));
+  const cards = [
+    ['users', await usersCard(units)], ['roles', await rolesCard()],
+    ['units', await unitsCard(units, async () => places.unitsChanged())], ['places', places.el],
+    ['calendar', await calendarCard()], ['server', await serverSettingsCard()], ['mine', settingsCard(user)],
+  ];
+  for (const [x, el] of cards) {
+    el.id = `admin-${x}`;
+    el.querySelector('h2').setAttribute('tabindex', '-1');
+  }
+  view.append(nav, ...cards.map(([, el]) => el));
   view.dataset.loaded = 'true';
 }
 
@@ -38,8 +53,10 @@ async function usersCard(units) {
   const disp = field({ label: t('admin.display_name'), name: 'display_name', maxlength: 100 });
   const role = field({ label: t('admin.role'), name: 'role', options: ROLES.map((r) => [r, t(`role.${r}`)]) });
   const unit = field({ label: t('admin.unit'), name: 'unit_id', options: [['', t('common.none')], ...units.map((u) => [u.id, u.name])] });
-  const group = field({ label: t('admin.group_id'), name: 'group_id', type: 'number', min: 1 });
-  const dep = field({ label: t('admin.department_id'), name: 'department_id', type: 'number', min: 1 });
+  const groups = await listAll('/api/v1/groups?limit=500').catch(() => []);
+  const departments = await listAll('/api/v1/departments').catch(() => []);
+  const group = field({ label: t('admin.group'), name: 'group_id', options: [['', t('common.none')], ...groups.map((g) => [g.id, g.name])] });
+  const dep = field({ label: t('admin.department'), name: 'department_id', options: [['', t('common.none')], ...departments.map((d) => [d.id, d.name])] });
   const pass = field({ label: t('admin.password'), name: 'new-password', type: 'password', autocomplete: 'new-password', required: true });
   const form = h('form', { id: 'user-add', novalidate: true }, h('h3', { text: t('admin.add_user') }),
     h('div', { class: 'cols' }, name.wrap, disp.wrap, role.wrap, unit.wrap, group.wrap, dep.wrap, pass.wrap),
@@ -55,68 +72,6 @@ async function usersCard(units) {
   });
   await load().catch((e) => showError(msg, e));
   return card(t('admin.users'), listEl, form, msg);
-}
-
-function unitsCard(units) {
-  return card(t('admin.units'), table([
-    { label: t('admin.unit'), value: (u) => u.name },
-    { label: t('admin.kind'), value: (u) => t(`unitkind.${u.kind}`) },
-    { label: t('admin.region'), value: (u) => u.region_name || '' },
-    { label: t('admin.address'), value: (u) => u.address || '' },
-  ], units));
-}
-
-function placesCard(units) {
-  const unit = field({ label: t('admin.unit'), name: 'places-unit', options: [['', t('common.choose')], ...units.map((u) => [u.id, u.name])] });
-  const out = h('div', { id: 'places' });
-  const poster = h('div', { class: 'poster', id: 'poster' });
-  const msg = status();
-  const showPoster = async (c, make) => {
-    clear(poster);
-    try {
-      if (make) await api('POST', `/api/v1/checkpoints/${c.id}/place-code`);
-      const code = await get(`/api/v1/checkpoints/${c.id}/place-code`);
-      poster.append(h('h3', { text: c.name }), h('p', { class: 'hint', text: code.url || '' }),
-        h('img', { src: `/api/v1/checkpoints/${c.id}/place-code/poster?format=png`, alt: t('admin.poster_alt', { name: c.name }) }),
-        h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', text: t('admin.print'), onclick: () => window.print() }),
-          h('a', { class: 'button', href: `/api/v1/checkpoints/${c.id}/place-code/poster?format=svg`, download: '', text: t('admin.poster_svg') })));
-    } catch (err) {
-      if (err.status === 404 && !make) poster.append(h('button', { type: 'button', class: 'primary', text: t('admin.make_code'), onclick: () => showPoster(c, true) }));
-      else showError(msg, err);
-    }
-  };
-  unit.input.addEventListener('change', async () => {
-    clear(out); clear(poster);
-    if (!unit.input.value) return;
-    try {
-      for (const p of await listAll(`/api/v1/units/${unit.input.value}/places?limit=500`)) {
-        const cps = await listAll(`/api/v1/places/${p.id}/checkpoints?limit=500`);
-        out.append(h('h3', { text: p.name }), table([
-          { label: t('admin.checkpoint'), value: (c) => c.name },
-          { label: t('admin.kind'), value: (c) => c.kind },
-          { label: '', value: (c) => h('button', { type: 'button', text: t('admin.poster'), onclick: () => showPoster(c, false) }) },
-        ], cps));
-      }
-    } catch (err) { showError(msg, err); }
-  });
-  return card(t('admin.places'), unit.wrap, msg, out, poster);
-}
-
-async function calendarCard() {
-  const years = (await get('/api/v1/calendar')).items;
-  const year = field({ label: t('admin.year'), name: 'year', options: [['', t('common.choose')], ...years.map((y) => [y.year, String(y.year)])] });
-  const out = h('div', {});
-  year.input.addEventListener('change', async () => {
-    clear(out);
-    if (!year.input.value) return;
-    const y = await get(`/api/v1/calendar/${year.input.value}`);
-    out.append(h('p', { class: 'hint', text: y.source }), table([
-      { label: t('admin.day'), value: (d) => d.date },
-      { label: t('admin.working'), value: (d) => (d.working ? t('admin.workday') : t('admin.holiday')) },
-      { label: t('admin.day_name'), value: (d) => d.name || '' },
-    ], y.days));
-  });
-  return card(t('admin.calendar'), year.wrap, out);
 }
 
 function settingsCard(user) {

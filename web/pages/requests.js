@@ -69,14 +69,12 @@ async function newForm() {
   return form;
 }
 
-// Departments known to this user: the services' default departments and
-// the request's referrals (there is no department list in the API).
+// The departments this user may pick (GET /api/v1/departments: all of
+// them, or a department liaison's own), with the request's referrals.
 async function departments(req) {
   const m = new Map();
-  try {
-    for (const s of (await get('/api/v1/services')).items) if (s.department_id) m.set(s.department_id, s.department_name);
-  } catch { /* none */ }
-  for (const r of req.referrals || []) m.set(r.department_id, r.department_name);
+  for (const d of await listAll('/api/v1/departments')) m.set(d.id, d.name);
+  for (const r of req.referrals || []) if (!m.has(r.department_id)) m.set(r.department_id, r.department_name);
   return [...m.entries()];
 }
 

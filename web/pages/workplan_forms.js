@@ -13,21 +13,11 @@
 // Every problem the API returns (RFC 9457 `detail`) shows in the form's own
 // status line; every value goes into the DOM as text (lib/dom.js h()).
 import { api, post } from '../lib/api.js';
-import { field, h, newId, showError, showOk, status } from '../lib/dom.js';
+import { field, h, multiField, showError, showOk, status } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 
 const MEETING_KINDS = ['all_hands', 'branch', 'coordination'];
 const DECISION_KINDS = ['goal', 'task', 'mechanism', 'division', 'plan', 'other'];
-
-// A labelled multi-select: options [[value, text]...].  Returns { wrap,
-// input, values() } with values() the chosen values as numbers.
-function multiField(label, name, options) {
-  const id = newId(name);
-  const input = h('select', { id, name, multiple: true, size: Math.min(6, Math.max(2, options.length)) },
-    options.map(([v, text]) => h('option', { value: String(v), text })));
-  const wrap = h('div', { class: 'field' }, h('label', { for: id, text: label }), input);
-  return { wrap, input, values: () => [...input.selectedOptions].map((o) => Number(o.value)) };
-}
 
 // Runs fn (an async API call), then reload(); a failure shows in msg.  After
 // the reload the form is new, so the success note goes to the element with
