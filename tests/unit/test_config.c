@@ -179,6 +179,7 @@ test_defaults_printed(void **state)
 	    "retention-outsider-days = 0  # default\n"
 	    "retention-trace-days = 0  # default\n"
 	    "retention-visit-note-days = 0  # default\n"
+	    "retention-requests-days = 0  # default\n"
 	    "purge-interval = 86400  # default\n"
 	    "visit-gap-days = 14  # default\n"
 	    "cookie-secure = false  # default\n"
@@ -266,6 +267,7 @@ test_print_after_load_names_sources(void **state)
 	    "retention-outsider-days = 0  # default\n"
 	    "retention-trace-days = 0  # default\n"
 	    "retention-visit-note-days = 0  # default\n"
+	    "retention-requests-days = 0  # default\n"
 	    "purge-interval = 86400  # default\n"
 	    "visit-gap-days = 14  # default\n"
 	    "cookie-secure = true  # SIJIN_COOKIE_SECURE\n"
@@ -295,6 +297,51 @@ test_secret_never_in_errors(void **state)
 	    "(byte 0x01)");
 	assert_null(strstr(fx->e.msg, "hunter2"));
 	assert_string_equal(fx->c.db_password, "");
+}
+
+/* config_shown_at: the rows of the work's rules in table order (the list
+ * of config.h, which GET /api/v1/settings shows), with the value, unit
+ * and source of each; no secret, path, address or database among them. */
+static void
+test_shown_settings(void **state)
+{
+	struct fixture *fx = *state;
+	char *envp[] = { "SIJIN_FEVER_THRESHOLD=380", "SIJIN_DB_PASSWORD=hunter2", NULL };
+	char *argv[] = { "sijin", "--purge-interval", "2h", NULL };
+	static const char *const want[] = { "tz", "request-timeout", "max-body",
+	    "fever-threshold", "reentry-window", "retention-days", "retention-outsider-days",
+	    "retention-trace-days", "retention-visit-note-days", "purge-interval",
+	    "visit-gap-days", "cookie-secure", "public-url", "request-cutoff",
+	    "open311-jurisdiction" };
+	const size_t n_want = sizeof want / sizeof want[0];
+	config_shown c;
+
+	assert_int_equal(load(fx, argv, envp), SJ_OK);
+	for (size_t i = 0; i < n_want; i++) {
+		assert_true(config_shown_at(&fx->c, i, &c));
+		assert_string_equal(c.name, want[i]);
+	}
+	c.name = "unchanged";
+	assert_false(config_shown_at(&fx->c, n_want, &c));
+	assert_string_equal(c.name, "unchanged");
+
+	assert_true(config_shown_at(&fx->c, 3, &c));   /* fever-threshold: 38.0 °C */
+	assert_int_equal(c.kind, CONFIG_SHOWN_NUMBER);
+	assert_int_equal(c.number, 380);
+	assert_string_equal(c.unit, "tenths of a °C");
+	assert_string_equal(c.default_text, "373");
+	assert_string_equal(c.source, "SIJIN_FEVER_THRESHOLD");
+	assert_true(config_shown_at(&fx->c, 9, &c));   /* purge-interval: 2 h */
+	assert_int_equal(c.number, 7200);
+	assert_string_equal(c.source, "--purge-interval");
+	assert_true(config_shown_at(&fx->c, 11, &c));  /* cookie-secure */
+	assert_int_equal(c.kind, CONFIG_SHOWN_BOOL);
+	assert_false(c.flag);
+	assert_string_equal(c.source, "default");
+	assert_true(config_shown_at(&fx->c, 0, &c));   /* tz */
+	assert_int_equal(c.kind, CONFIG_SHOWN_TEXT);
+	assert_string_equal(c.text, "Asia/Shanghai");
+	assert_null(c.unit);
 }
 
 /* ---- argv ---- */
@@ -961,11 +1008,11 @@ test_usage_lines(void **state)
 	    "accepted (SIJIN_MAX_BODY; 1024..67108864 bytes; "
 	    "default \"1048576\")\n"));
 	assert_non_null(strstr(s, "  --config TEXT  "));
-	/* One line per setting shown: 29 (27, and tls-cert and tls-key). */
+	/* One line per setting shown: 30 (28, and tls-cert and tls-key). */
 	n = 0;
 	for (char *p = s; *p; p++)
 		n += *p == '\n';
-	assert_int_equal(n, 29);
+	assert_int_equal(n, 30);
 	free(s);
 }
 
@@ -993,6 +1040,7 @@ main(void)
 		T(test_precedence_default_file_env_flag),
 		T(test_print_after_load_names_sources),
 		T(test_secret_never_in_errors),
+		T(test_shown_settings),
 		T(test_flags_removed_rest_kept_in_order),
 		T(test_flag_forms),
 		T(test_bool_flag_alone_takes_no_value),
