@@ -8,14 +8,17 @@
 #       of the same base store, with the same page cache;
 #   (b) PostgreSQL (a throw-away server from scripts/pg.sh, stopped after):
 #       the same import into a store holding PG_BASE scans, vs psql's
-#       `\copy` of the rows sijin stored into scan_copy, a table made LIKE
-#       scan INCLUDING ALL and holding the same base rows;
+#       `\copy` of the rows sijin stored into scan_fk, a table made LIKE
+#       scan INCLUDING ALL with scan's foreign keys added (the same table:
+#       columns, checks, primary key, index and the three references every
+#       imported row carries) and holding the same base rows; and, for
+#       reference, into scan_copy, the same without the foreign keys;
 #   (c) bytes on disk per scan, indexes included.
 # sijin validates every row (scan_prepare: checkpoint, person, screening)
 # and derives stays; the shells only load rows.
 #
 #   sh bench/import.sh [ROWS [BASE [PG_BASE]]]     defaults 1000000 10000000 1000000
-#   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out.
+#   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out; RUNS=N SQLite runs (default 3).
 #
 # The BASE store is built once (sijin import checkins of BASE synthetic
 # rows, bench/checkins_gen.awk) into $BENCH_DIR (default /tmp/sijin-bench)
@@ -75,7 +78,14 @@ fi >/dev/null
 gen "$ROWS" 1704067200 7 >"$W/new.csv"
 
 # --- (a) SQLite -------------------------------------------------------------
+# RUNS runs (default 3), each on fresh copies of the base store, sijin then
+# the shell back to back; a summary line gives the medians (wall rate, CPU
+# seconds) and the ratios of the medians.
 if [ -z "${SKIP_SQLITE:-}" ]; then
+echo "sqlite: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
+    "$ROWS rows into a store of $BASE scans; ${RUNS:-3} run(s)"
+: >"$W/runs"
+for run in $(seq "${RUNS:-3}"); do
 cp "$base_db" "$W/run.db"
 n0=$(sqlite3 "$W/run.db" "SELECT count(*) FROM scan")
 max0=$(sqlite3 "$W/run.db" "SELECT max(id) FROM scan")
@@ -86,10 +96,16 @@ t_sj=$(secs "$t0" "$(now)")
 sqlite3 "$W/run.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 n1=$(sqlite3 "$W/run.db" "SELECT count(*) FROM scan")
 added=$((n1 - n0))
-echo "sijin sqlite: $(head -1 "$W/sijin.out")"
-echo "sijin sqlite: $added scans in $t_sj s = $(rate "$added" "$t_sj") scans/s (base $n0); CPU user+sys $(awk '{print $1 + $2}' "$W/sijin.cpu") s"
+cpu_sj=$(awk '{print $1 + $2}' "$W/sijin.cpu")
+echo "run $run: sijin sqlite: $(head -1 "$W/sijin.out")"
+echo "run $run: sijin sqlite: $added scans in $t_sj s = $(rate "$added" "$t_sj") scans/s (base $n0); CPU user+sys $cpu_sj s"
 sqlite3 -csv "$W/run.db" "SELECT place_id, id, checkpoint_id, person_id, at, kind, temperature,
     reasons, operator_id, stay_s, key_fp FROM scan WHERE id > $max0" >"$W/rows.csv"
+if [ "$run" = 1 ]; then
+	sz=$(sqlite3 "$W/run.db" "SELECT sum(pgsize) FROM dbstat WHERE name IN ('scan', 'scan_by_person')")
+	echo "bytes per scan (sqlite, scan + scan_by_person pages, dbstat): $(rate "$sz" "$n1")"
+fi
+rm -f "$W/run.db" "$W/run.db"-*
 cp "$base_db" "$W/sq.db"
 t0=$(now)
 /usr/bin/time -f "%U %S" -o "$W/sq.cpu" sqlite3 "$W/sq.db" <<SQL
@@ -99,11 +115,17 @@ PRAGMA synchronous=FULL;
 SQL
 t_sq=$(secs "$t0" "$(now)")
 n_sq=$(($(sqlite3 "$W/sq.db" "SELECT count(*) FROM scan_sq") - n0))
-echo "sqlite3 .import: $n_sq rows in $t_sq s = $(rate "$n_sq" "$t_sq") rows/s; CPU user+sys $(awk '{print $1 + $2}' "$W/sq.cpu") s"
-echo "ratio sijin/sqlite3: $(ratio "$(rate "$added" "$t_sj")" "$(rate "$n_sq" "$t_sq")")"
-sz=$(sqlite3 "$W/run.db" "SELECT sum(pgsize) FROM dbstat WHERE name IN ('scan', 'scan_by_person')")
-echo "bytes per scan (sqlite, scan + scan_by_person pages, dbstat): $(rate "$sz" "$n1")"
+cpu_sq=$(awk '{print $1 + $2}' "$W/sq.cpu")
+echo "run $run: sqlite3 .import: $n_sq rows in $t_sq s = $(rate "$n_sq" "$t_sq") rows/s; CPU user+sys $cpu_sq s"
+echo "run $run: ratio sijin/sqlite3: wall $(ratio "$(rate "$added" "$t_sj")" "$(rate "$n_sq" "$t_sq")")," \
+    "CPU $(ratio "$cpu_sq" "$cpu_sj"); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(rate "$added" "$t_sj") $cpu_sj $(rate "$n_sq" "$t_sq") $cpu_sq" >>"$W/runs"
 rm -f "$W/sq.db" "$W/sq.db"-*
+done
+med() { sort -n -k"$1" "$W/runs" | awk -v k="$1" -v n="$(wc -l <"$W/runs")" 'NR == int((n + 1) / 2) { print $k }'; }
+m_sj=$(med 1); c_sj=$(med 2); m_sq=$(med 3); c_sq=$(med 4)
+echo "median of $(wc -l <"$W/runs") runs: sijin $m_sj scans/s, CPU $c_sj s; sqlite3 .import $m_sq rows/s," \
+    "CPU $c_sq s; ratio (wall) $(ratio "$m_sj" "$m_sq"), ratio (CPU) $(ratio "$c_sq" "$c_sj")"
 fi
 
 # --- (b) PostgreSQL ------------------------------------------------------------
@@ -116,7 +138,12 @@ SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" demo >/dev/null
 gen "$PG_BASE" 1577836800 1 >"$W/pgbase.csv"
 SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" import checkins "$W/pgbase.csv" --unit 1 --source bench >/dev/null
 psql_ -c "CREATE TABLE scan_copy (LIKE scan INCLUDING ALL)" -c "INSERT INTO scan_copy SELECT * FROM scan" \
-    -c "VACUUM ANALYZE scan" -c "VACUUM ANALYZE scan_copy" >/dev/null
+    -c "CREATE TABLE scan_fk (LIKE scan INCLUDING ALL)" -c "INSERT INTO scan_fk SELECT * FROM scan" \
+    -c "ALTER TABLE scan_fk ADD FOREIGN KEY (place_id) REFERENCES place(id),
+        ADD FOREIGN KEY (checkpoint_id) REFERENCES checkpoint(id),
+        ADD FOREIGN KEY (person_id) REFERENCES person(id),
+        ADD FOREIGN KEY (operator_id) REFERENCES app_user(id)" \
+    -c "VACUUM ANALYZE scan" -c "VACUUM ANALYZE scan_copy" -c "VACUUM ANALYZE scan_fk" >/dev/null
 n0=$(psql_ -c "SELECT count(*) FROM scan")
 max0=$(psql_ -c "SELECT max(id) FROM scan")
 t0=$(now)
@@ -128,9 +155,15 @@ echo "sijin postgres: $(head -1 "$W/sijin-pg.out")"
 echo "sijin postgres: $added scans in $t_pg s = $(rate "$added" "$t_pg") scans/s (base $n0)"
 psql_ -c "\\copy (SELECT * FROM scan WHERE id > $max0) TO '$W/pgrows.csv' CSV"
 t0=$(now)
+psql_ -c "\\copy scan_fk FROM '$W/pgrows.csv' CSV"
+t_fk=$(secs "$t0" "$(now)")
+printf 'psql \\copy into scan_fk (same keys, index, foreign keys): %s rows in %s s = %s rows/s\n' \
+    "$added" "$t_fk" "$(rate "$added" "$t_fk")"
+t0=$(now)
 psql_ -c "\\copy scan_copy FROM '$W/pgrows.csv' CSV"
 t_cp=$(secs "$t0" "$(now)")
-printf 'psql \\copy: %s rows in %s s = %s rows/s\n' "$added" "$t_cp" "$(rate "$added" "$t_cp")"
-echo "ratio sijin/psql: $(ratio "$(rate "$added" "$t_pg")" "$(rate "$added" "$t_cp")")"
+printf 'psql \\copy into scan_copy (no foreign keys): %s rows in %s s = %s rows/s\n' "$added" "$t_cp" "$(rate "$added" "$t_cp")"
+echo "ratio sijin/psql (scan_fk, the same table): $(ratio "$(rate "$added" "$t_pg")" "$(rate "$added" "$t_fk")")"
+echo "ratio sijin/psql (scan_copy, no foreign keys): $(ratio "$(rate "$added" "$t_pg")" "$(rate "$added" "$t_cp")")"
 echo "bytes per scan (postgres, indexes included): $(psql_ -c "SELECT pg_total_relation_size('scan') / count(*) FROM scan")"
 rm -f "$W/rows.csv" "$W/pgrows.csv" "$W/pgbase.csv" "$W/new.csv" "$W/run.db" "$W/run.db"-*

@@ -142,7 +142,8 @@ for run in $(seq "$runs"); do
 		phase b "$burst" $((2 * conns))
 	fi
 	kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; sampler=
-	rss_mib=$(( $(cat "$tmp/rss") / 1024 ))
+	rss_kib=$(cat "$tmp/rss")   # empty when the sampler was stopped while writing
+	rss_mib=$(( ${rss_kib:-0} / 1024 ))
 	for p in $pids; do kill "$p"; wait "$p" 2>/dev/null || true; done
 	pids=
 	after=$(count "SELECT count(*) FROM scan")

@@ -16,7 +16,7 @@ slot(const idmap *m, int64_t k)
 	uint64_t h = (uint64_t)k * UINT64_C(0x9E3779B97F4A7C15);
 	size_t i = (size_t)(h >> 32) & (m->cap - 1);
 
-	while (m->keys[i] != 0 && m->keys[i] != k)
+	while (m->slots[i].key != 0 && m->slots[i].key != k)
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -28,13 +28,11 @@ grow(idmap *m)
 
 	m->cap = old.cap ? 2 * old.cap : 1024;
 	m->n = 0;
-	m->keys = sj_calloc(m->cap, sizeof *m->keys);
-	m->vals = sj_calloc(m->cap, sizeof *m->vals);
+	m->slots = sj_calloc(m->cap, sizeof *m->slots);
 	for (size_t i = 0; i < old.cap; i++)
-		if (old.keys[i])
-			idmap_put(m, old.keys[i] - 1, old.vals[i]);
-	free(old.keys);
-	free(old.vals);
+		if (old.slots[i].key)
+			idmap_put(m, old.slots[i].key - 1, old.slots[i].val);
+	free(old.slots);
 }
 
 void
@@ -46,32 +44,28 @@ idmap_put(idmap *m, int64_t key, int64_t val)
 	if (2 * (m->n + 1) > m->cap)
 		grow(m);
 	i = slot(m, key + 1);
-	if (m->keys[i] == 0)
+	if (m->slots[i].key == 0)
 		m->n++;
-	m->keys[i] = key + 1;
-	m->vals[i] = val;
+	m->slots[i] = (idmap_slot){ key + 1, val };
 }
 
 int64_t
 idmap_get(const idmap *m, int64_t key)
 {
-	return m->cap && key >= 0 && key < INT64_MAX ? m->vals[slot(m, key + 1)] : 0;
+	return m->cap && key >= 0 && key < INT64_MAX ? m->slots[slot(m, key + 1)].val : 0;
 }
 
 void
 idmap_clear(idmap *m)
 {
-	if (m->cap) {
-		memset(m->keys, 0, m->cap * sizeof *m->keys);
-		memset(m->vals, 0, m->cap * sizeof *m->vals);
-	}
+	if (m->cap)
+		memset(m->slots, 0, m->cap * sizeof *m->slots);
 	m->n = 0;
 }
 
 void
 idmap_free(idmap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	memset(m, 0, sizeof *m);
 }

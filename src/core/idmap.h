@@ -10,8 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* One slot: key + 1 (0 marks an empty slot) and its value side by side,
+ * so that a look-up touches one cache line. */
+typedef struct idmap_slot {
+	int64_t key, val;
+} idmap_slot;
+
 typedef struct idmap {
-	int64_t *keys, *vals;    /* key + 1; 0 marks an empty slot */
+	idmap_slot *slots;
 	size_t cap, n;           /* cap a power of two (0 before the first put) */
 } idmap;
 
