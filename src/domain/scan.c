@@ -30,15 +30,15 @@
 
 enum {
 	Q_CHECKPOINT, Q_PERSON_BY_HASH, Q_PERSON_BY_ID, Q_HISTORY, Q_HISTORY_UNKNOWN,
-	Q_INSERT, Q_STAY_UPDATE, Q_COUNTER, Q_ALERT_OF,
+	Q_INSERT, Q_STAY_UPDATE, Q_COUNTER, Q_ALERT_OF, Q_MEMO_CHECKPOINTS, Q_MEMO_PEOPLE,
 };
 
 /* The person's tags as TAG_* bits, in the order of screening.h. */
-#define TAG_BITS \
-	"(SELECT coalesce(sum(CASE t.tag WHEN 'resident' THEN 1 WHEN 'staff' THEN 2" \
+#define TAG_BITS_OF_T \
+	"coalesce(sum(CASE t.tag WHEN 'resident' THEN 1 WHEN 'staff' THEN 2" \
 	" WHEN 'outsider' THEN 4 WHEN 'home_quarantine' THEN 8 WHEN 'living_alone' THEN 16" \
-	" WHEN 'elderly' THEN 32 WHEN 'disabled' THEN 64 WHEN 'key_group' THEN 128 ELSE 0 END), 0)" \
-	" FROM person_tag t WHERE t.person_id = p.id)"
+	" WHEN 'elderly' THEN 32 WHEN 'disabled' THEN 64 WHEN 'key_group' THEN 128 ELSE 0 END), 0)"
+#define TAG_BITS "(SELECT " TAG_BITS_OF_T " FROM person_tag t WHERE t.person_id = p.id)"
 
 static const char *const scan_sql[] = {
 	/* ?4 checkpoint (an attendant: one they attend) */
@@ -70,6 +70,18 @@ static const char *const scan_sql[] = {
 	"UPDATE id_counter SET last = last + ?2 WHERE name = ?1 RETURNING last",
 	[Q_ALERT_OF] =
 	"SELECT id FROM alert WHERE place_id = ?1 AND scan_id = ?2 ORDER BY id LIMIT 1",
+	/* scan_memo_preload: Q_CHECKPOINT and Q_PERSON_BY_ID for every id of
+	 * bulk_key, by kind (k1) */
+	[Q_MEMO_CHECKPOINTS] =
+	"SELECT c.id, c.place_id, p.unit_id, p.records_exits, p.default_stay_s"
+	" FROM " STORE_KEYS_TABLE " k JOIN checkpoint c ON c.id = k.k2"
+	" JOIN place p ON p.id = c.place_id"
+	" WHERE k.k1 = 2 AND " SCOPE_CHECKPOINT("p.unit_id", "c.id"),
+	[Q_MEMO_PEOPLE] =
+	"SELECT p.id, p.name, p.unit_id, p.id_number_mask, " TAG_BITS_OF_T
+	" FROM " STORE_KEYS_TABLE " k JOIN person p ON p.id = k.k2"
+	" LEFT JOIN person_tag t ON t.person_id = p.id"
+	" WHERE k.k1 = 1 GROUP BY p.id, p.name, p.unit_id, p.id_number_mask",
 };
 
 static const char *const source_names[SCAN_SRC__COUNT] = {
@@ -252,6 +264,49 @@ memo_get_person(const scan_memo *m, int64_t id, scan_prepared *p, int64_t *unit_
 	snprintf(p->person_name, sizeof p->person_name, "%s", m->text + r->name_at);
 	snprintf(p->id_number_mask, sizeof p->id_number_mask, "%s", m->text + r->mask_at);
 	return true;
+}
+
+static void person_columns(store_stmt *st, scan_prepared *p, int64_t *unit_id, unsigned *tags);
+
+_Static_assert(SCAN_MEMO_PERSON == 1 && SCAN_MEMO_CHECKPOINT == 2,
+    "Q_MEMO_PEOPLE and Q_MEMO_CHECKPOINTS name the kinds by number");
+
+sj_rc
+scan_memo_preload(store *s, const scope *sc, scan_memo *m, const store_key *keys, size_t n,
+    sj_err *e)
+{
+	scan_prepared p;
+	store_stmt *st;
+	int64_t unit_id;
+	unsigned tags;
+	bool row;
+	sj_rc rc;
+
+	if (n == 0)
+		return SJ_OK;
+	if ((rc = store_keys_load(s, keys, n, e)) != SJ_OK ||
+	    (rc = store_prepare(s, scan_sql[Q_MEMO_CHECKPOINTS], &st, e)) != SJ_OK)
+		return rc;
+	scope_bind(st, sc);
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
+		memset(&p, 0, sizeof p);
+		p.checkpoint_id = store_col_int(st, 0);
+		p.place_id = store_col_int(st, 1);
+		p.unit_id = store_col_int(st, 2);
+		p.rules.records_exits = store_col_int(st, 3) != 0;
+		p.rules.default_stay_s = store_col_int(st, 4);
+		if (idmap_get(&m->cp_ix, p.checkpoint_id) == 0)
+			memo_put_cp(m, &p);
+	}
+	if (rc != SJ_OK || (rc = store_prepare(s, scan_sql[Q_MEMO_PEOPLE], &st, e)) != SJ_OK)
+		return rc;
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
+		memset(&p, 0, sizeof p);
+		person_columns(st, &p, &unit_id, &tags);
+		if (idmap_get(&m->person_ix, p.person_id) == 0)
+			memo_put_person(m, &p, unit_id, tags);
+	}
+	return rc;
 }
 
 /* ---- preparing ---------------------------------------------------------------- */

@@ -86,6 +86,21 @@ scan_memo *scan_memo_new(void);
 void scan_memo_clear(scan_memo *m);
 void scan_memo_free(scan_memo *m);
 
+/* Kinds of id in the keys of scan_memo_preload (store_key.k1). */
+#define SCAN_MEMO_PERSON 1
+#define SCAN_MEMO_CHECKPOINT 2
+
+/* Read into m, in two statements whatever their number (store_keys_load,
+ * then one join each), the checkpoints and people that keys name: k1 is
+ * SCAN_MEMO_PERSON or SCAN_MEMO_CHECKPOINT, k2 the id; ids already in m
+ * are left as they are.  The same facts as scan_prepare's own look-ups
+ * (checkpoints only in scope sc); ids that name nothing (or a checkpoint
+ * out of scope) are left out, so scan_prepare still asks for them and
+ * refuses the row with its usual error.  Inside the caller's transaction.
+ * Errors: store errors. */
+sj_rc scan_memo_preload(store *s, const scope *sc, scan_memo *m, const store_key *keys, size_t n,
+    sj_err *e);
+
 /* One scan as a caller gives it. */
 typedef struct scan_input {
 	int64_t checkpoint_id;     /* required */

@@ -7,6 +7,18 @@
  * counted as a duplicate, or rejected, never two of these; within a batch
  * ids are given in (place, person, time) order, so the rows go into the
  * scan table's primary key (place_id, id) in ascending order.
+ *
+ * Round trips (issue 4 "Bulk scan import into PostgreSQL"): rows given to
+ * scan_import_add wait unchecked (struct raw) until a batch's worth has
+ * come; then, on a database server (store_round_trips), the checkpoints
+ * and people they name are read in one join (scan_memo_preload), each row
+ * is checked by scan_prepare from that memo, and the stored scans of every
+ * (place, person) pair of the batch are read in one more join
+ * (read_pairs) — a few statements a batch, whatever its size.  SQLite,
+ * in-process, reads the same rows by one index look-up each, which costs
+ * it less than filling a key table.  The rules themselves (stay_plan) run
+ * here in C on the same rows either way (tests/cli/import_stores.sh
+ * compares the two databases row by row).
  */
 #include "domain/scan_import.h"
 
@@ -24,13 +36,19 @@
 
 #define IMPORT_CACHE_MIB 256   /* SQLite page cache during an import */
 
-enum { Q_PAIR, Q_UNKNOWN_KEY, Q_OPERATOR };
+enum { Q_PAIRS, Q_PAIR, Q_UNKNOWN_KEY, Q_OPERATOR };
 
 static const char *const import_sql[] = {
-	/* every scan of a person at a place (scan_by_person) */
+	/* every scan of one person at one place (scan_by_person), by id */
 	[Q_PAIR] =
-	"SELECT id, at, kind, stay_s, checkpoint_id FROM scan"
-	" WHERE person_id = ?1 AND place_id = ?2",
+	"SELECT place_id, person_id, id, at, kind, stay_s, checkpoint_id FROM scan"
+	" WHERE person_id = ?1 AND place_id = ?2 ORDER BY id",
+	/* every scan of each (place k1, person k2) of bulk_key (scan_by_person),
+	 * by pair, then id */
+	[Q_PAIRS] =
+	"SELECT s.place_id, s.person_id, s.id, s.at, s.kind, s.stay_s, s.checkpoint_id"
+	" FROM " STORE_KEYS_TABLE " k JOIN scan s ON s.person_id = k.k2 AND s.place_id = k.k1"
+	" ORDER BY s.place_id, s.person_id, s.id",
 	/* an unknown person's scan at a place with this key fingerprint */
 	[Q_UNKNOWN_KEY] =
 	"SELECT count(*) FROM scan WHERE place_id = ?1 AND person_id IS NULL AND key_fp = ?2",
@@ -58,6 +76,20 @@ typedef struct pend {
 	bool drop;             /* duplicate or rejected at flush */
 } pend;
 
+/* A row given to scan_import_add, not yet checked; its texts live in
+ * raw_a. */
+typedef struct raw {
+	int64_t line;
+	scan_input in;
+	const char *name, *mobile;
+} raw;
+
+/* A scan stored before this batch, of one of its (place, person) pairs. */
+typedef struct stored {
+	int64_t place_id, person_id, id, at, stay_s, checkpoint_id;
+	int kind;
+} stored;
+
 /* A change to a scan stored before this batch. */
 typedef struct stored_change {
 	int64_t id, stay_s;
@@ -79,6 +111,13 @@ struct scan_import {
 	scan_prepared *alerts; /* full prepared rows of those that raise an alert */
 	size_t n_alerts, cap_alerts;
 	import_report total, batch;
+	raw *raws;             /* rows waiting to be checked, in input order */
+	size_t n_raws, cap_raws;
+	arena raw_a;           /* their texts, freed when none waits */
+	store_key *keys;       /* look-up keys of a batch */
+	size_t cap_keys;
+	stored *stored;        /* the stored scans of the batch's pairs (read_pairs) */
+	size_t n_stored, cap_stored;
 	arena a;               /* person_match's results, freed per batch */
 	scan_memo *memo;       /* scan_prepare's look-ups, cleared per batch */
 	/* flush scratch */
@@ -160,6 +199,7 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 	dt_date_to_ymd(dt_date_of(now), &y, &m, &d);
 	im->today = y * 10000 + m * 100 + d;
 	arena_init(&im->a);
+	arena_init(&im->raw_a);
 	im->memo = scan_memo_new();
 	*out = im;
 	return SJ_OK;
@@ -267,29 +307,20 @@ keep_row(scan_import *im, int64_t line, const scan_prepared *p)
 	}
 }
 
-sj_rc
-scan_import_add(scan_import *im, int64_t line, const scan_input *given, const char *name,
-    const char *mobile, sj_err *e)
+/* Check one waiting row and keep it for the batch, or note its rejection. */
+static sj_rc
+prepare_raw(scan_import *im, const raw *w, sj_err *e)
 {
-	scan_input in = *given;
+	scan_input in = w->in;
 	char key[IDENT_ID_SIZE + 96];
 	scan_prepared p;
 	sj_err why = {0};
 	bool ok;
 	sj_rc rc;
 
-	im->total.rows++;
 	im->batch.rows++;
-	in.source = SCAN_SRC_IMPORT;
-	in.operator_id = im->o.operator_id;
-	in.key = NULL;
 	in.memo = im->memo;
-	if (!im->in_tx) {
-		if ((rc = begin_batch(im, e)) != SJ_OK)
-			return rc;
-		im->in_tx = true;
-	}
-	if ((rc = resolve_person(im, line, &in, name, mobile, &ok, e)) != SJ_OK || !ok)
+	if ((rc = resolve_person(im, w->line, &in, w->name, w->mobile, &ok, e)) != SJ_OK || !ok)
 		return rc;
 	if (in.person_id == 0 && in.id_number != NULL && in.at != 0) {
 		unknown_key(im, &in, key, sizeof key);
@@ -301,12 +332,128 @@ scan_import_add(scan_import *im, int64_t line, const scan_input *given, const ch
 			*e = why;
 			return rc;
 		}
-		note_reject(im, line, &why);
+		note_reject(im, w->line, &why);
 		return SJ_OK;
 	}
-	keep_row(im, line, &p);
-	if (im->n_rows >= (size_t)im->o.batch_rows)
-		return flush(im, e);
+	keep_row(im, w->line, &p);
+	return SJ_OK;
+}
+
+static int
+key_cmp(const void *x, const void *y)
+{
+	const store_key *a = x, *b = y;
+
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1 ? -1 : 1;
+	return a->k2 < b->k2 ? -1 : a->k2 > b->k2;
+}
+
+/* Sort keys[0..n) and drop repeats; the count left. */
+static size_t
+keys_unique(store_key *keys, size_t n)
+{
+	size_t m = 0;
+
+	qsort(keys, n, sizeof *keys, key_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || key_cmp(&keys[m - 1], &keys[i]) != 0)
+			keys[m++] = keys[i];
+	return m;
+}
+
+static void
+keys_reserve(scan_import *im, size_t n)
+{
+	if (n > im->cap_keys) {
+		im->cap_keys = n + 1024;
+		im->keys = sj_realloc(im->keys, im->cap_keys * sizeof *im->keys);
+	}
+}
+
+/* Read the checkpoints and people the waiting rows name into the memo in
+ * one go (scan_memo_preload) on a database server; in-process scan_prepare
+ * looks each up once a batch itself. */
+static sj_rc
+preload(scan_import *im, sj_err *e)
+{
+	size_t n = 0;
+
+	if (!store_round_trips(im->s))
+		return SJ_OK;
+	keys_reserve(im, 2 * im->n_raws);
+	for (size_t i = 0; i < im->n_raws; i++) {
+		const scan_input *in = &im->raws[i].in;
+		im->keys[n++] = (store_key){ SCAN_MEMO_CHECKPOINT, in->checkpoint_id };
+		if (in->person_id > 0)
+			im->keys[n++] = (store_key){ SCAN_MEMO_PERSON, in->person_id };
+	}
+	n = keys_unique(im->keys, n);
+	return scan_memo_preload(im->s, im->sc, im->memo, im->keys, n, e);
+}
+
+/* Check the waiting rows in input order, writing a batch each time
+ * batch_rows rows are kept (force: also write what is kept at the end).
+ * The rows after a batch's last wait for the next batch, whose memo is
+ * read afresh in its own transaction. */
+static sj_rc
+drain(scan_import *im, bool force, sj_err *e)
+{
+	size_t i = 0;
+	sj_rc rc = SJ_OK;
+
+	while (rc == SJ_OK && i < im->n_raws) {
+		if (!im->in_tx) {
+			if ((rc = begin_batch(im, e)) != SJ_OK)
+				break;
+			im->in_tx = true;
+		}
+		if (i > 0) {   /* a batch was written: move the rest to the front */
+			memmove(im->raws, im->raws + i, (im->n_raws - i) * sizeof *im->raws);
+			im->n_raws -= i;
+			i = 0;
+		}
+		if ((rc = preload(im, e)) != SJ_OK)
+			break;
+		while (rc == SJ_OK && i < im->n_raws && im->n_rows < (size_t)im->o.batch_rows)
+			rc = prepare_raw(im, &im->raws[i++], e);
+		if (rc == SJ_OK && im->n_rows >= (size_t)im->o.batch_rows)
+			rc = flush(im, e);
+	}
+	if (rc == SJ_OK && force)
+		rc = flush(im, e);
+	im->n_raws = 0;
+	arena_free(&im->raw_a);
+	return rc;
+}
+
+sj_rc
+scan_import_add(scan_import *im, int64_t line, const scan_input *given, const char *name,
+    const char *mobile, sj_err *e)
+{
+	raw *w;
+	sj_rc rc;
+
+	im->total.rows++;
+	if (!im->in_tx) {
+		if ((rc = begin_batch(im, e)) != SJ_OK)
+			return rc;
+		im->in_tx = true;
+	}
+	if (im->n_raws == im->cap_raws) {
+		im->cap_raws = im->cap_raws ? 2 * im->cap_raws : 1024;
+		im->raws = sj_realloc(im->raws, im->cap_raws * sizeof *im->raws);
+	}
+	w = &im->raws[im->n_raws++];
+	*w = (raw){ .line = line, .in = *given, .name = arena_strdup(&im->raw_a, name),
+	    .mobile = arena_strdup(&im->raw_a, mobile) };
+	w->in.id_number = arena_strdup(&im->raw_a, given->id_number);
+	w->in.source = SCAN_SRC_IMPORT;
+	w->in.operator_id = im->o.operator_id;
+	w->in.key = NULL;
+	w->in.memo = NULL;
+	if (im->n_rows + im->n_raws >= (size_t)im->o.batch_rows)
+		return drain(im, false, e);
 	return SJ_OK;
 }
 
@@ -362,36 +509,94 @@ note_seen(pair_state *st, const pend *r)
 	    .direction = r->direction };
 }
 
-/* Read the pair's stored scans: their stays into st->spans, every scan
- * into st->seen. */
+/* Append the rows of q (Q_PAIR's or Q_PAIRS' columns) to im->stored. */
 static sj_rc
-read_pair(scan_import *im, int64_t place_id, int64_t person_id, pair_state *st, sj_err *e)
+read_stored(scan_import *im, store_stmt *q, sj_err *e)
 {
-	store_stmt *q;
 	bool row;
 	sj_rc rc;
 
-	st->n_spans = st->n_seen = 0;
-	st->spans = im->spans;
-	if ((rc = store_prepare(im->s, import_sql[Q_PAIR], &q, e)) != SJ_OK)
-		return rc;
-	store_bind_int(q, 1, person_id);
-	store_bind_int(q, 2, place_id);
 	while ((rc = store_step(q, &row, e)) == SJ_OK && row) {
-		int64_t stay_s = store_col_is_null(q, 3) ? 0 : store_col_int(q, 3);
-		int kind = (int)store_col_int(q, 2);
-		pend r = { .at = store_col_int(q, 1), .checkpoint_id = store_col_int(q, 4),
-		    .direction = (uint8_t)(kind & 1) };
-		note_seen(st, &r);
-		if (stay_s > 0) {
-			spans_reserve(im, st->n_spans + 1);
-			st->spans = im->spans;
-			st->spans[st->n_spans++] = (stay_span){ .id = store_col_int(q, 0),
-			    .entry_at = store_col_int(q, 1), .exit_at = store_col_int(q, 1) + stay_s,
-			    .exit_recorded = ((kind & KIND_ROLE_MASK) >> 3) == SROLE_OPENS_RECORDED };
+		if (im->n_stored == im->cap_stored) {
+			im->cap_stored = im->cap_stored ? 2 * im->cap_stored : 1024;
+			im->stored = sj_realloc(im->stored, im->cap_stored * sizeof *im->stored);
 		}
+		im->stored[im->n_stored++] = (stored){ .place_id = store_col_int(q, 0),
+		    .person_id = store_col_int(q, 1), .id = store_col_int(q, 2),
+		    .at = store_col_int(q, 3), .kind = (int)store_col_int(q, 4),
+		    .stay_s = store_col_is_null(q, 5) ? 0 : store_col_int(q, 5),
+		    .checkpoint_id = store_col_int(q, 6) };
 	}
 	return rc;
+}
+
+/* Read the stored scans of every (place, person) pair of the sorted batch
+ * into im->stored, by pair then id: on a database server one load of the
+ * keys and one join; in-process one index range a pair. */
+static sj_rc
+read_pairs(scan_import *im, sj_err *e)
+{
+	store_stmt *q;
+	size_t n = 0;
+	sj_rc rc;
+
+	im->n_stored = 0;
+	keys_reserve(im, im->n_rows);
+	for (size_t i = 0; i < im->n_rows; i++) {
+		const pend *r = &im->rows[i];
+		if (r->person_id && (n == 0 || im->keys[n - 1].k1 != r->place_id ||
+		    im->keys[n - 1].k2 != r->person_id))
+			im->keys[n++] = (store_key){ r->place_id, r->person_id };
+	}
+	if (n == 0)
+		return SJ_OK;
+	if (!store_round_trips(im->s)) {   /* one index range a pair, in-process */
+		for (size_t i = 0; i < n; i++) {
+			if ((rc = store_prepare(im->s, import_sql[Q_PAIR], &q, e)) != SJ_OK)
+				return rc;
+			store_bind_int(q, 1, im->keys[i].k2);
+			store_bind_int(q, 2, im->keys[i].k1);
+			if ((rc = read_stored(im, q, e)) != SJ_OK)
+				return rc;
+		}
+		return SJ_OK;
+	}
+	if ((rc = store_keys_load(im->s, im->keys, n, e)) != SJ_OK ||
+	    (rc = store_prepare(im->s, import_sql[Q_PAIRS], &q, e)) != SJ_OK)
+		return rc;
+	return read_stored(im, q, e);
+}
+
+/* The pair's stored scans, from im->stored at *at on (read_pairs' order,
+ * which is the batch's): their stays into st->spans, every scan into
+ * st->seen; *at moves past them. */
+static void
+read_pair(scan_import *im, int64_t place_id, int64_t person_id, size_t *at, pair_state *st)
+{
+	const stored *x;
+
+	st->n_spans = st->n_seen = 0;
+	st->spans = im->spans;
+	for (; *at < im->n_stored; ++*at) {
+		x = &im->stored[*at];
+		if (x->place_id > place_id || (x->place_id == place_id && x->person_id >= person_id))
+			break;
+	}
+	for (; *at < im->n_stored; ++*at) {
+		x = &im->stored[*at];
+		if (x->place_id != place_id || x->person_id != person_id)
+			break;
+		pend r = { .at = x->at, .checkpoint_id = x->checkpoint_id,
+		    .direction = (uint8_t)(x->kind & 1) };
+		note_seen(st, &r);
+		if (x->stay_s > 0) {
+			spans_reserve(im, st->n_spans + 1);
+			st->spans = im->spans;
+			st->spans[st->n_spans++] = (stay_span){ .id = x->id, .entry_at = x->at,
+			    .exit_at = x->at + x->stay_s,
+			    .exit_recorded = ((x->kind & KIND_ROLE_MASK) >> 3) == SROLE_OPENS_RECORDED };
+		}
+	}
 }
 
 static bool
@@ -445,15 +650,14 @@ apply_changes(scan_import *im, pair_state *st, const stay_plan_out *plan, int64_
 	}
 }
 
-/* Plan rows [from, to) of one (place, person) pair, in time order. */
-static sj_rc
-plan_pair(scan_import *im, size_t from, size_t to, pair_state *st, sj_err *e)
+/* Plan rows [from, to) of one (place, person) pair, in time order; *at is
+ * read_pair's cursor. */
+static void
+plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 {
 	const pend *head = &im->rows[from];
-	sj_rc rc;
 
-	if ((rc = read_pair(im, head->place_id, head->person_id, st, e)) != SJ_OK)
-		return rc;
+	read_pair(im, head->place_id, head->person_id, at, st);
 	for (size_t i = from; i < to; i++) {
 		pend *r = &im->rows[i];
 		stay_plan_out plan = { .action = STAY_NONE };
@@ -483,7 +687,6 @@ plan_pair(scan_import *im, size_t from, size_t to, pair_state *st, sj_err *e)
 			im->batch.stays++;
 		}
 	}
-	return SJ_OK;
 }
 
 /* Rows of unknown people: drop those already stored (by key) or repeated. */
@@ -570,7 +773,7 @@ static sj_rc
 write_batch(scan_import *im, sj_err *e)
 {
 	pair_state st = {0};
-	size_t i, j;
+	size_t i, j, at = 0;
 	sj_rc rc = SJ_OK;
 
 	qsort(im->rows, im->n_rows, sizeof *im->rows, pend_cmp);
@@ -579,11 +782,15 @@ write_batch(scan_import *im, sj_err *e)
 	for (i = 0; i < im->n_rows; i++)
 		im->rows[i].id = st.first_id + (int64_t)i;
 	im->n_changes = 0;
+	rc = read_pairs(im, e);
 	for (i = 0; rc == SJ_OK && i < im->n_rows; i = j) {
 		for (j = i + 1; j < im->n_rows && im->rows[j].place_id == im->rows[i].place_id &&
 		    im->rows[j].person_id == im->rows[i].person_id; j++)
 			;
-		rc = im->rows[i].person_id ? plan_pair(im, i, j, &st, e) : plan_unknown(im, i, j, e);
+		if (im->rows[i].person_id)
+			plan_pair(im, i, j, &at, &st);
+		else
+			rc = plan_unknown(im, i, j, e);
 	}
 	free(st.seen);
 	if (rc == SJ_OK)
@@ -643,7 +850,7 @@ flush(scan_import *im, sj_err *e)
 sj_rc
 scan_import_finish(scan_import *im, sj_err *e)
 {
-	sj_rc rc = flush(im, e);
+	sj_rc rc = drain(im, true, e);
 	import_report *t = &im->total;
 
 	/* rejects were noted as found: parse errors in line order, stay errors at flush */
@@ -670,6 +877,10 @@ scan_import_free(scan_import *im)
 	if (im->in_tx)
 		store_rollback(im->s);
 	free(im->rows);
+	free(im->raws);
+	free(im->keys);
+	free(im->stored);
+	arena_free(&im->raw_a);
 	free(im->alerts);
 	free(im->spans);
 	free(im->changes);

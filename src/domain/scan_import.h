@@ -11,14 +11,20 @@
  *   - rows are gathered into batches (IMPORT_BATCH_DEFAULT rows); a batch
  *     is one transaction, so its accepted rows are committed together;
  *   - a batch is sorted by (place, person, time): each person's scans at a
- *     place are read once (one index range) and the batch's rows of that
+ *     place are read once (one index range; on PostgreSQL the ranges of
+ *     all the batch's pairs in one join, store_round_trips) and the
+ *     batch's rows of that
  *     person and place are planned one after the other in time order, as
  *     if scanned live at their times, whatever their order in the input
  *     (an exit listed before its entry is fine within a batch; against
  *     stored scans the live rules hold: an exit before the entry of a
  *     stored open stay is rejected);
  *   - scan_prepare's look-ups of checkpoints and people by id are cached in
- *     a scan_memo for the batch (domain/scan.h), cleared at each commit;
+ *     a scan_memo for the batch (domain/scan.h), cleared at each commit; on
+ *     PostgreSQL rows wait unchecked until a batch's worth has come, and
+ *     the memo is filled for all of them in one join each
+ *     (scan_memo_preload), so a batch costs a few round trips, not a few
+ *     per row;
  *   - the new rows go to the store with store_bulk_* (COPY on PostgreSQL,
  *     64-row prepared INSERTs on SQLite) in (place, id) order, so the
  *     primary key grows at each place's end.

@@ -179,6 +179,12 @@ store_reads_cold(const store *s)
 	return s->drv->dialect == STORE_SQLITE;
 }
 
+bool
+store_round_trips(const store *s)
+{
+	return s->drv->dialect == STORE_POSTGRES;
+}
+
 const char *
 store_url(const store *s)
 {
@@ -927,4 +933,29 @@ store_bulk_tune(store *s, int cache_mib, sj_err *e)
 	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY",
 	    cache_mib * 1024);
 	return store_exec(s, sql, e);
+}
+
+sj_rc
+store_keys_load(store *s, const store_key *keys, size_t n, sj_err *e)
+{
+	static const char *const cols[] = { "k1", "k2" };
+	store_bulk *b;
+	sj_rc rc;
+
+	assert(s->depth > 0);
+	/* IF NOT EXISTS each time: a rolled-back transaction takes a table
+	 * made inside it along */
+#define MAKE "CREATE TEMP TABLE IF NOT EXISTS " STORE_KEYS_TABLE \
+	" (k1 BIGINT NOT NULL, k2 BIGINT NOT NULL); "
+	if ((rc = store_exec(s, s->drv->dialect == STORE_POSTGRES
+	    ? MAKE "TRUNCATE " STORE_KEYS_TABLE : MAKE "DELETE FROM " STORE_KEYS_TABLE, e)) != SJ_OK ||
+	    (rc = store_bulk_begin(s, STORE_KEYS_TABLE, cols, 2, &b, e)) != SJ_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if ((rc = store_bulk_row(b, (const int64_t[2]){ keys[i].k1, keys[i].k2 }, e)) != SJ_OK) {
+			store_bulk_abort(b);
+			return rc;
+		}
+	return store_bulk_end(b, NULL, e);
+#undef MAKE
 }

@@ -105,6 +105,14 @@ store_dialect store_get_dialect(const store *s);
  * (scan_prepare_defer). */
 bool store_reads_cold(const store *s);
 
+/* True when every statement is a round trip to a database server
+ * (PostgreSQL: ~0.1 ms on a Unix socket, far more under load), so that
+ * reading what a batch needs in one join (store_keys_load) beats one
+ * look-up a row; false for SQLite, in-process, where a look-up by index
+ * costs less than filling the key table.  The bulk import asks it
+ * (domain/scan_import.c); both ways read the same rows. */
+bool store_round_trips(const store *s);
+
 /* The url given to store_open, with any password replaced by "***". */
 const char *store_url(const store *s);
 
@@ -322,5 +330,28 @@ void store_bulk_abort(store_bulk *b);
  * cache_mib MiB (PRAGMA cache_size) and temp tables in memory; nothing on
  * PostgreSQL (its buffers are the server's).  Errors: store errors. */
 sj_rc store_bulk_tune(store *s, int cache_mib, sj_err *e);
+
+/* ---- keys of a set-based look-up -------------------------------------------- */
+
+/* The connection's temporary table of look-up keys, for joins that read
+ * what a whole batch needs in one statement instead of one per row (bulk
+ * import: domain/scan_import.c):
+ *     bulk_key (k1 BIGINT NOT NULL, k2 BIGINT NOT NULL)
+ * It lives in the connection's temporary schema (SQLite's temp database,
+ * PostgreSQL's pg_temp), never in the data, and holds only what the last
+ * store_keys_load put there. */
+#define STORE_KEYS_TABLE "bulk_key"
+
+/* One row of bulk_key. */
+typedef struct store_key {
+	int64_t k1, k2;
+} store_key;
+
+/* Replace the rows of bulk_key with keys[0..n-1] (made first if the
+ * connection has none), inside the caller's open transaction (asserted):
+ * PostgreSQL empties it with TRUNCATE and fills it with COPY, SQLite with
+ * DELETE and batched INSERTs (store_bulk_*).  Duplicates are kept as
+ * given.  Errors: store errors (the transaction is then spoiled). */
+sj_rc store_keys_load(store *s, const store_key *keys, size_t n, sj_err *e);
 
 #endif

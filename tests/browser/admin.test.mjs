@@ -104,6 +104,17 @@ test('units, places and checkpoints: add, edit, and the poster link', async () =
   assert.deepEqual([...(await png.body()).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   assert.equal(Number(q(`SELECT count(*) FROM place_code WHERE checkpoint_id = ${cpId}`)), 1);
 
+  // Keyboard only: Enter on the edit button puts the focus in the name
+  // field (the place is fixed), Enter in a field saves.
+  await page.getByRole('button', { name: '编辑 北门岗' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'checkpoint-form-name');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('北门岗亭');
+  await page.keyboard.press('Enter');
+  await page.locator('#places td.name', { hasText: '北门岗亭' }).waitFor();
+  assert.equal(q(`SELECT name FROM checkpoint WHERE id = ${cpId}`), '北门岗亭');
+
   // The hostile name never became an element.
   assert.equal(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length), 0);
   await screenshot(page, 'admin');

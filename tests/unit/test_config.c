@@ -297,6 +297,51 @@ test_secret_never_in_errors(void **state)
 	assert_string_equal(fx->c.db_password, "");
 }
 
+/* config_shown_at: the rows of the work's rules in table order (the list
+ * of config.h, which GET /api/v1/settings shows), with the value, unit
+ * and source of each; no secret, path, address or database among them. */
+static void
+test_shown_settings(void **state)
+{
+	struct fixture *fx = *state;
+	char *envp[] = { "SIJIN_FEVER_THRESHOLD=380", "SIJIN_DB_PASSWORD=hunter2", NULL };
+	char *argv[] = { "sijin", "--purge-interval", "2h", NULL };
+	static const char *const want[] = { "tz", "request-timeout", "max-body",
+	    "fever-threshold", "reentry-window", "retention-days", "retention-outsider-days",
+	    "retention-trace-days", "retention-visit-note-days", "purge-interval",
+	    "visit-gap-days", "cookie-secure", "public-url", "request-cutoff",
+	    "open311-jurisdiction" };
+	const size_t n_want = sizeof want / sizeof want[0];
+	config_shown c;
+
+	assert_int_equal(load(fx, argv, envp), SJ_OK);
+	for (size_t i = 0; i < n_want; i++) {
+		assert_true(config_shown_at(&fx->c, i, &c));
+		assert_string_equal(c.name, want[i]);
+	}
+	c.name = "unchanged";
+	assert_false(config_shown_at(&fx->c, n_want, &c));
+	assert_string_equal(c.name, "unchanged");
+
+	assert_true(config_shown_at(&fx->c, 3, &c));   /* fever-threshold: 38.0 °C */
+	assert_int_equal(c.kind, CONFIG_SHOWN_NUMBER);
+	assert_int_equal(c.number, 380);
+	assert_string_equal(c.unit, "tenths of a °C");
+	assert_string_equal(c.default_text, "373");
+	assert_string_equal(c.source, "SIJIN_FEVER_THRESHOLD");
+	assert_true(config_shown_at(&fx->c, 9, &c));   /* purge-interval: 2 h */
+	assert_int_equal(c.number, 7200);
+	assert_string_equal(c.source, "--purge-interval");
+	assert_true(config_shown_at(&fx->c, 11, &c));  /* cookie-secure */
+	assert_int_equal(c.kind, CONFIG_SHOWN_BOOL);
+	assert_false(c.flag);
+	assert_string_equal(c.source, "default");
+	assert_true(config_shown_at(&fx->c, 0, &c));   /* tz */
+	assert_int_equal(c.kind, CONFIG_SHOWN_TEXT);
+	assert_string_equal(c.text, "Asia/Shanghai");
+	assert_null(c.unit);
+}
+
 /* ---- argv ---- */
 
 static void
@@ -993,6 +1038,7 @@ main(void)
 		T(test_precedence_default_file_env_flag),
 		T(test_print_after_load_names_sources),
 		T(test_secret_never_in_errors),
+		T(test_shown_settings),
 		T(test_flags_removed_rest_kept_in_order),
 		T(test_flag_forms),
 		T(test_bool_flag_alone_takes_no_value),

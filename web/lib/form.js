@@ -58,7 +58,9 @@ export function recordForm(o) {
       if (c.input) c.input.disabled = !!c.f.createOnly;
     }
     form.scrollIntoView({ block: 'nearest' });
-    (controls[0].input || form).focus();
+    // The first control that can be changed (a place is fixed while editing).
+    const first = controls.find((c) => c.input && !c.input.disabled);
+    (first ? first.input : form).focus();
   };
   const body = () => {
     const b = {};

@@ -15,7 +15,8 @@ export async function rolesCard() {
     { label: t('admin.permission'), value: (p) => h('code', { text: p.name }) },
     { label: t('admin.what'), value: (p) => p.what },
     ...r.roles.map((role) => ({ label: t(`role.${role}`),
-      value: (p) => (p.roles.includes(role) ? h('span', { text: '✓', 'aria-label': t('common.yes') }) : h('span', { text: '—', 'aria-label': t('common.no') })) })),
+      value: (p) => (p.roles.includes(role) ? h('span', { role: 'img', text: '✓', 'aria-label': t('common.yes') })
+        : h('span', { role: 'img', text: '—', 'aria-label': t('common.no') })) })),
   ];
   return card(t('admin.roles'), h('p', { class: 'hint', text: t('admin.roles_hint') }),
     h('div', { id: 'roles-table' }, table(cols, r.permissions, { caption: t('admin.roles_caption') })));
