@@ -81,23 +81,30 @@ done
 
 # Under AddressSanitizer + UndefinedBehaviorSanitizer with the leak checker
 # (issue 10): when SIJIN_ASAN_BUILD names a sanitizer build (scripts/test.sh
-# makes build-asan), every unit test runs again on it, on SQLite, one line
-# each ("asan <name>"); with SIJIN_ASAN_CLI=1 also every CLI test but the
-# fuzz drivers (built with the sanitizers already).  Every sanitizer report
-# of any process goes to a file (ASAN_OPTIONS log_path); a test that leaves
-# one fails, whatever its own checks said.  The API tests are not repeated
-# (docs/reliability.md).
+# makes build-asan), the suite runs again on it, one line each: every unit
+# test ("asan test_x", on both databases when it touches the store), every
+# CLI test ("asan x") and the API tests ("asan api") on SQLite, and the CLI
+# tests that only work on PostgreSQL on it; the few left out are named in
+# asan_skip with the reason (docs/reliability.md).  Every sanitizer report of any process —
+# each sijin command, and the servers the CLI scripts and node start, which
+# inherit the environment — goes to a file (ASAN_OPTIONS log_path), not
+# only to a stderr a test may swallow; a test that leaves one fails,
+# whatever its own checks said.
 if [ -n "${SIJIN_ASAN_BUILD:-}" ]; then
+	asan_bin="$top/$SIJIN_ASAN_BUILD/sijin"
 	asan_run() {  # NAME COMMAND...: run, count, fail on a sanitizer report
 		name=$1; shift
 		rm -rf "$tmp/asan"; mkdir -p "$tmp/asan"
 		ASAN_OPTIONS="detect_leaks=1:log_path=$tmp/asan/report" \
 		UBSAN_OPTIONS="print_stacktrace=1:log_path=$tmp/asan/report" \
-		SIJIN_TEST_DB=sqlite "$@" >"$tmp/out" 2>&1; status=$?
+		SIJIN_TEST_DB=$asan_db "$@" >"$tmp/out" 2>&1; status=$?
 		case $name in
 		asan\ test_*)
 			p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$tmp/out" | tail -1)
 			f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$tmp/out" | tail -1) ;;
+		asan\ api*)
+			p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tmp/out" | tail -1)
+			f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tmp/out" | tail -1) ;;
 		*)	p=$(grep -c '^ok ' "$tmp/out"); f=$(grep -c '^not ok ' "$tmp/out") ;;
 		esac
 		reports=$(ls "$tmp/asan" | wc -l)
@@ -105,19 +112,54 @@ if [ -n "${SIJIN_ASAN_BUILD:-}" ]; then
 		before=$failed
 		count "$name" "$p" "$f" "$status"
 		if [ "$failed" -ne "$before" ]; then
-			grep -v '^ok ' "$tmp/out" | tail -40
+			case $name in
+			asan\ api*) grep -B2 -A30 '^not ok' "$tmp/out" | head -200 ;;
+			*) grep -v '^ok ' "$tmp/out" | tail -40 ;;
+			esac
 			cat "$tmp"/asan/* 2>/dev/null | head -80
 		fi
 	}
+	# asan_skip NAME: why a CLI test is not repeated under the sanitizers
+	# (empty: it is).
+	asan_skip() {
+		case $1 in
+		lib) echo "not a test" ;;
+		fuzz) echo "the fuzz drivers are built with the sanitizers already" ;;
+		esac
+	}
+	# The unit tests on both databases, as above: the store code of
+	# PostgreSQL (src/store/pg.c and the SQL each module sends) is C too.
 	for t in "$top/$SIJIN_ASAN_BUILD"/tests/test_*; do
-		[ -x "$t" ] && asan_run "asan $(basename "$t")" "$t"
+		[ -x "$t" ] || continue
+		un=$(basename "$t")
+		dbs=sqlite
+		grep -q 'testdb\.h' "$top/tests/unit/$un.c" 2>/dev/null && dbs=$databases
+		for asan_db in $dbs; do
+			asan_run "asan $un$(label "$asan_db")" "$t"
+		done
 	done
-	for s in "$top"/tests/cli/*.sh; do
-		[ "${SIJIN_ASAN_CLI:-0}" = 1 ] || break
-		n=$(basename "$s" .sh)
-		case $n in lib|fuzz) continue ;; esac
-		asan_run "asan $n" env SIJIN_BIN="$top/$SIJIN_ASAN_BUILD/sijin" sh "$s"
+	# SIJIN_ASAN_PG=1: the CLI and API tests on PostgreSQL as well.
+	asan_dbs=sqlite
+	[ "${SIJIN_ASAN_PG:-0}" = 1 ] && asan_dbs=$databases
+	for asan_db in $asan_dbs; do
+		for s in "$top"/tests/cli/*.sh; do
+			n=$(basename "$s" .sh)
+			[ -n "$(asan_skip "$n")" ] && continue
+			asan_run "asan $n$(label "$asan_db")" env SIJIN_BIN="$asan_bin" sh "$s"
+		done
+		ls "$top"/tests/api/*.test.mjs >/dev/null 2>&1 || continue
+		asan_run "asan api$(label "$asan_db")" env SIJIN_BIN="$asan_bin" sh -c \
+		    'cd "$1" && node --test --test-reporter=tap tests/api/' sh "$top"
 	done
+	# The CLI tests whose work is on PostgreSQL only (their SQLite run only
+	# skips or checks little) run on it as well.
+	if [ "${SIJIN_ASAN_PG:-0}" != 1 ] && [ -n "$pg_url" ]; then
+		asan_db=pg
+		for n in import_stores pgfault; do
+			[ -f "$top/tests/cli/$n.sh" ] && asan_run "asan $n (postgres)" \
+			    env SIJIN_BIN="$asan_bin" sh "$top/tests/cli/$n.sh"
+		done
+	fi
 fi
 
 # Static analysis (issue 10): gcc -fanalyzer over src/, every finding fixed

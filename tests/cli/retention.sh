@@ -95,8 +95,15 @@ PORT=$((20000 + ($$ + 7) % 20000))
 "$SIJIN_BIN" --port "$PORT" --purge-interval 1 serve >"$T/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait; rm -rf "$T"' EXIT
+# The job commits the deletion, then its audit event (jpurge_run_audited):
+# wait for both, or a slow run (the sanitizer build) reads in between.
+purged() {
+	[ "$(q "SELECT count(*) FROM scan WHERE id = 9")" = 0 ] &&
+	    [ "$(q "SELECT count(*) FROM audit_event WHERE action = 'retention.purge'
+	    AND username = 'system'")" -ge 1 ]
+}
 for _ in $(seq 1 40); do
-	[ "$(q "SELECT count(*) FROM scan WHERE id = 9")" = 0 ] && break
+	purged && break
 	sleep 0.25
 done
 check "the server's purge job deleted the expired scan" \

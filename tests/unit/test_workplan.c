@@ -243,12 +243,14 @@ test_plan_lifecycle(void **state)
 	assert_int_equal(v.n_tasks, 2);
 	assert_int_equal(plan_version_get(f->s, &f->leader_sc, &f->a, f->group_a, 3, &v, &e),
 	    SJ_ENOTFOUND);
-	/* Approved and unchanged: nothing to submit; a change starts a revision
-	 * (an edit that repeats what the plan holds writes nothing, so the goals
-	 * change here). */
+	/* Approved and unchanged: nothing to submit; an edit that changes
+	 * nothing writes nothing; a change starts a revision. */
 	assert_int_equal(plan_submit(f->s, &f->leader_sc, f->group_a, NULL, 0, NULL, &e),
 	    SJ_ECONFLICT);
-	p.goals = "三条工作线，补充复工复产和经济运行";
+	assert_int_equal(plan_update(f->s, &f->leader_sc, f->group_a, &p, &e), SJ_OK);
+	assert_int_equal(plan_get(f->s, &f->leader_sc, &f->a, f->group_a, &wp, &e), SJ_OK);
+	assert_string_equal(wp.status, "approved");
+	p.goals = "三条工作线，补充复工复产和春耕";
 	assert_int_equal(plan_update(f->s, &f->leader_sc, f->group_a, &p, &e), SJ_OK);
 	assert_int_equal(plan_get(f->s, &f->leader_sc, &f->a, f->group_a, &wp, &e), SJ_OK);
 	assert_string_equal(wp.status, "draft");
