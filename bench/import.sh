@@ -8,8 +8,11 @@
 #       of the same base store, with the same page cache;
 #   (b) PostgreSQL (a throw-away server from scripts/pg.sh, stopped after):
 #       the same import into a store holding PG_BASE scans, vs psql's
-#       `\copy` of the rows sijin stored into scan_copy, a table made LIKE
-#       scan INCLUDING ALL and holding the same base rows;
+#       `\copy` of the rows sijin stored into scan_fk, a table made LIKE
+#       scan INCLUDING ALL with scan's foreign keys added (the same table:
+#       columns, checks, primary key, index and the three references every
+#       imported row carries) and holding the same base rows; and, for
+#       reference, into scan_copy, the same without the foreign keys;
 #   (c) bytes on disk per scan, indexes included.
 # sijin validates every row (scan_prepare: checkpoint, person, screening)
 # and derives stays; the shells only load rows.
@@ -116,7 +119,12 @@ SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" demo >/dev/null
 gen "$PG_BASE" 1577836800 1 >"$W/pgbase.csv"
 SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" import checkins "$W/pgbase.csv" --unit 1 --source bench >/dev/null
 psql_ -c "CREATE TABLE scan_copy (LIKE scan INCLUDING ALL)" -c "INSERT INTO scan_copy SELECT * FROM scan" \
-    -c "VACUUM ANALYZE scan" -c "VACUUM ANALYZE scan_copy" >/dev/null
+    -c "CREATE TABLE scan_fk (LIKE scan INCLUDING ALL)" -c "INSERT INTO scan_fk SELECT * FROM scan" \
+    -c "ALTER TABLE scan_fk ADD FOREIGN KEY (place_id) REFERENCES place(id),
+        ADD FOREIGN KEY (checkpoint_id) REFERENCES checkpoint(id),
+        ADD FOREIGN KEY (person_id) REFERENCES person(id),
+        ADD FOREIGN KEY (operator_id) REFERENCES app_user(id)" \
+    -c "VACUUM ANALYZE scan" -c "VACUUM ANALYZE scan_copy" -c "VACUUM ANALYZE scan_fk" >/dev/null
 n0=$(psql_ -c "SELECT count(*) FROM scan")
 max0=$(psql_ -c "SELECT max(id) FROM scan")
 t0=$(now)
@@ -128,9 +136,15 @@ echo "sijin postgres: $(head -1 "$W/sijin-pg.out")"
 echo "sijin postgres: $added scans in $t_pg s = $(rate "$added" "$t_pg") scans/s (base $n0)"
 psql_ -c "\\copy (SELECT * FROM scan WHERE id > $max0) TO '$W/pgrows.csv' CSV"
 t0=$(now)
+psql_ -c "\\copy scan_fk FROM '$W/pgrows.csv' CSV"
+t_fk=$(secs "$t0" "$(now)")
+printf 'psql \\copy into scan_fk (same keys, index, foreign keys): %s rows in %s s = %s rows/s\n' \
+    "$added" "$t_fk" "$(rate "$added" "$t_fk")"
+t0=$(now)
 psql_ -c "\\copy scan_copy FROM '$W/pgrows.csv' CSV"
 t_cp=$(secs "$t0" "$(now)")
-printf 'psql \\copy: %s rows in %s s = %s rows/s\n' "$added" "$t_cp" "$(rate "$added" "$t_cp")"
-echo "ratio sijin/psql: $(ratio "$(rate "$added" "$t_pg")" "$(rate "$added" "$t_cp")")"
+printf 'psql \\copy into scan_copy (no foreign keys): %s rows in %s s = %s rows/s\n' "$added" "$t_cp" "$(rate "$added" "$t_cp")"
+echo "ratio sijin/psql (scan_fk, the same table): $(ratio "$(rate "$added" "$t_pg")" "$(rate "$added" "$t_fk")")"
+echo "ratio sijin/psql (scan_copy, no foreign keys): $(ratio "$(rate "$added" "$t_pg")" "$(rate "$added" "$t_cp")")"
 echo "bytes per scan (postgres, indexes included): $(psql_ -c "SELECT pg_total_relation_size('scan') / count(*) FROM scan")"
 rm -f "$W/rows.csv" "$W/pgrows.csv" "$W/pgbase.csv" "$W/new.csv" "$W/run.db" "$W/run.db"-*

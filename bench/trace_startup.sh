@@ -9,7 +9,8 @@
 # (the secondary index scan_by_person is dropped first: the build reads the
 # table whole and never uses it).  Then starts `sijin serve` on the store,
 # waits for the log line of the index build (trace_live.c: stays, bytes,
-# seconds), and stops the server.  Store in $BENCH_DIR (default
+# seconds), prints it with the server's CPU seconds so far, and stops the
+# server.  Store in $BENCH_DIR (default
 # /tmp/sijin-bench-trace), kept for another run (KEEP=1) or removed.
 #   sh bench/trace_startup.sh [STAYS]
 set -eu
@@ -68,7 +69,11 @@ until grep -q "stay index built" "$log" 2>/dev/null; do
 		exit 1
 	fi
 done
-echo "server start to index built (wall, polled every 0.2 s): $(echo "$(date +%s.%N) - $t0" | bc) s"
+wall=$(echo "$(date +%s.%N) - $t0" | bc)
+# CPU seconds of the server so far (user + system): the build on a busy
+# machine, where wall time also measures the other processes.
+cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' /proc/$pid/stat)
+echo "server start to index built: $wall s wall (polled every 0.2 s), $cpu s CPU; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 grep "stay index built" "$log"
 kill $pid
 wait $pid 2>/dev/null || true

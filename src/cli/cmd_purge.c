@@ -16,8 +16,10 @@ static const char purge_usage[] =
     "Delete the rows whose retention period has run out (docs/retention.md):\n"
     "scans and scan alerts older than retention-days, outsider registrations that\n"
     "stopped being valid more than retention-outsider-days ago, household notes of\n"
-    "visits more than retention-visit-note-days ago, and then the person records\n"
-    "left with no basis.  Prints the rows deleted per table; the run is audited.\n"
+    "visits more than retention-visit-note-days ago, service requests finished more\n"
+    "than retention-requests-days ago (with their history, referrals, attributes,\n"
+    "resumption blockers and task links), and then the person records left with no\n"
+    "basis.  Prints the rows deleted per table; the run is audited.\n"
     "  --dry-run  count the same rows and delete nothing (one transaction, rolled back)\n"
     "  --json     print the report as JSON\n";
 

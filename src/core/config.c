@@ -179,6 +179,11 @@ static const struct config_row rows[] = {
 	  .flags = ROW_SHOWN,
 	  .help = "days a note about a household is kept after the visit date; "
 	          "0 = as retention-days" },
+	{ .name = "retention-requests-days", .type = T_INT,
+	  .offset = FIELD(retention_requests_days),
+	  .default_text = "0", .min = 0, .max = 3650, .unit = "days",
+	  .help = "days a finished service request (resolved, rejected, duplicate, "
+	          "closed) is kept after it was finished; 0 = as retention-days" },
 	{ .name = "purge-interval", .type = T_DURATION,
 	  .offset = FIELD(purge_interval),
 	  .default_text = "24h", .min = 0, .max = 604800, .unit = "seconds",

@@ -55,6 +55,8 @@ typedef struct sj_config {
 	int retention_trace_days;      /* days a stored trace result is kept; 0 = retention_days */
 	int retention_visit_note_days; /* days a household note is kept after the visit
 	                                * date; 0 = retention_days */
+	int retention_requests_days;   /* days a finished service request is kept after
+	                                * its status_at; 0 = retention_days */
 	int purge_interval;    /* seconds between the server's retention purges; 0 = none */
 	int visit_gap_days;    /* days without a visit after which a unit is listed for the leader */
 	bool cookie_secure;    /* session cookies carry the Secure attribute */

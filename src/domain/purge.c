@@ -17,8 +17,18 @@
 #include <string.h>
 
 enum {
-	Q_PLACES, Q_SCAN, Q_ALERT, Q_OUTSIDER, Q_NOTE, Q_PERSON,
+	Q_PLACES, Q_SCAN, Q_ALERT, Q_OUTSIDER, Q_NOTE,
+	Q_REQ_ATTRIBUTE, Q_REQ_UPDATE, Q_REFERRAL, Q_BLOCKER, Q_TASK_LINK, Q_NEED_UNLINK,
+	Q_DUPLICATE_UNLINK, Q_REQUEST, Q_PERSON,
 };
+
+/* The finished service requests that have expired at cut-off ?1
+ * (retention.h, RETENTION_REQUEST; request_int.h REQUEST_LIVE is its
+ * negation). */
+#define EXPIRED_REQUEST \
+	"status NOT IN ('submitted', 'accepted', 'referred', 'in_progress', 'replied')" \
+	" AND status_at < ?1"
+#define EXPIRED_REQUEST_IDS "(SELECT id FROM service_request WHERE " EXPIRED_REQUEST ")"
 
 /* How many place ids one page of the place walk holds. */
 #define PLACE_PAGE 256
@@ -35,6 +45,28 @@ static const char *const purge_sql[] = {
 	"DELETE FROM outsider_registration WHERE valid_until < ?1",
 	[Q_NOTE] =
 	"DELETE FROM household_note WHERE visited_on < ?1",
+	/* An expired request goes with its attributes, history, referrals,
+	 * the resumption blockers and task links that name it; a need it came
+	 * from and a request marked a duplicate of it forget it.  Keep in
+	 * step with the schema's references to service_request
+	 * (test_purge.c). */
+	[Q_REQ_ATTRIBUTE] =
+	"DELETE FROM request_attribute WHERE request_id IN " EXPIRED_REQUEST_IDS,
+	[Q_REQ_UPDATE] =
+	"DELETE FROM request_update WHERE request_id IN " EXPIRED_REQUEST_IDS,
+	[Q_REFERRAL] =
+	"DELETE FROM referral WHERE request_id IN " EXPIRED_REQUEST_IDS,
+	[Q_BLOCKER] =
+	"DELETE FROM resumption_blocker WHERE request_id IN " EXPIRED_REQUEST_IDS,
+	[Q_TASK_LINK] =
+	"DELETE FROM task_link WHERE record_type = 'service_request'"
+	" AND record_id IN " EXPIRED_REQUEST_IDS,
+	[Q_NEED_UNLINK] =
+	"UPDATE need SET request_id = NULL WHERE request_id IN " EXPIRED_REQUEST_IDS,
+	[Q_DUPLICATE_UNLINK] =
+	"UPDATE service_request SET duplicate_of = NULL WHERE duplicate_of IN " EXPIRED_REQUEST_IDS,
+	[Q_REQUEST] =
+	"DELETE FROM service_request WHERE " EXPIRED_REQUEST,
 	/* Tables naming a person (no cascade): keep in step with the schema. */
 	[Q_PERSON] =
 	"DELETE FROM person WHERE household_id IS NULL AND unit_id IS NULL AND created_at < ?1"
@@ -50,6 +82,12 @@ static const char *const table_names[PURGE__N] = {
 	[PURGE_ALERT] = "alert",
 	[PURGE_OUTSIDER] = "outsider_registration",
 	[PURGE_HOUSEHOLD_NOTE] = "household_note",
+	[PURGE_REQUEST_ATTRIBUTE] = "request_attribute",
+	[PURGE_REQUEST_UPDATE] = "request_update",
+	[PURGE_REFERRAL] = "referral",
+	[PURGE_RESUMPTION_BLOCKER] = "resumption_blocker",
+	[PURGE_TASK_LINK] = "task_link",
+	[PURGE_SERVICE_REQUEST] = "service_request",
 	[PURGE_PERSON] = "person",
 };
 
@@ -115,8 +153,32 @@ purge_place(store *s, int64_t place_id, purge_report *r, sj_err *e)
 	return store_commit(s, e);
 }
 
-/* Outsider registrations, household notes, then the people left without
- * a basis, in one transaction. */
+/* The expired service requests and the rows that name them (the
+ * statements Q_REQ_ATTRIBUTE .. Q_REQUEST in order, each with the request
+ * cut-off), inside purge_rest's transaction. */
+static sj_rc
+purge_requests(store *s, purge_report *r, sj_err *e)
+{
+	static const struct {
+		int q;
+		int table;   /* purge_table counted, -1: an update, not counted */
+	} steps[] = {
+		{ Q_REQ_ATTRIBUTE, PURGE_REQUEST_ATTRIBUTE }, { Q_REQ_UPDATE, PURGE_REQUEST_UPDATE },
+		{ Q_REFERRAL, PURGE_REFERRAL }, { Q_BLOCKER, PURGE_RESUMPTION_BLOCKER },
+		{ Q_TASK_LINK, PURGE_TASK_LINK }, { Q_NEED_UNLINK, -1 }, { Q_DUPLICATE_UNLINK, -1 },
+		{ Q_REQUEST, PURGE_SERVICE_REQUEST },
+	};
+	int64_t cut = r->cutoff[RETENTION_REQUEST], unlinked = 0;
+	sj_rc rc = SJ_OK;
+
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0] && rc == SJ_OK; i++)
+		rc = run_delete(s, steps[i].q, cut, 0, false,
+		    steps[i].table < 0 ? &unlinked : &r->rows[steps[i].table], e);
+	return rc;
+}
+
+/* Outsider registrations, household notes, service requests, then the
+ * people left without a basis, in one transaction. */
 static sj_rc
 purge_rest(store *s, purge_report *r, sj_err *e)
 {
@@ -129,6 +191,7 @@ purge_rest(store *s, purge_report *r, sj_err *e)
 	    &r->rows[PURGE_OUTSIDER], e)) != SJ_OK ||
 	    (rc = run_delete(s, Q_NOTE, note_day, 0, false, &r->rows[PURGE_HOUSEHOLD_NOTE], e))
 	    != SJ_OK ||
+	    (rc = purge_requests(s, r, e)) != SJ_OK ||
 	    (rc = run_delete(s, Q_PERSON, r->cutoff[RETENTION_SCAN], 0, false,
 	    &r->rows[PURGE_PERSON], e)) != SJ_OK) {
 		store_rollback(s);

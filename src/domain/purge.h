@@ -10,6 +10,13 @@
  *                          holds no personal data and stays)
  *   outsider_registration  valid_until < cutoff(outsider)
  *   household_note         visited_on < cutoff date(visit-note)
+ *   service_request        finished (resolved, rejected, duplicate,
+ *                          closed) and status_at < cutoff(request); with
+ *                          it its request_attribute, request_update,
+ *                          referral rows, the resumption_blocker and
+ *                          task_link rows naming it; a need it came from
+ *                          and a request marked a duplicate of it keep no
+ *                          link to it (request_id, duplicate_of := NULL)
  *   person                 a record with no basis left: no household, no
  *                          unit, created before cutoff(scan), and named by
  *                          no row of any table that refers to a person
@@ -43,6 +50,12 @@ typedef enum purge_table {
 	PURGE_ALERT,
 	PURGE_OUTSIDER,
 	PURGE_HOUSEHOLD_NOTE,
+	PURGE_REQUEST_ATTRIBUTE,
+	PURGE_REQUEST_UPDATE,
+	PURGE_REFERRAL,
+	PURGE_RESUMPTION_BLOCKER,
+	PURGE_TASK_LINK,
+	PURGE_SERVICE_REQUEST,
 	PURGE_PERSON,
 	PURGE__N
 } purge_table;
@@ -56,7 +69,9 @@ typedef struct purge_report {
 } purge_report;
 
 /* The table's name in the schema and in reports: "scan", "alert",
- * "outsider_registration", "household_note", "person". */
+ * "outsider_registration", "household_note", "request_attribute",
+ * "request_update", "referral", "resumption_blocker", "task_link",
+ * "service_request", "person". */
 const char *purge_table_name(purge_table t);
 
 /* Delete (dry_run false) or count (dry_run true) the expired rows as the

@@ -29,6 +29,7 @@
 #include "domain/calendar.h"
 #include "domain/org.h"
 #include "domain/person.h"
+#include "domain/retention.h"
 #include "domain/request_int.h"
 #include "domain/task_line.h"
 
@@ -38,12 +39,15 @@ enum {
 };
 
 static const char *const request_sql[] = {
-	[Q_GET] = "SELECT " REQUEST_COLS " WHERE r.id = ?5 AND " REQUEST_SCOPE,
+	/* ?6 the retention cut-off (REQUEST_LIVE) */
+	[Q_GET] = "SELECT " REQUEST_COLS " WHERE r.id = ?5 AND " REQUEST_SCOPE
+	" AND " REQUEST_LIVE("?6"),
 	/* ?5 service code ('' any), ?6 status ('' any), ?7 open (1) / final
 	 * (-1) / both (0), ?8 unit (0 any), ?9 department (0 any), ?10 overdue
 	 * with ?11 today, ?12..?13 reported range (inclusive), ?14 cursor,
 	 * ?15 limit, ?16 resolved in [?17, ?18) only (an applied change to
-	 * resolved at an instant in that range), ?19 task line ('' any).
+	 * resolved at an instant in that range), ?19 task line ('' any),
+	 * ?20 the retention cut-off (REQUEST_LIVE).
 	 * Absent filters are '' or 0, not NULL: PostgreSQL cannot type a
 	 * parameter that only meets IS NULL. */
 	[Q_LIST] =
@@ -59,6 +63,7 @@ static const char *const request_sql[] = {
 	" AND (?16 = 0 OR EXISTS (SELECT 1 FROM request_update w WHERE w.request_id = r.id"
 	"  AND w.applied = 1 AND w.to_status = 'resolved' AND w.at >= ?17 AND w.at < ?18))"
 	" AND (?14 = 0 OR r.id < ?14) AND (?19 = '' OR r.task_line = ?19)"
+	" AND " REQUEST_LIVE("?20")
 	" ORDER BY r.id DESC LIMIT ?15",
 	[Q_INSERT] =
 	"INSERT INTO service_request (service_id, unit_id, person_id, reporter_name, description,"
@@ -191,6 +196,12 @@ rq_bind_scope(store_stmt *st, const scope *sc)
 {
 	scope_bind(st, sc);
 	store_bind_int(st, 4, sc->role == ROLE_DEPARTMENT ? sc->department_id : -1);
+}
+
+void
+rq_bind_live(store_stmt *st, int i)
+{
+	store_bind_int(st, i, retention_cutoff(RETENTION_REQUEST, dt_now()));
 }
 
 sj_date
@@ -373,6 +384,7 @@ request_get(store *s, const scope *sc, arena *a, int64_t id, service_request *ou
 		return rc;
 	rq_bind_scope(st, sc);
 	store_bind_int(st, 5, id);
+	rq_bind_live(st, 6);
 	if ((rc = store_step(st, &row, e)) != SJ_OK)
 		return rc;
 	if (!row)
@@ -427,6 +439,7 @@ list_bind(store_stmt *st, const scope *sc, const request_filter *f, int limit)
 	store_bind_int(st, 17, f->has_resolved ? f->resolved_from : 0);
 	store_bind_int(st, 18, f->has_resolved ? f->resolved_to : 0);
 	store_bind_text(st, 19, f->task_line ? f->task_line : "");
+	rq_bind_live(st, 20);
 }
 
 sj_rc

@@ -15,6 +15,7 @@
 #include "domain/calendar.h"
 #include "domain/org.h"
 #include "domain/request_int.h"
+#include "domain/retention.h"
 
 enum {
 	Q_STATE, Q_SET_STATUS, Q_REFERRAL_INSERT, Q_REFERRAL_FIND, Q_REFERRAL_REPLY,
@@ -25,7 +26,7 @@ enum {
 static const char *const flow_sql[] = {
 	[Q_STATE] =
 	"SELECT r.status, r.status_at, r.reported_at, r.resolution_days, r.unit_id"
-	" FROM service_request r WHERE r.id = ?5 AND " REQUEST_SCOPE,
+	" FROM service_request r WHERE r.id = ?5 AND " REQUEST_SCOPE " AND " REQUEST_LIVE("?6"),
 	[Q_SET_STATUS] =
 	"UPDATE service_request SET status = ?2, status_at = ?3,"
 	" duplicate_of = coalesce(?4, duplicate_of), updated_at = ?5 WHERE id = ?1",
@@ -37,7 +38,7 @@ static const char *const flow_sql[] = {
 	[Q_REFERRAL_REPLY] =
 	"UPDATE referral SET replied_at = ?2, reply = ?3, outcome = ?4 WHERE id = ?1",
 	/* ?4 caller's department or -1; ?5 department, ?6 pending only,
-	 * ?7 overdue only with ?8 today */
+	 * ?7 overdue only with ?8 today, ?9 the retention cut-off */
 	[Q_REFERRAL_LIST] =
 	"SELECT " REFERRAL_COLS ", " REQUEST_COLS
 	" JOIN referral f ON f.request_id = r.id JOIN department d ON d.id = f.department_id"
@@ -45,7 +46,7 @@ static const char *const flow_sql[] = {
 	" AND (?5 = 0 OR f.department_id = ?5)"
 	" AND (?6 = 0 OR f.replied_at IS NULL)"
 	" AND (?7 = 0 OR (f.replied_at IS NULL AND r.status IN " OPEN_STATUSES
-	" AND f.due_on < ?8))"
+	" AND f.due_on < ?8)) AND " REQUEST_LIVE("?9")
 	" ORDER BY f.due_on, f.id LIMIT 1000",
 	[Q_OPEN_REQUESTS] =
 	"SELECT id, reported_at, response_days, resolution_days, receipt_day, response_due,"
@@ -71,9 +72,12 @@ typedef struct request_state {
 	int64_t unit_id;
 } request_state;
 
+/* The state of request id in scope, for a change at instant at (0 = now).
+ * Errors: SJ_ENOTFOUND "request" (none in scope, or expired); store's. */
 static sj_rc
-state_read(store *s, const scope *sc, int64_t id, request_state *out, sj_err *e)
+state_read(store *s, const scope *sc, int64_t id, int64_t at, request_state *out, sj_err *e)
 {
+	int64_t cut = retention_cutoff(RETENTION_REQUEST, dt_now());
 	store_stmt *st;
 	bool row;
 	sj_rc rc;
@@ -82,6 +86,10 @@ state_read(store *s, const scope *sc, int64_t id, request_state *out, sj_err *e)
 		return rc;
 	rq_bind_scope(st, sc);
 	store_bind_int(st, 5, id);
+	/* An expired request does not exist for a change made now; a change
+	 * dated before the cut-off (the demo's history) sees it
+	 * (retention_write_sees). */
+	store_bind_int(st, 6, at != 0 && at < cut ? INT64_MIN : cut);
 	if ((rc = store_step(st, &row, e)) != SJ_OK)
 		return rc;
 	if (!row)
@@ -223,7 +231,7 @@ request_change_status(store *s, const scope *sc, int64_t id, const request_chang
 
 	if (applied)
 		*applied = false;
-	if ((rc = state_read(s, sc, id, &cur, e)) != SJ_OK ||
+	if ((rc = state_read(s, sc, id, c->at, &cur, e)) != SJ_OK ||
 	    (rc = change_check(s, sc, id, c, e)) != SJ_OK ||
 	    (rc = check_at(c->at, cur.reported_at, "the request was reported", &u.at, e)) != SJ_OK)
 		return rc;
@@ -350,7 +358,7 @@ request_refer(store *s, const scope *sc, int64_t id, const referral_input *in,
 	if (!auth_role_may(sc->role, PERM_REQUEST_REFER))
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "your role may not refer requests");
 	arena_init(&a);
-	if ((rc = state_read(s, sc, id, &cur, e)) != SJ_OK ||
+	if ((rc = state_read(s, sc, id, in->at, &cur, e)) != SJ_OK ||
 	    (rc = department_name(s, &a, in->department_id, &dname, e)) != SJ_OK ||
 	    (rc = refer_check(s, &cur, id, in, dname, e)) != SJ_OK ||
 	    (rc = check_at(in->at, cur.reported_at, "the request was reported", &u.at, e)) != SJ_OK)
@@ -413,7 +421,7 @@ request_reply(store *s, const scope *sc, int64_t id, const reply_input *in, int6
 		return sj_fail(e, SJ_EFORBIDDEN, NULL, "your role may not reply to requests");
 	arena_init(&a);
 	if ((rc = reply_department(sc, in, &dep, e)) != SJ_OK ||
-	    (rc = state_read(s, sc, id, &cur, e)) != SJ_OK ||
+	    (rc = state_read(s, sc, id, in->at, &cur, e)) != SJ_OK ||
 	    (rc = department_name(s, &a, dep, &dname, e)) != SJ_OK ||
 	    (rc = rq_check_text(in->text, "text", REQUEST_COMMENT_MAX, true, true, e)) != SJ_OK ||
 	    (rc = org_check_enum(outcome, outcomes, "outcome", e)) != SJ_OK ||
@@ -476,6 +484,7 @@ referral_list(store *s, const scope *sc, arena *a, int64_t department_id, bool p
 	store_bind_int(st, 6, pending);
 	store_bind_int(st, 7, overdue);
 	store_bind_int(st, 8, now_day);
+	rq_bind_live(st, 9);
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		*out = arena_grow(a, *out, &cap, *n, sizeof **out);
 		*requests = arena_grow(a, *requests, &rcap, *n, sizeof **requests);
@@ -545,7 +554,7 @@ due_note(store *s, const scope *sc, int64_t request_id, const char *what, sj_dat
 	    .at = dt_now(), .comment = comment };
 	sj_rc rc;
 
-	if ((rc = state_read(s, &scope_system, request_id, &cur, e)) != SJ_OK)
+	if ((rc = state_read(s, &scope_system, request_id, 0, &cur, e)) != SJ_OK)
 		return rc;
 	u.from = u.to = cur.status;
 	dt_date_format(old, a);

@@ -29,6 +29,12 @@
 	"(" SCOPE_UNIT("r.unit_id") \
 	" OR r.id IN (SELECT sf.request_id FROM referral sf WHERE sf.department_id = ?4))"
 
+/* Not expired (domain/retention.h, RETENTION_REQUEST): a request r still
+ * open, or finished at or after the cut-off bound to parameter p (bind it
+ * with rq_bind_live).  Every read of a request ANDs it, so an expired
+ * request is gone from lists, gets, Open311 and changes at once. */
+#define REQUEST_LIVE(p) "(r.status IN " OPEN_STATUSES " OR r.status_at >= " p ")"
+
 #define REFERRAL_COLS \
 	"f.id, f.request_id, f.department_id, d.name, f.sent_at, f.due_days, f.due_on," \
 	" f.replied_at, f.reply, f.outcome"
@@ -47,6 +53,10 @@ void rq_bind_opt(store_stmt *st, int i, int64_t v);
 /* Bind ?1..?3 for SCOPE_UNIT and ?4 for REQUEST_SCOPE (the caller's
  * department, or -1). */
 void rq_bind_scope(store_stmt *st, const scope *sc);
+
+/* Bind parameter i of REQUEST_LIVE: the request retention cut-off now
+ * (retention_cutoff(RETENTION_REQUEST, dt_now())). */
+void rq_bind_live(store_stmt *st, int i);
 
 /* Today's local date in the deployment's zone. */
 sj_date rq_today(void);

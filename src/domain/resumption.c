@@ -16,6 +16,7 @@
 
 #include "core/text.h"
 #include "domain/auth.h"
+#include "domain/retention.h"
 
 enum {
 	Q_UNIT, Q_BLOCKER_CHECK, Q_REPORT_ADD, Q_BLOCKER_ADD, Q_REPORT_GET, Q_REPORT_LIST,
@@ -51,9 +52,12 @@ static const char *const resumption_sql[] = {
 	[Q_UNIT] = "SELECT u.kind, u.name FROM unit u WHERE u.id = ?4 AND " SCOPE_UNIT("u.id"),
 	/* Request ?1 of unit ?2, reported before the end ?3 of the report's
 	 * date, its status at that instant (the last applied change before
-	 * it) not final. */
+	 * it) not final, and not expired at ?4, the request retention cut-off
+	 * (domain/retention.h: an expired request does not exist). */
 	[Q_BLOCKER_CHECK] =
 	"SELECT count(*) FROM service_request q WHERE q.id = ?1 AND q.unit_id = ?2"
+	" AND (q.status IN ('submitted', 'accepted', 'referred', 'in_progress', 'replied')"
+	"  OR q.status_at >= ?4)"
 	" AND q.reported_at < ?3 AND coalesce((SELECT w.to_status FROM request_update w"
 	" WHERE w.request_id = q.id AND w.applied = 1 AND w.at < ?3"
 	" ORDER BY w.at DESC, w.id DESC LIMIT 1), 'submitted')"
@@ -70,8 +74,12 @@ static const char *const resumption_sql[] = {
 	"SELECT " REPORT_COLS " WHERE r.unit_id = ?4 AND " SCOPE_UNIT("r.unit_id")
 	" AND (?6 = 0 OR r.report_date < ?7 OR (r.report_date = ?7 AND r.id < ?6))"
 	" ORDER BY r.report_date DESC, r.id DESC LIMIT ?5",
+	/* ?2 the request retention cut-off: an expired request is no
+	 * longer named (the purge deletes its blocker rows) */
 	[Q_BLOCKERS_OF] =
-	"SELECT request_id FROM resumption_blocker WHERE report_id = ?1 ORDER BY request_id",
+	"SELECT b.request_id FROM resumption_blocker b JOIN service_request q ON q.id = b.request_id"
+	" WHERE b.report_id = ?1 AND (q.status IN ('submitted', 'accepted', 'referred',"
+	" 'in_progress', 'replied') OR q.status_at >= ?2) ORDER BY b.request_id",
 	[Q_RATE] =
 	"SELECT count(*),"
 	" coalesce(sum(CASE WHEN r.status = 'resumed' THEN 1 ELSE 0 END), 0),"
@@ -209,7 +217,7 @@ unit_check(store *s, const scope *sc, int64_t unit_id, sj_err *e)
 static sj_rc
 blockers_check(store *s, const resumption_input *in, sj_err *e)
 {
-	int64_t open;
+	int64_t open, cut = retention_cutoff(RETENTION_REQUEST, dt_now());
 	store_stmt *st;
 	bool found;
 	sj_rc rc;
@@ -220,6 +228,9 @@ blockers_check(store *s, const resumption_input *in, sj_err *e)
 		store_bind_int(st, 1, in->blocker_ids[i]);
 		store_bind_int(st, 2, in->unit_id);
 		store_bind_int(st, 3, dt_date_end(in->report_date));
+		/* a report dated before the cut-off (the demo's history) still
+		 * sees the requests that have expired since (retention_write_sees) */
+		store_bind_int(st, 4, dt_date_end(in->report_date) < cut ? INT64_MIN : cut);
 		if ((rc = store_query_int(st, &open, &found, e)) != SJ_OK)
 			return rc;
 		if (!found || open == 0) {
@@ -324,6 +335,7 @@ blockers_fill(store *s, arena *a, resumption_report *r, sj_err *e)
 	if ((rc = store_prepare(s, resumption_sql[Q_BLOCKERS_OF], &st, e)) != SJ_OK)
 		return rc;
 	store_bind_int(st, 1, r->id);
+	store_bind_int(st, 2, retention_cutoff(RETENTION_REQUEST, dt_now()));
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row)
 		if (r->n_blockers < RESUMPTION_BLOCKERS_MAX)
 			ids[r->n_blockers++] = store_col_int(st, 0);

@@ -11,7 +11,7 @@
 
 static int days[RETENTION__N] = {
 	RETENTION_DEFAULT_DAYS, RETENTION_DEFAULT_DAYS,
-	RETENTION_DEFAULT_DAYS, RETENTION_DEFAULT_DAYS,
+	RETENTION_DEFAULT_DAYS, RETENTION_DEFAULT_DAYS, RETENTION_DEFAULT_DAYS,
 };
 
 static const char *const names[RETENTION__N] = {
@@ -19,6 +19,7 @@ static const char *const names[RETENTION__N] = {
 	[RETENTION_OUTSIDER] = "outsider",
 	[RETENTION_TRACE] = "trace",
 	[RETENTION_VISIT_NOTE] = "visit-note",
+	[RETENTION_REQUEST] = "request",
 };
 
 void
@@ -41,6 +42,8 @@ retention_configure(const sj_config *c)
 	    c->retention_trace_days > 0 ? c->retention_trace_days : base);
 	retention_set(RETENTION_VISIT_NOTE,
 	    c->retention_visit_note_days > 0 ? c->retention_visit_note_days : base);
+	retention_set(RETENTION_REQUEST,
+	    c->retention_requests_days > 0 ? c->retention_requests_days : base);
 }
 
 int
@@ -75,4 +78,12 @@ retention_class_name(retention_class k)
 {
 	assert(k >= 0 && k < RETENTION__N);
 	return names[k];
+}
+
+bool
+retention_write_sees(retention_class k, int64_t now, int64_t at, int64_t row_at)
+{
+	int64_t cut = retention_cutoff(k, now);
+
+	return row_at >= cut || at < cut;
 }

@@ -23,6 +23,7 @@
 #ifndef SJ_RETENTION_H
 #define SJ_RETENTION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/config.h"
@@ -43,6 +44,12 @@ typedef enum retention_class {
 	/* Notes about a household written on a visit (household_note); age
 	 * from the visit's local date.  Setting retention-visit-note-days. */
 	RETENTION_VISIT_NOTE,
+	/* Service requests (also served as Open311) that are finished —
+	 * resolved, rejected, duplicate or closed — with their history,
+	 * referrals and attributes; age from status_at, the instant the
+	 * request reached that state (an open request never expires; one
+	 * reopened is open again).  Setting retention-requests-days. */
+	RETENTION_REQUEST,
 	RETENTION__N
 } retention_class;
 
@@ -79,7 +86,19 @@ sj_date retention_cutoff_date(retention_class k, int64_t now);
 int64_t retention_from(retention_class k, int64_t now, int64_t from);
 
 /* The class's name as in docs and purge reports: "scan", "outsider",
- * "trace", "visit-note". */
+ * "trace", "visit-note", "request". */
 const char *retention_class_name(retention_class k);
+
+/* Whether a write made at instant now of a record of class k at instant
+ * `at` (seconds since the epoch) must take a stored row of the class at
+ * instant row_at into account — for the write paths' own look-ups
+ * (duplicates, idempotency keys, the stay a scan joins): a stored row that
+ * has expired does not exist for a live write, exactly as for a reader
+ * (issue 10: "expired rows are invisible ... from the moment they
+ * expire").  A write that is itself expired (at < cut-off: an import of old
+ * records, invisible from the start) still sees every stored row, so that
+ * importing the same old file again adds nothing.  True when
+ * row_at >= retention_cutoff(k, now) or at < retention_cutoff(k, now). */
+bool retention_write_sees(retention_class k, int64_t now, int64_t at, int64_t row_at);
 
 #endif

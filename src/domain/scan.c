@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "domain/alert.h"
 #include "domain/outsider.h"
+#include "domain/retention.h"
 #include "domain/scan_int.h"
 
 #define CLASS_ID  "person.id_number"   /* as domain/person.c hashes identity numbers */
@@ -648,6 +649,7 @@ scan_kind_of(scan_direction d, scan_decision dec, int role, scan_source src)
 static sj_rc
 read_history(store *s, const scan_prepared *p, history *h, sj_err *e)
 {
+	int64_t now = dt_now();
 	store_stmt *st;
 	bool row;
 	sj_rc rc;
@@ -667,9 +669,14 @@ read_history(store *s, const scan_prepared *p, history *h, sj_err *e)
 		store_bind_int(st, 2, p->key_fp);
 	}
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row && h->n < HISTORY_MAX) {
-		history_row *r = &h->rows[h->n++];
-		r->id = store_col_int(st, 0);
+		history_row *r = &h->rows[h->n];
 		r->at = store_col_int(st, 1);
+		/* An expired scan does not exist for a live scan: no replay of
+		 * its key, no stay joined to it (retention_write_sees). */
+		if (!retention_write_sees(RETENTION_SCAN, now, p->at, r->at))
+			continue;
+		h->n++;
+		r->id = store_col_int(st, 0);
 		r->kind = (int)store_col_int(st, 2);
 		r->stay_s = store_col_is_null(st, 3) ? 0 : store_col_int(st, 3);
 		r->key_fp = store_col_is_null(st, 4) ? 0 : store_col_int(st, 4);

@@ -32,6 +32,7 @@
 #include "core/ident.h"
 #include "domain/alert.h"
 #include "domain/person.h"
+#include "domain/retention.h"
 #include "domain/scan_int.h"
 
 #define IMPORT_CACHE_MIB 256   /* SQLite page cache during an import */
@@ -51,7 +52,8 @@ static const char *const import_sql[] = {
 	" ORDER BY s.place_id, s.person_id, s.id",
 	/* an unknown person's scan at a place with this key fingerprint */
 	[Q_UNKNOWN_KEY] =
-	"SELECT count(*) FROM scan WHERE place_id = ?1 AND person_id IS NULL AND key_fp = ?2",
+	"SELECT count(*) FROM scan WHERE place_id = ?1 AND person_id IS NULL AND key_fp = ?2"
+	" AND at >= ?3",
 	/* the importing user, once a batch (the batch runs without foreign-key
 	 * enforcement: store_begin_checked) */
 	[Q_OPERATOR] = "SELECT count(*) FROM app_user WHERE id = ?1",
@@ -530,6 +532,28 @@ read_stored(scan_import *im, store_stmt *q, sj_err *e)
 	return rc;
 }
 
+/* Forget the pair's scans and stays that have expired at the import's
+ * now: from the first row of the batch that has not expired itself, the
+ * rows are planned as if the expired ones did not exist — no duplicate of
+ * an expired scan, no stay joined to an expired stay (domain/retention.h,
+ * retention_write_sees; rows before it, expired themselves, see all).  The
+ * pair's rows come in time order, so this runs once a pair. */
+static void
+forget_expired(pair_state *st, int64_t cut)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->n_seen; i++)
+		if (st->seen[i].at >= cut)
+			st->seen[n++] = st->seen[i];
+	st->n_seen = n;
+	n = 0;
+	for (size_t i = 0; i < st->n_spans; i++)
+		if (st->spans[i].entry_at >= cut)
+			st->spans[n++] = st->spans[i];
+	st->n_spans = n;
+}
+
 /* Read the stored scans of every (place, person) pair of the sorted batch
  * into im->stored, by pair then id: on a database server one load of the
  * keys and one join; in-process one index range a pair. */
@@ -656,12 +680,18 @@ static void
 plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 {
 	const pend *head = &im->rows[from];
+	int64_t cut = retention_cutoff(RETENTION_SCAN, im->now);
+	bool live = false;
 
 	read_pair(im, head->place_id, head->person_id, at, st);
 	for (size_t i = from; i < to; i++) {
 		pend *r = &im->rows[i];
 		stay_plan_out plan = { .action = STAY_NONE };
 		sj_err why = {0};
+		if (!live && r->at >= cut) {
+			live = true;
+			forget_expired(st, cut);
+		}
 		if (seen_before(st, r)) {
 			r->drop = true;
 			im->batch.duplicates++;
@@ -693,6 +723,7 @@ plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 static sj_rc
 plan_unknown(scan_import *im, size_t from, size_t to, sj_err *e)
 {
+	int64_t cut = retention_cutoff(RETENTION_SCAN, im->now);
 	store_stmt *q;
 	int64_t n;
 	sj_rc rc;
@@ -701,13 +732,17 @@ plan_unknown(scan_import *im, size_t from, size_t to, sj_err *e)
 		pend *r = &im->rows[i];
 		bool repeated = false;
 		for (size_t j = from; j < i && !repeated; j++)
-			repeated = !im->rows[j].drop && im->rows[j].key_fp == r->key_fp && r->key_fp;
+			repeated = !im->rows[j].drop && im->rows[j].key_fp == r->key_fp && r->key_fp &&
+			    retention_write_sees(RETENTION_SCAN, im->now, r->at, im->rows[j].at);
 		n = 0;
 		if (!repeated && r->key_fp) {
 			if ((rc = store_prepare(im->s, import_sql[Q_UNKNOWN_KEY], &q, e)) != SJ_OK)
 				return rc;
 			store_bind_int(q, 1, r->place_id);
 			store_bind_int(q, 2, r->key_fp);
+			/* an expired scan is no duplicate of a live one
+			 * (retention_write_sees) */
+			store_bind_int(q, 3, r->at >= cut ? cut : INT64_MIN);
 			if ((rc = store_query_int(q, &n, NULL, e)) != SJ_OK)
 				return rc;
 		}

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/request.h"
+#include "domain/retention.h"
 #include "domain/task_line.h"
 #include "domain/workplan.h"
 
@@ -109,6 +111,9 @@ typedef struct record_kind {
 	bool date_is_instant;  /* column 2 is an instant, not a local date */
 	const char *sql;
 	const char *(*title)(store_stmt *st, arena *a);
+	/* NULL, or whether the row read has expired (domain/retention.h):
+	 * an expired record reads as missing. */
+	bool (*expired)(store_stmt *st);
 } record_kind;
 
 static const char *title_visit(store_stmt *st, arena *a);
@@ -116,34 +121,35 @@ static const char *title_inspection(store_stmt *st, arena *a);
 static const char *title_distribution(store_stmt *st, arena *a);
 static const char *title_request(store_stmt *st, arena *a);
 static const char *title_need(store_stmt *st, arena *a);
+static bool request_expired(store_stmt *st);
 
 static const record_kind record_kinds[] = {
 	{ "visit", "visit", false,
 	  "SELECT v.unit_id, 0, v.visited_on, u.name, v.purpose, v.household_id"
 	  " FROM visit v JOIN unit u ON u.id = v.unit_id WHERE v.id = ?1",
-	  title_visit },
+	  title_visit, NULL },
 	{ "inspection", "inspection", false,
 	  "SELECT i.unit_id, 0, i.inspected_on, u.name, cl.name, p.name, c.name"
 	  " FROM inspection i JOIN unit u ON u.id = i.unit_id JOIN place p ON p.id = i.place_id"
 	  " JOIN checklist cl ON cl.id = i.checklist_id"
 	  " LEFT JOIN checkpoint c ON c.id = i.checkpoint_id WHERE i.id = ?1",
-	  title_inspection },
+	  title_inspection, NULL },
 	{ "distribution", "distribution", false,
 	  "SELECT ts.unit_id, coalesce(ts.group_id, fs.group_id, 0), d.doc_date, u.name,"
 	  " fs.name, ts.name, (SELECT count(*) FROM supply_line l WHERE l.doc_id = d.id)"
 	  " FROM supply_doc d JOIN supply_site fs ON fs.id = d.site_id"
 	  " JOIN supply_site ts ON ts.id = d.to_site_id LEFT JOIN unit u ON u.id = ts.unit_id"
 	  " WHERE d.id = ?1 AND d.kind = 'distribution'",
-	  title_distribution },
+	  title_distribution, NULL },
 	{ "service_request", "service request", true,
-	  "SELECT r.unit_id, 0, r.reported_at, u.name, r.description, r.status"
+	  "SELECT r.unit_id, 0, r.reported_at, u.name, r.description, r.status, r.status_at"
 	  " FROM service_request r LEFT JOIN unit u ON u.id = r.unit_id WHERE r.id = ?1",
-	  title_request },
+	  title_request, request_expired },
 	{ "need", "need", false,
 	  "SELECT n.unit_id, 0, v.visited_on, u.name, n.category"
 	  " FROM need n JOIN visit v ON v.id = n.visit_id JOIN unit u ON u.id = n.unit_id"
 	  " WHERE n.id = ?1",
-	  title_need },
+	  title_need, NULL },
 };
 
 #define N_RECORD_KINDS (sizeof record_kinds / sizeof record_kinds[0])
@@ -371,6 +377,15 @@ title_request(store_stmt *st, arena *a)
 	    one_line(a, store_col_text(st, 4), 40), store_col_text(st, 5));
 }
 
+/* A finished request (column 5 its status) whose status_at (column 6)
+ * lies before the request retention cut-off. */
+static bool
+request_expired(store_stmt *st)
+{
+	return !request_status_open(request_status_parse(store_col_text(st, 5))) &&
+	    store_col_int(st, 6) < retention_cutoff(RETENTION_REQUEST, dt_now());
+}
+
 static const char *
 title_need(store_stmt *st, arena *a)
 {
@@ -378,7 +393,9 @@ title_need(store_stmt *st, arena *a)
 }
 
 /* What a record is, for a link: its unit, group site, date and title.
- * *found false when there is no such record.  A type whose module's
+ * *found false when there is no such record, or (hide_expired: a read of
+ * a task's links) it has expired (domain/retention.h).  Making a link
+ * does not hide expired records: the demo links its 2020 requests.  A type whose module's
  * table is missing from the database gives SJ_EINVAL. */
 typedef struct record_ref {
 	int64_t unit_id;
@@ -389,8 +406,8 @@ typedef struct record_ref {
 } record_ref;
 
 static sj_rc
-record_lookup(store *s, arena *a, const record_kind *k, int64_t id, record_ref *out,
-    bool *found, sj_err *e)
+record_lookup(store *s, arena *a, const record_kind *k, int64_t id, bool hide_expired,
+    record_ref *out, bool *found, sj_err *e)
 {
 	store_stmt *st;
 	sj_rc rc;
@@ -403,6 +420,11 @@ record_lookup(store *s, arena *a, const record_kind *k, int64_t id, record_ref *
 	store_bind_int(st, 1, id);
 	if ((rc = store_step(st, found, e)) != SJ_OK || !*found)
 		return rc;
+	if (hide_expired && k->expired && k->expired(st)) {
+		*found = false;
+		store_reset(st);
+		return SJ_OK;
+	}
 	out->unit_id = store_col_is_null(st, 0) ? 0 : store_col_int(st, 0);
 	out->group_id = store_col_int(st, 1);
 	if (!store_col_is_null(st, 2))
@@ -439,7 +461,7 @@ links_load(store *s, arena *a, task *t, sj_err *e)
 		const record_kind *k = record_kind_find(l->record_type);
 		record_ref ref;
 		bool found = false;
-		if (k == NULL || (rc = record_lookup(s, a, k, l->record_id, &ref, &found, e)) != SJ_OK)
+		if (k == NULL || (rc = record_lookup(s, a, k, l->record_id, true, &ref, &found, e)) != SJ_OK)
 			return k == NULL ? sj_fail(e, SJ_EINTERNAL, NULL, "link of unknown type") : rc;
 		l->on = found ? ref.on : TASK_DATE_NONE;
 		l->unit_id = found ? ref.unit_id : 0;
@@ -915,7 +937,7 @@ link_check(store *s, arena *a, const task *t, const record_kind *k, int64_t reco
 
 	if (record_id <= 0)
 		return sj_fail(e, SJ_EINVAL, "record_id", "must be an id (1 or more)");
-	if ((rc = record_lookup(s, a, k, record_id, &ref, &found, e)) != SJ_OK)
+	if ((rc = record_lookup(s, a, k, record_id, false, &ref, &found, e)) != SJ_OK)
 		return rc;
 	if (!found)
 		return sj_fail(e, SJ_ENOTFOUND, "record_id", "no %s with id %lld", k->label,

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define NO_VIA UINT32_MAX
 
@@ -62,12 +63,15 @@ xalloc(void *p, size_t n)
 	return q;
 }
 
+static void advise_huge(void *p, size_t n);
+
 static void
 hits_push(hits *h, hit x)
 {
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 64;
 		h->v = xalloc(h->v, h->cap * sizeof *h->v);
+		advise_huge(h->v, h->cap * sizeof *h->v);
 	}
 	h->v[h->n++] = x;
 }
@@ -158,20 +162,23 @@ probe_run(const ctx *c, uint32_t place, int64_t a, int64_t b, uint32_t via,
 	}
 }
 
+/* Order of one person's pieces for merging: place, start, end, via.
+ * Pieces of one place that touch and have the same via are then next to
+ * each other: the second-degree pieces of different vias at one place lie
+ * in disjoint covering pieces (place_cover), so no piece of another via
+ * starts between two touching pieces of one. */
 static int
 hit_cmp(const void *pa, const void *pb)
 {
 	const hit *a = pa, *b = pb;
 
-	if (a->person != b->person)
-		return a->person < b->person ? -1 : 1;
 	if (a->place != b->place)
 		return a->place < b->place ? -1 : 1;
-	if (a->via != b->via)
-		return a->via < b->via ? -1 : 1;
 	if (a->from != b->from)
 		return a->from < b->from ? -1 : 1;
-	return (a->to > b->to) - (a->to < b->to);
+	if (a->to != b->to)
+		return a->to < b->to ? -1 : 1;
+	return (a->via > b->via) - (a->via < b->via);
 }
 
 /* The scratch of one thread, kept from trace to trace so that a trace
@@ -201,13 +208,28 @@ typedef struct scratch {
 	size_t tmp_cap;
 	uint64_t *keys, *keys_tmp;  /* sort keys: total, first; and positions */
 	uint32_t *pos, *pos_tmp;
-	size_t keys_cap;
+	size_t keys_cap, keys_tmp_cap;
 } scratch;
 
 #define SCRATCH_KEEP_BYTES ((size_t)32 << 20)  /* more is freed after the trace */
 
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+/* Ask for huge pages over a large buffer (a second-degree answer is
+ * gigabytes: 4 KiB pages would fault half a million times), where the
+ * kernel allows it (transparent huge pages on madvise); advice only. */
+static void
+advise_huge(void *p, size_t n)
+{
+	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t z = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+
+	if (n >= 8 * HUGE_PAGE && z > a)
+		(void)madvise((void *)a, z - a, MADV_HUGEPAGE);
+}
 
 /* Make *p hold at least need elements of size elem (contents kept). */
 static void
@@ -223,6 +245,7 @@ grow(void *pp, size_t *cap, size_t need, size_t elem)
 		c *= 2;
 	*p = xalloc(*p, c * elem);
 	*cap = c;
+	advise_huge(*p, c * elem);
 }
 
 static size_t
@@ -291,16 +314,24 @@ scratch_trim(scratch *w)
 	}
 }
 
-/* Sort a few hits (one person's) as hit_cmp does: they mostly arrive in
- * order (own stays by place, probes by time), so insertion sort. */
+/* Sort one person's hits as hit_cmp does.  They nearly always come in
+ * that order already (own stays by place, probes by time; the second
+ * degree place by place, stays by entry), so check first; a few out of
+ * order get an insertion sort, many a qsort. */
 static void
 sort_hits(hit *v, size_t n)
 {
+	size_t i = 1;
+
+	while (i < n && hit_cmp(&v[i - 1], &v[i]) <= 0)
+		i++;
+	if (i >= n)
+		return;
 	if (n > 32) {
 		qsort(v, n, sizeof *v, hit_cmp);
 		return;
 	}
-	for (size_t i = 1; i < n; i++) {
+	for (; i < n; i++) {
 		hit x = v[i];
 		size_t j = i;
 
@@ -674,29 +705,64 @@ sort_intervals(trace_interval *v, size_t n)
 	}
 }
 
-/* Put w->tmp[0 .. n) in contact_cmp's order into out: an LSD radix sort
- * (8 bits a pass, constant bytes skipped) of the key (UINT32_MAX − total)
- * << 32 | (first − base), which orders by total descending, then first;
- * runs of equal keys then by person id.  Falls back to qsort when a total
- * or a start does not fit 32 bits. */
+/* One stable LSD radix pass set over the keys k[0 .. n) with their
+ * positions ps, 8 bits a pass, skipping bytes on which all keys agree;
+ * kt and pt are scratch of n.  The sorted keys and positions end in the
+ * arrays *k and *ps point to (the buffers are swapped as passes go). */
+static void
+radix_u64(uint64_t **k, uint32_t **ps, uint64_t **kt, uint32_t **pt, size_t n)
+{
+	uint64_t all_or = 0, all_and = UINT64_MAX;
+
+	for (size_t i = 0; i < n; i++) {
+		all_or |= (*k)[i];
+		all_and &= (*k)[i];
+	}
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t count[257] = {0};
+		uint64_t *a = *k, *b = *kt;
+		uint32_t *pa = *ps, *pb = *pt;
+
+		if ((((all_or ^ all_and) >> shift) & 0xff) == 0)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			count[((a[i] >> shift) & 0xff) + 1]++;
+		for (int d = 0; d < 256; d++)
+			count[d + 1] += count[d];
+		for (size_t i = 0; i < n; i++) {
+			size_t at = count[(a[i] >> shift) & 0xff]++;
+
+			b[at] = a[i];
+			pb[at] = pa[i];
+		}
+		*k = b, *kt = a, *ps = pb, *pt = pa;
+	}
+}
+
+/* Put w->tmp[0 .. n) in contact_cmp's order into out without comparisons:
+ * a stable radix sort by person id (ids ≥ 0), then one by the key
+ * (UINT32_MAX − total) << 32 | (first − base), which orders by total
+ * descending, then first, the person ids staying in order among equals.
+ * Falls back to qsort when a total or a start does not fit 32 bits. */
 static void
 sort_contacts(scratch *w, size_t n, int64_t base, trace_contact *out)
 {
-	uint64_t all_or = 0, all_and = UINT64_MAX;
 	bool fits = true;
 
 	grow(&w->keys, &w->keys_cap, n, sizeof *w->keys);
-	w->keys_tmp = xalloc(w->keys_tmp, w->keys_cap * sizeof *w->keys_tmp);
-	w->pos = xalloc(w->pos, w->keys_cap * sizeof *w->pos);
-	w->pos_tmp = xalloc(w->pos_tmp, w->keys_cap * sizeof *w->pos_tmp);
+	if (w->keys_cap > w->keys_tmp_cap) {
+		w->keys_tmp = xalloc(w->keys_tmp, w->keys_cap * sizeof *w->keys_tmp);
+		w->pos = xalloc(w->pos, w->keys_cap * sizeof *w->pos);
+		w->pos_tmp = xalloc(w->pos_tmp, w->keys_cap * sizeof *w->pos_tmp);
+		w->keys_tmp_cap = w->keys_cap;
+	}
 	for (size_t i = 0; i < n && fits; i++) {
 		int64_t t = w->tmp[i].total_s, f = w->tmp[i].first_at - base;
 
-		fits = t >= 0 && t <= UINT32_MAX && f >= 0 && f <= UINT32_MAX;
-		w->keys[i] = (uint64_t)(UINT32_MAX - (uint32_t)t) << 32 | (uint32_t)f;
+		fits = t >= 0 && t <= UINT32_MAX && f >= 0 && f <= UINT32_MAX &&
+		    w->tmp[i].person_id >= 0;
+		w->keys[i] = (uint64_t)w->tmp[i].person_id;
 		w->pos[i] = (uint32_t)i;
-		all_or |= w->keys[i];
-		all_and &= w->keys[i];
 	}
 	if (!fits) {
 		memcpy(out, w->tmp, n * sizeof *out);
@@ -706,34 +772,16 @@ sort_contacts(scratch *w, size_t n, int64_t base, trace_contact *out)
 	uint64_t *k = w->keys, *kt = w->keys_tmp;
 	uint32_t *ps = w->pos, *pt = w->pos_tmp;
 
-	for (int shift = 0; shift < 64; shift += 8) {
-		size_t count[257] = {0};
+	radix_u64(&k, &ps, &kt, &pt, n);
+	for (size_t i = 0; i < n; i++) {
+		const trace_contact *ct = &w->tmp[ps[i]];
 
-		if ((((all_or ^ all_and) >> shift) & 0xff) == 0)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			count[((k[i] >> shift) & 0xff) + 1]++;
-		for (int b = 0; b < 256; b++)
-			count[b + 1] += count[b];
-		for (size_t i = 0; i < n; i++) {
-			size_t d = count[(k[i] >> shift) & 0xff]++;
-
-			kt[d] = k[i];
-			pt[d] = ps[i];
-		}
-		uint64_t *t = k;
-		uint32_t *tp = ps;
-
-		k = kt, kt = t, ps = pt, pt = tp;
+		k[i] = (uint64_t)(UINT32_MAX - (uint32_t)ct->total_s) << 32 |
+		    (uint32_t)(ct->first_at - base);
 	}
+	radix_u64(&k, &ps, &kt, &pt, n);
 	for (size_t i = 0; i < n; i++)
 		out[i] = w->tmp[ps[i]];
-	for (size_t i = 0, j; i < n; i = j) {  /* equal totals and starts: by person id */
-		for (j = i + 1; j < n && k[j] == k[i]; j++)
-			;
-		if (j - i > 1)
-			qsort(out + i, j - i, sizeof *out, contact_cmp);
-	}
 }
 
 /* Build out's contacts and pool from the groups of both degrees. */
@@ -753,6 +801,8 @@ assemble(const ctx *c, scratch *w, trace_result *out)
 	out->contacts = xalloc(NULL, out->n_contacts * sizeof *out->contacts);
 	out->pool = xalloc(NULL, n_pool * sizeof *out->pool);
 	out->n_pool = n_pool;
+	advise_huge(out->contacts, out->n_contacts * sizeof *out->contacts);
+	advise_huge(out->pool, n_pool * sizeof *out->pool);
 	grow(&w->tmp, &w->tmp_cap, out->n_contacts, sizeof *w->tmp);
 	for (int d = 0; d < 2; d++) {
 		const groups *g = d == 0 ? g1 : g2;
@@ -760,6 +810,11 @@ assemble(const ctx *c, scratch *w, trace_result *out)
 		for (size_t i = 0; i < g->n; i++, k++) {
 			const group *x = &g->v[i];
 			trace_contact *ct = &w->tmp[k];
+
+			/* The person table is large and read at random: ask for the
+			 * id a few contacts ahead. */
+			if (i + 8 < g->n)
+				trace_index_prefetch_person(c->ix, g->v[i + 8].person);
 
 			*ct = (trace_contact){ .person_id = trace_index_person_id(c->ix, x->person),
 				.degree = x->degree, .total_s = x->total, .first_at = x->first,

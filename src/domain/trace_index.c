@@ -22,7 +22,19 @@ typedef struct id_table {
 	uint32_t n, cap;
 	uint32_t *slots;     /* hash: 0 empty, else index + 1 */
 	uint32_t n_slots;    /* a power of two, ≥ 2 × n */
+	int64_t lo;          /* the first id interned: the direct array's origin */
+	uint32_t *direct;    /* ids in [lo, lo + n_direct): direct[id − lo] = index + 1, 0 none */
+	uint32_t n_direct;
 } id_table;
+
+/* Store ids are mostly dense integers (INTEGER PRIMARY KEY), so an id in
+ * [lo, lo + DIRECT_SPAN(n)) is found by one array read instead of a hash
+ * probe and a compare (two cache misses a stay when building from the
+ * store); others, and ids interned before the array reached them, go
+ * through the hash table.  The array is at most 4 bytes × (8 n + 65,536).
+ * The load interns people in id order first (their homes), so lo is the
+ * smallest. */
+#define DIRECT_SPAN(n) ((uint64_t)(n) * 8 + 65536)
 
 /* One sorted run of a place's stays. */
 typedef struct stay_run {
@@ -83,6 +95,10 @@ hash_id(int64_t id)
 static bool
 id_find(const id_table *t, int64_t id, uint32_t *idx)
 {
+	if (id >= t->lo && (uint64_t)(id - t->lo) < t->n_direct && t->direct[id - t->lo] != 0) {
+		*idx = t->direct[id - t->lo] - 1;
+		return true;
+	}
 	if (t->n_slots == 0)
 		return false;
 	for (uint32_t h = hash_id(id) & (t->n_slots - 1);; h = (h + 1) & (t->n_slots - 1)) {
@@ -127,10 +143,32 @@ id_intern(id_table *t, int64_t id, bool *added)
 		t->cap = t->cap ? t->cap + t->cap / 2 : 64;
 		t->ids = xrealloc(t->ids, (size_t)t->cap * sizeof *t->ids);
 	}
+	if (t->n == 0)
+		t->lo = id;
 	t->ids[t->n++] = id;
-	if ((uint64_t)t->n * 2 > t->n_slots)
-		id_rehash(t, t->n_slots ? t->n_slots * 2 : 128);
-	else {
+	if (id >= t->lo && (uint64_t)(id - t->lo) < DIRECT_SPAN(t->n)) {
+		uint64_t d = (uint64_t)(id - t->lo);
+
+		if (d >= t->n_direct) {
+			uint64_t m = (uint64_t)t->n_direct * 2 > d + 1 ? (uint64_t)t->n_direct * 2 : d + 1;
+
+			if (m > DIRECT_SPAN(t->n))
+				m = DIRECT_SPAN(t->n);
+			t->direct = xrealloc(t->direct, m * sizeof *t->direct);
+			memset(t->direct + t->n_direct, 0, (m - t->n_direct) * sizeof *t->direct);
+			t->n_direct = (uint32_t)m;
+		}
+		t->direct[d] = t->n;
+		*added = true;
+		return t->n - 1;
+	}
+	if ((uint64_t)t->n * 2 > t->n_slots) {
+		uint32_t m = t->n_slots ? t->n_slots * 2 : 128;
+
+		while ((uint64_t)m < (uint64_t)t->n * 2)  /* direct ids count too */
+			m *= 2;
+		id_rehash(t, m);
+	} else {
 		uint32_t h = hash_id(id) & (t->n_slots - 1);
 
 		while (t->slots[h] != 0)
@@ -408,8 +446,7 @@ trace_index_bulk_add(trace_index *ix, int64_t person_id, int64_t place_id, int64
 		p->stays = xrealloc(p->stays, (size_t)p->cap * sizeof *p->stays);
 	}
 	p->stays[p->n++] = (trace_place_stay){ ix->memo_pi, en, ex };
-	person_append(&ix->pe[ix->memo_pi], (trace_person_stay){ ix->memo_li, en });
-	ix->n_stays++;
+	ix->n_stays++;  /* the person's copy is made at the end (bulk_people) */
 	return SJ_OK;
 }
 
@@ -464,24 +501,12 @@ place_stay_qcmp(const void *a, const void *b)
 	return place_stay_cmp(a, b);
 }
 
-/* Remove one (place li, entry) stay from person's array (a repeat). */
-static void
-person_forget(trace_index *ix, uint32_t person, uint32_t li, uint32_t entry)
-{
-	person_entry *q = &ix->pe[person];
-	uint32_t j = person_find(q, li, entry);
-
-	assert(j < q->n);
-	q->stays[j] = q->stays[--q->n];
-	ix->n_stays--;
-}
-
-/* g[0 .. n): stays of place li with one entry, in the order they were
+/* g[0 .. n): stays of one place with one entry, in the order they were
  * added.  Keep the last of each person's (trace_index_put's rule: a stay
  * put again is updated), sort them by (exit, person); returns how many are
  * kept.  keys: scratch of n. */
 static size_t
-entry_group(trace_index *ix, uint32_t li, trace_place_stay *g, size_t n, uint64_t *keys)
+entry_group(trace_index *ix, trace_place_stay *g, size_t n, uint64_t *keys)
 {
 	size_t w = 0;
 
@@ -490,7 +515,7 @@ entry_group(trace_index *ix, uint32_t li, trace_place_stay *g, size_t n, uint64_
 	qsort(keys, n, sizeof *keys, u64_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i + 1 < n && keys[i + 1] >> 32 == keys[i] >> 32) {
-			person_forget(ix, (uint32_t)(keys[i] >> 32), li, g[0].entry);
+			ix->n_stays--;  /* a repeat: the later one stays */
 			continue;
 		}
 		keys[w++] = keys[i];
@@ -523,7 +548,7 @@ place_finish(trace_index *ix, uint32_t li, trace_place_stay *tmp, uint64_t *keys
 		if (j - i == 1)
 			s[w++] = s[i];
 		else {
-			size_t k = entry_group(ix, li, s + i, j - i, keys);
+			size_t k = entry_group(ix, s + i, j - i, keys);
 
 			memmove(s + w, s + i, k * sizeof *s);
 			w += k;
@@ -547,6 +572,41 @@ place_finish(trace_index *ix, uint32_t li, trace_place_stay *tmp, uint64_t *keys
 	r0->stays = xrealloc(r0->stays, (size_t)r0->cap * sizeof *s);
 }
 
+/* The person copies of a bulk build, from the finished place runs: count
+ * each person's stays, give each array its exact size, fill (the index
+ * held no stays before the bulk adds, so every person's array was empty). */
+static void
+bulk_people(trace_index *ix)
+{
+	for (uint32_t i = 0; i < ix->people.n; i++)
+		ix->pe[i].n = 0;
+	for (uint32_t li = 0; li < ix->places.n; li++)
+		for (int r = 0; r < TRACE_RUNS; r++) {
+			const stay_run *p = &ix->pl[li].run[r];
+
+			for (uint32_t k = 0; k < p->n; k++)
+				ix->pe[p->stays[k].person].n++;
+		}
+	for (uint32_t i = 0; i < ix->people.n; i++) {
+		person_entry *q = &ix->pe[i];
+
+		if (q->n > q->cap)
+			q->stays = xrealloc(q->stays, (size_t)q->n * sizeof *q->stays);
+		q->cap = q->cap > q->n ? q->cap : q->n;
+		q->n = 0;
+	}
+	for (uint32_t li = 0; li < ix->places.n; li++)
+		for (int r = 0; r < TRACE_RUNS; r++) {
+			const stay_run *p = &ix->pl[li].run[r];
+
+			for (uint32_t k = 0; k < p->n; k++) {
+				person_entry *q = &ix->pe[p->stays[k].person];
+
+				q->stays[q->n++] = (trace_person_stay){ li, p->stays[k].entry };
+			}
+		}
+}
+
 /* Finish a pending bulk build (trace_index_bulk_end without the lock). */
 static void
 bulk_finish(trace_index *ix)
@@ -558,13 +618,17 @@ bulk_finish(trace_index *ix)
 	for (uint32_t i = 0; i < ix->places.n; i++)
 		if (ix->pl[i].run[0].n > most)
 			most = ix->pl[i].run[0].n;
-	trace_place_stay *tmp = xrealloc(NULL, most * sizeof *tmp);
-	uint64_t *keys = xrealloc(NULL, most * sizeof *keys);
+	trace_place_stay *tmp = malloc(most ? most * sizeof *tmp : 1);
+	uint64_t *keys = malloc(most ? most * sizeof *keys : 1);
+
+	if (tmp == NULL || keys == NULL)
+		sj_oom(most * (sizeof *tmp + sizeof *keys));
 
 	for (uint32_t i = 0; i < ix->places.n; i++)
 		place_finish(ix, i, tmp, keys);
 	free(tmp);
 	free(keys);
+	bulk_people(ix);
 	ix->bulk_pending = ix->bulk_memo = false;
 }
 
@@ -589,8 +653,10 @@ contents_free(trace_index *ix)
 	free(ix->pl);
 	free(ix->people.ids);
 	free(ix->people.slots);
+	free(ix->people.direct);
 	free(ix->places.ids);
 	free(ix->places.slots);
+	free(ix->places.direct);
 }
 
 void
@@ -611,13 +677,20 @@ trace_index_replace(trace_index *ix, trace_index *fresh)
 	free(fresh);
 }
 
+/* trace_index_set_home without the lock (the caller holds it). */
+static void
+home_locked(trace_index *ix, int64_t person_id, int64_t place_id)
+{
+	uint32_t pi = person_intern(ix, person_id);
+
+	ix->pe[pi].home = place_id ? place_intern(ix, place_id) + 1 : 0;
+}
+
 void
 trace_index_set_home(trace_index *ix, int64_t person_id, int64_t place_id)
 {
 	pthread_rwlock_wrlock(&ix->lock);
-	uint32_t pi = person_intern(ix, person_id);
-
-	ix->pe[pi].home = place_id ? place_intern(ix, place_id) + 1 : 0;
+	home_locked(ix, person_id, place_id);
 	pthread_rwlock_unlock(&ix->lock);
 }
 
@@ -626,7 +699,7 @@ static const char *const trace_index_sql[] = {
 	[Q_STAYS] = "SELECT place_id, person_id, entry_at, exit_at, id FROM stay "
 	            "WHERE person_id IS NOT NULL AND entry_at >= ?1 AND id > ?2",
 	[Q_HOMES] = "SELECT p.id, coalesce(h.place_id, 0) FROM person p "
-	            "LEFT JOIN household h ON h.id = p.household_id",
+	            "LEFT JOIN household h ON h.id = p.household_id ORDER BY p.id",
 };
 
 sj_rc
@@ -634,16 +707,24 @@ trace_index_load(trace_index *ix, store *s, int64_t since, sj_err *e)
 {
 	store_stmt *st = NULL;
 	bool row;
-	sj_rc rc = store_prepare(s, trace_index_sql[Q_STAYS], &st, e);
+	sj_rc rc;
 
-	if (rc != SJ_OK)
-		return rc;
 	if (since < ix->base)
 		since = ix->base;
+	pthread_rwlock_wrlock(&ix->lock);
+	/* Homes first: people are interned in id order (the direct table's
+	 * origin is the smallest id, DIRECT_SPAN). */
+	if ((rc = store_prepare(s, trace_index_sql[Q_HOMES], &st, e)) != SJ_OK)
+		goto out;
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row)
+		home_locked(ix, store_col_int(st, 0), store_col_int(st, 1));
+	store_reset(st);
+	if (rc != SJ_OK || (rc = store_prepare(s, trace_index_sql[Q_STAYS], &st, e)) != SJ_OK)
+		goto out;
 	store_bind_int(st, 1, since);
 	store_bind_int(st, 2, ix->max_scan_id);
-	pthread_rwlock_wrlock(&ix->lock);
 	int64_t max_id = ix->max_scan_id;
+
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
 		int64_t id = store_col_int(st, 4);
 
@@ -654,18 +735,12 @@ trace_index_load(trace_index *ix, store *s, int64_t since, sj_err *e)
 		if (id > max_id)
 			max_id = id;
 	}
-	bulk_finish(ix);  /* what was added so far, even on an error */
+	store_reset(st);
 	if (rc == SJ_OK)
 		ix->max_scan_id = max_id;
+out:
+	bulk_finish(ix);  /* what was added so far, even on an error */
 	pthread_rwlock_unlock(&ix->lock);
-	store_reset(st);
-	if (rc != SJ_OK)
-		return rc;
-	if ((rc = store_prepare(s, trace_index_sql[Q_HOMES], &st, e)) != SJ_OK)
-		return rc;
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row)
-		trace_index_set_home(ix, store_col_int(st, 0), store_col_int(st, 1));
-	store_reset(st);
 	return rc;
 }
 
@@ -740,6 +815,7 @@ trace_index_stats(trace_index *ix, trace_index_figures *out)
 	b += (size_t)ix->people.cap * (sizeof(int64_t) + sizeof(person_entry));
 	b += (size_t)ix->places.cap * (sizeof(int64_t) + sizeof(place_entry));
 	b += ((size_t)ix->people.n_slots + ix->places.n_slots) * sizeof(uint32_t);
+	b += ((size_t)ix->people.n_direct + ix->places.n_direct) * sizeof(uint32_t);
 	for (uint32_t i = 0; i < ix->places.n; i++)
 		for (int r = 0; r < TRACE_RUNS; r++)
 			b += (size_t)ix->pl[i].run[r].cap * sizeof(trace_place_stay);
@@ -790,6 +866,12 @@ int64_t
 trace_index_person_id(const trace_index *ix, uint32_t idx)
 {
 	return ix->people.ids[idx];
+}
+
+void
+trace_index_prefetch_person(const trace_index *ix, uint32_t idx)
+{
+	__builtin_prefetch(&ix->people.ids[idx]);
 }
 
 int64_t
@@ -848,9 +930,24 @@ trace_index_place_range(const trace_index *ix, uint32_t place, int run, uint32_t
 {
 	const stay_run *p = &ix->pl[place].run[run];
 	uint32_t lo_t = a > p->maxlen ? a - p->maxlen : 0;
-	uint32_t lo = lower_entry(p, lo_t), hi = lower_entry(p, b);
+	uint32_t lo = lower_entry(p, lo_t), step = 1, from, to;
 
-	*n = hi > lo ? hi - lo : 0;
+	/* The end by galloping from lo: it reads only the stays the caller is
+	 * about to read anyway, where a second binary search over the whole
+	 * run would miss the cache at every level. */
+	while (lo + step < p->n && p->stays[lo + step - 1].entry < b)
+		step *= 2;
+	from = lo + step / 2;
+	to = lo + step < p->n ? lo + step : p->n;
+	while (from < to) {  /* the first position in [from, to) entering ≥ b */
+		uint32_t mid = from + (to - from) / 2;
+
+		if (p->stays[mid].entry < b)
+			from = mid + 1;
+		else
+			to = mid;
+	}
+	*n = from > lo ? from - lo : 0;
 	return p->stays + lo;
 }
 

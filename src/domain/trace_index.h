@@ -90,7 +90,8 @@ sj_rc trace_index_put(trace_index *ix, int64_t person_id, int64_t place_id, int6
  * end it was added with last, exactly as with trace_index_put, so a bulk
  * build equals the puts of the same stays in the same order.  Only the
  * first stays of an index go this way: once it holds finished stays, a
- * bulk add is a put.  No lock is taken: the caller holds the write lock
+ * bulk add is a put.  The person copies are made at the end, from the
+ * sorted place runs.  No lock is taken: the caller holds the write lock
  * or is the index's only user (readers must not see it before the end).
  * Errors: as trace_index_put. */
 sj_rc trace_index_bulk_add(trace_index *ix, int64_t person_id, int64_t place_id,
@@ -122,12 +123,12 @@ void trace_index_replace(trace_index *ix, trace_index *fresh);
  * for the "exclude people at their own home place" option. */
 void trace_index_set_home(trace_index *ix, int64_t person_id, int64_t place_id);
 
-/* Load every stay of a registered person that entered at or after
- * since (seconds since the epoch; the retention horizon) and whose scan id
- * is above the highest loaded so far, in one pass over the view `stay` in
- * the store's order (no ORDER BY: the bulk build sorts; into an index that
- * already holds stays they are put one by one), and every person's home
- * place.  Called once at
+/* Load every person's home place (in id order), then every stay of a
+ * registered person that entered at or after since (seconds since the
+ * epoch; the retention horizon) and whose scan id is above the highest
+ * loaded so far, in one pass over the view `stay` in the store's order (no
+ * ORDER BY: the bulk build sorts; into an index that already holds stays
+ * they are put one by one), all under the write lock.  Called once at
  * start (the build) and then periodically (the catch-up by max stay id).
  * Only new stays are seen: a stay whose end is rewritten later (closed by
  * its exit scan) keeps the end it had when loaded unless the writer calls
@@ -160,6 +161,8 @@ bool trace_index_person(const trace_index *ix, int64_t person_id, uint32_t *idx)
 bool trace_index_place(const trace_index *ix, int64_t place_id, uint32_t *idx);
 int64_t trace_index_person_id(const trace_index *ix, uint32_t idx);
 int64_t trace_index_place_id(const trace_index *ix, uint32_t idx);
+/* A hint that trace_index_person_id(ix, idx) is coming (a prefetch). */
+void trace_index_prefetch_person(const trace_index *ix, uint32_t idx);
 /* The person's home place index + 1; 0 when none is known. */
 uint32_t trace_index_home(const trace_index *ix, uint32_t person);
 

@@ -10,6 +10,7 @@
 #include "domain/writer.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,12 @@ writer_main(void *arg)
 			write_batch(w, batch, n);
 		if ((now = dt_now()) >= w->next_overdue) {
 			check_overdue(w, now);
+			/* Give the C heap's free pages back to the system: glibc
+			 * keeps what a thread freed in that thread's arena, so
+			 * without this the resident size follows each thread's
+			 * largest past request, not what is in use (issue 10
+			 * soak, docs/reliability.md). */
+			malloc_trim(0);
 			w->next_overdue = now + WRITER_OVERDUE_EVERY_S;
 		}
 	}

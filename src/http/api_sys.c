@@ -2,6 +2,9 @@
  * api_sys — the server's own routes: /healthz (is the store reachable),
  * /metrics (Prometheus text) and the OpenAPI document.
  */
+#include <malloc.h>
+
+#include "domain/trace_index.h"
 #include "domain/writer.h"
 #include "http/api.h"
 #include "http/assets.h"
@@ -58,6 +61,36 @@ writer_metrics(http_req *r, buf *out, sj_err *e)
 	    (double)st.write_ns / 1e9, (double)st.commit_ns / 1e9);
 }
 
+/* Where the server's memory is (issue 10 "Load": the soak tells data that
+ * grows with what was written from memory that should not grow): the live
+ * trace index's stays and heap bytes (domain/trace_index.h), the C heap's
+ * totals from glibc's mallinfo2 — bytes in use (allocated chunks, mmapped
+ * ones included) and bytes free but kept by malloc (in its arenas: the
+ * difference between the process's heap and what it uses) — and of the
+ * bytes in use, SQLite's (store_sqlite_heap_bytes: its page caches, which
+ * fill up to cache_size a connection). */
+static sj_rc
+memory_metrics(http_req *r, buf *out, sj_err *e)
+{
+	trace_index_figures tf;
+	struct mallinfo2 mi = mallinfo2();
+
+	trace_index_stats(http_trace_index(r), &tf);
+	return buf_printf(out, e,
+	    "# HELP sijin_trace_index_stays Stays held by the live trace index.\n"
+	    "# TYPE sijin_trace_index_stays gauge\nsijin_trace_index_stays %zu\n"
+	    "# HELP sijin_trace_index_bytes Heap bytes the live trace index holds.\n"
+	    "# TYPE sijin_trace_index_bytes gauge\nsijin_trace_index_bytes %zu\n"
+	    "# HELP sijin_heap_in_use_bytes C heap bytes allocated (malloc, mallinfo2).\n"
+	    "# TYPE sijin_heap_in_use_bytes gauge\nsijin_heap_in_use_bytes %zu\n"
+	    "# HELP sijin_heap_free_bytes C heap bytes free but kept by malloc (mallinfo2).\n"
+	    "# TYPE sijin_heap_free_bytes gauge\nsijin_heap_free_bytes %zu\n"
+	    "# HELP sijin_sqlite_heap_bytes C heap bytes SQLite holds (page caches included).\n"
+	    "# TYPE sijin_sqlite_heap_bytes gauge\nsijin_sqlite_heap_bytes %lld\n",
+	    tf.n_stays, tf.bytes, mi.uordblks + mi.hblkhd, mi.fordblks,
+	    (long long)store_sqlite_heap_bytes());
+}
+
 static sj_rc
 get_metrics(http_req *r, sj_err *e)
 {
@@ -67,6 +100,8 @@ get_metrics(http_req *r, sj_err *e)
 	buf_init(&out, 4 << 20);
 	if ((rc = metrics_render(&out, e)) == SJ_OK)
 		rc = writer_metrics(r, &out, e);
+	if (rc == SJ_OK)
+		rc = memory_metrics(r, &out, e);
 	if (rc == SJ_OK)
 		rc = http_reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8",
 		    buf_str(&out), out.len);

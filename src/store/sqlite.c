@@ -434,3 +434,9 @@ const store_driver store_sqlite_driver = {
 	.begin_sql = "BEGIN IMMEDIATE",
 	.backup = sqlite_backup,
 };
+
+int64_t
+store_sqlite_heap_bytes(void)
+{
+	return sqlite3_memory_used();
+}

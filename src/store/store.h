@@ -331,6 +331,12 @@ void store_bulk_abort(store_bulk *b);
  * PostgreSQL (its buffers are the server's).  Errors: store errors. */
 sj_rc store_bulk_tune(store *s, int cache_mib, sj_err *e);
 
+/* Bytes the in-process SQLite library holds on the C heap now, in every
+ * connection of the process together: page caches, statements, schemas
+ * (sqlite3_memory_used).  For /metrics (issue 10 soak): a page cache
+ * fills up to cache_size a connection and then stays.  Thread-safe. */
+int64_t store_sqlite_heap_bytes(void);
+
 /* ---- keys of a set-based look-up -------------------------------------------- */
 
 /* The connection's temporary table of look-up keys, for joins that read

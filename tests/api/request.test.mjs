@@ -34,7 +34,7 @@ async function raise(client, body) {
 }
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ args: ['--retention-requests-days', '3650'] });
   admin = await signIn(srv.base, 'admin');
   leader = await signIn(srv.base, 'leader');
   culture = await signIn(srv.base, 'culture');

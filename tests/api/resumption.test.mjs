@@ -27,7 +27,7 @@ function rows() {
 }
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ args: ['--retention-requests-days', '3650'] });
   leader = await signIn(srv.base, 'leader');
   gaotie = await signIn(srv.base, 'gaotie');
   auditor = await signIn(srv.base, 'auditor');

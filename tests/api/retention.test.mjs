@@ -15,15 +15,21 @@
 //   outsider    900001 valid until CUT−1 (expired), 900002 until CUT+1 (kept)
 //   notes       visit 5's household note dated 2026-10-31 (expired),
 //               visit 6's dated 2026-11-01 (kept)
+//   requests    (retention-requests-days, default as retention-days; a
+//               finished request's age counts from its status_at)
+//               900001 closed at CUT−1 (expired), 900002 resolved at CUT+1
+//               (kept), 900003 submitted in 2020 (open: never expires);
+//               the demo's own request, closed in 2020, expired long ago
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { signIn, sql, startServer } from './lib.mjs';
+import { cliToken, signIn, sql, startServer } from './lib.mjs';
 
 const NOW = 1795924800;
 const CUT = NOW - 28 * 86400;
 let srv;
 let admin;
+let apiKey;
 
 before(async () => {
   process.env.SIJIN_TEST_NOW = String(NOW);  // the demo and the server (this file only)
@@ -43,7 +49,19 @@ before(async () => {
            (900002, 1, 1, 1, 'x', 'y', 'z', 0, ${CUT + 1}, 0)`);
   sql(db, `UPDATE household_note SET visited_on = 20757 WHERE visit_id = 5`);
   sql(db, `UPDATE household_note SET visited_on = 20758 WHERE visit_id = 6`);
+  // reported_at CUT−86400 (so inside Open311's default listing); the
+  // service's ids are looked up by code.
+  sql(db, `INSERT INTO service_request (id, service_id, unit_id, description, reported_at,
+           created_at, updated_at, priority, status, status_at, source, response_days,
+           resolution_days, receipt_day, response_due, resolution_due)
+           SELECT x.id, s.id, 1, x.d, ${CUT - 86400}, ${CUT - 86400}, x.t, 'normal', x.st, x.t,
+           'api', 1, 10, 20757, 20758, 20767 FROM service s, (
+             SELECT 900001 AS id, 'closed' AS st, ${CUT - 1} AS t, 'expired' AS d
+             UNION ALL SELECT 900002, 'resolved', ${CUT + 1}, 'kept'
+             UNION ALL SELECT 900003, 'submitted', 1583024400, 'open') x
+           WHERE s.code = 'accommodation'`);
   admin = await signIn(srv.base, 'admin');
+  apiKey = cliToken(db, 'admin');
 });
 
 after(async () => {
@@ -111,7 +129,41 @@ test('visit notes: the note of 31 October reads as absent, that of 1 November is
   assert.equal(byId[6].summary, kept.body.summary);
 });
 
+test('service requests: a finished one expires from the list, by id and for changes', async () => {
+  const res = await admin.get('/api/v1/requests?limit=200');
+  assert.equal(res.status, 200, res.text);
+  const got = ids(res);
+  assert.ok(got.includes(900002) && got.includes(900003), res.text);
+  assert.ok(!got.includes(900001), res.text);
+  // the demo's request, closed in March 2020, is not listed either
+  assert.deepEqual(got.filter((i) => i < 900001), [], res.text);
+  assert.equal((await admin.get('/api/v1/requests/900001')).status, 404);
+  assert.equal((await admin.get('/api/v1/requests/900002')).status, 200);
+  assert.equal((await admin.get('/api/v1/requests/900003')).status, 200);
+  // a change to it (reopening) finds no request
+  const reopen = await admin.post('/api/v1/requests/900001/updates',
+    { status: 'accepted', comment: 'again' });
+  assert.equal(reopen.status, 404, reopen.text);
+});
+
+test('Open311: the expired request is gone from GET requests and GET requests/{id}', async () => {
+  const list = await fetch(`${srv.base}/open311/v2/requests.json?api_key=${apiKey}`);
+  const body = await list.json();
+  assert.equal(list.status, 200, JSON.stringify(body));
+  const got = body.map((r) => Number(r.service_request_id));
+  assert.ok(got.includes(900002) && got.includes(900003), JSON.stringify(got));
+  assert.ok(!got.includes(900001), JSON.stringify(got));
+  const byIds = await fetch(`${srv.base}/open311/v2/requests.json?api_key=${apiKey}`
+    + '&service_request_id=900001,900002');
+  assert.deepEqual((await byIds.json()).map((r) => Number(r.service_request_id)), [900002]);
+  const one = await fetch(`${srv.base}/open311/v2/requests/900001.json?api_key=${apiKey}`);
+  assert.equal(one.status, 404, await one.text());
+  const kept = await fetch(`${srv.base}/open311/v2/requests/900002.json?api_key=${apiKey}`);
+  assert.equal(kept.status, 200, await kept.text());
+});
+
 test('nothing was purged: the expired rows are still stored, only hidden', () => {
   assert.equal(sql(srv.db, 'SELECT count(*) FROM scan WHERE id = 900001'), '1');
   assert.equal(sql(srv.db, 'SELECT count(*) FROM outsider_registration WHERE id = 900001'), '1');
+  assert.equal(sql(srv.db, 'SELECT count(*) FROM service_request WHERE id = 900001'), '1');
 });

@@ -26,7 +26,7 @@ const rows = () => ['visit', 'need', 'service_request', 'household_note']
   .map((t) => count(srv.db, `SELECT count(*) FROM ${t}`));
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ args: ['--retention-requests-days', '3650'] });
   leader = await signIn(srv.base, 'leader');
   const units = (await leader.get('/api/v1/units')).body.items;
   ids.units = Object.fromEntries(units.map((u) => [u.name, u.id]));

@@ -24,6 +24,9 @@
 NOW=1795924800
 CUT=$((NOW - 2419200))
 export SIJIN_TEST_NOW=$NOW
+# The demo's service requests (2020) are kept here (10 years): their purge
+# is tested in tests/cli/retention_write.sh and tests/unit/test_request_retention.c.
+export SIJIN_RETENTION_REQUESTS_DAYS=3650
 
 sj demo >/dev/null 2>&1 || { echo "not ok - demo database"; exit 1; }
 q "DELETE FROM alert" && q "DELETE FROM scan" && q "DELETE FROM outsider_registration" &&

@@ -179,6 +179,7 @@ test_defaults_printed(void **state)
 	    "retention-outsider-days = 0  # default\n"
 	    "retention-trace-days = 0  # default\n"
 	    "retention-visit-note-days = 0  # default\n"
+	    "retention-requests-days = 0  # default\n"
 	    "purge-interval = 86400  # default\n"
 	    "visit-gap-days = 14  # default\n"
 	    "cookie-secure = false  # default\n"
@@ -266,6 +267,7 @@ test_print_after_load_names_sources(void **state)
 	    "retention-outsider-days = 0  # default\n"
 	    "retention-trace-days = 0  # default\n"
 	    "retention-visit-note-days = 0  # default\n"
+	    "retention-requests-days = 0  # default\n"
 	    "purge-interval = 86400  # default\n"
 	    "visit-gap-days = 14  # default\n"
 	    "cookie-secure = true  # SIJIN_COOKIE_SECURE\n"
@@ -1006,11 +1008,11 @@ test_usage_lines(void **state)
 	    "accepted (SIJIN_MAX_BODY; 1024..67108864 bytes; "
 	    "default \"1048576\")\n"));
 	assert_non_null(strstr(s, "  --config TEXT  "));
-	/* One line per setting shown: 29 (27, and tls-cert and tls-key). */
+	/* One line per setting shown: 30 (28, and tls-cert and tls-key). */
 	n = 0;
 	for (char *p = s; *p; p++)
 		n += *p == '\n';
-	assert_int_equal(n, 29);
+	assert_int_equal(n, 30);
 	free(s);
 }
 

@@ -22,6 +22,7 @@
 #include "domain/group.h"
 #include "domain/org.h"
 #include "domain/request.h"
+#include "domain/retention.h"
 #include "store/migrate.h"
 #include "store/store.h"
 #include "testdb.h"
@@ -63,6 +64,9 @@ group_setup(void **state)
 	char key_path[160];
 
 	(void)state;
+	/* The fixtures are dated 2020: keep finished requests 10 years
+	 * (domain/retention.h), as the demo's tests do. */
+	retention_set(RETENTION_REQUEST, 3650);
 	snprintf(dir, sizeof dir, "/tmp/sj-req-XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;

@@ -62,9 +62,31 @@ test_configure_zero_means_retention_days(void **state)
 	assert_int_equal(retention_days(RETENTION_OUTSIDER), 14);
 	assert_int_equal(retention_days(RETENTION_TRACE), 7);
 	assert_int_equal(retention_days(RETENTION_VISIT_NOTE), 14);
+	assert_int_equal(retention_days(RETENTION_REQUEST), 14);
+	assert_string_equal(retention_class_name(RETENTION_REQUEST), "request");
+	assert_int_equal(config_set(&c, "retention-requests-days", "90", "t", NULL), SJ_OK);
+	retention_configure(&c);
+	assert_int_equal(retention_days(RETENTION_REQUEST), 90);
+	assert_int_equal(retention_days(RETENTION_SCAN), 14);
 	/* 7 × 86400 = 604,800 s. */
 	assert_int_equal(retention_cutoff(RETENTION_TRACE, NOON_29NOV), NOON_29NOV - 604800);
 	config_free(&c);
+}
+
+/* retention_write_sees at noon 29 Nov, 28 days (cut-off C = noon − 2,419,200):
+ * a live write (at >= C) sees a row at C and after, not one at C − 1; an
+ * expired write (at = C − 1) sees both. */
+static void
+test_write_sees(void **state)
+{
+	const int64_t c = NOON_29NOV - 2419200;
+
+	(void)state;
+	assert_true(retention_write_sees(RETENTION_SCAN, NOON_29NOV, NOON_29NOV, c));
+	assert_false(retention_write_sees(RETENTION_SCAN, NOON_29NOV, NOON_29NOV, c - 1));
+	assert_false(retention_write_sees(RETENTION_SCAN, NOON_29NOV, c, c - 1));
+	assert_true(retention_write_sees(RETENTION_SCAN, NOON_29NOV, c - 1, c - 1));
+	assert_true(retention_write_sees(RETENTION_SCAN, NOON_29NOV, c - 1, c - 86400));
 }
 
 /* The cut-off date: at noon on 29 Nov (local) 28 days back is noon on
@@ -115,6 +137,7 @@ main(void)
 		cmocka_unit_test_setup(test_configure_zero_means_retention_days, setup),
 		cmocka_unit_test_setup(test_cutoff_date_whole_days, setup),
 		cmocka_unit_test_setup(test_clock_from_env, setup),
+		cmocka_unit_test_setup(test_write_sees, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
