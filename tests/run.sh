@@ -82,10 +82,10 @@ done
 # Under AddressSanitizer + UndefinedBehaviorSanitizer with the leak checker
 # (issue 10): when SIJIN_ASAN_BUILD names a sanitizer build (scripts/test.sh
 # makes build-asan), the suite runs again on it, one line each: every unit
-# test ("asan test_x", on both databases when it touches the store), every
-# CLI test ("asan x") and the API tests ("asan api") on SQLite, and the CLI
-# tests that only work on PostgreSQL on it; the few left out are named in
-# asan_skip with the reason (docs/reliability.md).  Every sanitizer report of any process —
+# test ("asan test_x"), every CLI test ("asan x") and the API tests ("asan
+# api") on SQLite, and the CLI tests that only work on PostgreSQL on it;
+# the few left out are named in asan_skip with the reason
+# (docs/reliability.md).  Every sanitizer report of any process —
 # each sijin command, and the servers the CLI scripts and node start, which
 # inherit the environment — goes to a file (ASAN_OPTIONS log_path), not
 # only to a stderr a test may swallow; a test that leaves one fails,
@@ -127,20 +127,19 @@ if [ -n "${SIJIN_ASAN_BUILD:-}" ]; then
 		fuzz) echo "the fuzz drivers are built with the sanitizers already" ;;
 		esac
 	}
-	# The unit tests on both databases, as above: the store code of
-	# PostgreSQL (src/store/pg.c and the SQL each module sends) is C too.
+	# SIJIN_ASAN_PG=1: the store unit tests, the CLI and the API tests on
+	# PostgreSQL as well (not in CI for time: docs/reliability.md).
+	asan_dbs=sqlite
+	[ "${SIJIN_ASAN_PG:-0}" = 1 ] && asan_dbs=$databases
 	for t in "$top/$SIJIN_ASAN_BUILD"/tests/test_*; do
 		[ -x "$t" ] || continue
 		un=$(basename "$t")
 		dbs=sqlite
-		grep -q 'testdb\.h' "$top/tests/unit/$un.c" 2>/dev/null && dbs=$databases
+		grep -q 'testdb\.h' "$top/tests/unit/$un.c" 2>/dev/null && dbs=$asan_dbs
 		for asan_db in $dbs; do
 			asan_run "asan $un$(label "$asan_db")" "$t"
 		done
 	done
-	# SIJIN_ASAN_PG=1: the CLI and API tests on PostgreSQL as well.
-	asan_dbs=sqlite
-	[ "${SIJIN_ASAN_PG:-0}" = 1 ] && asan_dbs=$databases
 	for asan_db in $asan_dbs; do
 		for s in "$top"/tests/cli/*.sh; do
 			n=$(basename "$s" .sh)

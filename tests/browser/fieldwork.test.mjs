@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { count, sql } from '../api/lib.mjs';
-import { assertClean, newPage, setup, signIn } from './lib.mjs';
+import { assertClean, newPage, screenshot, setup, signIn } from './lib.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -62,6 +62,7 @@ test('a need found on a visit becomes a service request from the visits page', a
     `accommodation|${unit}|submitted|visit|need:${need}`);
   assert.equal(sql(env.srv.db, `SELECT description FROM service_request WHERE id = ${req}`), words);
   await page.getByText(`已转为诉求 #${req}。`).waitFor();
+  await screenshot(page, 'visits');
   // The link leads to the request, which shows the words as text.
   await li.getByRole('link').click();
   await page.waitForURL(new RegExp(`#/requests/${req}$`));
@@ -163,6 +164,8 @@ test('a failed checklist item is a finding, re-checked until it is closed', asyn
   await choose(page.locator('#view'), '显示', '已整改');
   await page.locator(`#finding-list tr[data-finding="${fid}"]`, { hasText: '已整改' }).waitFor();
   assert.match(await page.locator(`#finding-list tr[data-finding="${fid}"]`).textContent(), /2020-03-26/);
+  assert.equal(await page.locator(`#finding-list tr[data-finding="${fid}"] button`).count(), 0, 'a closed finding is not re-checked');
+  await screenshot(page, 'inspections');
   assertClean(page, [/status of 422/]);
   await page.context().close();
 });
@@ -243,6 +246,7 @@ test('a community asks for supplies, the group delivers against the request, the
   assert.equal(count(env.srv.db, `SELECT count(*) FROM supply_doc WHERE id = ${doc} AND confirmed_at IS NOT NULL`), 1);
   assert.match(await page.locator(`#documents tr[data-doc="${doc}"] td`).nth(5).textContent(), /一箱外包装破损，瓶子完好$/);
   assert.equal(await page.locator(`#documents tr[data-doc="${doc}"] button`).count(), 0);
+  await screenshot(page, 'supplies-confirmed');
   // Confirmed once only: it is no longer offered.
   assert.equal((await conf.getByLabel('发放单').evaluate((s) => [...s.options].map((o) => o.value))).includes(String(doc)), false);
   assertClean(page);

@@ -70,8 +70,8 @@ function findingsCard(writer) {
       { label: t('insp.rectify_by'), value: (f) => f.rectify_by },
       { label: t('insp.fstatus'), value: findingStatus },
       { label: t('insp.closed_on'), value: (f) => f.closed_on || '' },
-      ...(rc ? [{ label: t('insp.action'), value: (f) => h('button', { type: 'button', text: t('insp.recheck'),
-        'aria-label': t('insp.recheck_named', { id: f.id }), onclick: () => rc.pick(f.id) }) }] : []),
+      ...(rc ? [{ label: t('insp.action'), value: (f) => (f.status !== 'open' ? '' : h('button', { type: 'button', text: t('insp.recheck'),
+        'aria-label': t('insp.recheck_named', { id: f.id }), onclick: () => rc.pick(f.id) })) }] : []),
     ], page.items, { rowProps: (f) => ({ dataset: { finding: String(f.id) } }) }));
     if (rc) await rc.update();
   };
