@@ -192,7 +192,7 @@ attrs_read(http_req *r, const json_t *arr, service *sv, sj_err *e)
 {
 	static const char *const keys[] = { "code", "datatype", "required", "description",
 	    "values", NULL };
-	char field[48];
+	char field[64];
 	size_t i;
 	json_t *v;
 	sj_rc rc;
@@ -736,12 +736,52 @@ get_calendar_year(http_req *r, sj_err *e)
 	return http_reply_json(r, 200, jrequest_calendar_year(&y, true));
 }
 
-/* {"source": "...", "days": [{"date", "working", "name"}]} into y. */
+/* Day i of the JSON form into *d: an object of "date" (string, required),
+ * "working" (boolean, required) and "name" (string, optional; "" when
+ * absent), nothing else.  Errors: SJ_EINVAL naming "days[i]" (not an
+ * object) or "days[i].KEY" (wrong type, missing, unknown key). */
+static sj_rc
+calendar_json_day(http_req *r, json_t *d, size_t i, calendar_day *day, sj_err *e)
+{
+	char field[64];
+	json_t *date = json_object_get(d, "date"), *w = json_object_get(d, "working"),
+	    *name = json_object_get(d, "name"), *v;
+	const char *k;
+
+	snprintf(field, sizeof field, "days[%zu]", i);
+	if (!json_is_object(d))
+		return sj_fail(e, SJ_EINVAL, field, "each day is {\"date\": \"YYYY-MM-DD\", "
+		    "\"working\": true|false, \"name\": \"...\"}");
+	json_object_foreach(d, k, v)
+		if (strcmp(k, "date") != 0 && strcmp(k, "working") != 0 && strcmp(k, "name") != 0) {
+			snprintf(field, sizeof field, "days[%zu].%.24s", i, k);
+			return sj_fail(e, SJ_EINVAL, field, "unknown field");
+		}
+	snprintf(field, sizeof field, "days[%zu].date", i);
+	if (!json_is_string(date))
+		return sj_fail(e, SJ_EINVAL, field, "must be a date YYYY-MM-DD");
+	sj_rc rc = dt_date_parse(json_string_value(date), field, &day->day, e);
+	if (rc != SJ_OK)
+		return rc;
+	snprintf(field, sizeof field, "days[%zu].working", i);
+	if (!json_is_boolean(w))
+		return sj_fail(e, SJ_EINVAL, field, "must be true or false");
+	snprintf(field, sizeof field, "days[%zu].name", i);
+	if (name != NULL && !json_is_string(name))
+		return sj_fail(e, SJ_EINVAL, field, "must be a string");
+	day->working = json_is_true(w);
+	day->name = arena_strdup(http_arena(r), name ? json_string_value(name) : "");
+	return SJ_OK;
+}
+
+/* {"source": "...", "days": [{"date", "working", "name"}]} into y; every
+ * type and key checked (calendar_json_day).  Errors: SJ_EINVAL naming
+ * "body", "source", "days", an unknown top-level key or "days[i]...". */
 static sj_rc
 calendar_json_read(http_req *r, const char *text, size_t n, calendar_year *y, sj_err *e)
 {
 	json_error_t jerr;
-	json_t *doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr), *days, *d;
+	json_t *doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr), *days, *src, *d;
 	const char *k;
 	json_t *v;
 	size_t i;
@@ -757,34 +797,41 @@ calendar_json_read(http_req *r, const char *text, size_t n, calendar_year *y, sj
 				break;
 			}
 	days = json_object_get(doc, "days");
+	src = json_object_get(doc, "source");
+	if (rc == SJ_OK && src != NULL && !json_is_string(src))
+		rc = sj_fail(e, SJ_EINVAL, "source", "must be a string");
 	if (rc == SJ_OK && (!json_is_array(days) || json_array_size(days) > CALENDAR_DAYS_MAX))
 		rc = sj_fail(e, SJ_EINVAL, "days", "must be an array of at most %d days",
 		    CALENDAR_DAYS_MAX);
 	if (rc == SJ_OK) {
-		y->source = arena_strdup(http_arena(r), json_string_value(json_object_get(doc,
-		    "source")));
+		y->source = arena_strdup(http_arena(r), src ? json_string_value(src) : "");
 		y->days = arena_zalloc(http_arena(r), (json_array_size(days) + 1) * sizeof *y->days);
 	}
 	if (rc == SJ_OK)
 		json_array_foreach(days, i, d) {
-			char field[40];
-			const char *date = json_string_value(json_object_get(d, "date"));
-			json_t *w = json_object_get(d, "working");
-			snprintf(field, sizeof field, "days[%zu].date", i);
-			if (date == NULL || !json_is_boolean(w)) {
-				rc = sj_fail(e, SJ_EINVAL, field, "each day is {\"date\": \"YYYY-MM-DD\", "
-				    "\"working\": true|false, \"name\": \"...\"}");
+			if ((rc = calendar_json_day(r, d, i, &y->days[i], e)) != SJ_OK)
 				break;
-			}
-			if ((rc = dt_date_parse(date, field, &y->days[i].day, e)) != SJ_OK)
-				break;
-			y->days[i].working = json_is_true(w);
-			y->days[i].name = arena_strdup(http_arena(r),
-			    json_string_value(json_object_get(d, "name")));
 			y->n_days++;
 		}
 	json_decref(doc);
 	return rc;
+}
+
+/* A text/plain body in the format of docs/calendar.md, parsed into *ld
+ * (errors of calendar_parse, "line N" counted in the whole body); any
+ * other Content-Type is refused naming "Content-Type". */
+static sj_rc
+calendar_text_read(http_req *r, calendar_load *ld, sj_err *e)
+{
+	const char *type = http_header(r, "Content-Type");
+	size_t n;
+	const char *text = http_body_raw(r, &n);
+
+	memset(ld, 0, sizeof *ld);
+	if (type == NULL || strncasecmp(type, "text/plain", 10) != 0)
+		return sj_fail(e, SJ_EINVAL, "Content-Type", "send text/plain "
+		    "(the format of docs/calendar.md)");
+	return calendar_parse(text ? text : "", n, http_arena(r), ld, e);
 }
 
 /* The body of PUT /calendar/{year}: JSON, or the text format of
@@ -799,7 +846,7 @@ calendar_body_read(http_req *r, int year, calendar_load *ld, sj_err *e)
 
 	memset(ld, 0, sizeof *ld);
 	if (type && strncasecmp(type, "text/plain", 10) == 0) {
-		if ((rc = calendar_parse(text ? text : "", n, http_arena(r), ld, e)) != SJ_OK)
+		if ((rc = calendar_text_read(r, ld, e)) != SJ_OK)
 			return rc;
 		if (ld->n_years != 1 || ld->years[0].year != year)
 			return sj_fail(e, SJ_EINVAL, "body", "the text must hold year %d only", year);
@@ -813,29 +860,73 @@ calendar_body_read(http_req *r, int year, calendar_load *ld, sj_err *e)
 	return calendar_json_read(r, text ? text : "", n, &ld->years[0], e);
 }
 
+/* Store every year of ld in the open transaction, audit each year
+ * ("calendar.load", {year, days, due_dates_changed}), commit, and reply
+ * 200 with body_one (when only_year ≠ 0: that year's record) or
+ * {"years": [records], "due_dates_changed": N}.  Rolls back on any error. */
+static sj_rc
+calendar_load_end(http_req *r, calendar_load *ld, int only_year, sj_err *e)
+{
+	store *s = http_store(r);
+	json_t *years = json_array(), *body = NULL;
+	int64_t changed = 0;
+	sj_rc rc = calendar_store(s, http_scope(r), ld, &changed, e);
+
+	for (size_t i = 0; i < ld->n_years && rc == SJ_OK; i++) {
+		calendar_year y;
+		int year = ld->years[i].year;
+		if ((rc = calendar_year_get(s, http_arena(r), year, &y, e)) != SJ_OK)
+			break;
+		json_array_append_new(years, jrequest_calendar_year(&y, true));
+		rc = http_audit(r, "calendar.load", "calendar_year", year, NULL,
+		    json_pack("{s:i, s:I, s:I}", "year", year, "days", (json_int_t)y.n_days,
+		    "due_dates_changed", (json_int_t)changed), e);
+	}
+	if (rc == SJ_OK)
+		rc = store_commit(s, e);
+	else
+		store_rollback(s);
+	if (rc != SJ_OK) {
+		json_decref(years);
+		return rc;
+	}
+	if (only_year) {
+		body = json_incref(json_array_get(years, 0));
+		json_object_set_new(body, "due_dates_changed", json_integer(changed));
+	} else
+		body = json_pack("{s:o, s:I}", "years", json_incref(years), "due_dates_changed",
+		    (json_int_t)changed);
+	json_decref(years);
+	return http_reply_json(r, 200, body);
+}
+
 static sj_rc
 put_calendar_year(http_req *r, sj_err *e)
 {
-	store *s = http_store(r);
 	calendar_load ld;
-	calendar_year y;
-	json_t *after = NULL;
-	int64_t changed = 0;
 	int year;
 	sj_rc rc;
 
 	if ((rc = no_query(r, e)) != SJ_OK || (rc = param_year(r, &year, e)) != SJ_OK ||
 	    (rc = calendar_body_read(r, year, &ld, e)) != SJ_OK ||
-	    (rc = store_begin(s, e)) != SJ_OK)
+	    (rc = store_begin(http_store(r), e)) != SJ_OK)
 		return rc;
-	if ((rc = calendar_store(s, http_scope(r), &ld, &changed, e)) == SJ_OK &&
-	    (rc = calendar_year_get(s, http_arena(r), year, &y, e)) == SJ_OK) {
-		after = jrequest_calendar_year(&y, true);
-		json_object_set_new(after, "due_dates_changed", json_integer(changed));
-	}
-	return write_end(r, rc, "calendar.load", "calendar_year", year, NULL,
-	    rc == SJ_OK ? json_pack("{s:i, s:I, s:I}", "year", year, "days", (json_int_t)y.n_days,
-	    "due_dates_changed", (json_int_t)changed) : NULL, 200, NULL, after, e);
+	return calendar_load_end(r, &ld, year, e);
+}
+
+/* PUT /api/v1/calendar: a whole calendar file (text/plain, every year it
+ * holds) checked and stored in one transaction — all or nothing; errors
+ * name the file's "line N". */
+static sj_rc
+put_calendar(http_req *r, sj_err *e)
+{
+	calendar_load ld;
+	sj_rc rc;
+
+	if ((rc = no_query(r, e)) != SJ_OK || (rc = calendar_text_read(r, &ld, e)) != SJ_OK ||
+	    (rc = store_begin(http_store(r), e)) != SJ_OK)
+		return rc;
+	return calendar_load_end(r, &ld, 0, e);
 }
 
 /* GET /api/v1/due-date?received=T&days=N: what calendar_due gives. */
@@ -880,6 +971,8 @@ const http_route api_request_routes[] = {
 	{ "POST", "/api/v1/requests/{id}/replies", post_reply, PERM_REQUEST_REPLY, BODY_MAX },
 	{ "GET", "/api/v1/referrals", get_referrals, PERM_REQUEST_READ, 0 },
 	{ "GET", "/api/v1/calendar", get_calendar, HTTP_SIGNED_IN, 0 },
+	{ "PUT", "/api/v1/calendar", put_calendar, PERM_ORG_ADMIN,
+	  HTTP_BODY_RAW | CALENDAR_BODY_MAX },
 	{ "GET", "/api/v1/calendar/{year}", get_calendar_year, HTTP_SIGNED_IN, 0 },
 	{ "PUT", "/api/v1/calendar/{year}", put_calendar_year, PERM_ORG_ADMIN,
 	  HTTP_BODY_RAW | CALENDAR_BODY_MAX },

@@ -143,7 +143,7 @@ test('the roles table is the server\'s, and the settings are shown read-only', a
   await page.context().close();
 });
 
-test('a calendar file is uploaded; a wrong one is refused with its line', async () => {
+test('a calendar file is uploaded; a wrong one is refused whole with its line', async () => {
   const page = await openAdmin();
   // 2021 (国办发明电〔2020〕27号): National Day 10-01…10-07 off (7 days),
   // Sunday 09-26 and Saturday 10-09 worked: 9 marked days.
@@ -160,13 +160,16 @@ test('a calendar file is uploaded; a wrong one is refused with its line', async 
   assert.equal(q('SELECT count(*) FROM calendar_day WHERE year = 2021'), '9');
   assert.equal(q('SELECT count(*) FROM calendar_day WHERE year = 2021 AND working = 1'), '2');
 
-  // Monday 2021-10-11 marked "work" is refused; nothing of 2022 is stored.
+  // A two-year file whose 2022 part is right and whose 2023 part marks
+  // Monday 2023-10-09 "work" (the file's line 5) is refused whole: nothing
+  // of 2022 or 2023 is stored.
   await page.getByLabel('日历文件（docs/calendar.md 格式的文本）').setInputFiles(
-    { name: 'bad.txt', mimeType: 'text/plain', buffer: Buffer.from('year 2022\n2022-10-10 work 错误\n') });
+    { name: 'bad.txt', mimeType: 'text/plain',
+      buffer: Buffer.from('# two years\nyear 2022\n2022-10-03 off 国庆节\nyear 2023\n2023-10-09 work 错误\n') });
   await page.getByRole('button', { name: '上传' }).click();
   await page.locator('#calendar-upload .status.bad').waitFor();
-  assert.match(await page.locator('#calendar-upload .status').textContent(), /line 2: 2022-10-10 is a weekday/);
-  assert.equal(q('SELECT count(*) FROM calendar_year WHERE year = 2022'), '0');
+  assert.match(await page.locator('#calendar-upload .status').textContent(), /line 5: 2023-10-09 is a weekday/);
+  assert.equal(q('SELECT count(*) FROM calendar_year WHERE year IN (2022, 2023)'), '0');
   assertClean(page, [/status of 422/]);
   await page.context().close();
 });

@@ -2,8 +2,8 @@
 // server's own permission table), the server's settings (GET
 // /api/v1/settings, read-only: they are read at start-up), and the
 // working-day calendar (GET /api/v1/calendar, /api/v1/calendar/{year};
-// a file in the format of docs/calendar.md uploaded with PUT
-// /api/v1/calendar/{year}, one request per year it holds).
+// a file in the format of docs/calendar.md uploaded whole with PUT
+// /api/v1/calendar: every year it holds is stored, or none).
 import { api, get } from '../lib/api.js';
 import { card, clear, field, h, showError, showOk, status, table } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
@@ -40,20 +40,6 @@ export async function serverSettingsCard() {
     ], s.items)));
 }
 
-// The text of a calendar file split into one text per year: the lines
-// before the first "year" line (comments) go with every year.
-export function splitYears(text) {
-  const head = [];
-  const years = [];
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*year\s+(\d{4})\b/.exec(line);
-    if (m) years.push({ year: Number(m[1]), lines: [...head, line] });
-    else if (years.length) years[years.length - 1].lines.push(line);
-    else head.push(line);
-  }
-  return years.map((y) => ({ year: y.year, text: `${y.lines.join('\n')}\n` }));
-}
-
 export async function calendarCard() {
   const year = field({ label: t('admin.year'), name: 'year', id: 'calendar-year', options: [] });
   const out = h('div', { id: 'calendar-days' });
@@ -86,17 +72,14 @@ export async function calendarCard() {
     msg.hidden = true;
     const f = file.input.files[0];
     if (!f) { showError(msg, new Error(t('admin.calendar_nofile'))); return; }
-    const years = splitYears(await f.text());
-    if (!years.length) { showError(msg, new Error(t('admin.calendar_noyear'))); return; }
+    const text = await f.text();
+    if (!/^\s*year\s+\d{4}\b/m.test(text)) { showError(msg, new Error(t('admin.calendar_noyear'))); return; }
     try {
-      const done = [];
-      for (const y of years) {
-        const r = await api('PUT', `/api/v1/calendar/${y.year}`, y.text, 'text/plain; charset=utf-8');
-        done.push(t('admin.calendar_loaded', { year: y.year, days: r.days.length, moved: r.due_dates_changed }));
-      }
-      showOk(msg, done.join('\n'));
+      const r = await api('PUT', '/api/v1/calendar', text, 'text/plain; charset=utf-8');
+      showOk(msg, [...r.years.map((y) => t('admin.calendar_loaded', { year: y.year, days: y.days.length })),
+        t('admin.calendar_moved', { moved: r.due_dates_changed })].join('\n'));
       await loadYears();
-      year.input.value = String(years[years.length - 1].year);
+      year.input.value = String(r.years[r.years.length - 1].year);
       await showYear();
     } catch (err) { showError(msg, err); }
   });
