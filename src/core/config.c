@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/text.h"
 
 enum config_type {
 	T_STRING,
@@ -54,6 +55,7 @@ enum config_type {
 
 enum {
 	ROW_SECRET = 1 << 0,      /* config_print shows (set)/(unset) */
+	ROW_URL = 1 << 3,         /* config_print hides the URL's passwords */
 	ROW_NOT_IN_FILE = 1 << 1, /* only from the environment or a flag */
 	ROW_SHOWN = 1 << 2        /* the work's rules, shown to the administrator by
 	                           * config_shown_at (GET /api/v1/settings); never a
@@ -97,7 +99,7 @@ static const struct config_row rows[] = {
 	  .default_text = "", .flags = ROW_NOT_IN_FILE,
 	  .help = "INI file to read settings from; empty = none" },
 	{ .name = "db", .type = T_STRING, .offset = FIELD(db),
-	  .default_text = "sijin.db", .check = check_nonempty,
+	  .default_text = "sijin.db", .check = check_nonempty, .flags = ROW_URL,
 	  .help = "SQLite database file, or a postgresql:// URL" },
 	{ .name = "db-password", .type = T_STRING, .offset = FIELD(db_password),
 	  .default_text = "", .flags = ROW_SECRET,
@@ -182,6 +184,7 @@ static const struct config_row rows[] = {
 	{ .name = "retention-requests-days", .type = T_INT,
 	  .offset = FIELD(retention_requests_days),
 	  .default_text = "0", .min = 0, .max = 3650, .unit = "days",
+	  .flags = ROW_SHOWN,
 	  .help = "days a finished service request (resolved, rejected, duplicate, "
 	          "closed) is kept after it was finished; 0 = as retention-days" },
 	{ .name = "purge-interval", .type = T_DURATION,
@@ -984,7 +987,12 @@ print_value(const sj_config *c, const struct config_row *r, FILE *out)
 	case T_STRING:
 		if (r->flags & ROW_SECRET)
 			fputs(**(char *const *)f ? "(set)" : "(unset)", out);
-		else
+		else if (r->flags & ROW_URL) {
+			char *shown = text_url_mask(*(char *const *)f);
+
+			fputs(shown, out);
+			free(shown);
+		} else
 			fputs(*(char *const *)f, out);
 		break;
 	case T_BOOL:

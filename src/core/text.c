@@ -15,6 +15,7 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -424,5 +425,26 @@ text_utf8_repair(const char *s)
 		}
 	}
 	out[o] = '\0';
+	return out;
+}
+
+char *
+text_url_mask(const char *url)
+{
+	const char *scheme = strstr(url, "://"), *at, *colon, *p;
+	char *out = sj_malloc(2 * strlen(url) + 8), *o;
+
+	strcpy(out, url);
+	if (scheme != NULL && (at = strchr(scheme + 3, '@')) != NULL &&
+	    (colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3))) != NULL)
+		sprintf(out, "%.*s***%s", (int)(colon + 1 - url), url, at);
+	/* "password=" right after ? or &: keep up to '=', hide up to the next &. */
+	for (p = strchr(out, '?'); p && (p = strstr(p, "password=")) != NULL; p += 9) {
+		if (p[-1] != '?' && p[-1] != '&')
+			continue;
+		o = (char *)p + 9;
+		memmove(o + 3, o + strcspn(o, "&"), strlen(o + strcspn(o, "&")) + 1);
+		memcpy(o, "***", 3);
+	}
 	return out;
 }

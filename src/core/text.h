@@ -148,4 +148,11 @@ char *text_utf8_repair(const char *s);
 
 void text_thread_cleanup(void);
 
+/* A copy of url with its passwords replaced by "***": the one of
+ * scheme://user:password@host and the value of a password= parameter
+ * (libpq's connection URI, RFC 3986 userinfo).  Anything else is copied
+ * as it is.  Returns a malloc'd string; free() it.  Used wherever a
+ * database URL is shown: logs, errors, `sijin config`. */
+char *text_url_mask(const char *url);
+
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/text.h"
 #include "store/driver.h"
 
 struct store_stmt {
@@ -67,22 +68,7 @@ driver_for(const char *url)
 char *
 store_url_mask(const char *url)
 {
-	const char *scheme = strstr(url, "://"), *at, *colon, *p;
-	char *out = sj_malloc(2 * strlen(url) + 8), *o;
-
-	strcpy(out, url);
-	if (scheme != NULL && (at = strchr(scheme + 3, '@')) != NULL &&
-	    (colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3))) != NULL)
-		sprintf(out, "%.*s***%s", (int)(colon + 1 - url), url, at);
-	/* "password=" right after ? or &: keep up to '=', hide up to the next &. */
-	for (p = strchr(out, '?'); p && (p = strstr(p, "password=")) != NULL; p += 9) {
-		if (p[-1] != '?' && p[-1] != '&')
-			continue;
-		o = (char *)p + 9;
-		memmove(o + 3, o + strcspn(o, "&"), strlen(o + strcspn(o, "&")) + 1);
-		memcpy(o, "***", 3);
-	}
-	return out;
+	return text_url_mask(url);
 }
 
 sj_rc

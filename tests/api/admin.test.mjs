@@ -128,6 +128,10 @@ describe('GET /api/v1/settings', () => {
     assert.equal(by['request-cutoff'].value, 17 * 3600);
     assert.equal(by['purge-interval'].value, 24 * 3600);
     assert.equal(by['cookie-secure'].value, false);
+    // Every retention class is shown, requests included (0 = as retention-days).
+    for (const name of ['retention-outsider-days', 'retention-trace-days',
+      'retention-visit-note-days', 'retention-requests-days'])
+      assert.equal(by[name]?.value, 0, name);
     for (const secret of ['db', 'db-password', 'key-file', 'tls-key', 'tls-cert', 'listen', 'port',
       'config', 'web-root', 'poster-font'])
       assert.equal(by[secret], undefined, `${secret} is not shown`);

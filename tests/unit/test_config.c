@@ -299,6 +299,24 @@ test_secret_never_in_errors(void **state)
 	assert_string_equal(fx->c.db_password, "");
 }
 
+/* config_print never shows a password given inside the db URL (user:pw@
+ * or password=), found by a reviewer: `sijin config` printed it. */
+static void
+test_print_masks_db_url(void **state)
+{
+	struct fixture *fx = *state;
+	char *argv[] = { "sijin", "--db", "postgresql://u:secretpw@h/x?sslmode=require&password=pw2",
+	    "--key-file", "/etc/sijin/key", NULL };
+	char *s;
+
+	assert_int_equal(load(fx, argv, NULL), SJ_OK);
+	s = printed(&fx->c);
+	assert_non_null(strstr(s, "db = postgresql://u:***@h/x?sslmode=require&password=***  # --db\n"));
+	assert_null(strstr(s, "secretpw"));
+	assert_null(strstr(s, "pw2"));
+	free(s);
+}
+
 /* config_shown_at: the rows of the work's rules in table order (the list
  * of config.h, which GET /api/v1/settings shows), with the value, unit
  * and source of each; no secret, path, address or database among them. */
@@ -310,8 +328,8 @@ test_shown_settings(void **state)
 	char *argv[] = { "sijin", "--purge-interval", "2h", NULL };
 	static const char *const want[] = { "tz", "request-timeout", "max-body",
 	    "fever-threshold", "reentry-window", "retention-days", "retention-outsider-days",
-	    "retention-trace-days", "retention-visit-note-days", "purge-interval",
-	    "visit-gap-days", "cookie-secure", "public-url", "request-cutoff",
+	    "retention-trace-days", "retention-visit-note-days", "retention-requests-days",
+	    "purge-interval", "visit-gap-days", "cookie-secure", "public-url", "request-cutoff",
 	    "open311-jurisdiction" };
 	const size_t n_want = sizeof want / sizeof want[0];
 	config_shown c;
@@ -331,10 +349,10 @@ test_shown_settings(void **state)
 	assert_string_equal(c.unit, "tenths of a °C");
 	assert_string_equal(c.default_text, "373");
 	assert_string_equal(c.source, "SIJIN_FEVER_THRESHOLD");
-	assert_true(config_shown_at(&fx->c, 9, &c));   /* purge-interval: 2 h */
+	assert_true(config_shown_at(&fx->c, 10, &c));  /* purge-interval: 2 h */
 	assert_int_equal(c.number, 7200);
 	assert_string_equal(c.source, "--purge-interval");
-	assert_true(config_shown_at(&fx->c, 11, &c));  /* cookie-secure */
+	assert_true(config_shown_at(&fx->c, 12, &c));  /* cookie-secure */
 	assert_int_equal(c.kind, CONFIG_SHOWN_BOOL);
 	assert_false(c.flag);
 	assert_string_equal(c.source, "default");
@@ -1041,6 +1059,7 @@ main(void)
 		T(test_print_after_load_names_sources),
 		T(test_secret_never_in_errors),
 		T(test_shown_settings),
+		T(test_print_masks_db_url),
 		T(test_flags_removed_rest_kept_in_order),
 		T(test_flag_forms),
 		T(test_bool_flag_alone_takes_no_value),
