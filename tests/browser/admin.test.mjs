@@ -125,6 +125,7 @@ test('units, places and checkpoints: add, edit, and the poster link', async () =
 test('the roles table is the server\'s, and the settings are shown read-only', async () => {
   const page = await openAdmin();
   const table = page.locator('#roles-table table');
+  await table.locator('thead th').nth(8).waitFor();  // allTextContents does not wait
   const heads = await table.locator('thead th').allTextContents();
   assert.deepEqual(heads, ['权限', '说明', '管理员', '组长', '组员', '卡口值守', '单位联络员', '部门联络员', '审计']);
   // docs/roles.md: person.reveal for admin, leader and auditor only.
