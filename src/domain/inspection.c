@@ -413,6 +413,20 @@ check_date(sj_date d, const char *field, sj_err *e)
 	return SJ_OK;
 }
 
+/* check_date for a day on which something was done (an inspection, a
+ * re-check): not after today, in the configured time zone. */
+static sj_rc
+check_done_on(sj_date d, const char *field, sj_err *e)
+{
+	sj_rc rc;
+
+	if ((rc = check_date(d, field, e)) != SJ_OK)
+		return rc;
+	if (d > dt_date_of(dt_now()))
+		return sj_fail(e, SJ_EINVAL, field, "is after today: record it once done");
+	return SJ_OK;
+}
+
 /* The checks of inspection_add that need no database. */
 static sj_rc
 inspection_check_input(const inspection_input *in, sj_err *e)
@@ -422,7 +436,7 @@ inspection_check_input(const inspection_input *in, sj_err *e)
 	if ((in->checkpoint_id > 0) == (in->place_id > 0))
 		return sj_fail(e, SJ_EINVAL, "checkpoint_id",
 		    "give exactly one of checkpoint_id and place_id");
-	if ((rc = check_date(in->inspected_on, "inspected_on", e)) != SJ_OK ||
+	if ((rc = check_done_on(in->inspected_on, "inspected_on", e)) != SJ_OK ||
 	    (rc = visit_check_text(in->summary, "summary", INSPECTION_SUMMARY_MAX, false,
 	    e)) != SJ_OK)
 		return rc;
@@ -1004,7 +1018,7 @@ recheck_check(const finding *f, const recheck_input *in, sj_err *e)
 	char day[DT_DATE_LEN];
 	sj_rc rc;
 
-	if ((rc = check_date(in->checked_on, "checked_on", e)) != SJ_OK)
+	if ((rc = check_done_on(in->checked_on, "checked_on", e)) != SJ_OK)
 		return rc;
 	if (in->checked_on < f->found_on) {
 		format_date(f->found_on, day);

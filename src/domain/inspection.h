@@ -256,7 +256,7 @@ sj_rc checklist_add(store *s, const scope *sc, const checklist_input *in, int64_
  * Errors, in the order checked:
  *   SJ_EFORBIDDEN  the role may not record inspections;
  *   SJ_EINVAL      "checkpoint_id" (give exactly one of it and place_id);
- *                  "inspected_on" (missing); "summary"; "checklist"
+ *                  "inspected_on" (missing, or after today); "summary"; "checklist"
  *                  (missing); "inspector_ids" (none, over 20, repeated);
  *   SJ_ENOTFOUND   "checkpoint_id"/"place_id" (none in scope);
  *                  "checklist" (no such checklist); "inspector_ids[i]";
@@ -311,7 +311,7 @@ sj_rc finding_list(store *s, const scope *sc, arena *a, const finding_filter *f,
  * in->checked_on; a fail keeps it open with the new rectify-by date.
  * Needs PERM_INSPECTION_WRITE.  *id receives the re-check's id.  Errors:
  * SJ_EFORBIDDEN; SJ_ENOTFOUND ("finding"); SJ_EINVAL ("checked_on"
- * missing or before the finding's date; "result" not pass or fail;
+ * missing, after today or before the finding's date; "result" not pass or fail;
  * "note"; "rectify_by" missing for a fail, before checked_on, or given
  * for a pass); SJ_ECONFLICT ("finding") "finding 3 was closed on
  * 2020-03-25"; store errors.  Nothing is written on error.

@@ -161,6 +161,8 @@ input_check(const resumption_input *in, sj_err *e)
 		return sj_fail(e, SJ_EINVAL, "report_date", "is required");
 	if (in->report_date < DT_DATE_MIN || in->report_date > DT_DATE_MAX)
 		return sj_fail(e, SJ_EINVAL, "report_date", "is out of range");
+	if (in->report_date > dt_date_of(dt_now()))
+		return sj_fail(e, SJ_EINVAL, "report_date", "is after today");
 	if (in->status == NULL)
 		return sj_fail(e, SJ_EINVAL, "status", "is required");
 	if (resumption_status_parse(in->status) == NULL)

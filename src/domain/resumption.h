@@ -113,7 +113,7 @@ const char *resumption_status_parse(const char *s);
  * Needs PERM_RESUMPTION_WRITE.  *id receives the report's id.  Errors, in
  * the order checked (nothing is written on any of them):
  *   SJ_EFORBIDDEN  the role may not file reports;
- *   SJ_EINVAL      "report_date" missing or out of range; "status" not one
+ *   SJ_EINVAL      "report_date" missing, out of range or after today; "status" not one
  *                  of not_resumed, partial, resumed; "staff_on_site" /
  *                  "staff_total" one without the other, negative, over
  *                  RESUMPTION_STAFF_MAX, or on site > total;

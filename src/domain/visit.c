@@ -219,6 +219,8 @@ visit_check_input(const visit_input *in, bool create, sj_err *e)
 		return sj_fail(e, SJ_EINVAL, "visited_on", "is required");
 	if (in->visited_on < DT_DATE_MIN || in->visited_on > DT_DATE_MAX)
 		return sj_fail(e, SJ_EINVAL, "visited_on", "is out of range");
+	if (in->visited_on > dt_date_of(dt_now()))
+		return sj_fail(e, SJ_EINVAL, "visited_on", "is after today: record a visit once made");
 	if (in->purpose == NULL)
 		return sj_fail(e, SJ_EINVAL, "purpose", "is required");
 	if ((rc = visit_check_text(in->purpose, "purpose", VISIT_PURPOSE_MAX, true, e)) != SJ_OK ||

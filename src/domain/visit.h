@@ -160,7 +160,7 @@ typedef struct need_page {
  * Errors, in the order checked:
  *   SJ_EFORBIDDEN  the role may not record visits;
  *   SJ_EINVAL      "unit_id" ("give exactly one of unit_id and
- *                  household_id"); "visited_on" (missing); "purpose"
+ *                  household_id"); "visited_on" (missing, or after today); "purpose"
  *                  (missing, blank, not single-line UTF-8, over 200);
  *                  "summary" (over 4000, control characters);
  *                  "visitor_ids" (none, over 20, "member 3 is listed

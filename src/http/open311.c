@@ -598,17 +598,18 @@ form_attrs(arena *a, const open311_form *fm, request_input *in, sj_err *e)
 	return SJ_OK;
 }
 
-/* A coordinate in degrees into millionths. */
+/* A coordinate in degrees, within -limit..limit (90 for a latitude, 180
+ * for a longitude, WGS 84), into millionths. */
 static sj_rc
-coordinate(const char *s, const char *field, int64_t *out, sj_err *e)
+coordinate(const char *s, const char *field, double limit, int64_t *out, sj_err *e)
 {
 	char *end;
 	double v = strtod(s, &end);
 
 	if (*s == '\0' || *end != '\0' || v != v)
 		return sj_fail(e, SJ_EINVAL, field, "'%.40s' is not a number of degrees", s);
-	if (v < -180.0 || v > 180.0)
-		return sj_fail(e, SJ_EINVAL, field, "must lie in -180..180");
+	if (v < -limit || v > limit)
+		return sj_fail(e, SJ_EINVAL, field, "must lie in -%g..%g", limit, limit);
 	*out = (int64_t)(v * 1e6 + (v < 0 ? -0.5 : 0.5));
 	return SJ_OK;
 }
@@ -660,8 +661,8 @@ form_request(http_req *r, const open311_form *fm, request_input *in, sj_err *e)
 		return sj_fail(e, SJ_EINVAL, lat ? "long" : "lat", "give lat and long together");
 	if (lat) {
 		in->has_location = true;
-		if ((rc = coordinate(lat, "lat", &in->lat_e6, e)) != SJ_OK ||
-		    (rc = coordinate(lon, "long", &in->lon_e6, e)) != SJ_OK)
+		if ((rc = coordinate(lat, "lat", 90.0, &in->lat_e6, e)) != SJ_OK ||
+		    (rc = coordinate(lon, "long", 180.0, &in->lon_e6, e)) != SJ_OK)
 			return rc;
 	}
 	return SJ_OK;

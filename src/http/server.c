@@ -238,7 +238,11 @@ req_begin(http_req *r)
 	cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
 	if (cl && strtoull(cl, NULL, 10) > r->body_limit && strcmp(cl, "0") != 0) {
 		r->failed = true;
-		snprintf(detail, sizeof detail, "the body may be at most %zu bytes", r->body_limit);
+		if (r->route->body_max == 0)
+			snprintf(detail, sizeof detail, "this request takes no body");
+		else
+			snprintf(detail, sizeof detail, "the body may be at most %zu bytes",
+			    r->body_limit);
 		http_problem(r, 413, "too-large", "Request body too large", "body", detail);
 	}
 }

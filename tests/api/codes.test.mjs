@@ -169,6 +169,11 @@ test('place codes: made once, kept, rotated; posters name the place', async () =
   const id = cp.body.id;
   assertProblem(await leader.get(`/api/v1/checkpoints/${id}/place-code`), 404, 'not-found', 'place_code');
   assertProblem(await leader.get(`/api/v1/checkpoints/${id}/place-code/poster`), 404, 'not-found', 'place_code');
+  // The route takes no body: one sent is refused as such, and makes nothing.
+  const withBody = assertProblem(await leader.post(`/api/v1/checkpoints/${id}/place-code`, {}),
+    413, 'too-large', 'body');
+  assert.equal(withBody.detail, 'this request takes no body');
+  assertProblem(await leader.get(`/api/v1/checkpoints/${id}/place-code`), 404, 'not-found', 'place_code');
   const made = await leader.post(`/api/v1/checkpoints/${id}/place-code`, undefined);
   assert.equal(made.status, 201, made.text);
   assert.equal(made.headers.get('location'), `/api/v1/checkpoints/${id}/place-code`);

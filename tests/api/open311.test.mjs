@@ -321,6 +321,13 @@ describe('Open311 errors change nothing', () => {
     /jurisdiction/);
     assertError(await post('/open311/v2/requests.json', { api_key: unitKey,
       service_code: 'livelihood', description: 'x', lat: '36.1' }), 400, /long/);
+    // WGS 84: a latitude lies in -90..90, a longitude in -180..180.
+    assertError(await post('/open311/v2/requests.json', { api_key: unitKey,
+      service_code: 'livelihood', description: 'x', lat: '999', long: '117.1' }), 400,
+    /lat: must lie in -90\.\.90/);
+    assertError(await post('/open311/v2/requests.json', { api_key: unitKey,
+      service_code: 'livelihood', description: 'x', lat: '36.1', long: '-180.5' }), 400,
+    /long: must lie in -180\.\.180/);
     const json = await o311('/open311/v2/requests.json', { method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ api_key: unitKey, service_code: 'livelihood', description: 'x' }) });

@@ -131,6 +131,7 @@ describe('filing reports', () => {
       [ids.gypsum, { ...base, blocker_ids: [ids.request] }, 'blocker_ids[0]'],
       [ids.units['高铁社区'], base, 'unit_id'],
       [ids.gypsum, { ...base, colour: 'red' }, 'colour'],
+      [ids.gypsum, { ...base, report_date: '2099-01-01' }, 'report_date'],
     ];
     for (const [unit, body, field] of cases) {
       assertProblem(await post(unit, body), 422, 'invalid-input', field);

@@ -164,6 +164,9 @@ describe('inspections, findings and re-checks', () => {
     // The liaison of 高铁社区 reads it too.
     assert.equal((await gaotie.get(`/api/v1/findings/${fid}`)).status, 200);
 
+    // A re-check dated after today would close the finding in the future.
+    assertProblem(await leader.post(`/api/v1/findings/${fid}/rechecks`,
+      { checked_on: '2099-01-01', result: 'pass' }), 422, 'invalid-input', 'checked_on');
     const rc = await leader.post(`/api/v1/findings/${fid}/rechecks`,
       { checked_on: '2020-04-05', result: 'pass', note: '已整改' });
     assert.equal(rc.status, 201, rc.text);
@@ -213,6 +216,8 @@ describe('inspections, findings and re-checks', () => {
       [{ ...base, items: items({}).slice(0, 5) }, 'items'],
       [{ ...base, items: items({}), extra: 1 }, 'extra'],
       [{ ...base, inspected_on: '2020-02-30', items: items({}) }, 'inspected_on'],
+      // A day after today (review of issue 9): record an inspection once done.
+      [{ ...base, inspected_on: '2099-03-25', items: items({}) }, 'inspected_on'],
     ];
     for (const [body, field] of cases)
       assertProblem(await leader.post('/api/v1/inspections', body), 422, 'invalid-input', field);
@@ -309,6 +314,8 @@ describe('visits and needs', () => {
       visitor_ids: 'leader' }), 422, 'invalid-input', 'visitor_ids');
     assertProblem(await gaotie.post('/api/v1/visits', { ...base,
       unit_id: ids.units['李家庄社区'] }), 404, 'not-found', 'unit_id');
+    assertProblem(await leader.post('/api/v1/visits', { ...base, unit_id: ids.units['高铁社区'],
+      visited_on: '2099-03-25' }), 422, 'invalid-input', 'visited_on');
     assert.deepEqual(rowCounts(), before);
   });
 
