@@ -254,82 +254,103 @@ usage(void)
 	exit(2);
 }
 
-int
-main(int argc, char **argv)
+/* The run's settings, from the command line. */
+typedef struct bench_args {
+	size_t stays, traces, n_depth2, n_peers;
+	bool uniform;
+	const char *dir;       /* --dump: where the peers' files go; NULL = none */
+} bench_args;
+
+static void
+args_parse(int argc, char **argv, bench_args *a)
 {
-	size_t stays = 1000000, traces = 2000, n_depth2 = 3, n_peers = 0;
-	bool uniform = false;
-	const char *dir = NULL;
 	int pos = 0;
 
+	*a = (bench_args){ .stays = 1000000, .traces = 2000, .n_depth2 = 3 };
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--uniform") == 0)
-			uniform = true;
+			a->uniform = true;
 		else if (strcmp(argv[i], "--puts") == 0)
 			use_puts = true;
 		else if (strcmp(argv[i], "--depth2") == 0 && i + 1 < argc)
-			n_depth2 = strtoull(argv[++i], NULL, 10);
+			a->n_depth2 = strtoull(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--dump") == 0 && i + 2 < argc) {
-			dir = argv[++i];
-			n_peers = strtoull(argv[++i], NULL, 10);
+			a->dir = argv[++i];
+			a->n_peers = strtoull(argv[++i], NULL, 10);
 		} else if (pos == 0 && ++pos)
-			stays = strtoull(argv[i], NULL, 10);
+			a->stays = strtoull(argv[i], NULL, 10);
 		else if (pos == 1 && ++pos)
-			traces = strtoull(argv[i], NULL, 10);
+			a->traces = strtoull(argv[i], NULL, 10);
 		else
 			usage();
 	}
-	uint32_t people = (uint32_t)(stays / 70), places = people / 50 ? people / 50 : 1;
-	trace_index *ix = trace_index_new(T_START - 30 * DAY);
-	int64_t end = T_START + 14 * DAY;
-	char path[4096];
+}
 
-	if (dir) {
-		snprintf(path, sizeof path, "%s/stays.csv", dir);
-		if ((dump_stays = fopen(path, "w")) == NULL) {
-			perror(path);
-			return 1;
-		}
+/* fopen dir/name for writing; exits with a message when it cannot. */
+static FILE *
+dump_open(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(1);
 	}
+	return f;
+}
+
+/* Generate the district into a new index, build it, and print the line
+ * of its figures.  *bw receives the memory bandwidth in bytes/s. */
+static trace_index *
+district_build(const bench_args *a, uint32_t *people, double *bw)
+{
+	uint32_t places;
+	trace_index *ix = trace_index_new(T_START - 30 * DAY);
+	trace_index_figures f;
+
+	*people = (uint32_t)(a->stays / 70);
+	places = *people / 50 ? *people / 50 : 1;
+	if (a->dir)
+		dump_stays = dump_open(a->dir, "stays.csv");
 	double t0 = now_s();
-	size_t n = generate(ix, people, places, uniform);
+	size_t n = generate(ix, *people, places, a->uniform);
 	double t_gen = now_s() - t0;
 
 	trace_index_bulk_end(ix);
 	trace_index_compact(ix);
 	double t_build = now_s() - t0;
-	trace_index_figures f;
 
 	if (dump_stays)
 		fclose(dump_stays);
 	trace_index_stats(ix, &f);
-	double bw = bandwidth();
-
+	*bw = bandwidth();
 	printf("stays %zu, people %u, places %u, %s popularity: generated and indexed in %.2f s "
 	       "(%s; of which the sort and split at the end %.2f s); "
 	       "index %zu bytes (%.2f bytes a stay; %zu bytes a stay in the stay arrays); "
 	       "memory bandwidth %.1f GB/s\n\n",
-	    n, people, places, uniform ? "uniform" : "Zipf 0.7", t_build,
+	    n, *people, places, a->uniform ? "uniform" : "Zipf 0.7", t_build,
 	    use_puts ? "trace_index_put, one stay at a time" : "bulk build", t_build - t_gen, f.bytes,
 	    (double)f.bytes / f.n_stays, sizeof(trace_place_stay) + sizeof(trace_person_stay),
-	    bw / 1e9);
-	int64_t *who = malloc(traces * sizeof *who);
-	double *lat = malloc(traces * sizeof *lat), *ref = malloc(traces * sizeof *ref);
-	size_t contacts = 0, bytes_sum = 0;
+	    *bw / 1e9);
+	return ix;
+}
 
-	for (size_t i = 0; i < traces; i++)
-		who[i] = 1 + (int64_t)(next() % people);
-	FILE *qf = NULL, *af = NULL;
-
-	if (dir) {
-		snprintf(path, sizeof path, "%s/queries.csv", dir);
-		qf = fopen(path, "w");
-		snprintf(path, sizeof path, "%s/answers.csv", dir);
-		af = fopen(path, "w");
-	}
+/* First degree for each of who[0..a->traces) on this thread: lat[i]
+ * receives each one's seconds, *contacts their sum of contacts; the
+ * first a->n_peers questions and answers go to the dump files.  Returns
+ * the total seconds. */
+static double
+first_degree_run(trace_index *ix, const bench_args *a, const int64_t *who, int64_t end,
+    double *lat, size_t *contacts)
+{
+	FILE *qf = a->dir ? dump_open(a->dir, "queries.csv") : NULL;
+	FILE *af = a->dir ? dump_open(a->dir, "answers.csv") : NULL;
 	double all = now_s();
 
-	for (size_t i = 0; i < traces; i++) {
+	*contacts = 0;
+	for (size_t i = 0; i < a->traces; i++) {
 		trace_params p;
 		trace_result r;
 		sj_err e = {0};
@@ -339,11 +360,11 @@ main(int argc, char **argv)
 
 		if (trace_run(ix, &p, &r, &e) != SJ_OK) {
 			fprintf(stderr, "trace_bench: %s: %s\n", e.field, e.msg);
-			return 1;
+			exit(1);
 		}
 		lat[i] = now_s() - s;
-		contacts += r.n_contacts;
-		if (qf && i < n_peers) {
+		*contacts += r.n_contacts;
+		if (qf && i < a->n_peers) {
 			fprintf(qf, "%zu,%lld,%lld,%lld\n", i, (long long)who[i], (long long)p.from,
 			    (long long)p.to);
 			for (size_t k = 0; k < r.n_contacts; k++)
@@ -352,22 +373,95 @@ main(int argc, char **argv)
 		}
 		trace_result_free(&r);
 	}
-	double total1 = now_s() - all;
-
-	if (n_peers > 0 && n_peers <= traces) {
-		double *pl = malloc(n_peers * sizeof *pl);
-
-		memcpy(pl, lat, n_peers * sizeof *pl);
-		qsort(pl, n_peers, sizeof *pl, dcmp);
-		printf("sijin on the peers' %zu index persons: p50 %.3f ms, p99 %.3f ms\n\n", n_peers,
-		    pl[n_peers / 2] * 1e3, pl[(size_t)(n_peers * 0.99)] * 1e3);
-		free(pl);
-	}
-
+	all = now_s() - all;
 	if (qf) {
 		fclose(qf);
 		fclose(af);
 	}
+	return all;
+}
+
+/* The p50 and p99 of sijin on the peers' index persons (lat's first n). */
+static void
+peers_line(const double *lat, size_t n)
+{
+	double *pl = malloc(n * sizeof *pl);
+
+	memcpy(pl, lat, n * sizeof *pl);
+	qsort(pl, n, sizeof *pl, dcmp);
+	printf("sijin on the peers' %zu index persons: p50 %.3f ms, p99 %.3f ms\n\n", n,
+	    pl[n / 2] * 1e3, pl[(size_t)(n * 0.99)] * 1e3);
+	free(pl);
+}
+
+/* The same first-degree questions split over two threads; seconds. */
+static double
+first_degree_two_threads(trace_index *ix, const int64_t *who, size_t traces, int64_t end)
+{
+	job jobs[2] = { { ix, who, traces / 2, end }, { ix, who + traces / 2, traces - traces / 2, end } };
+	pthread_t th[2];
+	double t = now_s();
+
+	for (int k = 0; k < 2; k++)
+		pthread_create(&th[k], NULL, run_jobs, &jobs[k]);
+	for (int k = 0; k < 2; k++)
+		pthread_join(th[k], NULL);
+	return now_s() - t;
+}
+
+/* Time n second-degree traces of who[0..n) and print their row. */
+static void
+second_degree(trace_index *ix, const int64_t *who, size_t n, int64_t end)
+{
+	double *l2 = malloc(n * sizeof *l2);
+	size_t c2 = 0, iv2 = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		trace_params p;
+		trace_result r;
+		sj_err e = {0};
+
+		trace_params_default(&p, who[i], end);
+		p.depth = 2;
+		double s = now_s();
+
+		if (trace_run(ix, &p, &r, &e) != SJ_OK) {
+			fprintf(stderr, "trace_bench: %s: %s\n", e.field, e.msg);
+			exit(1);
+		}
+		l2[i] = now_s() - s;
+		c2 += r.n_contacts;
+		iv2 += r.n_pool;
+		trace_result_free(&r);
+	}
+	qsort(l2, n, sizeof *l2, dcmp);
+	printf("\n| second degree, 14 days, min 15 min | %zu traces | p50 %.1f ms | max %.1f ms | "
+	       "mean contacts %.0f | mean intervals %.0f |\n", n, l2[n / 2] * 1e3,
+	    l2[n - 1] * 1e3, (double)c2 / n, (double)iv2 / n);
+	free(l2);
+}
+
+int
+main(int argc, char **argv)
+{
+	bench_args a;
+	uint32_t people;
+	double bw;
+	size_t contacts, bytes_sum = 0;
+
+	args_parse(argc, argv, &a);
+	trace_index *ix = district_build(&a, &people, &bw);
+	int64_t end = T_START + 14 * DAY;
+	size_t traces = a.traces;
+	int64_t *who = malloc(traces * sizeof *who);
+	double *lat = malloc(traces * sizeof *lat), *ref = malloc(traces * sizeof *ref);
+
+	for (size_t i = 0; i < traces; i++)
+		who[i] = 1 + (int64_t)(next() % people);
+	double total1 = first_degree_run(ix, &a, who, end, lat, &contacts);
+
+	if (a.n_peers > 0 && a.n_peers <= traces)
+		peers_line(lat, a.n_peers);
 	for (size_t i = 0; i < traces; i++) {
 		size_t b = bytes_touched(ix, who[i]);
 
@@ -376,16 +470,8 @@ main(int argc, char **argv)
 	}
 	qsort(lat, traces, sizeof *lat, dcmp);
 	qsort(ref, traces, sizeof *ref, dcmp);
-	/* Two threads, the same persons split between them. */
-	job jobs[2] = { { ix, who, traces / 2, end }, { ix, who + traces / 2, traces - traces / 2, end } };
-	pthread_t th[2];
-	double t2 = now_s();
+	double t2 = first_degree_two_threads(ix, who, traces, end);
 
-	for (int k = 0; k < 2; k++)
-		pthread_create(&th[k], NULL, run_jobs, &jobs[k]);
-	for (int k = 0; k < 2; k++)
-		pthread_join(th[k], NULL);
-	t2 = now_s() - t2;
 	printf("| question | traces | p50 | p99 | traces/s 1 thread | traces/s 2 threads |\n"
 	       "|---|---|---|---|---|---|\n");
 	printf("| first degree, 14 days, min 15 min | %zu | %.3f ms | %.3f ms | %.0f | %.0f |\n",
@@ -395,32 +481,8 @@ main(int argc, char **argv)
 	       "| | |\n", bw / 1e9, traces, ref[traces / 2] * 1e3, ref[(size_t)(traces * 0.99)] * 1e3);
 	printf("\nmean contacts %.1f; mean bytes touched %.0f; sijin p50 ÷ reference p50 = %.1f\n",
 	    (double)contacts / traces, (double)bytes_sum / traces, lat[traces / 2] / ref[traces / 2]);
-	if (n_depth2 > 0) {
-		double *l2 = malloc(n_depth2 * sizeof *l2);
-		size_t c2 = 0, iv2 = 0;
-
-		for (size_t i = 0; i < n_depth2; i++) {
-			trace_params p;
-			trace_result r;
-			sj_err e = {0};
-
-			trace_params_default(&p, who[i], end);
-			p.depth = 2;
-			double s = now_s();
-
-			if (trace_run(ix, &p, &r, &e) != SJ_OK)
-				return 1;
-			l2[i] = now_s() - s;
-			c2 += r.n_contacts;
-			iv2 += r.n_pool;
-			trace_result_free(&r);
-		}
-		qsort(l2, n_depth2, sizeof *l2, dcmp);
-		printf("\n| second degree, 14 days, min 15 min | %zu traces | p50 %.1f ms | max %.1f ms | "
-		       "mean contacts %.0f | mean intervals %.0f |\n", n_depth2, l2[n_depth2 / 2] * 1e3,
-		    l2[n_depth2 - 1] * 1e3, (double)c2 / n_depth2, (double)iv2 / n_depth2);
-		free(l2);
-	}
+	if (a.n_depth2 > 0)
+		second_degree(ix, who, a.n_depth2, end);
 	trace_index_free(ix);
 	free(lat);
 	free(ref);
