@@ -737,14 +737,17 @@ struct store_bulk {
 	bool copying;
 };
 
-/* "INSERT INTO t (c1, ...) VALUES (?, ...), ..." with rows rows, or
- * "COPY t (c1, ...) FROM STDIN" when rows is 0.  malloc'd. */
+/* "INSERT OR FAIL INTO t (c1, ...) VALUES (?, ...), ..." (SQLite) with
+ * rows rows, or "COPY t (c1, ...) FROM STDIN" (PostgreSQL) when rows is 0.
+ * OR FAIL spares SQLite the statement journal a many-row INSERT that may
+ * abort keeps (a copy of each page it changes, in case it must undo
+ * itself): an error spoils the transaction anyway (store.h).  malloc'd. */
 static char *
 bulk_sql(const char *table, const char *const *cols, int n_cols, int rows)
 {
 	size_t cap = 64 + strlen(table) + (size_t)n_cols * 40 + (size_t)rows * ((size_t)n_cols * 3 + 4);
 	char *sql = sj_malloc(cap);
-	size_t n = (size_t)snprintf(sql, cap, "%s %s (", rows ? "INSERT INTO" : "COPY", table);
+	size_t n = (size_t)snprintf(sql, cap, "%s %s (", rows ? "INSERT OR FAIL INTO" : "COPY", table);
 
 	for (int i = 0; i < n_cols; i++) {
 		for (const char *p = cols[i]; *p; p++)

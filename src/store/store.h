@@ -302,7 +302,10 @@ typedef struct store_bulk store_bulk;   /* one bulk insert in progress; opaque *
  * code, never outside input: asserted) inside the caller's open
  * transaction (asserted).  PostgreSQL streams the rows with COPY ... FROM
  * STDIN (libpq PQputCopyData, text format); SQLite binds them to one
- * prepared INSERT of 64 rows at a time.  Rows go to the database as the
+ * prepared INSERT OR FAIL of 64 rows at a time (OR FAIL: a statement that
+ * fails keeps the rows it wrote, so SQLite keeps no statement journal —
+ * a copy of every page the statement changes — which is sound because
+ * any error spoils the whole transaction anyway).  Rows go to the database as the
  * buffer fills and at store_bulk_end; they are visible to statements of
  * the same connection only after store_bulk_end.  No other statement may
  * run on s between begin and end.  On success *out is the handle, owned
