@@ -36,11 +36,6 @@
  * scan benchmark (bench/RESULTS.md); 16 KiB is twice nginx's default
  * for a header line and still refuses oversized headers with 431. */
 #define HEADER_MEMORY_LIMIT (16 * 1024)
-/* Connections one address may hold: enough for a busy office behind one
- * NAT, few enough that one client cannot take every slot.  Behind a
- * reverse proxy every connection comes from the proxy: raise
- * max-connections there and let the proxy limit clients. */
-#define PER_IP_CONNECTIONS 256
 #define MAX_STORES 512
 #define MAX_PROXIES 16
 #define TLS_FILE_MAX (1024 * 1024)  /* a PEM certificate chain or key */
@@ -662,7 +657,11 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_CONNECTIONS,
+	    /* Connections one address may hold (default 256): enough for a
+	     * busy office behind one NAT, few enough that one client cannot
+	     * take every slot.  Behind a reverse proxy every connection comes
+	     * from the proxy: raise it there and let the proxy limit clients. */
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_address,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY_LIMIT,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, srv->guard,
