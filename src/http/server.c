@@ -148,6 +148,24 @@ client_ip(http_req *r)
 
 /* ---- the request's life ------------------------------------------------- */
 
+/* The next request id of this thread: a random 64-bit start drawn once,
+ * then counted up, so that ids stay unique (threads start 2^64 apart at
+ * random) without a getrandom system call a request (~1 µs on the scan
+ * benchmark). */
+static _Thread_local uint64_t tl_request_seq;
+
+static void
+request_id_next(unsigned char id[8])
+{
+	uint64_t v;
+
+	if (tl_request_seq == 0)
+		randombytes_buf(&tl_request_seq, sizeof tl_request_seq);
+	v = tl_request_seq++;
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		id[i] = (unsigned char)(v & 0xff);
+}
+
 static http_req *
 req_new(http_server *srv, struct MHD_Connection *conn, const char *url, const char *method)
 {
@@ -161,7 +179,7 @@ req_new(http_server *srv, struct MHD_Connection *conn, const char *url, const ch
 	r->method = arena_strdup(&r->a, method);
 	r->path = arena_strdup(&r->a, url);
 	r->route_index = -1;
-	randombytes_buf(id, sizeof id);
+	request_id_next(id);
 	sodium_bin2hex(r->request_id, sizeof r->request_id, id, sizeof id);
 	client_ip(r);
 	metrics_in_flight(1);
