@@ -134,6 +134,8 @@ struct scan_import {
 	size_t cap_spans;
 	stored_change *changes;
 	size_t n_changes, cap_changes;
+	struct sort_key *order;  /* sort_rows' scratch */
+	size_t cap_order;
 };
 
 /* ---- the report ---------------------------------------------------------------- */
@@ -485,6 +487,66 @@ pend_cmp(const void *x, const void *y)
 	return 0;
 }
 
+/* A row's leading sort fields (pend_cmp) and its index: sorting these
+ * reads 32 contiguous bytes a comparison instead of two rows elsewhere in
+ * memory, and moves 32 bytes instead of a row. */
+typedef struct sort_key {
+	int64_t person_id, place_id, at;
+	size_t ix;
+} sort_key;
+
+static int
+sort_key_cmp(const void *x, const void *y, void *cls)
+{
+	const sort_key *a = x, *b = y;
+	const pend *rows = cls;
+
+	if (a->person_id != b->person_id)
+		return a->person_id < b->person_id ? -1 : 1;
+	if (a->place_id != b->place_id)
+		return a->place_id < b->place_id ? -1 : 1;
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	return pend_cmp(&rows[a->ix], &rows[b->ix]);
+}
+
+/* Sort the batch's rows by pend_cmp: sort their keys, then move each row
+ * to its place, one cycle of the permutation at a time (no second copy of
+ * the rows). */
+static void
+sort_rows(scan_import *im)
+{
+	sort_key *k;
+	size_t n = im->n_rows;
+
+	if (n > im->cap_order) {
+		im->cap_order = n;
+		im->order = sj_realloc(im->order, n * sizeof *im->order);
+	}
+	k = im->order;
+	for (size_t i = 0; i < n; i++)
+		k[i] = (sort_key){ im->rows[i].person_id, im->rows[i].place_id, im->rows[i].at, i };
+	qsort_r(k, n, sizeof *k, sort_key_cmp, im->rows);
+	/* row k[i].ix goes to i; a done slot's ix becomes SIZE_MAX */
+	for (size_t i = 0; i < n; i++) {
+		pend first;
+		size_t j = i;
+		if (k[i].ix == SIZE_MAX || k[i].ix == i) {
+			k[i].ix = SIZE_MAX;
+			continue;
+		}
+		first = im->rows[i];
+		while (k[j].ix != i) {
+			size_t from = k[j].ix;
+			im->rows[j] = im->rows[from];
+			k[j].ix = SIZE_MAX;
+			j = from;
+		}
+		im->rows[j] = first;
+		k[j].ix = SIZE_MAX;
+	}
+}
+
 static void
 spans_reserve(scan_import *im, size_t n)
 {
@@ -819,7 +881,7 @@ write_batch(scan_import *im, sj_err *e)
 	size_t i, j, at = 0;
 	sj_rc rc = SJ_OK;
 
-	qsort(im->rows, im->n_rows, sizeof *im->rows, pend_cmp);
+	sort_rows(im);
 	if ((rc = scan_ids_reserve(im->s, "scan", (int64_t)im->n_rows, &st.first_id, e)) != SJ_OK)
 		return rc;
 	for (i = 0; i < im->n_rows; i++)
@@ -927,6 +989,7 @@ scan_import_free(scan_import *im)
 	free(im->alerts);
 	free(im->spans);
 	free(im->changes);
+	free(im->order);
 	free(im->total.rejects);
 	arena_free(&im->a);
 	scan_memo_free(im->memo);
