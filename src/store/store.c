@@ -431,6 +431,39 @@ store_rollback(store *s)
 	sj_err_clear(&s->failed);
 }
 
+/* A reader of store_open_readers: the file mapped (SQLite's limit of
+ * 2 GB) and 64 MB of page cache, for one long pass over a table. */
+#define READER_PRAGMAS "PRAGMA mmap_size = 2147418112; PRAGMA cache_size = -65536;"
+
+sj_rc
+store_open_readers(store *s, size_t n, store **out, sj_err *e)
+{
+	size_t i;
+	sj_rc rc = SJ_OK;
+
+	for (i = 0; i < n; i++)
+		out[i] = NULL;
+	if (s->drv->dialect != STORE_SQLITE || s->depth != 0)
+		return sj_fail(e, SJ_EINVAL, "db", "readers of one snapshot need a SQLite "
+		    "connection outside a transaction");
+	for (i = 0; i < n && rc == SJ_OK; i++)
+		if ((rc = store_open(s->url, STORE_READONLY, &out[i], e)) == SJ_OK)
+			rc = tx_exec(out[i], READER_PRAGMAS, e);
+	/* Under the write lock no commit lands: every reader's first read
+	 * starts its WAL snapshot at the same last commit. */
+	if (rc == SJ_OK && (rc = store_begin(s, e)) == SJ_OK) {
+		for (i = 0; i < n && rc == SJ_OK; i++)
+			rc = tx_exec(out[i], "BEGIN; SELECT count(*) FROM sqlite_schema;", e);
+		store_rollback(s);
+	}
+	if (rc != SJ_OK)
+		for (i = 0; i < n; i++) {
+			store_close(out[i]);
+			out[i] = NULL;
+		}
+	return rc;
+}
+
 int
 store_tx_depth(const store *s)
 {
