@@ -19,6 +19,8 @@
 #
 #   sh bench/import.sh [ROWS [BASE [PG_BASE]]]     defaults 1000000 10000000 1000000
 #   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out; RUNS=N SQLite runs (default 3).
+#   PG_SETTINGS: the PostgreSQL server's settings (scripts/pg.sh), the same
+#   for sijin and psql; default below, sized for this 24 GiB machine.
 #
 # The BASE store is built once (sijin import checkins of BASE synthetic
 # rows, bench/checkins_gen.awk) into $BENCH_DIR (default /tmp/sijin-bench)
@@ -130,6 +132,13 @@ fi
 
 # --- (b) PostgreSQL ------------------------------------------------------------
 [ -n "${SKIP_PG:-}" ] && exit 0
+# The server of both sides: scripts/pg.sh's (Unix socket, fsync off as for
+# the tests) with buffers and WAL sized for a bulk load: 2 GB of shared
+# buffers hold the 2 M-scan table and its indexes; 8 GB of WAL and a 30 min
+# checkpoint interval keep checkpoints out of a run; 64 MB of WAL buffers.
+export PG_SETTINGS="${PG_SETTINGS-"-c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=30min -c wal_buffers=64MB"}"
+echo "postgres: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
+    "settings: ${PG_SETTINGS:-scripts/pg.sh's defaults}"
 url=$(sh "$TOP/scripts/pg.sh" start)
 trap 'sh "$TOP/scripts/pg.sh" stop "$url" >/dev/null 2>&1 || true' EXIT
 psql_() { sh "$TOP/scripts/pg.sh" psql "$url" "$@"; }
@@ -147,8 +156,12 @@ psql_ -c "CREATE TABLE scan_copy (LIKE scan INCLUDING ALL)" -c "INSERT INTO scan
 n0=$(psql_ -c "SELECT count(*) FROM scan")
 max0=$(psql_ -c "SELECT max(id) FROM scan")
 t0=$(now)
-SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" import checkins "$W/new.csv" --unit 1 --source bench >"$W/sijin-pg.out"
+SIJIN_KEY_FILE="$W/pg.key" SIJIN_LOG_LEVEL=debug /usr/bin/time -f "%U %S" -o "$W/sijin-pg.cpu" \
+    "$S" --db "$url" import checkins "$W/new.csv" --unit 1 --source bench >"$W/sijin-pg.out" 2>"$W/sijin-pg.log"
 t_pg=$(secs "$t0" "$(now)")
+# the seconds of each step of each batch (scan_import.c, log level debug)
+grep -o 'import batch .*' "$W/sijin-pg.log" || true
+echo "sijin postgres: CPU user+sys (the client alone) $(awk '{print $1 + $2}' "$W/sijin-pg.cpu") s"
 n1=$(psql_ -c "SELECT count(*) FROM scan")
 added=$((n1 - n0))
 echo "sijin postgres: $(head -1 "$W/sijin-pg.out")"

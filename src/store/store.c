@@ -1016,10 +1016,11 @@ store_bulk_tune(store *s, int cache_mib, sj_err *e)
 {
 	char sql[96];
 
-	if (s->drv->dialect != STORE_SQLITE)
-		return SJ_OK;
-	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY",
-	    cache_mib * 1024);
+	if (s->drv->dialect == STORE_POSTGRES)
+		snprintf(sql, sizeof sql, "SET work_mem = '%dMB'", cache_mib);
+	else
+		snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY",
+		    cache_mib * 1024);
 	return store_exec(s, sql, e);
 }
 

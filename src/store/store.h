@@ -357,8 +357,12 @@ sj_rc store_bulk_put(store_bulk *b, const store_cell *cells, sj_err *e);
 sj_rc store_ids_next(store *s, const char *table, size_t n, int64_t *ids, sj_err *e);
 
 /* Tune the connection for a bulk load: on SQLite a page cache of
- * cache_mib MiB (PRAGMA cache_size) and temp tables in memory; nothing on
- * PostgreSQL (its buffers are the server's).  Errors: store errors. */
+ * cache_mib MiB (PRAGMA cache_size) and temp tables in memory; on
+ * PostgreSQL (whose buffers are the server's) a work_mem of cache_mib MiB
+ * for this session, so that the joins of a batch (store_keys_load) hash
+ * and sort in memory instead of spilling to temporary files at the
+ * default 4 MB.  Both last as long as the connection.  Errors: store
+ * errors. */
 sj_rc store_bulk_tune(store *s, int cache_mib, sj_err *e);
 
 /* Bytes the in-process SQLite library holds on the C heap now, in every
