@@ -188,8 +188,8 @@ t_fk=$(secs "$t0" "$(now)")
 cpu_fk=$(cpu_sum "$(pg_cpu)" "$c0" "$(awk '{print $1 + $2}' "$W/psql.cpu")")
 printf 'psql \\copy into scan_fk (same keys, index, foreign keys): %s rows in %s s = %s rows/s\n' \
     "$added" "$t_fk" "$(rate "$added" "$t_fk")"
-echo "CPU seconds, server and client together: sijin $cpu_pg, psql \\copy into scan_fk $cpu_fk;" \
-    "ratio (CPU) $(ratio "$cpu_fk" "$cpu_pg")"
+printf 'CPU seconds, server and client together: sijin %s, psql \\copy into scan_fk %s; ratio (CPU) %s\n' \
+    "$cpu_pg" "$cpu_fk" "$(ratio "$cpu_fk" "$cpu_pg")"
 t0=$(now)
 psql_ -c "\\copy scan_copy FROM '$W/pgrows.csv' CSV"
 t_cp=$(secs "$t0" "$(now)")
