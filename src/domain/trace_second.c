@@ -2,10 +2,9 @@
  * trace_second — the second degree of a trace in passes over the stay index
  * (trace_second.h has the plan; docs/trace.md the reasons and the cost).
  *
- * Invariants: a place's covers are disjoint and sorted by start; a person's
- * segment of the pool is [the end of the previous person's, pos1[person])
- * after the fill, with thread 0's pieces (earlier slices) before thread 1's;
- * every piece written is non-empty.
+ * Invariants: a place's covers are disjoint and sorted by start; every
+ * piece is non-empty and lies in the window; people's segments of the pool
+ * follow one another in person order, bucket after bucket.
  */
 #include "domain/trace_second.h"
 
@@ -20,15 +19,15 @@ enum { ROLE_OTHER = 0, ROLE_CONTACT = 1, ROLE_INDEX = 2 };
 
 static int tune_threads = 2;
 static size_t tune_min_stays = 262144;
-static int64_t tune_slice_s = 86400;
+static uint32_t tune_time_keys = 16;
 static uint32_t tune_max_buckets = 2048;
 
 void
-trace_second_tune(int threads, size_t min_stays, int64_t slice_s, uint32_t max_buckets)
+trace_second_tune(int threads, size_t min_stays, uint32_t time_keys, uint32_t max_buckets)
 {
 	tune_threads = threads == 1 ? 1 : 2;
 	tune_min_stays = min_stays;
-	tune_slice_s = slice_s > 0 ? slice_s : 86400;
+	tune_time_keys = time_keys > 0 ? time_keys : 16;
 	tune_max_buckets = max_buckets > 0 ? max_buckets : 2048;
 }
 
@@ -221,7 +220,8 @@ typedef struct pass {
 	size_t n_cv;
 	place_cut *pc;          /* the places with covers, by place index */
 	size_t n_pc;
-	size_t n_slices;        /* of the window, tune_slice_s long (the first and last open) */
+	uint32_t n_keys;        /* the window cut in n_keys parts of key_s seconds (gather) */
+	int64_t key_s;
 	int shift;              /* a person's bucket is their index >> shift */
 	uint32_t n_buckets;
 	stream *streams[2];     /* per cut job, per bucket */
@@ -379,13 +379,9 @@ cover_job_run(void *arg)
 
 /* ---- pass 2: the cut --------------------------------------------------------- */
 
-typedef struct cursor {
-	size_t i, j;            /* the next stay of the run; the first cover that may meet it */
-} cursor;
-
 typedef struct cut_job {
 	const pass *ps;
-	size_t k0, k1;          /* slices [k0, k1) */
+	size_t x0, x1;          /* places with covers [x0, x1) */
 	stream *st;             /* per bucket */
 	char **blocks;          /* where the chunks come from */
 	size_t n_blocks, block_used;
@@ -416,33 +412,24 @@ stream_grow(cut_job *jb, stream *st)
 	st->end = c->v + CHUNK_PIECES;
 }
 
-/* The first instant (seconds after the base) of slice k; slice 0 starts at
- * −∞ (stays entering before the window), the last ends at +∞. */
-static int64_t
-slice_start(const pass *ps, size_t k)
-{
-	if (k == 0)
-		return INT64_MIN;
-	if (k >= ps->n_slices)
-		return INT64_MAX;
-	return ps->q->lo - ps->base + (int64_t)k * tune_slice_s;
-}
-
-/* The stays of one run of pc entering before until (seconds after the
- * base), from the cursor on: each of a person to report cut by the
- * place's covers, each piece appended to its person's bucket. */
+/* The stays of one run of pc that may meet its covers: each of a person
+ * to report cut by the covers, each piece appended to its person's
+ * bucket. */
 static void
-cut_stays(cut_job *jb, const place_cut *pc, const cut_run *r, cursor *cu, int64_t until)
+cut_stays(cut_job *jb, const place_cut *pc, const cut_run *r)
 {
 	const pass *ps = jb->ps;
 	const trace_second_query *q = ps->q;
 	const cover *cv = ps->cv + pc->cv_at;
-	size_t i = cu->i, j = cu->j, n_cv = pc->n_cv;
+	size_t j = 0, n_cv = pc->n_cv;
 
-	for (; i < r->hi && (int64_t)r->s[i].entry < until; i++) {
+	for (size_t i = r->lo; i < r->hi; i++) {
 		uint32_t who = r->s[i].person;
 		int64_t a = ps->base + r->s[i].entry, b = ps->base + r->s[i].exit;
 
+		/* The role is read at random: ask for it a few stays ahead. */
+		if (i + 16 < r->hi)
+			__builtin_prefetch(&ps->role[r->s[i + 16].person]);
 		if (ps->role[who] != ROLE_OTHER || a < q->horizon ||
 		    (ps->home != NULL && ps->home[who] == pc->place + 1))
 			continue;
@@ -466,8 +453,6 @@ cut_stays(cut_job *jb, const place_cut *pc, const cut_run *r, cursor *cu, int64_
 				(uint32_t)(pc->cv_at + k) };
 		}
 	}
-	cu->i = i;
-	cu->j = j;
 }
 
 static void *
@@ -475,28 +460,14 @@ cut_job_run(void *arg)
 {
 	cut_job *jb = arg;
 	const pass *ps = jb->ps;
-	cursor *cu = sj_calloc(ps->n_pc * TRACE_RUNS + 1, sizeof *cu);
 
 	jb->st = sj_calloc(ps->n_buckets, sizeof *jb->st);
-	for (size_t x = 0; x < ps->n_pc && jb->k0 < jb->k1; x++)
-		for (int run = 0; run < TRACE_RUNS; run++) {
-			const cut_run *r = &ps->pc[x].run[run];
-
-			cu[x * TRACE_RUNS + run].i = entry_lower(r->s, r->lo, r->hi,
-			    slice_start(ps, jb->k0));
-		}
-	for (size_t k = jb->k0; k < jb->k1; k++) {
-		int64_t until = slice_start(ps, k + 1);
-
-		for (size_t x = 0; x < ps->n_pc; x++)
-			for (int run = 0; run < TRACE_RUNS; run++)
-				cut_stays(jb, &ps->pc[x], &ps->pc[x].run[run], &cu[x * TRACE_RUNS + run],
-				    until);
-	}
+	for (size_t x = jb->x0; x < jb->x1; x++)
+		for (int run = 0; run < TRACE_RUNS; run++)
+			cut_stays(jb, &ps->pc[x], &ps->pc[x].run[run]);
 	for (uint32_t b = 0; b < ps->n_buckets; b++)
 		if (jb->st[b].cur != NULL)
 			jb->st[b].cur->n = (uint32_t)(jb->st[b].wp - jb->st[b].cur->v);
-	free(cu);
 	return NULL;
 }
 
@@ -511,25 +482,38 @@ typedef struct gather_job {
 	size_t n_spans;
 } gather_job;
 
-/* Bucket b's pieces (job 0's stream, then job 1's: earlier slices first),
- * each written as a span into its person's segment at out[0 ..), counts
- * holding, per person of the bucket, where their segment ends. */
+/* The sort key of a piece in its bucket: its person, then the part of
+ * the window where it starts. */
+static uint32_t
+piece_key(const pass *ps, uint32_t p0, const piece *x)
+{
+	int64_t part = ((int64_t)x->from + ps->base - ps->q->lo) / ps->key_s;
+
+	return (x->person - p0) * ps->n_keys + (part < ps->n_keys ? (uint32_t)part : ps->n_keys - 1);
+}
+
+/* Bucket b's pieces (job 0's stream, then job 1's), each written as a
+ * span at out[0 ..): by person, and within a person by the part of the
+ * window it starts in (a counting sort on piece_key, stable), so that a
+ * person's spans are nearly in time order.  counts (of 2^shift × n_keys)
+ * then holds at [s × n_keys + n_keys − 1] where person p0 + s's segment
+ * ends. */
 static void
 bucket_scatter(const pass *ps, uint32_t b, uint32_t *counts, trace_span *out)
 {
 	uint32_t p0 = b << ps->shift;
 	uint32_t np = ps->n_people - p0 < (1u << ps->shift) ? ps->n_people - p0 : 1u << ps->shift;
-	uint32_t at = 0;
+	uint32_t at = 0, n_counts = np * ps->n_keys;
 
-	memset(counts, 0, np * sizeof *counts);
+	memset(counts, 0, n_counts * sizeof *counts);
 	for (int t = 0; t < 2; t++)
 		for (const chunk *c = ps->streams[t][b].first; c != NULL; c = c->next)
 			for (uint32_t i = 0; i < c->n; i++)
-				counts[c->v[i].person - p0]++;
-	for (uint32_t s = 0; s < np; s++) {
-		uint32_t n = counts[s];
+				counts[piece_key(ps, p0, &c->v[i])]++;
+	for (uint32_t k = 0; k < n_counts; k++) {
+		uint32_t n = counts[k];
 
-		counts[s] = at;
+		counts[k] = at;
 		at += n;
 	}
 	for (int t = 0; t < 2; t++)
@@ -537,7 +521,7 @@ bucket_scatter(const pass *ps, uint32_t b, uint32_t *counts, trace_span *out)
 			for (uint32_t i = 0; i < c->n; i++) {
 				const piece *x = &c->v[i];
 
-				out[counts[x->person - p0]++] = (trace_span){ x->from, x->to, x->cover };
+				out[counts[piece_key(ps, p0, x)]++] = (trace_span){ x->from, x->to, x->cover };
 			}
 }
 
@@ -546,7 +530,7 @@ gather_job_run(void *arg)
 {
 	gather_job *jb = arg;
 	const pass *ps = jb->ps;
-	uint32_t *counts = sj_malloc(((size_t)1 << ps->shift) * sizeof *counts);
+	uint32_t *counts = sj_malloc(((size_t)ps->n_keys << ps->shift) * sizeof *counts);
 
 	for (uint32_t b = jb->b0; b < jb->b1; b++) {
 		trace_span *v = ps->out + jb->at;
@@ -556,7 +540,7 @@ gather_job_run(void *arg)
 			continue;
 		bucket_scatter(ps, b, counts, v);
 		for (uint32_t s = 0; p0 + s < ps->n_people && s < (1u << ps->shift); s++) {
-			uint32_t end = counts[s];
+			uint32_t end = counts[s * ps->n_keys + ps->n_keys - 1];
 			size_t n;
 			int64_t total = 0;
 
@@ -601,6 +585,8 @@ people_mark(pass *ps)
 	}
 	while (((ps->n_people + (1u << ps->shift) - 1) >> ps->shift) > tune_max_buckets)
 		ps->shift++;
+	ps->n_keys = tune_time_keys;
+	ps->key_s = (q->hi - q->lo + ps->n_keys - 1) / ps->n_keys;
 	ps->n_buckets = (ps->n_people + (1u << ps->shift) - 1) >> ps->shift;
 }
 
@@ -652,20 +638,24 @@ covers_build(pass *ps)
 	return two;
 }
 
-/* Pass 2 in two jobs (the first and the second half of the slices), then
- * the pieces per bucket.  Returns the pieces in all. */
+/* Pass 2 in two jobs of about as many stays (places with covers in
+ * order), then the pieces per bucket.  Returns the pieces in all. */
 static size_t
 cut_all(pass *ps, cut_job kj[2], bool two)
 {
-	size_t total = 0;
+	size_t total = 0, half = 0, mid = 0;
 
-	ps->n_slices = 1;
-	if (ps->q->hi - ps->q->lo > tune_slice_s)
-		ps->n_slices = (size_t)((ps->q->hi - ps->q->lo + tune_slice_s - 1) / tune_slice_s);
-	kj[0] = (cut_job){ .ps = ps, .k0 = 0, .k1 = ps->n_slices / 2 };
-	kj[1] = (cut_job){ .ps = ps, .k0 = ps->n_slices / 2, .k1 = ps->n_slices };
+	for (size_t x = 0; x < ps->n_pc; x++)
+		for (int run = 0; run < TRACE_RUNS; run++)
+			total += ps->pc[x].run[run].hi - ps->pc[x].run[run].lo;
+	for (; mid < ps->n_pc && half < total / 2; mid++)
+		for (int run = 0; run < TRACE_RUNS; run++)
+			half += ps->pc[mid].run[run].hi - ps->pc[mid].run[run].lo;
+	kj[0] = (cut_job){ .ps = ps, .x0 = 0, .x1 = mid };
+	kj[1] = (cut_job){ .ps = ps, .x0 = mid, .x1 = ps->n_pc };
 	run_jobs(cut_job_run, &kj[0], &kj[1], two);
 	ps->bucket_n = sj_calloc(ps->n_buckets, sizeof *ps->bucket_n);
+	total = 0;
 	for (int t = 0; t < 2; t++) {
 		ps->streams[t] = kj[t].st;
 		for (uint32_t b = 0; b < ps->n_buckets; b++)

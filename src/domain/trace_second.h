@@ -8,20 +8,22 @@
  * the index's stays that build the answer in place:
  *   1. covers: per place, the contacts' time there cut into disjoint
  *      labelled pieces of its union;
- *   2. cut: every other stay there cut by those pieces, each piece
- *      (person, from, to, cover: 16 bytes) appended to the stream of its
- *      person's bucket (a range of people whose answer fits in the cache);
- *   3. gather: bucket by bucket, the pieces counted per person and written
- *      as 12-byte spans into each person's segment of the answer's pool,
- *      then each segment put in the answer's order, touching pieces of
- *      one (place, via) merged, totalled.
- * The cut takes the stays in order of entry, a slice of time at a time
- * (each slice place by place), so a person's pieces land nearly in time
- * order and the gather mostly checks.  Every pass is split between two
- * threads when the index is large (places for 1, slices of time for 2,
- * buckets for 3); each thread writes only its own part, and bucket
- * streams are read in slice order, so the answer is the same, element
- * for element, however it is split.
+ *   2. cut: every other stay there cut by those pieces, place by place
+ *      (the stays in the order the index keeps them, so the pass streams
+ *      through memory), each piece (person, from, to, cover: 16 bytes)
+ *      appended to the stream of its person's bucket (a range of people
+ *      whose answer fits in the cache: a radix partition);
+ *   3. gather: bucket by bucket, the pieces sorted by person and, within a
+ *      person, by the part of the window they start in (one counting sort)
+ *      and written as 12-byte spans into each person's segment of the
+ *      answer's pool — so nearly in time order — then each segment put in
+ *      the answer's order, touching pieces of one (place, via) merged,
+ *      totalled.
+ * Every pass is split in two jobs, on two threads when the index is large
+ * (places for 1 and 2, buckets for 3); the split does not depend on the
+ * threads, each job writes only its own part, and a bucket's streams are
+ * read in job order, so the answer is the same, element for element,
+ * however it runs.
  */
 #ifndef SJ_TRACE_SECOND_H
 #define SJ_TRACE_SECOND_H
@@ -79,13 +81,13 @@ void trace_second_run(const trace_second_query *q, size_t front, trace_second_an
 /* How trace_second_run splits its work: threads 1 or 2; the second thread
  * only when the index holds at least min_stays stays (default 2 threads
  * from 262,144 stays: below, starting a thread costs more than it saves);
- * slice_s the length of the slices of time the cut walks (seconds > 0,
- * default 86,400); max_buckets the most buckets people are split into
+ * time_keys the parts of the window the gather sorts a person's pieces
+ * by (≥ 1, default 16); max_buckets the most buckets people are split into
  * (≥ 1, default 2,048: a bucket's answer then fits in the cache of the
  * district's million people).  Process-wide, for tests and benchmarks:
  * set it before tracing, not while traces run.  The answer does not
  * depend on it. */
-void trace_second_tune(int threads, size_t min_stays, int64_t slice_s, uint32_t max_buckets);
+void trace_second_tune(int threads, size_t min_stays, uint32_t time_keys, uint32_t max_buckets);
 
 /* Put v[0 .. n) in the answer's order of intervals: start, end, then the
  * place id and via person id of their labels (an insertion sort, which is
