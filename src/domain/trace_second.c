@@ -95,6 +95,17 @@ same_label(const trace_label *labels, uint32_t a, uint32_t b)
 	    labels[a].via_person_id == labels[b].via_person_id);
 }
 
+/* Whether a piece of label b that starts where a piece of label a ends has
+ * the same place and via.  Such pieces lie in covers of one place that
+ * touch, and a place's covers are disjoint, non-empty and in order, so b
+ * is a or the cover after it, which `joins` marks when it has a's via
+ * (cover_place): no label is read. */
+static bool
+same_label_touching(const unsigned char *joins, uint32_t a, uint32_t b)
+{
+	return a == b || (b == a + 1 && joins[b]);
+}
+
 /* Order for merging pieces of one label: place, via, start, end. */
 static int
 label_cmp(const void *pa, const void *pb, void *arg)
@@ -140,9 +151,10 @@ tidy_overlapping(trace_span *v, size_t n, const trace_label *labels)
  * answer's order with the touching pieces of one (place, via) merged.
  * Sorted by start, pieces that do not overlap can only touch their
  * neighbour (every piece is non-empty), so one pass merges them; if any
- * overlap, tidy_overlapping.  Returns the number left. */
+ * overlap, tidy_overlapping.  joins: per label, see same_label_touching.
+ * Returns the number left. */
 static size_t
-tidy(trace_span *v, size_t n, const trace_label *labels)
+tidy(trace_span *v, size_t n, const trace_label *labels, const unsigned char *joins)
 {
 	size_t m = 0;
 
@@ -153,7 +165,8 @@ tidy(trace_span *v, size_t n, const trace_label *labels)
 	for (size_t i = 0; i < n; i++) {
 		trace_span *last = m > 0 ? &v[m - 1] : NULL;
 
-		if (last != NULL && last->to == v[i].from && same_label(labels, last->label, v[i].label))
+		if (last != NULL && last->to == v[i].from &&
+		    same_label_touching(joins, last->label, v[i].label))
 			last->to = v[i].to;
 		else
 			v[m++] = v[i];
@@ -168,29 +181,14 @@ tidy(trace_span *v, size_t n, const trace_label *labels)
 typedef struct cover {
 	int64_t from, to;       /* seconds since the epoch */
 	int64_t via_id;         /* the contact's person id */
-	int64_t place_id;
 } cover;
-
-/* One run of a place's stays as the cut sees it: the stays that may meet
- * the place's covers are s[lo .. hi). */
-typedef struct cut_run {
-	const trace_place_stay *s;
-	size_t lo, hi;
-} cut_run;
-
-/* A place that has covers: ps->cv[cv_at .. cv_at + n_cv). */
-typedef struct place_cut {
-	uint32_t place;         /* place table index */
-	size_t cv_at, n_cv;
-	cut_run run[TRACE_RUNS];
-} place_cut;
 
 /* A piece of a person's stay that a cover covers, as the cut finds it:
  * 16 bytes, to be grouped by person before it becomes a span. */
 typedef struct piece {
 	uint32_t person;        /* person table index */
 	uint32_t from, to;      /* seconds after the base */
-	uint32_t cover;         /* index in ps->cv: the place and the via */
+	uint32_t cover;         /* the cover's index among its job's: the place and the via */
 } piece;
 
 /* Pieces are appended to the stream of their person's bucket (a range of
@@ -216,17 +214,15 @@ typedef struct pass {
 	unsigned char *role;    /* per person: ROLE_* */
 	int64_t *first;         /* per person: a contact's first exposure */
 	uint32_t *home;         /* per person: home place index + 1 (exclude_home), or NULL */
-	cover *cv;              /* every place's covers, place after place */
-	size_t n_cv;
-	place_cut *pc;          /* the places with covers, by place index */
-	size_t n_pc;
 	uint32_t n_keys;        /* the window cut in n_keys parts of key_s seconds (gather) */
 	int64_t key_s;
 	int shift;              /* a person's bucket is their index >> shift */
 	uint32_t n_buckets;
 	stream *streams[2];     /* per cut job, per bucket */
+	uint32_t label_at[2];   /* per cut job: the label of its cover 0 */
 	size_t *bucket_n;       /* per bucket: pieces of both jobs */
-	trace_label *labels;    /* per cover: its place and via */
+	trace_label *labels;    /* every cover's place and via, job after job */
+	unsigned char *joins;   /* per label: continues the cover before (same_label_touching) */
 	trace_span *out;        /* pool + front */
 } pass;
 
@@ -263,16 +259,19 @@ entry_lower(const trace_place_stay *s, size_t lo, size_t hi, int64_t t)
 	return lo;
 }
 
-/* ---- pass 1: covers ---------------------------------------------------------- */
+/* ---- pass 1: per place, covers, then the cut ------------------------------ */
 
-typedef struct cover_job {
+typedef struct cut_job {
 	const pass *ps;
 	uint32_t p0, p1;        /* places [p0, p1) */
 	cover *cv;              /* this job's covers, place after place */
+	trace_label *labels;    /* ... their places and vias */
+	unsigned char *joins;   /* ... whether each continues the one before (same_label_touching) */
 	size_t n_cv, cap_cv;
-	place_cut *pc;          /* its places with covers (cv_at into cv) */
-	size_t n_pc, cap_pc;
-} cover_job;
+	stream *st;             /* per bucket */
+	char **blocks;          /* where the chunks come from */
+	size_t n_blocks, block_used;
+} cut_job;
 
 /* Order of contacts' intervals: start, then the longer first, then person. */
 static int
@@ -290,7 +289,7 @@ cover_cmp(const void *pa, const void *pb)
 /* The contacts' intervals among s[0 .. n) (a stay of contact C from
  * max(f_C, window start) to its end, clipped to the window), appended. */
 static void
-cover_stays(cover_job *jb, int64_t place_id, const trace_place_stay *s, size_t n)
+cover_stays(cut_job *jb, const trace_place_stay *s, size_t n)
 {
 	const pass *ps = jb->ps;
 	const trace_second_query *q = ps->q;
@@ -298,6 +297,12 @@ cover_stays(cover_job *jb, int64_t place_id, const trace_place_stay *s, size_t n
 	for (size_t i = 0; i < n; i++) {
 		uint32_t who = s[i].person;
 
+		/* The role is read at random: ask for it a few stays ahead, and
+		 * for a contact's first exposure once the role is known. */
+		if (i + 32 < n)
+			__builtin_prefetch(&ps->role[s[i + 32].person]);
+		if (i + 16 < n && ps->role[s[i + 16].person] == ROLE_CONTACT)
+			__builtin_prefetch(&ps->first[s[i + 16].person]);
 		if (ps->role[who] != ROLE_CONTACT)
 			continue;
 		int64_t a = ps->base + s[i].entry, b = ps->base + s[i].exit, f = ps->first[who];
@@ -315,31 +320,31 @@ cover_stays(cover_job *jb, int64_t place_id, const trace_place_stay *s, size_t n
 		if (jb->n_cv == jb->cap_cv) {
 			jb->cap_cv = jb->cap_cv ? 2 * jb->cap_cv : 1024;
 			jb->cv = sj_realloc(jb->cv, jb->cap_cv * sizeof *jb->cv);
+			jb->labels = sj_realloc(jb->labels, jb->cap_cv * sizeof *jb->labels);
+			jb->joins = sj_realloc(jb->joins, jb->cap_cv);
 		}
-		jb->cv[jb->n_cv++] = (cover){ a, b, trace_index_person_id(q->ix, who), place_id };
+		jb->cv[jb->n_cv++] = (cover){ a, b, trace_index_person_id(q->ix, who) };
 	}
 }
 
-/* One place: its contacts' intervals, in start order, each adding the part
- * beyond what is covered so far, labelled with it — so the label of an
- * instant is the contact whose interval there starts first (then the
- * longer, then the lower person id).  Records the place when it has any. */
-static void
-cover_place(cover_job *jb, uint32_t place)
+/* The contacts' intervals at one place (s[run][0 .. n[run])), in start
+ * order, each adding the part beyond what is covered so far, labelled with
+ * it — so the label of an instant is the contact whose interval there
+ * starts first (then the longer, then the lower person id) — appended to
+ * jb's covers.  Returns the number appended. */
+static size_t
+cover_place(cut_job *jb, uint32_t place, const trace_place_stay *const s[TRACE_RUNS],
+    const size_t n[TRACE_RUNS])
 {
-	const trace_index *ix = jb->ps->q->ix;
-	int64_t place_id = trace_index_place_id(ix, place), reach = INT64_MIN;
-	size_t at = jb->n_cv, w = at, n[TRACE_RUNS];
-	uint32_t maxlen[TRACE_RUNS];
-	const trace_place_stay *s[TRACE_RUNS];
+	size_t at = jb->n_cv, w = at;
+	int64_t reach = INT64_MIN, place_id;
 
-	for (int run = 0; run < TRACE_RUNS; run++) {
-		s[run] = trace_index_place_all(ix, place, run, &n[run], &maxlen[run]);
-		cover_stays(jb, place_id, s[run], n[run]);
-	}
+	for (int run = 0; run < TRACE_RUNS; run++)
+		cover_stays(jb, s[run], n[run]);
 	if (jb->n_cv == at)
-		return;
+		return 0;
 	qsort(jb->cv + at, jb->n_cv - at, sizeof *jb->cv, cover_cmp);
+	place_id = trace_index_place_id(jb->ps->q->ix, place);
 	for (size_t i = at; i < jb->n_cv; i++) {
 		cover x = jb->cv[i];
 
@@ -347,45 +352,14 @@ cover_place(cover_job *jb, uint32_t place)
 			continue;
 		if (x.from < reach)
 			x.from = reach;
+		jb->joins[w] = w > at && x.from == reach && x.via_id == jb->cv[w - 1].via_id;
 		reach = x.to;
+		jb->labels[w] = (trace_label){ place_id, x.via_id };
 		jb->cv[w++] = x;
 	}
 	jb->n_cv = w;
-	if (jb->n_pc == jb->cap_pc) {
-		jb->cap_pc = jb->cap_pc ? 2 * jb->cap_pc : 256;
-		jb->pc = sj_realloc(jb->pc, jb->cap_pc * sizeof *jb->pc);
-	}
-	place_cut *pc = &jb->pc[jb->n_pc++];
-	/* Stays that may meet the covers enter in [first − maxlen, last end). */
-	int64_t first = jb->cv[at].from - jb->ps->base, last = jb->cv[w - 1].to - jb->ps->base;
-
-	*pc = (place_cut){ .place = place, .cv_at = at, .n_cv = w - at };
-	for (int run = 0; run < TRACE_RUNS; run++) {
-		size_t lo = entry_lower(s[run], 0, n[run], first - maxlen[run]);
-
-		pc->run[run] = (cut_run){ s[run], lo, entry_lower(s[run], lo, n[run], last) };
-	}
+	return w - at;
 }
-
-static void *
-cover_job_run(void *arg)
-{
-	cover_job *jb = arg;
-
-	for (uint32_t place = jb->p0; place < jb->p1; place++)
-		cover_place(jb, place);
-	return NULL;
-}
-
-/* ---- pass 2: the cut --------------------------------------------------------- */
-
-typedef struct cut_job {
-	const pass *ps;
-	size_t x0, x1;          /* places with covers [x0, x1) */
-	stream *st;             /* per bucket */
-	char **blocks;          /* where the chunks come from */
-	size_t n_blocks, block_used;
-} cut_job;
 
 /* A new chunk at the end of st. */
 static void
@@ -412,26 +386,26 @@ stream_grow(cut_job *jb, stream *st)
 	st->end = c->v + CHUNK_PIECES;
 }
 
-/* The stays of one run of pc that may meet its covers: each of a person
- * to report cut by the covers, each piece appended to its person's
- * bucket. */
+/* The stays s[lo .. hi) of one run of place (sorted by entry): each of a
+ * person to report cut by the place's covers jb->cv[c0 .. c0 + n_cv),
+ * each piece appended to its person's bucket. */
 static void
-cut_stays(cut_job *jb, const place_cut *pc, const cut_run *r)
+cut_stays(cut_job *jb, uint32_t place, size_t c0, size_t n_cv, const trace_place_stay *s,
+    size_t lo, size_t hi)
 {
 	const pass *ps = jb->ps;
 	const trace_second_query *q = ps->q;
-	const cover *cv = ps->cv + pc->cv_at;
-	size_t j = 0, n_cv = pc->n_cv;
+	const cover *cv = jb->cv + c0;
+	size_t j = 0;
 
-	for (size_t i = r->lo; i < r->hi; i++) {
-		uint32_t who = r->s[i].person;
-		int64_t a = ps->base + r->s[i].entry, b = ps->base + r->s[i].exit;
+	for (size_t i = lo; i < hi; i++) {
+		uint32_t who = s[i].person;
+		int64_t a = ps->base + s[i].entry, b = ps->base + s[i].exit;
 
-		/* The role is read at random: ask for it a few stays ahead. */
-		if (i + 16 < r->hi)
-			__builtin_prefetch(&ps->role[r->s[i + 16].person]);
+		if (i + 16 < hi)
+			__builtin_prefetch(&ps->role[s[i + 16].person]);
 		if (ps->role[who] != ROLE_OTHER || a < q->horizon ||
-		    (ps->home != NULL && ps->home[who] == pc->place + 1))
+		    (ps->home != NULL && ps->home[who] == place + 1))
 			continue;
 		if (a < q->lo)
 			a = q->lo;
@@ -449,9 +423,35 @@ cut_stays(cut_job *jb, const place_cut *pc, const cut_run *r)
 
 			if (st->wp == st->end)
 				stream_grow(jb, st);
+			/* Streams are written at 2,048 places at once: ask for the
+			 * stream's next line before it is needed. */
+			__builtin_prefetch(st->wp + 8, 1);
 			*st->wp++ = (piece){ who, (uint32_t)(from - ps->base), (uint32_t)(to - ps->base),
-				(uint32_t)(pc->cv_at + k) };
+				(uint32_t)(c0 + k) };
 		}
+	}
+}
+
+/* One place: its covers, then its stays that may meet them — those
+ * entering in [first cover − maxlen, last cover's end) of each run — cut. */
+static void
+place_pass(cut_job *jb, uint32_t place)
+{
+	const trace_index *ix = jb->ps->q->ix;
+	const trace_place_stay *s[TRACE_RUNS];
+	size_t n[TRACE_RUNS], c0 = jb->n_cv, n_cv;
+	uint32_t maxlen[TRACE_RUNS];
+
+	for (int run = 0; run < TRACE_RUNS; run++)
+		s[run] = trace_index_place_all(ix, place, run, &n[run], &maxlen[run]);
+	if ((n_cv = cover_place(jb, place, s, n)) == 0)
+		return;
+	int64_t first = jb->cv[c0].from - jb->ps->base, last = jb->cv[c0 + n_cv - 1].to - jb->ps->base;
+
+	for (int run = 0; run < TRACE_RUNS; run++) {
+		size_t lo = entry_lower(s[run], 0, n[run], first - maxlen[run]);
+
+		cut_stays(jb, place, c0, n_cv, s[run], lo, entry_lower(s[run], lo, n[run], last));
 	}
 }
 
@@ -462,16 +462,15 @@ cut_job_run(void *arg)
 	const pass *ps = jb->ps;
 
 	jb->st = sj_calloc(ps->n_buckets, sizeof *jb->st);
-	for (size_t x = jb->x0; x < jb->x1; x++)
-		for (int run = 0; run < TRACE_RUNS; run++)
-			cut_stays(jb, &ps->pc[x], &ps->pc[x].run[run]);
+	for (uint32_t place = jb->p0; place < jb->p1; place++)
+		place_pass(jb, place);
 	for (uint32_t b = 0; b < ps->n_buckets; b++)
 		if (jb->st[b].cur != NULL)
 			jb->st[b].cur->n = (uint32_t)(jb->st[b].wp - jb->st[b].cur->v);
 	return NULL;
 }
 
-/* ---- pass 3: gather and tidy ------------------------------------------------- */
+/* ---- pass 2: gather and tidy ------------------------------------------------- */
 
 typedef struct gather_job {
 	const pass *ps;
@@ -521,7 +520,8 @@ bucket_scatter(const pass *ps, uint32_t b, uint32_t *counts, trace_span *out)
 			for (uint32_t i = 0; i < c->n; i++) {
 				const piece *x = &c->v[i];
 
-				out[counts[piece_key(ps, p0, x)]++] = (trace_span){ x->from, x->to, x->cover };
+				out[counts[piece_key(ps, p0, x)]++] = (trace_span){ x->from, x->to,
+					ps->label_at[t] + x->cover };
 			}
 }
 
@@ -546,7 +546,7 @@ gather_job_run(void *arg)
 
 			if (end == start)
 				continue;
-			n = tidy(v + start, end - start, ps->labels);
+			n = tidy(v + start, end - start, ps->labels, ps->joins);
 			for (size_t i = 0; i < n; i++)
 				total += v[start + i].to - v[start + i].from;
 			if (total > 0 && total >= ps->q->min_overlap_s) {
@@ -565,7 +565,7 @@ gather_job_run(void *arg)
 /* ---- the run ----------------------------------------------------------------- */
 
 /* Per person, the role, a contact's first exposure and (exclude_home) the
- * home place, into ps; and the buckets. */
+ * home place, into ps; the buckets and the parts of the window. */
 static void
 people_mark(pass *ps)
 {
@@ -585,75 +585,47 @@ people_mark(pass *ps)
 	}
 	while (((ps->n_people + (1u << ps->shift) - 1) >> ps->shift) > tune_max_buckets)
 		ps->shift++;
+	ps->n_buckets = (ps->n_people + (1u << ps->shift) - 1) >> ps->shift;
 	ps->n_keys = tune_time_keys;
 	ps->key_s = (q->hi - q->lo + ps->n_keys - 1) / ps->n_keys;
-	ps->n_buckets = (ps->n_people + (1u << ps->shift) - 1) >> ps->shift;
 }
 
-/* Pass 1 over places split in two halves of about as many stays (one
- * job each; on two threads when the index is large enough); the places
- * with covers into ps->pc, their covers into ps->cv.  Returns whether to
- * use two threads. */
-static bool
-covers_build(pass *ps)
+/* Pass 1 in two jobs of places with about as many stays (on two threads
+ * when the index is large enough); then the covers' labels, job 0's
+ * first, and the pieces per bucket.  *two: whether two threads ran.
+ * Returns the pieces in all. */
+static size_t
+cut_all(pass *ps, cut_job kj[2], bool *two)
 {
 	const trace_index *ix = ps->q->ix;
-	uint32_t n_places = trace_index_n_places(ix), mid = 0;
+	uint32_t n_places = trace_index_n_places(ix), mid = 0, maxlen;
 	size_t total = 0, half = 0, n;
-	uint32_t maxlen;
-	cover_job jobs[2];
-	bool two;
 
 	for (uint32_t p = 0; p < n_places; p++)
 		for (int run = 0; run < TRACE_RUNS; run++) {
 			trace_index_place_all(ix, p, run, &n, &maxlen);
 			total += n;
 		}
-	two = tune_threads == 2 && total >= tune_min_stays;
+	*two = tune_threads == 2 && total >= tune_min_stays;
 	for (; mid < n_places && half < total / 2; mid++)
 		for (int run = 0; run < TRACE_RUNS; run++) {
 			trace_index_place_all(ix, mid, run, &n, &maxlen);
 			half += n;
 		}
-	jobs[0] = (cover_job){ .ps = ps, .p0 = 0, .p1 = mid };
-	jobs[1] = (cover_job){ .ps = ps, .p0 = mid, .p1 = n_places };
-	run_jobs(cover_job_run, &jobs[0], &jobs[1], two);
-	ps->n_pc = jobs[0].n_pc + jobs[1].n_pc;
-	ps->pc = sj_malloc((ps->n_pc + 1) * sizeof *ps->pc);
-	ps->n_cv = jobs[0].n_cv + jobs[1].n_cv;
-	ps->cv = sj_malloc((ps->n_cv + 1) * sizeof *ps->cv);
-	memcpy(ps->cv, jobs[0].cv, jobs[0].n_cv * sizeof *ps->cv);
-	memcpy(ps->cv + jobs[0].n_cv, jobs[1].cv, jobs[1].n_cv * sizeof *ps->cv);
-	ps->labels = sj_malloc((ps->n_cv + 1) * sizeof *ps->labels);
-	for (size_t i = 0; i < ps->n_cv; i++)
-		ps->labels[i] = (trace_label){ ps->cv[i].place_id, ps->cv[i].via_id };
-	for (int t = 0, x = 0; t < 2; t++) {
-		for (size_t i = 0; i < jobs[t].n_pc; i++, x++) {
-			ps->pc[x] = jobs[t].pc[i];
-			ps->pc[x].cv_at += t == 1 ? jobs[0].n_cv : 0;
-		}
-		free(jobs[t].cv);
-		free(jobs[t].pc);
-	}
-	return two;
-}
-
-/* Pass 2 in two jobs of about as many stays (places with covers in
- * order), then the pieces per bucket.  Returns the pieces in all. */
-static size_t
-cut_all(pass *ps, cut_job kj[2], bool two)
-{
-	size_t total = 0, half = 0, mid = 0;
-
-	for (size_t x = 0; x < ps->n_pc; x++)
-		for (int run = 0; run < TRACE_RUNS; run++)
-			total += ps->pc[x].run[run].hi - ps->pc[x].run[run].lo;
-	for (; mid < ps->n_pc && half < total / 2; mid++)
-		for (int run = 0; run < TRACE_RUNS; run++)
-			half += ps->pc[mid].run[run].hi - ps->pc[mid].run[run].lo;
-	kj[0] = (cut_job){ .ps = ps, .x0 = 0, .x1 = mid };
-	kj[1] = (cut_job){ .ps = ps, .x0 = mid, .x1 = ps->n_pc };
-	run_jobs(cut_job_run, &kj[0], &kj[1], two);
+	kj[0] = (cut_job){ .ps = ps, .p0 = 0, .p1 = mid };
+	kj[1] = (cut_job){ .ps = ps, .p0 = mid, .p1 = n_places };
+	run_jobs(cut_job_run, &kj[0], &kj[1], *two);
+	if (kj[0].n_cv + kj[1].n_cv >= UINT32_MAX)
+		sj_oom((kj[0].n_cv + kj[1].n_cv) * sizeof(cover));
+	ps->labels = sj_malloc((kj[0].n_cv + kj[1].n_cv + 1) * sizeof *ps->labels);
+	memcpy(ps->labels, kj[0].labels, kj[0].n_cv * sizeof *ps->labels);
+	memcpy(ps->labels + kj[0].n_cv, kj[1].labels, kj[1].n_cv * sizeof *ps->labels);
+	ps->label_at[1] = (uint32_t)kj[0].n_cv;
+	ps->joins = sj_malloc(kj[0].n_cv + kj[1].n_cv + 1);
+	memcpy(ps->joins, kj[0].joins, kj[0].n_cv);
+	memcpy(ps->joins + kj[0].n_cv, kj[1].joins, kj[1].n_cv);
+	/* Job 1's first cover is another place's than job 0's last. */
+	ps->joins[kj[0].n_cv] = 0;
 	ps->bucket_n = sj_calloc(ps->n_buckets, sizeof *ps->bucket_n);
 	total = 0;
 	for (int t = 0; t < 2; t++) {
@@ -667,7 +639,7 @@ cut_all(pass *ps, cut_job kj[2], bool two)
 	return total;
 }
 
-/* Pass 3 in two jobs of about as many pieces (buckets in order), their
+/* Pass 2 in two jobs of about as many pieces (buckets in order), their
  * contacts into out. */
 static void
 gather_all(pass *ps, size_t total, bool two, trace_second_answer *out)
@@ -699,27 +671,29 @@ trace_second_run(const trace_second_query *q, size_t front, trace_second_answer 
 {
 	pass ps = { .q = q, .base = trace_index_base(q->ix), .n_people = trace_index_n_people(q->ix) };
 	cut_job kj[2];
+	bool two;
 
 	memset(out, 0, sizeof *out);
 	people_mark(&ps);
-	bool two = covers_build(&ps);
-	size_t total = cut_all(&ps, kj, two);
+	size_t total = cut_all(&ps, kj, &two);
 
 	out->pool = sj_malloc((front + total + 1) * sizeof *out->pool);
 	trace_advise_huge(out->pool, (front + total) * sizeof *out->pool);
 	ps.out = out->pool + front;
 	gather_all(&ps, total, two, out);
 	out->labels = ps.labels;
-	out->n_labels = ps.n_cv;
+	out->n_labels = ps.label_at[1] + kj[1].n_cv;
 	for (int t = 0; t < 2; t++) {
 		for (size_t k = 0; k < kj[t].n_blocks; k++)
 			free(kj[t].blocks[k]);
 		free(kj[t].blocks);
 		free(kj[t].st);
+		free(kj[t].cv);
+		free(kj[t].labels);
+		free(kj[t].joins);
 	}
+	free(ps.joins);
 	free(ps.bucket_n);
-	free(ps.cv);
-	free(ps.pc);
 	free(ps.role);
 	free(ps.first);
 	free(ps.home);
