@@ -42,6 +42,7 @@ typedef struct sj_config {
 	int port;              /* TCP port, 1..65535 */
 	int threads;           /* HTTP worker threads */
 	int max_connections;   /* concurrent HTTP connections */
+	int max_connections_per_address; /* of them, from one client address */
 	int request_timeout;   /* seconds */
 	int max_body;          /* bytes */
 	char *trusted_proxies; /* comma-separated proxy addresses, "" = none */

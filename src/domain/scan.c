@@ -151,13 +151,16 @@ typedef struct memo_cp {
 } memo_cp;
 
 typedef struct memo_person {
-	int64_t unit_id;
+	int64_t person_id, unit_id;
 	unsigned tags;
 	size_t name_at, mask_at;   /* offsets in text */
+	bool by_hash;              /* found by hash: in hash_ix */
+	unsigned char hash[CRYPT_HASH_BYTES];  /* then the identity number's keyed hash */
 } memo_person;
 
 struct scan_memo {
 	idmap cp_ix, person_ix;    /* id → index + 1 */
+	idmap hash_ix;             /* hash_key(identity number's hash) → index + 1 */
 	memo_cp *cps;
 	memo_person *people;
 	size_t n_cps, cap_cps, n_people, cap_people;
@@ -178,6 +181,7 @@ scan_memo_clear(scan_memo *m)
 		return;
 	idmap_clear(&m->cp_ix);
 	idmap_clear(&m->person_ix);
+	idmap_clear(&m->hash_ix);
 	m->n_cps = m->n_people = m->n_text = 0;
 }
 
@@ -188,6 +192,7 @@ scan_memo_free(scan_memo *m)
 		return;
 	idmap_free(&m->cp_ix);
 	idmap_free(&m->person_ix);
+	idmap_free(&m->hash_ix);
 	free(m->cps);
 	free(m->people);
 	free(m->text);
@@ -237,29 +242,62 @@ memo_get_cp(const scan_memo *m, int64_t id, scan_prepared *p)
 	return true;
 }
 
-static void
-memo_put_person(scan_memo *m, const scan_prepared *p, int64_t unit_id, unsigned tags)
+size_t
+scan_memo_people(const scan_memo *m)
 {
+	return m ? m->n_people : 0;
+}
+
+/* The idmap key of an identity number's keyed hash: its first 63 bits (a
+ * hit is then checked against the whole hash). */
+static int64_t
+hash_key(const unsigned char h[CRYPT_HASH_BYTES])
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | h[i];
+	return (int64_t)(v >> 1);
+}
+
+/* Memoise the person of p; by_hash: found by p->id_hash, which is kept. */
+static void
+memo_put_person(scan_memo *m, const scan_prepared *p, int64_t unit_id, unsigned tags,
+    bool by_hash)
+{
+	memo_person *r;
+
 	if (m->n_people == m->cap_people) {
 		m->cap_people = m->cap_people ? 2 * m->cap_people : 256;
 		m->people = sj_realloc(m->people, m->cap_people * sizeof *m->people);
 	}
-	m->people[m->n_people++] = (memo_person){ unit_id, tags, memo_text(m, p->person_name),
-	    memo_text(m, p->id_number_mask) };
+	r = &m->people[m->n_people++];
+	*r = (memo_person){ .person_id = p->person_id, .unit_id = unit_id, .tags = tags,
+	    .name_at = memo_text(m, p->person_name), .mask_at = memo_text(m, p->id_number_mask),
+	    .by_hash = by_hash };
 	idmap_put(&m->person_ix, p->person_id, (int64_t)m->n_people);
+	if (by_hash) {
+		memcpy(r->hash, p->id_hash, sizeof r->hash);
+		idmap_put(&m->hash_ix, hash_key(p->id_hash), (int64_t)m->n_people);
+	}
 }
 
+/* The memoised person with id (id > 0), or with p->id_hash (id 0), into
+ * p, *unit_id and *tags; false when not memoised. */
 static bool
 memo_get_person(const scan_memo *m, int64_t id, scan_prepared *p, int64_t *unit_id,
     unsigned *tags)
 {
-	int64_t ix = m ? idmap_get(&m->person_ix, id) : 0;
+	int64_t ix = m == NULL ? 0 : id > 0 ? idmap_get(&m->person_ix, id) :
+	    idmap_get(&m->hash_ix, hash_key(p->id_hash));
 	const memo_person *r;
 
 	if (ix == 0)
 		return false;
 	r = &m->people[ix - 1];
-	p->person_id = id;
+	if (id == 0 && (!r->by_hash || memcmp(r->hash, p->id_hash, sizeof r->hash) != 0))
+		return false;  /* another number with the same first 63 bits */
+	p->person_id = r->person_id;
 	*unit_id = r->unit_id;
 	*tags = r->tags;
 	snprintf(p->person_name, sizeof p->person_name, "%s", m->text + r->name_at);
@@ -305,7 +343,7 @@ scan_memo_preload(store *s, const scope *sc, scan_memo *m, const store_key *keys
 		memset(&p, 0, sizeof p);
 		person_columns(st, &p, &unit_id, &tags);
 		if (idmap_get(&m->person_ix, p.person_id) == 0)
-			memo_put_person(m, &p, unit_id, tags);
+			memo_put_person(m, &p, unit_id, tags, false);
 	}
 	return rc;
 }
@@ -490,7 +528,7 @@ find_person(store *s, scan_memo *memo, scan_prepared *p, bool *found, int64_t *u
 	sj_rc rc;
 
 	*found = false;
-	if (want > 0 && memo_get_person(memo, want, p, unit_id, tags)) {
+	if (memo_get_person(memo, want, p, unit_id, tags)) {
 		*found = true;
 		return SJ_OK;
 	}
@@ -514,8 +552,8 @@ find_person(store *s, scan_memo *memo, scan_prepared *p, bool *found, int64_t *u
 	person_columns(st, p, unit_id, tags);
 	store_reset(st);
 	*found = true;
-	if (memo && want > 0)
-		memo_put_person(memo, p, *unit_id, *tags);
+	if (memo)
+		memo_put_person(memo, p, *unit_id, *tags, want == 0);
 	return SJ_OK;
 }
 
@@ -966,6 +1004,13 @@ static _Thread_local history tl_history;
 sj_rc
 scan_write(store *s, const scan_prepared *in, scan_result *out, alert *al, sj_err *e)
 {
+	return scan_write_memo(s, NULL, in, out, al, e);
+}
+
+sj_rc
+scan_write_memo(store *s, scan_memo *memo, const scan_prepared *in, scan_result *out, alert *al,
+    sj_err *e)
+{
 	history *h = &tl_history;
 	stay_plan_out plan = { .action = STAY_NONE };
 	const history_row *replay;
@@ -980,7 +1025,7 @@ scan_write(store *s, const scan_prepared *in, scan_result *out, alert *al, sj_er
 		al->id = 0;
 	if (in->person_pending) {
 		resolved = *in;
-		if ((rc = resolve_person(s, NULL, &resolved, e)) != SJ_OK)
+		if ((rc = resolve_person(s, memo, &resolved, e)) != SJ_OK)
 			return rc;
 		p = &resolved;
 	}

@@ -85,6 +85,8 @@ typedef struct scan_memo scan_memo;
 scan_memo *scan_memo_new(void);
 void scan_memo_clear(scan_memo *m);
 void scan_memo_free(scan_memo *m);
+/* How many people m holds (0 for NULL): its owner clears it past a bound. */
+size_t scan_memo_people(const scan_memo *m);
 
 /* Kinds of id in the keys of scan_memo_preload (store_key.k1). */
 #define SCAN_MEMO_PERSON 1
@@ -250,6 +252,15 @@ sj_rc scan_write(store *s, const scan_prepared *p, scan_result *out, struct aler
 /* (For a scan from scan_prepare_defer, scan_write first finds the person
  * and screens the scan, with scan_prepare's rules and errors, before step
  * 1; nothing is written when that fails.) */
+
+/* scan_write, finding a deferred scan's person through memo (by id, or by
+ * the identity number's keyed hash) and memoising what it reads there.
+ * The caller keeps memo true: the scan writer (domain/writer.h) clears it
+ * whenever another connection has committed since (SQLite's data_version),
+ * so that a person's edited tags or unit are never screened stale.  memo
+ * NULL: scan_write. */
+sj_rc scan_write_memo(store *s, scan_memo *memo, const scan_prepared *p, scan_result *out,
+    struct alert *alert, sj_err *e);
 
 /*
  * scan_prepare, then scan_write in a nested transaction (store_begin /

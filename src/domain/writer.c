@@ -34,6 +34,8 @@
 #define CHECKPOINTER_PRAGMAS "PRAGMA busy_timeout=2"
 
 #define OVERDUE_MAX 64
+/* The people memo's bound: ~200 bytes each (~26 MB), cleared when reached. */
+#define PEOPLE_MEMO_MAX 131072
 #define WRITER_YIELD_MAX_US 3000
 
 struct scan_writer {
@@ -53,6 +55,8 @@ struct scan_writer {
 	store *s;
 	writer_stats stats;         /* under lock */
 	int64_t next_overdue;       /* instant of the next disinfection check */
+	scan_memo *people;          /* SQLite: the people its scans named (scan_write_memo) */
+	int64_t data_version;       /* SQLite's PRAGMA data_version when people was last valid */
 	uint64_t commit_ns;         /* the thread's: time of the last batch's commit */
 };
 
@@ -84,12 +88,39 @@ write_alone(scan_writer *w, scan_job *job)
 		job->alert.id = 0;
 }
 
+/* Keep the people memo true for this batch: inside its transaction, which
+ * holds the write lock (so the snapshot is the newest and no one else can
+ * commit until it ends), PRAGMA data_version tells whether any other
+ * connection — a request thread editing a person's tags, the command line,
+ * a purge — has committed since the memo was last checked; then it is
+ * cleared.  The writer's own commits (scans, alerts) do not change it and
+ * touch no person.  Returns false on a store error (the memo then unused). */
+static bool
+people_memo_check(scan_writer *w, sj_err *e)
+{
+	store_stmt *st;
+	int64_t v;
+	bool found;
+
+	if (store_prepare(w->s, "PRAGMA data_version", &st, e) != SJ_OK ||
+	    store_query_int(st, &v, &found, e) != SJ_OK || !found) {
+		scan_memo_clear(w->people);
+		return false;
+	}
+	if (v != w->data_version || scan_memo_people(w->people) >= PEOPLE_MEMO_MAX) {
+		scan_memo_clear(w->people);
+		w->data_version = v;
+	}
+	return true;
+}
+
 /* Write every job of the batch in one transaction.  Returns false when a
  * statement failed or the commit did: then nothing of the batch is kept. */
 static bool
 write_together(scan_writer *w, scan_job *batch, size_t n)
 {
 	sj_err e = {0};
+	scan_memo *memo;
 	int64_t id;
 	sj_rc rc;
 
@@ -109,10 +140,11 @@ write_together(scan_writer *w, scan_job *batch, size_t n)
 		store_rollback(w->s);
 		return false;
 	}
+	memo = w->people && people_memo_check(w, &e) ? w->people : NULL;
 	for (scan_job *j = batch; j; j = j->next) {
 		j->in.id = id++;
 		sj_err_clear(&j->err);
-		j->rc = scan_write(w->s, &j->in, &j->out, &j->alert, &j->err);
+		j->rc = scan_write_memo(w->s, memo, &j->in, &j->out, &j->alert, &j->err);
 		if (j->rc != SJ_OK)
 			j->alert.id = 0;
 		/* A scan refused by its own rules wrote nothing and leaves the
@@ -343,9 +375,12 @@ scan_writer_start(const char *url, scan_writer **out, sj_err *e)
 	pthread_cond_init(&w->stop_cond, &ca);
 	pthread_condattr_destroy(&ca);
 	w->next_overdue = dt_now() + 5;
+	if (w->cs)
+		w->people = scan_memo_new();  /* SQLite: data_version keeps it true */
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		store_close(w->cs);
 		store_close(w->s);
+		scan_memo_free(w->people);
 		pthread_cond_destroy(&w->stop_cond);
 		pthread_cond_destroy(&w->more);
 		pthread_mutex_destroy(&w->batch_lock);
@@ -466,6 +501,7 @@ scan_writer_stop(scan_writer *w)
 		store_exec(w->cs, "PRAGMA wal_checkpoint(PASSIVE)", NULL);
 	store_close(w->cs);
 	store_close(w->s);
+	scan_memo_free(w->people);
 	pthread_cond_destroy(&w->stop_cond);
 	pthread_cond_destroy(&w->more);
 	pthread_mutex_destroy(&w->batch_lock);

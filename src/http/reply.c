@@ -13,6 +13,7 @@
 #include "http/req.h"
 
 #define PROBLEM_TYPE_BASE "urn:sijin:problem:"
+#define REPLY_SMALL 4096   /* bytes: a JSON answer dumped on the stack first */
 
 const char *http_method(const http_req *r) { return r->method; }
 const char *http_path(const http_req *r) { return r->path; }
@@ -231,8 +232,20 @@ reply_internal(http_req *r)
 sj_rc
 http_reply_json(http_req *r, int status, json_t *body)
 {
-	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	enum { FLAGS = JSON_COMPACT | JSON_PRESERVE_ORDER };
+	char small[REPLY_SMALL];
+	size_t n = body ? json_dumpb(body, small, sizeof small, FLAGS) : 0;
+	char *s = NULL;
 
+	/* Most answers (a scan's is ~400 bytes) fit the stack buffer: one
+	 * pass and one copy, instead of json_dumps' growing buffer (a
+	 * realloc at each doubling) and its final copy. */
+	if (n > 0 && n <= sizeof small) {
+		s = sj_malloc(n + 1);
+		memcpy(s, small, n);
+		s[n] = '\0';
+	} else if (n > 0)
+		s = json_dumps(body, FLAGS);
 	json_decref(body);
 	if (s == NULL) {
 		/* json_pack gives NULL when a value is not valid UTF-8: a bug

@@ -6,7 +6,14 @@
  *    by one (125 closed five-minute stays per person);
  *  - a batch holding a scan refused by its own rules (an exit before its
  *    entry) and one whose statement fails (a person who does not exist)
- *    answers each job on its own: the others are written, the two are not.
+ *    answers each job on its own: the others are written, the two are not;
+ *  - the writer's memo of people (scans prepared with scan_prepare_defer
+ *    find their person on the writer) never screens with stale facts: a
+ *    resident who passes on entry, then is put in home quarantine through
+ *    another connection, is alerted on entry and denied on exit (the
+ *    special-group rules of issue 5 / DESIGN.md §4: home quarantine alerts
+ *    an entry, denies an exit) from the very next batch; untagged, passes
+ *    again.
  * Expected counts are from the inputs: 250 scans alternating in and out
  * make 125 stays; the key-group member's 250 scans raise 250 alerts. */
 #include <stdarg.h>
@@ -192,6 +199,56 @@ test_one_bad_job_fails_alone(void **state)
 	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 2);
 }
 
+/* One scan of the resident prepared as a request thread prepares it (the
+ * person found by the writer), written alone; its decision. */
+static scan_decision
+deferred_decision(cpfix *f, scan_writer *w, scan_direction d, int64_t at)
+{
+	scan_input in = { .checkpoint_id = f->cp_p, .id_number = f->id_resident, .direction = d,
+	    .at = at, .source = SCAN_SRC_ATTENDANT };
+	scan_prepared p;
+	scan_result r;
+	sj_err e = {0};
+
+	if (scan_prepare_defer(f->s, f->keys, &f->settings, &scope_system, &in, NOW, &p, &e)
+	    != SJ_OK || scan_writer_run(w, &p, &r, &e) != SJ_OK)
+		fail_msg("scan: %s: %s", e.field, e.msg);
+	assert_int_equal(r.person_id, f->resident);
+	return r.decision;
+}
+
+/* The resident's tags replaced by tag1 (and tag2), on the fixture's own
+ * connection, not the writer's. */
+static void
+retag(cpfix *f, const char *tag1, const char *tag2)
+{
+	const char *tags[2] = { tag1, tag2 };
+	person_input in = { .tags = tags, .n_tags = tag2 ? 2 : 1 };
+	sj_err e = {0};
+
+	if (person_update(f->s, f->keys, &scope_system, f->resident, &in, PERSON_TAGS, 0, &e)
+	    != SJ_OK)
+		fail_msg("retag: %s: %s", e.field, e.msg);
+}
+
+static void
+test_people_memo_follows_edits(void **state)
+{
+	cpfix *f = *state;
+	scan_writer *w;
+	sj_err e = {0};
+
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	assert_int_equal(deferred_decision(f, w, SCAN_IN, H(9, 0)), SCAN_PASS);
+	assert_int_equal(deferred_decision(f, w, SCAN_OUT, H(9, 5)), SCAN_PASS);
+	retag(f, "resident", "home_quarantine");
+	assert_int_equal(deferred_decision(f, w, SCAN_IN, H(10, 0)), SCAN_ALERT);
+	assert_int_equal(deferred_decision(f, w, SCAN_OUT, H(10, 5)), SCAN_DENY);
+	retag(f, "resident", NULL);
+	assert_int_equal(deferred_decision(f, w, SCAN_OUT, H(10, 10)), SCAN_PASS);
+	scan_writer_stop(w);
+}
+
 static void
 test_queue_refuses_when_stopping(void **state)
 {
@@ -216,6 +273,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_concurrent_group_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_bad_job_fails_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_refuses_when_stopping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_people_memo_follows_edits, setup, teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
