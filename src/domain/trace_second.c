@@ -214,8 +214,8 @@ typedef struct pass {
 	unsigned char *role;    /* per person: ROLE_* */
 	int64_t *first;         /* per person: a contact's first exposure */
 	uint32_t *home;         /* per person: home place index + 1 (exclude_home), or NULL */
-	uint32_t n_keys;        /* the window cut in n_keys parts of key_s seconds (gather) */
-	int64_t key_s;
+	uint32_t n_keys;        /* the window cut in n_keys parts of 2^key_shift seconds (gather) */
+	int key_shift;
 	int shift;              /* a person's bucket is their index >> shift */
 	uint32_t n_buckets;
 	stream *streams[2];     /* per cut job, per bucket */
@@ -486,7 +486,7 @@ typedef struct gather_job {
 static uint32_t
 piece_key(const pass *ps, uint32_t p0, const piece *x)
 {
-	int64_t part = ((int64_t)x->from + ps->base - ps->q->lo) / ps->key_s;
+	int64_t part = ((int64_t)x->from + ps->base - ps->q->lo) >> ps->key_shift;
 
 	return (x->person - p0) * ps->n_keys + (part < ps->n_keys ? (uint32_t)part : ps->n_keys - 1);
 }
@@ -587,7 +587,8 @@ people_mark(pass *ps)
 		ps->shift++;
 	ps->n_buckets = (ps->n_people + (1u << ps->shift) - 1) >> ps->shift;
 	ps->n_keys = tune_time_keys;
-	ps->key_s = (q->hi - q->lo + ps->n_keys - 1) / ps->n_keys;
+	while ((int64_t)ps->n_keys << ps->key_shift < q->hi - q->lo)
+		ps->key_shift++;
 }
 
 /* Pass 1 in two jobs of places with about as many stays (on two threads
