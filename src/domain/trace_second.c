@@ -19,7 +19,7 @@ enum { ROLE_OTHER = 0, ROLE_CONTACT = 1, ROLE_INDEX = 2 };
 
 static int tune_threads = 2;
 static size_t tune_min_stays = 262144;
-static uint32_t tune_time_keys = 16;
+static uint32_t tune_time_keys = 64;
 static uint32_t tune_max_buckets = 2048;
 
 void
@@ -27,7 +27,7 @@ trace_second_tune(int threads, size_t min_stays, uint32_t time_keys, uint32_t ma
 {
 	tune_threads = threads == 1 ? 1 : 2;
 	tune_min_stays = min_stays;
-	tune_time_keys = time_keys > 0 ? time_keys : 16;
+	tune_time_keys = time_keys > 0 ? time_keys : 64;
 	tune_max_buckets = max_buckets > 0 ? max_buckets : 2048;
 }
 

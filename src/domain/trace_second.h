@@ -82,7 +82,7 @@ void trace_second_run(const trace_second_query *q, size_t front, trace_second_an
  * only when the index holds at least min_stays stays (default 2 threads
  * from 262,144 stays: below, starting a thread costs more than it saves);
  * time_keys the parts of the window the gather sorts a person's pieces
- * by (≥ 1, default 16); max_buckets the most buckets people are split into
+ * by (≥ 1, default 64); max_buckets the most buckets people are split into
  * (≥ 1, default 2,048: a bucket's answer then fits in the cache of the
  * district's million people).  Process-wide, for tests and benchmarks:
  * set it before tracing, not while traces run.  The answer does not

@@ -610,7 +610,7 @@ test_random_second_degree_split(void **state)
 	oracle_rounds(1234, 1);
 	trace_second_tune(1, 0, 16, 2048);
 	oracle_rounds(99, 1);
-	trace_second_tune(2, 262144, 16, 2048);
+	trace_second_tune(2, 262144, 64, 2048);
 }
 
 int
