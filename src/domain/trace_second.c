@@ -619,12 +619,15 @@ cut_all(pass *ps, cut_job kj[2], bool *two)
 	if (kj[0].n_cv + kj[1].n_cv >= UINT32_MAX)
 		sj_oom((kj[0].n_cv + kj[1].n_cv) * sizeof(cover));
 	ps->labels = sj_malloc((kj[0].n_cv + kj[1].n_cv + 1) * sizeof *ps->labels);
-	memcpy(ps->labels, kj[0].labels, kj[0].n_cv * sizeof *ps->labels);
-	memcpy(ps->labels + kj[0].n_cv, kj[1].labels, kj[1].n_cv * sizeof *ps->labels);
-	ps->label_at[1] = (uint32_t)kj[0].n_cv;
 	ps->joins = sj_malloc(kj[0].n_cv + kj[1].n_cv + 1);
-	memcpy(ps->joins, kj[0].joins, kj[0].n_cv);
-	memcpy(ps->joins + kj[0].n_cv, kj[1].joins, kj[1].n_cv);
+	for (int t = 0; t < 2; t++)
+		if (kj[t].n_cv > 0) {
+			size_t at = t == 0 ? 0 : kj[0].n_cv;
+
+			memcpy(ps->labels + at, kj[t].labels, kj[t].n_cv * sizeof *ps->labels);
+			memcpy(ps->joins + at, kj[t].joins, kj[t].n_cv);
+		}
+	ps->label_at[1] = (uint32_t)kj[0].n_cv;
 	/* Job 1's first cover is another place's than job 0's last. */
 	ps->joins[kj[0].n_cv] = 0;
 	ps->bucket_n = sj_calloc(ps->n_buckets, sizeof *ps->bucket_n);
