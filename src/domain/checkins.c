@@ -52,6 +52,27 @@ parse_id(const char *s, int64_t *out)
 	return n > 0 && *s == '\0';
 }
 
+/* The user and venue ids at the head of line ("user_id,venue_id,..."),
+ * without touching line; false when they are not both there.  The first
+ * pass's quick look: a row whose user and venue are both known needs no
+ * more of it there, valid or not. */
+static bool
+peek_ids(const char *line, int64_t *user_id, int64_t *venue_id)
+{
+	int64_t v[2] = { 0, 0 };
+
+	for (int i = 0; i < 2; i++) {
+		int n = 0;
+		for (; *line >= '0' && *line <= '9' && n < 18; line++, n++)
+			v[i] = v[i] * 10 + (*line - '0');
+		if (n == 0 || *line++ != ',')
+			return false;
+	}
+	*user_id = v[0];
+	*venue_id = v[1];
+	return true;
+}
+
 /* Split line into its fields and check them.  Errors: SJ_EINVAL naming
  * the field at fault. */
 static sj_rc
@@ -213,6 +234,9 @@ make_missing(store *s, const crypt_keys *k, const scope *sc, const char *path,
 	if ((rc = open_file(path, &gz, e)) != SJ_OK)
 		return rc;
 	while (rc == SJ_OK && gzgets(gz, line, sizeof line) != NULL) {
+		if (peek_ids(line, &c.user_id, &c.venue_id) && idmap_get(&m->person, c.user_id) != 0 &&
+		    idmap_get(&m->venue, c.venue_id) != 0)
+			continue;   /* nothing to make, whatever the rest of the row holds */
 		if (parse_row(line, &c, NULL) != SJ_OK)
 			continue;
 		if (idmap_get(&m->person, c.user_id) == 0)

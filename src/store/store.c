@@ -431,6 +431,39 @@ store_rollback(store *s)
 	sj_err_clear(&s->failed);
 }
 
+/* A reader of store_open_readers: the file mapped (SQLite's limit of
+ * 2 GB) and 64 MB of page cache, for one long pass over a table. */
+#define READER_PRAGMAS "PRAGMA mmap_size = 2147418112; PRAGMA cache_size = -65536;"
+
+sj_rc
+store_open_readers(store *s, size_t n, store **out, sj_err *e)
+{
+	size_t i;
+	sj_rc rc = SJ_OK;
+
+	for (i = 0; i < n; i++)
+		out[i] = NULL;
+	if (s->drv->dialect != STORE_SQLITE || s->depth != 0)
+		return sj_fail(e, SJ_EINVAL, "db", "readers of one snapshot need a SQLite "
+		    "connection outside a transaction");
+	for (i = 0; i < n && rc == SJ_OK; i++)
+		if ((rc = store_open(s->url, STORE_READONLY, &out[i], e)) == SJ_OK)
+			rc = tx_exec(out[i], READER_PRAGMAS, e);
+	/* Under the write lock no commit lands: every reader's first read
+	 * starts its WAL snapshot at the same last commit. */
+	if (rc == SJ_OK && (rc = store_begin(s, e)) == SJ_OK) {
+		for (i = 0; i < n && rc == SJ_OK; i++)
+			rc = tx_exec(out[i], "BEGIN; SELECT count(*) FROM sqlite_schema;", e);
+		store_rollback(s);
+	}
+	if (rc != SJ_OK)
+		for (i = 0; i < n; i++) {
+			store_close(out[i]);
+			out[i] = NULL;
+		}
+	return rc;
+}
+
 int
 store_tx_depth(const store *s)
 {
@@ -737,14 +770,17 @@ struct store_bulk {
 	bool copying;
 };
 
-/* "INSERT INTO t (c1, ...) VALUES (?, ...), ..." with rows rows, or
- * "COPY t (c1, ...) FROM STDIN" when rows is 0.  malloc'd. */
+/* "INSERT OR FAIL INTO t (c1, ...) VALUES (?, ...), ..." (SQLite) with
+ * rows rows, or "COPY t (c1, ...) FROM STDIN" (PostgreSQL) when rows is 0.
+ * OR FAIL spares SQLite the statement journal a many-row INSERT that may
+ * abort keeps (a copy of each page it changes, in case it must undo
+ * itself): an error spoils the transaction anyway (store.h).  malloc'd. */
 static char *
 bulk_sql(const char *table, const char *const *cols, int n_cols, int rows)
 {
 	size_t cap = 64 + strlen(table) + (size_t)n_cols * 40 + (size_t)rows * ((size_t)n_cols * 3 + 4);
 	char *sql = sj_malloc(cap);
-	size_t n = (size_t)snprintf(sql, cap, "%s %s (", rows ? "INSERT INTO" : "COPY", table);
+	size_t n = (size_t)snprintf(sql, cap, "%s %s (", rows ? "INSERT OR FAIL INTO" : "COPY", table);
 
 	for (int i = 0; i < n_cols; i++) {
 		for (const char *p = cols[i]; *p; p++)

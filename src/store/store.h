@@ -90,6 +90,22 @@ sj_rc store_exists(const char *url, bool *exists, sj_err *e);
  * Errors: SJ_EIO when a file cannot be removed; as store_exists(). */
 sj_rc store_destroy(const char *url, sj_err *e);
 
+/* Open n more connections (out[0 .. n)) to the SQLite database s is on,
+ * each in a read transaction, all seeing one and the same committed state:
+ * s takes the write lock (store_begin) while the readers take their
+ * snapshots, then lets it go, so no commit can land between two of them
+ * (SQLite's own way, sqlite3_snapshot_open, is not in Debian's build).
+ * Writers wait for the lock for the few milliseconds that takes.  The
+ * readers are opened read-only and map the file into memory (mmap_size,
+ * up to SQLite's limit of 2 GB), for one pass over a large table each
+ * (the trace index's build, trace_index_load).  Close each with
+ * store_close, which ends its transaction.  On failure nothing is left
+ * open and every out[i] is NULL.
+ * Errors: SJ_EINVAL (field "db") on PostgreSQL or when s is inside a
+ * transaction; those of store_open and store_begin (SJ_EBUSY after 5 s
+ * waiting for the lock; SJ_EUNAVAIL or SJ_EDB when s is read-only). */
+sj_rc store_open_readers(store *s, size_t n, store **out, sj_err *e);
+
 /* Finalise every cached statement and close the connection.  A transaction
  * still open is rolled back.  Accepts NULL. */
 void store_close(store *s);
@@ -302,7 +318,10 @@ typedef struct store_bulk store_bulk;   /* one bulk insert in progress; opaque *
  * code, never outside input: asserted) inside the caller's open
  * transaction (asserted).  PostgreSQL streams the rows with COPY ... FROM
  * STDIN (libpq PQputCopyData, text format); SQLite binds them to one
- * prepared INSERT of 64 rows at a time.  Rows go to the database as the
+ * prepared INSERT OR FAIL of 64 rows at a time (OR FAIL: a statement that
+ * fails keeps the rows it wrote, so SQLite keeps no statement journal —
+ * a copy of every page the statement changes — which is sound because
+ * any error spoils the whole transaction anyway).  Rows go to the database as the
  * buffer fills and at store_bulk_end; they are visible to statements of
  * the same connection only after store_bulk_end.  No other statement may
  * run on s between begin and end.  On success *out is the handle, owned
