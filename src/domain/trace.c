@@ -438,7 +438,7 @@ own_stays(const ctx *c, size_t *n_out)
 {
 	size_t n, k = 0;
 	const trace_person_stay *s = trace_index_person_stays(c->ix, c->index_person, &n);
-	own_stay *v = xalloc(NULL, n * sizeof *v);
+	own_stay *v = sj_malloc(n * sizeof *v);
 	int64_t base = trace_index_base(c->ix);
 
 	for (size_t i = 0; i < n; i++)
@@ -560,20 +560,22 @@ sort_contacts(scratch *w, size_t n, int64_t base, trace_contact *out)
 		out[i] = w->tmp[ps[i]];
 }
 
-/* The first degree's labels, appended to out->labels (which holds
- * n_base already): one a place the index person stayed at (own, sorted
- * by place; the only places where first-degree pieces lie).  Returns
- * those places' table indexes (malloc'd), label n_base + k for the k-th. */
+/* The first degree's labels, after the n_base of out->labels (which has
+ * room for n_own more when n_base > 0; else it is allocated here): one a
+ * place the index person stayed at (own, sorted by place; the only
+ * places where first-degree pieces lie).  Returns those places' table
+ * indexes (malloc'd), label n_base + k for the k-th. */
 static uint32_t *
 labels_first(const ctx *c, const own_stay *own, size_t n_own, size_t n_base, trace_result *out)
 {
-	uint32_t *places = xalloc(NULL, n_own * sizeof *places);
+	uint32_t *places = sj_malloc(n_own * sizeof *places);
 	size_t n = 0;
 
 	for (size_t i = 0; i < n_own; i++)
 		if (n == 0 || places[n - 1] != own[i].place)
 			places[n++] = own[i].place;
-	out->labels = xalloc(out->labels, (n_base + n) * sizeof *out->labels);
+	if (out->labels == NULL)
+		out->labels = sj_malloc(n * sizeof *out->labels);
 	for (size_t k = 0; k < n; k++)
 		out->labels[n_base + k] = (trace_label){ trace_index_place_id(c->ix, places[k]), 0 };
 	out->n_labels = n_base + n;
@@ -631,8 +633,8 @@ assemble(const ctx *c, scratch *w, const own_stay *own, size_t n_own,
 	out->n_contacts = g1->n + n2;
 	out->n_first = g1->n;
 	out->n_second = n2;
-	out->contacts = xalloc(NULL, out->n_contacts * sizeof *out->contacts);
-	out->pool = d2 != NULL ? d2->pool : xalloc(NULL, n1 * sizeof *out->pool);
+	out->contacts = sj_malloc(out->n_contacts * sizeof *out->contacts);
+	out->pool = d2 != NULL ? d2->pool : sj_malloc(n1 * sizeof *out->pool);
 	out->n_pool = n1 + (d2 != NULL ? d2->n_spans : 0);
 	out->labels = d2 != NULL ? d2->labels : NULL;
 	uint32_t *places = labels_first(c, own, n_own, n_base, out);
@@ -660,12 +662,15 @@ assemble(const ctx *c, scratch *w, const own_stay *own, size_t n_own,
 }
 
 /* The second degree (trace_second.c) from the first's groups into *d2,
- * with room for the first degree's intervals at the front of its pool. */
+ * with room for the first degree's intervals at the front of its pool and
+ * for its labels (one a place of the index person's n_own stays) after
+ * the labels. */
 static void
-second_degree(const ctx *c, const groups *g1, int64_t min_s, trace_second_answer *d2)
+second_degree(const ctx *c, const groups *g1, int64_t min_s, size_t n_own,
+    trace_second_answer *d2)
 {
-	uint32_t *who = xalloc(NULL, g1->n * sizeof *who);
-	int64_t *first = xalloc(NULL, g1->n * sizeof *first);
+	uint32_t *who = sj_malloc(g1->n * sizeof *who);
+	int64_t *first = sj_malloc(g1->n * sizeof *first);
 	size_t front = 0;
 
 	for (size_t k = 0; k < g1->n; k++) {
@@ -678,7 +683,7 @@ second_degree(const ctx *c, const groups *g1, int64_t min_s, trace_second_answer
 		.exclude_home = c->exclude_home, .first_person = who, .first_at = first,
 		.n_first = g1->n };
 
-	trace_second_run(&q, front, d2);
+	trace_second_run(&q, front, n_own, d2);
 	free(who);
 	free(first);
 }
@@ -700,7 +705,7 @@ own_output(const ctx *c, const own_stay *own, size_t n, trace_result *out)
 {
 	int64_t base = trace_index_base(c->ix);
 
-	out->own = xalloc(NULL, n * sizeof *out->own);
+	out->own = sj_malloc(n * sizeof *out->own);
 	for (size_t i = 0; i < n; i++) {
 		int64_t a = base + own[i].entry, b = base + own[i].exit;
 
@@ -741,7 +746,7 @@ trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e)
 		collect(w, &w->h1, p->min_overlap_s, &w->g1, trace_index_n_people(ix));
 	}
 	if (p->depth == 2 && w->g1.n > 0)
-		second_degree(&c, &w->g1, p->min_overlap_s, &d2);
+		second_degree(&c, &w->g1, p->min_overlap_s, n_own, &d2);
 	own_output(&c, own, n_own, out);
 	assemble(&c, w, own, n_own, w->g1.n > 0 && p->depth == 2 ? &d2 : NULL, out);
 out:

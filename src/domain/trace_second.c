@@ -593,10 +593,11 @@ people_mark(pass *ps)
 
 /* Pass 1 in two jobs of places with about as many stays (on two threads
  * when the index is large enough); then the covers' labels, job 0's
- * first, and the pieces per bucket.  *two: whether two threads ran.
+ * first (with room for label_room more), and the pieces per bucket.
+ * *two: whether two threads ran.
  * Returns the pieces in all. */
 static size_t
-cut_all(pass *ps, cut_job kj[2], bool *two)
+cut_all(pass *ps, cut_job kj[2], size_t label_room, bool *two)
 {
 	const trace_index *ix = ps->q->ix;
 	uint32_t n_places = trace_index_n_places(ix), mid = 0, maxlen;
@@ -618,7 +619,7 @@ cut_all(pass *ps, cut_job kj[2], bool *two)
 	run_jobs(cut_job_run, &kj[0], &kj[1], *two);
 	if (kj[0].n_cv + kj[1].n_cv >= UINT32_MAX)
 		sj_oom((kj[0].n_cv + kj[1].n_cv) * sizeof(cover));
-	ps->labels = sj_malloc((kj[0].n_cv + kj[1].n_cv + 1) * sizeof *ps->labels);
+	ps->labels = sj_malloc((kj[0].n_cv + kj[1].n_cv + label_room + 1) * sizeof *ps->labels);
 	ps->joins = sj_malloc(kj[0].n_cv + kj[1].n_cv + 1);
 	for (int t = 0; t < 2; t++)
 		if (kj[t].n_cv > 0) {
@@ -671,7 +672,8 @@ gather_all(pass *ps, size_t total, bool two, trace_second_answer *out)
 }
 
 void
-trace_second_run(const trace_second_query *q, size_t front, trace_second_answer *out)
+trace_second_run(const trace_second_query *q, size_t front, size_t label_room,
+    trace_second_answer *out)
 {
 	pass ps = { .q = q, .base = trace_index_base(q->ix), .n_people = trace_index_n_people(q->ix) };
 	cut_job kj[2];
@@ -679,7 +681,7 @@ trace_second_run(const trace_second_query *q, size_t front, trace_second_answer 
 
 	memset(out, 0, sizeof *out);
 	people_mark(&ps);
-	size_t total = cut_all(&ps, kj, &two);
+	size_t total = cut_all(&ps, kj, label_room, &two);
 
 	out->pool = sj_malloc((front + total + 1) * sizeof *out->pool);
 	trace_advise_huge(out->pool, (front + total) * sizeof *out->pool);

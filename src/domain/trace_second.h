@@ -62,7 +62,8 @@ typedef struct trace_second_contact {
  * spans, then the contacts' segments; segments of people who did not
  * qualify, and elements freed by merging, are left unused.  Spans count
  * seconds from the index's base and their labels index `labels`
- * (malloc'd, the caller takes it over: the covers' places and vias).
+ * (malloc'd, the caller takes it over: the covers' places and vias, then
+ * room for `label_room` more of the caller's).
  * contacts (malloc'd, the caller frees) are in person-index order. */
 typedef struct trace_second_answer {
 	trace_span *pool;
@@ -76,7 +77,8 @@ typedef struct trace_second_answer {
 /* Run the second degree of q (trace.h's rule) into *out.  Never fails:
  * out of memory aborts.  Starts one more thread when the index is large
  * (trace_second_tune); the caller's read lock covers it. */
-void trace_second_run(const trace_second_query *q, size_t front, trace_second_answer *out);
+void trace_second_run(const trace_second_query *q, size_t front, size_t label_room,
+    trace_second_answer *out);
 
 /* How trace_second_run splits its work: threads 1 or 2; the second thread
  * only when the index holds at least min_stays stays (default 2 threads
