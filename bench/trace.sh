@@ -41,7 +41,7 @@ peers=false
 		echo
 		sh bench/trace_peers.sh "$tmp"
 	else
-		"$tmp/trace_bench" "$stays" 2000 $uniform --depth2 1
+		"$tmp/trace_bench" "$stays" 2000 $uniform --depth2 3
 	fi
 } > "$tmp/out.md"
 cat "$tmp/out.md"
