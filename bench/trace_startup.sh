@@ -55,6 +55,7 @@ SQL
 	echo "store filled with $stays stays in $(echo "$(date +%s.%N) - $t0" | bc) s: $(du -h "$db" | cut -f1)"
 fi
 log=$W/serve.log
+rm -f "$log"  # a line of the previous run must not count as this one's
 port=$((20000 + $$ % 10000))
 t0=$(date +%s.%N)
 "$S" --db "$db" serve --port "$port" >"$log" 2>&1 &

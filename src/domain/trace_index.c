@@ -8,10 +8,12 @@
  * nearly always lands at the end.
  */
 #include "domain/trace_index.h"
+#include "domain/trace_index_int.h"
 
 #include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -34,6 +36,7 @@ typedef struct id_table {
  * through the hash table.  The array is at most 4 bytes × (8 n + 65,536).
  * The load interns people in id order first (their homes), so lo is the
  * smallest. */
+#define FINISH_THREADS_MAX 4  /* threads of a bulk build's end */
 #define DIRECT_SPAN(n) ((uint64_t)(n) * 8 + 65536)
 
 /* One sorted run of a place's stays. */
@@ -143,10 +146,11 @@ id_intern(id_table *t, int64_t id, bool *added)
 		t->cap = t->cap ? t->cap + t->cap / 2 : 64;
 		t->ids = xrealloc(t->ids, (size_t)t->cap * sizeof *t->ids);
 	}
-	if (t->n == 0)
+	if (t->n == 0 && t->n_direct == 0)
 		t->lo = id;
 	t->ids[t->n++] = id;
-	if (id >= t->lo && (uint64_t)(id - t->lo) < DIRECT_SPAN(t->n)) {
+	if (id >= t->lo && ((uint64_t)(id - t->lo) < t->n_direct ||
+	    (uint64_t)(id - t->lo) < DIRECT_SPAN(t->n))) {
 		uint64_t d = (uint64_t)(id - t->lo);
 
 		if (d >= t->n_direct) {
@@ -177,6 +181,23 @@ id_intern(id_table *t, int64_t id, bool *added)
 	}
 	*added = true;
 	return t->n - 1;
+}
+
+/* Before the first intern: make the direct array cover the ids [lo, hi]
+ * at once when n ids are coming from there and the span is within
+ * DIRECT_SPAN(n) (else the array grows with the ids as they come, and
+ * those far above the first ones go through the hash table). */
+static void
+id_reserve(id_table *t, int64_t lo, int64_t hi, size_t n)
+{
+	if (t->n != 0 || t->n_direct != 0 || hi < lo || (uint64_t)(hi - lo) >= DIRECT_SPAN(n) ||
+	    (uint64_t)(hi - lo) >= UINT32_MAX)
+		return;
+	t->lo = lo;
+	t->n_direct = (uint32_t)(hi - lo + 1);
+	t->direct = calloc(t->n_direct, sizeof *t->direct);
+	if (t->direct == NULL)
+		sj_oom((size_t)t->n_direct * sizeof *t->direct);
 }
 
 static uint32_t
@@ -504,9 +525,9 @@ place_stay_qcmp(const void *a, const void *b)
 /* g[0 .. n): stays of one place with one entry, in the order they were
  * added.  Keep the last of each person's (trace_index_put's rule: a stay
  * put again is updated), sort them by (exit, person); returns how many are
- * kept.  keys: scratch of n. */
+ * kept and counts the others in *dropped.  keys: scratch of n. */
 static size_t
-entry_group(trace_index *ix, trace_place_stay *g, size_t n, uint64_t *keys)
+entry_group(trace_place_stay *g, size_t n, uint64_t *keys, size_t *dropped)
 {
 	size_t w = 0;
 
@@ -515,7 +536,7 @@ entry_group(trace_index *ix, trace_place_stay *g, size_t n, uint64_t *keys)
 	qsort(keys, n, sizeof *keys, u64_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i + 1 < n && keys[i + 1] >> 32 == keys[i] >> 32) {
-			ix->n_stays--;  /* a repeat: the later one stays */
+			(*dropped)++;  /* a repeat: the later one stays */
 			continue;
 		}
 		keys[w++] = keys[i];
@@ -531,9 +552,11 @@ entry_group(trace_index *ix, trace_place_stay *g, size_t n, uint64_t *keys)
 }
 
 /* Sort place li's bulk-added stays (all in run[0]) and split them into the
- * short and the long run, with their bounds. */
+ * short and the long run, with their bounds; repeats dropped are counted
+ * in *dropped.  tmp, keys: scratch of the place's size. */
 static void
-place_finish(trace_index *ix, uint32_t li, trace_place_stay *tmp, uint64_t *keys)
+place_finish(trace_index *ix, uint32_t li, trace_place_stay *tmp, uint64_t *keys,
+    size_t *dropped)
 {
 	stay_run *r0 = &ix->pl[li].run[0], *r1 = &ix->pl[li].run[1];
 	trace_place_stay *s = r0->stays;
@@ -548,7 +571,7 @@ place_finish(trace_index *ix, uint32_t li, trace_place_stay *tmp, uint64_t *keys
 		if (j - i == 1)
 			s[w++] = s[i];
 		else {
-			size_t k = entry_group(ix, s + i, j - i, keys);
+			size_t k = entry_group(s + i, j - i, keys, dropped);
 
 			memmove(s + w, s + i, k * sizeof *s);
 			w += k;
@@ -572,22 +595,27 @@ place_finish(trace_index *ix, uint32_t li, trace_place_stay *tmp, uint64_t *keys
 	r0->stays = xrealloc(r0->stays, (size_t)r0->cap * sizeof *s);
 }
 
-/* The person copies of a bulk build, from the finished place runs: count
- * each person's stays, give each array its exact size, fill (the index
- * held no stays before the bulk adds, so every person's array was empty). */
+/* The person copies of a bulk build for the people [lo, hi), from the
+ * finished place runs: count each one's stays, give each array its exact
+ * size, fill (the index held no stays before the bulk adds, so every
+ * person's array was empty).  Every person's copies are in place order,
+ * whichever share made them. */
 static void
-bulk_people(trace_index *ix)
+bulk_people(trace_index *ix, uint32_t lo, uint32_t hi)
 {
-	for (uint32_t i = 0; i < ix->people.n; i++)
+	uint32_t span = hi - lo;
+
+	for (uint32_t i = lo; i < hi; i++)
 		ix->pe[i].n = 0;
 	for (uint32_t li = 0; li < ix->places.n; li++)
 		for (int r = 0; r < TRACE_RUNS; r++) {
 			const stay_run *p = &ix->pl[li].run[r];
 
 			for (uint32_t k = 0; k < p->n; k++)
-				ix->pe[p->stays[k].person].n++;
+				if (p->stays[k].person - lo < span)
+					ix->pe[p->stays[k].person].n++;
 		}
-	for (uint32_t i = 0; i < ix->people.n; i++) {
+	for (uint32_t i = lo; i < hi; i++) {
 		person_entry *q = &ix->pe[i];
 
 		if (q->n > q->cap)
@@ -599,37 +627,103 @@ bulk_people(trace_index *ix)
 		for (int r = 0; r < TRACE_RUNS; r++) {
 			const stay_run *p = &ix->pl[li].run[r];
 
-			for (uint32_t k = 0; k < p->n; k++) {
-				person_entry *q = &ix->pe[p->stays[k].person];
+			for (uint32_t k = 0; k < p->n; k++)
+				if (p->stays[k].person - lo < span) {
+					person_entry *q = &ix->pe[p->stays[k].person];
 
-				q->stays[q->n++] = (trace_person_stay){ li, p->stays[k].entry };
-			}
+					q->stays[q->n++] = (trace_person_stay){ li, p->stays[k].entry };
+				}
 		}
 }
 
-/* Finish a pending bulk build (trace_index_bulk_end without the lock). */
-static void
-bulk_finish(trace_index *ix)
+/* One thread's share of the end of a bulk build (bulk_finish): places
+ * taken PLACE_BLOCK at a time while any are left, then the person copies of
+ * a fixed range of people. */
+#define PLACE_BLOCK 16
+typedef struct finish_share {
+	trace_index *ix;
+	atomic_uint *next;           /* the next place to take */
+	size_t most;                 /* the largest place's stays: scratch size */
+	size_t dropped;              /* repeats dropped */
+	uint32_t person_lo, person_hi;
+	bool people;                 /* the second round */
+} finish_share;
+
+static void *
+finish_main(void *arg)
 {
-	size_t most = 0;
+	finish_share *f = arg;
+	trace_index *ix = f->ix;
+
+	if (f->people) {
+		bulk_people(ix, f->person_lo, f->person_hi);
+		return NULL;
+	}
+	trace_place_stay *tmp = malloc(f->most ? f->most * sizeof *tmp : 1);
+	uint64_t *keys = malloc(f->most ? f->most * sizeof *keys : 1);
+	uint32_t at;
+
+	if (tmp == NULL || keys == NULL)
+		sj_oom(f->most * (sizeof *tmp + sizeof *keys));
+	while ((at = atomic_fetch_add(f->next, PLACE_BLOCK)) < ix->places.n)
+		for (uint32_t i = at; i < at + PLACE_BLOCK && i < ix->places.n; i++)
+			place_finish(ix, i, tmp, keys, &f->dropped);
+	free(tmp);
+	free(keys);
+	return NULL;
+}
+
+/* Run finish_main on sh[0 .. n): sh[0] in this thread. */
+static void
+finish_round(finish_share *sh, size_t n)
+{
+	pthread_t th[FINISH_THREADS_MAX];
+	size_t started = 0;
+
+	for (size_t i = 1; i < n; i++) {
+		if (pthread_create(&th[i], NULL, finish_main, &sh[i]) != 0) {
+			finish_main(&sh[i]);  /* no thread: do its share here */
+			continue;
+		}
+		th[started++] = th[i];
+	}
+	finish_main(&sh[0]);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+}
+
+/* Finish a pending bulk build (trace_index_bulk_end without the lock) with
+ * up to threads threads (1 ≤ threads). */
+static void
+bulk_finish_threads(trace_index *ix, int threads)
+{
+	finish_share sh[FINISH_THREADS_MAX];
+	size_t most = 0, n = threads < 1 ? 1 : threads > FINISH_THREADS_MAX ? FINISH_THREADS_MAX
+	                                                                  : (size_t)threads;
+	atomic_uint next = 0;
 
 	if (!ix->bulk_pending)
 		return;
 	for (uint32_t i = 0; i < ix->places.n; i++)
 		if (ix->pl[i].run[0].n > most)
 			most = ix->pl[i].run[0].n;
-	trace_place_stay *tmp = malloc(most ? most * sizeof *tmp : 1);
-	uint64_t *keys = malloc(most ? most * sizeof *keys : 1);
-
-	if (tmp == NULL || keys == NULL)
-		sj_oom(most * (sizeof *tmp + sizeof *keys));
-
-	for (uint32_t i = 0; i < ix->places.n; i++)
-		place_finish(ix, i, tmp, keys);
-	free(tmp);
-	free(keys);
-	bulk_people(ix);
+	for (size_t i = 0; i < n; i++)
+		sh[i] = (finish_share){ .ix = ix, .next = &next, .most = most,
+			.person_lo = (uint32_t)((uint64_t)ix->people.n * i / n),
+			.person_hi = (uint32_t)((uint64_t)ix->people.n * (i + 1) / n) };
+	finish_round(sh, n);
+	for (size_t i = 0; i < n; i++) {
+		ix->n_stays -= sh[i].dropped;
+		sh[i].people = true;
+	}
+	finish_round(sh, n);
 	ix->bulk_pending = ix->bulk_memo = false;
+}
+
+static void
+bulk_finish(trace_index *ix)
+{
+	bulk_finish_threads(ix, 1);
 }
 
 void
@@ -638,6 +732,103 @@ trace_index_bulk_end(trace_index *ix)
 	pthread_rwlock_wrlock(&ix->lock);
 	bulk_finish(ix);
 	pthread_rwlock_unlock(&ix->lock);
+}
+
+/* ---- for the load from the store (trace_index_int.h) ---------------------- */
+
+void
+trace_index_wrlock(trace_index *ix)
+{
+	pthread_rwlock_wrlock(&ix->lock);
+}
+
+bool
+trace_index_fresh(const trace_index *ix)
+{
+	return ix->bulk_pending || ix->n_stays == 0;
+}
+
+void
+trace_index_reserve_people(trace_index *ix, int64_t lo, int64_t hi, size_t n)
+{
+	id_reserve(&ix->people, lo, hi, n);
+}
+
+uint32_t
+trace_index_intern_person(trace_index *ix, int64_t person_id)
+{
+	return person_intern(ix, person_id);
+}
+
+sj_rc
+trace_index_instants(const trace_index *ix, int64_t entry_at, int64_t exit_at, uint32_t *en,
+    uint32_t *ex, sj_err *e)
+{
+	if (exit_at < entry_at)
+		return sj_fail(e, SJ_EINVAL, "exit_at", "the stay ends before it begins");
+	if (entry_at < ix->base || exit_at - ix->base > (int64_t)UINT32_MAX)
+		return sj_fail(e, SJ_EINVAL, "entry_at", "outside the index's time range");
+	*en = (uint32_t)(entry_at - ix->base);
+	*ex = (uint32_t)(exit_at - ix->base);
+	return SJ_OK;
+}
+
+void
+trace_index_bulk_place(trace_index *ix, int64_t place_id, trace_place_stay *stays, size_t n,
+    size_t cap)
+{
+	if (!trace_index_fresh(ix)) {
+		for (size_t i = 0; i < n; i++)
+			put_locked(ix, ix->people.ids[stays[i].person], place_id,
+			    ix->base + stays[i].entry, ix->base + stays[i].exit, NULL);
+		free(stays);
+		return;
+	}
+	uint32_t li = place_intern(ix, place_id);  /* may move ix->pl: first */
+	stay_run *r = &ix->pl[li].run[0];
+
+	if (r->n == 0) {
+		free(r->stays);
+		r->stays = stays;
+		r->cap = (uint32_t)cap;
+	} else {
+		if (r->n + n > r->cap) {
+			r->cap = (uint32_t)(r->n + n);
+			r->stays = xrealloc(r->stays, (size_t)r->cap * sizeof *r->stays);
+		}
+		memcpy(r->stays + r->n, stays, n * sizeof *stays);
+		free(stays);
+	}
+	r->n += (uint32_t)n;
+	ix->n_stays += n;
+	ix->bulk_pending = ix->bulk_pending || n > 0;
+}
+
+void
+trace_index_prefetch_person_id(const trace_index *ix, int64_t person_id)
+{
+	const id_table *t = &ix->people;
+
+	if (person_id >= t->lo && (uint64_t)(person_id - t->lo) < t->n_direct)
+		__builtin_prefetch(&t->direct[person_id - t->lo]);
+}
+
+void
+trace_index_bulk_finish(trace_index *ix, int threads)
+{
+	bulk_finish_threads(ix, threads);
+}
+
+int64_t
+trace_index_max_scan_id(const trace_index *ix)
+{
+	return ix->max_scan_id;
+}
+
+void
+trace_index_set_max_scan_id(trace_index *ix, int64_t id)
+{
+	ix->max_scan_id = id;
 }
 
 /* Free what ix holds (not the lock, not ix). */
@@ -677,9 +868,8 @@ trace_index_replace(trace_index *ix, trace_index *fresh)
 	free(fresh);
 }
 
-/* trace_index_set_home without the lock (the caller holds it). */
-static void
-home_locked(trace_index *ix, int64_t person_id, int64_t place_id)
+void
+trace_index_home_locked(trace_index *ix, int64_t person_id, int64_t place_id)
 {
 	uint32_t pi = person_intern(ix, person_id);
 
@@ -690,58 +880,8 @@ void
 trace_index_set_home(trace_index *ix, int64_t person_id, int64_t place_id)
 {
 	pthread_rwlock_wrlock(&ix->lock);
-	home_locked(ix, person_id, place_id);
+	trace_index_home_locked(ix, person_id, place_id);
 	pthread_rwlock_unlock(&ix->lock);
-}
-
-enum { Q_STAYS, Q_HOMES };
-static const char *const trace_index_sql[] = {
-	[Q_STAYS] = "SELECT place_id, person_id, entry_at, exit_at, id FROM stay "
-	            "WHERE person_id IS NOT NULL AND entry_at >= ?1 AND id > ?2",
-	[Q_HOMES] = "SELECT p.id, coalesce(h.place_id, 0) FROM person p "
-	            "LEFT JOIN household h ON h.id = p.household_id ORDER BY p.id",
-};
-
-sj_rc
-trace_index_load(trace_index *ix, store *s, int64_t since, sj_err *e)
-{
-	store_stmt *st = NULL;
-	bool row;
-	sj_rc rc;
-
-	if (since < ix->base)
-		since = ix->base;
-	pthread_rwlock_wrlock(&ix->lock);
-	/* Homes first: people are interned in id order (the direct table's
-	 * origin is the smallest id, DIRECT_SPAN). */
-	if ((rc = store_prepare(s, trace_index_sql[Q_HOMES], &st, e)) != SJ_OK)
-		goto out;
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row)
-		home_locked(ix, store_col_int(st, 0), store_col_int(st, 1));
-	store_reset(st);
-	if (rc != SJ_OK || (rc = store_prepare(s, trace_index_sql[Q_STAYS], &st, e)) != SJ_OK)
-		goto out;
-	store_bind_int(st, 1, since);
-	store_bind_int(st, 2, ix->max_scan_id);
-	int64_t max_id = ix->max_scan_id;
-
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-		int64_t id = store_col_int(st, 4);
-
-		rc = trace_index_bulk_add(ix, store_col_int(st, 1), store_col_int(st, 0),
-		    store_col_int(st, 2), store_col_int(st, 3), e);
-		if (rc != SJ_OK)
-			break;
-		if (id > max_id)
-			max_id = id;
-	}
-	store_reset(st);
-	if (rc == SJ_OK)
-		ix->max_scan_id = max_id;
-out:
-	bulk_finish(ix);  /* what was added so far, even on an error */
-	pthread_rwlock_unlock(&ix->lock);
-	return rc;
 }
 
 size_t

@@ -126,14 +126,27 @@ void trace_index_set_home(trace_index *ix, int64_t person_id, int64_t place_id);
 /* Load every person's home place (in id order), then every stay of a
  * registered person that entered at or after since (seconds since the
  * epoch; the retention horizon) and whose scan id is above the highest
- * loaded so far, in one pass over the view `stay` in the store's order (no
- * ORDER BY: the bulk build sorts; into an index that already holds stays
- * they are put one by one), all under the write lock.  Called once at
- * start (the build) and then periodically (the catch-up by max stay id).
- * Only new stays are seen: a stay whose end is rewritten later (closed by
- * its exit scan) keeps the end it had when loaded unless the writer calls
- * trace_index_put.  Errors: the store's. */
+ * loaded so far, all under the write lock (trace_load.c).  The stays are
+ * read in the store's key order (place, id; no ORDER BY: the bulk build
+ * sorts; into an index that already holds stays they are put one by one).
+ * Into a fresh index on SQLite the read is shared by up to one thread a
+ * processor (at most 4), each with a read connection of its own, all
+ * seeing the same committed state (store_open_readers), in chunks of
+ * place ids handed to the index in key order: the index equals that of a
+ * single pass.  Otherwise (PostgreSQL, one processor, s inside a
+ * transaction or read-only, an index that holds stays) one pass on s.
+ * Called once at start (the build; a CLI trace).  Only new stays are
+ * seen: a stay whose end is rewritten later (closed by its exit scan)
+ * keeps the end it had when loaded unless the writer calls
+ * trace_index_put.  Errors: the store's; SJ_EINVAL ("entry_at",
+ * "exit_at") for a stay the index cannot hold.  On an error the index
+ * holds the homes and none of the stays of this call. */
 sj_rc trace_index_load(trace_index *ix, store *s, int64_t since, sj_err *e);
+
+/* trace_index_load with at most threads threads (0: one a processor): 1
+ * is the single pass on s (tests compare the two). */
+sj_rc trace_index_load_threads(trace_index *ix, store *s, int64_t since, int threads,
+    sj_err *e);
 
 /* Drop every stay that entered before horizon (seconds since the epoch;
  * now − retention), so that the index holds the retention window only.

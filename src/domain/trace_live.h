@@ -44,6 +44,9 @@ typedef struct trace_live_figures {
 	uint64_t applied;      /* announcements applied since start */
 	uint64_t rebuilds;     /* builds after the first one */
 	double build_s;        /* the last build's duration, seconds */
+	double build_cpu_s;    /* the CPU seconds of its calling thread (the
+	                        * load's other threads not counted): its wall
+	                        * time on an otherwise idle machine */
 } trace_live_figures;
 
 /* Build the index of url's stays entering at or after now − retention_s
