@@ -5,8 +5,10 @@
  *
  * Invariants: a batch is one transaction; a row is either inserted, or
  * counted as a duplicate, or rejected, never two of these; within a batch
- * ids are given in (place, person, time) order, so the rows go into the
- * scan table's primary key (place_id, id) in ascending order.
+ * ids are given, and rows inserted, in (person, place, time) order, so the
+ * rows go into the person index (person_id, place_id, id) in ascending
+ * order and, at each place, into the primary key (place_id, id) in
+ * ascending order.
  *
  * Round trips (issue 4 "Bulk scan import into PostgreSQL"): rows given to
  * scan_import_add wait unchecked (struct raw) until a batch's worth has
@@ -26,16 +28,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/datetime.h"
 #include "core/ident.h"
+#include "core/log.h"
 #include "domain/alert.h"
 #include "domain/person.h"
 #include "domain/retention.h"
 #include "domain/scan_int.h"
 
 #define IMPORT_CACHE_MIB 256   /* SQLite page cache during an import */
+/* In-process, rows are checked as they come, this many at a time, instead
+ * of waiting unchecked for a batch's worth (which only saves round trips
+ * to a database server): a batch of IMPORT_BATCH_SQLITE rows then holds
+ * one copy of each row, not two. */
+#define RAW_CHUNK 4096
 
 enum { Q_PAIRS, Q_PAIR, Q_UNKNOWN_KEY, Q_OPERATOR };
 
@@ -45,11 +54,11 @@ static const char *const import_sql[] = {
 	"SELECT place_id, person_id, id, at, kind, stay_s, checkpoint_id FROM scan"
 	" WHERE person_id = ?1 AND place_id = ?2 ORDER BY id",
 	/* every scan of each (place k1, person k2) of bulk_key (scan_by_person),
-	 * by pair, then id */
+	 * by person, place, then id (the batch's order) */
 	[Q_PAIRS] =
 	"SELECT s.place_id, s.person_id, s.id, s.at, s.kind, s.stay_s, s.checkpoint_id"
 	" FROM " STORE_KEYS_TABLE " k JOIN scan s ON s.person_id = k.k2 AND s.place_id = k.k1"
-	" ORDER BY s.place_id, s.person_id, s.id",
+	" ORDER BY s.person_id, s.place_id, s.id",
 	/* an unknown person's scan at a place with this key fingerprint */
 	[Q_UNKNOWN_KEY] =
 	"SELECT count(*) FROM scan WHERE place_id = ?1 AND person_id IS NULL AND key_fp = ?2"
@@ -122,12 +131,29 @@ struct scan_import {
 	size_t n_stored, cap_stored;
 	arena a;               /* person_match's results, freed per batch */
 	scan_memo *memo;       /* scan_prepare's look-ups, cleared per batch */
+	/* seconds spent in each step of the open batch, logged at its end
+	 * (log level debug; bench/RESULTS.md): reading the memo, checking the
+	 * rows, reading the pairs, planning, writing the rows (COPY), the
+	 * stay changes and alerts, the commit */
+	double t_memo, t_check, t_pairs, t_plan, t_copy, t_rest;
 	/* flush scratch */
 	stay_span *spans;
 	size_t cap_spans;
 	stored_change *changes;
 	size_t n_changes, cap_changes;
+	struct sort_key *order;  /* sort_rows' scratch */
+	size_t cap_order;
 };
+
+/* Seconds on the monotonic clock (the step timings). */
+static double
+mono_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 /* ---- the report ---------------------------------------------------------------- */
 
@@ -197,7 +223,7 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 	im->now = now;
 	im->o = *o;
 	if (im->o.batch_rows <= 0)
-		im->o.batch_rows = IMPORT_BATCH_DEFAULT;
+		im->o.batch_rows = store_round_trips(s) ? IMPORT_BATCH_DEFAULT : IMPORT_BATCH_SQLITE;
 	dt_date_to_ymd(dt_date_of(now), &y, &m, &d);
 	im->today = y * 10000 + m * 100 + d;
 	arena_init(&im->a);
@@ -415,10 +441,14 @@ drain(scan_import *im, bool force, sj_err *e)
 			im->n_raws -= i;
 			i = 0;
 		}
+		double t0 = mono_s();
 		if ((rc = preload(im, e)) != SJ_OK)
 			break;
+		double t1 = mono_s();
 		while (rc == SJ_OK && i < im->n_raws && im->n_rows < (size_t)im->o.batch_rows)
 			rc = prepare_raw(im, &im->raws[i++], e);
+		im->t_memo += t1 - t0;
+		im->t_check += mono_s() - t1;
 		if (rc == SJ_OK && im->n_rows >= (size_t)im->o.batch_rows)
 			rc = flush(im, e);
 	}
@@ -454,7 +484,8 @@ scan_import_add(scan_import *im, int64_t line, const scan_input *given, const ch
 	w->in.operator_id = im->o.operator_id;
 	w->in.key = NULL;
 	w->in.memo = NULL;
-	if (im->n_rows + im->n_raws >= (size_t)im->o.batch_rows)
+	if (im->n_rows + im->n_raws >= (size_t)im->o.batch_rows ||
+	    (im->n_raws >= RAW_CHUNK && !store_round_trips(im->s)))
 		return drain(im, false, e);
 	return SJ_OK;
 }
@@ -467,14 +498,74 @@ pend_cmp(const void *x, const void *y)
 	const pend *a = x, *b = y;
 
 #define CMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
-	CMP(place_id);
 	CMP(person_id);
+	CMP(place_id);
 	CMP(at);
 	CMP(direction);
 	CMP(checkpoint_id);
 	CMP(line);
 #undef CMP
 	return 0;
+}
+
+/* A row's leading sort fields (pend_cmp) and its index: sorting these
+ * reads 32 contiguous bytes a comparison instead of two rows elsewhere in
+ * memory, and moves 32 bytes instead of a row. */
+typedef struct sort_key {
+	int64_t person_id, place_id, at;
+	size_t ix;
+} sort_key;
+
+static int
+sort_key_cmp(const void *x, const void *y, void *cls)
+{
+	const sort_key *a = x, *b = y;
+	const pend *rows = cls;
+
+	if (a->person_id != b->person_id)
+		return a->person_id < b->person_id ? -1 : 1;
+	if (a->place_id != b->place_id)
+		return a->place_id < b->place_id ? -1 : 1;
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	return pend_cmp(&rows[a->ix], &rows[b->ix]);
+}
+
+/* Sort the batch's rows by pend_cmp: sort their keys, then move each row
+ * to its place, one cycle of the permutation at a time (no second copy of
+ * the rows). */
+static void
+sort_rows(scan_import *im)
+{
+	sort_key *k;
+	size_t n = im->n_rows;
+
+	if (n > im->cap_order) {
+		im->cap_order = n;
+		im->order = sj_realloc(im->order, n * sizeof *im->order);
+	}
+	k = im->order;
+	for (size_t i = 0; i < n; i++)
+		k[i] = (sort_key){ im->rows[i].person_id, im->rows[i].place_id, im->rows[i].at, i };
+	qsort_r(k, n, sizeof *k, sort_key_cmp, im->rows);
+	/* row k[i].ix goes to i; a done slot's ix becomes SIZE_MAX */
+	for (size_t i = 0; i < n; i++) {
+		pend first;
+		size_t j = i;
+		if (k[i].ix == SIZE_MAX || k[i].ix == i) {
+			k[i].ix = SIZE_MAX;
+			continue;
+		}
+		first = im->rows[i];
+		while (k[j].ix != i) {
+			size_t from = k[j].ix;
+			im->rows[j] = im->rows[from];
+			k[j].ix = SIZE_MAX;
+			j = from;
+		}
+		im->rows[j] = first;
+		k[j].ix = SIZE_MAX;
+	}
 }
 
 static void
@@ -603,7 +694,7 @@ read_pair(scan_import *im, int64_t place_id, int64_t person_id, size_t *at, pair
 	st->spans = im->spans;
 	for (; *at < im->n_stored; ++*at) {
 		x = &im->stored[*at];
-		if (x->place_id > place_id || (x->place_id == place_id && x->person_id >= person_id))
+		if (x->person_id > person_id || (x->person_id == person_id && x->place_id >= place_id))
 			break;
 	}
 	for (; *at < im->n_stored; ++*at) {
@@ -811,13 +902,15 @@ write_batch(scan_import *im, sj_err *e)
 	size_t i, j, at = 0;
 	sj_rc rc = SJ_OK;
 
-	qsort(im->rows, im->n_rows, sizeof *im->rows, pend_cmp);
+	sort_rows(im);
 	if ((rc = scan_ids_reserve(im->s, "scan", (int64_t)im->n_rows, &st.first_id, e)) != SJ_OK)
 		return rc;
 	for (i = 0; i < im->n_rows; i++)
 		im->rows[i].id = st.first_id + (int64_t)i;
 	im->n_changes = 0;
+	double t0 = mono_s();
 	rc = read_pairs(im, e);
+	double t1 = mono_s();
 	for (i = 0; rc == SJ_OK && i < im->n_rows; i = j) {
 		for (j = i + 1; j < im->n_rows && im->rows[j].place_id == im->rows[i].place_id &&
 		    im->rows[j].person_id == im->rows[i].person_id; j++)
@@ -828,14 +921,20 @@ write_batch(scan_import *im, sj_err *e)
 			rc = plan_unknown(im, i, j, e);
 	}
 	free(st.seen);
+	double t2 = mono_s();
 	if (rc == SJ_OK)
 		rc = insert_rows(im, e);
+	double t3 = mono_s();
 	for (i = 0; rc == SJ_OK && i < im->n_changes; i++) {
 		const stored_change *c = &im->changes[i];
 		rc = scan_stay_set(im->s, c->place_id, c->id, c->stay_s, c->recorded, c->demote, e);
 	}
 	if (rc == SJ_OK)
 		rc = raise_alerts(im, e);
+	im->t_pairs += t1 - t0;
+	im->t_plan += t2 - t1;
+	im->t_copy += t3 - t2;
+	im->t_rest += mono_s() - t3;
 	return rc;
 }
 
@@ -868,10 +967,17 @@ flush(scan_import *im, sj_err *e)
 	 * process) must read them again. */
 	if (rc == SJ_OK && !im->o.dry_run && im->batch.accepted > 0)
 		rc = store_publish(im->s, STORE_LINE_OVERFLOW, e);
+	double t0 = mono_s();
 	if (rc != SJ_OK || im->o.dry_run)
 		store_rollback(im->s);
 	else
 		rc = store_commit(im->s, e);
+	if (log_enabled(SJ_LOG_DEBUG))
+		log_debug("import batch %lld: %zu rows; seconds: memo %.2f, check %.2f, pairs %.2f, "
+		    "plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f",
+		    (long long)im->total.batches + 1, im->n_rows, im->t_memo, im->t_check,
+		    im->t_pairs, im->t_plan, im->t_copy, im->t_rest, mono_s() - t0);
+	im->t_memo = im->t_check = im->t_pairs = im->t_plan = im->t_copy = im->t_rest = 0;
 	im->in_tx = false;
 	if (rc == SJ_OK)
 		add_batch(&im->total, &im->batch);
@@ -919,6 +1025,7 @@ scan_import_free(scan_import *im)
 	free(im->alerts);
 	free(im->spans);
 	free(im->changes);
+	free(im->order);
 	free(im->total.rejects);
 	arena_free(&im->a);
 	scan_memo_free(im->memo);

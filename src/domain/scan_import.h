@@ -8,9 +8,10 @@
  * entries-only places, screening), and the stays are derived by stay_plan
  * (domain/stay.h) exactly as scan_write derives them.  What differs is the
  * write path, built for volume:
- *   - rows are gathered into batches (IMPORT_BATCH_DEFAULT rows); a batch
- *     is one transaction, so its accepted rows are committed together;
- *   - a batch is sorted by (place, person, time): each person's scans at a
+ *   - rows are gathered into batches (IMPORT_BATCH_DEFAULT rows,
+ *     IMPORT_BATCH_SQLITE on SQLite); a batch is one transaction, so its
+ *     accepted rows are committed together;
+ *   - a batch is sorted by (person, place, time): each person's scans at a
  *     place are read once (one index range; on PostgreSQL the ranges of
  *     all the batch's pairs in one join, store_round_trips) and the
  *     batch's rows of that
@@ -26,8 +27,11 @@
  *     (scan_memo_preload), so a batch costs a few round trips, not a few
  *     per row;
  *   - the new rows go to the store with store_bulk_* (COPY on PostgreSQL,
- *     64-row prepared INSERTs on SQLite) in (place, id) order, so the
- *     primary key grows at each place's end.
+ *     64-row prepared INSERTs on SQLite) in (person, place, id) order: the
+ *     person index (person_id, place_id, id) is written leaf after leaf
+ *     instead of at random, and since ids are given in that same order,
+ *     each place's ids still grow, so the primary key (place_id, id) grows
+ *     at each place's end.
  *
  * Idempotency (issue 5): an import adds nothing for a row whose scan is
  * already stored — same checkpoint, person, time (to the second) and
@@ -59,7 +63,13 @@
 #include "domain/scope.h"
 #include "store/store.h"
 
-#define IMPORT_BATCH_DEFAULT 250000 /* rows per transaction */
+#define IMPORT_BATCH_DEFAULT 250000 /* rows per transaction (database server) */
+/* Rows per transaction on SQLite: a batch's random inserts into the person
+ * index dirty nearly every leaf of it whatever the batch's size, and each
+ * commit writes every dirty page to the WAL and the checkpoint copies it
+ * again, so fewer, larger batches write the index fewer times
+ * (bench/RESULTS.md "SQLite bulk import: batch size and order"). */
+#define IMPORT_BATCH_SQLITE 1000000
 #define IMPORT_REJECTS_MAX 1000     /* rejected rows kept with their messages */
 #define IMPORT_FIELDS_MAX 24        /* distinct fields rejections are counted by */
 
@@ -101,7 +111,8 @@ typedef sj_rc (*import_audit_fn)(void *cls, store *s, const import_report *total
 
 typedef struct import_options {
 	bool dry_run;          /* check and derive everything, then roll every batch back */
-	int batch_rows;        /* rows per transaction; 0 = IMPORT_BATCH_DEFAULT */
+	int batch_rows;        /* rows per transaction; 0 = IMPORT_BATCH_DEFAULT
+	                        * (IMPORT_BATCH_SQLITE on SQLite) */
 	int64_t operator_id;   /* the app_user importing; 0 = command line */
 	import_audit_fn audit; /* may be NULL */
 	void *audit_cls;
