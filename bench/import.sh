@@ -19,6 +19,8 @@
 #
 #   sh bench/import.sh [ROWS [BASE [PG_BASE]]]     defaults 1000000 10000000 1000000
 #   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out; RUNS=N SQLite runs (default 3).
+#   PG_SETTINGS: the PostgreSQL server's settings (scripts/pg.sh), the same
+#   for sijin and psql; default below, sized for this 24 GiB machine.
 #
 # The BASE store is built once (sijin import checkins of BASE synthetic
 # rows, bench/checkins_gen.awk) into $BENCH_DIR (default /tmp/sijin-bench)
@@ -130,9 +132,28 @@ fi
 
 # --- (b) PostgreSQL ------------------------------------------------------------
 [ -n "${SKIP_PG:-}" ] && exit 0
+# The server of both sides: scripts/pg.sh's (Unix socket, fsync off as for
+# the tests) with buffers and WAL sized for a bulk load: 2 GB of shared
+# buffers hold the 2 M-scan table and its indexes; 8 GB of WAL and a 30 min
+# checkpoint interval keep checkpoints out of a run; 64 MB of WAL buffers.
+export PG_SETTINGS="${PG_SETTINGS-"-c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=30min -c wal_buffers=64MB"}"
+echo "postgres: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
+    "settings: ${PG_SETTINGS:-scripts/pg.sh's defaults}"
 url=$(sh "$TOP/scripts/pg.sh" start)
 trap 'sh "$TOP/scripts/pg.sh" stop "$url" >/dev/null 2>&1 || true' EXIT
 psql_() { sh "$TOP/scripts/pg.sh" psql "$url" "$@"; }
+# CPU seconds the server has used so far: the postmaster with the children
+# it has reaped (ended connections) and those still running (backends,
+# WAL writer, checkpointer...) — the same account for sijin and psql, less
+# swayed than wall time by the other work of a shared machine.
+pg_pm=$(head -1 "$(printf '%s\n' "$url" | sed -n 's/.*[?&]host=\([^&]*\).*/\1/p')/data/postmaster.pid")
+pg_cpu() {
+	{ cat "/proc/$pg_pm/stat"; for c in $(cat "/proc/$pg_pm/task/$pg_pm/children"); do
+		cat "/proc/$c/stat" 2>/dev/null || true; done; } |
+	    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); t += $12 + $13; if (NR == 1) t += $14 + $15 }
+	    END { printf "%.2f\n", t / hz }'
+}
+cpu_sum() { echo "$1 - $2 + $3" | bc; }   # server after, server before, client
 rm -f "$W/pg.key"
 SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" demo >/dev/null
 gen "$PG_BASE" 1577836800 1 >"$W/pgbase.csv"
@@ -146,19 +167,29 @@ psql_ -c "CREATE TABLE scan_copy (LIKE scan INCLUDING ALL)" -c "INSERT INTO scan
     -c "VACUUM ANALYZE scan" -c "VACUUM ANALYZE scan_copy" -c "VACUUM ANALYZE scan_fk" >/dev/null
 n0=$(psql_ -c "SELECT count(*) FROM scan")
 max0=$(psql_ -c "SELECT max(id) FROM scan")
+c0=$(pg_cpu)
 t0=$(now)
-SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" import checkins "$W/new.csv" --unit 1 --source bench >"$W/sijin-pg.out"
+SIJIN_KEY_FILE="$W/pg.key" SIJIN_LOG_LEVEL=debug /usr/bin/time -f "%U %S" -o "$W/sijin-pg.cpu" \
+    "$S" --db "$url" import checkins "$W/new.csv" --unit 1 --source bench >"$W/sijin-pg.out" 2>"$W/sijin-pg.log"
 t_pg=$(secs "$t0" "$(now)")
+cpu_pg=$(cpu_sum "$(pg_cpu)" "$c0" "$(awk '{print $1 + $2}' "$W/sijin-pg.cpu")")
+# the seconds of each step of each batch (scan_import.c, log level debug)
+grep -o 'import batch .*' "$W/sijin-pg.log" || true
+echo "sijin postgres: CPU user+sys (the client alone) $(awk '{print $1 + $2}' "$W/sijin-pg.cpu") s"
 n1=$(psql_ -c "SELECT count(*) FROM scan")
 added=$((n1 - n0))
 echo "sijin postgres: $(head -1 "$W/sijin-pg.out")"
 echo "sijin postgres: $added scans in $t_pg s = $(rate "$added" "$t_pg") scans/s (base $n0)"
 psql_ -c "\\copy (SELECT * FROM scan WHERE id > $max0) TO '$W/pgrows.csv' CSV"
+c0=$(pg_cpu)
 t0=$(now)
-psql_ -c "\\copy scan_fk FROM '$W/pgrows.csv' CSV"
+/usr/bin/time -f "%U %S" -o "$W/psql.cpu" sh "$TOP/scripts/pg.sh" psql "$url" -c "\\copy scan_fk FROM '$W/pgrows.csv' CSV"
 t_fk=$(secs "$t0" "$(now)")
+cpu_fk=$(cpu_sum "$(pg_cpu)" "$c0" "$(awk '{print $1 + $2}' "$W/psql.cpu")")
 printf 'psql \\copy into scan_fk (same keys, index, foreign keys): %s rows in %s s = %s rows/s\n' \
     "$added" "$t_fk" "$(rate "$added" "$t_fk")"
+printf 'CPU seconds, server and client together: sijin %s, psql \\copy into scan_fk %s; ratio (CPU) %s\n' \
+    "$cpu_pg" "$cpu_fk" "$(ratio "$cpu_fk" "$cpu_pg")"
 t0=$(now)
 psql_ -c "\\copy scan_copy FROM '$W/pgrows.csv' CSV"
 t_cp=$(secs "$t0" "$(now)")

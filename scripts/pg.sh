@@ -17,6 +17,9 @@
 #
 # The server trades durability for speed (fsync off): it holds test data
 # only; PG_DURABLE=1 in the environment of start or up keeps it durable.
+# PG_SETTINGS in that environment adds server settings after the defaults
+# (shared_buffers=64MB), e.g. "-c shared_buffers=2GB -c max_wal_size=8GB"
+# (the benchmarks: bench/import.sh); each word must be `-c name=value`.
 # Exit status is non-zero, with a message on stderr, when PostgreSQL
 # is not installed or does not start.
 set -eu
@@ -57,9 +60,12 @@ run_server() {
 	else
 		sync_opts="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	fi
-	as_owner "$1/pg_ctl" -D "$2/data" -l "$2/server.log" -w -t 60 \
-	    -o "-c listen_addresses='' -c unix_socket_directories='$2' $sync_opts
-	        -c max_connections=300 -c shared_buffers=64MB" start >/dev/null 2>&1
+	extra=${PG_SETTINGS:-}
+	case $extra in *[!-A-Za-z0-9_=.\ ]*) die "PG_SETTINGS: only -c name=value words" ;; esac
+	# one line: pg_ctl passes only the first line of -o to the server
+	opts="-c listen_addresses='' -c unix_socket_directories='$2' $sync_opts"
+	opts="$opts -c max_connections=300 -c shared_buffers=64MB $extra"
+	as_owner "$1/pg_ctl" -D "$2/data" -l "$2/server.log" -w -t 60 -o "$opts" start >/dev/null 2>&1
 }
 
 # down / up: stop the server of a folder made by start, start it again.

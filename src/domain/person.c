@@ -348,6 +348,149 @@ person_add(store *s, const crypt_keys *k, const scope *sc, const person_input *i
 	return rc;
 }
 
+/* ---- many people at once (person_add_many) ----------------------------------- */
+
+static const char *const person_cols[] = {
+	"id", "name", "name_key", "name_sort", "id_number_enc", "id_number_hash", "id_number_mask",
+	"mobile_enc", "mobile_hash", "mobile_mask", "household_id", "unit_id", "created_at",
+};
+#define N_PERSON_COLS 13
+static const char *const tag_cols[] = { "person_id", "tag" };
+
+static store_cell
+cell_int_or_null(int64_t v)
+{
+	return v > 0 ? (store_cell){ .type = STORE_CELL_INT, .i = v }
+	    : (store_cell){ .type = STORE_CELL_NULL };
+}
+
+/* The three cells of a sealed field, as bind_field binds them (all NULL
+ * when absent). */
+static void
+field_cells(const sealed_field *f, store_cell *c)
+{
+	if (f->enc == NULL) {
+		c[0] = c[1] = c[2] = (store_cell){ .type = STORE_CELL_NULL };
+		return;
+	}
+	c[0] = (store_cell){ .type = STORE_CELL_BLOB, .p = f->enc, .n = f->enc_n };
+	c[1] = (store_cell){ .type = STORE_CELL_BLOB, .p = f->hash, .n = sizeof f->hash };
+	c[2] = (store_cell){ .type = STORE_CELL_TEXT, .p = f->mask };
+}
+
+/* The rows of p[0..n) under ids[0..n), the columns of Q_ADD. */
+static sj_rc
+insert_people(store *s, const prepared *p, size_t n, const int64_t *ids, sj_err *e)
+{
+	int64_t now = dt_now();
+	store_bulk *b;
+	sj_rc rc;
+
+	if ((rc = store_bulk_begin(s, "person", person_cols, N_PERSON_COLS, &b, e)) != SJ_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		store_cell c[N_PERSON_COLS] = {
+			{ .type = STORE_CELL_INT, .i = ids[i] },
+			{ .type = STORE_CELL_TEXT, .p = p[i].in.name },
+			{ .type = STORE_CELL_TEXT, .p = p[i].key },
+			{ .type = STORE_CELL_BLOB, .p = p[i].sort, .n = p[i].sort_n },
+		};
+		field_cells(&p[i].idn, &c[4]);
+		field_cells(&p[i].mob, &c[7]);
+		c[10] = cell_int_or_null(p[i].in.household_id);
+		c[11] = cell_int_or_null(p[i].unit_id);
+		c[12] = (store_cell){ .type = STORE_CELL_INT, .i = now };
+		if ((rc = store_bulk_put(b, c, e)) != SJ_OK)
+			break;
+	}
+	if (rc == SJ_OK)
+		rc = store_bulk_end(b, NULL, e);
+	else
+		store_bulk_abort(b);
+	/* at the row on SQLite, at the end of the COPY on PostgreSQL */
+	if (rc == SJ_ECONFLICT)
+		sj_fail(e, rc, "id_number", "a person with one of these identity numbers is already "
+		    "registered, or two of them have the same one");
+	return rc;
+}
+
+/* The tags of p[0..n) under ids[0..n), each once a person (Q_TAG_ADD's
+ * ON CONFLICT DO NOTHING). */
+static sj_rc
+insert_tags_many(store *s, const prepared *p, size_t n, const int64_t *ids, sj_err *e)
+{
+	store_bulk *b;
+	sj_rc rc;
+
+	if ((rc = store_bulk_begin(s, "person_tag", tag_cols, 2, &b, e)) != SJ_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		for (size_t t = 0; t < p[i].in.n_tags; t++) {
+			const char *tag = p[i].in.tags[t];
+			size_t u = 0;
+			while (u < t && strcmp(p[i].in.tags[u], tag) != 0)
+				u++;
+			if (u < t)
+				continue;
+			store_cell c[2] = { { .type = STORE_CELL_INT, .i = ids[i] },
+			    { .type = STORE_CELL_TEXT, .p = tag } };
+			if ((rc = store_bulk_put(b, c, e)) != SJ_OK) {
+				store_bulk_abort(b);
+				return rc;
+			}
+		}
+	return store_bulk_end(b, NULL, e);
+}
+
+/* prepare() for each of in[0..n): the unit is resolved once for a run of
+ * inputs with the same household and unit. */
+static sj_rc
+prepare_many(store *s, const crypt_keys *k, const scope *sc, const person_input *in,
+    size_t n, int today, prepared *p, sj_err *e)
+{
+	sj_rc rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = prepare(s, k, sc, &in[i], PERSON_ALL & ~PERSON_UNIT, today, &p[i], e)) ==
+		    SJ_OK) {
+			if (i > 0 && in[i].household_id == in[i - 1].household_id &&
+			    in[i].unit_id == in[i - 1].unit_id)
+				p[i].unit_id = p[i - 1].unit_id;
+			else
+				rc = resolve_unit(s, sc, &in[i], &p[i].unit_id, e);
+		}
+		if (rc != SJ_OK) {
+			sj_err_prefix(e, "person %zu of %zu: ", i + 1, n);
+			return rc;
+		}
+	}
+	return SJ_OK;
+}
+
+sj_rc
+person_add_many(store *s, const crypt_keys *k, const scope *sc, const person_input *in,
+    size_t n, int today, int64_t *ids, sj_err *e)
+{
+	prepared *p = sj_calloc(n ? n : 1, sizeof *p);
+	sj_rc rc;
+
+	for (size_t i = 0; i < n; i++)
+		arena_init(&p[i].a);
+	if ((rc = prepare_many(s, k, sc, in, n, today, p, e)) == SJ_OK && n > 0 &&
+	    (rc = store_begin(s, e)) == SJ_OK) {
+		if ((rc = store_ids_next(s, "person", n, ids, e)) == SJ_OK &&
+		    (rc = insert_people(s, p, n, ids, e)) == SJ_OK &&
+		    (rc = insert_tags_many(s, p, n, ids, e)) == SJ_OK)
+			rc = store_commit(s, e);
+		else
+			store_rollback(s);
+	}
+	for (size_t i = 0; i < n; i++)
+		prepared_free(&p[i]);
+	free(p);
+	return rc;
+}
+
 /* Bind ?flag and the three columns after it for one personal field of
  * Q_UPDATE: a given field with no value clears the columns. */
 static void

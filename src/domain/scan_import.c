@@ -28,10 +28,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/datetime.h"
 #include "core/ident.h"
+#include "core/log.h"
 #include "domain/alert.h"
 #include "domain/person.h"
 #include "domain/retention.h"
@@ -129,6 +131,11 @@ struct scan_import {
 	size_t n_stored, cap_stored;
 	arena a;               /* person_match's results, freed per batch */
 	scan_memo *memo;       /* scan_prepare's look-ups, cleared per batch */
+	/* seconds spent in each step of the open batch, logged at its end
+	 * (log level debug; bench/RESULTS.md): reading the memo, checking the
+	 * rows, reading the pairs, planning, writing the rows (COPY), the
+	 * stay changes and alerts, the commit */
+	double t_memo, t_check, t_pairs, t_plan, t_copy, t_rest;
 	/* flush scratch */
 	stay_span *spans;
 	size_t cap_spans;
@@ -137,6 +144,16 @@ struct scan_import {
 	struct sort_key *order;  /* sort_rows' scratch */
 	size_t cap_order;
 };
+
+/* Seconds on the monotonic clock (the step timings). */
+static double
+mono_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 /* ---- the report ---------------------------------------------------------------- */
 
@@ -424,10 +441,14 @@ drain(scan_import *im, bool force, sj_err *e)
 			im->n_raws -= i;
 			i = 0;
 		}
+		double t0 = mono_s();
 		if ((rc = preload(im, e)) != SJ_OK)
 			break;
+		double t1 = mono_s();
 		while (rc == SJ_OK && i < im->n_raws && im->n_rows < (size_t)im->o.batch_rows)
 			rc = prepare_raw(im, &im->raws[i++], e);
+		im->t_memo += t1 - t0;
+		im->t_check += mono_s() - t1;
 		if (rc == SJ_OK && im->n_rows >= (size_t)im->o.batch_rows)
 			rc = flush(im, e);
 	}
@@ -887,7 +908,9 @@ write_batch(scan_import *im, sj_err *e)
 	for (i = 0; i < im->n_rows; i++)
 		im->rows[i].id = st.first_id + (int64_t)i;
 	im->n_changes = 0;
+	double t0 = mono_s();
 	rc = read_pairs(im, e);
+	double t1 = mono_s();
 	for (i = 0; rc == SJ_OK && i < im->n_rows; i = j) {
 		for (j = i + 1; j < im->n_rows && im->rows[j].place_id == im->rows[i].place_id &&
 		    im->rows[j].person_id == im->rows[i].person_id; j++)
@@ -898,14 +921,20 @@ write_batch(scan_import *im, sj_err *e)
 			rc = plan_unknown(im, i, j, e);
 	}
 	free(st.seen);
+	double t2 = mono_s();
 	if (rc == SJ_OK)
 		rc = insert_rows(im, e);
+	double t3 = mono_s();
 	for (i = 0; rc == SJ_OK && i < im->n_changes; i++) {
 		const stored_change *c = &im->changes[i];
 		rc = scan_stay_set(im->s, c->place_id, c->id, c->stay_s, c->recorded, c->demote, e);
 	}
 	if (rc == SJ_OK)
 		rc = raise_alerts(im, e);
+	im->t_pairs += t1 - t0;
+	im->t_plan += t2 - t1;
+	im->t_copy += t3 - t2;
+	im->t_rest += mono_s() - t3;
 	return rc;
 }
 
@@ -938,10 +967,17 @@ flush(scan_import *im, sj_err *e)
 	 * process) must read them again. */
 	if (rc == SJ_OK && !im->o.dry_run && im->batch.accepted > 0)
 		rc = store_publish(im->s, STORE_LINE_OVERFLOW, e);
+	double t0 = mono_s();
 	if (rc != SJ_OK || im->o.dry_run)
 		store_rollback(im->s);
 	else
 		rc = store_commit(im->s, e);
+	if (log_enabled(SJ_LOG_DEBUG))
+		log_debug("import batch %lld: %zu rows; seconds: memo %.2f, check %.2f, pairs %.2f, "
+		    "plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f",
+		    (long long)im->total.batches + 1, im->n_rows, im->t_memo, im->t_check,
+		    im->t_pairs, im->t_plan, im->t_copy, im->t_rest, mono_s() - t0);
+	im->t_memo = im->t_check = im->t_pairs = im->t_plan = im->t_copy = im->t_rest = 0;
 	im->in_tx = false;
 	if (rc == SJ_OK)
 		add_batch(&im->total, &im->batch);

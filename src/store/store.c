@@ -894,6 +894,108 @@ store_bulk_row(store_bulk *b, const int64_t *vals, sj_err *e)
 	return SJ_OK;
 }
 
+/* Room for n more bytes of COPY text. */
+static char *
+bulk_text_room(store_bulk *b, size_t n)
+{
+	if (b->cap_text - b->n_text < n) {
+		while (b->cap_text - b->n_text < n)
+			b->cap_text = b->cap_text ? b->cap_text * 2 : BULK_COPY_FLUSH + 4096;
+		b->text = sj_realloc(b->text, b->cap_text);
+	}
+	return b->text + b->n_text;
+}
+
+/* One cell in COPY's text format: \N for NULL; in text a backslash, tab,
+ * newline and carriage return escaped with a backslash; a blob as bytea's
+ * hex form, its own backslash escaped (PostgreSQL "COPY", "File Formats"). */
+static void
+copy_cell(store_bulk *b, const store_cell *c)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = c->p;
+	size_t len;
+	char *o;
+
+	switch (c->type) {
+	case STORE_CELL_NULL:
+		memcpy(bulk_text_room(b, 2), "\\N", 2);
+		b->n_text += 2;
+		break;
+	case STORE_CELL_INT:
+		b->n_text += (size_t)sprintf(bulk_text_room(b, 21), "%lld", (long long)c->i);
+		break;
+	case STORE_CELL_TEXT:
+		len = strlen(c->p);
+		o = bulk_text_room(b, 2 * len);
+		for (size_t k = 0; k < len; k++) {
+			char ch = (char)p[k];
+			if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+				*o++ = '\\';
+				ch = ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : '\\';
+			}
+			*o++ = ch;
+		}
+		b->n_text = (size_t)(o - b->text);
+		break;
+	case STORE_CELL_BLOB:
+		assert(c->n <= (1u << 20));
+		o = bulk_text_room(b, 3 + 2 * c->n);
+		memcpy(o, "\\\\x", 3);
+		o += 3;
+		for (size_t k = 0; k < c->n; k++) {
+			*o++ = hex[p[k] >> 4];
+			*o++ = hex[p[k] & 15];
+		}
+		b->n_text = (size_t)(o - b->text);
+		break;
+	}
+}
+
+/* Bind the cells to stmt (SQLite's one-row INSERT) and run it. */
+static sj_rc
+bulk_bind_cells(store_bulk *b, void *stmt, const store_cell *cells, sj_err *e)
+{
+	const store_driver *drv = b->s->drv;
+	bool row;
+
+	for (int i = 0; i < b->n_cols; i++) {
+		const store_cell *c = &cells[i];
+		switch (c->type) {
+		case STORE_CELL_NULL: drv->bind_null(stmt, i + 1); break;
+		case STORE_CELL_INT: drv->bind_int(stmt, i + 1, c->i); break;
+		case STORE_CELL_TEXT: drv->bind_text(stmt, i + 1, c->p); break;
+		case STORE_CELL_BLOB: drv->bind_blob(stmt, i + 1, c->p, c->n); break;
+		}
+	}
+	return note_failure(b->s, drv->step(b->s->conn, stmt, &row, e), e);
+}
+
+sj_rc
+store_bulk_put(store_bulk *b, const store_cell *cells, sj_err *e)
+{
+	sj_rc rc = SJ_OK;
+
+	b->n_rows++;
+	if (!b->copying) {
+		/* integer rows still waiting for a full INSERT go first, in order */
+		for (int r = 0; rc == SJ_OK && r < b->n_pending; r++)
+			rc = bulk_insert(b, b->single, b->pending + (size_t)r * (size_t)b->n_cols, 1, e);
+		b->n_pending = 0;
+		return rc == SJ_OK ? bulk_bind_cells(b, b->single, cells, e) : rc;
+	}
+	for (int i = 0; i < b->n_cols; i++) {
+		if (i)
+			*bulk_text_room(b, 1) = '\t', b->n_text++;
+		copy_cell(b, &cells[i]);
+	}
+	*bulk_text_room(b, 1) = '\n';
+	b->n_text++;
+	if (b->n_text >= BULK_COPY_FLUSH)
+		rc = bulk_copy_flush(b, e);
+	return rc;
+}
+
 static void
 bulk_free(store_bulk *b)
 {
@@ -950,10 +1052,11 @@ store_bulk_tune(store *s, int cache_mib, sj_err *e)
 {
 	char sql[96];
 
-	if (s->drv->dialect != STORE_SQLITE)
-		return SJ_OK;
-	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY",
-	    cache_mib * 1024);
+	if (s->drv->dialect == STORE_POSTGRES)
+		snprintf(sql, sizeof sql, "SET work_mem = '%dMB'", cache_mib);
+	else
+		snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY",
+		    cache_mib * 1024);
 	return store_exec(s, sql, e);
 }
 
@@ -980,4 +1083,53 @@ store_keys_load(store *s, const store_key *keys, size_t n, sj_err *e)
 		}
 	return store_bulk_end(b, NULL, e);
 #undef MAKE
+}
+
+/* The ids of a sequence, on PostgreSQL (?1 the table, ?2 how many). */
+static const char ids_pg_sql[] =
+	"SELECT nextval(pg_get_serial_sequence(CAST(?1 AS TEXT), 'id'))"
+	" FROM generate_series(1, CAST(?2 AS BIGINT)) ORDER BY 1";
+
+sj_rc
+store_ids_next(store *s, const char *table, size_t n, int64_t *ids, sj_err *e)
+{
+	store_stmt *st;
+	char sql[96];
+	void *impl;
+	int64_t last = 0;
+	size_t k = 0;
+	bool row;
+	sj_rc rc;
+
+	assert(s->depth > 0 && strlen(table) < 40);
+	for (const char *p = table; *p; p++)
+		assert((*p >= 'a' && *p <= 'z') || *p == '_' || (*p >= '0' && *p <= '9'));
+	if (n == 0)
+		return SJ_OK;
+	if (s->drv->dialect == STORE_POSTGRES) {
+		if ((rc = store_prepare(s, ids_pg_sql, &st, e)) != SJ_OK)
+			return rc;
+		store_bind_text(st, 1, table);
+		store_bind_int(st, 2, (int64_t)n);
+		while ((rc = store_step(st, &row, e)) == SJ_OK && row)
+			if (k < n)
+				ids[k++] = store_col_int(st, 0);
+		if (rc == SJ_OK && k != n)
+			rc = sj_fail(e, SJ_EINTERNAL, NULL, "database: %zu ids of %s, %zu asked", k,
+			    table, n);
+		return rc;
+	}
+	/* SQLite: one statement, made for this call (the table name is part
+	 * of it) and finalised after */
+	if ((rc = check_not_failed(s, e)) != SJ_OK)
+		return rc;
+	snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s", table);
+	if ((rc = note_failure(s, s->drv->prepare(s->conn, sql, &impl, e), e)) != SJ_OK)
+		return rc;
+	if ((rc = note_failure(s, s->drv->step(s->conn, impl, &row, e), e)) == SJ_OK && row)
+		last = s->drv->col_int(impl, 0);
+	s->drv->finalize(impl);
+	for (k = 0; rc == SJ_OK && k < n; k++)
+		ids[k] = last + 1 + (int64_t)k;
+	return rc;
 }

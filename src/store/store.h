@@ -345,9 +345,43 @@ sj_rc store_bulk_end(store_bulk *b, int64_t *n_rows, sj_err *e);
  * transaction (roll it back).  Accepts NULL. */
 void store_bulk_abort(store_bulk *b);
 
+/* One value of a row given to store_bulk_put. */
+typedef enum store_cell_type {
+	STORE_CELL_NULL, STORE_CELL_INT, STORE_CELL_TEXT, STORE_CELL_BLOB,
+} store_cell_type;
+
+typedef struct store_cell {
+	store_cell_type type;
+	int64_t i;              /* STORE_CELL_INT */
+	const void *p;          /* STORE_CELL_TEXT: NUL-terminated UTF-8; STORE_CELL_BLOB: n bytes */
+	size_t n;               /* STORE_CELL_BLOB */
+} store_cell;
+
+/* Add one row of typed values (cells[i] for cols[i]) to a bulk insert:
+ * the form of store_bulk_row for tables with text or blob columns.  On
+ * PostgreSQL the values go into the COPY stream (text escaped, blobs as
+ * bytea hex); on SQLite the row is bound to a one-row INSERT and run at
+ * once.  A text value with a NUL or a blob over 1 MiB is a bug (asserted).
+ * Errors: as store_bulk_row. */
+sj_rc store_bulk_put(store_bulk *b, const store_cell *cells, sj_err *e);
+
+/* Put n new ids of table (a plain lower-case identifier from the caller's
+ * code, whose key is the column id: asserted) into ids[0..n-1], in
+ * ascending order, for rows the caller then inserts with those ids
+ * (store_bulk_*), inside its open transaction (asserted).  PostgreSQL takes
+ * them from the column's sequence (nextval, one statement), so they are
+ * unique whatever other connections do; SQLite gives max(id) + 1 .. +n,
+ * the ids its own INSERTs would take, which the transaction's write lock
+ * keeps free until commit.  Errors: store errors. */
+sj_rc store_ids_next(store *s, const char *table, size_t n, int64_t *ids, sj_err *e);
+
 /* Tune the connection for a bulk load: on SQLite a page cache of
- * cache_mib MiB (PRAGMA cache_size) and temp tables in memory; nothing on
- * PostgreSQL (its buffers are the server's).  Errors: store errors. */
+ * cache_mib MiB (PRAGMA cache_size) and temp tables in memory; on
+ * PostgreSQL (whose buffers are the server's) a work_mem of cache_mib MiB
+ * for this session, so that the joins of a batch (store_keys_load) hash
+ * and sort in memory instead of spilling to temporary files at the
+ * default 4 MB.  Both last as long as the connection.  Errors: store
+ * errors. */
 sj_rc store_bulk_tune(store *s, int cache_mib, sj_err *e);
 
 /* Bytes the in-process SQLite library holds on the C heap now, in every

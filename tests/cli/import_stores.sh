@@ -61,6 +61,21 @@ for db in "$SQ" "$PG"; do
 		test "$(q_db "$db" "SELECT count(*) $src WHERE s.stay_s IS NOT NULL")" = "$stays"
 done
 
+# The people made by the first pass (person_add_many, set-based): one per
+# distinct user of the file, named "<source> user <user_id>", in the unit,
+# the same rows on both.
+users=$(awk -F, 'NR > 1 {print $1}' "$T/all.csv" | sort -u | wc -l)
+ppl="FROM person p JOIN import_ref r ON r.source = 't' AND r.kind = 1 AND r.local_id = p.id"
+for db in "$SQ" "$PG"; do
+	d=sq; [ "$db" = "$PG" ] && d=pg
+	check "$d: $users people made, one per user, named after it, in unit $unit" \
+		test "$(q_db "$db" "SELECT count(*) $ppl WHERE p.name = 't user ' || r.ext_id
+		    AND p.unit_id = $unit AND p.id_number_hash IS NULL")" = "$users"
+done
+q_db "$SQ" "SELECT p.id, p.name, p.name_key, p.unit_id $ppl ORDER BY p.id" >"$T/ppl.sq"
+q_db "$PG" "SELECT p.id, p.name, p.name_key, p.unit_id $ppl ORDER BY p.id" >"$T/ppl.pg"
+check "people: the same ids, names and keys on both" cmp -s "$T/ppl.sq" "$T/ppl.pg"
+
 # --- a paper ledger with exits, at a place that records them -----------------------
 cp=$(q_db "$SQ" "SELECT c.id FROM checkpoint c JOIN place p ON p.id = c.place_id
     WHERE p.records_exits = 1 ORDER BY c.id LIMIT 1")

@@ -21,6 +21,7 @@
 #include "unit/testdb.h"  /* first: tests/run.sh runs a test that names it on both databases */
 #include "unit/cpfix.h"
 
+#include "domain/person.h"
 #include "domain/scan.h"
 #include "domain/scan_import.h"
 #include "domain/scan_ledger.h"
@@ -426,6 +427,139 @@ test_store_bulk(void **state)
 	assert_int_equal(count(f, sum_sql), 20200);
 }
 
+/* Typed rows (store_bulk_put): text with the characters COPY's text
+ * format escapes, blobs with a NUL, a backslash and a high byte, NULLs and
+ * empty values, and an integer row (store_bulk_row) in between; every
+ * value read back byte for byte. */
+static void
+test_store_bulk_put(void **state)
+{
+	cpfix *f = *state;
+	static const char *const cols[] = { "a", "t", "b" };
+	static const char get_sql[] = "SELECT t, b FROM bulk_c WHERE a = ?1";
+	static const char text[] = "a\tb\\c\nd\re 李";
+	static const unsigned char blob[] = { 0x00, 0x5c, 0xff, 0x0a, 0x78 };
+	store_stmt *st;
+	store_bulk *b;
+	const void *got;
+	size_t n;
+	bool row;
+	sj_err e = {0};
+
+	assert_int_equal(store_exec(f->s, store_get_dialect(f->s) == STORE_POSTGRES
+	    ? "CREATE TABLE bulk_c (a BIGINT PRIMARY KEY, t TEXT, b BYTEA)"
+	    : "CREATE TABLE bulk_c (a INTEGER PRIMARY KEY, t TEXT, b BLOB)", &e), SJ_OK);
+	assert_int_equal(store_begin(f->s, &e), SJ_OK);
+	assert_int_equal(store_bulk_begin(f->s, "bulk_c", cols, 3, &b, &e), SJ_OK);
+	assert_int_equal(store_bulk_put(b, (store_cell[3]){ { .type = STORE_CELL_INT, .i = 1 },
+	    { .type = STORE_CELL_TEXT, .p = text },
+	    { .type = STORE_CELL_BLOB, .p = blob, .n = sizeof blob } }, &e), SJ_OK);
+	assert_int_equal(store_bulk_row(b, (int64_t[3]){ 2, STORE_BULK_NULL, STORE_BULK_NULL }, &e),
+	    SJ_OK);
+	assert_int_equal(store_bulk_put(b, (store_cell[3]){ { .type = STORE_CELL_INT, .i = 3 },
+	    { .type = STORE_CELL_TEXT, .p = "" }, { .type = STORE_CELL_NULL } }, &e), SJ_OK);
+	assert_int_equal(store_bulk_end(b, NULL, &e), SJ_OK);
+	assert_int_equal(store_commit(f->s, &e), SJ_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM bulk_c"), 3);
+	assert_int_equal(store_prepare(f->s, get_sql, &st, &e), SJ_OK);
+	store_bind_int(st, 1, 1);
+	assert_int_equal(store_step(st, &row, &e), SJ_OK);
+	assert_true(row);
+	assert_string_equal(store_col_text(st, 0), text);
+	got = store_col_blob(st, 1, &n);
+	assert_int_equal(n, sizeof blob);
+	assert_memory_equal(got, blob, sizeof blob);
+	store_reset(st);
+	store_bind_int(st, 1, 2);
+	assert_int_equal(store_step(st, &row, &e), SJ_OK);
+	assert_true(row && store_col_is_null(st, 0) && store_col_is_null(st, 1));
+	store_reset(st);
+	store_bind_int(st, 1, 3);
+	assert_int_equal(store_step(st, &row, &e), SJ_OK);
+	assert_true(row);
+	assert_string_equal(store_col_text(st, 0), "");
+	assert_true(store_col_is_null(st, 1));
+	store_reset(st);
+}
+
+/* person_add_many: the same people person_add would make — name trimmed,
+ * identity number and mobile sealed (revealed again), masked and
+ * findable, tags once each, the household's unit — and all or nothing on
+ * a refused input or a conflict. */
+static void
+test_person_add_many(void **state)
+{
+	cpfix *f = *state;
+	static const char people_sql[] = "SELECT count(*) FROM person";
+	const char *tags[] = { "resident", "elderly", "resident" };
+	char idn[19], bad[19];
+	person_input in[3] = {
+		{ .name = "  赵多 ", .id_number = idn, .mobile = "139 0000 1111", .unit_id = f->unit_a,
+		  .tags = tags, .n_tags = 3 },
+		{ .name = "back\\slash", .unit_id = f->unit_a },
+		{ .name = "孙三", .household_id = f->household },
+	};
+	int64_t ids[3] = {0}, before, found;
+	const char *clear_id, *clear_mobile;
+	person p;
+	person *hits;
+	size_t n_hits;
+	arena a;
+	sj_err e = {0};
+
+	arena_init(&a);
+	cpfix_id("37091119850505005", idn);
+	before = count(f, people_sql);
+	assert_int_equal(person_add_many(f->s, f->keys, &scope_system, in, 3, 20200323, ids, &e),
+	    SJ_OK);
+	assert_true(ids[0] > 0 && ids[0] < ids[1] && ids[1] < ids[2]);
+	assert_int_equal(count(f, people_sql), before + 3);
+	assert_int_equal(person_get(f->s, &scope_system, &a, ids[0], &p, &e), SJ_OK);
+	assert_string_equal(p.name, "赵多");
+	/* masks: first 4 and last 4 characters of the number, 139****1111 */
+	assert_memory_equal(p.id_number_mask, "3709**********", 14);
+	assert_string_equal(p.id_number_mask + 14, idn + 14);
+	assert_string_equal(p.mobile_mask, "139****1111");
+	assert_int_equal(p.unit_id, f->unit_a);
+	assert_int_equal(p.n_tags, 2);
+	assert_string_equal(p.tags[0], "elderly");
+	assert_string_equal(p.tags[1], "resident");
+	assert_int_equal(person_reveal(f->s, f->keys, &scope_system, &a, ids[0], &clear_id,
+	    &clear_mobile, &e), SJ_OK);
+	assert_string_equal(clear_id, idn);
+	assert_string_equal(clear_mobile, "+8613900001111");   /* canonical: E.164 */
+	assert_int_equal(person_find(f->s, f->keys, &scope_system, &a, idn, 10, &hits, &n_hits, &e),
+	    SJ_OK);
+	assert_int_equal(n_hits, 1);
+	assert_int_equal(hits[0].id, ids[0]);
+	found = 0;
+	assert_int_equal(person_match(f->s, f->keys, &a, "赵多", "+8613900001111", &found, &e), SJ_OK);
+	assert_int_equal(found, ids[0]);
+	assert_int_equal(person_get(f->s, &scope_system, &a, ids[1], &p, &e), SJ_OK);
+	assert_string_equal(p.name, "back\\slash");
+	assert_null(p.id_number_mask);
+	assert_int_equal(person_get(f->s, &scope_system, &a, ids[2], &p, &e), SJ_OK);
+	assert_int_equal(p.household_id, f->household);
+	assert_int_equal(p.unit_id, f->unit_a);   /* the household's (at place P, unit A) */
+	/* a refused second input: nothing written, the input named */
+	memcpy(bad, idn, sizeof bad);
+	bad[17] = bad[17] == '0' ? '1' : '0';     /* a wrong check digit */
+	in[1].id_number = bad;
+	in[0].id_number = NULL;
+	assert_int_equal(person_add_many(f->s, f->keys, &scope_system, in, 2, 20200323, ids, &e),
+	    SJ_EINVAL);
+	assert_string_equal(e.field, "id_number");
+	assert_non_null(strstr(e.msg, "person 2 of 2"));
+	assert_int_equal(count(f, people_sql), before + 3);
+	/* an identity number already registered: a conflict, nothing written */
+	in[1].id_number = f->id_resident;
+	assert_int_equal(person_add_many(f->s, f->keys, &scope_system, in, 2, 20200323, ids, &e),
+	    SJ_ECONFLICT);
+	assert_string_equal(e.field, "id_number");
+	assert_int_equal(count(f, people_sql), before + 3);
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -438,6 +572,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_attendant_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ndjson, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_bulk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_bulk_put, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_person_add_many, setup, teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
