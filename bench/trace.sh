@@ -4,7 +4,9 @@
 # 1,000,000: the small profile; 70000000 is the full one), builds the
 # index, measures the memory bandwidth, and times trace_run for 2,000
 # random index persons at depth 1 (one thread, then two) and a few at
-# depth 2.  At or below PEER_MAX stays (default 2,000,000) the peers run
+# depth 2 (each the time of trace_run building the whole trace_result —
+# every contact and interval in the answer's order, which the API then
+# turns into JSON — on two threads; not trace_result_free).  At or below PEER_MAX stays (default 2,000,000) the peers run
 # too, on the same stays and the first 50 index persons, answers checked
 # (bench/trace_peers.sh: sqlite3 shell, PostgreSQL 15, DuckDB; needs
 # `npm install` for @duckdb/node-api).  Prints a Markdown section; with
@@ -39,7 +41,7 @@ peers=false
 		echo
 		sh bench/trace_peers.sh "$tmp"
 	else
-		"$tmp/trace_bench" "$stays" 2000 $uniform --depth2 1
+		"$tmp/trace_bench" "$stays" 2000 $uniform --depth2 3
 	fi
 } > "$tmp/out.md"
 cat "$tmp/out.md"

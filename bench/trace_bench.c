@@ -2,7 +2,7 @@
  * trace_bench — tracing over the in-memory stay index on a generated
  * district (issue 6 "Speed and memory"; run by bench/trace.sh).
  *
- *   trace_bench STAYS [TRACES] [--uniform] [--puts] [--depth2 N] [--dump DIR PEERS]
+ *   trace_bench STAYS [TRACES] [--uniform] [--puts] [--depth2 N] [--digest] [--dump DIR PEERS]
  *
  * The district, scaled to STAYS: people = STAYS / 70 (5 stays a day for 14
  * days), places = people / 50 (the issue's 1 M people and 20,000 places),
@@ -21,7 +21,9 @@
  * p50 / p99, the bytes each trace must touch (the index person's stays and
  * every candidate stay of each probe) and the time to stream them at the
  * measured bandwidth; traces per second on one thread and on two; then
- * depth 2 for N persons (default 3).  --dump writes DIR/stays.csv
+ * depth 2 for N persons (default 3; at most TRACES), each the time of
+ * trace_run building the whole answer; --digest prints a digest of each
+ * depth-2 answer (to compare two builds).  --dump writes DIR/stays.csv
  * (person,place,entry,exit), DIR/queries.csv (q,person,from,to: the first
  * PEERS index persons) and DIR/answers.csv (q,contact,total_s: sijin's
  * first-degree answers to them) for the peers (bench/trace_peers.sh).
@@ -250,14 +252,14 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: trace_bench STAYS [TRACES] [--uniform] [--puts] [--depth2 N] "
-	    "[--dump DIR PEERS]\n");
+	    "[--digest] [--dump DIR PEERS]\n");
 	exit(2);
 }
 
 /* The run's settings, from the command line. */
 typedef struct bench_args {
 	size_t stays, traces, n_depth2, n_peers;
-	bool uniform;
+	bool uniform, digest;
 	const char *dir;       /* --dump: where the peers' files go; NULL = none */
 } bench_args;
 
@@ -272,6 +274,8 @@ args_parse(int argc, char **argv, bench_args *a)
 			a->uniform = true;
 		else if (strcmp(argv[i], "--puts") == 0)
 			use_puts = true;
+		else if (strcmp(argv[i], "--digest") == 0)
+			a->digest = true;
 		else if (strcmp(argv[i], "--depth2") == 0 && i + 1 < argc)
 			a->n_depth2 = strtoull(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--dump") == 0 && i + 2 < argc) {
@@ -409,9 +413,40 @@ first_degree_two_threads(trace_index *ix, const int64_t *who, size_t traces, int
 	return now_s() - t;
 }
 
-/* Time n second-degree traces of who[0..n) and print their row. */
+/* FNV-1a over the answer: every contact (person, degree, total, first,
+ * number of intervals) and every interval (place, from, to, seconds, via),
+ * in order — to show that two builds give the same answer. */
+static uint64_t
+answer_digest(const trace_result *r)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < r->n_contacts; i++) {
+		const trace_contact *c = &r->contacts[i];
+		int64_t v[5] = { c->person_id, c->degree, c->total_s, c->first_at,
+			(int64_t)c->n_intervals };
+
+		for (size_t j = 0; j <= c->n_intervals; j++) {
+			for (int k = 0; k < 5; k++)
+				for (int b = 0; b < 8; b++)
+					h = (h ^ (uint8_t)((uint64_t)v[k] >> (8 * b))) * 1099511628211ull;
+			if (j == c->n_intervals)
+				break;
+			trace_interval iv = trace_result_interval(r, c, j);
+
+			v[0] = iv.place_id, v[1] = iv.from, v[2] = iv.to, v[3] = iv.seconds;
+			v[4] = iv.via_person_id;
+		}
+	}
+	return h;
+}
+
+/* Time n second-degree traces of who[0..n) and print their row: the time
+ * of trace_run, which builds the whole answer (every contact and interval
+ * in the answer's order, as the API then turns into JSON), not counting
+ * trace_result_free.  With digest, each answer's digest too. */
 static void
-second_degree(trace_index *ix, const int64_t *who, size_t n, int64_t end)
+second_degree(trace_index *ix, const int64_t *who, size_t n, int64_t end, bool digest)
 {
 	double *l2 = malloc(n * sizeof *l2);
 	size_t c2 = 0, iv2 = 0;
@@ -432,6 +467,9 @@ second_degree(trace_index *ix, const int64_t *who, size_t n, int64_t end)
 		l2[i] = now_s() - s;
 		c2 += r.n_contacts;
 		iv2 += r.n_pool;
+		if (digest)
+			printf("depth 2, index person %lld: %zu contacts, %zu intervals, digest %016llx\n",
+			    (long long)who[i], r.n_contacts, r.n_pool, (unsigned long long)answer_digest(&r));
 		trace_result_free(&r);
 	}
 	qsort(l2, n, sizeof *l2, dcmp);
@@ -482,7 +520,7 @@ main(int argc, char **argv)
 	printf("\nmean contacts %.1f; mean bytes touched %.0f; sijin p50 ÷ reference p50 = %.1f\n",
 	    (double)contacts / traces, (double)bytes_sum / traces, lat[traces / 2] / ref[traces / 2]);
 	if (a.n_depth2 > 0)
-		second_degree(ix, who, a.n_depth2, end);
+		second_degree(ix, who, a.n_depth2 < traces ? a.n_depth2 : traces, end, a.digest);
 	trace_index_free(ix);
 	free(lat);
 	free(ref);

@@ -76,12 +76,14 @@ print_text(const trace_result *r)
 		printf("person %lld  degree %d  %lld s\n", (long long)c->person_id, c->degree,
 		    (long long)c->total_s);
 		for (size_t j = 0; j < c->n_intervals; j++) {
-			dt_format_rfc3339(c->intervals[j].from, a);
-			dt_format_rfc3339(c->intervals[j].to, b);
-			printf("  place %lld  [%s, %s)  %lld s", (long long)c->intervals[j].place_id, a, b,
-			    (long long)c->intervals[j].seconds);
-			if (c->intervals[j].via_person_id)
-				printf("  via %lld", (long long)c->intervals[j].via_person_id);
+			trace_interval iv = trace_result_interval(r, c, j);
+
+			dt_format_rfc3339(iv.from, a);
+			dt_format_rfc3339(iv.to, b);
+			printf("  place %lld  [%s, %s)  %lld s", (long long)iv.place_id, a, b,
+			    (long long)iv.seconds);
+			if (iv.via_person_id)
+				printf("  via %lld", (long long)iv.via_person_id);
 			putchar('\n');
 		}
 	}

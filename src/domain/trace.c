@@ -3,25 +3,22 @@
  *
  * First degree: the index person's stays are merged per place into
  * exposure intervals; each interval is one range probe of each run of the
- * place's sorted stays (trace_index_place_range) and a filter.  Second
- * degree: one pass over every place — the first-degree contacts' time there
- * cut into labelled pieces of its union (place_cover), then every other
- * stay there cut by those pieces (cut_run).  Pieces ("hits") are collected,
- * grouped by person (a radix sort, or a counting sort for very many),
- * sorted by (place, via, start) within a person, merged where they touch,
- * then totalled per person.
+ * place's sorted stays (trace_index_place_range) and a filter.  Pieces
+ * ("hits") are collected, grouped by person (a hash table, or a
+ * person-indexed array for very many), sorted by (place, start) within a
+ * person, merged where they touch, then totalled per person.  Second
+ * degree: trace_second.c, which writes its contacts' intervals straight
+ * into the answer's pool; this file puts both degrees' contacts in order.
  */
 #include "domain/trace.h"
+#include "domain/trace_second.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-
-#define NO_VIA UINT32_MAX
 
 typedef struct hit {
-	uint32_t person, place, via;
+	uint32_t person, place;
 	int64_t from, to;
 } hit;
 
@@ -33,7 +30,6 @@ typedef struct hits {
 /* A person who qualified: their merged hits are v[0 .. n). */
 typedef struct group {
 	uint32_t person;
-	int degree;
 	int64_t total, first;
 	const hit *v;
 	size_t n;
@@ -50,7 +46,6 @@ typedef struct ctx {
 	int64_t lo, hi;          /* the effective window */
 	int64_t horizon;         /* stays entering before it are expired */
 	bool exclude_home;
-	const unsigned char *skip;  /* people not to report (depth 2), or NULL */
 } ctx;
 
 static void *
@@ -63,15 +58,13 @@ xalloc(void *p, size_t n)
 	return q;
 }
 
-static void advise_huge(void *p, size_t n);
-
 static void
 hits_push(hits *h, hit x)
 {
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 64;
 		h->v = xalloc(h->v, h->cap * sizeof *h->v);
-		advise_huge(h->v, h->cap * sizeof *h->v);
+		trace_advise_huge(h->v, h->cap * sizeof *h->v);
 	}
 	h->v[h->n++] = x;
 }
@@ -114,13 +107,13 @@ trace_params_check(const trace_params *p, sj_err *e)
 	return SJ_OK;
 }
 
-static void probe_run(const ctx *c, uint32_t place, int64_t a, int64_t b, uint32_t via,
+static void probe_run(const ctx *c, uint32_t place, int64_t a, int64_t b,
     const trace_place_stay *s, size_t n, hits *h);
 
 /* Append the pieces of [a, b) at place (seconds since the epoch) shared
- * with other people's stays there, attributed to via. */
+ * with other people's stays there. */
 static void
-probe(const ctx *c, uint32_t place, int64_t a, int64_t b, uint32_t via, hits *h)
+probe(const ctx *c, uint32_t place, int64_t a, int64_t b, hits *h)
 {
 	int64_t base = trace_index_base(c->ix);
 	size_t n;
@@ -133,21 +126,21 @@ probe(const ctx *c, uint32_t place, int64_t a, int64_t b, uint32_t via, hits *h)
 	for (int run = 0; run < TRACE_RUNS; run++) {
 		const trace_place_stay *s = trace_index_place_range(c->ix, place, run, ra, rb, &n);
 
-		probe_run(c, place, a, b, via, s, n, h);
+		probe_run(c, place, a, b, s, n, h);
 	}
 }
 
 /* probe's filter over one run's candidates s[0 .. n). */
 static void
-probe_run(const ctx *c, uint32_t place, int64_t a, int64_t b, uint32_t via,
-    const trace_place_stay *s, size_t n, hits *h)
+probe_run(const ctx *c, uint32_t place, int64_t a, int64_t b, const trace_place_stay *s,
+    size_t n, hits *h)
 {
 	int64_t base = trace_index_base(c->ix);
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t who = s[i].person;
 
-		if (who == c->index_person || (c->skip != NULL && c->skip[who]))
+		if (who == c->index_person)
 			continue;
 		if (c->exclude_home && trace_index_home(c->ix, who) == place + 1)
 			continue;
@@ -158,15 +151,11 @@ probe_run(const ctx *c, uint32_t place, int64_t a, int64_t b, uint32_t via,
 		int64_t from = a > se ? a : se, to = b < sx ? b : sx;
 
 		if (to > from)
-			hits_push(h, (hit){ who, place, via, from, to });
+			hits_push(h, (hit){ who, place, from, to });
 	}
 }
 
-/* Order of one person's pieces for merging: place, start, end, via.
- * Pieces of one place that touch and have the same via are then next to
- * each other: the second-degree pieces of different vias at one place lie
- * in disjoint covering pieces (place_cover), so no piece of another via
- * starts between two touching pieces of one. */
+/* Order of one person's pieces for merging: place, start, end. */
 static int
 hit_cmp(const void *pa, const void *pb)
 {
@@ -176,14 +165,13 @@ hit_cmp(const void *pa, const void *pb)
 		return a->place < b->place ? -1 : 1;
 	if (a->from != b->from)
 		return a->from < b->from ? -1 : 1;
-	if (a->to != b->to)
-		return a->to < b->to ? -1 : 1;
-	return (a->via > b->via) - (a->via < b->via);
+	return (a->to > b->to) - (a->to < b->to);
 }
 
 /* The scratch of one thread, kept from trace to trace so that a trace
  * allocates only its answer: buffers grow and are reused; a trace that
- * made them large (depth 2) frees them after (scratch_trim), and a
+ * made them large (the contacts of a depth 2) frees them after
+ * (scratch_trim), and a
  * thread's scratch is freed when it ends (scratch_key's destructor). */
 typedef struct person_slot {
 	uint32_t person;
@@ -192,7 +180,7 @@ typedef struct person_slot {
 } person_slot;
 
 typedef struct scratch {
-	hits h1, h2;         /* the pieces of each degree */
+	hits h1;             /* the first degree's pieces */
 	hit *spare;          /* the other buffer of the grouping (swapped) */
 	size_t spare_cap;
 	uint32_t *slot_of;   /* per hit: its person's slot */
@@ -203,7 +191,7 @@ typedef struct scratch {
 	size_t dense_cap;
 	person_slot *slots;
 	size_t slots_cap;
-	groups g1, g2;
+	groups g1;
 	trace_contact *tmp;  /* contacts before the sort */
 	size_t tmp_cap;
 	uint64_t *keys, *keys_tmp;  /* sort keys: total, first; and positions */
@@ -215,21 +203,6 @@ typedef struct scratch {
 
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-
-#define HUGE_PAGE ((uintptr_t)2 << 20)
-
-/* Ask for huge pages over a large buffer (a second-degree answer is
- * gigabytes: 4 KiB pages would fault half a million times), where the
- * kernel allows it (transparent huge pages on madvise); advice only. */
-static void
-advise_huge(void *p, size_t n)
-{
-	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	uintptr_t z = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
-
-	if (n >= 8 * HUGE_PAGE && z > a)
-		(void)madvise((void *)a, z - a, MADV_HUGEPAGE);
-}
 
 /* Make *p hold at least need elements of size elem (contents kept). */
 static void
@@ -245,16 +218,16 @@ grow(void *pp, size_t *cap, size_t need, size_t elem)
 		c *= 2;
 	*p = xalloc(*p, c * elem);
 	*cap = c;
-	advise_huge(*p, c * elem);
+	trace_advise_huge(*p, c * elem);
 }
 
 static size_t
 scratch_bytes(const scratch *w)
 {
-	return w->h1.cap * sizeof(hit) + w->h2.cap * sizeof(hit) + w->spare_cap * sizeof(hit) +
+	return w->h1.cap * sizeof(hit) + w->spare_cap * sizeof(hit) +
 	    w->slot_of_cap * 4 + w->map_cap * 8 + w->dense_cap * 4 +
 	    w->slots_cap * sizeof(person_slot) + w->tmp_cap * sizeof(trace_contact) +
-	    w->keys_cap * 24 + (w->g1.cap + w->g2.cap) * sizeof(group);
+	    w->keys_cap * 24 + w->g1.cap * sizeof(group);
 }
 
 static void
@@ -265,14 +238,12 @@ scratch_free(void *arg)
 	if (w == NULL)
 		return;
 	free(w->h1.v);
-	free(w->h2.v);
 	free(w->spare);
 	free(w->slot_of);
 	free(w->map);
 	free(w->dense);
 	free(w->slots);
 	free(w->g1.v);
-	free(w->g2.v);
 	free(w->tmp);
 	free(w->keys);
 	free(w->keys_tmp);
@@ -300,7 +271,7 @@ scratch_get(void)
 			sj_oom(sizeof *w);
 		pthread_setspecific(scratch_key, w);
 	}
-	w->h1.n = w->h2.n = w->g1.n = w->g2.n = 0;
+	w->h1.n = w->g1.n = 0;
 	return w;
 }
 
@@ -315,8 +286,8 @@ scratch_trim(scratch *w)
 }
 
 /* Sort one person's hits as hit_cmp does.  They nearly always come in
- * that order already (own stays by place, probes by time; the second
- * degree place by place, stays by entry), so check first; a few out of
+ * that order already (own stays by place, probes by time), so check
+ * first; a few out of
  * order get an insertion sort, many a qsort. */
 static void
 sort_hits(hit *v, size_t n)
@@ -344,7 +315,7 @@ sort_hits(hit *v, size_t n)
 /* Each hit's person slot in w->slot_of (slots in order of first
  * appearance, w->slots[0 .. returned) with their counts): through a hash
  * table sized to the hits for a few, through a person-indexed array for
- * very many (depth 2). */
+ * very many (a small index). */
 static size_t
 slot_people(scratch *w, const hits *h, uint32_t n_people)
 {
@@ -396,7 +367,7 @@ slot_people(scratch *w, const hits *h, uint32_t n_people)
  * of one (place, via), and push a group for each person whose total is
  * ≥ min_s and > 0.  The groups point into h->v. */
 static void
-collect(scratch *w, hits *h, int64_t min_s, int degree, groups *g, uint32_t n_people)
+collect(scratch *w, hits *h, int64_t min_s, groups *g, uint32_t n_people)
 {
 	size_t n_slots = slot_people(w, h, n_people), at = 0;
 
@@ -421,14 +392,13 @@ collect(scratch *w, hits *h, int64_t min_s, int degree, groups *g, uint32_t n_pe
 	for (size_t k = 0; k < n_slots; k++) {
 		hit *v = h->v + w->slots[k].at;
 		size_t n = w->slots[k].n, m = 0;
-		group x = { .person = w->slots[k].person, .degree = degree, .first = INT64_MAX, .v = v };
+		group x = { .person = w->slots[k].person, .first = INT64_MAX, .v = v };
 
 		sort_hits(v, n);
 		for (size_t r = 0; r < n; r++) {
 			hit *last = m > 0 ? &v[m - 1] : NULL;
 
-			if (last != NULL && last->place == v[r].place && last->via == v[r].via &&
-			    v[r].from <= last->to) {
+			if (last != NULL && last->place == v[r].place && v[r].from <= last->to) {
 				if (v[r].to > last->to)
 					last->to = v[r].to;
 			} else
@@ -468,7 +438,7 @@ own_stays(const ctx *c, size_t *n_out)
 {
 	size_t n, k = 0;
 	const trace_person_stay *s = trace_index_person_stays(c->ix, c->index_person, &n);
-	own_stay *v = xalloc(NULL, n * sizeof *v);
+	own_stay *v = sj_malloc(n * sizeof *v);
 	int64_t base = trace_index_base(c->ix);
 
 	for (size_t i = 0; i < n; i++)
@@ -495,184 +465,8 @@ first_degree(const ctx *c, const own_stay *own, size_t n, int64_t margin, hits *
 		for (i++; i < n && own[i].place == place && base + own[i].entry <= b; i++)
 			if (base + own[i].exit + margin > b)
 				b = base + own[i].exit + margin;
-		probe(c, place, a > c->lo ? a : c->lo, b < c->hi ? b : c->hi, NO_VIA, h);
+		probe(c, place, a > c->lo ? a : c->lo, b < c->hi ? b : c->hi, h);
 	}
-}
-
-/* A piece of the time covered by first-degree contacts at one place,
- * labelled with the contact present who arrived first. */
-typedef struct cover {
-	int64_t from, to;
-	uint32_t via;      /* person index */
-	int64_t via_id;    /* ... and id, for the order */
-} cover;
-
-typedef struct covers {
-	cover *v;
-	size_t n, cap;
-} covers;
-
-static void
-covers_push(covers *cv, cover x)
-{
-	if (cv->n == cv->cap) {
-		cv->cap = cv->cap ? cv->cap * 2 : 64;
-		cv->v = xalloc(cv->v, cv->cap * sizeof *cv->v);
-	}
-	cv->v[cv->n++] = x;
-}
-
-/* Order of contacts' intervals: start, then the longer first, then person. */
-static int
-cover_cmp(const void *pa, const void *pb)
-{
-	const cover *a = pa, *b = pb;
-
-	if (a->from != b->from)
-		return a->from < b->from ? -1 : 1;
-	if (a->to != b->to)
-		return a->to > b->to ? -1 : 1;
-	return (a->via_id > b->via_id) - (a->via_id < b->via_id);
-}
-
-static void cover_run(const ctx *c, const int64_t *fc, const trace_place_stay *s, size_t n,
-    covers *cv);
-
-/* The first-degree contacts' intervals at one place (a stay of contact C
- * from max(f_C, window start) to the window's end), in *cv, turned into
- * disjoint labelled pieces of their union: in start order, each interval
- * adds the part beyond what is covered so far, labelled with it.  So the
- * label of an instant is the contact whose covering interval starts first
- * (then the longer, then the lower person id). */
-static void
-place_cover(const ctx *c, const int64_t *fc, uint32_t place, covers *cv)
-{
-	int64_t reach = INT64_MIN;
-	size_t w = 0, n;
-	uint32_t maxlen;
-
-	cv->n = 0;
-	for (int run = 0; run < TRACE_RUNS; run++) {
-		const trace_place_stay *s = trace_index_place_all(c->ix, place, run, &n, &maxlen);
-
-		cover_run(c, fc, s, n, cv);
-	}
-	if (cv->n > 1)
-		qsort(cv->v, cv->n, sizeof *cv->v, cover_cmp);
-	for (size_t i = 0; i < cv->n; i++) {
-		cover x = cv->v[i];
-
-		if (x.to <= reach)
-			continue;
-		if (x.from < reach)
-			x.from = reach;
-		reach = x.to;
-		cv->v[w++] = x;
-	}
-	cv->n = w;
-}
-
-/* The first-degree contacts' intervals among s[0 .. n), pushed on cv. */
-static void
-cover_run(const ctx *c, const int64_t *fc, const trace_place_stay *s, size_t n, covers *cv)
-{
-	int64_t base = trace_index_base(c->ix);
-
-	for (size_t i = 0; i < n; i++) {
-		int64_t f = fc[s[i].person];
-
-		if (f == 0 || base + s[i].entry < c->horizon)
-			continue;
-		int64_t a = base + s[i].entry, b = base + s[i].exit;
-
-		if (f > a)
-			a = f;
-		if (c->lo > a)
-			a = c->lo;
-		if (c->hi < b)
-			b = c->hi;
-		if (b > a)
-			covers_push(cv, (cover){ a, b, s[i].person,
-			    trace_index_person_id(c->ix, s[i].person) });
-	}
-}
-
-/* Every stay of s[0 .. n) (one run, sorted by entry) of a person to report
- * cut by the pieces cv of the place. */
-static void
-cut_run(const ctx *c, uint32_t place, const covers *cv, const trace_place_stay *s, size_t n,
-    hits *h)
-{
-	int64_t base = trace_index_base(c->ix);
-	size_t j = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		uint32_t who = s[i].person;
-		int64_t a = base + s[i].entry, b = base + s[i].exit;
-
-		if (c->skip[who] || a < c->horizon ||
-		    (c->exclude_home && trace_index_home(c->ix, who) == place + 1))
-			continue;
-		if (a < c->lo)
-			a = c->lo;
-		if (b > c->hi)
-			b = c->hi;
-		/* a only grows with i (entries are sorted): j only moves on. */
-		while (j < cv->n && cv->v[j].to <= a)
-			j++;
-		for (size_t k = j; k < cv->n && cv->v[k].from < b; k++) {
-			int64_t from = a > cv->v[k].from ? a : cv->v[k].from;
-			int64_t to = b < cv->v[k].to ? b : cv->v[k].to;
-
-			if (to > from)
-				hits_push(h, (hit){ who, place, cv->v[k].via, from, to });
-		}
-	}
-}
-
-/* Second degree in one pass over every place's stays: the time covered by
- * first-degree contacts (after their first exposure) at the place, then
- * every other person's stays there cut by it. */
-static void
-second_degree(const ctx *c, const groups *g1, hits *h)
-{
-	int64_t base = trace_index_base(c->ix);
-	int64_t *fc = calloc(trace_index_n_people(c->ix), sizeof *fc);
-	covers cv = {0};
-
-	if (fc == NULL)
-		sj_oom(trace_index_n_people(c->ix) * sizeof *fc);
-	for (size_t k = 0; k < g1->n; k++)
-		fc[g1->v[k].person] = g1->v[k].first;  /* > 0: an instant after 1970 */
-	for (uint32_t place = 0; place < trace_index_n_places(c->ix); place++) {
-		place_cover(c, fc, place, &cv);
-		if (cv.n == 0)
-			continue;
-		/* Stays that may meet the pieces enter in [first − maxlen, last end). */
-		for (int run = 0; run < TRACE_RUNS; run++) {
-			size_t n;
-			const trace_place_stay *s = trace_index_place_range(c->ix, place, run,
-			    (uint32_t)(cv.v[0].from - base), (uint32_t)(cv.v[cv.n - 1].to - base), &n);
-
-			cut_run(c, place, &cv, s, n, h);
-		}
-	}
-	free(cv.v);
-	free(fc);
-}
-
-static int
-interval_cmp(const void *pa, const void *pb)
-{
-	const trace_interval *a = pa, *b = pb;
-
-	if (a->from != b->from)
-		return a->from < b->from ? -1 : 1;
-	if (a->to != b->to)
-		return a->to < b->to ? -1 : 1;
-	if (a->place_id != b->place_id)
-		return a->place_id < b->place_id ? -1 : 1;
-	return (a->via_person_id > b->via_person_id) - (a->via_person_id < b->via_person_id);
 }
 
 static int
@@ -685,24 +479,6 @@ contact_cmp(const void *pa, const void *pb)
 	if (a->first_at != b->first_at)
 		return a->first_at < b->first_at ? -1 : 1;
 	return (a->person_id > b->person_id) - (a->person_id < b->person_id);
-}
-
-/* Sort a contact's few intervals as interval_cmp does. */
-static void
-sort_intervals(trace_interval *v, size_t n)
-{
-	if (n > 32) {
-		qsort(v, n, sizeof *v, interval_cmp);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {
-		trace_interval x = v[i];
-		size_t j = i;
-
-		for (; j > 0 && interval_cmp(&v[j - 1], &x) > 0; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
 }
 
 /* One stable LSD radix pass set over the keys k[0 .. n) with their
@@ -784,54 +560,132 @@ sort_contacts(scratch *w, size_t n, int64_t base, trace_contact *out)
 		out[i] = w->tmp[ps[i]];
 }
 
-/* Build out's contacts and pool from the groups of both degrees. */
-static void
-assemble(const ctx *c, scratch *w, trace_result *out)
+/* The first degree's labels, after the n_base of out->labels (which has
+ * room for n_own more when n_base > 0; else it is allocated here): one a
+ * place the index person stayed at (own, sorted by place; the only
+ * places where first-degree pieces lie).  Returns those places' table
+ * indexes (malloc'd), label n_base + k for the k-th. */
+static uint32_t *
+labels_first(const ctx *c, const own_stay *own, size_t n_own, size_t n_base, trace_result *out)
 {
-	const groups *g1 = &w->g1, *g2 = &w->g2;
-	size_t n_pool = 0, k = 0, at = 0;
+	uint32_t *places = sj_malloc(n_own * sizeof *places);
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_own; i++)
+		if (n == 0 || places[n - 1] != own[i].place)
+			places[n++] = own[i].place;
+	if (out->labels == NULL)
+		out->labels = sj_malloc(n * sizeof *out->labels);
+	for (size_t k = 0; k < n; k++)
+		out->labels[n_base + k] = (trace_label){ trace_index_place_id(c->ix, places[k]), 0 };
+	out->n_labels = n_base + n;
+	return places;
+}
+
+/* The contact of a first-degree group, its spans written at *at in the
+ * pool (and *at moved on past them); places[0 .. n_places) the sorted
+ * places of labels n_base on. */
+static trace_contact
+contact_first(const ctx *c, const group *x, const uint32_t *places, size_t n_places,
+    size_t n_base, trace_result *out, size_t *at)
+{
+	int64_t base = trace_index_base(c->ix);
+	trace_contact ct = { .person_id = trace_index_person_id(c->ix, x->person), .degree = 1,
+		.total_s = x->total, .first_at = x->first, .spans = out->pool + *at,
+		.n_intervals = x->n };
+
+	for (size_t j = 0; j < x->n; j++) {
+		const hit *hp = &x->v[j];
+		size_t lo = 0, hi = n_places;
+
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if (places[mid] < hp->place)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		out->pool[(*at)++] = (trace_span){ (uint32_t)(hp->from - base),
+			(uint32_t)(hp->to - base), (uint32_t)(n_base + lo) };
+	}
+	trace_spans_sort(out->pool + (*at - x->n), x->n, out->labels);
+	return ct;
+}
+
+/* Build out's contacts from the first degree's groups and the second
+ * degree's contacts (d2; NULL at depth 1), in the answer's order, and
+ * out's pool and labels: the first degree's spans are written at the
+ * pool's front — in d2's pool, which keeps room for them there, or in a
+ * new one — and its labels after d2's.  own: the index person's stays,
+ * sorted by place. */
+static void
+assemble(const ctx *c, scratch *w, const own_stay *own, size_t n_own,
+    const trace_second_answer *d2, trace_result *out)
+{
+	const groups *g1 = &w->g1;
+	size_t n1 = 0, at = 0, n2 = d2 != NULL ? d2->n_contacts : 0;
+	size_t n_base = d2 != NULL ? d2->n_labels : 0, n_places;
 
 	for (size_t i = 0; i < g1->n; i++)
-		n_pool += g1->v[i].n;
-	for (size_t i = 0; i < g2->n; i++)
-		n_pool += g2->v[i].n;
-	out->n_contacts = g1->n + g2->n;
+		n1 += g1->v[i].n;
+	out->base = trace_index_base(c->ix);
+	out->n_contacts = g1->n + n2;
 	out->n_first = g1->n;
-	out->n_second = g2->n;
-	out->contacts = xalloc(NULL, out->n_contacts * sizeof *out->contacts);
-	out->pool = xalloc(NULL, n_pool * sizeof *out->pool);
-	out->n_pool = n_pool;
-	advise_huge(out->contacts, out->n_contacts * sizeof *out->contacts);
-	advise_huge(out->pool, n_pool * sizeof *out->pool);
+	out->n_second = n2;
+	out->contacts = sj_malloc(out->n_contacts * sizeof *out->contacts);
+	out->pool = d2 != NULL ? d2->pool : sj_malloc(n1 * sizeof *out->pool);
+	out->n_pool = n1 + (d2 != NULL ? d2->n_spans : 0);
+	out->labels = d2 != NULL ? d2->labels : NULL;
+	uint32_t *places = labels_first(c, own, n_own, n_base, out);
+
+	n_places = out->n_labels - n_base;
+	trace_advise_huge(out->contacts, out->n_contacts * sizeof *out->contacts);
 	grow(&w->tmp, &w->tmp_cap, out->n_contacts, sizeof *w->tmp);
-	for (int d = 0; d < 2; d++) {
-		const groups *g = d == 0 ? g1 : g2;
-
-		for (size_t i = 0; i < g->n; i++, k++) {
-			const group *x = &g->v[i];
-			trace_contact *ct = &w->tmp[k];
-
-			/* The person table is large and read at random: ask for the
-			 * id a few contacts ahead. */
-			if (i + 8 < g->n)
-				trace_index_prefetch_person(c->ix, g->v[i + 8].person);
-
-			*ct = (trace_contact){ .person_id = trace_index_person_id(c->ix, x->person),
-				.degree = x->degree, .total_s = x->total, .first_at = x->first,
-				.intervals = out->pool + at, .n_intervals = x->n };
-			for (size_t j = 0; j < x->n; j++) {
-				const hit *hp = &x->v[j];
-
-				out->pool[at++] = (trace_interval){
-					.place_id = trace_index_place_id(c->ix, hp->place),
-					.from = hp->from, .to = hp->to, .seconds = hp->to - hp->from,
-					.via_person_id = hp->via == NO_VIA ? 0
-					                                    : trace_index_person_id(c->ix, hp->via) };
-			}
-			sort_intervals(ct->intervals, ct->n_intervals);
-		}
+	for (size_t i = 0; i < g1->n; i++) {
+		/* The person table is large and read at random: ask for the id a
+		 * few contacts ahead. */
+		if (i + 8 < g1->n)
+			trace_index_prefetch_person(c->ix, g1->v[i + 8].person);
+		w->tmp[i] = contact_first(c, &g1->v[i], places, n_places, n_base, out, &at);
 	}
-	sort_contacts(w, out->n_contacts, trace_index_base(c->ix), out->contacts);
+	for (size_t i = 0; i < n2; i++) {
+		const trace_second_contact *x = &d2->contacts[i];
+
+		w->tmp[g1->n + i] = (trace_contact){
+			.person_id = trace_index_person_id(c->ix, x->person), .degree = 2,
+			.total_s = x->total_s, .first_at = x->first_at, .spans = x->spans,
+			.n_intervals = x->n_spans };
+	}
+	sort_contacts(w, out->n_contacts, out->base, out->contacts);
+	free(places);
+}
+
+/* The second degree (trace_second.c) from the first's groups into *d2,
+ * with room for the first degree's intervals at the front of its pool and
+ * for its labels (one a place of the index person's n_own stays) after
+ * the labels. */
+static void
+second_degree(const ctx *c, const groups *g1, int64_t min_s, size_t n_own,
+    trace_second_answer *d2)
+{
+	uint32_t *who = sj_malloc(g1->n * sizeof *who);
+	int64_t *first = sj_malloc(g1->n * sizeof *first);
+	size_t front = 0;
+
+	for (size_t k = 0; k < g1->n; k++) {
+		who[k] = g1->v[k].person;
+		first[k] = g1->v[k].first;
+		front += g1->v[k].n;
+	}
+	trace_second_query q = { .ix = c->ix, .index_person = c->index_person, .lo = c->lo,
+		.hi = c->hi, .horizon = c->horizon, .min_overlap_s = min_s,
+		.exclude_home = c->exclude_home, .first_person = who, .first_at = first,
+		.n_first = g1->n };
+
+	trace_second_run(&q, front, n_own, d2);
+	free(who);
+	free(first);
 }
 
 static int
@@ -851,7 +705,7 @@ own_output(const ctx *c, const own_stay *own, size_t n, trace_result *out)
 {
 	int64_t base = trace_index_base(c->ix);
 
-	out->own = xalloc(NULL, n * sizeof *out->own);
+	out->own = sj_malloc(n * sizeof *out->own);
 	for (size_t i = 0; i < n; i++) {
 		int64_t a = base + own[i].entry, b = base + own[i].exit;
 
@@ -867,7 +721,7 @@ sj_rc
 trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e)
 {
 	scratch *w;
-	unsigned char *skip = NULL;
+	trace_second_answer d2 = {0};
 	own_stay *own = NULL;
 	size_t n_own = 0;
 	sj_rc rc;
@@ -889,27 +743,29 @@ trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e)
 	own = own_stays(&c, &n_own);
 	if (c.hi > c.lo) {
 		first_degree(&c, own, n_own, p->margin_s, &w->h1);
-		collect(w, &w->h1, p->min_overlap_s, 1, &w->g1, trace_index_n_people(ix));
+		collect(w, &w->h1, p->min_overlap_s, &w->g1, trace_index_n_people(ix));
 	}
-	if (p->depth == 2 && w->g1.n > 0) {
-		skip = calloc(trace_index_n_people(ix), 1);
-		if (skip == NULL)
-			sj_oom(trace_index_n_people(ix));
-		skip[c.index_person] = 1;
-		for (size_t i = 0; i < w->g1.n; i++)
-			skip[w->g1.v[i].person] = 1;
-		c.skip = skip;
-		second_degree(&c, &w->g1, &w->h2);
-		collect(w, &w->h2, p->min_overlap_s, 2, &w->g2, trace_index_n_people(ix));
-	}
+	if (p->depth == 2 && w->g1.n > 0)
+		second_degree(&c, &w->g1, p->min_overlap_s, n_own, &d2);
 	own_output(&c, own, n_own, out);
-	assemble(&c, w, out);
+	assemble(&c, w, own, n_own, w->g1.n > 0 && p->depth == 2 ? &d2 : NULL, out);
 out:
 	trace_index_unlock(ix);
 	scratch_trim(w);
 	free(own);
-	free(skip);
+	free(d2.contacts);
 	return rc;
+}
+
+trace_interval
+trace_result_interval(const trace_result *r, const trace_contact *c, size_t j)
+{
+	const trace_span *s = &c->spans[j];
+	const trace_label *l = &r->labels[s->label];
+
+	return (trace_interval){ .place_id = l->place_id, .from = r->base + s->from,
+		.to = r->base + s->to, .seconds = (int64_t)s->to - s->from,
+		.via_person_id = l->via_person_id };
 }
 
 void
@@ -919,6 +775,7 @@ trace_result_free(trace_result *r)
 		return;
 	free(r->own);
 	free(r->contacts);
+	free(r->labels);
 	free(r->pool);
 	memset(r, 0, sizeof *r);
 }

@@ -60,6 +60,7 @@ typedef struct trace_params {
 	int64_t retention_s;    /* > 0: setting retention-days × 86400 */
 } trace_params;
 
+/* One interval of a contact as the answer lists it (trace_result_interval). */
 typedef struct trace_interval {
 	int64_t place_id;
 	int64_t from, to;       /* [from, to), seconds since the epoch */
@@ -67,12 +68,25 @@ typedef struct trace_interval {
 	int64_t via_person_id;  /* depth 2: the first-degree contact met; 0 for first degree */
 } trace_interval;
 
+/* How a result holds an interval: 12 bytes (a second-degree answer has
+ * tens of millions), the place and the via shared through a label. */
+typedef struct trace_span {
+	uint32_t from, to;      /* [from, to), seconds after the result's base */
+	uint32_t label;         /* index into the result's labels */
+} trace_span;
+
+/* A place and a via (0: none, first degree) that spans share. */
+typedef struct trace_label {
+	int64_t place_id;
+	int64_t via_person_id;
+} trace_label;
+
 typedef struct trace_contact {
 	int64_t person_id;
 	int degree;             /* 1 or 2 */
 	int64_t total_s;        /* sum of the intervals' seconds */
 	int64_t first_at;       /* the earliest interval's start */
-	trace_interval *intervals;  /* into the result's pool */
+	const trace_span *spans;  /* its intervals, in the result's pool (trace_result_interval) */
 	size_t n_intervals;
 } trace_contact;
 
@@ -88,8 +102,11 @@ typedef struct trace_result {
 	trace_contact *contacts;
 	size_t n_contacts;
 	size_t n_first, n_second;
-	trace_interval *pool;   /* every interval; owned here */
-	size_t n_pool;
+	int64_t base;           /* spans count seconds from it (seconds since the epoch) */
+	trace_label *labels;    /* the spans' places and vias; owned here */
+	size_t n_labels;
+	trace_span *pool;       /* every contact's spans; owned here (may hold unused gaps) */
+	size_t n_pool;          /* the spans listed by the contacts, in all */
 } trace_result;
 
 /* p with the defaults for person_id at the instant now: the window
@@ -109,6 +126,10 @@ sj_rc trace_params_check(const trace_params *p, sj_err *e);
  * exist is the caller's check, trace_who_resolve) has no stays and no
  * contacts.  Errors: as trace_params_check.  On error *out is empty. */
 sj_rc trace_run(trace_index *ix, const trace_params *p, trace_result *out, sj_err *e);
+
+/* The j-th interval (j < c->n_intervals) of contact c of r, in the
+ * answer's order (start, end, place id, via). */
+trace_interval trace_result_interval(const trace_result *r, const trace_contact *c, size_t j);
 
 /* Free what trace_run allocated in r and empty it.  Accepts NULL. */
 void trace_result_free(trace_result *r);

@@ -64,7 +64,7 @@ contacts_write(store *s, const crypt_keys *k, const scope *sc, arena *a, const t
 			rc = SJ_OK;
 		}
 		for (size_t j = 0; rc == SJ_OK && j < c->n_intervals; j++) {
-			const trace_interval *v = &c->intervals[j];
+			trace_interval v = trace_result_interval(t, c, j);
 
 			sheet_int(sh, (int64_t)i + 1);
 			sheet_text(sh, c->degree == 1 ? "密接" : "次密接");
@@ -72,12 +72,12 @@ contacts_write(store *s, const crypt_keys *k, const scope *sc, arena *a, const t
 			sheet_text(sh, who.id_number);
 			sheet_text(sh, who.mobile);
 			sheet_int(sh, c->total_s / 60);
-			sheet_text(sh, place_name(s, sc, a, v->place_id));
-			sheet_instant(sh, v->from);
-			sheet_instant(sh, v->to);
-			sheet_int(sh, v->seconds / 60);
-			if (v->via_person_id)
-				sheet_int(sh, contact_no(t, v->via_person_id));
+			sheet_text(sh, place_name(s, sc, a, v.place_id));
+			sheet_instant(sh, v.from);
+			sheet_instant(sh, v.to);
+			sheet_int(sh, v.seconds / 60);
+			if (v.via_person_id)
+				sheet_int(sh, contact_no(t, v.via_person_id));
 			else
 				sheet_text(sh, NULL);
 			rc = sheet_row_end(sh, e);

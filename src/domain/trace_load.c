@@ -360,7 +360,7 @@ trace_index_load_threads(trace_index *ix, store *s, int64_t since, int threads, 
 	if (r[0] != s)
 		for (size_t i = 0; i < n; i++)
 			store_close(r[i]);
-	trace_index_bulk_finish(ix, (int)n);  /* what was added so far, even on an error */
+	trace_index_bulk_finish(ix, (int)n);  /* what was handed over (nothing after an error) */
 	trace_index_unlock(ix);
 	pthread_mutex_destroy(&L.lock);
 	return rc;

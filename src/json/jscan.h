@@ -26,6 +26,14 @@
  *  "id", "entry_at", "exit_at", "exit_recorded"}, "alert_id", "replayed"} */
 json_t *jscan_result(const scan_result *r);
 
+/* The same answer as text, exactly as json_dumps(jscan_result(r),
+ * JSON_COMPACT | JSON_PRESERVE_ORDER) writes it (no NUL), into out of size
+ * bytes; returns its length, or 0 when it does not fit or the name or
+ * mask is not well-formed UTF-8 (jscan_result then gives NULL as well).
+ * 4096 bytes always fit a valid answer (a name of SCAN_NAME_SIZE bytes,
+ * all escaped, is < 2,500).  (src/json/jscan_text.c) */
+size_t jscan_result_text(const scan_result *r, char *out, size_t size);
+
 /* A scan of a list: {"id", "place_id", "checkpoint_id", "person": {"id",
  * "name"}, "direction", "at", "temperature", "decision", "reasons",
  * "source", "stay_action", "operator_id"}. */

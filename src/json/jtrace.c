@@ -35,12 +35,15 @@ jinterval(const trace_interval *iv)
 }
 
 static json_t *
-jcontact(const trace_contact *c)
+jcontact(const trace_result *r, const trace_contact *c)
 {
 	json_t *ivs = json_array();
 
-	for (size_t i = 0; i < c->n_intervals; i++)
-		json_array_append_new(ivs, jinterval(&c->intervals[i]));
+	for (size_t i = 0; i < c->n_intervals; i++) {
+		trace_interval iv = trace_result_interval(r, c, i);
+
+		json_array_append_new(ivs, jinterval(&iv));
+	}
 	return json_pack("{s:I, s:i, s:I, s:o, s:o}", "person_id", (json_int_t)c->person_id,
 	    "degree", c->degree, "total_s", (json_int_t)c->total_s, "first_at",
 	    jtime(c->first_at), "intervals", ivs);
@@ -56,7 +59,7 @@ jtrace_result(const trace_result *r)
 		    (json_int_t)r->own[i].place_id, "entry_at", jtime(r->own[i].entry_at), "exit_at",
 		    jtime(r->own[i].exit_at)));
 	for (size_t i = 0; i < r->n_contacts; i++)
-		json_array_append_new(contacts, jcontact(&r->contacts[i]));
+		json_array_append_new(contacts, jcontact(r, &r->contacts[i]));
 	return json_pack("{s:o, s:o, s:o, s:I, s:I}", "params", jparams(&r->params), "own_stays",
 	    own, "contacts", contacts, "n_first", (json_int_t)r->n_first, "n_second",
 	    (json_int_t)r->n_second);

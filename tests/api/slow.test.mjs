@@ -63,3 +63,51 @@ test('slow-loris headers and bodies are cut off; other clients are served meanwh
     assert.match(srv.log(), /request headers took over 2 s; closed/);
     assert.match(srv.log(), /body not complete after 2 s/);
   });
+
+// One address may hold at most --max-connections-per-address connections
+// (default 256; issue 10's protection, a setting since bench/scan_http.sh
+// needs more from 127.0.0.1).  With 3: three keep-alive connections from
+// 127.0.0.2 are served, a fourth from there is closed unanswered, a client
+// at 127.0.0.1 is still served meanwhile, and once one of the three is
+// closed a new connection from 127.0.0.2 is served again.
+function rawHealthz(port) {
+  return new Promise((ok) => {
+    const sock = connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' });
+    let got = '';
+    sock.on('connect', () => sock.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+    sock.on('data', (d) => {
+      got += d;
+      if (/^HTTP\/1\.1 200 /.test(got)) ok({ answered: true, sock });
+    });
+    sock.on('error', () => {});
+    sock.on('close', () => ok({ answered: false, sock }));
+    setTimeout(() => { sock.destroy(); ok({ answered: false, sock }); }, 5000);
+  });
+}
+
+test('the per-address connection limit is a setting', { timeout: 20000 }, async () => {
+  const limited = await startServer({ args: ['--max-connections-per-address', '3'] });
+  const port = new URL(limited.base).port;
+  const held = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const c = await rawHealthz(port);
+      held.push(c.sock);
+      assert.ok(c.answered, `connection ${i + 1} of 3 was not served`);
+    }
+    const fourth = await rawHealthz(port);
+    assert.equal(fourth.answered, false, 'a fourth connection from 127.0.0.2 was served');
+    assert.equal((await fetch(`${limited.base}/healthz`)).status, 200);
+    held.shift().destroy();
+    let again = { answered: false };
+    for (let i = 0; i < 20 && !again.answered; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      again = await rawHealthz(port);
+      if (!again.answered) again.sock.destroy(); else held.push(again.sock);
+    }
+    assert.ok(again.answered, 'no connection served after one of the three closed');
+  } finally {
+    for (const s of held) s.destroy();
+    await limited.stop();
+  }
+});

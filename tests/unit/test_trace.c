@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "domain/trace.h"
+#include "domain/trace_second.h"
 
 #define T0 INT64_C(1584892800)  /* 2020-03-23T00:00:00+08:00 */
 #define H(d, h, m) (T0 + (d) * 86400 + (h) * 3600 + (m) * 60)
@@ -82,9 +83,11 @@ test_hand_first_degree(void **state)
 	assert_int_equal(r.n_contacts, 2);
 	assert_int_equal(r.contacts[0].person_id, F);
 	assert_int_equal(r.contacts[0].total_s, 3600);
-	assert_int_equal(r.contacts[0].intervals[0].from, H(1, 6, 0));
-	assert_int_equal(r.contacts[0].intervals[0].to, H(1, 7, 0));
-	assert_int_equal(r.contacts[0].intervals[0].place_id, P_HOME);
+	trace_interval iv = trace_result_interval(&r, &r.contacts[0], 0);
+
+	assert_int_equal(iv.from, H(1, 6, 0));
+	assert_int_equal(iv.to, H(1, 7, 0));
+	assert_int_equal(iv.place_id, P_HOME);
 	assert_int_equal(r.contacts[1].person_id, C);
 	assert_int_equal(r.contacts[1].total_s, 1800);
 	assert_int_equal(r.contacts[1].first_at, H(0, 10, 30));
@@ -149,8 +152,8 @@ test_hand_second_degree(void **state)
 	assert_int_equal(ce->degree, 2);
 	assert_int_equal(ce->total_s, 3600);
 	assert_int_equal(ce->n_intervals, 1);
-	assert_int_equal(ce->intervals[0].via_person_id, C);
-	assert_int_equal(ce->intervals[0].from, H(0, 12, 30));
+	assert_int_equal(trace_result_interval(&r, ce, 0).via_person_id, C);
+	assert_int_equal(trace_result_interval(&r, ce, 0).from, H(0, 12, 30));
 	assert_int_equal(cd->total_s, 1800);
 	/* Sorted: F 60 min (06:00 day 1), E 60 min (12:30 day 0) → E first
 	 * (same total, earlier); then C 30 min (10:30), D 30 min (11:10). */
@@ -333,23 +336,27 @@ rnd(unsigned n)
 }
 
 /* Each person's stays at one place are disjoint (the stay rules), may
- * touch, may have length 0, may be very long (overnight in small). */
+ * touch, may have length 0, may be very long (overnight in small).  With
+ * grid > 1 every instant is a multiple of grid seconds after RBASE, so
+ * that many fall on the same second (and on the boundaries of the second
+ * degree's slices of time when those are multiples of grid too). */
 static void
-gen(odata *d)
+gen(odata *d, int64_t grid)
 {
 	d->n = 0;
 	for (int p = 0; p < N_PEOPLE; p++) {
 		d->home[p] = rnd(3) == 0 ? (int)rnd(N_PLACES) + 1 : 0;
 		for (int l = 0; l < N_PLACES; l++) {
-			int64_t t = rnd(SPAN / 2);
+			int64_t t = rnd(SPAN / 2) / grid * grid;
 			int k = (int)rnd(4);
 
 			for (int i = 0; i < k && d->n < MAX_STAYS; i++) {
 				unsigned kind = rnd(10);
 				int64_t len = kind == 0 ? 0 : kind == 1 ? 200 + rnd(300) : rnd(60) + 1;
 
+				len = len / grid * grid;
 				d->s[d->n++] = (ostay){ p, l, RBASE + t, RBASE + t + len };
-				t += len + (rnd(3) == 0 ? 0 : rnd(80));
+				t += len + (rnd(3) == 0 ? 0 : rnd(80) / grid * grid);
 			}
 		}
 	}
@@ -501,15 +508,16 @@ oracle(const odata *d, const trace_params *p, int idx, ocontact *oc)
 	return n;
 }
 
+/* 400 random rounds from seed against the oracle, instants on a grid of
+ * grid seconds (gen). */
 static void
-test_random_against_oracle(void **state)
+oracle_rounds(unsigned seed, int64_t grid)
 {
 	static odata d;
 	static ocontact oc[N_PEOPLE];
 	size_t n_contacts_seen = 0, n_second_seen = 0;
 
-	(void)state;
-	rng_state = 20200323;
+	rng_state = seed;
 	for (int round = 0; round < 400; round++) {
 		trace_index *ix = trace_index_new(RBASE - 1000);
 		trace_params p;
@@ -520,7 +528,7 @@ test_random_against_oracle(void **state)
 		 * runs of a place hold stays (TRACE_RUNS). */
 		if (round % 2)
 			trace_index_set_long(ix, 100);
-		gen(&d);
+		gen(&d, grid);
 		/* Every other pair of rounds builds the index in bulk (the start-up
 		 * path), the others stay by stay. */
 		for (int i = 0; i < d.n; i++)
@@ -532,9 +540,9 @@ test_random_against_oracle(void **state)
 		int idx = (int)rnd(N_PEOPLE);
 
 		trace_params_default(&p, 1 + idx, RBASE + SPAN + (int64_t)rnd(400));
-		p.from = RBASE + (int64_t)rnd(SPAN) - 50;
+		p.from = RBASE + (int64_t)rnd(SPAN) / grid * grid - 50 / grid * grid;
 		p.to = p.from + 1 + (int64_t)rnd(SPAN);
-		p.retention_s = p.now - RBASE + 100 - (int64_t)rnd(300);
+		p.retention_s = p.now - RBASE + 100 - (int64_t)rnd(300) / grid * grid;
 		const int64_t mins[] = { 0, 1, 5, 30 };
 
 		p.min_overlap_s = mins[rnd(4)];
@@ -558,11 +566,13 @@ test_random_against_oracle(void **state)
 			assert_int_equal(c->first_at, oc[i].first);
 			assert_int_equal(c->n_intervals, oc[i].n_iv);
 			for (size_t j = 0; j < c->n_intervals; j++) {
-				assert_int_equal(c->intervals[j].place_id, oc[i].iv[j].place_id);
-				assert_int_equal(c->intervals[j].from, oc[i].iv[j].from);
-				assert_int_equal(c->intervals[j].to, oc[i].iv[j].to);
-				assert_int_equal(c->intervals[j].seconds, oc[i].iv[j].seconds);
-				assert_int_equal(c->intervals[j].via_person_id, oc[i].iv[j].via_person_id);
+				trace_interval iv = trace_result_interval(&r, c, j);
+
+				assert_int_equal(iv.place_id, oc[i].iv[j].place_id);
+				assert_int_equal(iv.from, oc[i].iv[j].from);
+				assert_int_equal(iv.to, oc[i].iv[j].to);
+				assert_int_equal(iv.seconds, oc[i].iv[j].seconds);
+				assert_int_equal(iv.via_person_id, oc[i].iv[j].via_person_id);
 			}
 		}
 		n_contacts_seen += n;
@@ -575,6 +585,34 @@ test_random_against_oracle(void **state)
 	assert_true(n_second_seen > 50);
 }
 
+static void
+test_random_against_oracle(void **state)
+{
+	(void)state;
+	oracle_rounds(20200323, 1);
+}
+
+/* The second degree's passes split in two (trace_second.h) must not change
+ * the answer: the same oracle rounds, other seeds, with a second thread
+ * started for every trace, buckets of 2 or 4 people, a person's pieces
+ * sorted by 1 to 700 parts of the window (700: one a second or less, so
+ * every piece of a person lands in its own part), with instants on a
+ * 20 s grid too (many equal); then on this thread alone. */
+static void
+test_random_second_degree_split(void **state)
+{
+	(void)state;
+	trace_second_tune(2, 0, 3, 4);
+	oracle_rounds(4242, 20);
+	trace_second_tune(2, 0, 1, 2);
+	oracle_rounds(777, 20);
+	trace_second_tune(2, 0, 700, 3);
+	oracle_rounds(1234, 1);
+	trace_second_tune(1, 0, 16, 2048);
+	oracle_rounds(99, 1);
+	trace_second_tune(2, 262144, 64, 2048);
+}
+
 int
 main(void)
 {
@@ -585,6 +623,7 @@ main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_index_maintenance),
 		cmocka_unit_test(test_random_against_oracle),
+		cmocka_unit_test(test_random_second_degree_split),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
