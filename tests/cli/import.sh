@@ -84,6 +84,25 @@ else
 	run_capture sj import checkins "$T/bad.csv.gz" --unit "$unit"
 	expect_status 2 "a file without the check-ins header is refused"
 	expect_in "$T/err" "file" "naming the file"
+	# Batches of 1,000 rows: the same scans and stays as one batch (a stay's
+	# re-entry window crosses batch boundaries), in ceil(well-formed rows /
+	# 1000) transactions (an in-file duplicate is kept until the write finds
+	# it); each batch is audited.
+	audits=$(q "SELECT count(*) FROM audit_event WHERE action = 'scan.import'")
+	run_capture sj import checkins "$T/slice.csv.gz" --unit "$unit" --source batched \
+	    --batch-rows 1000 --json
+	expect_status 0 "import checkins --batch-rows 1000 runs"
+	check "... accepts the same $scans scans" test "$(jq_num accepted)" = "$scans"
+	check "... derives the same $stays stays" test "$(jq_num stays)" = "$stays"
+	check "... in ceil($good / 1000) batches (got $(jq_num batches))" \
+		test "$(jq_num batches)" = "$(( (good + 999) / 1000 ))"
+	check "... each audited" test "$(q "SELECT count(*) FROM audit_event
+	    WHERE action = 'scan.import'")" = "$(( audits + (good + 999) / 1000 ))"
+	for bad in 0 1000001 x; do
+		run_capture sj import checkins "$T/slice.csv.gz" --unit "$unit" --batch-rows "$bad"
+		expect_status 2 "--batch-rows $bad is refused"
+		expect_in "$T/err" "batch-rows" "naming --batch-rows"
+	done
 	n=$(count_rows scan)
 	run_capture sj import checkins "$T/slice.csv.gz" --unit "$unit" --source dry --dry-run
 	expect_status 0 "a dry run runs"
