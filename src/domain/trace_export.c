@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/idmap.h"
 #include "domain/auth.h"
 #include "domain/org.h"
 #include "domain/person.h"
@@ -35,14 +36,44 @@ place_name(store *s, const scope *sc, arena *a, int64_t id)
 	return arena_printf(a, "场所 %lld", (long long)id);
 }
 
-/* The contact number (1-based) of person id, or 0. */
-static int64_t
-contact_no(const trace_result *t, int64_t person_id)
+/* What every interval row repeats, looked up once: a person's contact
+ * number (the "经由" column) and a place's name.  A depth-2 answer has
+ * millions of rows over a few thousand places, so a store read or a scan
+ * of the contacts a row would make the export quadratic or bound by
+ * round trips. */
+typedef struct export_memo {
+	idmap contact_no;        /* person id → contact number (1-based) */
+	idmap place_ix;          /* place id → 1 + index into names */
+	const char **names;      /* in a */
+	size_t n_names, cap_names;
+} export_memo;
+
+static void
+memo_init(export_memo *m, const trace_result *t)
 {
+	memset(m, 0, sizeof *m);
 	for (size_t i = 0; i < t->n_contacts; i++)
-		if (t->contacts[i].person_id == person_id)
-			return (int64_t)i + 1;
-	return 0;
+		idmap_put(&m->contact_no, t->contacts[i].person_id, (int64_t)i + 1);
+}
+
+static const char *
+memo_place_name(export_memo *m, store *s, const scope *sc, arena *a, int64_t id)
+{
+	int64_t ix = idmap_get(&m->place_ix, id);
+
+	if (ix == 0) {
+		m->names = arena_grow(a, m->names, &m->cap_names, m->n_names, sizeof *m->names);
+		m->names[m->n_names++] = place_name(s, sc, a, id);
+		idmap_put(&m->place_ix, id, ix = (int64_t)m->n_names);
+	}
+	return m->names[ix - 1];
+}
+
+static void
+memo_free(export_memo *m)
+{
+	idmap_free(&m->contact_no);
+	idmap_free(&m->place_ix);
 }
 
 static sj_rc
@@ -51,14 +82,18 @@ contacts_write(store *s, const crypt_keys *k, const scope *sc, arena *a, const t
 {
 	sj_rc rc = sheet_table(sh, "密接", contact_cols,
 	    (int)(sizeof contact_cols / sizeof *contact_cols), e);
+	export_memo m;
 
+	memo_init(&m, t);
 	for (size_t i = 0; rc == SJ_OK && i < t->n_contacts; i++) {
 		const trace_contact *c = &t->contacts[i];
 		report_person who = { "范围外", "", "" };
+		arena ca;   /* this contact's identity, freed after its rows */
 		person p;
 
-		if ((rc = person_get(s, sc, a, c->person_id, &p, e)) == SJ_OK)
-			rc = report_person_lookup(s, k, sc, a, reveal, c->person_id, NULL, &who, e);
+		arena_init(&ca);
+		if ((rc = person_get(s, sc, &ca, c->person_id, &p, e)) == SJ_OK)
+			rc = report_person_lookup(s, k, sc, &ca, reveal, c->person_id, NULL, &who, e);
 		else if (rc == SJ_ENOTFOUND) {
 			sj_err_clear(e);
 			rc = SJ_OK;
@@ -72,17 +107,19 @@ contacts_write(store *s, const crypt_keys *k, const scope *sc, arena *a, const t
 			sheet_text(sh, who.id_number);
 			sheet_text(sh, who.mobile);
 			sheet_int(sh, c->total_s / 60);
-			sheet_text(sh, place_name(s, sc, a, v.place_id));
+			sheet_text(sh, memo_place_name(&m, s, sc, a, v.place_id));
 			sheet_instant(sh, v.from);
 			sheet_instant(sh, v.to);
 			sheet_int(sh, v.seconds / 60);
 			if (v.via_person_id)
-				sheet_int(sh, contact_no(t, v.via_person_id));
+				sheet_int(sh, idmap_get(&m.contact_no, v.via_person_id));
 			else
 				sheet_text(sh, NULL);
 			rc = sheet_row_end(sh, e);
 		}
+		arena_free(&ca);
 	}
+	memo_free(&m);
 	return rc;
 }
 

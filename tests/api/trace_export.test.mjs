@@ -80,3 +80,34 @@ test('reveal: clear identity numbers for the leader; refused where not allowed',
   const gaotie = await signIn(srv.base, 'gaotie');
   assertProblem(await gaotie.post('/api/v1/traces', body({ format: 'csv', reveal: true })), 403, 'forbidden');
 });
+
+// Depth 2: every row's place column is its interval's place name (read
+// from the store here) and its "经由" column the 1-based number of the
+// contact the interval came through (worked out from the JSON answer's
+// contact order); first-degree rows leave it empty.
+test('depth 2 CSV: each row names its place and the contact it came through', async () => {
+  // The first index person (fewest stays first) whose answer has a
+  // second-degree contact.
+  const people = sql(srv.db, 'SELECT person_id FROM stay WHERE person_id IS NOT NULL ' +
+    'GROUP BY person_id ORDER BY count(*), person_id LIMIT 40').split('\n').map(Number);
+  let who;
+  let json;
+  for (const p of people) {
+    json = (await leader.post('/api/v1/traces', body({ person_id: p, depth: 2 }))).body;
+    if (json.contacts?.some((c) => c.degree === 2)) { who = p; break; }
+  }
+  assert.ok(who, 'the demo gives a second-degree contact');
+  const no = new Map(json.contacts.map((c, i) => [c.person_id, i + 1]));
+  const names = new Map();
+  const placeName = (id) => {
+    if (!names.has(id)) names.set(id, sql(srv.db, `SELECT name FROM place WHERE id = ${id}`));
+    return names.get(id);
+  };
+  const want = json.contacts.flatMap((c) => c.intervals.map((v) =>
+    [placeName(v.place_id), v.via_person_id ? String(no.get(v.via_person_id)) : '']));
+  const res = await leader.post('/api/v1/traces', body({ person_id: who, depth: 2, format: 'csv' }));
+  assert.equal(res.status, 200, res.text);
+  const rows = csvRows(res.text).slice(1);
+  assert.equal(rows.length, want.length);
+  rows.forEach((r, k) => assert.deepEqual([r[6], r[10]], want[k], `row ${k + 1}`));
+});
