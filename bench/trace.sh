@@ -12,6 +12,8 @@
 # `npm install` for @duckdb/node-api).  Prints a Markdown section; with
 # --record appends it to bench/RESULTS.md.
 #   sh bench/trace.sh [STAYS] [--uniform] [--record]
+# DEPTH2=N times N depth-2 traces (default 3; the first of a process is the
+# slowest: it takes its answer's memory fresh from the kernel).
 set -eu
 cd "$(dirname "$0")/.."
 stays=1000000 record=false uniform=""
@@ -34,14 +36,14 @@ peers=false
 	echo
 	echo "## Tracing (issue 6), $stays stays${uniform:+, uniform popularity}"
 	echo
-	echo "\`sh bench/trace.sh $* \` — $(date -u +%Y-%m-%dT%H:%MZ), machine shared with other builds."
+	echo "\`${DEPTH2:+DEPTH2=$DEPTH2 }sh bench/trace.sh $* \` — $(date -u +%Y-%m-%dT%H:%MZ), machine shared with other builds."
 	echo
 	if $peers; then
-		"$tmp/trace_bench" "$stays" 2000 $uniform --depth2 3 --dump "$tmp" 50
+		"$tmp/trace_bench" "$stays" 2000 $uniform --depth2 "${DEPTH2:-3}" --dump "$tmp" 50
 		echo
 		sh bench/trace_peers.sh "$tmp"
 	else
-		"$tmp/trace_bench" "$stays" 2000 $uniform --depth2 3
+		"$tmp/trace_bench" "$stays" 2000 $uniform --depth2 "${DEPTH2:-3}"
 	fi
 } > "$tmp/out.md"
 cat "$tmp/out.md"
