@@ -18,7 +18,8 @@
 # and derives stays; the shells only load rows.
 #
 #   sh bench/import.sh [ROWS [BASE [PG_BASE]]]     defaults 1000000 10000000 1000000
-#   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out; RUNS=N SQLite runs (default 3).
+#   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out; RUNS=N SQLite runs (default 3);
+#   BATCH_ROWS=N: sijin's --batch-rows on SQLite (default: its own).
 #   PG_SETTINGS: the PostgreSQL server's settings (scripts/pg.sh), the same
 #   for sijin and psql; default below, sized for this 24 GiB machine.
 #
@@ -92,15 +93,15 @@ cp "$base_db" "$W/run.db"
 n0=$(sqlite3 "$W/run.db" "SELECT count(*) FROM scan")
 max0=$(sqlite3 "$W/run.db" "SELECT max(id) FROM scan")
 t0=$(now)
-/usr/bin/time -f "%U %S" -o "$W/sijin.cpu" "$S" --db "$W/run.db" import checkins "$W/new.csv" \
-    --unit 1 --source bench >"$W/sijin.out"
+/usr/bin/time -f "%U %S %M" -o "$W/sijin.cpu" "$S" --db "$W/run.db" import checkins "$W/new.csv" \
+    --unit 1 --source bench ${BATCH_ROWS:+--batch-rows "$BATCH_ROWS"} >"$W/sijin.out"
 t_sj=$(secs "$t0" "$(now)")
 sqlite3 "$W/run.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 n1=$(sqlite3 "$W/run.db" "SELECT count(*) FROM scan")
 added=$((n1 - n0))
 cpu_sj=$(awk '{print $1 + $2}' "$W/sijin.cpu")
 echo "run $run: sijin sqlite: $(head -1 "$W/sijin.out")"
-echo "run $run: sijin sqlite: $added scans in $t_sj s = $(rate "$added" "$t_sj") scans/s (base $n0); CPU user+sys $cpu_sj s"
+echo "run $run: sijin sqlite: $added scans in $t_sj s = $(rate "$added" "$t_sj") scans/s (base $n0); CPU user+sys $cpu_sj s; peak RSS $(awk '{printf "%d", $3 / 1024}' "$W/sijin.cpu") MiB"
 sqlite3 -csv "$W/run.db" "SELECT place_id, id, checkpoint_id, person_id, at, kind, temperature,
     reasons, operator_id, stay_s, key_fp FROM scan WHERE id > $max0" >"$W/rows.csv"
 if [ "$run" = 1 ]; then
@@ -110,7 +111,7 @@ fi
 rm -f "$W/run.db" "$W/run.db"-*
 cp "$base_db" "$W/sq.db"
 t0=$(now)
-/usr/bin/time -f "%U %S" -o "$W/sq.cpu" sqlite3 "$W/sq.db" <<SQL
+/usr/bin/time -f "%U %S %M" -o "$W/sq.cpu" sqlite3 "$W/sq.db" <<SQL
 PRAGMA cache_size=-$((CACHE_MIB * 1024));
 PRAGMA synchronous=FULL;
 .import --csv $W/rows.csv scan_sq
@@ -118,7 +119,7 @@ SQL
 t_sq=$(secs "$t0" "$(now)")
 n_sq=$(($(sqlite3 "$W/sq.db" "SELECT count(*) FROM scan_sq") - n0))
 cpu_sq=$(awk '{print $1 + $2}' "$W/sq.cpu")
-echo "run $run: sqlite3 .import: $n_sq rows in $t_sq s = $(rate "$n_sq" "$t_sq") rows/s; CPU user+sys $cpu_sq s"
+echo "run $run: sqlite3 .import: $n_sq rows in $t_sq s = $(rate "$n_sq" "$t_sq") rows/s; CPU user+sys $cpu_sq s; peak RSS $(awk '{printf "%d", $3 / 1024}' "$W/sq.cpu") MiB"
 echo "run $run: ratio sijin/sqlite3: wall $(ratio "$(rate "$added" "$t_sj")" "$(rate "$n_sq" "$t_sq")")," \
     "CPU $(ratio "$cpu_sq" "$cpu_sj"); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$(rate "$added" "$t_sj") $cpu_sj $(rate "$n_sq" "$t_sq") $cpu_sq" >>"$W/runs"
