@@ -12,8 +12,9 @@
 # `npm install` for @duckdb/node-api).  Prints a Markdown section; with
 # --record appends it to bench/RESULTS.md.
 #   sh bench/trace.sh [STAYS] [--uniform] [--record]
-# DEPTH2=N times N depth-2 traces (default 3; the first of a process is the
-# slowest: it takes its answer's memory fresh from the kernel).
+# DEPTH2=N times N depth-2 traces (default 3); the first of the process
+# ("cold": its memory fresh from the kernel, as every trace's in the
+# server) is reported apart from the p50 of the others ("warm").
 set -eu
 cd "$(dirname "$0")/.."
 stays=1000000 record=false uniform=""

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/prefault.h"
+
 typedef struct hit {
 	uint32_t person, place;
 	int64_t from, to;
@@ -64,7 +66,7 @@ hits_push(hits *h, hit x)
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 64;
 		h->v = xalloc(h->v, h->cap * sizeof *h->v);
-		trace_advise_huge(h->v, h->cap * sizeof *h->v);
+		mem_prefault(h->v + h->n, (h->cap - h->n) * sizeof *h->v);
 	}
 	h->v[h->n++] = x;
 }
@@ -238,7 +240,7 @@ grow(void *pp, size_t *cap, size_t need, size_t elem)
 		c *= 2;
 	*p = xalloc(*p, c * elem);
 	*cap = c;
-	trace_advise_huge(*p, c * elem);
+	mem_prefault(*p, need * elem);
 }
 
 static size_t
@@ -660,7 +662,7 @@ assemble(const ctx *c, scratch *w, const own_stay *own, size_t n_own,
 	uint32_t *places = labels_first(c, own, n_own, n_base, out);
 
 	n_places = out->n_labels - n_base;
-	trace_advise_huge(out->contacts, out->n_contacts * sizeof *out->contacts);
+	mem_prefault(out->contacts, out->n_contacts * sizeof *out->contacts);
 	grow(&w->tmp, &w->tmp_cap, out->n_contacts, sizeof *w->tmp);
 	for (size_t i = 0; i < g1->n; i++) {
 		/* The person table is large and read at random: ask for the id a

@@ -11,9 +11,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/err.h"
+#include "core/prefault.h"
 
 enum { ROLE_OTHER = 0, ROLE_CONTACT = 1, ROLE_INDEX = 2 };
 
@@ -29,18 +29,6 @@ trace_second_tune(int threads, size_t min_stays, uint32_t time_keys, uint32_t ma
 	tune_min_stays = min_stays;
 	tune_time_keys = time_keys > 0 ? time_keys : 64;
 	tune_max_buckets = max_buckets > 0 ? max_buckets : 2048;
-}
-
-#define HUGE_PAGE ((uintptr_t)2 << 20)
-
-void
-trace_advise_huge(void *p, size_t n)
-{
-	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	uintptr_t z = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
-
-	if (n >= 8 * HUGE_PAGE && z > a)
-		(void)madvise((void *)a, z - a, MADV_HUGEPAGE);
 }
 
 /* ---- the answer's order of intervals ----------------------------------------- */
@@ -369,7 +357,7 @@ stream_grow(cut_job *jb, stream *st)
 		jb->blocks = sj_realloc(jb->blocks, (jb->n_blocks + 1) * sizeof *jb->blocks);
 		if ((jb->blocks[jb->n_blocks] = aligned_alloc(64, BLOCK_BYTES)) == NULL)
 			sj_oom(BLOCK_BYTES);
-		trace_advise_huge(jb->blocks[jb->n_blocks++], BLOCK_BYTES);
+		mem_prefault(jb->blocks[jb->n_blocks++], BLOCK_BYTES);
 		jb->block_used = 0;
 	}
 	chunk *c = (chunk *)(jb->blocks[jb->n_blocks - 1] + jb->block_used);
@@ -656,6 +644,7 @@ gather_all(pass *ps, size_t total, bool two, trace_second_answer *out)
 		half += ps->bucket_n[mid++];
 	/* At most one contact a person: job 1's go after all people of job 0. */
 	out->contacts = sj_malloc(((size_t)ps->n_people + 1) * sizeof *out->contacts);
+	mem_prefault(out->contacts, ((size_t)ps->n_people + 1) * sizeof *out->contacts);
 	size_t gap = (size_t)mid << ps->shift;
 
 	if (gap > ps->n_people)
@@ -684,7 +673,7 @@ trace_second_run(const trace_second_query *q, size_t front, size_t label_room,
 	size_t total = cut_all(&ps, kj, label_room, &two);
 
 	out->pool = sj_malloc((front + total + 1) * sizeof *out->pool);
-	trace_advise_huge(out->pool, (front + total) * sizeof *out->pool);
+	mem_prefault(out->pool, (front + total) * sizeof *out->pool);
 	ps.out = out->pool + front;
 	gather_all(&ps, total, two, out);
 	out->labels = ps.labels;

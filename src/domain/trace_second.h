@@ -97,9 +97,4 @@ void trace_second_tune(int threads, size_t min_stays, uint32_t time_keys, uint32
  * to be so). */
 void trace_spans_sort(trace_span *v, size_t n, const trace_label *labels);
 
-/* Ask for transparent huge pages over the n bytes at p when they are many
- * (an answer of gigabytes would otherwise take half a million page
- * faults); advice only, nothing happens where the kernel does not allow. */
-void trace_advise_huge(void *p, size_t n);
-
 #endif
