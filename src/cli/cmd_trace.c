@@ -214,12 +214,14 @@ cmd_trace(cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(&e);
 	trace_params_default(&p, person_id, at);
 	p.from = at - days * 86400;
-	p.min_overlap_s = min_overlap * 60;
-	p.margin_s = margin * 60;
+	/* Checked here as int64: the cast would make 2^32 + 2 a depth of 2. */
+	if (depth != 1 && depth != 2)
+		return cli_fail(&(sj_err){ SJ_EINVAL, "depth", "must be 1 or 2" });
 	p.depth = (int)depth;
 	p.exclude_home = exclude_home;
 	p.retention_s = (int64_t)ctx->cfg->retention_days * 86400;
-	if (trace_params_check(&p, &e) != SJ_OK)
+	if (trace_params_minutes(&p, min_overlap, margin, &e) != SJ_OK ||
+	    trace_params_check(&p, &e) != SJ_OK)
 		return cli_fail(&e);
 	/* Instants count from the retention horizon, 32-bit seconds ahead. */
 	trace_index *ix = trace_index_new(at - p.retention_s);

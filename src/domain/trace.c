@@ -104,8 +104,28 @@ trace_params_check(const trace_params *p, sj_err *e)
 		return sj_fail(e, SJ_EINVAL, "min_overlap", "is longer than the window");
 	if (p->margin_s < 0)
 		return sj_fail(e, SJ_EINVAL, "margin", "must not be negative");
+	if (p->margin_s > TRACE_MARGIN_MAX_S)
+		return sj_fail(e, SJ_EINVAL, "margin", "must be at most %lld days",
+		    (long long)(TRACE_MARGIN_MAX_S / 86400));
 	if (p->retention_s <= 0)
 		return sj_fail(e, SJ_EINVAL, "retention", "must be positive");
+	return SJ_OK;
+}
+
+sj_rc
+trace_params_minutes(trace_params *p, int64_t min_overlap_minutes, int64_t margin_minutes,
+    sj_err *e)
+{
+	if (min_overlap_minutes > INT64_MAX / 60)
+		return sj_fail(e, SJ_EINVAL, "min_overlap", "is longer than the window");
+	if (margin_minutes > TRACE_MARGIN_MAX_S / 60)
+		return sj_fail(e, SJ_EINVAL, "margin", "must be at most %lld days",
+		    (long long)(TRACE_MARGIN_MAX_S / 86400));
+	/* Negative values: INT64_MIN / 60 × 60 stays in range, and
+	 * trace_params_check refuses them. */
+	p->min_overlap_s = (min_overlap_minutes < INT64_MIN / 60 ? INT64_MIN / 60 :
+	    min_overlap_minutes) * 60;
+	p->margin_s = (margin_minutes < INT64_MIN / 60 ? INT64_MIN / 60 : margin_minutes) * 60;
 	return SJ_OK;
 }
 

@@ -48,6 +48,10 @@
 
 #define TRACE_WINDOW_DEFAULT_S (14 * 86400)   /* the last 14 days (issue 6) */
 #define TRACE_MIN_OVERLAP_DEFAULT_S (15 * 60) /* 15 minutes */
+/* The longest margin: 3660 days, the longest window `days` gives (a
+ * margin beyond the window changes nothing); it keeps an exposure's end,
+ * a stay's exit plus the margin, far from int64 overflow. */
+#define TRACE_MARGIN_MAX_S ((int64_t)3660 * 86400)
 
 typedef struct trace_params {
 	int64_t person_id;      /* the index person */
@@ -117,8 +121,19 @@ void trace_params_default(trace_params *p, int64_t person_id, int64_t now);
 /* Check p (see trace_run) without running it.  Errors: SJ_EINVAL naming
  * "to" (window empty: to ≤ from), "from" (window in the future:
  * from ≥ now), "min_overlap" (negative, or longer than the window),
- * "margin" (negative), "depth" (not 1 or 2), "retention" (≤ 0). */
+ * "margin" (negative, or above TRACE_MARGIN_MAX_S), "depth" (not 1 or 2),
+ * "retention" (≤ 0). */
 sj_rc trace_params_check(const trace_params *p, sj_err *e);
+
+/* Set p->min_overlap_s and p->margin_s from minutes as the API and the
+ * command line take them, refusing what × 60 would overflow (found in
+ * review: margin_minutes 2^62 wrapped to a margin of 0 s, and 2^61 minutes
+ * of overlap to a negative one).  Errors: SJ_EINVAL naming "min_overlap"
+ * (more minutes than INT64_MAX / 60: longer than any window) or "margin"
+ * (more than TRACE_MARGIN_MAX_S / 60); a negative value is left for
+ * trace_params_check to refuse. */
+sj_rc trace_params_minutes(trace_params *p, int64_t min_overlap_minutes, int64_t margin_minutes,
+    sj_err *e);
 
 /* Trace p->person_id over the index (under its read lock) by the rules at
  * the top.  Fills *out, which the caller frees with trace_result_free; a

@@ -153,12 +153,14 @@ trace_post(http_req *r, sj_err *e)
 	trace_params_default(&p, person_id, now);
 	p.to = b.to ? b.to : now;
 	p.from = b.from ? b.from : p.to - b.days * 86400;
-	p.min_overlap_s = b.min_overlap_minutes * 60;
-	p.margin_s = b.margin_minutes * 60;
+	/* Checked here as int64: the cast would make 2^32 + 2 a depth of 2. */
+	if (b.depth != 1 && b.depth != 2)
+		return sj_fail(e, SJ_EINVAL, "depth", "must be 1 or 2, not %lld", (long long)b.depth);
 	p.depth = (int)b.depth;
 	p.exclude_home = b.exclude_home != 0;
 	p.retention_s = (int64_t)http_config(r)->retention_days * 86400;
-	if ((rc = trace_params_check(&p, e)) != SJ_OK)
+	if ((rc = trace_params_minutes(&p, b.min_overlap_minutes, b.margin_minutes, e)) != SJ_OK ||
+	    (rc = trace_params_check(&p, e)) != SJ_OK)
 		return rc;
 	rc = trace_run(http_trace_index(r), &p, &t, e);
 	if (rc == SJ_OK) {

@@ -75,6 +75,17 @@ test('bad input is refused naming the parameter, and nothing is audited', async 
   assertProblem(await leader.post('/api/v1/traces', body({ depth: 3 })), 422, 'invalid-input', 'depth');
   assertProblem(await leader.post('/api/v1/traces', body({ min_overlap_minutes: -1 })), 422,
     'invalid-input', 'min_overlap');
+  // Minutes that × 60 would overflow int64 are refused, not wrapped (2^62 × 60
+  // is 0 mod 2^64: it ran with a margin of 0 s); depth 2^32 + 2 is not 2.
+  assertProblem(await leader.post('/api/v1/traces', body({ margin_minutes: 2 ** 62 })), 422,
+    'invalid-input', 'margin');
+  assertProblem(await leader.post('/api/v1/traces', body({ margin_minutes: 3660 * 1440 + 1 })), 422,
+    'invalid-input', 'margin');
+  const long = await leader.post('/api/v1/traces', body({ min_overlap_minutes: 2 ** 61 }));
+  assertProblem(long, 422, 'invalid-input', 'min_overlap');
+  assert.doesNotMatch(long.body.detail, /negative/);
+  assertProblem(await leader.post('/api/v1/traces', body({ depth: 2 ** 32 + 2 })), 422,
+    'invalid-input', 'depth');
   assertProblem(await leader.post('/api/v1/traces', body({ to: '2020-02-01T00:00:00+08:00' })), 422,
     'invalid-input', 'to');
   assertProblem(await leader.post('/api/v1/traces', body({ from: '2099-01-01T00:00:00+08:00',

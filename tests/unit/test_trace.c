@@ -252,7 +252,51 @@ test_bad_input(void **state)
 	hand_params(&p);
 	p.margin_s = -5;
 	expect_einval(ix, &p, "margin");
+	/* The longest margin is 3660 days (trace.h), one second more is
+	 * refused: a stay's exit plus a margin near INT64_MAX overflowed. */
+	hand_params(&p);
+	p.margin_s = (int64_t)3660 * 86400 + 1;
+	expect_einval(ix, &p, "margin");
+	p.margin_s = INT64_MAX;
+	expect_einval(ix, &p, "margin");
 	trace_index_free(ix);
+}
+
+/* Minutes as the API and CLI take them: what × 60 would overflow is
+ * refused, not wrapped (2^62 minutes × 60 is 0 mod 2^64: a margin of 0 s;
+ * 2^61 × 60 is negative mod 2^64). */
+static void
+test_params_minutes(void **state)
+{
+	trace_params p;
+	sj_err e = {0};
+
+	(void)state;
+	trace_params_default(&p, 1, T0 + 86400);
+	assert_int_equal(trace_params_minutes(&p, 15, (int64_t)1 << 62, &e), SJ_EINVAL);
+	assert_string_equal(e.field, "margin");
+	sj_err_clear(&e);
+	assert_int_equal(trace_params_minutes(&p, (int64_t)1 << 61, 0, &e), SJ_EINVAL);
+	assert_string_equal(e.field, "min_overlap");
+	sj_err_clear(&e);
+	assert_int_equal(trace_params_minutes(&p, 15, 3660 * 1440 + 1, &e), SJ_EINVAL);
+	assert_string_equal(e.field, "margin");
+	sj_err_clear(&e);
+	/* 3660 days of margin, 20 minutes of overlap: in seconds. */
+	assert_int_equal(trace_params_minutes(&p, 20, 3660 * 1440, &e), SJ_OK);
+	assert_int_equal(p.min_overlap_s, 1200);
+	assert_int_equal(p.margin_s, (int64_t)3660 * 86400);
+	assert_int_equal(trace_params_check(&p, &e), SJ_OK);
+	/* Negative minutes pass through for trace_params_check to refuse. */
+	assert_int_equal(trace_params_minutes(&p, 15, INT64_MIN, &e), SJ_OK);
+	assert_true(p.margin_s < 0);
+	assert_int_equal(trace_params_check(&p, &e), SJ_EINVAL);
+	assert_string_equal(e.field, "margin");
+	sj_err_clear(&e);
+	assert_int_equal(trace_params_minutes(&p, -1, 0, &e), SJ_OK);
+	assert_int_equal(p.min_overlap_s, -60);
+	assert_int_equal(trace_params_check(&p, &e), SJ_EINVAL);
+	assert_string_equal(e.field, "min_overlap");
 }
 
 /* put updates a stay with the same (person, place, entry); remove, expire
@@ -618,6 +662,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hand_first_degree),
+		cmocka_unit_test(test_params_minutes),
 		cmocka_unit_test(test_hand_second_degree),
 		cmocka_unit_test(test_expired_and_window),
 		cmocka_unit_test(test_bad_input),
