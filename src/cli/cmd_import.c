@@ -122,7 +122,7 @@ opt_int(const char *cmd, const char *name, const char *s, int64_t *v)
 	char *end;
 	long long n = strtoll(s, &end, 10);
 
-	if (*s == '\0' || *end != '\0' || n < 1) {
+	if (*s < '0' || *s > '9' || *end != '\0' || n < 1) {  /* no sign, no blank */
 		cli_usage_error(cmd, "--%s: '%s' is not a positive integer", name, s);
 		return false;
 	}

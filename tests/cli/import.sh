@@ -98,7 +98,7 @@ else
 		test "$(jq_num batches)" = "$(( (good + 999) / 1000 ))"
 	check "... each audited" test "$(q "SELECT count(*) FROM audit_event
 	    WHERE action = 'scan.import'")" = "$(( audits + (good + 999) / 1000 ))"
-	for bad in 0 1000001 x; do
+	for bad in 0 1000001 x " 5" +5 5x; do
 		run_capture sj import checkins "$T/slice.csv.gz" --unit "$unit" --batch-rows "$bad"
 		expect_status 2 "--batch-rows $bad is refused"
 		expect_in "$T/err" "batch-rows" "naming --batch-rows"
