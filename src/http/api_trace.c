@@ -17,6 +17,7 @@
  * the same PostgreSQL database.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/datetime.h"
@@ -133,6 +134,23 @@ export_write(void *ctx, const char *path, sj_err *e)
 	    j->reveal, path, 0, NULL, e);
 }
 
+/* trace_params names the overlap and the margin as they are there
+ * (min_overlap, margin, in seconds); the body has them in minutes under
+ * other names, and a problem names the body's (issue 6 "Bad input": a
+ * problem document naming the parameter). */
+static sj_rc
+body_field(sj_rc rc, sj_err *e)
+{
+	static const char *const names[][2] = {
+		{ "min_overlap", "min_overlap_minutes" }, { "margin", "margin_minutes" },
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(e->field, names[i][0]) == 0)
+			snprintf(e->field, sizeof e->field, "%s", names[i][1]);
+	return rc;
+}
+
 static sj_rc
 trace_post(http_req *r, sj_err *e)
 {
@@ -161,7 +179,7 @@ trace_post(http_req *r, sj_err *e)
 	p.retention_s = (int64_t)http_config(r)->retention_days * 86400;
 	if ((rc = trace_params_minutes(&p, b.min_overlap_minutes, b.margin_minutes, e)) != SJ_OK ||
 	    (rc = trace_params_check(&p, e)) != SJ_OK)
-		return rc;
+		return body_field(rc, e);
 	rc = trace_run(http_trace_index(r), &p, &t, e);
 	if (rc == SJ_OK) {
 		j = jtrace_result(&t);

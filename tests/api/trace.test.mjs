@@ -74,15 +74,15 @@ test('bad input is refused naming the parameter, and nothing is audited', async 
   const before = count(srv.db, "SELECT count(*) FROM audit_event WHERE action = 'trace.run'");
   assertProblem(await leader.post('/api/v1/traces', body({ depth: 3 })), 422, 'invalid-input', 'depth');
   assertProblem(await leader.post('/api/v1/traces', body({ min_overlap_minutes: -1 })), 422,
-    'invalid-input', 'min_overlap');
+    'invalid-input', 'min_overlap_minutes');
   // Minutes that × 60 would overflow int64 are refused, not wrapped (2^62 × 60
   // is 0 mod 2^64: it ran with a margin of 0 s); depth 2^32 + 2 is not 2.
   assertProblem(await leader.post('/api/v1/traces', body({ margin_minutes: 2 ** 62 })), 422,
-    'invalid-input', 'margin');
+    'invalid-input', 'margin_minutes');
   assertProblem(await leader.post('/api/v1/traces', body({ margin_minutes: 3660 * 1440 + 1 })), 422,
-    'invalid-input', 'margin');
+    'invalid-input', 'margin_minutes');
   const long = await leader.post('/api/v1/traces', body({ min_overlap_minutes: 2 ** 61 }));
-  assertProblem(long, 422, 'invalid-input', 'min_overlap');
+  assertProblem(long, 422, 'invalid-input', 'min_overlap_minutes');
   assert.doesNotMatch(long.body.detail, /negative/);
   assertProblem(await leader.post('/api/v1/traces', body({ depth: 2 ** 32 + 2 })), 422,
     'invalid-input', 'depth');
@@ -93,7 +93,7 @@ test('bad input is refused naming the parameter, and nothing is audited', async 
   assertProblem(await leader.post('/api/v1/traces', body({ person_id: 999999 })), 422,
     'invalid-input', 'person_id');
   assertProblem(await leader.post('/api/v1/traces', body({ min_overlap_minutes: 61 * 24 * 60 })), 422,
-    'invalid-input', 'min_overlap');  // longer than the 60-day window
+    'invalid-input', 'min_overlap_minutes');  // longer than the 60-day window
   assertProblem(await leader.post('/api/v1/traces', body({ mobile: '13905380002' })), 422,
     'invalid-input', 'person_id');  // two names given
   const noPerson = { from: body().from, to: body().to };
