@@ -464,6 +464,60 @@ store_open_readers(store *s, size_t n, store **out, sj_err *e)
 	return rc;
 }
 
+sj_rc
+store_open_sibling(store *s, const char *url, store **out, sj_err *e)
+{
+	bool lite = s->drv->dialect == STORE_SQLITE;
+	sj_rc rc;
+
+	if ((rc = store_open(url, lite ? STORE_READONLY : 0, out, e)) != SJ_OK)
+		return rc;
+	if (lite && (rc = tx_exec(*out, READER_PRAGMAS, e)) != SJ_OK) {
+		store_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+sj_rc
+store_begin_snapshot(store *s, sj_err *e)
+{
+	sj_rc rc;
+
+	if (s->depth != 0)
+		return sj_fail(e, SJ_EINVAL, "db", "a snapshot begins outside a transaction");
+	if ((rc = check_not_failed(s, e)) != SJ_OK)
+		return rc;
+	rc = tx_exec(s, s->drv->dialect == STORE_POSTGRES
+	    ? "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1"
+	    : "BEGIN; SELECT count(*) FROM sqlite_schema;", e);
+	if (rc != SJ_OK) {
+		tx_exec(s, "ROLLBACK", NULL);
+		return rc;
+	}
+	if (s->n_mark == 0) {
+		s->n_mark = 8;
+		s->mark = sj_realloc(s->mark, (size_t)s->n_mark * sizeof *s->mark);
+	}
+	s->mark[0] = s->n_pub;
+	s->depth = 1;
+	return SJ_OK;
+}
+
+sj_rc
+store_data_version(store *s, int64_t *out, sj_err *e)
+{
+	store_stmt *st;
+	sj_rc rc;
+
+	*out = 0;
+	if (s->drv->dialect != STORE_SQLITE)
+		return SJ_OK;
+	if ((rc = store_prepare(s, "PRAGMA data_version", &st, e)) != SJ_OK)
+		return rc;
+	return store_query_int(st, out, NULL, e);
+}
+
 int
 store_tx_depth(const store *s)
 {

@@ -106,6 +106,33 @@ sj_rc store_destroy(const char *url, sj_err *e);
  * waiting for the lock; SJ_EUNAVAIL or SJ_EDB when s is read-only). */
 sj_rc store_open_readers(store *s, size_t n, store **out, sj_err *e);
 
+/* Open a second connection (*out) to the database s is on, given by url
+ * (the same url s was opened with: s keeps only its masked form), for
+ * reading beside s: on SQLite read-only, with the file mapped as for
+ * store_open_readers; on PostgreSQL an ordinary session.  Close it with
+ * store_close.  Errors: those of store_open. */
+sj_rc store_open_sibling(store *s, const char *url, store **out, sj_err *e);
+
+/* Begin a read transaction on s whose snapshot is taken now: what s reads
+ * until store_rollback ends it is the state committed at this call, however
+ * many commits land meanwhile (SQLite: a deferred BEGIN and a first read,
+ * which fixes the WAL snapshot; PostgreSQL: REPEATABLE READ and a first
+ * statement).  Taken while another connection holds the write lock
+ * (store_begin), the snapshot is the state that transaction started from.
+ * The bulk import reads a batch this way on a second connection while the
+ * previous batch is written (domain/scan_import.c).  Nothing may be written
+ * in it but PostgreSQL temporary tables (store_keys_load).
+ * Errors: SJ_EINVAL (field "db") inside a transaction; driver errors. */
+sj_rc store_begin_snapshot(store *s, sj_err *e);
+
+/* A number that changes whenever another connection commits a change to
+ * the database s is on (SQLite's PRAGMA data_version; s's own commits leave
+ * it alone); read under the write lock at two transactions' begins, equal
+ * numbers mean no other connection committed in between.  On PostgreSQL
+ * always 0: sijin's other writers are seen there by the id counters
+ * (domain/scan_import.c).  Errors: driver errors. */
+sj_rc store_data_version(store *s, int64_t *out, sj_err *e);
+
 /* Finalise every cached statement and close the connection.  A transaction
  * still open is rolled back.  Accepts NULL. */
 void store_close(store *s);
