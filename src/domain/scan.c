@@ -25,6 +25,7 @@
 
 #define CLASS_ID  "person.id_number"   /* as domain/person.c hashes identity numbers */
 #define CLASS_KEY "scan.key"
+#define HISTORY_MAX 256                /* a person's newest scans at a place that are read */
 #define KEY_FP_MASK ((INT64_C(1) << 47) - 1)
 #define CHECKPOINT_CACHE_SLOTS 512     /* per thread (scan_prepare_defer) */
 
@@ -657,6 +658,20 @@ scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg, cons
 
 /* ---- writing ------------------------------------------------------------------ */
 
+/* One earlier scan of the person at the place. */
+typedef struct history_row {
+	int64_t id, at, stay_s, key_fp, checkpoint_id, operator_id;
+	int kind, temperature;
+	unsigned reasons;
+} history_row;
+
+typedef struct history {
+	history_row rows[HISTORY_MAX];
+	size_t n;
+	stay_span spans[HISTORY_MAX];
+	size_t n_spans;
+} history;
+
 static int
 kind_role(int kind)
 {
@@ -669,39 +684,8 @@ scan_kind_of(scan_direction d, scan_decision dec, int role, scan_source src)
 	return (int)d | (int)dec << 1 | role << 3 | (int)src << 5;
 }
 
-void
-scan_history_row(const scan_prepared *p, int64_t now, const history_row *r, history *h)
-{
-	/* An expired scan does not exist for a live scan: no replay of
-	 * its key, no stay joined to it (retention_write_sees). */
-	if (h->n >= HISTORY_MAX || !retention_write_sees(RETENTION_SCAN, now, p->at, r->at))
-		return;
-	h->rows[h->n++] = *r;
-	if (r->stay_s > 0) {
-		stay_span *sp = &h->spans[h->n_spans++];
-		sp->id = r->id;
-		sp->entry_at = r->at;
-		sp->exit_at = r->at + r->stay_s;
-		sp->exit_recorded = kind_role(r->kind) == SROLE_OPENS_RECORDED;
-	}
-}
-
-void
-scan_history_col(store_stmt *st, int col, history_row *r)
-{
-	r->id = store_col_int(st, col);
-	r->at = store_col_int(st, col + 1);
-	r->kind = (int)store_col_int(st, col + 2);
-	r->stay_s = store_col_is_null(st, col + 3) ? 0 : store_col_int(st, col + 3);
-	r->key_fp = store_col_is_null(st, col + 4) ? 0 : store_col_int(st, col + 4);
-	r->checkpoint_id = store_col_int(st, col + 5);
-	r->temperature = (int)store_col_int(st, col + 6);
-	r->reasons = (unsigned)store_col_int(st, col + 7);
-	r->operator_id = store_col_int(st, col + 8);
-}
-
 static sj_rc
-read_history(store *s, scan_batch *b, const scan_prepared *p, history *h, sj_err *e)
+read_history(store *s, const scan_prepared *p, history *h, sj_err *e)
 {
 	int64_t now = dt_now();
 	store_stmt *st;
@@ -711,8 +695,6 @@ read_history(store *s, scan_batch *b, const scan_prepared *p, history *h, sj_err
 	h->n = h->n_spans = 0;
 	if (p->person_id == 0 && p->key_fp == 0)
 		return SJ_OK;  /* nothing to derive, nothing to replay */
-	if (b && scan_batch_take(b, p, now, h))
-		return SJ_OK;  /* read ahead with the batch's other pairs */
 	if (p->person_id) {
 		if ((rc = store_prepare(s, scan_sql[Q_HISTORY], &st, e)) != SJ_OK)
 			return rc;
@@ -725,9 +707,28 @@ read_history(store *s, scan_batch *b, const scan_prepared *p, history *h, sj_err
 		store_bind_int(st, 2, p->key_fp);
 	}
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row && h->n < HISTORY_MAX) {
-		history_row r;
-		scan_history_col(st, 0, &r);
-		scan_history_row(p, now, &r, h);
+		history_row *r = &h->rows[h->n];
+		r->at = store_col_int(st, 1);
+		/* An expired scan does not exist for a live scan: no replay of
+		 * its key, no stay joined to it (retention_write_sees). */
+		if (!retention_write_sees(RETENTION_SCAN, now, p->at, r->at))
+			continue;
+		h->n++;
+		r->id = store_col_int(st, 0);
+		r->kind = (int)store_col_int(st, 2);
+		r->stay_s = store_col_is_null(st, 3) ? 0 : store_col_int(st, 3);
+		r->key_fp = store_col_is_null(st, 4) ? 0 : store_col_int(st, 4);
+		r->checkpoint_id = store_col_int(st, 5);
+		r->temperature = (int)store_col_int(st, 6);
+		r->reasons = (unsigned)store_col_int(st, 7);
+		r->operator_id = store_col_int(st, 8);
+		if (r->stay_s > 0) {
+			stay_span *sp = &h->spans[h->n_spans++];
+			sp->id = r->id;
+			sp->entry_at = r->at;
+			sp->exit_at = r->at + r->stay_s;
+			sp->exit_recorded = kind_role(r->kind) == SROLE_OPENS_RECORDED;
+		}
 	}
 	if (rc == SJ_OK && row)
 		store_reset(st);
@@ -1003,19 +1004,12 @@ static _Thread_local history tl_history;
 sj_rc
 scan_write(store *s, const scan_prepared *in, scan_result *out, alert *al, sj_err *e)
 {
-	return scan_write_batch(s, NULL, NULL, in, out, al, e);
+	return scan_write_memo(s, NULL, in, out, al, e);
 }
 
 sj_rc
 scan_write_memo(store *s, scan_memo *memo, const scan_prepared *in, scan_result *out, alert *al,
     sj_err *e)
-{
-	return scan_write_batch(s, memo, NULL, in, out, al, e);
-}
-
-sj_rc
-scan_write_batch(store *s, scan_memo *memo, scan_batch *b, const scan_prepared *in,
-    scan_result *out, alert *al, sj_err *e)
 {
 	history *h = &tl_history;
 	stay_plan_out plan = { .action = STAY_NONE };
@@ -1036,7 +1030,7 @@ scan_write_batch(store *s, scan_memo *memo, scan_batch *b, const scan_prepared *
 		p = &resolved;
 	}
 	scan_result_of(p, out);
-	if ((rc = read_history(s, b, p, h, e)) != SJ_OK)
+	if ((rc = read_history(s, p, h, e)) != SJ_OK)
 		goto out;
 	if ((replay = find_replay(h, p)) != NULL) {
 		rc = answer_replay(s, p, h, replay, out, e);

@@ -263,42 +263,6 @@ sj_rc scan_write_memo(store *s, scan_memo *memo, const scan_prepared *p, scan_re
     struct alert *alert, sj_err *e);
 
 /*
- * The histories of a batch's scans, read ahead in one statement (the scan
- * writer on a database server, where each read is a round trip:
- * store_round_trips; domain/writer.c).  A scan_batch is reused from batch
- * to batch by one thread:
- *   scan_batch_clear(b); scan_batch_want(b, p) for each scan of the batch;
- *   scan_batch_read(s, b, e) inside the batch's transaction, which holds
- *   the write lock, so what it reads stays true until the batch writes;
- *   scan_write_batch(s, memo, b, p, ...) for each scan, in order.
- * The first scan of each (person, place) pair takes its history from b; a
- * later scan of the same pair reads it from the store, which then holds
- * the earlier one's writes (deferred writes go first: store_defer_writes),
- * so the rules see exactly what scan_write would.  Scans of no registered
- * person (or deferred ones, person_pending) are not read ahead.
- */
-typedef struct scan_batch scan_batch;
-
-/* A new, empty batch; free with scan_batch_free (accepts NULL). */
-scan_batch *scan_batch_new(void);
-void scan_batch_free(scan_batch *b);
-/* Forget the pairs and histories of the last batch. */
-void scan_batch_clear(scan_batch *b);
-/* Note p's (person, place) pair to read ahead (duplicates are fine). */
-void scan_batch_want(scan_batch *b, const scan_prepared *p);
-/* Read, in one statement after loading the pairs into bulk_key
- * (store_keys_load), each wanted pair's newest HISTORY_MAX scans, inside
- * the caller's open transaction.  Errors: store errors (the transaction
- * is then spoiled). */
-sj_rc scan_batch_read(store *s, scan_batch *b, sj_err *e);
-
-/* scan_write_memo, taking the scan's history from b when b read it ahead
- * and no earlier scan of the batch used it (above).  b NULL:
- * scan_write_memo. */
-sj_rc scan_write_batch(store *s, scan_memo *memo, scan_batch *b, const scan_prepared *p,
-    scan_result *out, struct alert *alert, sj_err *e);
-
-/*
  * scan_prepare, then scan_write in a nested transaction (store_begin /
  * store_commit: on its own it commits durably; inside a caller's
  * transaction it is a savepoint), then, after an outermost commit, the

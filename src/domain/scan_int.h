@@ -40,38 +40,4 @@ void scan_alert_of(const scan_prepared *p, int64_t scan_id, alert *a);
 sj_rc scan_stay_set(store *s, int64_t place_id, int64_t id, int64_t stay_s, bool recorded,
     bool demote, sj_err *e);
 
-#define HISTORY_MAX 256   /* a person's newest scans at a place that are read */
-
-/* One earlier scan of the person at the place. */
-typedef struct history_row {
-	int64_t id, at, stay_s, key_fp, checkpoint_id, operator_id;
-	int kind, temperature;
-	unsigned reasons;
-} history_row;
-
-/* A person's scans at a place as scan_write reads them: rows newest first
- * (at most HISTORY_MAX), the stays among them in spans. */
-typedef struct history {
-	history_row rows[HISTORY_MAX];
-	size_t n;
-	stay_span spans[HISTORY_MAX];
-	size_t n_spans;
-} history;
-
-/* The stored scan at columns col.. of st's current row (id, at, kind,
- * stay_s, key_fp, checkpoint_id, temperature, reasons, operator_id: the
- * history statements' columns) into *r. */
-void scan_history_col(store_stmt *st, int col, history_row *r);
-
-/* Add stored scan r to h (rows newest first), unless h is full or r has
- * expired for a scan p written at now (retention_write_sees). */
-void scan_history_row(const scan_prepared *p, int64_t now, const history_row *r, history *h);
-
-/* scan_batch.c: when b read p's (person, place) ahead and no scan of the
- * batch has used it yet, fill h from it (as scan_history_add would, at
- * now: scan_history_row), mark it used and return true; else false: the pair's history is
- * to be read from the store, which holds the writes of the batch's
- * earlier scans of that pair. */
-bool scan_batch_take(scan_batch *b, const scan_prepared *p, int64_t now, history *h);
-
 #endif

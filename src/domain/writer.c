@@ -56,7 +56,6 @@ struct scan_writer {
 	writer_stats stats;         /* under lock */
 	int64_t next_overdue;       /* instant of the next disinfection check */
 	scan_memo *people;          /* SQLite: the people its scans named (scan_write_memo) */
-	scan_batch *ahead;          /* database server: the batch's histories read ahead */
 	int64_t data_version;       /* SQLite's PRAGMA data_version when people was last valid */
 	uint64_t commit_ns;         /* the thread's: time of the last batch's commit */
 };
@@ -115,17 +114,6 @@ people_memo_check(scan_writer *w, sj_err *e)
 	return true;
 }
 
-/* On a database server: every job's history in one statement instead of
- * one round trip a job (scan_batch_read). */
-static sj_rc
-read_ahead(scan_writer *w, scan_job *batch, sj_err *e)
-{
-	scan_batch_clear(w->ahead);
-	for (scan_job *j = batch; j; j = j->next)
-		scan_batch_want(w->ahead, &j->in);
-	return scan_batch_read(w->s, w->ahead, e);
-}
-
 /* Write every job of the batch in one transaction.  Returns false when a
  * statement failed or the commit did: then nothing of the batch is kept. */
 static bool
@@ -158,15 +146,10 @@ write_together(scan_writer *w, scan_job *batch, size_t n)
 		return false;
 	}
 	memo = w->people && people_memo_check(w, &e) ? w->people : NULL;
-	if (w->ahead && read_ahead(w, batch, &e) != SJ_OK) {
-		log_warn("writer: cannot read the batch's histories: %s", e.msg);
-		store_rollback(w->s);
-		return false;
-	}
 	for (scan_job *j = batch; j; j = j->next) {
 		j->in.id = id++;
 		sj_err_clear(&j->err);
-		j->rc = scan_write_batch(w->s, memo, w->ahead, &j->in, &j->out, &j->alert, &j->err);
+		j->rc = scan_write_memo(w->s, memo, &j->in, &j->out, &j->alert, &j->err);
 		if (j->rc != SJ_OK)
 			j->alert.id = 0;
 		/* A scan refused by its own rules wrote nothing and leaves the
@@ -399,13 +382,10 @@ scan_writer_start(const char *url, scan_writer **out, sj_err *e)
 	w->next_overdue = dt_now() + 5;
 	if (w->cs)
 		w->people = scan_memo_new();  /* SQLite: data_version keeps it true */
-	if (store_round_trips(w->s))
-		w->ahead = scan_batch_new();
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		store_close(w->cs);
 		store_close(w->s);
 		scan_memo_free(w->people);
-		scan_batch_free(w->ahead);
 		pthread_cond_destroy(&w->stop_cond);
 		pthread_cond_destroy(&w->more);
 		pthread_mutex_destroy(&w->batch_lock);
@@ -527,7 +507,6 @@ scan_writer_stop(scan_writer *w)
 	store_close(w->cs);
 	store_close(w->s);
 	scan_memo_free(w->people);
-	scan_batch_free(w->ahead);
 	pthread_cond_destroy(&w->stop_cond);
 	pthread_cond_destroy(&w->more);
 	pthread_mutex_destroy(&w->batch_lock);

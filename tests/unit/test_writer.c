@@ -8,8 +8,8 @@
  *    entry) and one whose statement fails (a person who does not exist)
  *    answers each job on its own: the others are written, the two are not;
  *  - scans of one person at one place submitted together (one batch: on
- *    PostgreSQL their histories are read ahead) derive the same stays and
- *    replay a key as if written one by one;
+ *    PostgreSQL its writes go out without waiting) derive the same stays
+ *    and replay a key as if written one by one;
  *  - the writer's memo of people (scans prepared with scan_prepare_defer
  *    find their person on the writer) never screens with stale facts: a
  *    resident who passes on entry, then is put in home quarantine through
@@ -203,8 +203,8 @@ test_one_bad_job_fails_alone(void **state)
 }
 
 /* Scans of one person at one place submitted together (so mostly in one
- * batch): on a database server the batch's histories are read ahead
- * (scan_batch) and only a pair's first scan may use them; each later one
+ * batch): on PostgreSQL the batch's writes are sent ahead without waiting
+ * (store_defer_writes), and each later scan's read of the person's history
  * must see the earlier ones' writes.  By hand: in 09:00, out 09:05, in
  * 09:10, out 09:15 make two closed five-minute stays (as in
  * test_concurrent_group_commit); a fifth scan with the first one's key is
