@@ -47,6 +47,7 @@ struct store {
 	size_t *mark;
 	int n_mark;
 	bool pub_overflow;
+	bool deferring;   /* store_defer_writes, until the outermost commit or rollback */
 	bool fk_off;      /* SQLite foreign keys off until the outermost commit
 	                   * or rollback (store_begin_checked) */
 	char channel[96];   /* STORE_CHANNEL ":" schema, once known (PostgreSQL) */
@@ -389,6 +390,7 @@ store_commit(store *s, sj_err *e)
 	}
 	s->depth--;
 	if (s->depth == 0) {
+		s->deferring = false;
 		fk_restore(s);
 		deliver_local(s);
 	}
@@ -408,6 +410,7 @@ store_rollback(store *s)
 		if (s->depth == 1)
 			tx_exec(s, "ROLLBACK", NULL);
 		if (--s->depth == 0) {
+			s->deferring = false;
 			s->lost = false;
 			sj_err_clear(&s->failed);
 			fk_restore(s);
@@ -423,6 +426,7 @@ store_rollback(store *s)
 	s->depth--;
 	s->n_pub = s->mark[s->depth];
 	if (s->depth == 0) {
+		s->deferring = false;
 		s->pub_overflow = false;
 		fk_restore(s);
 	}
@@ -631,12 +635,27 @@ store_step(store_stmt *st, bool *row, sj_err *e)
 	return note_failure(s, s->drv->step(s->conn, st->impl, row, e), e);
 }
 
+void
+store_defer_writes(store *s)
+{
+	assert(s->depth > 0);
+	s->deferring = s->drv->run_deferred != NULL;
+}
+
 sj_rc
 store_run(store_stmt *st, sj_err *e)
 {
+	store *s = st->owner;
 	bool row = false;
 	sj_rc rc;
 
+	if (s->deferring && s->depth > 0) {
+		if ((rc = check_not_failed(s, e)) != SJ_OK) {
+			s->drv->reset(st->impl);
+			return rc;
+		}
+		return note_failure(s, s->drv->run_deferred(s->conn, st->impl, e), e);
+	}
 	while ((rc = store_step(st, &row, e)) == SJ_OK && row)
 		;
 	return rc;
@@ -703,6 +722,12 @@ store_reset(store_stmt *st)
 int64_t
 store_changes(store *s)
 {
+	sj_err e = {0};
+
+	/* The count of a statement sent ahead is known once it is answered;
+	 * a failure among them spoils the transaction as any other. */
+	if (s->deferring && s->depth > 0 && s->failed.rc == SJ_OK)
+		note_failure(s, s->drv->sync(s->conn, &e), &e);
 	return s->drv->changes(s->conn);
 }
 

@@ -232,8 +232,23 @@ void store_bind_null(store_stmt *st, int i);
  * Errors as described at the top; the statement is reset on error. */
 sj_rc store_step(store_stmt *st, bool *row, sj_err *e);
 
-/* Run a statement expected to produce no rows (or to ignore them). */
+/* Run a statement expected to produce no rows (or to ignore them).  After
+ * store_defer_writes it may return before the statement ran (see there). */
 sj_rc store_run(store_stmt *st, sj_err *e);
+
+/* For the rest of the open outermost transaction (asserted open), let
+ * store_run send its statement and return without waiting for the
+ * answer: on PostgreSQL (libpq pipeline mode) the statements go out back
+ * to back and are answered together with the next statement that waits
+ * for an answer (a read, store_changes, the COMMIT), so a batch of writes
+ * costs no round trip of its own (the scan writer, domain/writer.c).  A
+ * deferred statement's failure comes back from that later call instead
+ * (any statement of the transaction may report it; the transaction is
+ * spoiled and store_commit refuses, as after any failure), never from
+ * store_run itself, except a failure to send.  SQLite, in-process, runs
+ * every statement at once: no effect.  Ends at the outermost commit or
+ * rollback. */
+void store_defer_writes(store *s);
 
 /* Run a bound `INSERT ... RETURNING id` statement and put the id in *id.
  * Errors as store_step(); SJ_EINTERNAL when no row came back. */
