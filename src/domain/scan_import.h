@@ -116,6 +116,15 @@ typedef struct import_options {
 	int64_t operator_id;   /* the app_user importing; 0 = command line */
 	import_audit_fn audit; /* may be NULL */
 	void *audit_cls;
+	/* A second connection to the same database (store_open_sibling), owned
+	 * by the caller, or NULL.  Given (and not a dry run, and the import's
+	 * store outside any transaction of the caller's), each batch's rows are
+	 * read and checked on it while the batch before is written on the
+	 * import's store by a second thread, which must then be left alone
+	 * until scan_import_finish or scan_import_free (the audit callback
+	 * runs on that thread).  The stays derived are the same either way
+	 * (scan_import.c, handoff; docs/import.md "Overlap"). */
+	store *reader;
 } import_options;
 
 typedef struct scan_import scan_import;   /* an import in progress; opaque */
