@@ -47,19 +47,27 @@ static sqlite3_vfs walbuf_vfs;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int registered = SQLITE_ERROR;
 
-/* Write out what is held, then hold nothing: one write a WALBUF_CHUNK
- * (the default VFS writes at most 128 KiB - 1 bytes a system call and
- * reports a longer write that ends on a multiple of 128 KiB as a full disk). */
+/* Write len bytes at off: one write a WALBUF_CHUNK (the default VFS writes
+ * at most 128 KiB - 1 bytes a system call, and reports a longer write whose
+ * length is a multiple of 128 KiB after its first call as a full disk). */
 static int
-wal_flush(wal_file *f)
+write_out(wal_file *f, const unsigned char *b, size_t len, sqlite3_int64 off)
 {
 	int rc = SQLITE_OK;
 
-	for (size_t at = 0, n; at < f->len && rc == SQLITE_OK; at += n) {
-		n = f->len - at < WALBUF_CHUNK ? f->len - at : WALBUF_CHUNK;
-		rc = f->real->pMethods->xWrite(f->real, f->buf + at, (int)n,
-		    f->off + (sqlite3_int64)at);
+	for (size_t at = 0, n; at < len && rc == SQLITE_OK; at += n) {
+		n = len - at < WALBUF_CHUNK ? len - at : WALBUF_CHUNK;
+		rc = f->real->pMethods->xWrite(f->real, b + at, (int)n, off + (sqlite3_int64)at);
 	}
+	return rc;
+}
+
+/* Write out what is held, then hold nothing. */
+static int
+wal_flush(wal_file *f)
+{
+	int rc = write_out(f, f->buf, f->len, f->off);
+
 	f->len = 0;
 	return rc;
 }
@@ -98,7 +106,7 @@ wal_write(sqlite3_file *p, const void *in, int n, sqlite3_int64 off)
 		if ((rc = wal_flush(f)) != SQLITE_OK)
 			return rc;
 		if ((size_t)n > WALBUF_MAX)
-			return f->real->pMethods->xWrite(f->real, in, n, off);
+			return write_out(f, in, (size_t)n, off);
 	}
 	if (f->len + (size_t)n > f->cap) {
 		size_t cap = f->cap ? f->cap : 64 * 1024;
@@ -110,7 +118,7 @@ wal_write(sqlite3_file *p, const void *in, int n, sqlite3_int64 off)
 			/* No memory for holding: write straight through. */
 			if ((rc = wal_flush(f)) != SQLITE_OK)
 				return rc;
-			return f->real->pMethods->xWrite(f->real, in, n, off);
+			return write_out(f, in, (size_t)n, off);
 		}
 		f->buf = b;
 		f->cap = cap;
