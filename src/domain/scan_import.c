@@ -25,6 +25,7 @@
 #include "domain/scan_import.h"
 
 #include <assert.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,8 @@
 #include "domain/retention.h"
 #include "domain/scan_int.h"
 
-#define IMPORT_CACHE_MIB 256   /* SQLite page cache during an import */
+/* work_mem of an import's session on PostgreSQL, MiB (store_bulk_tune) */
+#define IMPORT_WORK_MEM_MIB 256
 /* In-process, rows are checked as they come, this many at a time, instead
  * of waiting unchecked for a batch's worth (which only saves round trips
  * to a database server): a batch of IMPORT_BATCH_SQLITE rows then holds
@@ -209,11 +211,13 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
     int64_t now, const import_options *o, scan_import **out, sj_err *e)
 {
 	scan_import *im;
-	int y, m, d;
+	int y, m, d, memory;
 	sj_rc rc;
 
 	*out = NULL;
-	if ((rc = store_bulk_tune(s, IMPORT_CACHE_MIB, e)) != SJ_OK)
+	memory = o->memory_mib > 0 ? o->memory_mib : IMPORT_MEMORY_MIB;
+	if ((rc = store_bulk_tune(s, store_round_trips(s) ? IMPORT_WORK_MEM_MIB
+	    : scan_import_cache_mib(memory), e)) != SJ_OK)
 		return rc;
 	im = sj_calloc(1, sizeof *im);
 	im->s = s;
@@ -223,7 +227,8 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 	im->now = now;
 	im->o = *o;
 	if (im->o.batch_rows <= 0)
-		im->o.batch_rows = store_round_trips(s) ? IMPORT_BATCH_DEFAULT : IMPORT_BATCH_SQLITE;
+		im->o.batch_rows = store_round_trips(s) ? IMPORT_BATCH_DEFAULT
+		    : scan_import_batch_rows(memory);
 	dt_date_to_ymd(dt_date_of(now), &y, &m, &d);
 	im->today = y * 10000 + m * 100 + d;
 	arena_init(&im->a);
@@ -531,6 +536,12 @@ sort_key_cmp(const void *x, const void *y, void *cls)
 	return pend_cmp(&rows[a->ix], &rows[b->ix]);
 }
 
+/* Free a scratch array of a batch once it has served (*p and *cap
+ * zeroed): allocated again by the next batch, it does not sit beside the
+ * page cache while this batch's rows are written (scan_import_batch_rows
+ * counts a row's bytes with its sort key only). */
+#define release(p, cap) (free(*(p)), *(p) = NULL, *(cap) = 0)
+
 /* Sort the batch's rows by pend_cmp: sort their keys, then move each row
  * to its place, one cycle of the permutation at a time (no second copy of
  * the rows). */
@@ -566,6 +577,7 @@ sort_rows(scan_import *im)
 		im->rows[j] = first;
 		k[j].ix = SIZE_MAX;
 	}
+	release(&im->order, &im->cap_order);
 }
 
 static void
@@ -921,6 +933,9 @@ write_batch(scan_import *im, sj_err *e)
 			rc = plan_unknown(im, i, j, e);
 	}
 	free(st.seen);
+	release(&im->keys, &im->cap_keys);
+	release(&im->stored, &im->cap_stored);
+	im->n_stored = 0;
 	double t2 = mono_s();
 	if (rc == SJ_OK)
 		rc = insert_rows(im, e);
@@ -955,6 +970,12 @@ flush(scan_import *im, sj_err *e)
 
 	if (!im->in_tx)
 		return SJ_OK;
+	/* Every row is checked: the memo has served (the batch is written
+	 * without it) and the next batch reads its own.  Freed, not cleared,
+	 * so that it is not held beside the batch's sort and the page cache
+	 * (~130 bytes a person; scan_import_batch_rows). */
+	scan_memo_free(im->memo);
+	im->memo = scan_memo_new();
 	if (im->n_rows)
 		rc = write_batch(im, e);
 	if (rc == SJ_OK && im->o.audit) {
@@ -984,7 +1005,11 @@ flush(scan_import *im, sj_err *e)
 	memset(&im->batch, 0, sizeof im->batch);
 	im->n_rows = im->n_alerts = 0;
 	arena_free(&im->a);
-	scan_memo_clear(im->memo);
+	/* The batch's scratch (release) went back to the heap, where glibc
+	 * keeps it after its first large free (the dynamic mmap threshold):
+	 * hand it to the system, or the next batch's peak is that much higher
+	 * (bench/RESULTS.md "SQLite bulk import: page cache and memory"). */
+	malloc_trim(0);
 	return rc;
 }
 
@@ -1010,6 +1035,22 @@ scan_import_report(const scan_import *im)
 	return &im->total;
 }
 
+int
+scan_import_cache_mib(int memory_mib)
+{
+	return memory_mib / 2 < IMPORT_CACHE_MIB ? (memory_mib + 1) / 2 : IMPORT_CACHE_MIB;
+}
+
+int
+scan_import_batch_rows(int memory_mib)
+{
+	int64_t left = (int64_t)(memory_mib - scan_import_cache_mib(memory_mib)) << 20;
+	int64_t rows = left / (int64_t)(sizeof(pend) + sizeof(struct sort_key));
+
+	return rows < IMPORT_BATCH_MIN ? IMPORT_BATCH_MIN
+	    : rows > IMPORT_BATCH_SQLITE ? IMPORT_BATCH_SQLITE : (int)rows;
+}
+
 void
 scan_import_free(scan_import *im)
 {
@@ -1017,6 +1058,7 @@ scan_import_free(scan_import *im)
 		return;
 	if (im->in_tx)
 		store_rollback(im->s);
+	store_bulk_untune(im->s, NULL);   /* the connection's own settings again */
 	free(im->rows);
 	free(im->raws);
 	free(im->keys);
