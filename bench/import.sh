@@ -29,6 +29,8 @@
 #   it spends 9.8 s of CPU instead of 6.1 s, bench/RESULTS.md "SQLite bulk
 #   import: page cache and memory").  Both sides use synchronous=FULL, WAL, 4 KiB pages
 #   and the default wal_autocheckpoint (1000 pages), the same file.
+#   IMPORT_ARGS="...": more options for the measured sijin imports (both
+#   stores), e.g. IMPORT_ARGS=--no-overlap for one connection.
 #   PG_SETTINGS: the PostgreSQL server's settings (scripts/pg.sh), the same
 #   for sijin and psql; default below, sized for this 24 GiB machine.
 #
@@ -105,7 +107,7 @@ max0=$(sqlite3 "$W/run.db" "SELECT max(id) FROM scan")
 t0=$(now)
 /usr/bin/time -f "%U %S %M" -o "$W/sijin.cpu" "$S" --db "$W/run.db" import checkins "$W/new.csv" \
     --unit 1 --source bench ${BATCH_ROWS:+--batch-rows "$BATCH_ROWS"} ${MEMORY:+--memory "$MEMORY"} \
-    >"$W/sijin.out"
+    ${IMPORT_ARGS:-} >"$W/sijin.out"
 t_sj=$(secs "$t0" "$(now)")
 sqlite3 "$W/run.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 n1=$(sqlite3 "$W/run.db" "SELECT count(*) FROM scan")
@@ -186,7 +188,8 @@ max0=$(psql_ -c "SELECT max(id) FROM scan")
 c0=$(pg_cpu)
 t0=$(now)
 SIJIN_KEY_FILE="$W/pg.key" SIJIN_LOG_LEVEL=debug /usr/bin/time -f "%U %S" -o "$W/sijin-pg.cpu" \
-    "$S" --db "$url" import checkins "$W/new.csv" --unit 1 --source bench >"$W/sijin-pg.out" 2>"$W/sijin-pg.log"
+    "$S" --db "$url" import checkins "$W/new.csv" --unit 1 --source bench ${IMPORT_ARGS:-} \
+    >"$W/sijin-pg.out" 2>"$W/sijin-pg.log"
 t_pg=$(secs "$t0" "$(now)")
 cpu_pg=$(cpu_sum "$(pg_cpu_after)" "$c0" "$(awk '{print $1 + $2}' "$W/sijin-pg.cpu")")
 # the seconds of each step of each batch (scan_import.c, log level debug)

@@ -15,7 +15,8 @@
 # closes connections with requests in flight when a phase ends).  Prints
 # wrk's figures, the server's peak resident memory (the sum over its
 # processes), its CPU time a scan stored (user + system over both phases,
-# /proc/PID/stat), and, on SQLite, the store's bytes per scan.  With RUNS > 1 the
+# /proc/PID/stat; on PostgreSQL also the database server's processes' CPU a
+# scan), and, on SQLite, the store's bytes per scan.  With RUNS > 1 the
 # summary gives the median run (by sustained rate) and every run's figures.
 #
 #   sh bench/scan_http.sh [DURATION] [CONNS] [PEOPLE] [PLACES] [THREADS]
@@ -104,6 +105,18 @@ cputicks() {
 	    awk '{ s += $1 } END { printf "%d", s }'
 }
 
+# dbticks: user + system clock ticks of the PostgreSQL server so far (its
+# postmaster and every process it started: the backends of the app's
+# connections, the WAL writer, the checkpointer); 0 on SQLite, which runs
+# inside the app.
+dbticks() {
+	[ "$dbkind" = pg ] || { printf 0; return; }
+	pm=$(head -1 "$(printf '%s\n' "$pg" | sed -n 's/.*[?&]host=\([^&]*\).*/\1/p')/data/postmaster.pid")
+	for p in $pm $(ps -o pid= --ppid "$pm"); do
+		awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0
+	done | awk '{ s += $1 } END { printf "%d", s }'
+}
+
 # sum FILEPREFIX PATTERN FIELD: sum a number over the wrk outputs.
 sum() { cat "$tmp/$1".* | awk -v f="$3" "/$2/"' { s += $f } END { printf "%d", s }'; }
 maxp99() { cat "$tmp/$1".* | awk '/^latency p50/ { if ($9 + 0 > m) m = $9 + 0 } END { printf "%.2f", m }'; }
@@ -138,7 +151,7 @@ for run in $(seq "$runs"); do
 		done
 	done
 	before=$(count "SELECT count(*) FROM scan")
-	cpu0=$(cputicks)
+	cpu0=$(cputicks); db0=$(dbticks)
 	# Peak resident memory of the server processes together, every 200 ms.
 	echo 0 >"$tmp/rss"
 	( peak=0; while :; do
@@ -156,7 +169,7 @@ for run in $(seq "$runs"); do
 		echo "run $run: burst"
 		phase b "$burst" $((2 * conns))
 	fi
-	cpu1=$(cputicks)
+	cpu1=$(cputicks); db1=$(dbticks)
 	kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; sampler=
 	rss_kib=$(cat "$tmp/rss")   # empty when the sampler was stopped while writing
 	rss_mib=$(( ${rss_kib:-0} / 1024 ))
@@ -170,6 +183,8 @@ for run in $(seq "$runs"); do
 	# stored, in µs: the figure to compare builds by on a shared machine.
 	us=$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$stored" \
 	    'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+	dbus=$(awk -v t=$((db1 - db0)) -v hz="$(getconf CLK_TCK)" -v n="$stored" \
+	    'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
 	brate=0; bp99=0
 	if [ "$burst" != 0 ]; then
 		brate=$(sum b "^Requests\/sec" 2); bp99=$(maxp99 b)
@@ -181,8 +196,8 @@ for run in $(seq "$runs"); do
 		for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i } END { printf "%d", s }')
 	echo "run $run: sustained $rate scans/s p99 $p99 ms; burst $brate scans/s p99 $bp99 ms;" \
 	    "2xx $acked, other answers $other, socket errors $errs; stored $stored (missing $((acked > stored ? acked - stored : 0)))," \
-	    "server peak RSS $rss_mib MiB, server CPU $us µs a scan"
-	echo "$rate $p99 $brate $bp99 $acked $other $stored $rss_mib $errs $us" >>"$tmp/summary"
+	    "server peak RSS $rss_mib MiB, server CPU $us µs a scan, database CPU $dbus µs a scan"
+	echo "$rate $p99 $brate $bp99 $acked $other $stored $rss_mib $errs $us $dbus" >>"$tmp/summary"
 	if [ "$dbkind" = sqlite ]; then
 		sqlite3 "$rundb" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 		sqlite3 "$rundb" "SELECT name, sum(pgsize), sum(unused) FROM dbstat
@@ -194,7 +209,8 @@ for run in $(seq "$runs"); do
 	fi
 done
 echo "median run (by sustained rate) of $runs; columns: sustained scans/s, p99 ms, burst scans/s," \
-    "burst p99 ms, 2xx, other answers, stored, peak RSS MiB, socket errors, server CPU µs a scan"
+    "burst p99 ms, 2xx, other answers, stored, peak RSS MiB, socket errors, server CPU µs a scan," \
+    "database CPU µs a scan (PostgreSQL's processes; 0 on SQLite)"
 sort -n "$tmp/summary" | awk -v n="$runs" 'NR == int((n + 1) / 2) { print "  median: " $0 }
 	{ all = all "  run: " $0 "\n" } END { printf "%s", all }'
 [ "${KEEP:-0}" = 1 ] && echo "kept: $tmp"

@@ -127,6 +127,15 @@ typedef struct import_options {
 	int64_t operator_id;   /* the app_user importing; 0 = command line */
 	import_audit_fn audit; /* may be NULL */
 	void *audit_cls;
+	/* A second connection to the same database (store_open_sibling), owned
+	 * by the caller, or NULL.  Given (and not a dry run, and the import's
+	 * store outside any transaction of the caller's), each batch's rows are
+	 * read and checked on it while the batch before is written on the
+	 * import's store by a second thread, which must then be left alone
+	 * until scan_import_finish or scan_import_free (the audit callback
+	 * runs on that thread).  The stays derived are the same either way
+	 * (scan_import.c, handoff; docs/import.md "Overlap"). */
+	store *reader;
 } import_options;
 
 typedef struct scan_import scan_import;   /* an import in progress; opaque */
@@ -140,10 +149,12 @@ typedef struct scan_import scan_import;   /* an import in progress; opaque */
 int scan_import_cache_mib(int memory_mib);
 
 /* Rows a batch on SQLite given memory_mib MiB (> 0) for the import: as
- * many as the memory the page cache leaves holds at the bytes a checked
- * row takes while its batch is sorted (the row and its sort key), within
+ * many as the memory the page caches leave holds at the bytes a checked
+ * row takes while its batch is sorted (the row and its sort key) — with
+ * overlap (import_options.reader), beside the batch being written (a
+ * second row) and the reader's cache (a third of the writer's) — within
  * [IMPORT_BATCH_MIN, IMPORT_BATCH_SQLITE]. */
-int scan_import_batch_rows(int memory_mib);
+int scan_import_batch_rows(int memory_mib, bool overlap);
 
 /* Start an import into s with the caller's scope sc (only checkpoints the
  * caller may write are accepted: scan_prepare) and settings cfg; now is

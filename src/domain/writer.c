@@ -133,6 +133,11 @@ write_together(scan_writer *w, scan_job *batch, size_t n)
 		log_warn("writer: cannot begin a batch: %s", e.msg);
 		return false;
 	}
+	/* On a database server the batch's writes go out back to back, each
+	 * answered with the next read (store.h); a failure among them fails
+	 * a later job's statement or the commit, and the batch is written
+	 * again job by job as after any failed statement. */
+	store_defer_writes(w->s);
 	/* One block of ids for the batch: one counter update, not one a scan
 	 * (ids of refused scans are skipped). */
 	if (scan_ids_reserve(w->s, "scan", (int64_t)n, &id, &e) != SJ_OK) {

@@ -50,6 +50,13 @@ typedef struct store_driver {
 	sj_rc (*copy_begin)(void *conn, const char *sql, sj_err *e);
 	sj_rc (*copy_put)(void *conn, const char *p, size_t n, sj_err *e);
 	sj_rc (*copy_end)(void *conn, bool failed, int64_t *n_rows, sj_err *e);
+	/* store_defer_writes: run_deferred sends a statement of store_run
+	 * without waiting for its answer (its failure comes back from a later
+	 * call: a step, exec, prepare, COMMIT or sync); sync reads every
+	 * answer still due.  NULL: statements always run at once (SQLite,
+	 * in-process, has no round trip to save). */
+	sj_rc (*run_deferred)(void *conn, void *stmt, sj_err *e);
+	sj_rc (*sync)(void *conn, sj_err *e);
 } store_driver;
 
 extern const store_driver store_sqlite_driver;

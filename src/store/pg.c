@@ -26,6 +26,14 @@
  *    whatever a transaction reads after its begin is what it writes
  *    against (docs/scale-out.md "Transactions").  A lock wait longer than
  *    5 s fails with SJ_EBUSY, like SQLite's busy timeout.
+ *  - Pipeline mode (store_defer_writes): inside a transaction that asked
+ *    for it, store_run sends a prepared statement and goes on without its
+ *    answer; the next statement that needs one (a read, COMMIT) goes in
+ *    the same pipeline with a Sync, so a batch's writes cost no round trip
+ *    of their own.  Their failures come back with that statement (the
+ *    first failure wins; the server skips the rest up to the Sync), and
+ *    any other call (prepare, exec, COPY) first reads what is pending.
+ *    A COMMIT whose tag is ROLLBACK is a failure.
  *  - A broken connection (server restarted, network cut) is reset once at
  *    the start of the next statement outside a transaction (which first
  *    reads what the server sent, so a closed connection is seen before the
@@ -55,6 +63,11 @@ enum {
 	OID_BPCHAR = 1042, OID_VARCHAR = 1043, OID_NUMERIC = 1700,
 };
 
+/* Deferred statements (pg_run_deferred) sent before their results are read:
+ * each result waits in the server's socket buffer until the next Sync, and
+ * a full buffer would stall the server while it still reads ours. */
+#define PG_PIPELINE_MAX 256
+
 /* The advisory lock of writing transactions: ("sjin" in ASCII, the
  * schema), so that sijins in two schemas of one database (the tests'
  * databases) do not wait for each other. */
@@ -69,6 +82,8 @@ typedef struct pg_conn {
 	bool in_tx;           /* last known: inside a transaction block */
 	unsigned flags;       /* of store_open, for a reset */
 	int64_t changes;      /* rows of the last INSERT, UPDATE or DELETE */
+	int pending;          /* statements sent in pipeline mode (pg_run_deferred)
+	                       * whose results are not read yet */
 } pg_conn;
 
 typedef struct pg_param {
@@ -314,6 +329,102 @@ pg_destroy(const char *url, const char *shown, sj_err *e)
 	    " END $$", NULL, e);
 }
 
+/* ---- pipeline mode (store_defer_writes) ------------------------------------- */
+
+/* Read the results of everything sent in pipeline mode up to the Sync
+ * just sent: first the c->pending deferred statements, then, when last is
+ * not NULL, the one statement sent after them, whose rows go to last->res
+ * (NULL: a command, e.g. COMMIT, whose tag goes to *tag).  Then leave
+ * pipeline mode.  The first failure is returned: a deferred statement's
+ * (the later ones, last included, were then skipped by the server:
+ * PGRES_PIPELINE_ABORTED), else last's.  A lost connection is SJ_EUNAVAIL;
+ * the pipeline is then dropped with it (PQreset starts afresh). */
+static sj_rc
+pipe_collect(pg_conn *c, pg_stmt *last, bool has_last, char *tag, size_t n_tag, sj_err *e)
+{
+	int queries = c->pending + (has_last ? 1 : 0);
+	PGresult *res;
+	sj_rc rc = SJ_OK;
+
+	c->pending = 0;
+	for (int q = 0; q < queries; q++) {
+		bool is_last = has_last && q == queries - 1;
+
+		while ((res = PQgetResult(c->pg)) != NULL) {
+			switch (PQresultStatus(res)) {
+			case PGRES_TUPLES_OK:
+				track_changes(c, res);
+				if (is_last && last && rc == SJ_OK && last->res == NULL) {
+					last->res = res;
+					last->n_rows = PQntuples(res);
+					last->row = -1;
+					res = NULL;
+				}
+				break;
+			case PGRES_COMMAND_OK:
+				track_changes(c, res);
+				if (is_last && tag)
+					snprintf(tag, n_tag, "%s", PQcmdStatus(res));
+				break;
+			case PGRES_PIPELINE_ABORTED:
+				if (rc == SJ_OK)
+					rc = sj_fail(e, SJ_EDB, NULL, "database: a statement sent ahead was "
+					    "skipped after an earlier failure");
+				break;
+			default:
+				if (rc == SJ_OK || rc == SJ_EDB)
+					rc = pg_fail(c, res, e);
+			}
+			PQclear(res);
+			if (PQstatus(c->pg) != CONNECTION_OK)
+				goto lost;
+		}
+		if (PQstatus(c->pg) != CONNECTION_OK)
+			goto lost;
+	}
+	/* The Sync's own result, then the connection is idle again. */
+	while ((res = PQgetResult(c->pg)) != NULL) {
+		bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+		PQclear(res);
+		if (sync)
+			break;
+		if (PQstatus(c->pg) != CONNECTION_OK)
+			goto lost;
+	}
+	if (PQstatus(c->pg) != CONNECTION_OK)
+		goto lost;
+	if (!PQexitPipelineMode(c->pg) && rc == SJ_OK)
+		rc = pg_fail(c, NULL, e);
+	track_tx(c);
+	return rc;
+lost:
+	return pg_fail(c, NULL, e);
+}
+
+/* Send a Sync after what is pending and read every result (pipe_collect);
+ * nothing to do when nothing is pending. */
+static sj_rc
+pipe_flush(pg_conn *c, sj_err *e)
+{
+	if (c->pending == 0)
+		return SJ_OK;
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		c->pending = 0;
+		return pg_fail(c, NULL, e);
+	}
+	if (!PQpipelineSync(c->pg)) {
+		c->pending = 0;
+		return pg_fail(c, NULL, e);
+	}
+	return pipe_collect(c, NULL, false, NULL, 0, e);
+}
+
+static sj_rc
+pg_sync(void *conn, sj_err *e)
+{
+	return pipe_flush(conn, e);
+}
+
 /* Before a statement: reset a broken connection once, unless a
  * transaction was open on it.  Outside a transaction, first read what the
  * server may have sent meanwhile: a server that shut down or restarted has
@@ -324,7 +435,12 @@ static sj_rc
 conn_ready(pg_conn *c, sj_err *e)
 {
 	struct pollfd fd = { .fd = PQsocket(c->pg), .events = POLLIN };
+	sj_rc rc;
 
+	/* Statements sent ahead are answered first (they are part of the
+	 * transaction this statement continues). */
+	if (c->pending > 0 && (rc = pipe_flush(c, e)) != SJ_OK)
+		return rc;
 	/* An idle connection has nothing to read; a closed one has the
 	 * server's goodbye and then the end of the stream. */
 	for (int i = 0; i < 4 && !c->in_tx && PQstatus(c->pg) == CONNECTION_OK &&
@@ -344,6 +460,39 @@ conn_ready(pg_conn *c, sj_err *e)
 	return session_setup(c, c->flags, e);
 }
 
+/* COMMIT: behind the statements sent ahead, in the same round trip, when
+ * there are any.  PostgreSQL answers the COMMIT of a transaction that
+ * failed with a ROLLBACK tag; that is a failure here, never a success. */
+static sj_rc
+pg_commit(pg_conn *c, sj_err *e)
+{
+	char tag[32] = "";
+	PGresult *res;
+	sj_rc rc;
+
+	if (c->pending > 0 && PQstatus(c->pg) == CONNECTION_OK) {
+		if (!PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) ||
+		    !PQpipelineSync(c->pg)) {
+			c->pending = 0;
+			return pg_fail(c, NULL, e);
+		}
+		rc = pipe_collect(c, NULL, true, tag, sizeof tag, e);
+	} else {
+		if ((rc = conn_ready(c, e)) != SJ_OK)
+			return rc;
+		res = PQexec(c->pg, "COMMIT");
+		if (PQresultStatus(res) == PGRES_COMMAND_OK)
+			snprintf(tag, sizeof tag, "%s", PQcmdStatus(res));
+		else
+			rc = pg_fail(c, res, e);
+		PQclear(res);
+		track_tx(c);
+	}
+	if (rc == SJ_OK && strcmp(tag, "COMMIT") != 0)
+		rc = sj_fail(e, SJ_EDB, NULL, "database: the transaction was rolled back (%s)", tag);
+	return rc;
+}
+
 static sj_rc
 pg_exec(void *conn, const char *sql, sj_err *e)
 {
@@ -356,8 +505,13 @@ pg_exec(void *conn, const char *sql, sj_err *e)
 	 * connection succeeds: there is nothing left to undo. */
 	if (PQstatus(c->pg) != CONNECTION_OK && c->in_tx && strcmp(sql, "ROLLBACK") == 0) {
 		c->in_tx = false;
+		c->pending = 0;
 		return SJ_OK;
 	}
+	if (strcmp(sql, "COMMIT") == 0)
+		return pg_commit(c, e);
+	if (strcmp(sql, "ROLLBACK") == 0)
+		pipe_flush(c, NULL);  /* whatever failed there is undone now */
 	if ((rc = conn_ready(c, e)) != SJ_OK)
 		return rc;
 	res = PQexec(c->pg, sql);
@@ -591,6 +745,18 @@ stmt_prepare(pg_stmt *st, sj_err *e)
 	return rc;
 }
 
+/* Whether parameter i (0-based) is bound to an integer out of the range of
+ * the int2 or int4 the server typed it. */
+static bool
+param_overflows(const pg_stmt *st, int i)
+{
+	const pg_param *p = &st->params[i];
+	int64_t lim = st->types[i] == OID_INT2 ? INT16_MAX : INT32_MAX;
+
+	return (st->types[i] == OID_INT2 || st->types[i] == OID_INT4) && p->is_int &&
+	    st->values[i] != NULL && (p->ival > lim || p->ival < -lim - 1);
+}
+
 /* Integers are 64-bit in sijin, as in SQLite.  When a parameter the server
  * typed int2 or int4 (from `?1 = 0`, `0 - ?2`) is bound to a value out of
  * that range, prepare the statement again with int8 there, once. */
@@ -600,15 +766,11 @@ stmt_widen(pg_stmt *st, sj_err *e)
 	bool widen = false;
 	sj_rc rc;
 
-	for (int i = 0; i < st->n_params; i++) {
-		const pg_param *p = &st->params[i];
-		int64_t lim = st->types[i] == OID_INT2 ? INT16_MAX : INT32_MAX;
-		if ((st->types[i] == OID_INT2 || st->types[i] == OID_INT4) && p->is_int &&
-		    st->values[i] != NULL && (p->ival > lim || p->ival < -lim - 1)) {
+	for (int i = 0; i < st->n_params; i++)
+		if (param_overflows(st, i)) {
 			st->types[i] = OID_INT8;
 			widen = true;
 		}
-	}
 	if (!widen)
 		return SJ_OK;
 	if ((rc = deallocate(st, e)) != SJ_OK)
@@ -768,6 +930,19 @@ pg_reset(void *stmt)
 		st->values[i] = NULL;
 }
 
+/* Whether st can be sent as it is: prepared on this connection, no
+ * parameter to widen (stmt_widen). */
+static bool
+stmt_ready(const pg_stmt *st)
+{
+	if (st->generation != st->c->generation)
+		return false;
+	for (int i = 0; i < st->n_params; i++)
+		if (param_overflows(st, i))
+			return false;
+	return true;
+}
+
 /* Run the statement with its bindings; keep the rows in st->res. */
 static sj_rc
 stmt_execute(pg_stmt *st, sj_err *e)
@@ -776,6 +951,20 @@ stmt_execute(pg_stmt *st, sj_err *e)
 	PGresult *res;
 	sj_rc rc;
 
+	if (c->pending > 0 && PQstatus(c->pg) == CONNECTION_OK && stmt_ready(st)) {
+		/* Behind the statements sent ahead, in the same round trip. */
+		if (!PQsendQueryPrepared(c->pg, st->name, st->n_params, st->values, st->lengths,
+		    st->formats, 1) || !PQpipelineSync(c->pg)) {
+			c->pending = 0;
+			return pg_fail(c, NULL, e);
+		}
+		rc = pipe_collect(c, st, true, NULL, 0, e);
+		if (rc != SJ_OK) {
+			PQclear(st->res);
+			st->res = NULL;
+		}
+		return rc;
+	}
 	if ((rc = conn_ready(c, e)) != SJ_OK)
 		return rc;
 	if (st->generation != c->generation && (rc = stmt_prepare(st, e)) != SJ_OK)
@@ -827,6 +1016,39 @@ pg_step(void *conn, void *stmt, bool *row, sj_err *e)
 	}
 	pg_reset(st);
 	return SJ_OK;
+}
+
+/* store_run of a statement inside a transaction with store_defer_writes:
+ * send it in pipeline mode and return without reading its result, which
+ * pipe_collect reads with the next statement that waits for one (or at
+ * the PG_PIPELINE_MAX-th).  A statement still to be prepared (or widened)
+ * runs at once instead, after the pending ones. */
+static sj_rc
+pg_run_deferred(void *conn, void *stmt, sj_err *e)
+{
+	pg_conn *c = conn;
+	pg_stmt *st = stmt;
+	sj_rc rc = SJ_OK;
+	bool row;
+
+	if (PQstatus(c->pg) != CONNECTION_OK || !c->in_tx || !stmt_ready(st)) {
+		while ((rc = pg_step(conn, stmt, &row, e)) == SJ_OK && row)
+			;
+		return rc;
+	}
+	if (c->pending >= PG_PIPELINE_MAX && (rc = pipe_flush(c, e)) != SJ_OK) {
+		pg_reset(st);
+		return rc;
+	}
+	if (PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode(c->pg))
+		rc = pg_fail(c, NULL, e);
+	else if (!PQsendQueryPrepared(c->pg, st->name, st->n_params, st->values, st->lengths,
+	    st->formats, 1))
+		rc = pg_fail(c, NULL, e);
+	else
+		c->pending++;
+	pg_reset(st);
+	return rc;
 }
 
 /* ---- columns ------------------------------------------------------------------ */
@@ -1083,4 +1305,6 @@ const store_driver store_pg_driver = {
 	.copy_begin = pg_copy_begin,
 	.copy_put = pg_copy_put,
 	.copy_end = pg_copy_end,
+	.run_deferred = pg_run_deferred,
+	.sync = pg_sync,
 };

@@ -640,8 +640,13 @@ test_batch_by_memory(void **state)
 	sj_err e = {0};
 
 	assert_non_null(text);
-	assert_int_equal(scan_import_batch_rows(1), IMPORT_BATCH_MIN);
-	assert_int_equal(scan_import_batch_rows(IMPORT_MEMORY_MAX_MIB), IMPORT_BATCH_SQLITE);
+	assert_int_equal(scan_import_batch_rows(1, false), IMPORT_BATCH_MIN);
+	assert_int_equal(scan_import_batch_rows(1, true), IMPORT_BATCH_MIN);
+	assert_int_equal(scan_import_batch_rows(IMPORT_MEMORY_MAX_MIB, false), IMPORT_BATCH_SQLITE);
+	assert_int_equal(scan_import_batch_rows(IMPORT_MEMORY_MAX_MIB, true), IMPORT_BATCH_SQLITE);
+	/* two batches in memory with the overlap: fewer rows a batch */
+	assert_true(scan_import_batch_rows(IMPORT_MEMORY_MIB, true) <
+	    scan_import_batch_rows(IMPORT_MEMORY_MIB, false));
 	len = (size_t)snprintf(text, cap, "检查点,身份证号,时间,方向\n");
 	for (int i = 0; i < N; i++) {
 		time_t t = (time_t)(t0 + (int64_t)i * 60 + 8 * 3600);   /* local time, UTC+8 */

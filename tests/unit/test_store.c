@@ -269,6 +269,89 @@ test_failed_statement_spoils_transaction(void **state)
 	store_close(s);
 }
 
+/* store_defer_writes: writes sent ahead (PostgreSQL pipeline mode; run at
+ * once on SQLite) are seen by the transaction's next read, committed with
+ * it, counted by store_changes; one that fails spoils the transaction,
+ * whichever later call reports it, and nothing of it is kept. */
+static const char sql_add[] = "INSERT INTO t (name) VALUES (?1)";
+static const char sql_bump[] = "UPDATE t SET v = v + 1 WHERE name <> ?1";
+
+static sj_rc
+add(store *s, const char *name, sj_err *e)
+{
+	store_stmt *st;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, sql_add, &st, e)) != SJ_OK)
+		return rc;
+	store_bind_text(st, 1, name);
+	return store_run(st, e);
+}
+
+static void
+test_deferred_writes(void **state)
+{
+	store *s = open_with_t();
+	store_stmt *st;
+	sj_err e = {0};
+	sj_rc rc1, rc2, rc3;
+	int64_t n = -1;
+
+	(void)state;
+	assert_int_equal(store_begin(s, &e), SJ_OK);
+	store_defer_writes(s);
+	assert_int_equal(add(s, "a", &e), SJ_OK);
+	assert_int_equal(add(s, "b", &e), SJ_OK);
+	assert_int_equal(count(s, sql_count), 2);      /* the read sees both */
+	assert_int_equal(add(s, "c", &e), SJ_OK);
+	assert_int_equal(store_prepare(s, sql_bump, &st, &e), SJ_OK);
+	store_bind_text(st, 1, "a");
+	assert_int_equal(store_run(st, &e), SJ_OK);
+	assert_int_equal(store_changes(s), 2);          /* b and c */
+	for (int i = 0; i < 300; i++) {                 /* more than one pipeline's worth */
+		char name[16];
+		snprintf(name, sizeof name, "x%d", i);
+		assert_int_equal(add(s, name, &e), SJ_OK);
+	}
+	assert_int_equal(store_commit(s, &e), SJ_OK);  /* the COMMIT behind them */
+	assert_int_equal(count(s, sql_count), 303);
+	assert_int_equal(count(s, "SELECT sum(v) FROM t"), 2);
+
+	/* A failure among them: a name already there. */
+	assert_int_equal(store_begin(s, &e), SJ_OK);
+	store_defer_writes(s);
+	assert_int_equal(add(s, "d", &e), SJ_OK);
+	rc1 = add(s, "a", &e);                          /* SQLite: refused here */
+	rc2 = add(s, "e", &e);
+	rc3 = store_prepare(s, sql_count, &st, &e);
+	if (rc3 == SJ_OK)
+		rc3 = store_query_int(st, &n, NULL, &e);
+	assert_true(rc1 == SJ_ECONFLICT || (rc1 == SJ_OK && rc2 == SJ_OK && rc3 == SJ_ECONFLICT));
+	if (testdb_is_pg())
+		assert_int_equal(rc1, SJ_OK);               /* sent ahead, answered with the read */
+	assert_true(store_tx_failed(s));
+	assert_int_not_equal(store_commit(s, &e), SJ_OK);
+	assert_int_equal(store_tx_depth(s), 0);
+	assert_int_equal(count(s, sql_count), 303);    /* neither d nor e */
+
+	/* A failure found only by the COMMIT. */
+	assert_int_equal(store_begin(s, &e), SJ_OK);
+	store_defer_writes(s);
+	rc1 = add(s, "b", &e);
+	assert_true(rc1 == SJ_ECONFLICT || rc1 == SJ_OK);
+	if (rc1 == SJ_OK)
+		rc2 = add(s, "f", &e);
+	assert_int_not_equal(store_commit(s, &e), SJ_OK);
+	assert_int_equal(store_tx_depth(s), 0);
+	assert_int_equal(count(s, sql_count), 303);
+
+	/* Deferring ends with the transaction: outside one a write runs at once. */
+	assert_int_equal(add(s, "a", &e), SJ_ECONFLICT);
+	assert_int_equal(add(s, "g", &e), SJ_OK);
+	assert_int_equal(count(s, sql_count), 304);
+	store_close(s);
+}
+
 /* A second connection's transaction, begun while the first holds one. */
 struct second {
 	store *s;
@@ -687,7 +770,24 @@ test_reconnect(void **state)
 		assert_int_equal(insert(a, round ? "after2" : "after", 0, &id, &e), SJ_OK);
 		assert_int_not_equal(count(a, "SELECT pg_backend_pid()"), pid);
 	}
-	assert_int_equal(count(b, sql_count), 3);
+	/* Lost with writes sent ahead: nothing of them is kept, the next
+	 * transaction runs on a new connection. */
+	pid = count(a, "SELECT pg_backend_pid()");
+	assert_int_equal(store_begin(a, &e), SJ_OK);
+	store_defer_writes(a);
+	assert_int_equal(add(a, "sent", &e), SJ_OK);
+	assert_int_equal(store_prepare(b, "SELECT pg_terminate_backend(?1, 5000)", &st, &e), SJ_OK);
+	store_bind_int(st, 1, pid);
+	assert_int_equal(store_query_int(st, &ok, NULL, &e), SJ_OK);
+	assert_int_equal(ok, 1);
+	(void)add(a, "sent2", &e);
+	assert_int_equal(store_prepare(a, sql_count, &st, &e) == SJ_OK ?
+	    store_query_int(st, &ok, NULL, &e) : e.rc, SJ_EUNAVAIL);
+	assert_int_not_equal(store_commit(a, &e), SJ_OK);
+	assert_int_equal(store_tx_depth(a), 0);
+	assert_int_equal(insert(a, "after3", 0, &id, &e), SJ_OK);
+	assert_int_equal(count(b, sql_count), 4);
+	assert_int_equal(count(b, "SELECT count(*) FROM t WHERE name LIKE 'sent%'"), 0);
 	store_close(b);
 	store_close(a);
 }
@@ -769,6 +869,7 @@ main(void)
 		cmocka_unit_test(test_savepoints),
 		cmocka_unit_test(test_begin_checked),
 		cmocka_unit_test(test_failed_statement_spoils_transaction),
+		cmocka_unit_test(test_deferred_writes),
 		cmocka_unit_test(test_transactions_run_one_at_a_time),
 		cmocka_unit_test(test_values_round_trip),
 		cmocka_unit_test(test_parameters_not_in_literals),

@@ -7,6 +7,9 @@
  *  - a batch holding a scan refused by its own rules (an exit before its
  *    entry) and one whose statement fails (a person who does not exist)
  *    answers each job on its own: the others are written, the two are not;
+ *  - scans of one person at one place submitted together (one batch: on
+ *    PostgreSQL its writes go out without waiting) derive the same stays
+ *    and replay a key as if written one by one;
  *  - the writer's memo of people (scans prepared with scan_prepare_defer
  *    find their person on the writer) never screens with stale facts: a
  *    resident who passes on entry, then is put in home quarantine through
@@ -199,6 +202,54 @@ test_one_bad_job_fails_alone(void **state)
 	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 2);
 }
 
+/* Scans of one person at one place submitted together (so mostly in one
+ * batch): on PostgreSQL the batch's writes are sent ahead without waiting
+ * (store_defer_writes), and each later scan's read of the person's history
+ * must see the earlier ones' writes.  By hand: in 09:00, out 09:05, in
+ * 09:10, out 09:15 make two closed five-minute stays (as in
+ * test_concurrent_group_commit); a fifth scan with the first one's key is
+ * that scan again (replayed, same id), nothing stored. */
+static void
+test_one_pair_many_times_in_a_batch(void **state)
+{
+	cpfix *f = *state;
+	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = 5 };
+	static const stay_action want[4] = { STAY_OPENED, STAY_CLOSED, STAY_OPENED, STAY_CLOSED };
+	scan_job jobs[5];
+	scan_writer *w;
+	sj_err e = {0};
+
+	for (int i = 0; i < 4; i++)
+		prepare(f, f->id_resident, i % 2 ? SCAN_OUT : SCAN_IN, H(9, 5 * i), &jobs[i]);
+	jobs[0].in.key_fp = 12345;
+	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &jobs[4]);
+	jobs[4].in.key_fp = 12345;
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	for (int i = 0; i < 5; i++) {
+		jobs[i].done = job_done;
+		jobs[i].cls = &b;
+		assert_int_equal(scan_writer_submit(w, &jobs[i], &e), SJ_OK);
+	}
+	pthread_mutex_lock(&b.lock);
+	while (b.left > 0)
+		pthread_cond_wait(&b.cond, &b.lock);
+	pthread_mutex_unlock(&b.lock);
+	scan_writer_stop(w);
+	for (int i = 0; i < 5; i++)
+		if (jobs[i].rc != SJ_OK)
+			fail_msg("job %d: %s: %s", i, jobs[i].err.field, jobs[i].err.msg);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(jobs[i].out.stay_action, want[i]);
+		assert_false(jobs[i].out.replayed);
+	}
+	assert_int_equal(jobs[1].out.stay_exit_at - jobs[1].out.stay_entry_at, 300);
+	assert_true(jobs[4].out.replayed);
+	assert_int_equal(jobs[4].out.id, jobs[0].out.id);
+	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 4);
+	assert_int_equal(testdb_int(f->s, q[1]), 2);
+	assert_int_equal(testdb_int(f->s, q[0]), 2);
+}
+
 /* One scan of the resident prepared as a request thread prepares it (the
  * person found by the writer), written alone; its decision. */
 static scan_decision
@@ -272,6 +323,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_concurrent_group_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_bad_job_fails_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_pair_many_times_in_a_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_refuses_when_stopping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_people_memo_follows_edits, setup, teardown),
 	};
