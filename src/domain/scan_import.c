@@ -25,6 +25,8 @@
 #include "domain/scan_import.h"
 
 #include <assert.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +41,8 @@
 #include "domain/retention.h"
 #include "domain/scan_int.h"
 
-#define IMPORT_CACHE_MIB 256   /* SQLite page cache during an import */
+/* work_mem of an import's session on PostgreSQL, MiB (store_bulk_tune) */
+#define IMPORT_WORK_MEM_MIB 256
 /* In-process, rows are checked as they come, this many at a time, instead
  * of waiting unchecked for a batch's worth (which only saves round trips
  * to a database server): a batch of IMPORT_BATCH_SQLITE rows then holds
@@ -106,7 +109,29 @@ typedef struct stored_change {
 	int64_t id, stay_s;
 	bool recorded, demote;
 	int64_t place_id;
+	size_t seq;            /* its order among the batch's changes */
 } stored_change;
+
+/* One batch, from its rows' checking to their writing.  The overlap
+ * (scan_import_open's reader) holds two: one read while the other is
+ * written; the one written last is kept until the next is written, for
+ * its final state (merge_written). */
+typedef struct batch {
+	pend *rows;
+	size_t n_rows, cap_rows;
+	scan_prepared *alerts; /* full prepared rows of those that raise an alert */
+	size_t n_alerts, cap_alerts;
+	stored *stored;        /* the stored scans of the batch's pairs (read_pairs) */
+	size_t n_stored, cap_stored;
+	import_report rep;     /* the batch's figures (rep.rejects unused) */
+	int64_t first_id;      /* rows[i] has id first_id + i, reserved at handoff */
+	bool open;             /* a row was given: the batch is written, even if none is kept */
+	/* seconds spent in each step, logged at the batch's end (log level
+	 * debug; bench/RESULTS.md): reading the memo, checking the rows,
+	 * reading the pairs, planning, writing the rows (COPY), the stay
+	 * changes and alerts, waiting for the previous batch's write */
+	double t_memo, t_check, t_pairs, t_plan, t_copy, t_rest, t_wait;
+} batch;
 
 struct scan_import {
 	store *s;
@@ -116,27 +141,27 @@ struct scan_import {
 	int64_t now;
 	import_options o;
 	int today;             /* YYYYMMDD, for identity numbers */
-	bool in_tx;
-	pend *rows;
-	size_t n_rows, cap_rows;
-	scan_prepared *alerts; /* full prepared rows of those that raise an alert */
-	size_t n_alerts, cap_alerts;
-	import_report total, batch;
+	bool in_tx;            /* s is in the transaction of a batch */
+	batch bt[2];
+	batch *rd, *wr;        /* the batch being read (checked); the one written last */
+	store *rs;             /* the connection rd is read on: s, or o.reader */
+	bool overlap;          /* read on o.reader while s writes (scan_import_open) */
+	bool writing;          /* the writer thread is writing wr */
+	pthread_t writer;
+	sj_rc wr_rc;           /* its outcome */
+	sj_err wr_err;
+	int64_t next_id;       /* the scan id counter's next id after wr's reservation */
+	int64_t data_version;  /* s's store_data_version inside wr's transaction */
+	pthread_mutex_t mu;    /* total, shared by the two threads */
+	import_report total;
 	raw *raws;             /* rows waiting to be checked, in input order */
 	size_t n_raws, cap_raws;
 	arena raw_a;           /* their texts, freed when none waits */
 	store_key *keys;       /* look-up keys of a batch */
 	size_t cap_keys;
-	stored *stored;        /* the stored scans of the batch's pairs (read_pairs) */
-	size_t n_stored, cap_stored;
 	arena a;               /* person_match's results, freed per batch */
 	scan_memo *memo;       /* scan_prepare's look-ups, cleared per batch */
-	/* seconds spent in each step of the open batch, logged at its end
-	 * (log level debug; bench/RESULTS.md): reading the memo, checking the
-	 * rows, reading the pairs, planning, writing the rows (COPY), the
-	 * stay changes and alerts, the commit */
-	double t_memo, t_check, t_pairs, t_plan, t_copy, t_rest;
-	/* flush scratch */
+	/* the writer's scratch */
 	stay_span *spans;
 	size_t cap_spans;
 	stored_change *changes;
@@ -175,31 +200,43 @@ count_field(import_report *r, const char *field)
 	r->by_field[i].n++;
 }
 
+/* Note a rejected row of batch b (the totals are shared by the reading
+ * and the writing thread). */
 static void
-note_reject(scan_import *im, int64_t line, const sj_err *why)
+note_reject(scan_import *im, batch *b, int64_t line, const sj_err *why)
 {
 	const char *field = why->field[0] ? why->field : "row";
 	import_reject *rj;
 
+	b->rep.rejected++;
+	pthread_mutex_lock(&im->mu);
 	im->total.rejected++;
-	im->batch.rejected++;
 	count_field(&im->total, field);
-	if (im->total.n_rejects >= IMPORT_REJECTS_MAX)
-		return;
-	if (im->total.rejects == NULL)
-		im->total.rejects = sj_calloc(IMPORT_REJECTS_MAX, sizeof *im->total.rejects);
-	rj = &im->total.rejects[im->total.n_rejects++];
-	rj->line = line;
-	snprintf(rj->field, sizeof rj->field, "%s", why->field);
-	snprintf(rj->msg, sizeof rj->msg, "%s", why->msg);
+	if (im->total.n_rejects < IMPORT_REJECTS_MAX) {
+		if (im->total.rejects == NULL)
+			im->total.rejects = sj_calloc(IMPORT_REJECTS_MAX, sizeof *im->total.rejects);
+		rj = &im->total.rejects[im->total.n_rejects++];
+		rj->line = line;
+		snprintf(rj->field, sizeof rj->field, "%s", why->field);
+		snprintf(rj->msg, sizeof rj->msg, "%s", why->msg);
+	}
+	pthread_mutex_unlock(&im->mu);
+}
+
+static void
+count_row(scan_import *im)
+{
+	pthread_mutex_lock(&im->mu);
+	im->total.rows++;
+	pthread_mutex_unlock(&im->mu);
 }
 
 void
 scan_import_reject(scan_import *im, int64_t line, const sj_err *why)
 {
-	im->total.rows++;
-	im->batch.rows++;
-	note_reject(im, line, why);
+	count_row(im);
+	im->rd->rep.rows++;
+	note_reject(im, im->rd, line, why);
 }
 
 /* ---- checking rows ----------------------------------------------------------------- */
@@ -209,12 +246,22 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
     int64_t now, const import_options *o, scan_import **out, sj_err *e)
 {
 	scan_import *im;
-	int y, m, d;
+	int y, m, d, memory;
+	bool overlap;
 	sj_rc rc;
 
 	*out = NULL;
-	if ((rc = store_bulk_tune(s, IMPORT_CACHE_MIB, e)) != SJ_OK)
+	memory = o->memory_mib > 0 ? o->memory_mib : IMPORT_MEMORY_MIB;
+	overlap = o->reader != NULL && !o->dry_run;
+	if ((rc = store_bulk_tune(s, store_round_trips(s) ? IMPORT_WORK_MEM_MIB
+	    : scan_import_cache_mib(memory), e)) != SJ_OK)
 		return rc;
+	/* the reader only reads: a third of the writer's cache */
+	if (o->reader && (rc = store_bulk_tune(o->reader, store_round_trips(s) ? IMPORT_WORK_MEM_MIB
+	    : (scan_import_cache_mib(memory) + 2) / 3, e)) != SJ_OK) {
+		store_bulk_untune(s, NULL);
+		return rc;
+	}
 	im = sj_calloc(1, sizeof *im);
 	im->s = s;
 	im->k = k;
@@ -223,9 +270,15 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 	im->now = now;
 	im->o = *o;
 	if (im->o.batch_rows <= 0)
-		im->o.batch_rows = store_round_trips(s) ? IMPORT_BATCH_DEFAULT : IMPORT_BATCH_SQLITE;
+		im->o.batch_rows = store_round_trips(s) ? IMPORT_BATCH_DEFAULT
+		    : scan_import_batch_rows(memory, overlap);
 	dt_date_to_ymd(dt_date_of(now), &y, &m, &d);
 	im->today = y * 10000 + m * 100 + d;
+	im->rd = &im->bt[0];
+	im->wr = &im->bt[1];
+	im->rs = s;
+	im->overlap = overlap;
+	pthread_mutex_init(&im->mu, NULL);
 	arena_init(&im->a);
 	arena_init(&im->raw_a);
 	im->memo = scan_memo_new();
@@ -263,36 +316,39 @@ resolve_person(scan_import *im, int64_t line, scan_input *in, const char *name,
 		sj_fail(&why, SJ_EINVAL, "name", "is required with a mobile (or give the "
 		    "identity number)");
 	else if (ident_phone_normalise(mobile, "mobile", canon, &why) == SJ_OK) {
-		if ((rc = person_match(im->s, im->k, &im->a, name, canon, &in->person_id, e)) != SJ_OK)
+		if ((rc = person_match(im->rs, im->k, &im->a, name, canon, &in->person_id, e)) != SJ_OK)
 			return rc;
 		if (in->person_id == 0)
 			sj_fail(&why, SJ_EINVAL, "name", "no person on record has this name and "
 			    "mobile: give the identity number, or register the person first");
 	}
 	if (why.rc != SJ_OK) {
-		note_reject(im, line, &why);
+		note_reject(im, im->rd, line, &why);
 		*ok = false;
 	}
 	return SJ_OK;
 }
 
-static sj_rc flush(scan_import *im, sj_err *e);
+static sj_rc handoff(scan_import *im, sj_err *e);
 
-/* Open a batch's transaction.  It runs without SQLite's per-row foreign-key
- * look-ups (store_begin_checked) because every reference a row carries is
- * read inside this same transaction, which holds the write lock, before the
- * row is written: the checkpoint and its place by scan_prepare (the memo is
- * cleared with each batch), the person by scan_prepare (person_id) or
- * person_match, and the operator here.  Errors: store errors; SJ_ENOTFOUND
- * ("operator") for an operator who is no user. */
+/* Open a batch's transaction on s.  With checked, it runs without SQLite's
+ * per-row foreign-key look-ups (store_begin_checked) because every
+ * reference a row carries has been read in a state no other connection has
+ * changed since (the write lock): inside this same transaction, or in a
+ * snapshot of the state the previous batch's transaction started from,
+ * with no other commit since (handoff) — the checkpoint and its place by
+ * scan_prepare (the memo is cleared with each batch), the person by
+ * scan_prepare (person_id) or person_match, and the operator here.
+ * Errors: store errors; SJ_ENOTFOUND ("operator") for an operator who is
+ * no user. */
 static sj_rc
-begin_batch(scan_import *im, sj_err *e)
+begin_batch(scan_import *im, bool checked, sj_err *e)
 {
 	store_stmt *q;
 	int64_t n = 1;
 	sj_rc rc;
 
-	if ((rc = store_begin_checked(im->s, e)) != SJ_OK)
+	if ((rc = (checked ? store_begin_checked : store_begin)(im->s, e)) != SJ_OK)
 		return rc;
 	if (im->o.operator_id > 0) {
 		if ((rc = store_prepare(im->s, import_sql[Q_OPERATOR], &q, e)) == SJ_OK) {
@@ -307,31 +363,35 @@ begin_batch(scan_import *im, sj_err *e)
 			return rc;
 		}
 	}
+	im->in_tx = true;
+	if (store_tx_depth(im->s) > 1)   /* inside the caller's transaction: its reads */
+		im->overlap = false;       /* are not the reader's, nor its ids' state */
 	return SJ_OK;
 }
 
 static void
 keep_row(scan_import *im, int64_t line, const scan_prepared *p)
 {
+	batch *b = im->rd;
 	pend *r;
 
-	if (im->n_rows == im->cap_rows) {
-		im->cap_rows = im->cap_rows ? 2 * im->cap_rows : 1024;
-		im->rows = sj_realloc(im->rows, im->cap_rows * sizeof *im->rows);
+	if (b->n_rows == b->cap_rows) {
+		b->cap_rows = b->cap_rows ? 2 * b->cap_rows : 1024;
+		b->rows = sj_realloc(b->rows, b->cap_rows * sizeof *b->rows);
 	}
-	r = &im->rows[im->n_rows++];
+	r = &b->rows[b->n_rows++];
 	*r = (pend){ .place_id = p->place_id, .checkpoint_id = p->checkpoint_id,
 	    .person_id = p->person_id, .at = p->at, .operator_id = p->operator_id,
 	    .key_fp = p->key_fp, .line = line, .rules = p->rules, .temperature = p->temperature,
 	    .reasons = p->reasons, .alert_ix = -1, .direction = (uint8_t)p->direction,
 	    .decision = (uint8_t)p->decision, .source = (uint8_t)p->source };
 	if (p->reasons) {
-		if (im->n_alerts == im->cap_alerts) {
-			im->cap_alerts = im->cap_alerts ? 2 * im->cap_alerts : 16;
-			im->alerts = sj_realloc(im->alerts, im->cap_alerts * sizeof *im->alerts);
+		if (b->n_alerts == b->cap_alerts) {
+			b->cap_alerts = b->cap_alerts ? 2 * b->cap_alerts : 16;
+			b->alerts = sj_realloc(b->alerts, b->cap_alerts * sizeof *b->alerts);
 		}
-		im->alerts[im->n_alerts] = *p;
-		r->alert_ix = (int32_t)im->n_alerts++;
+		b->alerts[b->n_alerts] = *p;
+		r->alert_ix = (int32_t)b->n_alerts++;
 	}
 }
 
@@ -346,7 +406,8 @@ prepare_raw(scan_import *im, const raw *w, sj_err *e)
 	bool ok;
 	sj_rc rc;
 
-	im->batch.rows++;
+	im->rd->rep.rows++;
+	im->rd->open = true;
 	in.memo = im->memo;
 	if ((rc = resolve_person(im, w->line, &in, w->name, w->mobile, &ok, e)) != SJ_OK || !ok)
 		return rc;
@@ -354,13 +415,13 @@ prepare_raw(scan_import *im, const raw *w, sj_err *e)
 		unknown_key(im, &in, key, sizeof key);
 		in.key = key;
 	}
-	rc = scan_prepare(im->s, im->k, im->cfg, im->sc, &in, im->now, &p, &why);
+	rc = scan_prepare(im->rs, im->k, im->cfg, im->sc, &in, im->now, &p, &why);
 	if (rc != SJ_OK) {
-		if (store_tx_failed(im->s)) {
+		if (store_tx_failed(im->rs)) {
 			*e = why;
 			return rc;
 		}
-		note_reject(im, w->line, &why);
+		note_reject(im, im->rd, w->line, &why);
 		return SJ_OK;
 	}
 	keep_row(im, w->line, &p);
@@ -417,7 +478,7 @@ preload(scan_import *im, sj_err *e)
 			im->keys[n++] = (store_key){ SCAN_MEMO_PERSON, in->person_id };
 	}
 	n = keys_unique(im->keys, n);
-	return scan_memo_preload(im->s, im->sc, im->memo, im->keys, n, e);
+	return scan_memo_preload(im->rs, im->sc, im->memo, im->keys, n, e);
 }
 
 /* Check the waiting rows in input order, writing a batch each time
@@ -431,11 +492,9 @@ drain(scan_import *im, bool force, sj_err *e)
 	sj_rc rc = SJ_OK;
 
 	while (rc == SJ_OK && i < im->n_raws) {
-		if (!im->in_tx) {
-			if ((rc = begin_batch(im, e)) != SJ_OK)
-				break;
-			im->in_tx = true;
-		}
+		/* read on s: inside the batch's own transaction */
+		if (im->rs == im->s && !im->in_tx && (rc = begin_batch(im, true, e)) != SJ_OK)
+			break;
 		if (i > 0) {   /* a batch was written: move the rest to the front */
 			memmove(im->raws, im->raws + i, (im->n_raws - i) * sizeof *im->raws);
 			im->n_raws -= i;
@@ -445,15 +504,15 @@ drain(scan_import *im, bool force, sj_err *e)
 		if ((rc = preload(im, e)) != SJ_OK)
 			break;
 		double t1 = mono_s();
-		while (rc == SJ_OK && i < im->n_raws && im->n_rows < (size_t)im->o.batch_rows)
+		while (rc == SJ_OK && i < im->n_raws && im->rd->n_rows < (size_t)im->o.batch_rows)
 			rc = prepare_raw(im, &im->raws[i++], e);
-		im->t_memo += t1 - t0;
-		im->t_check += mono_s() - t1;
-		if (rc == SJ_OK && im->n_rows >= (size_t)im->o.batch_rows)
-			rc = flush(im, e);
+		im->rd->t_memo += t1 - t0;
+		im->rd->t_check += mono_s() - t1;
+		if (rc == SJ_OK && im->rd->n_rows >= (size_t)im->o.batch_rows)
+			rc = handoff(im, e);
 	}
-	if (rc == SJ_OK && force)
-		rc = flush(im, e);
+	if (rc == SJ_OK && force && im->rd->open)
+		rc = handoff(im, e);
 	im->n_raws = 0;
 	arena_free(&im->raw_a);
 	return rc;
@@ -466,12 +525,10 @@ scan_import_add(scan_import *im, int64_t line, const scan_input *given, const ch
 	raw *w;
 	sj_rc rc;
 
-	im->total.rows++;
-	if (!im->in_tx) {
-		if ((rc = begin_batch(im, e)) != SJ_OK)
-			return rc;
-		im->in_tx = true;
-	}
+	count_row(im);
+	if (im->rs == im->s && !im->in_tx && (rc = begin_batch(im, true, e)) != SJ_OK)
+		return rc;
+	im->rd->open = true;
 	if (im->n_raws == im->cap_raws) {
 		im->cap_raws = im->cap_raws ? 2 * im->cap_raws : 1024;
 		im->raws = sj_realloc(im->raws, im->cap_raws * sizeof *im->raws);
@@ -484,7 +541,7 @@ scan_import_add(scan_import *im, int64_t line, const scan_input *given, const ch
 	w->in.operator_id = im->o.operator_id;
 	w->in.key = NULL;
 	w->in.memo = NULL;
-	if (im->n_rows + im->n_raws >= (size_t)im->o.batch_rows ||
+	if (im->rd->n_rows + im->n_raws >= (size_t)im->o.batch_rows ||
 	    (im->n_raws >= RAW_CHUNK && !store_round_trips(im->s)))
 		return drain(im, false, e);
 	return SJ_OK;
@@ -531,14 +588,20 @@ sort_key_cmp(const void *x, const void *y, void *cls)
 	return pend_cmp(&rows[a->ix], &rows[b->ix]);
 }
 
+/* Free a scratch array of a batch once it has served (*p and *cap
+ * zeroed): allocated again by the next batch, it does not sit beside the
+ * page cache while this batch's rows are written (scan_import_batch_rows
+ * counts a row's bytes with its sort key only). */
+#define release(p, cap) (free(*(p)), *(p) = NULL, *(cap) = 0)
+
 /* Sort the batch's rows by pend_cmp: sort their keys, then move each row
  * to its place, one cycle of the permutation at a time (no second copy of
  * the rows). */
 static void
-sort_rows(scan_import *im)
+sort_rows(scan_import *im, batch *b)
 {
 	sort_key *k;
-	size_t n = im->n_rows;
+	size_t n = b->n_rows;
 
 	if (n > im->cap_order) {
 		im->cap_order = n;
@@ -546,8 +609,8 @@ sort_rows(scan_import *im)
 	}
 	k = im->order;
 	for (size_t i = 0; i < n; i++)
-		k[i] = (sort_key){ im->rows[i].person_id, im->rows[i].place_id, im->rows[i].at, i };
-	qsort_r(k, n, sizeof *k, sort_key_cmp, im->rows);
+		k[i] = (sort_key){ b->rows[i].person_id, b->rows[i].place_id, b->rows[i].at, i };
+	qsort_r(k, n, sizeof *k, sort_key_cmp, b->rows);
 	/* row k[i].ix goes to i; a done slot's ix becomes SIZE_MAX */
 	for (size_t i = 0; i < n; i++) {
 		pend first;
@@ -556,16 +619,17 @@ sort_rows(scan_import *im)
 			k[i].ix = SIZE_MAX;
 			continue;
 		}
-		first = im->rows[i];
+		first = b->rows[i];
 		while (k[j].ix != i) {
 			size_t from = k[j].ix;
-			im->rows[j] = im->rows[from];
+			b->rows[j] = b->rows[from];
 			k[j].ix = SIZE_MAX;
 			j = from;
 		}
-		im->rows[j] = first;
+		b->rows[j] = first;
 		k[j].ix = SIZE_MAX;
 	}
+	release(&im->order, &im->cap_order);
 }
 
 static void
@@ -602,19 +666,19 @@ note_seen(pair_state *st, const pend *r)
 	    .direction = r->direction };
 }
 
-/* Append the rows of q (Q_PAIR's or Q_PAIRS' columns) to im->stored. */
+/* Append the rows of q (Q_PAIR's or Q_PAIRS' columns) to b->stored. */
 static sj_rc
-read_stored(scan_import *im, store_stmt *q, sj_err *e)
+read_stored(batch *b, store_stmt *q, sj_err *e)
 {
 	bool row;
 	sj_rc rc;
 
 	while ((rc = store_step(q, &row, e)) == SJ_OK && row) {
-		if (im->n_stored == im->cap_stored) {
-			im->cap_stored = im->cap_stored ? 2 * im->cap_stored : 1024;
-			im->stored = sj_realloc(im->stored, im->cap_stored * sizeof *im->stored);
+		if (b->n_stored == b->cap_stored) {
+			b->cap_stored = b->cap_stored ? 2 * b->cap_stored : 1024;
+			b->stored = sj_realloc(b->stored, b->cap_stored * sizeof *b->stored);
 		}
-		im->stored[im->n_stored++] = (stored){ .place_id = store_col_int(q, 0),
+		b->stored[b->n_stored++] = (stored){ .place_id = store_col_int(q, 0),
 		    .person_id = store_col_int(q, 1), .id = store_col_int(q, 2),
 		    .at = store_col_int(q, 3), .kind = (int)store_col_int(q, 4),
 		    .stay_s = store_col_is_null(q, 5) ? 0 : store_col_int(q, 5),
@@ -646,40 +710,41 @@ forget_expired(pair_state *st, int64_t cut)
 }
 
 /* Read the stored scans of every (place, person) pair of the sorted batch
- * into im->stored, by pair then id: on a database server one load of the
- * keys and one join; in-process one index range a pair. */
+ * b into b->stored, by pair then id, on the connection st: on a database
+ * server one load of the keys and one join; in-process one index range a
+ * pair. */
 static sj_rc
-read_pairs(scan_import *im, sj_err *e)
+read_pairs(scan_import *im, store *st, batch *b, sj_err *e)
 {
 	store_stmt *q;
 	size_t n = 0;
 	sj_rc rc;
 
-	im->n_stored = 0;
-	keys_reserve(im, im->n_rows);
-	for (size_t i = 0; i < im->n_rows; i++) {
-		const pend *r = &im->rows[i];
+	b->n_stored = 0;
+	keys_reserve(im, b->n_rows);
+	for (size_t i = 0; i < b->n_rows; i++) {
+		const pend *r = &b->rows[i];
 		if (r->person_id && (n == 0 || im->keys[n - 1].k1 != r->place_id ||
 		    im->keys[n - 1].k2 != r->person_id))
 			im->keys[n++] = (store_key){ r->place_id, r->person_id };
 	}
 	if (n == 0)
 		return SJ_OK;
-	if (!store_round_trips(im->s)) {   /* one index range a pair, in-process */
+	if (!store_round_trips(st)) {   /* one index range a pair, in-process */
 		for (size_t i = 0; i < n; i++) {
-			if ((rc = store_prepare(im->s, import_sql[Q_PAIR], &q, e)) != SJ_OK)
+			if ((rc = store_prepare(st, import_sql[Q_PAIR], &q, e)) != SJ_OK)
 				return rc;
 			store_bind_int(q, 1, im->keys[i].k2);
 			store_bind_int(q, 2, im->keys[i].k1);
-			if ((rc = read_stored(im, q, e)) != SJ_OK)
+			if ((rc = read_stored(b, q, e)) != SJ_OK)
 				return rc;
 		}
 		return SJ_OK;
 	}
-	if ((rc = store_keys_load(im->s, im->keys, n, e)) != SJ_OK ||
-	    (rc = store_prepare(im->s, import_sql[Q_PAIRS], &q, e)) != SJ_OK)
+	if ((rc = store_keys_load(st, im->keys, n, e)) != SJ_OK ||
+	    (rc = store_prepare(st, import_sql[Q_PAIRS], &q, e)) != SJ_OK)
 		return rc;
-	return read_stored(im, q, e);
+	return read_stored(b, q, e);
 }
 
 /* The pair's stored scans, from im->stored at *at on (read_pairs' order,
@@ -690,15 +755,17 @@ read_pair(scan_import *im, int64_t place_id, int64_t person_id, size_t *at, pair
 {
 	const stored *x;
 
+	const batch *b = im->wr;
+
 	st->n_spans = st->n_seen = 0;
 	st->spans = im->spans;
-	for (; *at < im->n_stored; ++*at) {
-		x = &im->stored[*at];
+	for (; *at < b->n_stored; ++*at) {
+		x = &b->stored[*at];
 		if (x->person_id > person_id || (x->person_id == person_id && x->place_id >= place_id))
 			break;
 	}
-	for (; *at < im->n_stored; ++*at) {
-		x = &im->stored[*at];
+	for (; *at < b->n_stored; ++*at) {
+		x = &b->stored[*at];
 		if (x->place_id != place_id || x->person_id != person_id)
 			break;
 		pend r = { .at = x->at, .checkpoint_id = x->checkpoint_id,
@@ -731,9 +798,10 @@ note_change(scan_import *im, int64_t place_id, const stay_change *c, int64_t ent
 		im->cap_changes = im->cap_changes ? 2 * im->cap_changes : 64;
 		im->changes = sj_realloc(im->changes, im->cap_changes * sizeof *im->changes);
 	}
-	im->changes[im->n_changes++] = (stored_change){ .id = c->id, .place_id = place_id,
+	im->changes[im->n_changes] = (stored_change){ .id = c->id, .place_id = place_id,
 	    .stay_s = c->demote ? 0 : c->exit_at - entry_at, .recorded = c->exit_recorded,
-	    .demote = c->demote };
+	    .demote = c->demote, .seq = im->n_changes };
+	im->n_changes++;
 }
 
 /* Apply plan's changes to the spans and to the rows they live in: a row
@@ -749,7 +817,7 @@ apply_changes(scan_import *im, pair_state *st, const stay_plan_out *plan, int64_
 			;
 		assert(i < st->n_spans);
 		if (ch->id >= st->first_id) {
-			pend *r = &im->rows[ch->id - st->first_id];
+			pend *r = &im->wr->rows[ch->id - st->first_id];
 			r->stay_s = ch->demote ? 0 : ch->exit_at - r->at;
 			r->role = ch->demote ? SROLE_JOINS
 			    : ch->exit_recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS;
@@ -757,7 +825,7 @@ apply_changes(scan_import *im, pair_state *st, const stay_plan_out *plan, int64_
 			note_change(im, place_id, ch, st->spans[i].entry_at);
 		if (ch->demote) {
 			st->spans[i] = st->spans[--st->n_spans];
-			im->batch.stays--;
+			im->wr->rep.stays--;
 		} else {
 			st->spans[i].exit_at = ch->exit_at;
 			st->spans[i].exit_recorded = ch->exit_recorded;
@@ -770,13 +838,14 @@ apply_changes(scan_import *im, pair_state *st, const stay_plan_out *plan, int64_
 static void
 plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 {
-	const pend *head = &im->rows[from];
+	batch *b = im->wr;
+	const pend *head = &b->rows[from];
 	int64_t cut = retention_cutoff(RETENTION_SCAN, im->now);
 	bool live = false;
 
 	read_pair(im, head->place_id, head->person_id, at, st);
 	for (size_t i = from; i < to; i++) {
-		pend *r = &im->rows[i];
+		pend *r = &b->rows[i];
 		stay_plan_out plan = { .action = STAY_NONE };
 		sj_err why = {0};
 		if (!live && r->at >= cut) {
@@ -785,14 +854,14 @@ plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 		}
 		if (seen_before(st, r)) {
 			r->drop = true;
-			im->batch.duplicates++;
+			b->rep.duplicates++;
 			continue;
 		}
 		if (r->decision != SCAN_DENY) {
 			if (stay_plan(st->spans, st->n_spans, r->direction == SCAN_OUT, r->at, &r->rules,
 			    &plan, &why) != SJ_OK) {
 				r->drop = true;
-				note_reject(im, r->line, &why);
+				note_reject(im, b, r->line, &why);
 				continue;
 			}
 			apply_changes(im, st, &plan, r->place_id);
@@ -805,7 +874,7 @@ plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 			st->spans = im->spans;
 			st->spans[st->n_spans++] = (stay_span){ .id = r->id, .entry_at = r->at,
 			    .exit_at = plan.exit_at, .exit_recorded = plan.exit_recorded };
-			im->batch.stays++;
+			b->rep.stays++;
 		}
 	}
 }
@@ -819,12 +888,14 @@ plan_unknown(scan_import *im, size_t from, size_t to, sj_err *e)
 	int64_t n;
 	sj_rc rc;
 
+	pend *rows = im->wr->rows;
+
 	for (size_t i = from; i < to; i++) {
-		pend *r = &im->rows[i];
+		pend *r = &rows[i];
 		bool repeated = false;
 		for (size_t j = from; j < i && !repeated; j++)
-			repeated = !im->rows[j].drop && im->rows[j].key_fp == r->key_fp && r->key_fp &&
-			    retention_write_sees(RETENTION_SCAN, im->now, r->at, im->rows[j].at);
+			repeated = !rows[j].drop && rows[j].key_fp == r->key_fp && r->key_fp &&
+			    retention_write_sees(RETENTION_SCAN, im->now, r->at, rows[j].at);
 		n = 0;
 		if (!repeated && r->key_fp) {
 			if ((rc = store_prepare(im->s, import_sql[Q_UNKNOWN_KEY], &q, e)) != SJ_OK)
@@ -839,7 +910,7 @@ plan_unknown(scan_import *im, size_t from, size_t to, sj_err *e)
 		}
 		if (repeated || n > 0) {
 			r->drop = true;
-			im->batch.duplicates++;
+			im->wr->rep.duplicates++;
 		}
 	}
 	return SJ_OK;
@@ -859,8 +930,8 @@ insert_rows(scan_import *im, sj_err *e)
 
 	if ((rc = store_bulk_begin(im->s, "scan", scan_cols, N_SCAN_COLS, &b, e)) != SJ_OK)
 		return rc;
-	for (size_t i = 0; i < im->n_rows; i++) {
-		const pend *r = &im->rows[i];
+	for (size_t i = 0; i < im->wr->n_rows; i++) {
+		const pend *r = &im->wr->rows[i];
 		int64_t v[N_SCAN_COLS] = { r->place_id, r->id, r->checkpoint_id, opt_val(r->person_id),
 		    r->at, scan_kind_of((scan_direction)r->direction, (scan_decision)r->decision,
 		    r->role, (scan_source)r->source), opt_val(r->temperature), r->reasons,
@@ -871,7 +942,7 @@ insert_rows(scan_import *im, sj_err *e)
 			store_bulk_abort(b);
 			return rc;
 		}
-		im->batch.accepted++;
+		im->wr->rep.accepted++;
 	}
 	return store_bulk_end(b, NULL, e);
 }
@@ -882,45 +953,45 @@ raise_alerts(scan_import *im, sj_err *e)
 	alert a;
 	sj_rc rc;
 
-	for (size_t i = 0; i < im->n_rows; i++) {
-		const pend *r = &im->rows[i];
+	const batch *b = im->wr;
+
+	for (size_t i = 0; i < b->n_rows; i++) {
+		const pend *r = &b->rows[i];
 		if (r->drop || r->alert_ix < 0)
 			continue;
-		scan_alert_of(&im->alerts[r->alert_ix], r->id, &a);
+		scan_alert_of(&b->alerts[r->alert_ix], r->id, &a);
 		if ((rc = alert_raise(im->s, &a, e)) != SJ_OK)
 			return rc;
-		im->batch.alerts++;
+		im->wr->rep.alerts++;
 	}
 	return SJ_OK;
 }
 
-/* Derive and write the rows of the open batch. */
+/* Derive and write the rows of wr, whose ids are given (handoff). */
 static sj_rc
 write_batch(scan_import *im, sj_err *e)
 {
-	pair_state st = {0};
+	batch *b = im->wr;
+	pair_state st = { .first_id = b->first_id };
 	size_t i, j, at = 0;
 	sj_rc rc = SJ_OK;
 
-	sort_rows(im);
-	if ((rc = scan_ids_reserve(im->s, "scan", (int64_t)im->n_rows, &st.first_id, e)) != SJ_OK)
-		return rc;
-	for (i = 0; i < im->n_rows; i++)
-		im->rows[i].id = st.first_id + (int64_t)i;
 	im->n_changes = 0;
-	double t0 = mono_s();
-	rc = read_pairs(im, e);
 	double t1 = mono_s();
-	for (i = 0; rc == SJ_OK && i < im->n_rows; i = j) {
-		for (j = i + 1; j < im->n_rows && im->rows[j].place_id == im->rows[i].place_id &&
-		    im->rows[j].person_id == im->rows[i].person_id; j++)
+	for (i = 0; rc == SJ_OK && i < b->n_rows; i = j) {
+		for (j = i + 1; j < b->n_rows && b->rows[j].place_id == b->rows[i].place_id &&
+		    b->rows[j].person_id == b->rows[i].person_id; j++)
 			;
-		if (im->rows[i].person_id)
+		if (b->rows[i].person_id)
 			plan_pair(im, i, j, &at, &st);
 		else
 			rc = plan_unknown(im, i, j, e);
 	}
 	free(st.seen);
+	/* planned: the stored scans have served (merge_written reads the next
+	 * batch's, and this one's rows) */
+	release(&b->stored, &b->cap_stored);
+	b->n_stored = 0;
 	double t2 = mono_s();
 	if (rc == SJ_OK)
 		rc = insert_rows(im, e);
@@ -931,10 +1002,9 @@ write_batch(scan_import *im, sj_err *e)
 	}
 	if (rc == SJ_OK)
 		rc = raise_alerts(im, e);
-	im->t_pairs += t1 - t0;
-	im->t_plan += t2 - t1;
-	im->t_copy += t3 - t2;
-	im->t_rest += mono_s() - t3;
+	b->t_plan += t2 - t1;
+	b->t_copy += t3 - t2;
+	b->t_rest += mono_s() - t3;
 	return rc;
 }
 
@@ -948,44 +1018,253 @@ add_batch(import_report *t, const import_report *b)
 	t->batches++;
 }
 
+/* Write wr in the open transaction of s and end it (commit, or roll back
+ * a dry run or on error), then count it in the totals. */
 static sj_rc
-flush(scan_import *im, sj_err *e)
+write_rest(scan_import *im, sj_err *e)
 {
+	batch *b = im->wr;
 	sj_rc rc = SJ_OK;
 
-	if (!im->in_tx)
-		return SJ_OK;
-	if (im->n_rows)
+	if (b->n_rows)
 		rc = write_batch(im, e);
 	if (rc == SJ_OK && im->o.audit) {
-		import_report total = im->total;
-		add_batch(&total, &im->batch);
-		rc = im->o.audit(im->o.audit_cls, im->s, &total, &im->batch, e);
+		import_report total;
+		pthread_mutex_lock(&im->mu);
+		total = im->total;
+		pthread_mutex_unlock(&im->mu);
+		add_batch(&total, &b->rep);
+		rc = im->o.audit(im->o.audit_cls, im->s, &total, &b->rep, e);
 	}
 	/* Stays were written without their announcements (stay_announce):
 	 * whoever keeps a copy of them (the trace index of every server
 	 * process) must read them again. */
-	if (rc == SJ_OK && !im->o.dry_run && im->batch.accepted > 0)
+	if (rc == SJ_OK && !im->o.dry_run && b->rep.accepted > 0)
 		rc = store_publish(im->s, STORE_LINE_OVERFLOW, e);
 	double t0 = mono_s();
 	if (rc != SJ_OK || im->o.dry_run)
 		store_rollback(im->s);
 	else
 		rc = store_commit(im->s, e);
+	im->in_tx = false;
 	if (log_enabled(SJ_LOG_DEBUG))
 		log_debug("import batch %lld: %zu rows; seconds: memo %.2f, check %.2f, pairs %.2f, "
-		    "plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f",
-		    (long long)im->total.batches + 1, im->n_rows, im->t_memo, im->t_check,
-		    im->t_pairs, im->t_plan, im->t_copy, im->t_rest, mono_s() - t0);
-	im->t_memo = im->t_check = im->t_pairs = im->t_plan = im->t_copy = im->t_rest = 0;
-	im->in_tx = false;
-	if (rc == SJ_OK)
-		add_batch(&im->total, &im->batch);
-	memset(&im->batch, 0, sizeof im->batch);
-	im->n_rows = im->n_alerts = 0;
-	arena_free(&im->a);
-	scan_memo_clear(im->memo);
+		    "wait %.2f, plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f",
+		    (long long)im->total.batches + 1, b->n_rows, b->t_memo, b->t_check, b->t_pairs,
+		    b->t_wait, b->t_plan, b->t_copy, b->t_rest, mono_s() - t0);
+	if (rc == SJ_OK) {
+		pthread_mutex_lock(&im->mu);
+		add_batch(&im->total, &b->rep);
+		pthread_mutex_unlock(&im->mu);
+	}
 	return rc;
+}
+
+static void *
+writer_main(void *cls)
+{
+	scan_import *im = cls;
+
+	sj_err_clear(&im->wr_err);
+	im->wr_rc = write_rest(im, &im->wr_err);
+	return NULL;
+}
+
+/* Wait for the writer thread, if it runs: its outcome. */
+static sj_rc
+join_writer(scan_import *im, sj_err *e)
+{
+	if (!im->writing)
+		return SJ_OK;
+	pthread_join(im->writer, NULL);
+	im->writing = false;
+	if (im->wr_rc != SJ_OK)
+		*e = im->wr_err;
+	return im->wr_rc;
+}
+
+static int
+change_cmp(const void *x, const void *y)
+{
+	const stored_change *a = x, *b = y;
+
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	if (a->place_id != b->place_id)
+		return a->place_id < b->place_id ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* x's (person, place, id) before y's: read_pairs' order. */
+static bool
+stored_before(const stored *x, const stored *y)
+{
+	if (x->person_id != y->person_id)
+		return x->person_id < y->person_id;
+	if (x->place_id != y->place_id)
+		return x->place_id < y->place_id;
+	return x->id < y->id;
+}
+
+/* Bring b's stored scans, read in a snapshot of the state the batch written
+ * last (wr) started from, to the state wr committed, as if read after it:
+ * wr's changes to stored scans (scan_stay_set's, the last of each scan
+ * winning), then wr's own new rows of b's pairs, in read_pairs' order. */
+static void
+merge_written(scan_import *im, batch *b)
+{
+	const batch *w = im->wr;
+	size_t i = 0, k = 0, n = 0;
+	stored *out;
+
+	qsort(im->changes, im->n_changes, sizeof *im->changes, change_cmp);
+	for (size_t s = 0; s < b->n_stored && im->n_changes; s++) {
+		stored *x = &b->stored[s];
+		size_t lo = 0, hi = im->n_changes;
+		while (lo < hi) {   /* the first change of x->id */
+			size_t mid = (lo + hi) / 2;
+			if (im->changes[mid].id < x->id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < im->n_changes && im->changes[lo].id == x->id; lo++) {
+			const stored_change *c = &im->changes[lo];
+			if (c->place_id != x->place_id)
+				continue;
+			x->stay_s = c->stay_s;
+			x->kind = (x->kind & ~KIND_ROLE_MASK) | ((c->demote ? SROLE_JOINS
+			    : c->recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS) << 3);
+		}
+	}
+	out = sj_malloc((b->n_stored + w->n_rows + 1) * sizeof *out);
+	for (size_t j = 0; j < w->n_rows; j++) {
+		const pend *r = &w->rows[j];
+		if (r->drop || r->person_id == 0)
+			continue;
+		while (i < b->n_rows && (b->rows[i].person_id < r->person_id ||
+		    (b->rows[i].person_id == r->person_id && b->rows[i].place_id < r->place_id)))
+			i++;
+		if (i == b->n_rows)
+			break;
+		if (b->rows[i].person_id != r->person_id || b->rows[i].place_id != r->place_id)
+			continue;   /* not a pair of b */
+		stored x = { .place_id = r->place_id, .person_id = r->person_id, .id = r->id,
+		    .at = r->at, .stay_s = r->stay_s, .checkpoint_id = r->checkpoint_id,
+		    .kind = scan_kind_of((scan_direction)r->direction, (scan_decision)r->decision,
+		    r->role, (scan_source)r->source) };
+		while (k < b->n_stored && stored_before(&b->stored[k], &x))
+			out[n++] = b->stored[k++];
+		out[n++] = x;
+	}
+	while (k < b->n_stored)
+		out[n++] = b->stored[k++];
+	free(b->stored);
+	b->stored = out;
+	b->n_stored = n;
+	b->cap_stored = n + 1;
+}
+
+/* rd is complete: sort it, read its pairs, reserve its ids and hand it to
+ * the writer — at once (no reader), or, with the overlap, to the writer
+ * thread on s while the next batch is read on the reader, in a snapshot
+ * taken now, under this batch's write lock.
+ *
+ * Why the overlap derives what the sequential import derives: a batch read
+ * on the reader saw the state the previous batch's transaction started
+ * from (the snapshot was taken under its write lock, before it wrote
+ * anything).  When this batch's transaction begins, nothing but that
+ * previous batch has committed since — checked, not assumed: the scan id
+ * counter (which every writer of scans moves inside its transaction,
+ * under the lock, before it reads: writer.c, scan_write) must continue
+ * right after that batch's ids, and on SQLite no other connection may
+ * have committed anything (store_data_version).  Then what the previous
+ * batch wrote is merged in from memory (merge_written) and the stored
+ * scans are exactly those a read here would give.  Otherwise (another
+ * writer came in between) the pairs are read again here, and the batch is
+ * written with SQLite's foreign keys enforced, as its rows were checked
+ * against an older state. */
+static sj_rc
+handoff(scan_import *im, sj_err *e)
+{
+	batch *b = im->rd;
+	bool ahead = im->rs != im->s;
+	int64_t dv;
+	sj_rc rc;
+
+	double t0 = mono_s();
+	/* Every row of b is checked: the memo has served (the next batch
+	 * reads its own).  Freed, not cleared, so that it is not held beside
+	 * the sort, the batches and the page cache (~130 bytes a person;
+	 * scan_import_batch_rows). */
+	scan_memo_free(im->memo);
+	im->memo = scan_memo_new();
+	sort_rows(im, b);
+	if ((rc = read_pairs(im, im->rs, b, e)) != SJ_OK)
+		return rc;
+	release(&im->keys, &im->cap_keys);
+	double t1 = mono_s();
+	if ((rc = join_writer(im, e)) != SJ_OK)
+		return rc;
+	b->t_wait += mono_s() - t1;
+	if (!im->in_tx && (rc = begin_batch(im, true, e)) != SJ_OK)
+		return rc;
+	if ((rc = scan_ids_reserve(im->s, "scan", (int64_t)b->n_rows, &b->first_id, e)) != SJ_OK)
+		return rc;
+	if (ahead) {
+		if ((rc = store_data_version(im->s, &dv, e)) != SJ_OK)
+			return rc;
+		if (b->first_id == im->next_id && dv == im->data_version)
+			merge_written(im, b);
+		else {
+			log_info("import: another writer committed during batch %lld's read: its "
+			    "pairs are read again", (long long)im->total.batches + 1);
+			store_rollback(im->s);
+			im->in_tx = false;
+			if ((rc = begin_batch(im, false, e)) != SJ_OK ||
+			    (rc = scan_ids_reserve(im->s, "scan", (int64_t)b->n_rows, &b->first_id, e))
+			    != SJ_OK || (rc = read_pairs(im, im->s, b, e)) != SJ_OK)
+				return rc;
+		}
+	}
+	b->t_pairs += mono_s() - t0 - b->t_wait;
+	for (size_t i = 0; i < b->n_rows; i++)
+		b->rows[i].id = b->first_id + (int64_t)i;
+	im->next_id = b->first_id + (int64_t)b->n_rows;
+	/* b is written next; the batch written before it is read next */
+	im->rd = im->wr;
+	im->wr = b;
+	b = im->rd;
+	b->n_rows = b->n_alerts = b->n_stored = 0;
+	memset(&b->rep, 0, sizeof b->rep);
+	b->open = false;
+	b->t_memo = b->t_check = b->t_pairs = b->t_plan = b->t_copy = b->t_rest = b->t_wait = 0;
+	arena_free(&im->a);
+	/* The batches' scratch (release) went back to the heap, where glibc
+	 * keeps it after its first large free (the dynamic mmap threshold):
+	 * hand it to the system, or the next batch's peak is that much higher
+	 * (bench/RESULTS.md "SQLite bulk import: page cache and memory").  The
+	 * writer is idle here (join_writer above). */
+	malloc_trim(0);
+	scan_memo_clear(im->memo);
+	if (!im->overlap) {
+		/* one batch at a time: the written one's rows are not kept for
+		 * merge_written, so they need not stay beside the next */
+		rc = write_rest(im, e);
+		release(&im->wr->rows, &im->wr->cap_rows);
+		im->wr->n_rows = 0;
+		return rc;
+	}
+	if (store_tx_depth(im->o.reader) > 0)
+		store_rollback(im->o.reader);
+	if ((rc = store_data_version(im->s, &im->data_version, e)) != SJ_OK ||
+	    (rc = store_begin_snapshot(im->o.reader, e)) != SJ_OK)
+		return rc;
+	im->rs = im->o.reader;
+	if (pthread_create(&im->writer, NULL, writer_main, im) != 0)
+		return write_rest(im, e);
+	im->writing = true;
+	return SJ_OK;
 }
 
 sj_rc
@@ -993,6 +1272,15 @@ scan_import_finish(scan_import *im, sj_err *e)
 {
 	sj_rc rc = drain(im, true, e);
 	import_report *t = &im->total;
+	sj_err we = {0};
+
+	/* the last batch's write, and the reader's snapshot */
+	if (join_writer(im, &we) != SJ_OK && rc == SJ_OK) {
+		*e = we;
+		rc = we.rc;
+	}
+	if (im->o.reader && store_tx_depth(im->o.reader) > 0)
+		store_rollback(im->o.reader);
 
 	/* rejects were noted as found: parse errors in line order, stay errors at flush */
 	for (size_t i = 1; i < t->n_rejects; i++)
@@ -1010,24 +1298,53 @@ scan_import_report(const scan_import *im)
 	return &im->total;
 }
 
+int
+scan_import_cache_mib(int memory_mib)
+{
+	return memory_mib / 2 < IMPORT_CACHE_MIB ? (memory_mib + 1) / 2 : IMPORT_CACHE_MIB;
+}
+
+int
+scan_import_batch_rows(int memory_mib, bool overlap)
+{
+	int cache = scan_import_cache_mib(memory_mib);
+	int64_t left = (int64_t)(memory_mib - cache - (overlap ? (cache + 2) / 3 : 0)) << 20;
+	int64_t rows = left / (int64_t)((overlap ? 2 : 1) * sizeof(pend) + sizeof(struct sort_key));
+
+	return rows < IMPORT_BATCH_MIN ? IMPORT_BATCH_MIN
+	    : rows > IMPORT_BATCH_SQLITE ? IMPORT_BATCH_SQLITE : (int)rows;
+}
+
 void
 scan_import_free(scan_import *im)
 {
+	sj_err e = {0};
+
 	if (im == NULL)
 		return;
+	join_writer(im, &e);
 	if (im->in_tx)
 		store_rollback(im->s);
-	free(im->rows);
+	if (im->o.reader && store_tx_depth(im->o.reader) > 0)
+		store_rollback(im->o.reader);
+	for (int i = 0; i < 2; i++) {
+		free(im->bt[i].rows);
+		free(im->bt[i].alerts);
+		free(im->bt[i].stored);
+	}
+	/* the connections' own settings again */
+	store_bulk_untune(im->s, NULL);
+	if (im->o.reader)
+		store_bulk_untune(im->o.reader, NULL);
 	free(im->raws);
 	free(im->keys);
-	free(im->stored);
 	arena_free(&im->raw_a);
-	free(im->alerts);
 	free(im->spans);
 	free(im->changes);
 	free(im->order);
 	free(im->total.rejects);
 	arena_free(&im->a);
 	scan_memo_free(im->memo);
+	pthread_mutex_destroy(&im->mu);
 	free(im);
 }

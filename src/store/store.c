@@ -50,6 +50,9 @@ struct store {
 	bool deferring;   /* store_defer_writes, until the outermost commit or rollback */
 	bool fk_off;      /* SQLite foreign keys off until the outermost commit
 	                   * or rollback (store_begin_checked) */
+	bool tuned;       /* store_bulk_tune's settings are on; then, on SQLite, */
+	int64_t tuned_cache, tuned_temp, tuned_mmap;  /* cache_size, temp_store and
+	                   * mmap_size before */
 	char channel[96];   /* STORE_CHANNEL ":" schema, once known (PostgreSQL) */
 };
 
@@ -466,6 +469,60 @@ store_open_readers(store *s, size_t n, store **out, sj_err *e)
 			out[i] = NULL;
 		}
 	return rc;
+}
+
+sj_rc
+store_open_sibling(store *s, const char *url, store **out, sj_err *e)
+{
+	bool lite = s->drv->dialect == STORE_SQLITE;
+	sj_rc rc;
+
+	if ((rc = store_open(url, lite ? STORE_READONLY : 0, out, e)) != SJ_OK)
+		return rc;
+	if (lite && (rc = tx_exec(*out, READER_PRAGMAS, e)) != SJ_OK) {
+		store_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+sj_rc
+store_begin_snapshot(store *s, sj_err *e)
+{
+	sj_rc rc;
+
+	if (s->depth != 0)
+		return sj_fail(e, SJ_EINVAL, "db", "a snapshot begins outside a transaction");
+	if ((rc = check_not_failed(s, e)) != SJ_OK)
+		return rc;
+	rc = tx_exec(s, s->drv->dialect == STORE_POSTGRES
+	    ? "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1"
+	    : "BEGIN; SELECT count(*) FROM sqlite_schema;", e);
+	if (rc != SJ_OK) {
+		tx_exec(s, "ROLLBACK", NULL);
+		return rc;
+	}
+	if (s->n_mark == 0) {
+		s->n_mark = 8;
+		s->mark = sj_realloc(s->mark, (size_t)s->n_mark * sizeof *s->mark);
+	}
+	s->mark[0] = s->n_pub;
+	s->depth = 1;
+	return SJ_OK;
+}
+
+sj_rc
+store_data_version(store *s, int64_t *out, sj_err *e)
+{
+	store_stmt *st;
+	sj_rc rc;
+
+	*out = 0;
+	if (s->drv->dialect != STORE_SQLITE)
+		return SJ_OK;
+	if ((rc = store_prepare(s, "PRAGMA data_version", &st, e)) != SJ_OK)
+		return rc;
+	return store_query_int(st, out, NULL, e);
 }
 
 int
@@ -1072,17 +1129,58 @@ store_bulk_abort(store_bulk *b)
 	bulk_free(b);
 }
 
+/* One integer a PRAGMA answers (SQLite), into *v. */
+static sj_rc
+pragma_int(store *s, const char *sql, int64_t *v, sj_err *e)
+{
+	store_stmt *st;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, sql, &st, e)) != SJ_OK)
+		return rc;
+	return store_query_int(st, v, NULL, e);
+}
+
 sj_rc
 store_bulk_tune(store *s, int cache_mib, sj_err *e)
 {
-	char sql[96];
+	char sql[128];
+	sj_rc rc;
 
+	assert(cache_mib > 0);
 	if (s->drv->dialect == STORE_POSTGRES)
 		snprintf(sql, sizeof sql, "SET work_mem = '%dMB'", cache_mib);
+	else {
+		if (!s->tuned && ((rc = pragma_int(s, "PRAGMA cache_size", &s->tuned_cache, e))
+		    != SJ_OK || (rc = pragma_int(s, "PRAGMA temp_store", &s->tuned_temp, e)) != SJ_OK
+		    || (rc = pragma_int(s, "PRAGMA mmap_size", &s->tuned_mmap, e)) != SJ_OK))
+			return rc;
+		snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY; "
+		    "PRAGMA mmap_size=0", cache_mib * 1024);
+	}
+	if ((rc = store_exec(s, sql, e)) != SJ_OK)
+		return rc;
+	s->tuned = true;
+	return SJ_OK;
+}
+
+sj_rc
+store_bulk_untune(store *s, sj_err *e)
+{
+	char sql[128];
+	sj_rc rc;
+
+	if (!s->tuned)
+		return SJ_OK;
+	if (s->drv->dialect == STORE_POSTGRES)
+		snprintf(sql, sizeof sql, "RESET work_mem");
 	else
-		snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY",
-		    cache_mib * 1024);
-	return store_exec(s, sql, e);
+		snprintf(sql, sizeof sql, "PRAGMA cache_size=%lld; PRAGMA temp_store=%lld; "
+		    "PRAGMA mmap_size=%lld", (long long)s->tuned_cache, (long long)s->tuned_temp,
+		    (long long)s->tuned_mmap);
+	if ((rc = store_exec(s, sql, e)) == SJ_OK)
+		s->tuned = false;
+	return rc;
 }
 
 sj_rc

@@ -106,6 +106,33 @@ sj_rc store_destroy(const char *url, sj_err *e);
  * waiting for the lock; SJ_EUNAVAIL or SJ_EDB when s is read-only). */
 sj_rc store_open_readers(store *s, size_t n, store **out, sj_err *e);
 
+/* Open a second connection (*out) to the database s is on, given by url
+ * (the same url s was opened with: s keeps only its masked form), for
+ * reading beside s: on SQLite read-only, with the file mapped as for
+ * store_open_readers; on PostgreSQL an ordinary session.  Close it with
+ * store_close.  Errors: those of store_open. */
+sj_rc store_open_sibling(store *s, const char *url, store **out, sj_err *e);
+
+/* Begin a read transaction on s whose snapshot is taken now: what s reads
+ * until store_rollback ends it is the state committed at this call, however
+ * many commits land meanwhile (SQLite: a deferred BEGIN and a first read,
+ * which fixes the WAL snapshot; PostgreSQL: REPEATABLE READ and a first
+ * statement).  Taken while another connection holds the write lock
+ * (store_begin), the snapshot is the state that transaction started from.
+ * The bulk import reads a batch this way on a second connection while the
+ * previous batch is written (domain/scan_import.c).  Nothing may be written
+ * in it but PostgreSQL temporary tables (store_keys_load).
+ * Errors: SJ_EINVAL (field "db") inside a transaction; driver errors. */
+sj_rc store_begin_snapshot(store *s, sj_err *e);
+
+/* A number that changes whenever another connection commits a change to
+ * the database s is on (SQLite's PRAGMA data_version; s's own commits leave
+ * it alone); read under the write lock at two transactions' begins, equal
+ * numbers mean no other connection committed in between.  On PostgreSQL
+ * always 0: sijin's other writers are seen there by the id counters
+ * (domain/scan_import.c).  Errors: driver errors. */
+sj_rc store_data_version(store *s, int64_t *out, sj_err *e);
+
 /* Finalise every cached statement and close the connection.  A transaction
  * still open is rolled back.  Accepts NULL. */
 void store_close(store *s);
@@ -391,13 +418,23 @@ sj_rc store_bulk_put(store_bulk *b, const store_cell *cells, sj_err *e);
 sj_rc store_ids_next(store *s, const char *table, size_t n, int64_t *ids, sj_err *e);
 
 /* Tune the connection for a bulk load: on SQLite a page cache of
- * cache_mib MiB (PRAGMA cache_size) and temp tables in memory; on
- * PostgreSQL (whose buffers are the server's) a work_mem of cache_mib MiB
- * for this session, so that the joins of a batch (store_keys_load) hash
- * and sort in memory instead of spilling to temporary files at the
- * default 4 MB.  Both last as long as the connection.  Errors: store
- * errors. */
+ * cache_mib MiB (PRAGMA cache_size; cache_mib > 0), temp tables in memory
+ * and no memory-mapped reads (mmap_size 0: mapped pages of the file count
+ * in the process's resident memory, issue 5's bound); on PostgreSQL (whose buffers are the server's) a work_mem of
+ * cache_mib MiB for this session, so that the joins of a batch
+ * (store_keys_load) hash and sort in memory instead of spilling to
+ * temporary files at the default 4 MB.  They last until store_bulk_untune
+ * (or the connection's end); the settings before the first tune are kept
+ * in s for it.  On SQLite call it outside a transaction (temp_store
+ * cannot change inside one).  Errors: store errors. */
 sj_rc store_bulk_tune(store *s, int cache_mib, sj_err *e);
+
+/* Undo store_bulk_tune: on SQLite the cache_size, temp_store and
+ * mmap_size the connection had before it (a smaller cache_size frees the cached pages
+ * above it at once), on PostgreSQL the session's default work_mem (RESET).
+ * Nothing when s is not tuned.  Outside a transaction, as the tune.
+ * Errors: store errors (s stays tuned). */
+sj_rc store_bulk_untune(store *s, sj_err *e);
 
 /* Bytes the in-process SQLite library holds on the C heap now, in every
  * connection of the process together: page caches, statements, schemas

@@ -1,0 +1,130 @@
+#!/bin/sh
+# The overlapped bulk import (each batch read on a second connection while
+# the one before is written: domain/scan_import.c, handoff) stores exactly
+# what the sequential one does (`--no-overlap`, the oracle): the same files,
+# in the same steps and with the same small batches, go into two copies of
+# the demo, one each way, and every report, scan and stay is compared row by
+# row.  Batches of 1, 2, 3 and 7 rows put pairs, repeated entries within the
+# re-entry window, duplicates and refusals across batch boundaries, so the
+# batch read ahead must take the one written before it from memory
+# (merge_written).  The stay count of check-ins in time order is also worked
+# out independently with awk (as tests/cli/import_stores.sh does).  Last,
+# another writer (`sijin scan` and `sijin person add`) works beside an
+# import of 1-row batches: the import sees it (it reads the pairs again)
+# and its own stays are still the sequential ones.
+. "$(dirname "$0")/lib.sh"
+export SIJIN_RETENTION_DAYS=3650   # the rows are dated 2024
+
+A=$(new_db ov) || exit 1      # overlapped
+B=$(new_db seq) || exit 1     # sequential, the oracle
+on() { db=$A; [ "$1" = b ] && db=$B; k="$T/$1.key"; shift
+    SIJIN_KEY_FILE=$k "$SIJIN_BIN" --db "$db" "$@"; }
+for d in a b; do
+	on $d demo >/dev/null 2>"$T/err" || echo "not ok - demo on $d: $(cat "$T/err")"
+done
+unit=$(q_db "$A" "SELECT id FROM unit WHERE name = '高铁社区'")
+
+# import D N FILE ARGS...: import into both, batches of N rows; the
+# reports (without the seconds) must be the same.
+step=0
+import() { kind=$1; n=$2; f=$3; shift 3; step=$((step + 1))
+	on a import "$kind" "$f" --batch-rows "$n" "$@" 2>"$T/err.a" | grep -v '^seconds' >"$T/r$step.a"
+	on b import "$kind" "$f" --batch-rows "$n" --no-overlap "$@" 2>"$T/err.b" |
+	    grep -v '^seconds' >"$T/r$step.b"
+	check "step $step ($kind, $(basename "$f"), batches of $n): the same report ($(head -1 "$T/r$step.b"))" \
+		cmp -s "$T/r$step.a" "$T/r$step.b"
+}
+rows="SELECT place_id, id, checkpoint_id, person_id, at, kind, temperature, reasons,
+    stay_s, key_fp FROM scan ORDER BY place_id, id"
+stay="SELECT place_id, id, person_id, entry_at, exit_at, exit_recorded FROM stay
+    ORDER BY place_id, id"
+# same WHAT: every scan and stay of both stores compared.
+same() {
+	q_db "$A" "$rows" >"$T/scan.a"; q_db "$B" "$rows" >"$T/scan.b"
+	check "$1: scans row for row ($(wc -l <"$T/scan.b") rows)" cmp -s "$T/scan.a" "$T/scan.b"
+	q_db "$A" "$stay" >"$T/stay.a"; q_db "$B" "$stay" >"$T/stay.b"
+	check "$1: stays row for row ($(wc -l <"$T/stay.b") rows)" cmp -s "$T/stay.a" "$T/stay.b"
+}
+
+# --- check-ins, entries only -----------------------------------------------------
+# 1,200 check-ins of 12 people at 4 venues (fixed seed): every pair has
+# several rows, so each batch of a few rows continues pairs the batch just
+# before wrote.  Part 1: rows 1-700 in time order; part 2: rows 501-1,200
+# backwards (200 duplicates of part 1, entries that cut its stored stays
+# short); part 3: part 1 again (all duplicates).
+awk -v rows=1200 -v users=12 -v venues=4 -v start=1709280000 -v seed=5 \
+    -f "$TOP/bench/checkins_gen.awk" >"$T/all.csv"
+head -701 "$T/all.csv" >"$T/p1.csv"
+{ head -1 "$T/all.csv"; sed -n '502,$p' "$T/all.csv" | sort -t, -k3,3nr; } >"$T/p2.csv"
+import checkins 7 "$T/p1.csv" --unit "$unit" --source t
+same "check-ins part 1 in batches of 7"
+# independent: per person and venue in time order, an entry more than the
+# 600 s re-entry window after its stay's entry opens a new stay
+stays=$(awk -F, 'NR > 1 {print $1","$2","$3}' "$T/p1.csv" | sort -u | sort -t, -k1,1n -k2,2n -k3,3n |
+    awk -F, '{k = $1 "," $2; if (k != pk || $3 - entry > 600) { n++; entry = $3 } pk = k}
+    END {print n}')
+src="FROM scan s JOIN import_ref r ON r.source = 't' AND r.kind = 1 AND r.local_id = s.person_id"
+check "check-ins part 1: $stays stays, as worked out with awk" \
+	test "$(q_db "$A" "SELECT count(*) $src WHERE s.stay_s IS NOT NULL")" = "$stays"
+import checkins 3 "$T/p2.csv" --unit "$unit" --source t
+same "check-ins part 2, backwards, in batches of 3"
+import checkins 2 "$T/p1.csv" --unit "$unit" --source t
+expect_in "$T/r$step.a" "accepted 0  duplicates 700" "part 1 again: all 700 rows are duplicates"
+same "check-ins part 1 again in batches of 2"
+
+# --- a paper ledger with exits and refusals, batches of 1 -----------------------------
+cp=$(q_db "$A" "SELECT c.id FROM checkpoint c JOIN place p ON p.id = c.place_id
+    WHERE p.records_exits = 1 ORDER BY c.id LIMIT 1")
+for i in 1 2 3; do
+	for d in a b; do
+		on $d person add --name "账$i" --mobile "1390000000$i" --unit "$unit" >/dev/null 2>&1 ||
+		    echo "not ok - person $i on $d"
+	done
+done
+# ledger D E: an entry, its exit in the next batch, an exit before the
+# entry (line 5), a row of no person on record (line 6: refused, field
+# name), the entry of line 2 again (a duplicate), a re-entry within the
+# window, a stay overnight from day D to day E closed batches later.
+ledger() {
+	printf '姓名,电话,时间,方向\n'
+	printf '账1,13900000001,%s 08:00,进\n账1,13900000001,%s 10:00,出\n' "$1" "$1"
+	printf '账2,13900000002,%s 22:00,进\n账1,13900000001,%s 07:00,出\n' "$1" "$1"
+	printf '无名,13900000009,%s 09:00,进\n账1,13900000001,%s 08:00,进\n' "$1" "$1"
+	printf '账3,13900000003,%s 12:00,进\n账3,13900000003,%s 12:05,进\n' "$1" "$1"
+	printf '账2,13900000002,%s 07:00,出\n账3,13900000003,%s 13:00,出\n' "$2" "$1"
+	printf '账1,13900000001,%s 11:00,进\n账1,13900000001,%s 11:30,出\n' "$1" "$1"
+}
+for n in 1 2 3 7; do   # each size on days of its own month
+	ledger "2024-0$((n + 2))-02" "2024-0$((n + 2))-03" >"$T/l$n.csv"
+	TZ=UTC import scans "$n" "$T/l$n.csv" --checkpoint "$cp"
+	expect_in "$T/r$step.a" "^line 6: name" "ledger in batches of $n: line 6 (no such person) refused"
+	expect_in "$T/r$step.a" "duplicates 1 " "ledger in batches of $n: line 7 is a duplicate of line 2"
+done
+same "ledgers in batches of 1, 2, 3 and 7"
+
+# --- another writer beside the import ----------------------------------------------
+# 400 check-ins of new users in batches of 1, while scans of a demo person
+# and new people are written beside them: the import notices the other
+# writer (log "another writer committed") and reads the pairs again; its
+# own scans and stays are still those of the sequential import.
+awk -v rows=400 -v users=8 -v venues=3 -v start=1709380000 -v seed=9 \
+    -f "$TOP/bench/checkins_gen.awk" >"$T/w.csv"
+person=$(q_db "$A" "SELECT min(id) FROM person WHERE unit_id = $unit")
+on a import checkins "$T/w.csv" --unit "$unit" --source w --batch-rows 1 >"$T/w.a" 2>"$T/w.err" &
+pid=$!
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 200 ]; do
+	i=$((i + 1))
+	on a scan --checkpoint "$cp" --person "$person" --direction in >/dev/null 2>&1 ||
+	    echo "not ok - scan $i beside the import"
+	on a person add --name "旁$i" --mobile "1380000$(printf '%04d' $i)" --unit "$unit" >/dev/null 2>&1
+done
+wait $pid; status=$?
+expect_status 0 "the import beside another writer ends well"
+on b import checkins "$T/w.csv" --unit "$unit" --source w --batch-rows 1 --no-overlap >/dev/null 2>&1
+expect_in "$T/w.err" "another writer committed" "the import saw the other writer ($i of its writes)"
+wsrc="FROM scan s JOIN import_ref r ON r.source = 'w' AND r.kind = 1 AND r.local_id = s.person_id"
+wq="SELECT r.ext_id, s.place_id, s.checkpoint_id, s.at, s.kind, s.stay_s $wsrc ORDER BY 1, 2, 4"
+q_db "$A" "$wq" >"$T/w.sa"; q_db "$B" "$wq" >"$T/w.sb"
+check "beside another writer: the import's scans and stays are the sequential ones ($(wc -l <"$T/w.sb") rows)" \
+	cmp -s "$T/w.sa" "$T/w.sb"
