@@ -21,6 +21,12 @@
  * it less than filling a key table.  The rules themselves (stay_plan) run
  * here in C on the same rows either way (tests/cli/import_stores.sh
  * compares the two databases row by row).
+ *
+ * Overlap: with import_options.reader, a batch's reads (memo, checks,
+ * sort, pairs) run on the reader while the batch before is planned and
+ * written on s by the writer thread (handoff, writer_main); the two
+ * threads share only im->total (under im->mu).  The reading thread never
+ * touches s, nor the writer thread the reader, until join_writer.
  */
 #include "domain/scan_import.h"
 
