@@ -842,6 +842,7 @@ write_rest(scan_import *im, sj_err *e)
 	batch *b = im->wr;
 	sj_rc rc = SJ_OK;
 
+	im->n_changes = 0;   /* this batch's (import_merge_written reads them next) */
 	if (b->n_rows)
 		rc = write_batch(im, e);
 	if (rc == SJ_OK && im->o.audit) {
@@ -897,6 +898,16 @@ join_writer(scan_import *im, sj_err *e)
 	if (im->wr_rc != SJ_OK)
 		*e = im->wr_err;
 	return im->wr_rc;
+}
+
+/* Empty b for the next batch's rows (its arrays are kept). */
+static void
+reset_batch(batch *b)
+{
+	b->n_rows = b->n_alerts = b->n_stored = 0;
+	memset(&b->rep, 0, sizeof b->rep);
+	b->open = false;
+	b->t_memo = b->t_check = b->t_pairs = b->t_plan = b->t_copy = b->t_rest = b->t_wait = 0;
 }
 
 /* rd is complete: sort it, read its pairs, reserve its ids and hand it to
@@ -961,15 +972,16 @@ handoff(scan_import *im, sj_err *e)
 	/* b is written next; the batch written before it is read next */
 	im->rd = im->wr;
 	im->wr = b;
-	b = im->rd;
-	b->n_rows = b->n_alerts = b->n_stored = 0;
-	memset(&b->rep, 0, sizeof b->rep);
-	b->open = false;
-	b->t_memo = b->t_check = b->t_pairs = b->t_plan = b->t_copy = b->t_rest = b->t_wait = 0;
+	reset_batch(im->rd);
 	arena_free(&im->a);
 	scan_memo_clear(im->memo);
-	if (!im->overlap)
-		return write_rest(im, e);
+	if (!im->overlap) {   /* written now: one batch's memory serves them all */
+		rc = write_rest(im, e);
+		im->wr = im->rd;
+		im->rd = b;
+		reset_batch(b);
+		return rc;
+	}
 	if (store_tx_depth(im->o.reader) > 0)
 		store_rollback(im->o.reader);
 	if ((rc = store_data_version(im->s, &im->data_version, e)) != SJ_OK ||
