@@ -31,6 +31,7 @@
 #include "domain/scan_import.h"
 
 #include <assert.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,8 @@
 #include "domain/scan_import_int.h"
 #include "domain/scan_int.h"
 
-#define IMPORT_CACHE_MIB 256   /* SQLite page cache during an import */
+/* work_mem of an import's session on PostgreSQL, MiB (store_bulk_tune) */
+#define IMPORT_WORK_MEM_MIB 256
 /* In-process, rows are checked as they come, this many at a time, instead
  * of waiting unchecked for a batch's worth (which only saves round trips
  * to a database server): a batch of IMPORT_BATCH_SQLITE rows then holds
@@ -160,12 +162,22 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
     int64_t now, const import_options *o, scan_import **out, sj_err *e)
 {
 	scan_import *im;
-	int y, m, d;
+	int y, m, d, memory;
+	bool overlap;
 	sj_rc rc;
 
 	*out = NULL;
-	if ((rc = store_bulk_tune(s, IMPORT_CACHE_MIB, e)) != SJ_OK)
+	memory = o->memory_mib > 0 ? o->memory_mib : IMPORT_MEMORY_MIB;
+	overlap = o->reader != NULL && !o->dry_run;
+	if ((rc = store_bulk_tune(s, store_round_trips(s) ? IMPORT_WORK_MEM_MIB
+	    : scan_import_cache_mib(memory), e)) != SJ_OK)
 		return rc;
+	/* the reader only reads: a third of the writer's cache */
+	if (o->reader && (rc = store_bulk_tune(o->reader, store_round_trips(s) ? IMPORT_WORK_MEM_MIB
+	    : (scan_import_cache_mib(memory) + 2) / 3, e)) != SJ_OK) {
+		store_bulk_untune(s, NULL);
+		return rc;
+	}
 	im = sj_calloc(1, sizeof *im);
 	im->s = s;
 	im->k = k;
@@ -174,13 +186,14 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 	im->now = now;
 	im->o = *o;
 	if (im->o.batch_rows <= 0)
-		im->o.batch_rows = store_round_trips(s) ? IMPORT_BATCH_DEFAULT : IMPORT_BATCH_SQLITE;
+		im->o.batch_rows = store_round_trips(s) ? IMPORT_BATCH_DEFAULT
+		    : scan_import_batch_rows(memory, overlap);
 	dt_date_to_ymd(dt_date_of(now), &y, &m, &d);
 	im->today = y * 10000 + m * 100 + d;
 	im->rd = &im->bt[0];
 	im->wr = &im->bt[1];
 	im->rs = s;
-	im->overlap = o->reader != NULL && !o->dry_run;
+	im->overlap = overlap;
 	pthread_mutex_init(&im->mu, NULL);
 	arena_init(&im->a);
 	arena_init(&im->raw_a);
@@ -451,6 +464,12 @@ scan_import_add(scan_import *im, int64_t line, const scan_input *given, const ch
 }
 
 /* ---- writing a batch ----------------------------------------------------------------- */
+
+/* Free a scratch array of a batch once it has served (*p and *cap
+ * zeroed): allocated again by the next batch, it does not sit beside the
+ * page cache while this batch's rows are written (scan_import_batch_rows
+ * counts a row's bytes with its sort key only). */
+#define release(p, cap) (free(*(p)), *(p) = NULL, *(cap) = 0)
 
 static void
 spans_reserve(scan_import *im, size_t n)
@@ -808,6 +827,10 @@ write_batch(scan_import *im, sj_err *e)
 			rc = plan_unknown(im, i, j, e);
 	}
 	free(st.seen);
+	/* planned: the stored scans have served (merge_written reads the next
+	 * batch's, and this one's rows) */
+	release(&b->stored, &b->cap_stored);
+	b->n_stored = 0;
 	double t2 = mono_s();
 	if (rc == SJ_OK)
 		rc = insert_rows(im, e);
@@ -938,9 +961,16 @@ handoff(scan_import *im, sj_err *e)
 	sj_rc rc;
 
 	double t0 = mono_s();
+	/* Every row of b is checked: the memo has served (the next batch
+	 * reads its own).  Freed, not cleared, so that it is not held beside
+	 * the sort, the batches and the page cache (~130 bytes a person;
+	 * scan_import_batch_rows). */
+	scan_memo_free(im->memo);
+	im->memo = scan_memo_new();
 	import_sort_rows(im, b);
 	if ((rc = read_pairs(im, im->rs, b, e)) != SJ_OK)
 		return rc;
+	release(&im->keys, &im->cap_keys);
 	double t1 = mono_s();
 	if ((rc = join_writer(im, e)) != SJ_OK)
 		return rc;
@@ -974,12 +1004,19 @@ handoff(scan_import *im, sj_err *e)
 	im->wr = b;
 	reset_batch(im->rd);
 	arena_free(&im->a);
+	/* The batches' scratch (release) went back to the heap, where glibc
+	 * keeps it after its first large free (the dynamic mmap threshold):
+	 * hand it to the system, or the next batch's peak is that much higher
+	 * (bench/RESULTS.md "SQLite bulk import: page cache and memory").  The
+	 * writer is idle here (join_writer above). */
+	malloc_trim(0);
 	scan_memo_clear(im->memo);
-	if (!im->overlap) {   /* written now: one batch's memory serves them all */
+	if (!im->overlap) {
+		/* one batch at a time: the written one's rows are not kept for
+		 * merge_written, so they need not stay beside the next */
 		rc = write_rest(im, e);
-		im->wr = im->rd;
-		im->rd = b;
-		reset_batch(b);
+		release(&im->wr->rows, &im->wr->cap_rows);
+		im->wr->n_rows = 0;
 		return rc;
 	}
 	if (store_tx_depth(im->o.reader) > 0)
@@ -1025,6 +1062,23 @@ scan_import_report(const scan_import *im)
 	return &im->total;
 }
 
+int
+scan_import_cache_mib(int memory_mib)
+{
+	return memory_mib / 2 < IMPORT_CACHE_MIB ? (memory_mib + 1) / 2 : IMPORT_CACHE_MIB;
+}
+
+int
+scan_import_batch_rows(int memory_mib, bool overlap)
+{
+	int cache = scan_import_cache_mib(memory_mib);
+	int64_t left = (int64_t)(memory_mib - cache - (overlap ? (cache + 2) / 3 : 0)) << 20;
+	int64_t rows = left / (int64_t)((overlap ? 2 : 1) * sizeof(pend) + sizeof(struct sort_key));
+
+	return rows < IMPORT_BATCH_MIN ? IMPORT_BATCH_MIN
+	    : rows > IMPORT_BATCH_SQLITE ? IMPORT_BATCH_SQLITE : (int)rows;
+}
+
 void
 scan_import_free(scan_import *im)
 {
@@ -1042,6 +1096,10 @@ scan_import_free(scan_import *im)
 		free(im->bt[i].alerts);
 		free(im->bt[i].stored);
 	}
+	/* the connections' own settings again */
+	store_bulk_untune(im->s, NULL);
+	if (im->o.reader)
+		store_bulk_untune(im->o.reader, NULL);
 	free(im->raws);
 	free(im->keys);
 	arena_free(&im->raw_a);

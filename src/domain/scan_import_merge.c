@@ -83,6 +83,11 @@ import_sort_rows(scan_import *im, batch *b)
 		b->rows[j] = first;
 		k[j].ix = SIZE_MAX;
 	}
+	/* served: not held beside the batches and the page cache
+	 * (scan_import_batch_rows counts a row's bytes with its sort key only) */
+	free(im->order);
+	im->order = NULL;
+	im->cap_order = 0;
 }
 static int
 change_cmp(const void *x, const void *y)
