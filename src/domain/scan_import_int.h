@@ -17,6 +17,14 @@
 #include "domain/scan_import.h"
 #include "domain/scan_int.h"
 
+/* A row's leading sort fields (pend_cmp) and its index: sorting these
+ * reads 32 contiguous bytes a comparison instead of two rows elsewhere in
+ * memory, and moves 32 bytes instead of a row. */
+typedef struct sort_key {
+	int64_t person_id, place_id, at;
+	size_t ix;
+} sort_key;
+
 /* One checked row waiting for its batch to be written. */
 typedef struct pend {
 	int64_t place_id, checkpoint_id, person_id, at, operator_id, key_fp, line;

@@ -25,13 +25,6 @@ pend_cmp(const void *x, const void *y)
 	return 0;
 }
 
-/* A row's leading sort fields (pend_cmp) and its index: sorting these
- * reads 32 contiguous bytes a comparison instead of two rows elsewhere in
- * memory, and moves 32 bytes instead of a row. */
-typedef struct sort_key {
-	int64_t person_id, place_id, at;
-	size_t ix;
-} sort_key;
 
 static int
 sort_key_cmp(const void *x, const void *y, void *cls)
