@@ -19,7 +19,16 @@
 #
 #   sh bench/import.sh [ROWS [BASE [PG_BASE]]]     defaults 1000000 10000000 1000000
 #   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out; RUNS=N SQLite runs (default 3);
-#   BATCH_ROWS=N: sijin's --batch-rows on SQLite (default: its own).
+#   BATCH_ROWS=N: sijin's --batch-rows on SQLite (default: as many as its
+#   --memory holds); MEMORY=MIB: sijin's --memory (default: its own, 128 MiB:
+#   a 48 MiB page cache and batches of ~550,000 rows, peak RSS < 200 MB;
+#   MEMORY=240 gives one 1,000,000-row batch, ~255 MiB).
+#   SHELL_CACHE_MIB: the sqlite3 shell's page cache (default 256 MiB, its
+#   best: it inserts in primary-key order, so its person-index leaves are
+#   touched at random and want the whole index cached; given sijin's 48 MiB
+#   it spends 9.8 s of CPU instead of 6.1 s, bench/RESULTS.md "SQLite bulk
+#   import: page cache and memory").  Both sides use synchronous=FULL, WAL, 4 KiB pages
+#   and the default wal_autocheckpoint (1000 pages), the same file.
 #   IMPORT_ARGS="...": more options for the measured sijin imports (both
 #   stores), e.g. IMPORT_ARGS=--no-overlap for one connection.
 #   PG_SETTINGS: the PostgreSQL server's settings (scripts/pg.sh), the same
@@ -38,7 +47,7 @@ S=${SIJIN_BIN:-$TOP/build/sijin}
 W=${BENCH_DIR:-/tmp/sijin-bench}
 USERS=${USERS:-200000}
 VENUES=${VENUES:-5000}
-CACHE_MIB=256
+CACHE_MIB=${SHELL_CACHE_MIB:-256}
 mkdir -p "$W"
 
 gen() {  # gen ROWS START SEED > file
@@ -88,7 +97,8 @@ gen "$ROWS" 1704067200 7 >"$W/new.csv"
 # seconds) and the ratios of the medians.
 if [ -z "${SKIP_SQLITE:-}" ]; then
 echo "sqlite: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
-    "$ROWS rows into a store of $BASE scans; ${RUNS:-3} run(s)"
+    "$ROWS rows into a store of $BASE scans; ${RUNS:-3} run(s);" \
+    "sijin --memory ${MEMORY:-default} --batch-rows ${BATCH_ROWS:-default}; shell cache $CACHE_MIB MiB"
 : >"$W/runs"
 for run in $(seq "${RUNS:-3}"); do
 cp "$base_db" "$W/run.db"
@@ -96,7 +106,8 @@ n0=$(sqlite3 "$W/run.db" "SELECT count(*) FROM scan")
 max0=$(sqlite3 "$W/run.db" "SELECT max(id) FROM scan")
 t0=$(now)
 /usr/bin/time -f "%U %S %M" -o "$W/sijin.cpu" "$S" --db "$W/run.db" import checkins "$W/new.csv" \
-    --unit 1 --source bench ${BATCH_ROWS:+--batch-rows "$BATCH_ROWS"} ${IMPORT_ARGS:-} >"$W/sijin.out"
+    --unit 1 --source bench ${BATCH_ROWS:+--batch-rows "$BATCH_ROWS"} ${MEMORY:+--memory "$MEMORY"} \
+    ${IMPORT_ARGS:-} >"$W/sijin.out"
 t_sj=$(secs "$t0" "$(now)")
 sqlite3 "$W/run.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 n1=$(sqlite3 "$W/run.db" "SELECT count(*) FROM scan")

@@ -22,10 +22,10 @@
 
 static const char import_usage[] =
 	"usage: sijin import scans FILE [--checkpoint ID] [--format csv|ndjson] [--dry-run]\n"
-	"                          [--batch-rows N] [--no-overlap] [--json]\n"
+	"                          [--batch-rows N] [--memory MIB] [--[no-]overlap] [--json]\n"
 	"       sijin import checkins FILE.csv.gz --unit ID [--source NAME]\n"
-	"                          [--default-stay SECONDS] [--batch-rows N] [--dry-run]\n"
-	"                          [--no-overlap] [--json]\n\n"
+	"                          [--default-stay SECONDS] [--batch-rows N] [--memory MIB]\n"
+	"                          [--dry-run] [--[no-]overlap] [--json]\n\n"
 	"scans: registrations made on paper or offline, as CSV (UTF-8 with or without\n"
 	"  BOM, or GB18030; Chinese or English headers) or NDJSON; FILE - reads\n"
 	"  standard input.  --checkpoint names the checkpoint of rows without one.\n"
@@ -36,14 +36,18 @@ static const char import_usage[] =
 	"Every row is validated as a scan; rejected rows are listed with their line\n"
 	"number and reason.  Importing the same file again adds nothing.  --dry-run\n"
 	"checks and derives everything and keeps nothing.\n"
-	"--batch-rows: rows per transaction (default 1000000 on SQLite, 250000 on\n"
-	"  PostgreSQL, at most 1000000).  A batch holds the store's write lock while it\n"
+	"--batch-rows: rows per transaction (default on SQLite as many as --memory\n"
+	"  holds, ~550000 at its default; 250000 on PostgreSQL; at most 1000000).\n"
+	"  A batch holds the store's write lock while it\n"
 	"  is written (on SQLite, about 10 s a million rows), and a server's scans wait\n"
 	"  at most 5 s for it: into a SQLite store that is serving, import with\n"
 	"  --batch-rows 10000 (or through the API, which does).\n"
-	"--no-overlap: read and check each batch only after the one before is written,\n"
-	"  on one connection (by default the next batch is read on a second connection\n"
-	"  while one is written; the result is the same).\n"
+	"--memory: MiB for the import's own memory on SQLite, its page cache (half,\n"
+	"  at most 48) and a batch's rows (~150 bytes a row); default 128, at most\n"
+	"  4096.  The rest of the process adds ~30 MiB and ~130 bytes a person.\n"
+	"--overlap / --no-overlap: read and check the next batch on a second\n"
+	"  connection while one is written (the default on PostgreSQL; on SQLite only\n"
+	"  with --overlap), or one after the other; the result is the same.\n"
 	"Exit 0 when the import ran (even with rejected rows); 2 for bad arguments or\n"
 	"a file that cannot be read (encoding, header); 3 for an unknown unit.\n";
 
@@ -118,20 +122,27 @@ typedef struct import_args {
 	const char *file, *format, *source;
 	int64_t checkpoint_id, unit_id, default_stay_s;
 	int64_t batch_rows;    /* 0 = scan_import's default for the store */
+	int64_t memory_mib;    /* 0 = scan_import's default (IMPORT_MEMORY_MIB) */
 	bool dry_run, json;
 	bool no_overlap;       /* --no-overlap: read and write one batch after the other */
+	bool overlap;          /* --overlap: overlap on SQLite too */
 } import_args;
 
 /* The second connection of the overlap (import_options.reader), or NULL:
- * none for a dry run or with --no-overlap, nor when it cannot be opened
- * (the import then runs on one connection, with a warning). */
+ * none for a dry run or with --no-overlap, none on SQLite without
+ * --overlap (there a batch's reads are the process's own CPU work, and the
+ * overlap's smaller batches cost more than it hides: bench/RESULTS.md
+ * "Bulk import: the next batch read while one is written"), nor when it
+ * cannot be opened (the import then runs on one connection, with a
+ * warning). */
 static store *
 open_reader(cli_ctx *ctx, const import_args *x)
 {
 	store *r = NULL;
 	sj_err e = {0};
 
-	if (x->dry_run || x->no_overlap)
+	if (x->dry_run || x->no_overlap ||
+	    (!x->overlap && store_get_dialect(ctx->s) == STORE_SQLITE))
 		return NULL;
 	if (store_open_sibling(ctx->s, ctx->cfg->db, &r, &e) != SJ_OK)
 		log_warn("import: no second connection (%s): batches are read and written one "
@@ -163,9 +174,11 @@ import_args_parse(int argc, char **argv, import_args *x)
 		{ "source", required_argument, NULL, 's' },
 		{ "default-stay", required_argument, NULL, 'S' },
 		{ "batch-rows", required_argument, NULL, 'b' },
+		{ "memory", required_argument, NULL, 'm' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-overlap", no_argument, NULL, 'O' },
+		{ "overlap", no_argument, NULL, 'V' },
 		{ 0, 0, 0, 0 },
 	};
 	int c;
@@ -187,11 +200,20 @@ import_args_parse(int argc, char **argv, import_args *x)
 				return false;
 			}
 			break;
+		case 'm': if (!opt_int("import", "memory", optarg, &x->memory_mib))
+				return false;
+			if (x->memory_mib > IMPORT_MEMORY_MAX_MIB) {
+				cli_usage_error("import", "--memory: at most %d MiB",
+				    IMPORT_MEMORY_MAX_MIB);
+				return false;
+			}
+			break;
 		case 'f': x->format = optarg; break;
 		case 's': x->source = optarg; break;
 		case 'n': x->dry_run = true; break;
 		case 'j': x->json = true; break;
 		case 'O': x->no_overlap = true; break;
+		case 'V': x->overlap = true; break;
 		default:
 			cli_usage_error("import", "bad option '%s'", argv[optind - 1]);
 			return false;
@@ -228,6 +250,7 @@ import_checkins(cli_ctx *ctx, const import_args *x)
 	checkins_options o = { .unit_id = x->unit_id, .source = x->source,
 	    .default_stay_s = x->default_stay_s, .dry_run = x->dry_run };
 	import_options io = { .dry_run = x->dry_run, .batch_rows = (int)x->batch_rows,
+	    .memory_mib = (int)x->memory_mib,
 	    .audit = audit_batch, .audit_cls = ctx };
 	scan_settings settings;
 	struct timespec t0;
@@ -298,6 +321,7 @@ import_scans(cli_ctx *ctx, const import_args *x)
 {
 	ledger_format fmt = LEDGER_AUTO;
 	import_options io = { .dry_run = x->dry_run, .batch_rows = (int)x->batch_rows,
+	    .memory_mib = (int)x->memory_mib,
 	    .audit = audit_batch, .audit_cls = ctx };
 	scan_settings settings;
 	struct timespec t0;

@@ -26,6 +26,11 @@
  *     the memo is filled for all of them in one join each
  *     (scan_memo_preload), so a batch costs a few round trips, not a few
  *     per row;
+ *   - with a second connection (import_options.reader), each batch after
+ *     the first is checked and has its pairs read on it while the batch
+ *     before is written by a second thread, and what that batch wrote is
+ *     merged in from memory, so the stays are those of the sequential
+ *     import (scan_import.c, handoff);
  *   - the new rows go to the store with store_bulk_* (COPY on PostgreSQL,
  *     64-row prepared INSERTs on SQLite) in (person, place, id) order: the
  *     person index (person_id, place_id, id) is written leaf after leaf
@@ -70,6 +75,15 @@
  * again, so fewer, larger batches write the index fewer times
  * (bench/RESULTS.md "SQLite bulk import: batch size and order"). */
 #define IMPORT_BATCH_SQLITE 1000000
+/* The import's own memory by default, MiB (import_options.memory_mib):
+ * its SQLite page cache and a batch's rows.  With the rest of a process
+ * importing 200,000 people's check-ins (~60 MiB: their memo, the id maps,
+ * the library) the peak resident memory stays under 200 MB (issue 5;
+ * bench/RESULTS.md "SQLite bulk import: page cache and memory"). */
+#define IMPORT_MEMORY_MIB 128
+#define IMPORT_CACHE_MIB 48         /* SQLite page cache of an import at most */
+#define IMPORT_MEMORY_MAX_MIB 4096  /* import_options.memory_mib at most */
+#define IMPORT_BATCH_MIN 10000      /* rows a batch at least, whatever the memory */
 #define IMPORT_REJECTS_MAX 1000     /* rejected rows kept with their messages */
 #define IMPORT_FIELDS_MAX 24        /* distinct fields rejections are counted by */
 
@@ -111,8 +125,10 @@ typedef sj_rc (*import_audit_fn)(void *cls, store *s, const import_report *total
 
 typedef struct import_options {
 	bool dry_run;          /* check and derive everything, then roll every batch back */
-	int batch_rows;        /* rows per transaction; 0 = IMPORT_BATCH_DEFAULT
-	                        * (IMPORT_BATCH_SQLITE on SQLite) */
+	int batch_rows;        /* rows per transaction; 0 = IMPORT_BATCH_DEFAULT, on
+	                        * SQLite scan_import_batch_rows(memory_mib) */
+	int memory_mib;        /* the import's own memory, MiB: its SQLite page
+	                        * cache and a batch's rows; 0 = IMPORT_MEMORY_MIB */
 	int64_t operator_id;   /* the app_user importing; 0 = command line */
 	import_audit_fn audit; /* may be NULL */
 	void *audit_cls;
@@ -128,6 +144,22 @@ typedef struct import_options {
 } import_options;
 
 typedef struct scan_import scan_import;   /* an import in progress; opaque */
+
+/* The SQLite page cache of an import given memory_mib MiB (> 0) of its
+ * own: half of it, at most IMPORT_CACHE_MIB (48 MiB).  The batch's rows go
+ * in sorted order into the person index, so the pages it keeps hot are
+ * each place's last leaf of the primary key (~20 MiB for 5,000 places
+ * with 4 KiB pages), not the index (bench/RESULTS.md "SQLite bulk import:
+ * page cache and memory"). */
+int scan_import_cache_mib(int memory_mib);
+
+/* Rows a batch on SQLite given memory_mib MiB (> 0) for the import: as
+ * many as the memory the page caches leave holds at the bytes a checked
+ * row takes while its batch is sorted (the row and its sort key) — with
+ * overlap (import_options.reader), beside the batch being written (a
+ * second row) and the reader's cache (a third of the writer's) — within
+ * [IMPORT_BATCH_MIN, IMPORT_BATCH_SQLITE]. */
+int scan_import_batch_rows(int memory_mib, bool overlap);
 
 /* Start an import into s with the caller's scope sc (only checkpoints the
  * caller may write are accepted: scan_prepare) and settings cfg; now is

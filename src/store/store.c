@@ -50,6 +50,9 @@ struct store {
 	bool deferring;   /* store_defer_writes, until the outermost commit or rollback */
 	bool fk_off;      /* SQLite foreign keys off until the outermost commit
 	                   * or rollback (store_begin_checked) */
+	bool tuned;       /* store_bulk_tune's settings are on; then, on SQLite, */
+	int64_t tuned_cache, tuned_temp, tuned_mmap;  /* cache_size, temp_store and
+	                   * mmap_size before */
 	char channel[96];   /* STORE_CHANNEL ":" schema, once known (PostgreSQL) */
 };
 
@@ -1126,17 +1129,58 @@ store_bulk_abort(store_bulk *b)
 	bulk_free(b);
 }
 
+/* One integer a PRAGMA answers (SQLite), into *v. */
+static sj_rc
+pragma_int(store *s, const char *sql, int64_t *v, sj_err *e)
+{
+	store_stmt *st;
+	sj_rc rc;
+
+	if ((rc = store_prepare(s, sql, &st, e)) != SJ_OK)
+		return rc;
+	return store_query_int(st, v, NULL, e);
+}
+
 sj_rc
 store_bulk_tune(store *s, int cache_mib, sj_err *e)
 {
-	char sql[96];
+	char sql[128];
+	sj_rc rc;
 
+	assert(cache_mib > 0);
 	if (s->drv->dialect == STORE_POSTGRES)
 		snprintf(sql, sizeof sql, "SET work_mem = '%dMB'", cache_mib);
+	else {
+		if (!s->tuned && ((rc = pragma_int(s, "PRAGMA cache_size", &s->tuned_cache, e))
+		    != SJ_OK || (rc = pragma_int(s, "PRAGMA temp_store", &s->tuned_temp, e)) != SJ_OK
+		    || (rc = pragma_int(s, "PRAGMA mmap_size", &s->tuned_mmap, e)) != SJ_OK))
+			return rc;
+		snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY; "
+		    "PRAGMA mmap_size=0", cache_mib * 1024);
+	}
+	if ((rc = store_exec(s, sql, e)) != SJ_OK)
+		return rc;
+	s->tuned = true;
+	return SJ_OK;
+}
+
+sj_rc
+store_bulk_untune(store *s, sj_err *e)
+{
+	char sql[128];
+	sj_rc rc;
+
+	if (!s->tuned)
+		return SJ_OK;
+	if (s->drv->dialect == STORE_POSTGRES)
+		snprintf(sql, sizeof sql, "RESET work_mem");
 	else
-		snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY",
-		    cache_mib * 1024);
-	return store_exec(s, sql, e);
+		snprintf(sql, sizeof sql, "PRAGMA cache_size=%lld; PRAGMA temp_store=%lld; "
+		    "PRAGMA mmap_size=%lld", (long long)s->tuned_cache, (long long)s->tuned_temp,
+		    (long long)s->tuned_mmap);
+	if ((rc = store_exec(s, sql, e)) == SJ_OK)
+		s->tuned = false;
+	return rc;
 }
 
 sj_rc

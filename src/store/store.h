@@ -418,13 +418,23 @@ sj_rc store_bulk_put(store_bulk *b, const store_cell *cells, sj_err *e);
 sj_rc store_ids_next(store *s, const char *table, size_t n, int64_t *ids, sj_err *e);
 
 /* Tune the connection for a bulk load: on SQLite a page cache of
- * cache_mib MiB (PRAGMA cache_size) and temp tables in memory; on
- * PostgreSQL (whose buffers are the server's) a work_mem of cache_mib MiB
- * for this session, so that the joins of a batch (store_keys_load) hash
- * and sort in memory instead of spilling to temporary files at the
- * default 4 MB.  Both last as long as the connection.  Errors: store
- * errors. */
+ * cache_mib MiB (PRAGMA cache_size; cache_mib > 0), temp tables in memory
+ * and no memory-mapped reads (mmap_size 0: mapped pages of the file count
+ * in the process's resident memory, issue 5's bound); on PostgreSQL (whose buffers are the server's) a work_mem of
+ * cache_mib MiB for this session, so that the joins of a batch
+ * (store_keys_load) hash and sort in memory instead of spilling to
+ * temporary files at the default 4 MB.  They last until store_bulk_untune
+ * (or the connection's end); the settings before the first tune are kept
+ * in s for it.  On SQLite call it outside a transaction (temp_store
+ * cannot change inside one).  Errors: store errors. */
 sj_rc store_bulk_tune(store *s, int cache_mib, sj_err *e);
+
+/* Undo store_bulk_tune: on SQLite the cache_size, temp_store and
+ * mmap_size the connection had before it (a smaller cache_size frees the cached pages
+ * above it at once), on PostgreSQL the session's default work_mem (RESET).
+ * Nothing when s is not tuned.  Outside a transaction, as the tune.
+ * Errors: store errors (s stays tuned). */
+sj_rc store_bulk_untune(store *s, sj_err *e);
 
 /* Bytes the in-process SQLite library holds on the C heap now, in every
  * connection of the process together: page caches, statements, schemas

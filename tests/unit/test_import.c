@@ -560,6 +560,115 @@ test_person_add_many(void **state)
 	arena_free(&a);
 }
 
+/* ---- the import's connection settings and memory ---------------------------------- */
+
+/* One text a statement answers, into out ("" when none). */
+static void
+query_text(cpfix *f, const char *sql, char *out, size_t n)
+{
+	store_stmt *st;
+	sj_err e = {0};
+	bool row = false;
+
+	out[0] = '\0';
+	assert_int_equal(store_prepare(f->s, sql, &st, &e), SJ_OK);
+	assert_int_equal(store_step(st, &row, &e), SJ_OK);
+	assert_true(row);
+	snprintf(out, n, "%s", store_col_text(st, 0));
+	store_reset(st);
+}
+
+/* An import tunes its connection and gives the connection's own settings
+ * back when it ends (store_bulk_tune / store_bulk_untune), so that a
+ * server connection an HTTP import ran on keeps its small page cache.
+ * SQLite: the page cache is half of memory_mib, at most 48 MiB
+ * (scan_import.h): 128 MiB → 48 MiB = cache_size -49152 (KiB), 40 MiB →
+ * 20 MiB = -20480; temp_store 2 (MEMORY).  PostgreSQL: work_mem 256MB. */
+static void
+test_tune_restored(void **state)
+{
+	cpfix *f = *state;
+	bool pg = store_get_dialect(f->s) == STORE_POSTGRES;
+	const char *const probe[2] = { pg ? "SELECT current_setting('work_mem')" : "PRAGMA cache_size",
+	    pg ? "SELECT 'n/a'" : "PRAGMA temp_store" };
+	static const int memory[2] = { 0, 40 };
+	static const char *const cache[2] = { "-49152", "-20480" };
+	char before[2][64], during[64], after[64];
+	scan_import *im;
+	sj_err e = {0};
+
+	for (int i = 0; i < 2; i++)
+		query_text(f, probe[i], before[i], sizeof before[i]);
+	for (int m = 0; m < 2; m++) {
+		assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+		    AT_0030, &(import_options){ .memory_mib = memory[m] }, &im, &e), SJ_OK);
+		query_text(f, probe[0], during, sizeof during);
+		assert_string_equal(during, pg ? "256MB" : cache[m]);
+		if (!pg) {
+			query_text(f, probe[1], during, sizeof during);
+			assert_string_equal(during, "2");
+		}
+		scan_import_free(im);
+		for (int i = 0; i < 2; i++) {
+			query_text(f, probe[i], after, sizeof after);
+			assert_string_equal(after, before[i]);
+		}
+	}
+	/* and the store is still usable as before */
+	assert_int_equal(store_bulk_untune(f->s, &e), SJ_OK);   /* not tuned: nothing */
+	query_text(f, probe[0], after, sizeof after);
+	assert_string_equal(after, before[0]);
+}
+
+/* On SQLite the batch is chosen by memory: with 1 MiB nothing is left for
+ * rows beside the page cache, so a batch is IMPORT_BATCH_MIN (10,000)
+ * rows and 10,001 rows take two transactions; PostgreSQL keeps its
+ * 250,000-row batches (one).  Rows: the resident at checkpoint P, in and
+ * out by turns 60 s apart, the last one in: every row is accepted whatever
+ * the batch boundaries (each exit closes the entry just before it). */
+static void
+test_batch_by_memory(void **state)
+{
+	cpfix *f = *state;
+	bool pg = store_get_dialect(f->s) == STORE_POSTGRES;
+	enum { N = IMPORT_BATCH_MIN + 1 };
+	size_t cap = 64 + (size_t)N * 64, len;
+	char *text = malloc(cap);
+	int64_t t0 = AT_0030 - (int64_t)N * 60;
+	const import_report *r;
+	scan_import *im;
+	sj_err e = {0};
+
+	assert_non_null(text);
+	assert_int_equal(scan_import_batch_rows(1, false), IMPORT_BATCH_MIN);
+	assert_int_equal(scan_import_batch_rows(1, true), IMPORT_BATCH_MIN);
+	assert_int_equal(scan_import_batch_rows(IMPORT_MEMORY_MAX_MIB, false), IMPORT_BATCH_SQLITE);
+	assert_int_equal(scan_import_batch_rows(IMPORT_MEMORY_MAX_MIB, true), IMPORT_BATCH_SQLITE);
+	/* two batches in memory with the overlap: fewer rows a batch */
+	assert_true(scan_import_batch_rows(IMPORT_MEMORY_MIB, true) <
+	    scan_import_batch_rows(IMPORT_MEMORY_MIB, false));
+	len = (size_t)snprintf(text, cap, "检查点,身份证号,时间,方向\n");
+	for (int i = 0; i < N; i++) {
+		time_t t = (time_t)(t0 + (int64_t)i * 60 + 8 * 3600);   /* local time, UTC+8 */
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		len += (size_t)snprintf(text + len, cap - len, "%lld,%s,%04d-%02d-%02dT%02d:%02d:%02d+08:00,%s\n",
+		    (long long)f->cp_p, f->id_resident, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		    tm.tm_hour, tm.tm_min, tm.tm_sec, i % 2 ? "出" : "进");
+	}
+	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system, AT_0030,
+	    &(import_options){ .memory_mib = 1 }, &im, &e), SJ_OK);
+	assert_int_equal(jimport_ledger(text, len, LEDGER_CSV, 0, im, &e), SJ_OK);
+	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+	r = scan_import_report(im);
+	assert_int_equal(r->rows, N);
+	assert_int_equal(r->accepted, N);
+	assert_int_equal(r->rejected, 0);
+	assert_int_equal(r->batches, pg ? 1 : 2);
+	scan_import_free(im);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -574,6 +683,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_bulk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_bulk_put, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_add_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tune_restored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_by_memory, setup, teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
