@@ -79,14 +79,18 @@ static const char *const scan_cols[] = {
 
 /* One checked row waiting for its batch to be written. */
 typedef struct pend {
-	int64_t place_id, checkpoint_id, person_id, at, operator_id, key_fp, line;
+	int64_t place_id, checkpoint_id, person_id, at, key_fp, line;
 	int64_t id;            /* given at flush */
 	int64_t stay_s;        /* > 0: opens a stay of this length */
-	stay_rules rules;
+	/* The place's stay_rules (the re-entry window is the import's
+	 * setting, the operator the import's: neither is kept a row; 88
+	 * bytes a row, not 120, scan_import_batch_rows) */
+	int32_t default_stay_s;  /* 60..86400 s (org_place.c) */
 	int temperature;
 	unsigned reasons;
 	int32_t alert_ix;      /* index into alerts, -1: none */
 	uint8_t direction, decision, source, role;
+	bool records_exits;
 	bool drop;             /* duplicate or rejected at flush */
 } pend;
 
@@ -381,8 +385,9 @@ keep_row(scan_import *im, int64_t line, const scan_prepared *p)
 	}
 	r = &b->rows[b->n_rows++];
 	*r = (pend){ .place_id = p->place_id, .checkpoint_id = p->checkpoint_id,
-	    .person_id = p->person_id, .at = p->at, .operator_id = p->operator_id,
-	    .key_fp = p->key_fp, .line = line, .rules = p->rules, .temperature = p->temperature,
+	    .person_id = p->person_id, .at = p->at, .key_fp = p->key_fp, .line = line,
+	    .default_stay_s = (int32_t)p->rules.default_stay_s,
+	    .records_exits = p->rules.records_exits, .temperature = p->temperature,
 	    .reasons = p->reasons, .alert_ix = -1, .direction = (uint8_t)p->direction,
 	    .decision = (uint8_t)p->decision, .source = (uint8_t)p->source };
 	if (p->reasons) {
@@ -588,6 +593,53 @@ sort_key_cmp(const void *x, const void *y, void *cls)
 	return pend_cmp(&rows[a->ix], &rows[b->ix]);
 }
 
+/* Sort k[0..n) by sort_key_cmp in place: glibc's qsort_r is a merge sort
+ * with a temporary copy of the array (another 32 bytes a row, 31 MiB for
+ * a 1,000,000-row batch, at the batch's peak of memory).  Quicksort on
+ * the median of three, insertion sort below 16 keys, the smaller part
+ * first by recursion and the larger by the loop (depth ≤ log2 n); no
+ * stability is needed, pend_cmp orders every two rows (line). */
+static void
+sort_keys(sort_key *k, size_t n, const pend *rows)
+{
+	while (n > 16) {
+		size_t m = n / 2, i = 0, j = n - 1;
+		sort_key t, pivot;
+#define KSWAP(x, y) (t = k[x], k[x] = k[y], k[y] = t)
+		if (sort_key_cmp(&k[m], &k[0], (void *)rows) < 0) KSWAP(m, 0);
+		if (sort_key_cmp(&k[n - 1], &k[0], (void *)rows) < 0) KSWAP(n - 1, 0);
+		if (sort_key_cmp(&k[n - 1], &k[m], (void *)rows) < 0) KSWAP(n - 1, m);
+		pivot = k[m];
+		for (;;) {   /* Hoare: k[0..j] ≤ pivot ≤ k[j+1..n) */
+			while (sort_key_cmp(&k[i], &pivot, (void *)rows) < 0)
+				i++;
+			while (sort_key_cmp(&pivot, &k[j], (void *)rows) < 0)
+				j--;
+			if (i >= j)
+				break;
+			KSWAP(i, j);
+			i++;
+			j--;
+		}
+#undef KSWAP
+		if (j + 1 < n - j - 1) {
+			sort_keys(k, j + 1, rows);
+			k += j + 1;
+			n -= j + 1;
+		} else {
+			sort_keys(k + j + 1, n - j - 1, rows);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		sort_key x = k[i];
+		size_t j = i;
+		for (; j > 0 && sort_key_cmp(&x, &k[j - 1], (void *)rows) < 0; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
 /* Free a scratch array of a batch once it has served (*p and *cap
  * zeroed): allocated again by the next batch, it does not sit beside the
  * page cache while this batch's rows are written (scan_import_batch_rows
@@ -610,7 +662,9 @@ sort_rows(scan_import *im, batch *b)
 	k = im->order;
 	for (size_t i = 0; i < n; i++)
 		k[i] = (sort_key){ b->rows[i].person_id, b->rows[i].place_id, b->rows[i].at, i };
-	qsort_r(k, n, sizeof *k, sort_key_cmp, b->rows);
+	sort_keys(k, n, b->rows);
+	for (size_t i = 1; i < n; i++)   /* every row ordered (one pass; cheap beside the sort) */
+		assert(sort_key_cmp(&k[i - 1], &k[i], b->rows) < 0);
 	/* row k[i].ix goes to i; a done slot's ix becomes SIZE_MAX */
 	for (size_t i = 0; i < n; i++) {
 		pend first;
@@ -858,7 +912,9 @@ plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 			continue;
 		}
 		if (r->decision != SCAN_DENY) {
-			if (stay_plan(st->spans, st->n_spans, r->direction == SCAN_OUT, r->at, &r->rules,
+			stay_rules rules = { .default_stay_s = r->default_stay_s,
+			    .reentry_s = im->cfg->reentry_s, .records_exits = r->records_exits };
+			if (stay_plan(st->spans, st->n_spans, r->direction == SCAN_OUT, r->at, &rules,
 			    &plan, &why) != SJ_OK) {
 				r->drop = true;
 				note_reject(im, b, r->line, &why);
@@ -935,7 +991,7 @@ insert_rows(scan_import *im, sj_err *e)
 		int64_t v[N_SCAN_COLS] = { r->place_id, r->id, r->checkpoint_id, opt_val(r->person_id),
 		    r->at, scan_kind_of((scan_direction)r->direction, (scan_decision)r->decision,
 		    r->role, (scan_source)r->source), opt_val(r->temperature), r->reasons,
-		    opt_val(r->operator_id), opt_val(r->stay_s), opt_val(r->key_fp) };
+		    opt_val(im->o.operator_id), opt_val(r->stay_s), opt_val(r->key_fp) };
 		if (r->drop)
 			continue;
 		if ((rc = store_bulk_row(b, v, e)) != SJ_OK) {
@@ -1199,6 +1255,11 @@ handoff(scan_import *im, sj_err *e)
 	 * scan_import_batch_rows). */
 	scan_memo_free(im->memo);
 	im->memo = scan_memo_new();
+	/* and the pages the check read (people, checkpoints) would sit beside
+	 * the sort: the pair reads and the inserts read what they need again
+	 * (on the reader, or on s with no writer running) */
+	if ((rc = store_cache_release(im->rs, e)) != SJ_OK)
+		return rc;
 	sort_rows(im, b);
 	if ((rc = read_pairs(im, im->rs, b, e)) != SJ_OK)
 		return rc;
