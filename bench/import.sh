@@ -21,8 +21,8 @@
 #   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out; RUNS=N SQLite runs (default 3);
 #   BATCH_ROWS=N: sijin's --batch-rows on SQLite (default: as many as its
 #   --memory holds); MEMORY=MIB: sijin's --memory (default: its own, 120 MiB:
-#   a 48 MiB page cache and batches of ~280,000 rows with the overlap, peak
-#   RSS < 200 MB; MEMORY=168 IMPORT_ARGS=--no-overlap: one 1,000,000-row
+#   a 48 MiB page cache and batches of ~630,000 rows, ~280,000 with
+#   IMPORT_ARGS=--overlap, peak RSS < 200 MB; MEMORY=168: one 1,000,000-row
 #   batch, ~185 MiB, the least CPU).
 #   SHELL_CACHE_MIB: the sqlite3 shell's page cache (default 256 MiB, its
 #   best: it inserts in primary-key order, so its person-index leaves are

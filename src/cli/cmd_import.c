@@ -22,10 +22,10 @@
 
 static const char import_usage[] =
 	"usage: sijin import scans FILE [--checkpoint ID] [--format csv|ndjson] [--dry-run]\n"
-	"                          [--batch-rows N] [--memory MIB] [--no-overlap] [--json]\n"
+	"                          [--batch-rows N] [--memory MIB] [--[no-]overlap] [--json]\n"
 	"       sijin import checkins FILE.csv.gz --unit ID [--source NAME]\n"
 	"                          [--default-stay SECONDS] [--batch-rows N] [--memory MIB]\n"
-	"                          [--dry-run] [--no-overlap] [--json]\n\n"
+	"                          [--dry-run] [--[no-]overlap] [--json]\n\n"
 	"scans: registrations made on paper or offline, as CSV (UTF-8 with or without\n"
 	"  BOM, or GB18030; Chinese or English headers) or NDJSON; FILE - reads\n"
 	"  standard input.  --checkpoint names the checkpoint of rows without one.\n"
@@ -37,7 +37,7 @@ static const char import_usage[] =
 	"number and reason.  Importing the same file again adds nothing.  --dry-run\n"
 	"checks and derives everything and keeps nothing.\n"
 	"--batch-rows: rows per transaction (default on SQLite as many as --memory\n"
-	"  holds: ~280000 at its default, ~650000 with --no-overlap; 250000 on\n"
+	"  holds: ~630000 at its default, ~280000 with --overlap; 250000 on\n"
 	"  PostgreSQL; at most 1000000).\n"
 	"  A batch holds the store's write lock while it\n"
 	"  is written (on SQLite, about 10 s a million rows), and a server's scans wait\n"
@@ -45,12 +45,12 @@ static const char import_usage[] =
 	"  --batch-rows 10000 (or through the API, which does).\n"
 	"--memory: MiB for the import's own memory on SQLite: its page cache (half,\n"
 	"  at most 48; the second connection a third of that) and a batch's rows\n"
-	"  (~120 bytes a row, ~210 with the overlap, which holds two batches);\n"
-	"  default 120 (peak < 200 MB), at most 4096.  --no-overlap --memory 168\n"
-	"  takes 1000000 rows in one batch (the least CPU) at ~185 MiB.\n"
-	"--no-overlap: read and check each batch only after the one before is written,\n"
-	"  on one connection (by default the next batch is read on a second connection\n"
-	"  while one is written; the result is the same).\n"
+	"  (~120 bytes a row, ~210 with --overlap, which holds two batches);\n"
+	"  default 120 (peak < 200 MB), at most 4096; --memory 168 takes 1000000\n"
+	"  rows in one batch (the least CPU) at ~185 MiB.\n"
+	"--overlap / --no-overlap: read and check the next batch on a second\n"
+	"  connection while one is written (the default on PostgreSQL; on SQLite only\n"
+	"  with --overlap), or one after the other; the result is the same.\n"
 	"Exit 0 when the import ran (even with rejected rows); 2 for bad arguments or\n"
 	"a file that cannot be read (encoding, header); 3 for an unknown unit.\n";
 
@@ -128,18 +128,24 @@ typedef struct import_args {
 	int64_t memory_mib;    /* 0 = scan_import's default (IMPORT_MEMORY_MIB) */
 	bool dry_run, json;
 	bool no_overlap;       /* --no-overlap: read and write one batch after the other */
+	bool overlap;          /* --overlap: overlap on SQLite too */
 } import_args;
 
 /* The second connection of the overlap (import_options.reader), or NULL:
- * none for a dry run or with --no-overlap, nor when it cannot be opened
- * (the import then runs on one connection, with a warning). */
+ * none for a dry run or with --no-overlap, none on SQLite without
+ * --overlap (there a batch's reads are the process's own CPU work, and the
+ * overlap's smaller batches cost more than it hides: bench/RESULTS.md
+ * "Bulk import: the next batch read while one is written"), nor when it
+ * cannot be opened (the import then runs on one connection, with a
+ * warning). */
 static store *
 open_reader(cli_ctx *ctx, const import_args *x)
 {
 	store *r = NULL;
 	sj_err e = {0};
 
-	if (x->dry_run || x->no_overlap)
+	if (x->dry_run || x->no_overlap ||
+	    (!x->overlap && store_get_dialect(ctx->s) == STORE_SQLITE))
 		return NULL;
 	if (store_open_sibling(ctx->s, ctx->cfg->db, &r, &e) != SJ_OK)
 		log_warn("import: no second connection (%s): batches are read and written one "
@@ -175,6 +181,7 @@ import_args_parse(int argc, char **argv, import_args *x)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-overlap", no_argument, NULL, 'O' },
+		{ "overlap", no_argument, NULL, 'V' },
 		{ 0, 0, 0, 0 },
 	};
 	int c;
@@ -209,6 +216,7 @@ import_args_parse(int argc, char **argv, import_args *x)
 		case 'n': x->dry_run = true; break;
 		case 'j': x->json = true; break;
 		case 'O': x->no_overlap = true; break;
+		case 'V': x->overlap = true; break;
 		default:
 			cli_usage_error("import", "bad option '%s'", argv[optind - 1]);
 			return false;

@@ -21,6 +21,12 @@
  * it less than filling a key table.  The rules themselves (stay_plan) run
  * here in C on the same rows either way (tests/cli/import_stores.sh
  * compares the two databases row by row).
+ *
+ * Overlap: with import_options.reader, a batch's reads (memo, checks,
+ * sort, pairs) run on the reader while the batch before is planned and
+ * written on s by the writer thread (handoff, writer_main); the two
+ * threads share only im->total (under im->mu).  The reading thread never
+ * touches s, nor the writer thread the reader, until join_writer.
  */
 #include "domain/scan_import.h"
 
@@ -39,6 +45,7 @@
 #include "domain/alert.h"
 #include "domain/person.h"
 #include "domain/retention.h"
+#include "domain/scan_import_int.h"
 #include "domain/scan_int.h"
 
 /* work_mem of an import's session on PostgreSQL, MiB (store_bulk_tune) */
@@ -77,102 +84,7 @@ static const char *const scan_cols[] = {
 };
 #define N_SCAN_COLS 11
 
-/* One checked row waiting for its batch to be written. */
-typedef struct pend {
-	int64_t place_id, checkpoint_id, person_id, at, key_fp, line;
-	int64_t id;            /* given at flush */
-	int64_t stay_s;        /* > 0: opens a stay of this length */
-	/* The place's stay_rules (the re-entry window is the import's
-	 * setting, the operator the import's: neither is kept a row; 88
-	 * bytes a row, not 120, scan_import_batch_rows) */
-	int32_t default_stay_s;  /* 60..86400 s (org_place.c) */
-	int temperature;
-	unsigned reasons;
-	int32_t alert_ix;      /* index into alerts, -1: none */
-	uint8_t direction, decision, source, role;
-	bool records_exits;
-	bool drop;             /* duplicate or rejected at flush */
-} pend;
-
-/* A row given to scan_import_add, not yet checked; its texts live in
- * raw_a. */
-typedef struct raw {
-	int64_t line;
-	scan_input in;
-	const char *name, *mobile;
-} raw;
-
-/* A scan stored before this batch, of one of its (place, person) pairs. */
-typedef struct stored {
-	int64_t place_id, person_id, id, at, stay_s, checkpoint_id;
-	int kind;
-} stored;
-
-/* A change to a scan stored before this batch. */
-typedef struct stored_change {
-	int64_t id, stay_s;
-	bool recorded, demote;
-	int64_t place_id;
-	size_t seq;            /* its order among the batch's changes */
-} stored_change;
-
-/* One batch, from its rows' checking to their writing.  The overlap
- * (scan_import_open's reader) holds two: one read while the other is
- * written; the one written last is kept until the next is written, for
- * its final state (merge_written). */
-typedef struct batch {
-	pend *rows;
-	size_t n_rows, cap_rows;
-	scan_prepared *alerts; /* full prepared rows of those that raise an alert */
-	size_t n_alerts, cap_alerts;
-	stored *stored;        /* the stored scans of the batch's pairs (read_pairs) */
-	size_t n_stored, cap_stored;
-	import_report rep;     /* the batch's figures (rep.rejects unused) */
-	int64_t first_id;      /* rows[i] has id first_id + i, reserved at handoff */
-	bool open;             /* a row was given: the batch is written, even if none is kept */
-	/* seconds spent in each step, logged at the batch's end (log level
-	 * debug; bench/RESULTS.md): reading the memo, checking the rows,
-	 * reading the pairs, planning, writing the rows (COPY), the stay
-	 * changes and alerts, waiting for the previous batch's write */
-	double t_memo, t_check, t_pairs, t_plan, t_copy, t_rest, t_wait;
-} batch;
-
-struct scan_import {
-	store *s;
-	const crypt_keys *k;
-	const scan_settings *cfg;
-	const scope *sc;
-	int64_t now;
-	import_options o;
-	int today;             /* YYYYMMDD, for identity numbers */
-	bool in_tx;            /* s is in the transaction of a batch */
-	batch bt[2];
-	batch *rd, *wr;        /* the batch being read (checked); the one written last */
-	store *rs;             /* the connection rd is read on: s, or o.reader */
-	bool overlap;          /* read on o.reader while s writes (scan_import_open) */
-	bool writing;          /* the writer thread is writing wr */
-	pthread_t writer;
-	sj_rc wr_rc;           /* its outcome */
-	sj_err wr_err;
-	int64_t next_id;       /* the scan id counter's next id after wr's reservation */
-	int64_t data_version;  /* s's store_data_version inside wr's transaction */
-	pthread_mutex_t mu;    /* total, shared by the two threads */
-	import_report total;
-	raw *raws;             /* rows waiting to be checked, in input order */
-	size_t n_raws, cap_raws;
-	arena raw_a;           /* their texts, freed when none waits */
-	store_key *keys;       /* look-up keys of a batch */
-	size_t cap_keys;
-	arena a;               /* person_match's results, freed per batch */
-	scan_memo *memo;       /* scan_prepare's look-ups, cleared per batch */
-	/* the writer's scratch */
-	stay_span *spans;
-	size_t cap_spans;
-	stored_change *changes;
-	size_t n_changes, cap_changes;
-	struct sort_key *order;  /* sort_rows' scratch */
-	size_t cap_order;
-};
+/* The types (pend, batch, struct scan_import, ...) are in domain/scan_import_int.h. */
 
 /* Seconds on the monotonic clock (the step timings). */
 static double
@@ -554,137 +466,11 @@ scan_import_add(scan_import *im, int64_t line, const scan_input *given, const ch
 
 /* ---- writing a batch ----------------------------------------------------------------- */
 
-static int
-pend_cmp(const void *x, const void *y)
-{
-	const pend *a = x, *b = y;
-
-#define CMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
-	CMP(person_id);
-	CMP(place_id);
-	CMP(at);
-	CMP(direction);
-	CMP(checkpoint_id);
-	CMP(line);
-#undef CMP
-	return 0;
-}
-
-/* A row's leading sort fields (pend_cmp) and its index: sorting these
- * reads 32 contiguous bytes a comparison instead of two rows elsewhere in
- * memory, and moves 32 bytes instead of a row. */
-typedef struct sort_key {
-	int64_t person_id, place_id, at;
-	size_t ix;
-} sort_key;
-
-static int
-sort_key_cmp(const void *x, const void *y, void *cls)
-{
-	const sort_key *a = x, *b = y;
-	const pend *rows = cls;
-
-	if (a->person_id != b->person_id)
-		return a->person_id < b->person_id ? -1 : 1;
-	if (a->place_id != b->place_id)
-		return a->place_id < b->place_id ? -1 : 1;
-	if (a->at != b->at)
-		return a->at < b->at ? -1 : 1;
-	return pend_cmp(&rows[a->ix], &rows[b->ix]);
-}
-
-/* Sort k[0..n) by sort_key_cmp in place: glibc's qsort_r is a merge sort
- * with a temporary copy of the array (another 32 bytes a row, 31 MiB for
- * a 1,000,000-row batch, at the batch's peak of memory).  Quicksort on
- * the median of three, insertion sort below 16 keys, the smaller part
- * first by recursion and the larger by the loop (depth ≤ log2 n); no
- * stability is needed, pend_cmp orders every two rows (line). */
-static void
-sort_keys(sort_key *k, size_t n, const pend *rows)
-{
-	while (n > 16) {
-		size_t m = n / 2, i = 0, j = n - 1;
-		sort_key t, pivot;
-#define KSWAP(x, y) (t = k[x], k[x] = k[y], k[y] = t)
-		if (sort_key_cmp(&k[m], &k[0], (void *)rows) < 0) KSWAP(m, 0);
-		if (sort_key_cmp(&k[n - 1], &k[0], (void *)rows) < 0) KSWAP(n - 1, 0);
-		if (sort_key_cmp(&k[n - 1], &k[m], (void *)rows) < 0) KSWAP(n - 1, m);
-		pivot = k[m];
-		for (;;) {   /* Hoare: k[0..j] ≤ pivot ≤ k[j+1..n) */
-			while (sort_key_cmp(&k[i], &pivot, (void *)rows) < 0)
-				i++;
-			while (sort_key_cmp(&pivot, &k[j], (void *)rows) < 0)
-				j--;
-			if (i >= j)
-				break;
-			KSWAP(i, j);
-			i++;
-			j--;
-		}
-#undef KSWAP
-		if (j + 1 < n - j - 1) {
-			sort_keys(k, j + 1, rows);
-			k += j + 1;
-			n -= j + 1;
-		} else {
-			sort_keys(k + j + 1, n - j - 1, rows);
-			n = j + 1;
-		}
-	}
-	for (size_t i = 1; i < n; i++) {
-		sort_key x = k[i];
-		size_t j = i;
-		for (; j > 0 && sort_key_cmp(&x, &k[j - 1], (void *)rows) < 0; j--)
-			k[j] = k[j - 1];
-		k[j] = x;
-	}
-}
-
 /* Free a scratch array of a batch once it has served (*p and *cap
  * zeroed): allocated again by the next batch, it does not sit beside the
  * page cache while this batch's rows are written (scan_import_batch_rows
  * counts a row's bytes with its sort key only). */
 #define release(p, cap) (free(*(p)), *(p) = NULL, *(cap) = 0)
-
-/* Sort the batch's rows by pend_cmp: sort their keys, then move each row
- * to its place, one cycle of the permutation at a time (no second copy of
- * the rows). */
-static void
-sort_rows(scan_import *im, batch *b)
-{
-	sort_key *k;
-	size_t n = b->n_rows;
-
-	if (n > im->cap_order) {
-		im->cap_order = n;
-		im->order = sj_realloc(im->order, n * sizeof *im->order);
-	}
-	k = im->order;
-	for (size_t i = 0; i < n; i++)
-		k[i] = (sort_key){ b->rows[i].person_id, b->rows[i].place_id, b->rows[i].at, i };
-	sort_keys(k, n, b->rows);
-	for (size_t i = 1; i < n; i++)   /* every row ordered (one pass; cheap beside the sort) */
-		assert(sort_key_cmp(&k[i - 1], &k[i], b->rows) < 0);
-	/* row k[i].ix goes to i; a done slot's ix becomes SIZE_MAX */
-	for (size_t i = 0; i < n; i++) {
-		pend first;
-		size_t j = i;
-		if (k[i].ix == SIZE_MAX || k[i].ix == i) {
-			k[i].ix = SIZE_MAX;
-			continue;
-		}
-		first = b->rows[i];
-		while (k[j].ix != i) {
-			size_t from = k[j].ix;
-			b->rows[j] = b->rows[from];
-			k[j].ix = SIZE_MAX;
-			j = from;
-		}
-		b->rows[j] = first;
-		k[j].ix = SIZE_MAX;
-	}
-	release(&im->order, &im->cap_order);
-}
 
 static void
 spans_reserve(scan_import *im, size_t n)
@@ -1082,6 +868,7 @@ write_rest(scan_import *im, sj_err *e)
 	batch *b = im->wr;
 	sj_rc rc = SJ_OK;
 
+	im->n_changes = 0;   /* this batch's (import_merge_written reads them next) */
 	if (b->n_rows)
 		rc = write_batch(im, e);
 	if (rc == SJ_OK && im->o.audit) {
@@ -1139,86 +926,14 @@ join_writer(scan_import *im, sj_err *e)
 	return im->wr_rc;
 }
 
-static int
-change_cmp(const void *x, const void *y)
-{
-	const stored_change *a = x, *b = y;
-
-	if (a->id != b->id)
-		return a->id < b->id ? -1 : 1;
-	if (a->place_id != b->place_id)
-		return a->place_id < b->place_id ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-/* x's (person, place, id) before y's: read_pairs' order. */
-static bool
-stored_before(const stored *x, const stored *y)
-{
-	if (x->person_id != y->person_id)
-		return x->person_id < y->person_id;
-	if (x->place_id != y->place_id)
-		return x->place_id < y->place_id;
-	return x->id < y->id;
-}
-
-/* Bring b's stored scans, read in a snapshot of the state the batch written
- * last (wr) started from, to the state wr committed, as if read after it:
- * wr's changes to stored scans (scan_stay_set's, the last of each scan
- * winning), then wr's own new rows of b's pairs, in read_pairs' order. */
+/* Empty b for the next batch's rows (its arrays are kept). */
 static void
-merge_written(scan_import *im, batch *b)
+reset_batch(batch *b)
 {
-	const batch *w = im->wr;
-	size_t i = 0, k = 0, n = 0;
-	stored *out;
-
-	qsort(im->changes, im->n_changes, sizeof *im->changes, change_cmp);
-	for (size_t s = 0; s < b->n_stored && im->n_changes; s++) {
-		stored *x = &b->stored[s];
-		size_t lo = 0, hi = im->n_changes;
-		while (lo < hi) {   /* the first change of x->id */
-			size_t mid = (lo + hi) / 2;
-			if (im->changes[mid].id < x->id)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo < im->n_changes && im->changes[lo].id == x->id; lo++) {
-			const stored_change *c = &im->changes[lo];
-			if (c->place_id != x->place_id)
-				continue;
-			x->stay_s = c->stay_s;
-			x->kind = (x->kind & ~KIND_ROLE_MASK) | ((c->demote ? SROLE_JOINS
-			    : c->recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS) << 3);
-		}
-	}
-	out = sj_malloc((b->n_stored + w->n_rows + 1) * sizeof *out);
-	for (size_t j = 0; j < w->n_rows; j++) {
-		const pend *r = &w->rows[j];
-		if (r->drop || r->person_id == 0)
-			continue;
-		while (i < b->n_rows && (b->rows[i].person_id < r->person_id ||
-		    (b->rows[i].person_id == r->person_id && b->rows[i].place_id < r->place_id)))
-			i++;
-		if (i == b->n_rows)
-			break;
-		if (b->rows[i].person_id != r->person_id || b->rows[i].place_id != r->place_id)
-			continue;   /* not a pair of b */
-		stored x = { .place_id = r->place_id, .person_id = r->person_id, .id = r->id,
-		    .at = r->at, .stay_s = r->stay_s, .checkpoint_id = r->checkpoint_id,
-		    .kind = scan_kind_of((scan_direction)r->direction, (scan_decision)r->decision,
-		    r->role, (scan_source)r->source) };
-		while (k < b->n_stored && stored_before(&b->stored[k], &x))
-			out[n++] = b->stored[k++];
-		out[n++] = x;
-	}
-	while (k < b->n_stored)
-		out[n++] = b->stored[k++];
-	free(b->stored);
-	b->stored = out;
-	b->n_stored = n;
-	b->cap_stored = n + 1;
+	b->n_rows = b->n_alerts = b->n_stored = 0;
+	memset(&b->rep, 0, sizeof b->rep);
+	b->open = false;
+	b->t_memo = b->t_check = b->t_pairs = b->t_plan = b->t_copy = b->t_rest = b->t_wait = 0;
 }
 
 /* rd is complete: sort it, read its pairs, reserve its ids and hand it to
@@ -1260,7 +975,7 @@ handoff(scan_import *im, sj_err *e)
 	 * (on the reader, or on s with no writer running) */
 	if ((rc = store_cache_release(im->rs, e)) != SJ_OK)
 		return rc;
-	sort_rows(im, b);
+	import_sort_rows(im, b);
 	if ((rc = read_pairs(im, im->rs, b, e)) != SJ_OK)
 		return rc;
 	release(&im->keys, &im->cap_keys);
@@ -1276,7 +991,7 @@ handoff(scan_import *im, sj_err *e)
 		if ((rc = store_data_version(im->s, &dv, e)) != SJ_OK)
 			return rc;
 		if (b->first_id == im->next_id && dv == im->data_version)
-			merge_written(im, b);
+			import_merge_written(im, b);
 		else {
 			log_info("import: another writer committed during batch %lld's read: its "
 			    "pairs are read again", (long long)im->total.batches + 1);
@@ -1295,11 +1010,7 @@ handoff(scan_import *im, sj_err *e)
 	/* b is written next; the batch written before it is read next */
 	im->rd = im->wr;
 	im->wr = b;
-	b = im->rd;
-	b->n_rows = b->n_alerts = b->n_stored = 0;
-	memset(&b->rep, 0, sizeof b->rep);
-	b->open = false;
-	b->t_memo = b->t_check = b->t_pairs = b->t_plan = b->t_copy = b->t_rest = b->t_wait = 0;
+	reset_batch(im->rd);
 	arena_free(&im->a);
 	/* The batches' scratch (release) went back to the heap, where glibc
 	 * keeps it after its first large free (the dynamic mmap threshold):

@@ -26,6 +26,11 @@
  *     the memo is filled for all of them in one join each
  *     (scan_memo_preload), so a batch costs a few round trips, not a few
  *     per row;
+ *   - with a second connection (import_options.reader), each batch after
+ *     the first is checked and has its pairs read on it while the batch
+ *     before is written by a second thread, and what that batch wrote is
+ *     merged in from memory, so the stays are those of the sequential
+ *     import (scan_import.c, handoff);
  *   - the new rows go to the store with store_bulk_* (COPY on PostgreSQL,
  *     64-row prepared INSERTs on SQLite) in (person, place, id) order: the
  *     person index (person_id, place_id, id) is written leaf after leaf

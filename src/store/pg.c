@@ -372,7 +372,7 @@ pipe_collect(pg_conn *c, pg_stmt *last, bool has_last, char *tag, size_t n_tag, 
 					    "skipped after an earlier failure");
 				break;
 			default:
-				if (rc == SJ_OK || rc == SJ_EDB)
+				if (rc == SJ_OK)
 					rc = pg_fail(c, res, e);
 			}
 			PQclear(res);

@@ -24,11 +24,11 @@ for d in a b; do
 done
 unit=$(q_db "$A" "SELECT id FROM unit WHERE name = '高铁社区'")
 
-# import D N FILE ARGS...: import into both, batches of N rows; the
-# reports (without the seconds) must be the same.
+# import D N FILE ARGS...: import into both, batches of N rows (--overlap:
+# on SQLite too); the reports (without the seconds) must be the same.
 step=0
 import() { kind=$1; n=$2; f=$3; shift 3; step=$((step + 1))
-	on a import "$kind" "$f" --batch-rows "$n" "$@" 2>"$T/err.a" | grep -v '^seconds' >"$T/r$step.a"
+	on a import "$kind" "$f" --batch-rows "$n" --overlap "$@" 2>"$T/err.a" | grep -v '^seconds' >"$T/r$step.a"
 	on b import "$kind" "$f" --batch-rows "$n" --no-overlap "$@" 2>"$T/err.b" |
 	    grep -v '^seconds' >"$T/r$step.b"
 	check "step $step ($kind, $(basename "$f"), batches of $n): the same report ($(head -1 "$T/r$step.b"))" \
@@ -110,7 +110,7 @@ same "ledgers in batches of 1, 2, 3 and 7"
 awk -v rows=400 -v users=8 -v venues=3 -v start=1709380000 -v seed=9 \
     -f "$TOP/bench/checkins_gen.awk" >"$T/w.csv"
 person=$(q_db "$A" "SELECT min(id) FROM person WHERE unit_id = $unit")
-on a import checkins "$T/w.csv" --unit "$unit" --source w --batch-rows 1 >"$T/w.a" 2>"$T/w.err" &
+on a import checkins "$T/w.csv" --unit "$unit" --source w --batch-rows 1 --overlap >"$T/w.a" 2>"$T/w.err" &
 pid=$!
 i=0
 while kill -0 $pid 2>/dev/null && [ $i -lt 200 ]; do

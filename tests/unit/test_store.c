@@ -412,6 +412,49 @@ test_transactions_run_one_at_a_time(void **state)
 	store_close(a);
 }
 
+/* store_begin_snapshot: b's read transaction keeps the state of its begin
+ * while a commits, and is refused inside a transaction; store_data_version
+ * (what the overlapped import checks, scan_import.c) stays put at a's own
+ * commit and moves at another connection's, on SQLite; on PostgreSQL it is
+ * always 0. */
+static void
+test_snapshot_and_data_version(void **state)
+{
+	store *a = open_with_t();
+	store *b = testdb_reopen();
+	sj_err e = {0};
+	int64_t id, v0, v1, v2;
+
+	(void)state;
+	assert_int_equal(insert(a, "one", 0, &id, &e), SJ_OK);
+	assert_int_equal(store_begin_snapshot(b, &e), SJ_OK);
+	assert_int_equal(count(b, sql_count), 1);
+	assert_int_equal(store_begin(a, &e), SJ_OK);
+	assert_int_equal(store_data_version(a, &v0, &e), SJ_OK);
+	assert_int_equal(insert(a, "two", 0, &id, &e), SJ_OK);
+	assert_int_equal(store_commit(a, &e), SJ_OK);
+	assert_int_equal(count(a, sql_count), 2);
+	assert_int_equal(count(b, sql_count), 1);   /* still the state of its begin */
+	assert_int_equal(store_begin_snapshot(b, &e), SJ_EINVAL);
+	assert_string_equal(e.field, "db");
+	store_rollback(b);
+	assert_int_equal(count(b, sql_count), 2);
+	assert_int_equal(store_begin(a, &e), SJ_OK);
+	assert_int_equal(store_data_version(a, &v1, &e), SJ_OK);
+	store_rollback(a);
+	assert_int_equal(insert(b, "three", 0, &id, &e), SJ_OK);   /* another connection */
+	assert_int_equal(store_begin(a, &e), SJ_OK);
+	assert_int_equal(store_data_version(a, &v2, &e), SJ_OK);
+	store_rollback(a);
+	assert_true(v1 == v0);
+	if (testdb_is_pg())
+		assert_true(v0 == 0 && v2 == 0);
+	else
+		assert_true(v2 != v1);
+	store_close(b);
+	store_close(a);
+}
+
 static const char *const sql_vals[] = {
 	"CREATE TABLE v (i BIGINT, t TEXT, b BLOB)",
 	"CREATE TABLE v (i bigint, t text, b bytea)",
@@ -871,6 +914,7 @@ main(void)
 		cmocka_unit_test(test_failed_statement_spoils_transaction),
 		cmocka_unit_test(test_deferred_writes),
 		cmocka_unit_test(test_transactions_run_one_at_a_time),
+		cmocka_unit_test(test_snapshot_and_data_version),
 		cmocka_unit_test(test_values_round_trip),
 		cmocka_unit_test(test_parameters_not_in_literals),
 		cmocka_unit_test(test_parameter_typing),

@@ -1,0 +1,137 @@
+/*
+ * scan_import_int — the inside of scan_import, shared by its two files:
+ * scan_import.c (checking, reading, planning and writing batches, the
+ * writer thread) and scan_import_merge.c (a batch's order, and the merge of
+ * the batch written last into the one read ahead of it).  Not for use
+ * outside them.
+ */
+#ifndef SJ_SCAN_IMPORT_INT_H
+#define SJ_SCAN_IMPORT_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "domain/scan_import.h"
+#include "domain/scan_int.h"
+
+/* A row's leading sort fields (pend_cmp) and its index: sorting these
+ * reads 32 contiguous bytes a comparison instead of two rows elsewhere in
+ * memory, and moves 32 bytes instead of a row. */
+typedef struct sort_key {
+	int64_t person_id, place_id, at;
+	size_t ix;
+} sort_key;
+
+/* One checked row waiting for its batch to be written. */
+typedef struct pend {
+	int64_t place_id, checkpoint_id, person_id, at, key_fp, line;
+	int64_t id;            /* given at flush */
+	int64_t stay_s;        /* > 0: opens a stay of this length */
+	/* The place's stay_rules (the re-entry window is the import's
+	 * setting, the operator the import's: neither is kept a row; 88
+	 * bytes a row, not 120, scan_import_batch_rows) */
+	int32_t default_stay_s;  /* 60..86400 s (org_place.c) */
+	int temperature;
+	unsigned reasons;
+	int32_t alert_ix;      /* index into alerts, -1: none */
+	uint8_t direction, decision, source, role;
+	bool records_exits;
+	bool drop;             /* duplicate or rejected at flush */
+} pend;
+
+/* A row given to scan_import_add, not yet checked; its texts live in
+ * raw_a. */
+typedef struct raw {
+	int64_t line;
+	scan_input in;
+	const char *name, *mobile;
+} raw;
+
+/* A scan stored before this batch, of one of its (place, person) pairs. */
+typedef struct stored {
+	int64_t place_id, person_id, id, at, stay_s, checkpoint_id;
+	int kind;
+} stored;
+
+/* A change to a scan stored before this batch. */
+typedef struct stored_change {
+	int64_t id, stay_s;
+	bool recorded, demote;
+	int64_t place_id;
+	size_t seq;            /* its order among the batch's changes */
+} stored_change;
+
+/* One batch, from its rows' checking to their writing.  The overlap
+ * (scan_import_open's reader) holds two: one read while the other is
+ * written; the one written last is kept until the next is written, for
+ * its final state (merge_written). */
+typedef struct batch {
+	pend *rows;
+	size_t n_rows, cap_rows;
+	scan_prepared *alerts; /* full prepared rows of those that raise an alert */
+	size_t n_alerts, cap_alerts;
+	stored *stored;        /* the stored scans of the batch's pairs (read_pairs) */
+	size_t n_stored, cap_stored;
+	import_report rep;     /* the batch's figures (rep.rejects unused) */
+	int64_t first_id;      /* rows[i] has id first_id + i, reserved at handoff */
+	bool open;             /* a row was given: the batch is written, even if none is kept */
+	/* seconds spent in each step, logged at the batch's end (log level
+	 * debug; bench/RESULTS.md): reading the memo, checking the rows,
+	 * reading the pairs, planning, writing the rows (COPY), the stay
+	 * changes and alerts, waiting for the previous batch's write */
+	double t_memo, t_check, t_pairs, t_plan, t_copy, t_rest, t_wait;
+} batch;
+
+struct scan_import {
+	store *s;
+	const crypt_keys *k;
+	const scan_settings *cfg;
+	const scope *sc;
+	int64_t now;
+	import_options o;
+	int today;             /* YYYYMMDD, for identity numbers */
+	bool in_tx;            /* s is in the transaction of a batch */
+	batch bt[2];
+	batch *rd, *wr;        /* the batch being read (checked); the one written last */
+	store *rs;             /* the connection rd is read on: s, or o.reader */
+	bool overlap;          /* read on o.reader while s writes (scan_import_open) */
+	bool writing;          /* the writer thread is writing wr */
+	pthread_t writer;
+	sj_rc wr_rc;           /* its outcome */
+	sj_err wr_err;
+	int64_t next_id;       /* the scan id counter's next id after wr's reservation */
+	int64_t data_version;  /* s's store_data_version inside wr's transaction */
+	pthread_mutex_t mu;    /* total, shared by the two threads */
+	import_report total;
+	raw *raws;             /* rows waiting to be checked, in input order */
+	size_t n_raws, cap_raws;
+	arena raw_a;           /* their texts, freed when none waits */
+	store_key *keys;       /* look-up keys of a batch */
+	size_t cap_keys;
+	arena a;               /* person_match's results, freed per batch */
+	scan_memo *memo;       /* scan_prepare's look-ups, cleared per batch */
+	/* the writer's scratch */
+	stay_span *spans;
+	size_t cap_spans;
+	stored_change *changes;
+	size_t n_changes, cap_changes;
+	struct sort_key *order;  /* sort_rows' scratch */
+	size_t cap_order;
+};
+/* Sort b's rows by (person, place, time, direction, checkpoint, line): the
+ * order its pairs are read and planned in and its ids are given in
+ * (scan_import.c).  Uses im->order as scratch. */
+void import_sort_rows(scan_import *im, batch *b);
+
+/* Bring b's stored scans (read_pairs' rows, by person, place, id), read in
+ * a snapshot of the state the batch written last (im->wr) started from,
+ * to the state im->wr committed, as if read after it: im->wr's changes to
+ * stored scans (im->changes; the last of each scan wins), then im->wr's
+ * own new rows of b's pairs, in the same order.  b must be sorted
+ * (import_sort_rows); im->changes is sorted here. */
+void import_merge_written(scan_import *im, batch *b);
+
+#endif
