@@ -16,7 +16,8 @@
 # wrk's figures, the server's peak resident memory (the sum over its
 # processes), its CPU time a scan stored (user + system over both phases,
 # /proc/PID/stat; on PostgreSQL also the database server's processes' CPU a
-# scan), and, on SQLite, the store's bytes per scan.  With RUNS > 1 the
+# scan), wrk's CPU time a request (both phases), and, on SQLite, the store's
+# bytes per scan.  With RUNS > 1 the
 # summary gives the median run (by sustained rate) and every run's figures.
 #
 #   sh bench/scan_http.sh [DURATION] [CONNS] [PEOPLE] [PLACES] [THREADS]
@@ -30,10 +31,13 @@
 #   PROCS=2     (PostgreSQL) two `sijin serve` processes on the one database,
 #               each with its own wrk taking half the connections and people
 #   KEEP=1      keep the database (its path is printed); SIJIN=path: another binary
+#   SCAN_LUA=f  another wrk script (default bench/scan.lua), e.g. an older one
+#               to compare the load generator's CPU a request
 set -eu
 cd "$(dirname "$0")/.."
 duration=${1:-60s}; conns=${2:-64}; people=${3:-100000}; places=${4:-200}; threads=${5:-2}
 runs=${RUNS:-1}; burst=${BURST:-10s}; dbkind=${DB:-sqlite}; procs=${PROCS:-1}
+lua=${SCAN_LUA:-bench/scan.lua}
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is not installed" >&2; exit 1; }
 [ "$procs" = 1 ] || [ "$dbkind" = pg ] || { echo "bench: PROCS=2 needs DB=pg" >&2; exit 1; }
@@ -80,14 +84,17 @@ if [ "$dbkind" = pg ]; then
 	[ "$(sh scripts/pg.sh psql "$pg" -c "SHOW fsync")" = on ] || { echo "bench: fsync is off" >&2; exit 1; }
 fi
 
-# phase NAME DURATION CONNS: wrk on every server, in parallel; out in $tmp/NAME.*
+# phase NAME DURATION CONNS: wrk on every server, in parallel; out in $tmp/NAME.*,
+# and wrk's CPU (user + system clock ticks, read by the shell that waited for
+# it: /proc/PID/stat's cutime + cstime) in $tmp/cpu-NAME.I.
 phase() {
 	i=0; wpids=
 	for p in $pids; do
 		port=$((port0 + i))
 		SIJIN_TOKEN=$token PEOPLE_FILE="$tmp/people.txt" WRK_THREADS=$((2 / procs)) \
 		    WRK_PARTS=$procs WRK_PART=$i WRK_RUN="$run$1$i" \
-		    wrk -t$((2 / procs)) -c$(($3 / procs)) -d"$2" --latency -s bench/scan.lua \
+		    sh -c 'wrk "$@"; awk "{ print \$16 + \$17 }" /proc/$$/stat >"$0"' "$tmp/cpu-$1.$i" \
+		    -t$((2 / procs)) -c$(($3 / procs)) -d"$2" --latency -s "$lua" \
 		    "http://127.0.0.1:$port/api/v1/checkpoints/1/scans" >"$tmp/$1.$i" &
 		wpids="$wpids $!"
 		i=$((i + 1))
@@ -194,10 +201,16 @@ for run in $(seq "$runs"); do
 	# or closed by the server count as errors, not as answers.
 	errs=$(cat "$tmp"/[sb].* 2>/dev/null | awk '/Socket errors/ {
 		for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i } END { printf "%d", s }')
+	# wrk's CPU (user + system, both phases) a request it completed, in µs:
+	# the load generator shares the cores with the server.
+	wus=$(cat "$tmp"/cpu-* | awk -v n="$(cat "$tmp"/[sb].* | awk '/requests in/ { s += $1 }
+	    END { print s + 0 }')" -v hz="$(getconf CLK_TCK)" '{ t += $1 }
+	    END { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
 	echo "run $run: sustained $rate scans/s p99 $p99 ms; burst $brate scans/s p99 $bp99 ms;" \
 	    "2xx $acked, other answers $other, socket errors $errs; stored $stored (missing $((acked > stored ? acked - stored : 0)))," \
-	    "server peak RSS $rss_mib MiB, server CPU $us µs a scan, database CPU $dbus µs a scan"
-	echo "$rate $p99 $brate $bp99 $acked $other $stored $rss_mib $errs $us $dbus" >>"$tmp/summary"
+	    "server peak RSS $rss_mib MiB, server CPU $us µs a scan, database CPU $dbus µs a scan," \
+	    "wrk CPU $wus µs a request"
+	echo "$rate $p99 $brate $bp99 $acked $other $stored $rss_mib $errs $us $dbus $wus" >>"$tmp/summary"
 	if [ "$dbkind" = sqlite ]; then
 		sqlite3 "$rundb" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 		sqlite3 "$rundb" "SELECT name, sum(pgsize), sum(unused) FROM dbstat
@@ -210,7 +223,7 @@ for run in $(seq "$runs"); do
 done
 echo "median run (by sustained rate) of $runs; columns: sustained scans/s, p99 ms, burst scans/s," \
     "burst p99 ms, 2xx, other answers, stored, peak RSS MiB, socket errors, server CPU µs a scan," \
-    "database CPU µs a scan (PostgreSQL's processes; 0 on SQLite)"
+    "database CPU µs a scan (PostgreSQL's processes; 0 on SQLite), wrk CPU µs a request"
 sort -n "$tmp/summary" | awk -v n="$runs" 'NR == int((n + 1) / 2) { print "  median: " $0 }
 	{ all = all "  run: " $0 "\n" } END { printf "%s", all }'
 [ "${KEEP:-0}" = 1 ] && echo "kept: $tmp"

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "store/driver.h"
+#include "store/walbuf.h"
 
 #define BUSY_TIMEOUT_MS 5000
 #define BUSY_RECENT_NS 1000000  /* a wait this recent counts as "waiting now" */
@@ -127,7 +128,7 @@ sqlite_open(const char *url, const char *shown, unsigned flags, void **conn, sj_
 		    "%s does not exist (create it with `sijin init` or `sijin demo`)", url);
 	oflags |= (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
 	    : SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
-	src = sqlite3_open_v2(url, &db, oflags, NULL);
+	src = sqlite3_open_v2(url, &db, oflags, walbuf_vfs_name());
 	if (src != SQLITE_OK) {
 		rc = sj_fail(e, SJ_EDB, "db", "cannot open %s: %s", url,
 		    db ? sqlite3_errmsg(db) : sqlite3_errstr(src));

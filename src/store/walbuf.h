@@ -1,0 +1,18 @@
+/*
+ * walbuf — the SQLite VFS sijin opens its stores with: the default VFS,
+ * except that the write-ahead log's writes between two syncs go to the file
+ * in writes of up to 124 KiB instead of two a frame (store/walbuf.c says
+ * why, and why durability is unchanged).
+ */
+#ifndef SIJIN_STORE_WALBUF_H
+#define SIJIN_STORE_WALBUF_H
+
+/* The name the VFS is registered under (not the default VFS). */
+#define WALBUF_VFS "sijin-walbuf"
+
+/* Registers the VFS on the first call (thread-safe) and returns its name
+ * for sqlite3_open_v2, or NULL when it could not be registered (no default
+ * VFS, no memory): then open with SQLite's default VFS. */
+const char *walbuf_vfs_name(void);
+
+#endif
