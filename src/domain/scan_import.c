@@ -297,8 +297,9 @@ keep_row(scan_import *im, int64_t line, const scan_prepared *p)
 	}
 	r = &b->rows[b->n_rows++];
 	*r = (pend){ .place_id = p->place_id, .checkpoint_id = p->checkpoint_id,
-	    .person_id = p->person_id, .at = p->at, .operator_id = p->operator_id,
-	    .key_fp = p->key_fp, .line = line, .rules = p->rules, .temperature = p->temperature,
+	    .person_id = p->person_id, .at = p->at, .key_fp = p->key_fp, .line = line,
+	    .default_stay_s = (int32_t)p->rules.default_stay_s,
+	    .records_exits = p->rules.records_exits, .temperature = p->temperature,
 	    .reasons = p->reasons, .alert_ix = -1, .direction = (uint8_t)p->direction,
 	    .decision = (uint8_t)p->decision, .source = (uint8_t)p->source };
 	if (p->reasons) {
@@ -697,7 +698,9 @@ plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 			continue;
 		}
 		if (r->decision != SCAN_DENY) {
-			if (stay_plan(st->spans, st->n_spans, r->direction == SCAN_OUT, r->at, &r->rules,
+			stay_rules rules = { .default_stay_s = r->default_stay_s,
+			    .reentry_s = im->cfg->reentry_s, .records_exits = r->records_exits };
+			if (stay_plan(st->spans, st->n_spans, r->direction == SCAN_OUT, r->at, &rules,
 			    &plan, &why) != SJ_OK) {
 				r->drop = true;
 				note_reject(im, b, r->line, &why);
@@ -774,7 +777,7 @@ insert_rows(scan_import *im, sj_err *e)
 		int64_t v[N_SCAN_COLS] = { r->place_id, r->id, r->checkpoint_id, opt_val(r->person_id),
 		    r->at, scan_kind_of((scan_direction)r->direction, (scan_decision)r->decision,
 		    r->role, (scan_source)r->source), opt_val(r->temperature), r->reasons,
-		    opt_val(r->operator_id), opt_val(r->stay_s), opt_val(r->key_fp) };
+		    opt_val(im->o.operator_id), opt_val(r->stay_s), opt_val(r->key_fp) };
 		if (r->drop)
 			continue;
 		if ((rc = store_bulk_row(b, v, e)) != SJ_OK) {
@@ -967,6 +970,11 @@ handoff(scan_import *im, sj_err *e)
 	 * scan_import_batch_rows). */
 	scan_memo_free(im->memo);
 	im->memo = scan_memo_new();
+	/* and the pages the check read (people, checkpoints) would sit beside
+	 * the sort: the pair reads and the inserts read what they need again
+	 * (on the reader, or on s with no writer running) */
+	if ((rc = store_cache_release(im->rs, e)) != SJ_OK)
+		return rc;
 	import_sort_rows(im, b);
 	if ((rc = read_pairs(im, im->rs, b, e)) != SJ_OK)
 		return rc;

@@ -27,14 +27,18 @@ typedef struct sort_key {
 
 /* One checked row waiting for its batch to be written. */
 typedef struct pend {
-	int64_t place_id, checkpoint_id, person_id, at, operator_id, key_fp, line;
+	int64_t place_id, checkpoint_id, person_id, at, key_fp, line;
 	int64_t id;            /* given at flush */
 	int64_t stay_s;        /* > 0: opens a stay of this length */
-	stay_rules rules;
+	/* The place's stay_rules (the re-entry window is the import's
+	 * setting, the operator the import's: neither is kept a row; 88
+	 * bytes a row, not 120, scan_import_batch_rows) */
+	int32_t default_stay_s;  /* 60..86400 s (org_place.c) */
 	int temperature;
 	unsigned reasons;
 	int32_t alert_ix;      /* index into alerts, -1: none */
 	uint8_t direction, decision, source, role;
+	bool records_exits;
 	bool drop;             /* duplicate or rejected at flush */
 } pend;
 

@@ -1184,6 +1184,12 @@ store_bulk_untune(store *s, sj_err *e)
 }
 
 sj_rc
+store_cache_release(store *s, sj_err *e)
+{
+	return s->drv->dialect == STORE_SQLITE ? store_exec(s, "PRAGMA shrink_memory", e) : SJ_OK;
+}
+
+sj_rc
 store_keys_load(store *s, const store_key *keys, size_t n, sj_err *e)
 {
 	static const char *const cols[] = { "k1", "k2" };

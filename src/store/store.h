@@ -436,6 +436,13 @@ sj_rc store_bulk_tune(store *s, int cache_mib, sj_err *e);
  * Errors: store errors (s stays tuned). */
 sj_rc store_bulk_untune(store *s, sj_err *e);
 
+/* Free the pages of s's page cache that are clean and in no use (SQLite:
+ * PRAGMA shrink_memory; PostgreSQL, whose buffers are the server's:
+ * nothing): a bulk load does this before it needs the memory for
+ * something else (scan_import: a batch's sort).  Inside a transaction
+ * too; dirty pages stay.  Errors: store errors. */
+sj_rc store_cache_release(store *s, sj_err *e);
+
 /* Bytes the in-process SQLite library holds on the C heap now, in every
  * connection of the process together: page caches, statements, schemas
  * (sqlite3_memory_used).  For /metrics (issue 10 soak): a page cache

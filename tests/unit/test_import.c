@@ -582,7 +582,7 @@ query_text(cpfix *f, const char *sql, char *out, size_t n)
  * back when it ends (store_bulk_tune / store_bulk_untune), so that a
  * server connection an HTTP import ran on keeps its small page cache.
  * SQLite: the page cache is half of memory_mib, at most 48 MiB
- * (scan_import.h): 128 MiB → 48 MiB = cache_size -49152 (KiB), 40 MiB →
+ * (scan_import.h): the default 120 MiB → 48 MiB = cache_size -49152 (KiB), 40 MiB →
  * 20 MiB = -20480; temp_store 2 (MEMORY).  PostgreSQL: work_mem 256MB. */
 static void
 test_tune_restored(void **state)
