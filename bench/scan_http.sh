@@ -145,10 +145,10 @@ for run in $(seq "$runs"); do
 		# The burst's connections all come from 127.0.0.1: the limit per
 		# address (default 256, a protection of issue 10) is raised to
 		# them, per process, so that none is refused.
-		"$SIJIN" --db "$rundb" --port $((port0 + i)) --log-level warn --threads "$threads" \
+		"$SIJIN" --db "$rundb" --port $((port0 + i)) --log-level "${LOG_LEVEL:-warn}" --threads "$threads" \
 		    --max-connections-per-address "$(( (2 * conns + procs - 1) / procs > 256 ?
 		    (2 * conns + procs - 1) / procs : 256 ))" serve \
-		    2>"$tmp/serve$i.log" &
+		    2>"$tmp/serve$run.$i.log" &
 		pids="$pids $!"
 	done
 	for i in $(seq 0 $((procs - 1))); do
@@ -178,6 +178,13 @@ for run in $(seq "$runs"); do
 	fi
 	cpu1=$(cputicks); db1=$(dbticks)
 	kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; sampler=
+	# The writer's longest batch and longest periodic work (ms, the largest
+	# over the processes): how long the writer held answers up at most.
+	stall=$(i=0; for p in $pids; do
+		curl -sf "http://127.0.0.1:$((port0 + i))/metrics"; i=$((i + 1)); done |
+	    awk '/^sijin_scan_writer_write_seconds_max / { if ($2 > w) w = $2 }
+		/^sijin_scan_writer_periodic_seconds_max / { if ($2 > p) p = $2 }
+		END { printf "writer longest batch %.1f ms, longest periodic work %.1f ms", w * 1e3, p * 1e3 }')
 	rss_kib=$(cat "$tmp/rss")   # empty when the sampler was stopped while writing
 	rss_mib=$(( ${rss_kib:-0} / 1024 ))
 	for p in $pids; do kill "$p"; wait "$p" 2>/dev/null || true; done
@@ -201,6 +208,17 @@ for run in $(seq "$runs"); do
 	# or closed by the server count as errors, not as answers.
 	errs=$(cat "$tmp"/[sb].* 2>/dev/null | awk '/Socket errors/ {
 		for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i } END { printf "%d", s }')
+	# The same by kind and phase.  wrk 4.1 counts as "read" a connection
+	# the server closed (or reset) before a whole answer came, as "timeout"
+	# an answer that took 2 s or more (those are left out of its latency
+	# figures: a low "max" does not mean no answer was slow), as "connect"
+	# a refused connection (docs/performance.md "wrk's socket errors").
+	errkinds=$(for f in "$tmp"/s.* "$tmp"/b.*; do
+		[ -f "$f" ] || continue
+		awk -v ph="$(case $f in "$tmp"/s.*) echo sustained;; *) echo burst;; esac)" \
+		    '/Socket errors/ { gsub(",", ""); printf "%s (connect %d, read %d, write %d, timeout %d) ",
+		    ph, $4, $6, $8, $10 }' "$f"
+	done)
 	# wrk's CPU (user + system, both phases) a request it completed, in µs:
 	# the load generator shares the cores with the server.
 	wus=$(cat "$tmp"/cpu-* | awk -v n="$(cat "$tmp"/[sb].* | awk '/requests in/ { s += $1 }
@@ -211,6 +229,17 @@ for run in $(seq "$runs"); do
 	    "server peak RSS $rss_mib MiB, server CPU $us µs a scan, database CPU $dbus µs a scan," \
 	    "wrk CPU $wus µs a request"
 	echo "$rate $p99 $brate $bp99 $acked $other $stored $rss_mib $errs $us $dbus $wus" >>"$tmp/summary"
+	[ "$errs" = 0 ] || echo "  socket errors: $errkinds"
+	echo "  $stall"
+	# The server's warnings (its log is removed with the run's folder
+	# unless KEEP=1): how many, and the commonest, without their times.
+	for i in $(seq 0 $((procs - 1))); do
+		log="$tmp/serve$run.$i.log"
+		n=$(grep -c 'level=\(warn\|error\)' "$log" || true)
+		echo "  server $i log: $n warnings or errors"
+		grep 'level=\(warn\|error\)' "$log" | sed 's/^[^ ]* //; s/[0-9a-f]\{16\}/RID/g' |
+		    sort | uniq -c | sort -rn | head -5 | sed 's/^/    /'
+	done
 	if [ "$dbkind" = sqlite ]; then
 		sqlite3 "$rundb" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 		sqlite3 "$rundb" "SELECT name, sum(pgsize), sum(unused) FROM dbstat

@@ -173,7 +173,7 @@ write_together(scan_writer *w, scan_job *batch, size_t n)
 static void
 write_batch(scan_writer *w, scan_job *batch, size_t n)
 {
-	uint64_t start = mono_ns();
+	uint64_t start = mono_ns(), took;
 	bool together;
 	scan_job *next;
 
@@ -196,7 +196,10 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 		w->stats.max_batch = n;
 	if (!together)
 		w->stats.retried++;
-	w->stats.write_ns += mono_ns() - start;
+	took = mono_ns() - start;
+	w->stats.write_ns += took;
+	if (took > w->stats.write_max_ns)
+		w->stats.write_max_ns = took;
 	w->stats.commit_ns += w->commit_ns;
 	pthread_mutex_unlock(&w->lock);
 	for (scan_job *j = batch; j; j = next) {
@@ -272,6 +275,8 @@ writer_main(void *arg)
 		if (batch)
 			write_batch(w, batch, n);
 		if ((now = dt_now()) >= w->next_overdue) {
+			uint64_t t0 = mono_ns(), took;
+
 			check_overdue(w, now);
 			/* Give the C heap's free pages back to the system: glibc
 			 * keeps what a thread freed in that thread's arena, so
@@ -280,6 +285,11 @@ writer_main(void *arg)
 			 * soak, docs/reliability.md). */
 			malloc_trim(0);
 			w->next_overdue = now + WRITER_OVERDUE_EVERY_S;
+			took = mono_ns() - t0;
+			pthread_mutex_lock(&w->lock);
+			if (took > w->stats.periodic_max_ns)
+				w->stats.periodic_max_ns = took;
+			pthread_mutex_unlock(&w->lock);
 		}
 	}
 	return NULL;

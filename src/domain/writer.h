@@ -75,6 +75,11 @@ typedef struct writer_stats {
 	uint64_t retried;       /* batches written again job by job after a failure */
 	uint64_t write_ns;      /* time spent writing batches, commit included */
 	uint64_t commit_ns;     /* of which in the commits (the WAL write and fsync) */
+	uint64_t write_max_ns;  /* the longest batch, from taking it (the wait for the
+	                         * checkpointer's last pass included) to its commit:
+	                         * the longest its scans' answers were held up there */
+	uint64_t periodic_max_ns; /* the longest periodic work between two batches (the
+	                         * disinfection check and malloc_trim): scans queue meanwhile */
 } writer_stats;
 
 /* Start the writer thread on its own connection to the database url

@@ -527,6 +527,12 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    r->request_id, r->ip, r->username && *r->username ? r->username : "-", r->method,
 	    rt ? rt->pattern : "unmatched", r->status, secs * 1e3,
 	    why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	/* A request cut off by the idle timeout (no byte in or out for
+	 * request-timeout seconds, a suspended request excepted): a client
+	 * sees its connection closed without an answer. */
+	if (why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
+		log_warn("http: request %s (%s %s) closed: no activity for %d s", r->request_id,
+		    r->method, rt ? rt->pattern : "unmatched", r->srv->cfg->request_timeout);
 	metrics_in_flight(-1);
 	req_free(r);
 	*con_cls = NULL;
@@ -536,9 +542,17 @@ static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
+	int n;
 
 	(void)cls;
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	if ((n = vsnprintf(msg, sizeof msg, fmt, ap)) < 0) {
+		n = 0;
+		msg[0] = '\0';
+	}
+	if (n > (int)sizeof msg - 1)
+		n = (int)sizeof msg - 1;
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';  /* its messages end with a newline */
 	log_warn("libmicrohttpd: %s", msg);
 }
 
@@ -633,8 +647,11 @@ tls_free(http_server *srv)
 sj_rc
 http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **out, sj_err *e)
 {
+	/* MHD_USE_ERROR_LOG: without it libmicrohttpd drops its own messages
+	 * (a connection refused by a limit, closed for a timeout or a socket
+	 * error) instead of passing them to on_mhd_log. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-	    MHD_ALLOW_SUSPEND_RESUME;
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	struct MHD_OptionItem tls_opts[3] = { { MHD_OPTION_END, 0, NULL } };
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *di;
@@ -671,6 +688,8 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	metrics_init(http_routes_init());
 	srv->guard = conn_guard_start(cfg->request_timeout);
 	srv->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_access, srv,
+	    /* First, so that libmicrohttpd logs nothing to stderr itself. */
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
@@ -683,7 +702,6 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY_LIMIT,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, srv->guard,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	    MHD_OPTION_ARRAY, tls_opts,
 	    MHD_OPTION_END);
 	if (srv->d == NULL) {

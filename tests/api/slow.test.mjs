@@ -97,6 +97,9 @@ test('the per-address connection limit is a setting', { timeout: 20000 }, async 
     }
     const fourth = await rawHealthz(port);
     assert.equal(fourth.answered, false, 'a fourth connection from 127.0.0.2 was served');
+    // The refusal is in the server's log, in libmicrohttpd's words (a client
+    // sees only a closed connection: wrk counts a read error).
+    assert.match(limited.log(), /level=warn libmicrohttpd: .*limit/i);
     assert.equal((await fetch(`${limited.base}/healthz`)).status, 200);
     held.shift().destroy();
     let again = { answered: false };

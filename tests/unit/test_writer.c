@@ -128,6 +128,10 @@ test_concurrent_group_commit(void **state)
 	assert_int_equal(st.jobs, 3 * PER_THREAD);
 	assert_true(st.batches >= 1 && st.batches <= 3 * PER_THREAD);
 	assert_int_equal(st.retried, 0);
+	/* The longest batch: no longer than all of them, no shorter than
+	 * their mean. */
+	assert_true(st.write_max_ns > 0 && st.write_max_ns <= st.write_ns);
+	assert_true(st.write_max_ns * st.batches >= st.write_ns);
 	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 3 * PER_THREAD);
 	assert_int_equal(testdb_int(f->s, q[2]), 3 * PER_THREAD);
 	assert_int_equal(testdb_int(f->s, q[1]), 3 * PER_THREAD / 2);
