@@ -1,8 +1,10 @@
 /*
  * walbuf — the SQLite VFS sijin opens its stores with: the default VFS,
  * except that the write-ahead log's writes between two syncs go to the file
- * in writes of up to 124 KiB instead of two a frame (store/walbuf.c says
- * why, and why durability is unchanged).
+ * in writes of up to 124 KiB instead of two a frame, and a connection's
+ * frames still held when it releases the log's write lock (a rolled-back
+ * transaction's) go out before the release (store/walbuf.c says why, and
+ * why durability is unchanged).
  */
 #ifndef SIJIN_STORE_WALBUF_H
 #define SIJIN_STORE_WALBUF_H

@@ -1,0 +1,131 @@
+/* Unit tests for store/walbuf (SQLite only: the VFS is SQLite's): WAL
+ * frames held by a connection whose transaction rolled back are never
+ * written over frames that another connection committed after it.
+ *
+ * How it went wrong before: a large transaction spills pages to the WAL
+ * before its commit (cache_size smaller than the transaction); walbuf held
+ * those frames in memory; the transaction rolled back, which touches no
+ * WAL file, and released the write lock with the frames still held;
+ * another connection (here the sqlite3 shell's kind: the default VFS)
+ * wrote and committed frames at the same offsets; the first connection's
+ * next read of the log wrote its held, rolled-back frames over them: the
+ * other connection's committed row was gone and the database corrupt. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/walbuf.h"
+
+static void
+exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : sqlite3_errstr(rc));
+}
+
+/* The single integer sql answers on db. */
+static sqlite3_int64
+one(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The text of the first row sql answers on db ("" when none), into out. */
+static void
+text(sqlite3 *db, const char *sql, char *out, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+static sqlite3 *
+open_db(const char *path, const char *vfs)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, vfs), SQLITE_OK);
+	exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL");
+	return db;
+}
+
+static void
+test_rollback_after_spill(void **state)
+{
+	char path[] = "/tmp/sj-walbuf-XXXXXX", file[64], sql[128], ok[64];
+	sqlite3 *a, *b, *c;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(file, sizeof file, "%s.db", path);
+	assert_non_null(walbuf_vfs_name());
+	a = open_db(file, walbuf_vfs_name());
+	b = open_db(file, NULL);
+	exec(a, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);"
+	    "INSERT INTO t VALUES (1, 'first')");
+	/* An empty log: the rollback below then reads no page from it. */
+	exec(a, "PRAGMA wal_checkpoint(TRUNCATE)");
+	/* a: a transaction of ~100 pages with room for 10 spills (< 1 MiB:
+	 * walbuf holds every spilled frame), then rolls back. */
+	exec(a, "PRAGMA cache_size=10; BEGIN");
+	for (int i = 0; i < 400; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO t VALUES (%d, printf('%%.900c', 'x'))",
+		    1000 + i);
+		exec(a, sql);
+	}
+	exec(a, "ROLLBACK");
+	/* b commits one row: its frames go where a's spilled ones went. */
+	exec(b, "INSERT INTO t VALUES (2, 'second')");
+	/* a reads the log (the new row's page is in a frame of b's). */
+	assert_int_equal(one(a, "SELECT count(*) FROM t"), 2);
+	assert_int_equal(one(a, "SELECT count(*) FROM t WHERE id = 2"), 1);
+	sqlite3_close(a);
+	sqlite3_close(b);
+	/* A fresh connection (recovering the log from the file) sees both
+	 * committed rows and an intact database. */
+	c = open_db(file, NULL);
+	text(c, "PRAGMA integrity_check", ok, sizeof ok);
+	assert_string_equal(ok, "ok");
+	assert_int_equal(one(c, "SELECT count(*) FROM t"), 2);
+	sqlite3_close(c);
+	unlink(path);
+	unlink(file);
+	snprintf(sql, sizeof sql, "%s-wal", file);
+	unlink(sql);
+	snprintf(sql, sizeof sql, "%s-shm", file);
+	unlink(sql);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rollback_after_spill),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
