@@ -15,12 +15,20 @@
 
 #include "core/err.h"
 #include "core/log.h"
+#include "http/metrics.h"
+
+/* libmicrohttpd's idle clock starts at its last byte sent or received, a
+ * little before the guard's (on_completed, the connection notification):
+ * its timeout may close a connection that the guard has seen waiting a
+ * few microseconds less than the limit. */
+#define IDLE_SLACK_NS 100000000
 
 typedef struct watched {
 	struct watched *prev, *next;
 	int fd;
 	int64_t waiting_since;     /* ns, CLOCK_MONOTONIC; 0: in a request */
 	bool shut;                 /* shut down once already */
+	bool served;               /* has had a request */
 } watched;
 
 struct conn_guard {
@@ -141,6 +149,14 @@ conn_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 	if ((w = *socket_context) == NULL)
 		return;
 	pthread_mutex_lock(&g->lock);
+	/* Closed by the guard or by libmicrohttpd's idle timeout (the same
+	 * limit, whichever came first) with no request in: counted, as a
+	 * client only sees its connection closed (wrk: a read error). */
+	if (w->waiting_since && mono_ns() - w->waiting_since >= g->limit_ns - IDLE_SLACK_NS) {
+		metrics_idle_closed(!w->served);
+		log_info("http: a connection closed after %lld s without a request since %s",
+		    (long long)(g->limit_ns / 1000000000), w->served ? "its last answer" : "accept");
+	}
 	if (w->prev)
 		w->prev->next = w->next;
 	else
@@ -163,6 +179,8 @@ set_waiting(conn_guard *g, struct MHD_Connection *conn, int64_t since)
 		return;
 	pthread_mutex_lock(&g->lock);
 	w->waiting_since = since;
+	if (since == 0)
+		w->served = true;
 	pthread_mutex_unlock(&g->lock);
 }
 

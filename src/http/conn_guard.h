@@ -18,6 +18,11 @@
  * seconds, as libmicrohttpd's own idle timeout (set to the same value)
  * would end it.
  *
+ * A connection closed after waiting limit_s seconds (by the guard or by
+ * libmicrohttpd's idle timeout, whichever is first) is counted in
+ * /metrics (metrics_idle_closed: since accept, or since its last answer)
+ * and logged at info level.
+ *
  * A sweeper thread checks every CONN_GUARD_TICK_MS.  libmicrohttpd calls
  * the connection notification (closed) before it closes the socket, and
  * the guard forgets a connection under the same lock it shuts sockets

@@ -36,6 +36,7 @@ static route_metrics *per_route;
 static int n_slots;
 static atomic_ulong store_errors;
 static atomic_long in_flight;
+static atomic_ulong idle_closed[2];     /* [0] since an answer, [1] since accept */
 
 void
 metrics_init(int n_routes)
@@ -89,6 +90,12 @@ void
 metrics_store_error(void)
 {
 	atomic_fetch_add_explicit(&store_errors, 1, memory_order_relaxed);
+}
+
+void
+metrics_idle_closed(bool since_accept)
+{
+	atomic_fetch_add_explicit(&idle_closed[since_accept], 1, memory_order_relaxed);
 }
 
 void
@@ -182,8 +189,15 @@ metrics_render(buf *out, sj_err *e)
 		rc = buf_printf(out, e, "# HELP sijin_store_errors_total Store failures seen by "
 		    "requests.\n# TYPE sijin_store_errors_total counter\nsijin_store_errors_total %lu\n"
 		    "# HELP sijin_http_in_flight Requests being processed.\n"
-		    "# TYPE sijin_http_in_flight gauge\nsijin_http_in_flight %ld\n",
+		    "# TYPE sijin_http_in_flight gauge\nsijin_http_in_flight %ld\n"
+		    "# HELP sijin_http_idle_closed_total Connections closed after request-timeout "
+		    "seconds without a request, since accept or since their last answer.\n"
+		    "# TYPE sijin_http_idle_closed_total counter\n"
+		    "sijin_http_idle_closed_total{since=\"accept\"} %lu\n"
+		    "sijin_http_idle_closed_total{since=\"answer\"} %lu\n",
 		    atomic_load_explicit(&store_errors, memory_order_relaxed),
-		    atomic_load_explicit(&in_flight, memory_order_relaxed));
+		    atomic_load_explicit(&in_flight, memory_order_relaxed),
+		    atomic_load_explicit(&idle_closed[1], memory_order_relaxed),
+		    atomic_load_explicit(&idle_closed[0], memory_order_relaxed));
 	return rc;
 }

@@ -114,3 +114,49 @@ test('the per-address connection limit is a setting', { timeout: 20000 }, async 
     await limited.stop();
   }
 });
+
+// A connection closed for want of a request (request-timeout 2 s, by the
+// guard or libmicrohttpd's idle timeout) is counted in /metrics, by what it
+// waited since: one that never sent a request counts under "accept", one
+// idle after an answer under "answer" (bench/scan_http.sh reports them: a
+// load generator sees only a closed connection, a read error for wrk).
+// The counts are read with "Connection: close" (closed by the server at
+// once, not counted), after the harness's own readiness connection has
+// timed out, and compared before and after.
+function idleClosed(port) {
+  return new Promise((ok, fail) => {
+    const sock = connect(port, '127.0.0.1');
+    let got = '';
+    sock.on('connect', () => sock.write('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+      + 'Connection: close\r\n\r\n'));
+    sock.on('data', (d) => { got += d; });
+    sock.on('error', fail);
+    sock.on('close', () => {
+      const n = (since) => Number(got.match(
+        new RegExp(`^sijin_http_idle_closed_total\\{since="${since}"\\} (\\d+)$`, 'm'))?.[1]);
+      ok({ accept: n('accept'), answer: n('answer') });
+    });
+  });
+}
+
+test('connections closed without a request are counted', { timeout: 20000 }, async () => {
+  const idle = await startServer({ args: ['--request-timeout', '2'] });
+  const port = new URL(idle.base).port;
+  const closed = (sock) => new Promise((ok) => sock.on('close', ok));
+  try {
+    await new Promise((res) => setTimeout(res, 2600));
+    const before = await idleClosed(port);
+    const silent = connect(port, '127.0.0.1');
+    silent.on('error', () => {});
+    const kept = connect(port, '127.0.0.1');
+    kept.on('error', () => {});
+    kept.on('connect', () => kept.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+    kept.on('data', () => {});
+    await Promise.all([closed(silent), closed(kept)]);
+    const after = await idleClosed(port);
+    assert.deepEqual({ accept: after.accept - before.accept, answer: after.answer - before.answer },
+      { accept: 1, answer: 1 });
+  } finally {
+    await idle.stop();
+  }
+});
