@@ -4,7 +4,10 @@
 # with wrk (Debian package `wrk`) and bench/scan.lua, on a demo database with
 # PLACES extra places (one checkpoint each) and PEOPLE residents, every scan
 # durable before its answer (group commit; SQLite synchronous=FULL, or
-# PostgreSQL with fsync and synchronous_commit on).
+# PostgreSQL with fsync and synchronous_commit on).  Per run it also prints
+# wrk's socket errors by phase and kind, the writer's longest batch, the
+# connections the server closed idle, and the server's warnings
+# (docs/performance.md "wrk's socket errors").
 #
 # Each run: a sustained phase (DURATION, CONNS connections), then a burst
 # (BURST, twice the connections: wrk is closed-loop, so twice the requests
@@ -30,7 +33,9 @@
 #               fsync and synchronous_commit on), on a Unix socket, stopped after
 #   PROCS=2     (PostgreSQL) two `sijin serve` processes on the one database,
 #               each with its own wrk taking half the connections and people
-#   KEEP=1      keep the database (its path is printed); SIJIN=path: another binary
+#   KEEP=1      keep the folder: databases, each run's server log
+#               (serve<run>.<process>.log), wrk's outputs; SIJIN=path: another binary
+#   LOG_LEVEL=l the server's --log-level (default warn; info logs every request)
 #   SCAN_LUA=f  another wrk script (default bench/scan.lua), e.g. an older one
 #               to compare the load generator's CPU a request
 set -eu
