@@ -361,7 +361,8 @@ keys_unique(store_key *keys, size_t n)
 {
 	size_t m = 0;
 
-	qsort(keys, n, sizeof *keys, key_cmp);
+	if (n > 1)   /* qsort's array may not be NULL, even empty */
+		qsort(keys, n, sizeof *keys, key_cmp);
 	for (size_t i = 0; i < n; i++)
 		if (m == 0 || key_cmp(&keys[m - 1], &keys[i]) != 0)
 			keys[m++] = keys[i];
@@ -1080,7 +1081,9 @@ int
 scan_import_batch_rows(int memory_mib, bool overlap)
 {
 	int cache = scan_import_cache_mib(memory_mib);
-	int64_t left = (int64_t)(memory_mib - cache - (overlap ? (cache + 2) / 3 : 0)) << 20;
+	/* A multiplication, not a shift: too little memory leaves a negative
+	 * number, and shifting one is undefined; it clamps to the minimum. */
+	int64_t left = (int64_t)(memory_mib - cache - (overlap ? (cache + 2) / 3 : 0)) * (1 << 20);
 	int64_t rows = left / (int64_t)((overlap ? 2 : 1) * sizeof(pend) + sizeof(struct sort_key));
 
 	return rows < IMPORT_BATCH_MIN ? IMPORT_BATCH_MIN

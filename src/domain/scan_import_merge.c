@@ -166,7 +166,8 @@ import_merge_written(scan_import *im, batch *b)
 	size_t i = 0, k = 0, n = 0;
 	stored *out;
 
-	qsort(im->changes, im->n_changes, sizeof *im->changes, change_cmp);
+	if (im->n_changes > 1)   /* qsort's array may not be NULL, even empty */
+		qsort(im->changes, im->n_changes, sizeof *im->changes, change_cmp);
 	for (size_t s = 0; s < b->n_stored && im->n_changes; s++) {
 		stored *x = &b->stored[s];
 		size_t lo = 0, hi = im->n_changes;
