@@ -648,8 +648,8 @@ sj_rc
 http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **out, sj_err *e)
 {
 	/* MHD_USE_ERROR_LOG: without it libmicrohttpd drops its own messages
-	 * (a connection refused by a limit, closed for a timeout or a socket
-	 * error) instead of passing them to on_mhd_log. */
+	 * (e.g. "Server reached connection limit", a socket error) instead of
+	 * passing them to on_mhd_log. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	struct MHD_OptionItem tls_opts[3] = { { MHD_OPTION_END, 0, NULL } };
