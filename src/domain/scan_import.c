@@ -6,7 +6,7 @@
  * Invariants: a batch is one transaction; a row is either inserted, or
  * counted as a duplicate, or rejected, never two of these; within a batch
  * ids are given, and rows inserted, in (person, place, time) order, so the
- * rows go into the person index (person_id, place_id, id) in ascending
+ * rows go into the person index (person_id, place_id, at) in ascending
  * order and, at each place, into the primary key (place_id, id) in
  * ascending order.
  *
@@ -65,16 +65,16 @@
 enum { Q_PAIRS, Q_PAIR, Q_UNKNOWN_KEY, Q_OPERATOR };
 
 static const char *const import_sql[] = {
-	/* every scan of one person at one place (scan_by_person), by id */
+	/* every scan of one person at one place (scan_by_person), by time */
 	[Q_PAIR] =
 	"SELECT place_id, person_id, id, at, kind, stay_s, checkpoint_id FROM scan"
-	" WHERE person_id = ?1 AND place_id = ?2 ORDER BY id",
+	" WHERE person_id = ?1 AND place_id = ?2 ORDER BY at",
 	/* every scan of each (place k1, person k2) of bulk_key (scan_by_person),
-	 * by person, place, then id (the batch's order) */
+	 * by person, place, then time (the batch's order) */
 	[Q_PAIRS] =
 	"SELECT s.place_id, s.person_id, s.id, s.at, s.kind, s.stay_s, s.checkpoint_id"
 	" FROM " STORE_KEYS_TABLE " k JOIN scan s ON s.person_id = k.k2 AND s.place_id = k.k1"
-	" ORDER BY s.person_id, s.place_id, s.id",
+	" ORDER BY s.person_id, s.place_id, s.at",
 	/* an unknown person's scan at a place with this key fingerprint */
 	[Q_UNKNOWN_KEY] =
 	"SELECT count(*) FROM scan WHERE place_id = ?1 AND person_id IS NULL AND key_fp = ?2"
@@ -559,7 +559,7 @@ forget_expired(pair_state *st, int64_t cut)
 }
 
 /* Read the stored scans of every (place, person) pair of the sorted batch
- * b into b->stored, by pair then id, on the connection st: on a database
+ * b into b->stored, by pair then time, on the connection st: on a database
  * server one load of the keys and one join; in-process one index range a
  * pair, taken straight from the sorted rows (no key array beside the
  * batch: 16 bytes a row at the batch's peak of memory), in the index's

@@ -32,8 +32,8 @@
  *     merged in from memory, so the stays are those of the sequential
  *     import (scan_import.c, handoff);
  *   - the new rows go to the store with store_bulk_* (COPY on PostgreSQL,
- *     64-row prepared INSERTs on SQLite) in (person, place, id) order: the
- *     person index (person_id, place_id, id) is written leaf after leaf
+ *     64-row prepared INSERTs on SQLite) in (person, place, time) order: the
+ *     person index (person_id, place_id, at) is written leaf after leaf
  *     instead of at random, and since ids are given in that same order,
  *     each place's ids still grow, so the primary key (place_id, id) grows
  *     at each place's end.

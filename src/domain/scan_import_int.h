@@ -134,7 +134,7 @@ struct scan_import {
  * (scan_import.c).  Uses im->order as scratch. */
 void import_sort_rows(scan_import *im, batch *b);
 
-/* Bring b's stored scans (read_pairs' rows, by person, place, id), read in
+/* Bring b's stored scans (read_pairs' rows, by person, place, time), read in
  * a snapshot of the state the batch written last (im->wr) started from,
  * to the state im->wr committed, as if read after it: im->wr's changes to
  * stored scans (im->changes; the last of each scan wins), then im->wr's

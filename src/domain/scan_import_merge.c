@@ -144,7 +144,9 @@ change_cmp(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* x's (person, place, id) before y's: read_pairs' order. */
+/* x's (person, place, time) before y's: read_pairs' order (the order
+ * within a pair serves nothing but the reader of these lines: read_pair
+ * takes a pair's scans in any order). */
 static bool
 stored_before(const stored *x, const stored *y)
 {
@@ -152,7 +154,7 @@ stored_before(const stored *x, const stored *y)
 		return x->person_id < y->person_id;
 	if (x->place_id != y->place_id)
 		return x->place_id < y->place_id;
-	return x->id < y->id;
+	return x->at < y->at;
 }
 
 /* Bring b's stored scans, read in a snapshot of the state the batch written
