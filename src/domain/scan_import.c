@@ -910,9 +910,10 @@ write_rest(scan_import *im, sj_err *e)
 		rc = store_cache_release(im->s, e);
 	if (log_enabled(SJ_LOG_DEBUG))
 		log_debug("import batch %lld: %zu rows; seconds: memo %.2f, check %.2f, pairs %.2f, "
-		    "wait %.2f, plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f",
+		    "wait %.2f, plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f; "
+		    "the pair reader's CPU %.2f",
 		    (long long)im->total.batches + 1, b->n_rows, b->t_memo, b->t_check, b->t_pairs,
-		    b->t_wait, b->t_plan, b->t_copy, b->t_rest, import_mono_s() - t0);
+		    b->t_wait, b->t_plan, b->t_copy, b->t_rest, import_mono_s() - t0, b->t_reader);
 	if (rc == SJ_OK) {
 		pthread_mutex_lock(&im->mu);
 		add_batch(&im->total, &b->rep);
@@ -952,6 +953,7 @@ reset_batch(batch *b)
 	memset(&b->rep, 0, sizeof b->rep);
 	b->open = false;
 	b->t_memo = b->t_check = b->t_pairs = b->t_plan = b->t_copy = b->t_rest = b->t_wait = 0;
+	b->t_reader = 0;
 }
 
 /* rd is complete: sort it, read its pairs, reserve its ids and hand it to

@@ -93,6 +93,7 @@ typedef struct batch {
 	 * reading the pairs, planning, writing the rows (COPY), the stay
 	 * changes and alerts, waiting for the previous batch's write */
 	double t_memo, t_check, t_pairs, t_plan, t_copy, t_rest, t_wait;
+	double t_reader;       /* CPU seconds of the pair reader's thread */
 } batch;
 
 /* The id of row r of batch b (given at handoff, in the batch's order). */
@@ -129,6 +130,7 @@ struct scan_import {
 	size_t n_chunks, n_done;
 	sj_rc pairs_rc;
 	sj_err pairs_err;
+	double pairs_cpu;      /* the reader thread's CPU seconds, at its end */
 	int64_t next_id;       /* the scan id counter's next id after wr's reservation */
 	int64_t data_version;  /* s's store_data_version inside wr's transaction */
 	pthread_mutex_t mu;    /* total, shared by the two threads */

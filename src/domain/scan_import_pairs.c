@@ -17,6 +17,7 @@
 #include "domain/scan_import_int.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 /* rows a chunk at least (it runs on to its last pair's end) */
 #define PAIR_CHUNK_ROWS 16384
@@ -106,6 +107,9 @@ pairs_main(void *cls)
 		from = im->chunks[c].to;
 	}
 	store_rollback(im->o.reader);
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	im->pairs_cpu = (double)t.tv_sec + (double)t.tv_nsec / 1e9;  /* read after the join */
 	return NULL;
 }
 
@@ -176,6 +180,7 @@ import_pairs_end(scan_import *im)
 	pthread_mutex_unlock(&im->mu);
 	pthread_join(im->pairs_thread, NULL);
 	im->pairs_running = false;
+	im->wr->t_reader += im->pairs_cpu;
 	for (size_t c = 0; c < im->n_chunks; c++) {
 		free(im->chunks[c].stored);
 		im->chunks[c].stored = NULL;
