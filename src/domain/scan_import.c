@@ -6,7 +6,7 @@
  * Invariants: a batch is one transaction; a row is either inserted, or
  * counted as a duplicate, or rejected, never two of these; within a batch
  * ids are given, and rows inserted, in (person, place, time) order, so the
- * rows go into the person index (person_id, place_id, id) in ascending
+ * rows go into the person index (person_id, place_id, at) in ascending
  * order and, at each place, into the primary key (place_id, id) in
  * ascending order.
  *
@@ -50,25 +50,36 @@
 
 /* work_mem of an import's session on PostgreSQL, MiB (store_bulk_tune) */
 #define IMPORT_WORK_MEM_MIB 256
+/* With the overlap, MiB that scan_import_batch_rows keeps aside for what
+ * is not counted a row: the memo of the batch being checked (~130 bytes a
+ * distinct person: 26 MiB for 200,000) while the writer's page cache is
+ * full, the second connection and its thread (measured: bench/RESULTS.md
+ * "SQLite bulk import: one batch in the budget"). */
+#define OVERLAP_RESERVE_MIB 26
+/* The pair reader's page cache, MiB (import_options.pairs_only): a sixth
+ * of the writer's (8 MiB at 48): it reads the person index in its own
+ * order, leaf after leaf, and the primary key's leaves at random. */
+static int
+pair_reader_cache_mib(int memory_mib)
+{
+	return (scan_import_cache_mib(memory_mib) + 5) / 6;
+}
+
 /* In-process, rows are checked as they come, this many at a time, instead
  * of waiting unchecked for a batch's worth (which only saves round trips
  * to a database server): a batch of IMPORT_BATCH_SQLITE rows then holds
  * one copy of each row, not two. */
 #define RAW_CHUNK 4096
 
-enum { Q_PAIRS, Q_PAIR, Q_UNKNOWN_KEY, Q_OPERATOR };
+enum { Q_PAIRS, Q_UNKNOWN_KEY, Q_OPERATOR };
 
 static const char *const import_sql[] = {
-	/* every scan of one person at one place (scan_by_person), by id */
-	[Q_PAIR] =
-	"SELECT place_id, person_id, id, at, kind, stay_s, checkpoint_id FROM scan"
-	" WHERE person_id = ?1 AND place_id = ?2 ORDER BY id",
 	/* every scan of each (place k1, person k2) of bulk_key (scan_by_person),
-	 * by person, place, then id (the batch's order) */
+	 * by person, place, then time (the batch's order) */
 	[Q_PAIRS] =
 	"SELECT s.place_id, s.person_id, s.id, s.at, s.kind, s.stay_s, s.checkpoint_id"
 	" FROM " STORE_KEYS_TABLE " k JOIN scan s ON s.person_id = k.k2 AND s.place_id = k.k1"
-	" ORDER BY s.person_id, s.place_id, s.id",
+	" ORDER BY s.person_id, s.place_id, s.at",
 	/* an unknown person's scan at a place with this key fingerprint */
 	[Q_UNKNOWN_KEY] =
 	"SELECT count(*) FROM scan WHERE place_id = ?1 AND person_id IS NULL AND key_fp = ?2"
@@ -85,10 +96,11 @@ static const char *const scan_cols[] = {
 #define N_SCAN_COLS 11
 
 /* The types (pend, batch, struct scan_import, ...) are in domain/scan_import_int.h. */
+_Static_assert(sizeof(pend) == 72, "scan_import_batch_rows and docs/import.md count 72 bytes a row");
+_Static_assert(SCAN_R_COUNT <= 16, "pend.reasons holds 16 bits");
 
-/* Seconds on the monotonic clock (the step timings). */
-static double
-mono_s(void)
+double
+import_mono_s(void)
 {
 	struct timespec t;
 
@@ -168,12 +180,14 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 
 	*out = NULL;
 	memory = o->memory_mib > 0 ? o->memory_mib : IMPORT_MEMORY_MIB;
-	overlap = o->reader != NULL && !o->dry_run;
+	overlap = o->reader != NULL && !o->dry_run && !o->pairs_only;
 	if ((rc = store_bulk_tune(s, store_round_trips(s) ? IMPORT_WORK_MEM_MIB
 	    : scan_import_cache_mib(memory), e)) != SJ_OK)
 		return rc;
-	/* the reader only reads: a third of the writer's cache */
+	/* the reader only reads: a third of the writer's cache; reading only
+	 * pairs, in the person index's order, a sixth */
 	if (o->reader && (rc = store_bulk_tune(o->reader, store_round_trips(s) ? IMPORT_WORK_MEM_MIB
+	    : o->pairs_only ? pair_reader_cache_mib(memory)
 	    : (scan_import_cache_mib(memory) + 2) / 3, e)) != SJ_OK) {
 		store_bulk_untune(s, NULL);
 		return rc;
@@ -194,7 +208,9 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 	im->wr = &im->bt[1];
 	im->rs = s;
 	im->overlap = overlap;
+	im->pairs_ahead = o->reader != NULL && !o->dry_run && o->pairs_only && !store_round_trips(s);
 	pthread_mutex_init(&im->mu, NULL);
+	pthread_cond_init(&im->pairs_cv, NULL);
 	arena_init(&im->a);
 	arena_init(&im->raw_a);
 	im->memo = scan_memo_new();
@@ -280,8 +296,10 @@ begin_batch(scan_import *im, bool checked, sj_err *e)
 		}
 	}
 	im->in_tx = true;
-	if (store_tx_depth(im->s) > 1)   /* inside the caller's transaction: its reads */
-		im->overlap = false;       /* are not the reader's, nor its ids' state */
+	if (store_tx_depth(im->s) > 1) {   /* inside the caller's transaction: its reads */
+		im->overlap = false;         /* are not the reader's, nor its ids' state */
+		im->pairs_ahead = false;
+	}
 	return SJ_OK;
 }
 
@@ -299,8 +317,8 @@ keep_row(scan_import *im, int64_t line, const scan_prepared *p)
 	*r = (pend){ .place_id = p->place_id, .checkpoint_id = p->checkpoint_id,
 	    .person_id = p->person_id, .at = p->at, .key_fp = p->key_fp, .line = line,
 	    .default_stay_s = (int32_t)p->rules.default_stay_s,
-	    .records_exits = p->rules.records_exits, .temperature = p->temperature,
-	    .reasons = p->reasons, .alert_ix = -1, .direction = (uint8_t)p->direction,
+	    .records_exits = p->rules.records_exits, .temperature = (int16_t)p->temperature,
+	    .reasons = (uint16_t)p->reasons, .alert_ix = -1, .direction = (uint8_t)p->direction,
 	    .decision = (uint8_t)p->decision, .source = (uint8_t)p->source };
 	if (p->reasons) {
 		if (b->n_alerts == b->cap_alerts) {
@@ -418,14 +436,14 @@ drain(scan_import *im, bool force, sj_err *e)
 			im->n_raws -= i;
 			i = 0;
 		}
-		double t0 = mono_s();
+		double t0 = import_mono_s();
 		if ((rc = preload(im, e)) != SJ_OK)
 			break;
-		double t1 = mono_s();
+		double t1 = import_mono_s();
 		while (rc == SJ_OK && i < im->n_raws && im->rd->n_rows < (size_t)im->o.batch_rows)
 			rc = prepare_raw(im, &im->raws[i++], e);
 		im->rd->t_memo += t1 - t0;
-		im->rd->t_check += mono_s() - t1;
+		im->rd->t_check += import_mono_s() - t1;
 		if (rc == SJ_OK && im->rd->n_rows >= (size_t)im->o.batch_rows)
 			rc = handoff(im, e);
 	}
@@ -507,27 +525,6 @@ note_seen(pair_state *st, const pend *r)
 	    .direction = r->direction };
 }
 
-/* Append the rows of q (Q_PAIR's or Q_PAIRS' columns) to b->stored. */
-static sj_rc
-read_stored(batch *b, store_stmt *q, sj_err *e)
-{
-	bool row;
-	sj_rc rc;
-
-	while ((rc = store_step(q, &row, e)) == SJ_OK && row) {
-		if (b->n_stored == b->cap_stored) {
-			b->cap_stored = b->cap_stored ? 2 * b->cap_stored : 1024;
-			b->stored = sj_realloc(b->stored, b->cap_stored * sizeof *b->stored);
-		}
-		b->stored[b->n_stored++] = (stored){ .place_id = store_col_int(q, 0),
-		    .person_id = store_col_int(q, 1), .id = store_col_int(q, 2),
-		    .at = store_col_int(q, 3), .kind = (int)store_col_int(q, 4),
-		    .stay_s = store_col_is_null(q, 5) ? 0 : store_col_int(q, 5),
-		    .checkpoint_id = store_col_int(q, 6) };
-	}
-	return rc;
-}
-
 /* Forget the pair's scans and stays that have expired at the import's
  * now: from the first row of the batch that has not expired itself, the
  * rows are planned as if the expired ones did not exist — no duplicate of
@@ -551,9 +548,11 @@ forget_expired(pair_state *st, int64_t cut)
 }
 
 /* Read the stored scans of every (place, person) pair of the sorted batch
- * b into b->stored, by pair then id, on the connection st: on a database
+ * b into b->stored, by pair then time, on the connection st: on a database
  * server one load of the keys and one join; in-process one index range a
- * pair. */
+ * pair, taken straight from the sorted rows (no key array beside the
+ * batch: 16 bytes a row at the batch's peak of memory), in the index's
+ * own order, so consecutive look-ups fall on the same or the next leaf. */
 static sj_rc
 read_pairs(scan_import *im, store *st, batch *b, sj_err *e)
 {
@@ -562,6 +561,9 @@ read_pairs(scan_import *im, store *st, batch *b, sj_err *e)
 	sj_rc rc;
 
 	b->n_stored = 0;
+	if (!store_round_trips(st))   /* one index range a pair, in-process */
+		return import_read_range(st, b->rows, 0, b->n_rows, &b->stored, &b->n_stored,
+		    &b->cap_stored, e);
 	keys_reserve(im, b->n_rows);
 	for (size_t i = 0; i < b->n_rows; i++) {
 		const pend *r = &b->rows[i];
@@ -571,21 +573,10 @@ read_pairs(scan_import *im, store *st, batch *b, sj_err *e)
 	}
 	if (n == 0)
 		return SJ_OK;
-	if (!store_round_trips(st)) {   /* one index range a pair, in-process */
-		for (size_t i = 0; i < n; i++) {
-			if ((rc = store_prepare(st, import_sql[Q_PAIR], &q, e)) != SJ_OK)
-				return rc;
-			store_bind_int(q, 1, im->keys[i].k2);
-			store_bind_int(q, 2, im->keys[i].k1);
-			if ((rc = read_stored(b, q, e)) != SJ_OK)
-				return rc;
-		}
-		return SJ_OK;
-	}
 	if ((rc = store_keys_load(st, im->keys, n, e)) != SJ_OK ||
 	    (rc = store_prepare(st, import_sql[Q_PAIRS], &q, e)) != SJ_OK)
 		return rc;
-	return read_stored(b, q, e);
+	return import_read_stored(q, &b->stored, &b->n_stored, &b->cap_stored, e);
 }
 
 /* The pair's stored scans, from im->stored at *at on (read_pairs' order,
@@ -659,7 +650,7 @@ apply_changes(scan_import *im, pair_state *st, const stay_plan_out *plan, int64_
 		assert(i < st->n_spans);
 		if (ch->id >= st->first_id) {
 			pend *r = &im->wr->rows[ch->id - st->first_id];
-			r->stay_s = ch->demote ? 0 : ch->exit_at - r->at;
+			r->stay_s = ch->demote ? 0 : (int32_t)(ch->exit_at - r->at);
 			r->role = ch->demote ? SROLE_JOINS
 			    : ch->exit_recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS;
 		} else
@@ -712,10 +703,10 @@ plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 		r->role = (uint8_t)scan_role_of_plan(&plan);
 		note_seen(st, r);
 		if (plan.opens) {
-			r->stay_s = plan.exit_at - r->at;
+			r->stay_s = (int32_t)(plan.exit_at - r->at);
 			spans_reserve(im, st->n_spans + 1);
 			st->spans = im->spans;
-			st->spans[st->n_spans++] = (stay_span){ .id = r->id, .entry_at = r->at,
+			st->spans[st->n_spans++] = (stay_span){ .id = row_id(b, r), .entry_at = r->at,
 			    .exit_at = plan.exit_at, .exit_recorded = plan.exit_recorded };
 			b->rep.stays++;
 		}
@@ -765,29 +756,25 @@ opt_val(int64_t v)
 	return v ? v : STORE_BULK_NULL;
 }
 
+/* Add the kept rows [from, to) of wr to the bulk insert bk. */
 static sj_rc
-insert_rows(scan_import *im, sj_err *e)
+insert_range(scan_import *im, store_bulk *bk, size_t from, size_t to, sj_err *e)
 {
-	store_bulk *b;
 	sj_rc rc;
 
-	if ((rc = store_bulk_begin(im->s, "scan", scan_cols, N_SCAN_COLS, &b, e)) != SJ_OK)
-		return rc;
-	for (size_t i = 0; i < im->wr->n_rows; i++) {
+	for (size_t i = from; i < to; i++) {
 		const pend *r = &im->wr->rows[i];
-		int64_t v[N_SCAN_COLS] = { r->place_id, r->id, r->checkpoint_id, opt_val(r->person_id),
+		int64_t v[N_SCAN_COLS] = { r->place_id, row_id(im->wr, r), r->checkpoint_id, opt_val(r->person_id),
 		    r->at, scan_kind_of((scan_direction)r->direction, (scan_decision)r->decision,
 		    r->role, (scan_source)r->source), opt_val(r->temperature), r->reasons,
 		    opt_val(im->o.operator_id), opt_val(r->stay_s), opt_val(r->key_fp) };
 		if (r->drop)
 			continue;
-		if ((rc = store_bulk_row(b, v, e)) != SJ_OK) {
-			store_bulk_abort(b);
+		if ((rc = store_bulk_row(bk, v, e)) != SJ_OK)
 			return rc;
-		}
 		im->wr->rep.accepted++;
 	}
-	return store_bulk_end(b, NULL, e);
+	return SJ_OK;
 }
 
 static sj_rc
@@ -802,7 +789,7 @@ raise_alerts(scan_import *im, sj_err *e)
 		const pend *r = &b->rows[i];
 		if (r->drop || r->alert_ix < 0)
 			continue;
-		scan_alert_of(&b->alerts[r->alert_ix], r->id, &a);
+		scan_alert_of(&b->alerts[r->alert_ix], row_id(b, r), &a);
 		if ((rc = alert_raise(im->s, &a, e)) != SJ_OK)
 			return rc;
 		im->wr->rep.alerts++;
@@ -810,44 +797,66 @@ raise_alerts(scan_import *im, sj_err *e)
 	return SJ_OK;
 }
 
-/* Derive and write the rows of wr, whose ids are given (handoff). */
+/* Derive and write the rows of wr, whose ids are given (handoff): its
+ * pairs planned in order and its rows inserted, a chunk at a time while
+ * the pair reader runs (each chunk once its stored scans are read), else
+ * in one go; then the changes to stored stays and the alerts. */
 static sj_rc
 write_batch(scan_import *im, sj_err *e)
 {
 	batch *b = im->wr;
 	pair_state st = { .first_id = b->first_id };
-	size_t i, j, at = 0;
-	sj_rc rc = SJ_OK;
+	size_t n_chunks = im->pairs_running ? im->n_chunks : 1, from = 0;
+	double t_plan = 0, t_copy = 0;
+	store_bulk *bk;
+	sj_rc rc;
 
 	im->n_changes = 0;
-	double t1 = mono_s();
-	for (i = 0; rc == SJ_OK && i < b->n_rows; i = j) {
-		for (j = i + 1; j < b->n_rows && b->rows[j].place_id == b->rows[i].place_id &&
-		    b->rows[j].person_id == b->rows[i].person_id; j++)
-			;
-		if (b->rows[i].person_id)
-			plan_pair(im, i, j, &at, &st);
-		else
-			rc = plan_unknown(im, i, j, e);
+	if ((rc = store_bulk_begin(im->s, "scan", scan_cols, N_SCAN_COLS, &bk, e)) != SJ_OK) {
+		import_pairs_end(im);
+		return rc;
 	}
+	for (size_t c = 0; rc == SJ_OK && c < n_chunks; c++) {
+		size_t to = im->pairs_running ? im->chunks[c].to : b->n_rows, at = 0, i, j;
+		if (im->pairs_running && (rc = import_pairs_take(im, c, &b->t_wait, e)) != SJ_OK)
+			break;
+		double t1 = import_mono_s();
+		for (i = from; rc == SJ_OK && i < to; i = j) {
+			for (j = i + 1; j < to && b->rows[j].place_id == b->rows[i].place_id &&
+			    b->rows[j].person_id == b->rows[i].person_id; j++)
+				;
+			if (b->rows[i].person_id)
+				plan_pair(im, i, j, &at, &st);
+			else
+				rc = plan_unknown(im, i, j, e);
+		}
+		double t2 = import_mono_s();
+		if (rc == SJ_OK)
+			rc = insert_range(im, bk, from, to, e);
+		t_plan += t2 - t1;
+		t_copy += import_mono_s() - t2;
+		from = to;
+	}
+	import_pairs_end(im);
 	free(st.seen);
 	/* planned: the stored scans have served (merge_written reads the next
 	 * batch's, and this one's rows) */
 	release(&b->stored, &b->cap_stored);
 	b->n_stored = 0;
-	double t2 = mono_s();
+	double t3 = import_mono_s();
 	if (rc == SJ_OK)
-		rc = insert_rows(im, e);
-	double t3 = mono_s();
-	for (i = 0; rc == SJ_OK && i < im->n_changes; i++) {
+		rc = store_bulk_end(bk, NULL, e);
+	else
+		store_bulk_abort(bk);
+	for (size_t i = 0; rc == SJ_OK && i < im->n_changes; i++) {
 		const stored_change *c = &im->changes[i];
 		rc = scan_stay_set(im->s, c->place_id, c->id, c->stay_s, c->recorded, c->demote, e);
 	}
 	if (rc == SJ_OK)
 		rc = raise_alerts(im, e);
-	b->t_plan += t2 - t1;
-	b->t_copy += t3 - t2;
-	b->t_rest += mono_s() - t3;
+	b->t_plan += t_plan;
+	b->t_copy += t_copy;
+	b->t_rest += import_mono_s() - t3;
 	return rc;
 }
 
@@ -872,6 +881,7 @@ write_rest(scan_import *im, sj_err *e)
 	im->n_changes = 0;   /* this batch's (import_merge_written reads them next) */
 	if (b->n_rows)
 		rc = write_batch(im, e);
+	import_pairs_end(im);   /* (an empty batch's reader has nothing to read) */
 	if (rc == SJ_OK && im->o.audit) {
 		import_report total;
 		pthread_mutex_lock(&im->mu);
@@ -885,17 +895,25 @@ write_rest(scan_import *im, sj_err *e)
 	 * process) must read them again. */
 	if (rc == SJ_OK && !im->o.dry_run && b->rep.accepted > 0)
 		rc = store_publish(im->s, STORE_LINE_OVERFLOW, e);
-	double t0 = mono_s();
+	double t0 = import_mono_s();
 	if (rc != SJ_OK || im->o.dry_run)
 		store_rollback(im->s);
 	else
 		rc = store_commit(im->s, e);
 	im->in_tx = false;
+	/* The next batch is checked with its people's look-ups (the memo)
+	 * beside its rows: not beside a full page cache as well, or a second
+	 * batch peaks ~25 MiB above the first (bench/RESULTS.md "SQLite bulk
+	 * import: one batch in the budget").  What the next batch needs is
+	 * read again from the OS's cache. */
+	if (rc == SJ_OK)
+		rc = store_cache_release(im->s, e);
 	if (log_enabled(SJ_LOG_DEBUG))
 		log_debug("import batch %lld: %zu rows; seconds: memo %.2f, check %.2f, pairs %.2f, "
-		    "wait %.2f, plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f",
+		    "wait %.2f, plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f; "
+		    "the pair reader's CPU %.2f",
 		    (long long)im->total.batches + 1, b->n_rows, b->t_memo, b->t_check, b->t_pairs,
-		    b->t_wait, b->t_plan, b->t_copy, b->t_rest, mono_s() - t0);
+		    b->t_wait, b->t_plan, b->t_copy, b->t_rest, import_mono_s() - t0, b->t_reader);
 	if (rc == SJ_OK) {
 		pthread_mutex_lock(&im->mu);
 		add_batch(&im->total, &b->rep);
@@ -935,6 +953,7 @@ reset_batch(batch *b)
 	memset(&b->rep, 0, sizeof b->rep);
 	b->open = false;
 	b->t_memo = b->t_check = b->t_pairs = b->t_plan = b->t_copy = b->t_rest = b->t_wait = 0;
+	b->t_reader = 0;
 }
 
 /* rd is complete: sort it, read its pairs, reserve its ids and hand it to
@@ -964,7 +983,7 @@ handoff(scan_import *im, sj_err *e)
 	int64_t dv;
 	sj_rc rc;
 
-	double t0 = mono_s();
+	double t0 = import_mono_s();
 	/* Every row of b is checked: the memo has served (the next batch
 	 * reads its own).  Freed, not cleared, so that it is not held beside
 	 * the sort, the batches and the page cache (~130 bytes a person;
@@ -977,13 +996,14 @@ handoff(scan_import *im, sj_err *e)
 	if ((rc = store_cache_release(im->rs, e)) != SJ_OK)
 		return rc;
 	import_sort_rows(im, b);
-	if ((rc = read_pairs(im, im->rs, b, e)) != SJ_OK)
+	/* with the pair reader, they are read while b is written (below) */
+	if (!(im->pairs_ahead && !im->overlap) && (rc = read_pairs(im, im->rs, b, e)) != SJ_OK)
 		return rc;
 	release(&im->keys, &im->cap_keys);
-	double t1 = mono_s();
+	double t1 = import_mono_s();
 	if ((rc = join_writer(im, e)) != SJ_OK)
 		return rc;
-	b->t_wait += mono_s() - t1;
+	b->t_wait += import_mono_s() - t1;
 	if (!im->in_tx && (rc = begin_batch(im, true, e)) != SJ_OK)
 		return rc;
 	if ((rc = scan_ids_reserve(im->s, "scan", (int64_t)b->n_rows, &b->first_id, e)) != SJ_OK)
@@ -1004,9 +1024,7 @@ handoff(scan_import *im, sj_err *e)
 				return rc;
 		}
 	}
-	b->t_pairs += mono_s() - t0 - b->t_wait;
-	for (size_t i = 0; i < b->n_rows; i++)
-		b->rows[i].id = b->first_id + (int64_t)i;
+	b->t_pairs += import_mono_s() - t0 - b->t_wait;
 	im->next_id = b->first_id + (int64_t)b->n_rows;
 	/* b is written next; the batch written before it is read next */
 	im->rd = im->wr;
@@ -1021,6 +1039,10 @@ handoff(scan_import *im, sj_err *e)
 	malloc_trim(0);
 	scan_memo_clear(im->memo);
 	if (!im->overlap) {
+		/* The pair reader's snapshot: b's transaction holds the write
+		 * lock (its ids are reserved) and has written no scan. */
+		if (im->pairs_ahead && (rc = import_pairs_start(im, e)) != SJ_OK)
+			return rc;
 		/* one batch at a time: the written one's rows are not kept for
 		 * merge_written, so they need not stay beside the next */
 		rc = write_rest(im, e);
@@ -1083,8 +1105,12 @@ scan_import_batch_rows(int memory_mib, bool overlap)
 	int cache = scan_import_cache_mib(memory_mib);
 	/* A multiplication, not a shift: too little memory leaves a negative
 	 * number, and shifting one is undefined; it clamps to the minimum. */
-	int64_t left = (int64_t)(memory_mib - cache - (overlap ? (cache + 2) / 3 : 0)) * (1 << 20);
-	int64_t rows = left / (int64_t)((overlap ? 2 : 1) * sizeof(pend) + sizeof(struct sort_key));
+	int64_t left = (int64_t)(memory_mib - cache - (overlap ? (cache + 2) / 3 + OVERLAP_RESERVE_MIB
+	    : pair_reader_cache_mib(memory_mib))) * (1 << 20);
+	/* with the overlap a row is also in the merge of the batch written
+	 * last into the one read (import_merge_written: a stored scan a row) */
+	int64_t rows = left / (int64_t)((overlap ? 2 * sizeof(pend) + sizeof(stored) : sizeof(pend))
+	    + sizeof(struct sort_key));
 
 	return rows < IMPORT_BATCH_MIN ? IMPORT_BATCH_MIN
 	    : rows > IMPORT_BATCH_SQLITE ? IMPORT_BATCH_SQLITE : (int)rows;
@@ -1098,6 +1124,7 @@ scan_import_free(scan_import *im)
 	if (im == NULL)
 		return;
 	join_writer(im, &e);
+	import_pairs_end(im);
 	if (im->in_tx)
 		store_rollback(im->s);
 	if (im->o.reader && store_tx_depth(im->o.reader) > 0)
@@ -1117,9 +1144,11 @@ scan_import_free(scan_import *im)
 	free(im->spans);
 	free(im->changes);
 	free(im->order);
+	free(im->chunks);
 	free(im->total.rejects);
 	arena_free(&im->a);
 	scan_memo_free(im->memo);
 	pthread_mutex_destroy(&im->mu);
+	pthread_cond_destroy(&im->pairs_cv);
 	free(im);
 }
