@@ -72,8 +72,10 @@ put_block(tzfile *f, int time_size, const int64_t *times, uint32_t timecnt, uint
 	put_be(f, 0, 1);
 	put_be(f, 0, 1);
 	put(f, "CST", 4);
-	for (uint32_t i = 0; i < leapcnt; i++)
-		put_be(f, 0, time_size + 4);
+	for (uint32_t i = 0; i < leapcnt; i++) {
+		put_be(f, 0, time_size);  /* occurrence */
+		put_be(f, 1, 4);          /* correction */
+	}
 }
 
 /* A version-2 file with these transitions and footer rule. */
