@@ -22,10 +22,9 @@
 #   sh bench/import.sh [ROWS [BASE [PG_BASE]]]     defaults 1000000 10000000 1000000
 #   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out; RUNS=N SQLite runs (default 3);
 #   BATCH_ROWS=N: sijin's --batch-rows on SQLite (default: as many as its
-#   --memory holds); MEMORY=MIB: sijin's --memory (default: its own, 120 MiB:
-#   a 48 MiB page cache and batches of ~630,000 rows, ~280,000 with
-#   IMPORT_ARGS=--overlap, peak RSS < 200 MB; MEMORY=168: one 1,000,000-row
-#   batch, ~185 MiB, the least CPU).
+#   --memory holds); MEMORY=MIB: sijin's --memory (default: its own, 150 MiB:
+#   a 48 MiB page cache and batches of 1,000,000 rows, ~270,000 with
+#   IMPORT_ARGS=--overlap, peak RSS ~155 MiB, < 200 MB).
 #   SHELL_CACHE_MIB: the sqlite3 shell's page cache (default 256 MiB, its
 #   best: it inserts in primary-key order, so its person-index leaves are
 #   touched at random and want the whole index cached; given sijin's 48 MiB
@@ -76,6 +75,9 @@ if [ ! -f "$base_db" ]; then
 	rm -f "$W/base.csv"
 	sqlite3 "$base_db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 fi
+# A base built by an older sijin gets this one's migrations once, here, not
+# in every run's timed import (0016 rebuilt scan_by_person by time).
+"$S" --db "$base_db" migrate >/dev/null
 # The sqlite3 shell's side: scan_sq, the scan table's columns, primary key
 # and index, not STRICT (the shell's .import writes an empty CSV cell as ''
 # where sijin writes NULL, which a STRICT INTEGER column refuses), holding
@@ -87,11 +89,18 @@ CREATE TABLE scan_sq (place_id INTEGER NOT NULL, id INTEGER NOT NULL, checkpoint
     person_id INTEGER, at INTEGER NOT NULL, kind INTEGER NOT NULL, temperature INTEGER,
     reasons INTEGER NOT NULL, operator_id INTEGER, stay_s INTEGER, key_fp INTEGER,
     PRIMARY KEY (place_id, id)) WITHOUT ROWID;
-CREATE INDEX scan_sq_by_person ON scan_sq (person_id, place_id, id);
+CREATE INDEX scan_sq_by_person ON scan_sq (person_id, place_id, at);
 INSERT INTO scan_sq SELECT * FROM scan ORDER BY place_id, id;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
 fi >/dev/null
+# scan_sq of a base made before schema 0016: its index as scan_by_person's now
+case $(sqlite3 "$base_db" "SELECT sql FROM sqlite_schema WHERE name = 'scan_sq_by_person'") in
+*"place_id, id)"*)
+	sqlite3 "$base_db" "PRAGMA cache_size=-$((CACHE_MIB * 1024)); DROP INDEX scan_sq_by_person;
+	    CREATE INDEX scan_sq_by_person ON scan_sq (person_id, place_id, at);
+	    PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null ;;
+esac
 gen "$ROWS" 1704067200 7 >"$W/new.csv"
 
 # --- (a) SQLite -------------------------------------------------------------

@@ -16,6 +16,8 @@
 -- (https://sqlite.org/lang_altertable.html "Making Other Kinds Of Table
 -- Schema Changes") with the same columns, checks, key and index, its rows
 -- copied, and the view on it and the planner statistics of 0003 put back.
+-- Its rows are read and written once: on a large store this takes a while
+-- (it is one transaction, like every migration).
 -- No table refers to scan, so foreign keys may stay on meanwhile.
 CREATE UNIQUE INDEX checkpoint_id_place ON checkpoint (id, place_id);
 
@@ -39,7 +41,10 @@ INSERT INTO scan_0015 SELECT place_id, id, checkpoint_id, person_id, at, kind, t
 DROP VIEW stay;
 DROP TABLE scan;
 ALTER TABLE scan_0015 RENAME TO scan;
-CREATE INDEX scan_by_person ON scan (person_id, place_id, id);
+-- The person index as 0016_scan_by_time makes it, by time: 0016 may have
+-- run before this one (the two were merged out of number order), and when
+-- it runs after, it makes the same index again.
+CREATE INDEX scan_by_person ON scan (person_id, place_id, at);
 
 CREATE VIEW stay AS
 SELECT place_id, id, checkpoint_id, person_id, at AS entry_at, at + stay_s AS exit_at,

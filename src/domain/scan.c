@@ -25,12 +25,11 @@
 
 #define CLASS_ID  "person.id_number"   /* as domain/person.c hashes identity numbers */
 #define CLASS_KEY "scan.key"
-#define HISTORY_MAX 256                /* a person's newest scans at a place that are read */
 #define KEY_FP_MASK ((INT64_C(1) << 47) - 1)
 #define CHECKPOINT_CACHE_SLOTS 512     /* per thread (scan_prepare_defer) */
 
 enum {
-	Q_CHECKPOINT, Q_PERSON_BY_HASH, Q_PERSON_BY_ID, Q_HISTORY, Q_HISTORY_UNKNOWN,
+	Q_CHECKPOINT, Q_PERSON_BY_HASH, Q_PERSON_BY_ID,
 	Q_INSERT, Q_STAY_UPDATE, Q_COUNTER, Q_ALERT_OF, Q_MEMO_CHECKPOINTS, Q_MEMO_PEOPLE,
 };
 
@@ -53,14 +52,6 @@ static const char *const scan_sql[] = {
 	" FROM person p WHERE p.id_number_hash = ?1",
 	[Q_PERSON_BY_ID] =
 	"SELECT p.id, p.name, p.unit_id, p.id_number_mask, " TAG_BITS " FROM person p WHERE p.id = ?1",
-	[Q_HISTORY] =
-	"SELECT id, at, kind, stay_s, key_fp, checkpoint_id, temperature, reasons, operator_id"
-	" FROM scan WHERE person_id = ?1 AND place_id = ?2 ORDER BY id DESC LIMIT 256",
-	/* scans of unknown identity numbers at the place with this key */
-	[Q_HISTORY_UNKNOWN] =
-	"SELECT id, at, kind, stay_s, key_fp, checkpoint_id, temperature, reasons, operator_id"
-	" FROM scan WHERE person_id IS NULL AND place_id = ?1 AND key_fp = ?2"
-	" ORDER BY id DESC LIMIT 256",
 	[Q_INSERT] =
 	"INSERT INTO scan (place_id, id, checkpoint_id, person_id, at, kind, temperature, reasons,"
 	" operator_id, stay_s, key_fp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -658,20 +649,6 @@ scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg, cons
 
 /* ---- writing ------------------------------------------------------------------ */
 
-/* One earlier scan of the person at the place. */
-typedef struct history_row {
-	int64_t id, at, stay_s, key_fp, checkpoint_id, operator_id;
-	int kind, temperature;
-	unsigned reasons;
-} history_row;
-
-typedef struct history {
-	history_row rows[HISTORY_MAX];
-	size_t n;
-	stay_span spans[HISTORY_MAX];
-	size_t n_spans;
-} history;
-
 static int
 kind_role(int kind)
 {
@@ -682,71 +659,6 @@ int
 scan_kind_of(scan_direction d, scan_decision dec, int role, scan_source src)
 {
 	return (int)d | (int)dec << 1 | role << 3 | (int)src << 5;
-}
-
-static sj_rc
-read_history(store *s, const scan_prepared *p, history *h, sj_err *e)
-{
-	int64_t now = dt_now();
-	store_stmt *st;
-	bool row;
-	sj_rc rc;
-
-	h->n = h->n_spans = 0;
-	if (p->person_id == 0 && p->key_fp == 0)
-		return SJ_OK;  /* nothing to derive, nothing to replay */
-	if (p->person_id) {
-		if ((rc = store_prepare(s, scan_sql[Q_HISTORY], &st, e)) != SJ_OK)
-			return rc;
-		store_bind_int(st, 1, p->person_id);
-		store_bind_int(st, 2, p->place_id);
-	} else {
-		if ((rc = store_prepare(s, scan_sql[Q_HISTORY_UNKNOWN], &st, e)) != SJ_OK)
-			return rc;
-		store_bind_int(st, 1, p->place_id);
-		store_bind_int(st, 2, p->key_fp);
-	}
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row && h->n < HISTORY_MAX) {
-		history_row *r = &h->rows[h->n];
-		r->at = store_col_int(st, 1);
-		/* An expired scan does not exist for a live scan: no replay of
-		 * its key, no stay joined to it (retention_write_sees). */
-		if (!retention_write_sees(RETENTION_SCAN, now, p->at, r->at))
-			continue;
-		h->n++;
-		r->id = store_col_int(st, 0);
-		r->kind = (int)store_col_int(st, 2);
-		r->stay_s = store_col_is_null(st, 3) ? 0 : store_col_int(st, 3);
-		r->key_fp = store_col_is_null(st, 4) ? 0 : store_col_int(st, 4);
-		r->checkpoint_id = store_col_int(st, 5);
-		r->temperature = (int)store_col_int(st, 6);
-		r->reasons = (unsigned)store_col_int(st, 7);
-		r->operator_id = store_col_int(st, 8);
-		if (r->stay_s > 0) {
-			stay_span *sp = &h->spans[h->n_spans++];
-			sp->id = r->id;
-			sp->entry_at = r->at;
-			sp->exit_at = r->at + r->stay_s;
-			sp->exit_recorded = kind_role(r->kind) == SROLE_OPENS_RECORDED;
-		}
-	}
-	if (rc == SJ_OK && row)
-		store_reset(st);
-	return rc;
-}
-
-/* The earlier scan with the same key near this one, or NULL. */
-static const history_row *
-find_replay(const history *h, const scan_prepared *p)
-{
-	if (p->key_fp == 0)
-		return NULL;
-	for (size_t i = 0; i < h->n; i++) {
-		const history_row *r = &h->rows[i];
-		if (r->key_fp == p->key_fp && llabs(r->at - p->at) <= SCAN_KEY_WINDOW_S)
-			return r;
-	}
-	return NULL;
 }
 
 static void
@@ -761,28 +673,12 @@ result_stay(scan_result *out, stay_action action, const stay_span *sp)
 	out->stay_exit_recorded = sp->exit_recorded;
 }
 
-/* The stay a stored scan belongs to, for a replayed answer: its own (an
- * opening entry), else the one whose interval holds its time (or ends at
- * it, for an exit). */
-static const stay_span *
-stay_of_row(const history *h, const history_row *r)
-{
-	for (size_t i = 0; i < h->n_spans; i++)
-		if (h->spans[i].id == r->id)
-			return &h->spans[i];
-	for (size_t i = 0; i < h->n_spans; i++) {
-		const stay_span *sp = &h->spans[i];
-		if (r->at >= sp->entry_at && (r->at < sp->exit_at || r->at == sp->exit_at))
-			return sp;
-	}
-	return NULL;
-}
-
 static sj_rc
-answer_replay(store *s, const scan_prepared *p, const history *h, const history_row *r,
+answer_replay(store *s, const scan_prepared *p, history *h, const history_row *r,
     scan_result *out, sj_err *e)
 {
 	int role = kind_role(r->kind);
+	const stay_span *sp;
 	store_stmt *st;
 	sj_rc rc;
 
@@ -810,10 +706,12 @@ answer_replay(store *s, const scan_prepared *p, const history *h, const history_
 		result_stay(out, STAY_NONE, NULL);
 		return SJ_OK;
 	}
+	if ((rc = scan_history_stay_of(s, p, h, r, &sp, e)) != SJ_OK)
+		return rc;
 	if ((r->kind & 1) == SCAN_OUT)
-		result_stay(out, role == SROLE_OPENS ? STAY_CLOSED : STAY_SAME, stay_of_row(h, r));
+		result_stay(out, role == SROLE_OPENS ? STAY_CLOSED : STAY_SAME, sp);
 	else
-		result_stay(out, role == SROLE_JOINS ? STAY_SAME : STAY_OPENED, stay_of_row(h, r));
+		result_stay(out, role == SROLE_JOINS ? STAY_SAME : STAY_OPENED, sp);
 	return SJ_OK;
 }
 
@@ -1037,9 +935,9 @@ scan_write_memo(store *s, scan_memo *memo, scan_rows *rows, const scan_prepared 
 	if (scan_rows_holds(rows, p->place_id, p->person_id) &&
 	    (rc = scan_rows_flush(s, rows, e)) != SJ_OK)
 		goto out;
-	if ((rc = read_history(s, p, h, e)) != SJ_OK)
+	if ((rc = scan_history_read(s, p, h, e)) != SJ_OK)
 		goto out;
-	if ((replay = find_replay(h, p)) != NULL) {
+	if ((replay = scan_history_replay(h, p)) != NULL) {
 		rc = answer_replay(s, p, h, replay, out, e);
 		goto out;
 	}

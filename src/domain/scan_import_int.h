@@ -25,18 +25,19 @@ typedef struct sort_key {
 	size_t ix;
 } sort_key;
 
-/* One checked row waiting for its batch to be written. */
+/* One checked row waiting for its batch to be written: 72 bytes
+ * (scan_import_batch_rows counts them).  Its id is not kept: row i of a
+ * batch has id first_id + i (batch.first_id, row_id). */
 typedef struct pend {
 	int64_t place_id, checkpoint_id, person_id, at, key_fp, line;
-	int64_t id;            /* given at flush */
-	int64_t stay_s;        /* > 0: opens a stay of this length */
+	int32_t stay_s;        /* > 0: opens a stay of this length, seconds (an
+	                        * exit's time minus the entry's: < 2^31 s) */
 	/* The place's stay_rules (the re-entry window is the import's
-	 * setting, the operator the import's: neither is kept a row; 88
-	 * bytes a row, not 120, scan_import_batch_rows) */
+	 * setting, the operator the import's: neither is kept a row) */
 	int32_t default_stay_s;  /* 60..86400 s (org_place.c) */
-	int temperature;
-	unsigned reasons;
 	int32_t alert_ix;      /* index into alerts, -1: none */
+	int16_t temperature;   /* °C × 10, 0: not taken (340..430, scan_prepare) */
+	uint16_t reasons;      /* SCAN_R_* bits (SCAN_R_COUNT of them) */
 	uint8_t direction, decision, source, role;
 	bool records_exits;
 	bool drop;             /* duplicate or rejected at flush */
@@ -85,6 +86,13 @@ typedef struct batch {
 	double t_memo, t_check, t_pairs, t_plan, t_copy, t_rest, t_wait;
 } batch;
 
+/* The id of row r of batch b (given at handoff, in the batch's order). */
+static inline int64_t
+row_id(const batch *b, const pend *r)
+{
+	return b->first_id + (int64_t)(r - b->rows);
+}
+
 struct scan_import {
 	store *s;
 	const crypt_keys *k;
@@ -126,7 +134,7 @@ struct scan_import {
  * (scan_import.c).  Uses im->order as scratch. */
 void import_sort_rows(scan_import *im, batch *b);
 
-/* Bring b's stored scans (read_pairs' rows, by person, place, id), read in
+/* Bring b's stored scans (read_pairs' rows, by person, place, time), read in
  * a snapshot of the state the batch written last (im->wr) started from,
  * to the state im->wr committed, as if read after it: im->wr's changes to
  * stored scans (im->changes; the last of each scan wins), then im->wr's

@@ -144,7 +144,9 @@ change_cmp(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* x's (person, place, id) before y's: read_pairs' order. */
+/* x's (person, place, time) before y's: read_pairs' order (the order
+ * within a pair serves nothing but the reader of these lines: read_pair
+ * takes a pair's scans in any order). */
 static bool
 stored_before(const stored *x, const stored *y)
 {
@@ -152,7 +154,7 @@ stored_before(const stored *x, const stored *y)
 		return x->person_id < y->person_id;
 	if (x->place_id != y->place_id)
 		return x->place_id < y->place_id;
-	return x->id < y->id;
+	return x->at < y->at;
 }
 
 /* Bring b's stored scans, read in a snapshot of the state the batch written
@@ -199,7 +201,7 @@ import_merge_written(scan_import *im, batch *b)
 			break;
 		if (b->rows[i].person_id != r->person_id || b->rows[i].place_id != r->place_id)
 			continue;   /* not a pair of b */
-		stored x = { .place_id = r->place_id, .person_id = r->person_id, .id = r->id,
+		stored x = { .place_id = r->place_id, .person_id = r->person_id, .id = row_id(w, r),
 		    .at = r->at, .stay_s = r->stay_s, .checkpoint_id = r->checkpoint_id,
 		    .kind = scan_kind_of((scan_direction)r->direction, (scan_decision)r->decision,
 		    r->role, (scan_source)r->source) };

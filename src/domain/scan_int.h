@@ -40,6 +40,54 @@ void scan_alert_of(const scan_prepared *p, int64_t scan_id, alert *a);
 sj_rc scan_stay_set(store *s, int64_t place_id, int64_t id, int64_t stay_s, bool recorded,
     bool demote, sj_err *e);
 
+/* ---- the writer's read of earlier scans (scan_history.c) ---------------- */
+
+#define HISTORY_MAX 256                 /* scans of the first read (by time) */
+#define HISTORY_ROWS (HISTORY_MAX + 4)  /* room for a stay read for a replay */
+
+/* One earlier scan of the person at the place (or of the unknown identity
+ * number with the key): its row's columns, instants in seconds since the
+ * epoch, temperature in °C × 10 (0: not taken), ids 0 for NULL. */
+typedef struct history_row {
+	int64_t id, at, stay_s, key_fp, checkpoint_id, operator_id;
+	int kind, temperature;
+	unsigned reasons;
+} history_row;
+
+/* What scan_history_read found: rows[0..n) in no particular order, the
+ * stays among them as spans[0..n_spans), every row one a live write may see
+ * (retention_write_sees).  complete: the rows are all of the pair's scans. */
+typedef struct history {
+	history_row rows[HISTORY_ROWS];
+	size_t n;
+	stay_span spans[HISTORY_ROWS];
+	size_t n_spans;
+	bool complete;
+} history;
+
+/* Read into *h (overwritten) the earlier scans that the rules of a new scan
+ * p at p->at need (scan_history.c says which, and why "the newest by id"
+ * would not do): for a registered person (p->person_id), the stays before
+ * and after p->at that stay_plan looks at and the latest scan with p's key
+ * fingerprint within SCAN_KEY_WINDOW_S of p->at; for an unknown identity
+ * number (person 0) with a key, that keyed scan of unknown identity at the
+ * place; nothing for neither.  At most a few statements, none reading more
+ * than HISTORY_MAX rows but for the keyed scan's window.  Errors: store
+ * errors. */
+sj_rc scan_history_read(store *s, const scan_prepared *p, history *h, sj_err *e);
+
+/* The scan of h that p repeats — same key fingerprint, time within
+ * SCAN_KEY_WINDOW_S of p->at; of several, the latest (then the highest
+ * id) — or NULL (also for a scan without a key). */
+const history_row *scan_history_replay(const history *h, const scan_prepared *p);
+
+/* The stay that r, a scan of h, belongs to, into *out: its own (an opening
+ * entry), else the stay whose interval holds r's time (or ends at it); read
+ * from the store (and added to h) when h is not complete and does not hold
+ * it.  *out NULL: none.  Errors: store errors. */
+sj_rc scan_history_stay_of(store *s, const scan_prepared *p, history *h, const history_row *r,
+    const stay_span **out, sj_err *e);
+
 /* Whether r holds a row of (place_id, person_id) (person 0: NULL). */
 bool scan_rows_holds(const scan_rows *r, int64_t place_id, int64_t person_id);
 

@@ -2,7 +2,8 @@
  * PostgreSQL (tests/unit/testdb.h): a scan refers to its checkpoint and
  * the checkpoint's place with one composite foreign key —
  *  - a store at 0014 holding scans is migrated with every row, its index,
- *    the view `stay` and (SQLite) the planner statistics kept;
+ *    the view `stay` and (SQLite) the planner statistics kept; so is one
+ *    that got 0016 (the person index by time) before 0015;
  *  - a scan naming a place other than its checkpoint's is refused, as is a
  *    checkpoint or place that does not exist; the right pair is taken;
  *  - a checkpoint (and so its place) with scans cannot be deleted.
@@ -65,9 +66,11 @@ count(store *s, const char *sql)
 	return v;
 }
 
-/* The store at BEFORE, the world written, then migrated to the latest. */
+/* The store with the migrations up to BEFORE (or, out_of_order, all but
+ * 0015, as a store migrated by a build that had 0016 and not yet 0015),
+ * the world written, then migrated to the latest. */
 static store *
-upgraded_store(void)
+upgraded_store(bool out_of_order)
 {
 	struct schema_file old[64];
 	store *s = testdb_open();
@@ -75,7 +78,7 @@ upgraded_store(void)
 	size_t n = 0;
 
 	for (const struct schema_file *f = schema_files; f->dialect; f++)
-		if (f->version <= BEFORE) {
+		if (out_of_order ? f->version != 15 : f->version <= BEFORE) {
 			assert_true(n < sizeof old / sizeof old[0] - 1);
 			old[n++] = *f;
 		}
@@ -106,27 +109,51 @@ refused(store *s, const char *sql)
 		fail_msg("not refused: %s", sql);
 }
 
+/* What an upgrade must keep, whatever the order the migrations ran in. */
 static void
-test_upgrade_keeps_scans(void **state)
+upgrade_keeps_scans(bool out_of_order)
 {
-	store *s = upgraded_store();
+	store *s = upgraded_store(out_of_order);
 
-	(void)state;
 	assert_int_equal(count(s, "SELECT count(*) FROM scan"), 3);
 	assert_int_equal(count(s, "SELECT count(*) FROM scan WHERE person_id = 7 AND place_id = 10"), 2);
 	/* the open stay of scan 1: [1000, 1600) */
 	assert_int_equal(count(s, "SELECT exit_at FROM stay WHERE id = 1"), 1600);
 	assert_int_equal(count(s, "SELECT count(*) FROM stay"), 1);
-	assert_int_equal(count(s, "SELECT max(version) FROM schema_migrations"), 15);
-	if (!testdb_is_pg())  /* 0003's statistics, which make SQLite use scan_by_person */
+	assert_int_equal(count(s, "SELECT count(*) FROM schema_migrations WHERE version = 15"), 1);
+	/* the person index by time, as 0016 makes it, either order */
+	if (testdb_is_pg())
+		assert_int_equal(count(s, "SELECT count(*) FROM pg_indexes WHERE schemaname ="
+		    " current_schema() AND indexname = 'scan_by_person'"
+		    " AND indexdef LIKE '%(person_id, place_id, at)'"), 1);
+	else {
+		assert_int_equal(count(s, "SELECT count(*) FROM pragma_index_info('scan_by_person')"
+		    " WHERE seqno = 2 AND name = 'at'"), 1);
+		/* 0003's statistics, which make SQLite use scan_by_person */
 		assert_int_equal(count(s, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'scan'"), 2);
+	}
 	store_close(s);
+}
+
+static void
+test_upgrade_keeps_scans(void **state)
+{
+	(void)state;
+	upgrade_keeps_scans(false);
+}
+
+/* 0016 ran first (main had it before 0015 was merged). */
+static void
+test_upgrade_out_of_order(void **state)
+{
+	(void)state;
+	upgrade_keeps_scans(true);
 }
 
 static void
 test_place_must_be_the_checkpoints(void **state)
 {
-	store *s = upgraded_store();
+	store *s = upgraded_store(false);
 
 	(void)state;
 	/* checkpoint 100 is at place 10, not 20 */
@@ -157,6 +184,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_upgrade_keeps_scans),
+		cmocka_unit_test(test_upgrade_out_of_order),
 		cmocka_unit_test(test_place_must_be_the_checkpoints),
 	};
 
