@@ -649,12 +649,6 @@ scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg, cons
 
 /* ---- writing ------------------------------------------------------------------ */
 
-static int
-kind_role(int kind)
-{
-	return (kind & KIND_ROLE_MASK) >> 3;
-}
-
 int
 scan_kind_of(scan_direction d, scan_decision dec, int role, scan_source src)
 {
