@@ -50,6 +50,12 @@
 
 /* work_mem of an import's session on PostgreSQL, MiB (store_bulk_tune) */
 #define IMPORT_WORK_MEM_MIB 256
+/* With the overlap, MiB that scan_import_batch_rows keeps aside for what
+ * is not counted a row: the memo of the batch being checked (~130 bytes a
+ * distinct person: 26 MiB for 200,000) while the writer's page cache is
+ * full, the second connection and its thread (measured: bench/RESULTS.md
+ * "SQLite bulk import: one batch in the budget"). */
+#define OVERLAP_RESERVE_MIB 26
 /* In-process, rows are checked as they come, this many at a time, instead
  * of waiting unchecked for a batch's worth (which only saves round trips
  * to a database server): a batch of IMPORT_BATCH_SQLITE rows then holds
@@ -85,6 +91,8 @@ static const char *const scan_cols[] = {
 #define N_SCAN_COLS 11
 
 /* The types (pend, batch, struct scan_import, ...) are in domain/scan_import_int.h. */
+_Static_assert(sizeof(pend) == 72, "scan_import_batch_rows and docs/import.md count 72 bytes a row");
+_Static_assert(SCAN_R_COUNT <= 16, "pend.reasons holds 16 bits");
 
 /* Seconds on the monotonic clock (the step timings). */
 static double
@@ -299,8 +307,8 @@ keep_row(scan_import *im, int64_t line, const scan_prepared *p)
 	*r = (pend){ .place_id = p->place_id, .checkpoint_id = p->checkpoint_id,
 	    .person_id = p->person_id, .at = p->at, .key_fp = p->key_fp, .line = line,
 	    .default_stay_s = (int32_t)p->rules.default_stay_s,
-	    .records_exits = p->rules.records_exits, .temperature = p->temperature,
-	    .reasons = p->reasons, .alert_ix = -1, .direction = (uint8_t)p->direction,
+	    .records_exits = p->rules.records_exits, .temperature = (int16_t)p->temperature,
+	    .reasons = (uint16_t)p->reasons, .alert_ix = -1, .direction = (uint8_t)p->direction,
 	    .decision = (uint8_t)p->decision, .source = (uint8_t)p->source };
 	if (p->reasons) {
 		if (b->n_alerts == b->cap_alerts) {
@@ -553,7 +561,9 @@ forget_expired(pair_state *st, int64_t cut)
 /* Read the stored scans of every (place, person) pair of the sorted batch
  * b into b->stored, by pair then time, on the connection st: on a database
  * server one load of the keys and one join; in-process one index range a
- * pair. */
+ * pair, taken straight from the sorted rows (no key array beside the
+ * batch: 16 bytes a row at the batch's peak of memory), in the index's
+ * own order, so consecutive look-ups fall on the same or the next leaf. */
 static sj_rc
 read_pairs(scan_import *im, store *st, batch *b, sj_err *e)
 {
@@ -562,6 +572,21 @@ read_pairs(scan_import *im, store *st, batch *b, sj_err *e)
 	sj_rc rc;
 
 	b->n_stored = 0;
+	if (!store_round_trips(st)) {   /* one index range a pair, in-process */
+		for (size_t i = 0; i < b->n_rows; i++) {
+			const pend *r = &b->rows[i];
+			if (r->person_id == 0 || (i > 0 && r[-1].person_id == r->person_id &&
+			    r[-1].place_id == r->place_id))
+				continue;
+			if ((rc = store_prepare(st, import_sql[Q_PAIR], &q, e)) != SJ_OK)
+				return rc;
+			store_bind_int(q, 1, r->person_id);
+			store_bind_int(q, 2, r->place_id);
+			if ((rc = read_stored(b, q, e)) != SJ_OK)
+				return rc;
+		}
+		return SJ_OK;
+	}
 	keys_reserve(im, b->n_rows);
 	for (size_t i = 0; i < b->n_rows; i++) {
 		const pend *r = &b->rows[i];
@@ -571,17 +596,6 @@ read_pairs(scan_import *im, store *st, batch *b, sj_err *e)
 	}
 	if (n == 0)
 		return SJ_OK;
-	if (!store_round_trips(st)) {   /* one index range a pair, in-process */
-		for (size_t i = 0; i < n; i++) {
-			if ((rc = store_prepare(st, import_sql[Q_PAIR], &q, e)) != SJ_OK)
-				return rc;
-			store_bind_int(q, 1, im->keys[i].k2);
-			store_bind_int(q, 2, im->keys[i].k1);
-			if ((rc = read_stored(b, q, e)) != SJ_OK)
-				return rc;
-		}
-		return SJ_OK;
-	}
 	if ((rc = store_keys_load(st, im->keys, n, e)) != SJ_OK ||
 	    (rc = store_prepare(st, import_sql[Q_PAIRS], &q, e)) != SJ_OK)
 		return rc;
@@ -659,7 +673,7 @@ apply_changes(scan_import *im, pair_state *st, const stay_plan_out *plan, int64_
 		assert(i < st->n_spans);
 		if (ch->id >= st->first_id) {
 			pend *r = &im->wr->rows[ch->id - st->first_id];
-			r->stay_s = ch->demote ? 0 : ch->exit_at - r->at;
+			r->stay_s = ch->demote ? 0 : (int32_t)(ch->exit_at - r->at);
 			r->role = ch->demote ? SROLE_JOINS
 			    : ch->exit_recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS;
 		} else
@@ -712,10 +726,10 @@ plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 		r->role = (uint8_t)scan_role_of_plan(&plan);
 		note_seen(st, r);
 		if (plan.opens) {
-			r->stay_s = plan.exit_at - r->at;
+			r->stay_s = (int32_t)(plan.exit_at - r->at);
 			spans_reserve(im, st->n_spans + 1);
 			st->spans = im->spans;
-			st->spans[st->n_spans++] = (stay_span){ .id = r->id, .entry_at = r->at,
+			st->spans[st->n_spans++] = (stay_span){ .id = row_id(b, r), .entry_at = r->at,
 			    .exit_at = plan.exit_at, .exit_recorded = plan.exit_recorded };
 			b->rep.stays++;
 		}
@@ -775,7 +789,7 @@ insert_rows(scan_import *im, sj_err *e)
 		return rc;
 	for (size_t i = 0; i < im->wr->n_rows; i++) {
 		const pend *r = &im->wr->rows[i];
-		int64_t v[N_SCAN_COLS] = { r->place_id, r->id, r->checkpoint_id, opt_val(r->person_id),
+		int64_t v[N_SCAN_COLS] = { r->place_id, row_id(im->wr, r), r->checkpoint_id, opt_val(r->person_id),
 		    r->at, scan_kind_of((scan_direction)r->direction, (scan_decision)r->decision,
 		    r->role, (scan_source)r->source), opt_val(r->temperature), r->reasons,
 		    opt_val(im->o.operator_id), opt_val(r->stay_s), opt_val(r->key_fp) };
@@ -802,7 +816,7 @@ raise_alerts(scan_import *im, sj_err *e)
 		const pend *r = &b->rows[i];
 		if (r->drop || r->alert_ix < 0)
 			continue;
-		scan_alert_of(&b->alerts[r->alert_ix], r->id, &a);
+		scan_alert_of(&b->alerts[r->alert_ix], row_id(b, r), &a);
 		if ((rc = alert_raise(im->s, &a, e)) != SJ_OK)
 			return rc;
 		im->wr->rep.alerts++;
@@ -891,6 +905,13 @@ write_rest(scan_import *im, sj_err *e)
 	else
 		rc = store_commit(im->s, e);
 	im->in_tx = false;
+	/* The next batch is checked with its people's look-ups (the memo)
+	 * beside its rows: not beside a full page cache as well, or a second
+	 * batch peaks ~25 MiB above the first (bench/RESULTS.md "SQLite bulk
+	 * import: one batch in the budget").  What the next batch needs is
+	 * read again from the OS's cache. */
+	if (rc == SJ_OK)
+		rc = store_cache_release(im->s, e);
 	if (log_enabled(SJ_LOG_DEBUG))
 		log_debug("import batch %lld: %zu rows; seconds: memo %.2f, check %.2f, pairs %.2f, "
 		    "wait %.2f, plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f",
@@ -1005,8 +1026,6 @@ handoff(scan_import *im, sj_err *e)
 		}
 	}
 	b->t_pairs += mono_s() - t0 - b->t_wait;
-	for (size_t i = 0; i < b->n_rows; i++)
-		b->rows[i].id = b->first_id + (int64_t)i;
 	im->next_id = b->first_id + (int64_t)b->n_rows;
 	/* b is written next; the batch written before it is read next */
 	im->rd = im->wr;
@@ -1083,8 +1102,12 @@ scan_import_batch_rows(int memory_mib, bool overlap)
 	int cache = scan_import_cache_mib(memory_mib);
 	/* A multiplication, not a shift: too little memory leaves a negative
 	 * number, and shifting one is undefined; it clamps to the minimum. */
-	int64_t left = (int64_t)(memory_mib - cache - (overlap ? (cache + 2) / 3 : 0)) * (1 << 20);
-	int64_t rows = left / (int64_t)((overlap ? 2 : 1) * sizeof(pend) + sizeof(struct sort_key));
+	int64_t left = (int64_t)(memory_mib - cache -
+	    (overlap ? (cache + 2) / 3 + OVERLAP_RESERVE_MIB : 0)) * (1 << 20);
+	/* with the overlap a row is also in the merge of the batch written
+	 * last into the one read (import_merge_written: a stored scan a row) */
+	int64_t rows = left / (int64_t)((overlap ? 2 * sizeof(pend) + sizeof(stored) : sizeof(pend))
+	    + sizeof(struct sort_key));
 
 	return rows < IMPORT_BATCH_MIN ? IMPORT_BATCH_MIN
 	    : rows > IMPORT_BATCH_SQLITE ? IMPORT_BATCH_SQLITE : (int)rows;

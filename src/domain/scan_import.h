@@ -76,13 +76,16 @@
  * (bench/RESULTS.md "SQLite bulk import: batch size and order"). */
 #define IMPORT_BATCH_SQLITE 1000000
 /* The import's own memory by default, MiB (import_options.memory_mib):
- * its SQLite page caches and a batch's rows.  With the rest of a process
- * importing 1,000,000 check-ins of 200,000 people (their memo while a
- * batch is checked, the id maps, the library, the overlap's second
- * connection and thread) the peak resident memory stays under 200 MB
- * (issue 5; bench/RESULTS.md "SQLite bulk import: page cache and
- * memory"). */
-#define IMPORT_MEMORY_MIB 120
+ * its SQLite page caches and a batch's rows.  The 48 MiB cache and
+ * 1,000,000 rows of 104 bytes (a row and its sort key; 99.2 MiB) fit, so
+ * an import of up to 1,000,000 rows is one batch, which costs the least
+ * CPU (each batch rewrites most of the person index and reads its people
+ * again).  With the rest of a process importing 1,000,000 check-ins of
+ * 200,000 people (their memo while a batch is checked, the id maps, the
+ * library, the overlap's second connection and thread) the peak resident
+ * memory stays under 200 MB (issue 5; ~155 MiB; bench/RESULTS.md "SQLite
+ * bulk import: one batch in the budget"). */
+#define IMPORT_MEMORY_MIB 150
 #define IMPORT_CACHE_MIB 48         /* SQLite page cache of an import at most */
 #define IMPORT_MEMORY_MAX_MIB 4096  /* import_options.memory_mib at most */
 #define IMPORT_BATCH_MIN 10000      /* rows a batch at least, whatever the memory */
@@ -159,7 +162,8 @@ int scan_import_cache_mib(int memory_mib);
  * many as the memory the page caches leave holds at the bytes a checked
  * row takes while its batch is sorted (the row and its sort key) — with
  * overlap (import_options.reader), beside the batch being written (a
- * second row) and the reader's cache (a third of the writer's) — within
+ * second row), the merge of the two (a stored scan, 56 bytes) and the
+ * reader's cache (a third of the writer's) — within
  * [IMPORT_BATCH_MIN, IMPORT_BATCH_SQLITE]. */
 int scan_import_batch_rows(int memory_mib, bool overlap);
 

@@ -25,18 +25,19 @@ typedef struct sort_key {
 	size_t ix;
 } sort_key;
 
-/* One checked row waiting for its batch to be written. */
+/* One checked row waiting for its batch to be written: 72 bytes
+ * (scan_import_batch_rows counts them).  Its id is not kept: row i of a
+ * batch has id first_id + i (batch.first_id, row_id). */
 typedef struct pend {
 	int64_t place_id, checkpoint_id, person_id, at, key_fp, line;
-	int64_t id;            /* given at flush */
-	int64_t stay_s;        /* > 0: opens a stay of this length */
+	int32_t stay_s;        /* > 0: opens a stay of this length, seconds (an
+	                        * exit's time minus the entry's: < 2^31 s) */
 	/* The place's stay_rules (the re-entry window is the import's
-	 * setting, the operator the import's: neither is kept a row; 88
-	 * bytes a row, not 120, scan_import_batch_rows) */
+	 * setting, the operator the import's: neither is kept a row) */
 	int32_t default_stay_s;  /* 60..86400 s (org_place.c) */
-	int temperature;
-	unsigned reasons;
 	int32_t alert_ix;      /* index into alerts, -1: none */
+	int16_t temperature;   /* °C × 10, 0: not taken (340..430, scan_prepare) */
+	uint16_t reasons;      /* SCAN_R_* bits (SCAN_R_COUNT of them) */
 	uint8_t direction, decision, source, role;
 	bool records_exits;
 	bool drop;             /* duplicate or rejected at flush */
@@ -84,6 +85,13 @@ typedef struct batch {
 	 * changes and alerts, waiting for the previous batch's write */
 	double t_memo, t_check, t_pairs, t_plan, t_copy, t_rest, t_wait;
 } batch;
+
+/* The id of row r of batch b (given at handoff, in the batch's order). */
+static inline int64_t
+row_id(const batch *b, const pend *r)
+{
+	return b->first_id + (int64_t)(r - b->rows);
+}
 
 struct scan_import {
 	store *s;

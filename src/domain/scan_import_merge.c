@@ -201,7 +201,7 @@ import_merge_written(scan_import *im, batch *b)
 			break;
 		if (b->rows[i].person_id != r->person_id || b->rows[i].place_id != r->place_id)
 			continue;   /* not a pair of b */
-		stored x = { .place_id = r->place_id, .person_id = r->person_id, .id = r->id,
+		stored x = { .place_id = r->place_id, .person_id = r->person_id, .id = row_id(w, r),
 		    .at = r->at, .stay_s = r->stay_s, .checkpoint_id = r->checkpoint_id,
 		    .kind = scan_kind_of((scan_direction)r->direction, (scan_decision)r->decision,
 		    r->role, (scan_source)r->source) };

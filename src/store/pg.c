@@ -42,10 +42,12 @@
  *    every statement fails with SJ_EUNAVAIL until the caller rolls back,
  *    because statements run after a silent reconnect would no longer be
  *    part of the transaction.
+ *
+ * Pipeline mode is in pg_pipeline.c, LISTEN/NOTIFY in pg_notify.c; what
+ * the three files share is in pg_int.h.
  */
 #include <assert.h>
 #include <ctype.h>
-#include <errno.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <stdio.h>
@@ -55,6 +57,7 @@
 
 #include "core/log.h"
 #include "store/driver.h"
+#include "store/pg_int.h"
 
 /* Type OIDs of the built-in types (fixed; catalog/pg_type.h). */
 enum {
@@ -63,52 +66,12 @@ enum {
 	OID_BPCHAR = 1042, OID_VARCHAR = 1043, OID_NUMERIC = 1700,
 };
 
-/* Deferred statements (pg_run_deferred) sent before their results are read:
- * each result waits in the server's socket buffer until the next Sync, and
- * a full buffer would stall the server while it still reads ours. */
-#define PG_PIPELINE_MAX 256
-
 /* The advisory lock of writing transactions: ("sjin" in ASCII, the
  * schema), so that sijins in two schemas of one database (the tests'
  * databases) do not wait for each other. */
 #define PG_BEGIN_SQL \
 	"BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '5s';" \
 	" SELECT pg_advisory_xact_lock(1936353646, hashtext(current_schema()))"
-
-typedef struct pg_conn {
-	PGconn *pg;
-	unsigned next_name;   /* statement names sj1, sj2, ... */
-	unsigned generation;  /* bumped by every reconnect */
-	bool in_tx;           /* last known: inside a transaction block */
-	unsigned flags;       /* of store_open, for a reset */
-	int64_t changes;      /* rows of the last INSERT, UPDATE or DELETE */
-	int pending;          /* statements sent in pipeline mode (pg_run_deferred)
-	                       * whose results are not read yet */
-} pg_conn;
-
-typedef struct pg_param {
-	char *buf;            /* malloc'd value storage, reused */
-	size_t cap;
-	bool is_int;          /* bound with bind_int, to ival */
-	int64_t ival;
-} pg_param;
-
-typedef struct pg_stmt {
-	pg_conn *c;
-	char name[16];
-	char *sql;            /* rewritten with $N */
-	char *probe;          /* sql with `$N IS NULL` as TRUE, until first prepared */
-	unsigned generation;  /* of the connection it was prepared on */
-	int n_params;
-	Oid *types;           /* as prepared; int2/int4 widened to int8 */
-	pg_param *params;
-	const char **values;  /* NULL: SQL NULL */
-	int *lengths;
-	int *formats;         /* 0 text, 1 binary */
-	PGresult *res;        /* current result, NULL before the first step */
-	int row, n_rows;
-	char num[32];         /* col_text of a number */
-} pg_stmt;
 
 /* ---- errors ---------------------------------------------------------------- */
 
@@ -154,7 +117,7 @@ code_for(const char *state)
 
 /* Fail with the error of res (may be NULL: the connection's error).  A
  * lost connection is SJ_EUNAVAIL whatever the message. */
-static sj_rc
+sj_rc
 pg_fail(pg_conn *c, const PGresult *res, sj_err *e)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -175,8 +138,8 @@ pg_fail(pg_conn *c, const PGresult *res, sj_err *e)
 
 /* Note the transaction state after a command (unknown when the connection
  * is broken: keep the last known). */
-static void
-track_tx(pg_conn *c)
+void
+pg_track_tx(pg_conn *c)
 {
 	PGTransactionStatusType t = PQtransactionStatus(c->pg);
 
@@ -187,8 +150,8 @@ track_tx(pg_conn *c)
 }
 
 /* Rows changed, from the command tag of an INSERT, UPDATE or DELETE. */
-static void
-track_changes(pg_conn *c, const PGresult *res)
+void
+pg_track_changes(pg_conn *c, const PGresult *res)
 {
 	const char *tag = PQcmdStatus((PGresult *)res);
 
@@ -329,117 +292,21 @@ pg_destroy(const char *url, const char *shown, sj_err *e)
 	    " END $$", NULL, e);
 }
 
-/* ---- pipeline mode (store_defer_writes) ------------------------------------- */
-
-/* Read the results of everything sent in pipeline mode up to the Sync
- * just sent: first the c->pending deferred statements, then, when last is
- * not NULL, the one statement sent after them, whose rows go to last->res
- * (NULL: a command, e.g. COMMIT, whose tag goes to *tag).  Then leave
- * pipeline mode.  The first failure is returned: a deferred statement's
- * (the later ones, last included, were then skipped by the server:
- * PGRES_PIPELINE_ABORTED), else last's.  A lost connection is SJ_EUNAVAIL;
- * the pipeline is then dropped with it (PQreset starts afresh). */
-static sj_rc
-pipe_collect(pg_conn *c, pg_stmt *last, bool has_last, char *tag, size_t n_tag, sj_err *e)
-{
-	int queries = c->pending + (has_last ? 1 : 0);
-	PGresult *res;
-	sj_rc rc = SJ_OK;
-
-	c->pending = 0;
-	for (int q = 0; q < queries; q++) {
-		bool is_last = has_last && q == queries - 1;
-
-		while ((res = PQgetResult(c->pg)) != NULL) {
-			switch (PQresultStatus(res)) {
-			case PGRES_TUPLES_OK:
-				track_changes(c, res);
-				if (is_last && last && rc == SJ_OK && last->res == NULL) {
-					last->res = res;
-					last->n_rows = PQntuples(res);
-					last->row = -1;
-					res = NULL;
-				}
-				break;
-			case PGRES_COMMAND_OK:
-				track_changes(c, res);
-				if (is_last && tag)
-					snprintf(tag, n_tag, "%s", PQcmdStatus(res));
-				break;
-			case PGRES_PIPELINE_ABORTED:
-				if (rc == SJ_OK)
-					rc = sj_fail(e, SJ_EDB, NULL, "database: a statement sent ahead was "
-					    "skipped after an earlier failure");
-				break;
-			default:
-				if (rc == SJ_OK)
-					rc = pg_fail(c, res, e);
-			}
-			PQclear(res);
-			if (PQstatus(c->pg) != CONNECTION_OK)
-				goto lost;
-		}
-		if (PQstatus(c->pg) != CONNECTION_OK)
-			goto lost;
-	}
-	/* The Sync's own result, then the connection is idle again. */
-	while ((res = PQgetResult(c->pg)) != NULL) {
-		bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
-		PQclear(res);
-		if (sync)
-			break;
-		if (PQstatus(c->pg) != CONNECTION_OK)
-			goto lost;
-	}
-	if (PQstatus(c->pg) != CONNECTION_OK)
-		goto lost;
-	if (!PQexitPipelineMode(c->pg) && rc == SJ_OK)
-		rc = pg_fail(c, NULL, e);
-	track_tx(c);
-	return rc;
-lost:
-	return pg_fail(c, NULL, e);
-}
-
-/* Send a Sync after what is pending and read every result (pipe_collect);
- * nothing to do when nothing is pending. */
-static sj_rc
-pipe_flush(pg_conn *c, sj_err *e)
-{
-	if (c->pending == 0)
-		return SJ_OK;
-	if (PQstatus(c->pg) != CONNECTION_OK) {
-		c->pending = 0;
-		return pg_fail(c, NULL, e);
-	}
-	if (!PQpipelineSync(c->pg)) {
-		c->pending = 0;
-		return pg_fail(c, NULL, e);
-	}
-	return pipe_collect(c, NULL, false, NULL, 0, e);
-}
-
-static sj_rc
-pg_sync(void *conn, sj_err *e)
-{
-	return pipe_flush(conn, e);
-}
-
 /* Before a statement: reset a broken connection once, unless a
  * transaction was open on it.  Outside a transaction, first read what the
  * server may have sent meanwhile: a server that shut down or restarted has
  * closed the connection, and the statement then goes to the new server
  * instead of failing.  The settings come back with the session; prepared
  * statements are prepared again on their next use. */
-static sj_rc
-conn_ready(pg_conn *c, sj_err *e)
+sj_rc
+pg_conn_ready(pg_conn *c, sj_err *e)
 {
 	struct pollfd fd = { .fd = PQsocket(c->pg), .events = POLLIN };
 	sj_rc rc;
 
 	/* Statements sent ahead are answered first (they are part of the
 	 * transaction this statement continues). */
-	if (c->pending > 0 && (rc = pipe_flush(c, e)) != SJ_OK)
+	if (c->pending > 0 && (rc = pg_pipe_flush(c, e)) != SJ_OK)
 		return rc;
 	/* An idle connection has nothing to read; a closed one has the
 	 * server's goodbye and then the end of the stream. */
@@ -460,40 +327,7 @@ conn_ready(pg_conn *c, sj_err *e)
 	return session_setup(c, c->flags, e);
 }
 
-/* COMMIT: behind the statements sent ahead, in the same round trip, when
- * there are any.  PostgreSQL answers the COMMIT of a transaction that
- * failed with a ROLLBACK tag; that is a failure here, never a success. */
-static sj_rc
-pg_commit(pg_conn *c, sj_err *e)
-{
-	char tag[32] = "";
-	PGresult *res;
-	sj_rc rc;
-
-	if (c->pending > 0 && PQstatus(c->pg) == CONNECTION_OK) {
-		if (!PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) ||
-		    !PQpipelineSync(c->pg)) {
-			c->pending = 0;
-			return pg_fail(c, NULL, e);
-		}
-		rc = pipe_collect(c, NULL, true, tag, sizeof tag, e);
-	} else {
-		if ((rc = conn_ready(c, e)) != SJ_OK)
-			return rc;
-		res = PQexec(c->pg, "COMMIT");
-		if (PQresultStatus(res) == PGRES_COMMAND_OK)
-			snprintf(tag, sizeof tag, "%s", PQcmdStatus(res));
-		else
-			rc = pg_fail(c, res, e);
-		PQclear(res);
-		track_tx(c);
-	}
-	if (rc == SJ_OK && strcmp(tag, "COMMIT") != 0)
-		rc = sj_fail(e, SJ_EDB, NULL, "database: the transaction was rolled back (%s)", tag);
-	return rc;
-}
-
-static sj_rc
+sj_rc
 pg_exec(void *conn, const char *sql, sj_err *e)
 {
 	pg_conn *c = conn;
@@ -511,17 +345,17 @@ pg_exec(void *conn, const char *sql, sj_err *e)
 	if (strcmp(sql, "COMMIT") == 0)
 		return pg_commit(c, e);
 	if (strcmp(sql, "ROLLBACK") == 0)
-		pipe_flush(c, NULL);  /* whatever failed there is undone now */
-	if ((rc = conn_ready(c, e)) != SJ_OK)
+		pg_pipe_flush(c, NULL);  /* whatever failed there is undone now */
+	if ((rc = pg_conn_ready(c, e)) != SJ_OK)
 		return rc;
 	res = PQexec(c->pg, sql);
 	st = PQresultStatus(res);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-		track_changes(c, res);
+		pg_track_changes(c, res);
 	else
 		rc = pg_fail(c, res, e);
 	PQclear(res);
-	track_tx(c);
+	pg_track_tx(c);
 	return rc;
 }
 
@@ -687,7 +521,7 @@ prepare_as(pg_stmt *st, const char *sql, sj_err *e)
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = pg_fail(c, res, e);
 		PQclear(res);
-		track_tx(c);
+		pg_track_tx(c);
 		return rc;
 	}
 	PQclear(res);
@@ -701,7 +535,7 @@ prepare_as(pg_stmt *st, const char *sql, sj_err *e)
 		for (int i = 0; i < st->n_params; i++)
 			st->types[i] = PQparamtype(res, i);
 	PQclear(res);
-	track_tx(c);
+	pg_track_tx(c);
 	return rc;
 }
 
@@ -822,7 +656,7 @@ pg_prepare(void *conn, const char *sql, void **stmt, sj_err *e)
 		if (!(w.has_probe ? w.probe_used[i] : w.used[i]))
 			st->types[i - 1] = OID_TEXT;
 	snprintf(st->name, sizeof st->name, "sj%u", ++c->next_name);
-	if ((rc = conn_ready(c, e)) != SJ_OK || (rc = stmt_prepare(st, e)) != SJ_OK) {
+	if ((rc = pg_conn_ready(c, e)) != SJ_OK || (rc = stmt_prepare(st, e)) != SJ_OK) {
 		stmt_free(st);
 		return rc;
 	}
@@ -918,7 +752,7 @@ pg_bind_blob(void *stmt, int i, const void *p, size_t n)
 	}
 }
 
-static void
+void
 pg_reset(void *stmt)
 {
 	pg_stmt *st = stmt;
@@ -932,8 +766,8 @@ pg_reset(void *stmt)
 
 /* Whether st can be sent as it is: prepared on this connection, no
  * parameter to widen (stmt_widen). */
-static bool
-stmt_ready(const pg_stmt *st)
+bool
+pg_stmt_ready(const pg_stmt *st)
 {
 	if (st->generation != st->c->generation)
 		return false;
@@ -951,21 +785,21 @@ stmt_execute(pg_stmt *st, sj_err *e)
 	PGresult *res;
 	sj_rc rc;
 
-	if (c->pending > 0 && PQstatus(c->pg) == CONNECTION_OK && stmt_ready(st)) {
+	if (c->pending > 0 && PQstatus(c->pg) == CONNECTION_OK && pg_stmt_ready(st)) {
 		/* Behind the statements sent ahead, in the same round trip. */
 		if (!PQsendQueryPrepared(c->pg, st->name, st->n_params, st->values, st->lengths,
 		    st->formats, 1) || !PQpipelineSync(c->pg)) {
 			c->pending = 0;
 			return pg_fail(c, NULL, e);
 		}
-		rc = pipe_collect(c, st, true, NULL, 0, e);
+		rc = pg_pipe_collect(c, st, true, NULL, 0, e);
 		if (rc != SJ_OK) {
 			PQclear(st->res);
 			st->res = NULL;
 		}
 		return rc;
 	}
-	if ((rc = conn_ready(c, e)) != SJ_OK)
+	if ((rc = pg_conn_ready(c, e)) != SJ_OK)
 		return rc;
 	if (st->generation != c->generation && (rc = stmt_prepare(st, e)) != SJ_OK)
 		return rc;
@@ -975,24 +809,24 @@ stmt_execute(pg_stmt *st, sj_err *e)
 	    st->formats, 1);
 	switch (PQresultStatus(res)) {
 	case PGRES_TUPLES_OK:
-		track_changes(c, res);
+		pg_track_changes(c, res);
 		st->res = res;
 		st->n_rows = PQntuples(res);
 		st->row = -1;
 		break;
 	case PGRES_COMMAND_OK:
-		track_changes(c, res);
+		pg_track_changes(c, res);
 		PQclear(res);
 		break;
 	default:
 		rc = pg_fail(c, res, e);
 		PQclear(res);
 	}
-	track_tx(c);
+	pg_track_tx(c);
 	return rc;
 }
 
-static sj_rc
+sj_rc
 pg_step(void *conn, void *stmt, bool *row, sj_err *e)
 {
 	pg_stmt *st = stmt;
@@ -1016,39 +850,6 @@ pg_step(void *conn, void *stmt, bool *row, sj_err *e)
 	}
 	pg_reset(st);
 	return SJ_OK;
-}
-
-/* store_run of a statement inside a transaction with store_defer_writes:
- * send it in pipeline mode and return without reading its result, which
- * pipe_collect reads with the next statement that waits for one (or at
- * the PG_PIPELINE_MAX-th).  A statement still to be prepared (or widened)
- * runs at once instead, after the pending ones. */
-static sj_rc
-pg_run_deferred(void *conn, void *stmt, sj_err *e)
-{
-	pg_conn *c = conn;
-	pg_stmt *st = stmt;
-	sj_rc rc = SJ_OK;
-	bool row;
-
-	if (PQstatus(c->pg) != CONNECTION_OK || !c->in_tx || !stmt_ready(st)) {
-		while ((rc = pg_step(conn, stmt, &row, e)) == SJ_OK && row)
-			;
-		return rc;
-	}
-	if (c->pending >= PG_PIPELINE_MAX && (rc = pipe_flush(c, e)) != SJ_OK) {
-		pg_reset(st);
-		return rc;
-	}
-	if (PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode(c->pg))
-		rc = pg_fail(c, NULL, e);
-	else if (!PQsendQueryPrepared(c->pg, st->name, st->n_params, st->values, st->lengths,
-	    st->formats, 1))
-		rc = pg_fail(c, NULL, e);
-	else
-		c->pending++;
-	pg_reset(st);
-	return rc;
 }
 
 /* ---- columns ------------------------------------------------------------------ */
@@ -1175,59 +976,6 @@ pg_backup(void *conn, const char *path, store_backup_cb cb, void *cls, int64_t *
 	    "(docs/backup.md)");
 }
 
-/* store_listen(): LISTEN on this session. */
-static sj_rc
-pg_listen(void *conn, const char *channel, sj_err *e)
-{
-	char sql[256], *o = sql;
-
-	/* A quoted identifier: its '"' doubled. */
-	o += sprintf(o, "LISTEN \"");
-	for (const char *p = channel; *p && o < sql + sizeof sql - 4; p++) {
-		if (*p == '"')
-			*o++ = '"';
-		*o++ = *p;
-	}
-	strcpy(o, "\"");
-	return pg_exec(conn, sql, e);
-}
-
-/* Hand each line of each notification libpq holds to cb. */
-static void
-pg_deliver(pg_conn *c, store_line_cb cb, void *cls)
-{
-	PGnotify *n;
-
-	while ((n = PQnotifies(c->pg)) != NULL) {
-		for (char *line = n->extra, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-			if ((nl = strchr(line, '\n')) != NULL)
-				*nl = '\0';
-			cb(cls, line);
-		}
-		PQfreemem(n);
-	}
-}
-
-/* store_wait(): poll the socket, read what came, deliver.  A lost
- * connection is reported, not reset: the notifications sent meanwhile
- * are gone and the caller must read everything again. */
-static sj_rc
-pg_wait(void *conn, int timeout_ms, store_line_cb cb, void *cls, sj_err *e)
-{
-	pg_conn *c = conn;
-	struct pollfd fd = { .fd = PQsocket(c->pg), .events = POLLIN };
-
-	pg_deliver(c, cb, cls);
-	if (PQstatus(c->pg) == CONNECTION_OK && fd.fd >= 0 && poll(&fd, 1, timeout_ms) < 0 &&
-	    errno != EINTR)
-		return sj_fail(e, SJ_EUNAVAIL, NULL, "database: cannot wait for notifications");
-	if (PQstatus(c->pg) != CONNECTION_OK || !PQconsumeInput(c->pg) ||
-	    PQstatus(c->pg) != CONNECTION_OK)
-		return sj_fail(e, SJ_EUNAVAIL, NULL, "database: the listening connection was lost");
-	pg_deliver(c, cb, cls);
-	return SJ_OK;
-}
-
 /* ---- COPY (store_bulk_*) ---------------------------------------------------- */
 
 static sj_rc
@@ -1237,7 +985,7 @@ pg_copy_begin(void *conn, const char *sql, sj_err *e)
 	PGresult *res;
 	sj_rc rc = SJ_OK;
 
-	if ((rc = conn_ready(c, e)) != SJ_OK)
+	if ((rc = pg_conn_ready(c, e)) != SJ_OK)
 		return rc;
 	res = PQexec(c->pg, sql);
 	if (PQresultStatus(res) != PGRES_COPY_IN)
@@ -1273,7 +1021,7 @@ pg_copy_end(void *conn, bool failed, int64_t *n_rows, sj_err *e)
 			rc = pg_fail(c, res, e);
 		PQclear(res);
 	}
-	track_tx(c);
+	pg_track_tx(c);
 	return failed ? SJ_EDB : rc;
 }
 

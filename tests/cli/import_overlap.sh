@@ -75,12 +75,7 @@ same "check-ins part 1 again in batches of 2"
 # --- a paper ledger with exits and refusals, batches of 1 -----------------------------
 cp=$(q_db "$A" "SELECT c.id FROM checkpoint c JOIN place p ON p.id = c.place_id
     WHERE p.records_exits = 1 ORDER BY c.id LIMIT 1")
-for i in 1 2 3; do
-	for d in a b; do
-		on $d person add --name "账$i" --mobile "1390000000$i" --unit "$unit" >/dev/null 2>&1 ||
-		    echo "not ok - person $i on $d"
-	done
-done
+ledger_people "$unit" a b
 # ledger D E: an entry, its exit in the next batch, an exit before the
 # entry (line 5), a row of no person on record (line 6: refused, field
 # name), the entry of line 2 again (a duplicate), a re-entry within the

@@ -79,12 +79,7 @@ check "people: the same ids, names and keys on both" cmp -s "$T/ppl.sq" "$T/ppl.
 # --- a paper ledger with exits, at a place that records them -----------------------
 cp=$(q_db "$SQ" "SELECT c.id FROM checkpoint c JOIN place p ON p.id = c.place_id
     WHERE p.records_exits = 1 ORDER BY c.id LIMIT 1")
-for i in 1 2 3; do
-	for d in sq pg; do
-		on $d person add --name "账$i" --mobile "1390000000$i" --unit "$unit" >/dev/null 2>&1 ||
-		    echo "not ok - person $i on $d"
-	done
-done
+ledger_people "$unit" sq pg
 # Part A: entries and exits out of order, a repeated entry within the
 # window, an exit with no stay, an overnight stay left open.  Part B: the
 # overnight stay's exit, an exit before a stored entry (refused), rows of

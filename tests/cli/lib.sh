@@ -116,3 +116,17 @@ expect_in() {
 
 # count_rows TABLE: rows in a table of the test database.
 count_rows() { q "SELECT count(*) FROM $1"; }
+
+# ledger_people UNIT D...: the people of the import tests' paper ledgers,
+# 账1..账3 with mobiles 13900000001..13900000003, added in unit UNIT on
+# each database D through the test's own `on D ARGS...` (sijin on D with
+# D's key file).
+ledger_people() {
+	_lp_unit=$1; shift
+	for _lp_i in 1 2 3; do
+		for _lp_d in "$@"; do
+			on "$_lp_d" person add --name "账$_lp_i" --mobile "1390000000$_lp_i" \
+			    --unit "$_lp_unit" >/dev/null 2>&1 || echo "not ok - person $_lp_i on $_lp_d"
+		done
+	done
+}

@@ -171,22 +171,17 @@ prepare(cpfix *f, const char *id_number, scan_direction d, int64_t at, scan_job 
 		fail_msg("prepare: %s: %s", e.field, e.msg);
 }
 
+/* Start a writer, submit the n jobs together (so mostly in one batch),
+ * wait until each is answered, stop the writer. */
 static void
-test_one_bad_job_fails_alone(void **state)
+run_together(scan_job *jobs, int n)
 {
-	cpfix *f = *state;
-	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = 4 };
-	scan_job jobs[4];
+	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = n };
 	scan_writer *w;
 	sj_err e = {0};
 
-	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &jobs[0]);
-	prepare(f, f->id_resident, SCAN_OUT, H(8, 0), &jobs[1]);  /* before the entry of jobs[0] */
-	prepare(f, f->id_key, SCAN_IN, H(9, 0), &jobs[2]);
-	jobs[2].in.person_id = 999999;                             /* no such person: the insert fails */
-	prepare(f, f->id_visitor, SCAN_OUT, H(9, 5), &jobs[3]);
 	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < n; i++) {
 		jobs[i].done = job_done;
 		jobs[i].cls = &b;
 		assert_int_equal(scan_writer_submit(w, &jobs[i], &e), SJ_OK);
@@ -196,6 +191,20 @@ test_one_bad_job_fails_alone(void **state)
 		pthread_cond_wait(&b.cond, &b.lock);
 	pthread_mutex_unlock(&b.lock);
 	scan_writer_stop(w);
+}
+
+static void
+test_one_bad_job_fails_alone(void **state)
+{
+	cpfix *f = *state;
+	scan_job jobs[4];
+
+	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &jobs[0]);
+	prepare(f, f->id_resident, SCAN_OUT, H(8, 0), &jobs[1]);  /* before the entry of jobs[0] */
+	prepare(f, f->id_key, SCAN_IN, H(9, 0), &jobs[2]);
+	jobs[2].in.person_id = 999999;                             /* no such person: the insert fails */
+	prepare(f, f->id_visitor, SCAN_OUT, H(9, 5), &jobs[3]);
+	run_together(jobs, 4);
 	assert_int_equal(jobs[0].rc, SJ_OK);
 	assert_int_equal(jobs[0].out.stay_action, STAY_OPENED);
 	assert_int_equal(jobs[1].rc, SJ_EINVAL);
@@ -217,28 +226,15 @@ static void
 test_one_pair_many_times_in_a_batch(void **state)
 {
 	cpfix *f = *state;
-	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = 5 };
 	static const stay_action want[4] = { STAY_OPENED, STAY_CLOSED, STAY_OPENED, STAY_CLOSED };
 	scan_job jobs[5];
-	scan_writer *w;
-	sj_err e = {0};
 
 	for (int i = 0; i < 4; i++)
 		prepare(f, f->id_resident, i % 2 ? SCAN_OUT : SCAN_IN, H(9, 5 * i), &jobs[i]);
 	jobs[0].in.key_fp = 12345;
 	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &jobs[4]);
 	jobs[4].in.key_fp = 12345;
-	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
-	for (int i = 0; i < 5; i++) {
-		jobs[i].done = job_done;
-		jobs[i].cls = &b;
-		assert_int_equal(scan_writer_submit(w, &jobs[i], &e), SJ_OK);
-	}
-	pthread_mutex_lock(&b.lock);
-	while (b.left > 0)
-		pthread_cond_wait(&b.cond, &b.lock);
-	pthread_mutex_unlock(&b.lock);
-	scan_writer_stop(w);
+	run_together(jobs, 5);
 	for (int i = 0; i < 5; i++)
 		if (jobs[i].rc != SJ_OK)
 			fail_msg("job %d: %s: %s", i, jobs[i].err.field, jobs[i].err.msg);
