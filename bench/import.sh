@@ -22,9 +22,10 @@
 #   sh bench/import.sh [ROWS [BASE [PG_BASE]]]     defaults 1000000 10000000 1000000
 #   SKIP_SQLITE=1 / SKIP_PG=1 leave a half out; RUNS=N SQLite runs (default 3);
 #   BATCH_ROWS=N: sijin's --batch-rows on SQLite (default: as many as its
-#   --memory holds); MEMORY=MIB: sijin's --memory (default: its own, 150 MiB:
-#   a 48 MiB page cache and batches of 1,000,000 rows, ~270,000 with
-#   IMPORT_ARGS=--overlap, peak RSS ~155 MiB, < 200 MB).
+#   --memory holds); MEMORY=MIB: sijin's --memory (default: its own, 158 MiB:
+#   a 48 MiB page cache, the pair reader's 8 MiB and batches of 1,000,000
+#   rows, ~270,000 with IMPORT_ARGS=--overlap; peak RSS ~165 MiB, < 200 MB;
+#   IMPORT_ARGS=--no-overlap: one connection, no pair reader).
 #   SHELL_CACHE_MIB: the sqlite3 shell's page cache (default 256 MiB, its
 #   best: it inserts in primary-key order, so its person-index leaves are
 #   touched at random and want the whole index cached; given sijin's 48 MiB

@@ -44,13 +44,16 @@ static const char import_usage[] =
 	"  at most 5 s for it: into a SQLite store that is serving, import with\n"
 	"  --batch-rows 10000 (or through the API, which does).\n"
 	"--memory: MiB for the import's own memory on SQLite: its page cache (half,\n"
-	"  at most 48; the second connection a third of that) and a batch's rows\n"
+	"  at most 48; the second connection a third of that, a sixth without\n"
+	"  --overlap) and a batch's rows\n"
 	"  (104 bytes a row, ~230 with --overlap, which holds two batches);\n"
-	"  default 150: 1000000 rows in one batch (the least CPU), peak ~155 MiB\n"
+	"  default 158: 1000000 rows in one batch (the least CPU), peak ~165 MiB\n"
 	"  (< 200 MB); at most 4096.\n"
 	"--overlap / --no-overlap: read and check the next batch on a second\n"
 	"  connection while one is written (the default on PostgreSQL; on SQLite only\n"
-	"  with --overlap), or one after the other; the result is the same.\n"
+	"  with --overlap; by default there the second connection reads only each\n"
+	"  batch's stored scans while the batch is written), or everything on one\n"
+	"  connection, one step after the other; the result is the same.\n"
 	"Exit 0 when the import ran (even with rejected rows); 2 for bad arguments or\n"
 	"a file that cannot be read (encoding, header); 3 for an unknown unit.\n";
 
@@ -132,20 +135,21 @@ typedef struct import_args {
 } import_args;
 
 /* The second connection of the overlap (import_options.reader), or NULL:
- * none for a dry run or with --no-overlap, none on SQLite without
- * --overlap (there a batch's reads are the process's own CPU work, and the
- * overlap's smaller batches cost more than it hides: bench/RESULTS.md
- * "Bulk import: the next batch read while one is written"), nor when it
- * cannot be opened (the import then runs on one connection, with a
- * warning). */
+ * none for a dry run or with --no-overlap, nor when it cannot be opened
+ * (the import then runs on one connection, with a warning).  On SQLite
+ * without --overlap it reads only each batch's pairs while the batch is
+ * written (*pairs_only; a batch's other reads are the process's own CPU
+ * work, and the overlap's smaller batches cost more than it hides:
+ * bench/RESULTS.md "Bulk import: the next batch read while one is
+ * written"). */
 static store *
-open_reader(cli_ctx *ctx, const import_args *x)
+open_reader(cli_ctx *ctx, const import_args *x, bool *pairs_only)
 {
 	store *r = NULL;
 	sj_err e = {0};
 
-	if (x->dry_run || x->no_overlap ||
-	    (!x->overlap && store_get_dialect(ctx->s) == STORE_SQLITE))
+	*pairs_only = !x->overlap && store_get_dialect(ctx->s) == STORE_SQLITE;
+	if (x->dry_run || x->no_overlap)
 		return NULL;
 	if (store_open_sibling(ctx->s, ctx->cfg->db, &r, &e) != SJ_OK)
 		log_warn("import: no second connection (%s): batches are read and written one "
@@ -272,7 +276,7 @@ import_checkins(cli_ctx *ctx, const import_args *x)
 	if (cli_open(ctx, true, &e) != SJ_OK)
 		return cli_fail(&e);
 	scan_settings_of(ctx->cfg, &settings);
-	io.reader = open_reader(ctx, x);
+	io.reader = open_reader(ctx, x, &io.pairs_only);
 	if (scan_import_open(ctx->s, ctx->keys, &settings, &scope_system, dt_now(), &io, &im, &e)
 	    != SJ_OK) {
 		store_close(io.reader);
@@ -344,7 +348,7 @@ import_scans(cli_ctx *ctx, const import_args *x)
 	if (cli_open(ctx, true, &e) != SJ_OK)
 		return cli_fail(&e);
 	scan_settings_of(ctx->cfg, &settings);
-	io.reader = open_reader(ctx, x);
+	io.reader = open_reader(ctx, x, &io.pairs_only);
 	if (scan_import_open(ctx->s, ctx->keys, &settings, &scope_system, dt_now(), &io, &im, &e)
 	    != SJ_OK) {
 		store_close(io.reader);

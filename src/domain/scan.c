@@ -144,7 +144,8 @@ typedef struct memo_cp {
 typedef struct memo_person {
 	int64_t person_id, unit_id;
 	unsigned tags;
-	size_t name_at, mask_at;   /* offsets in text */
+	size_t name_at, mask_at;   /* offsets in text (NUL-terminated) */
+	uint16_t name_n, mask_n;   /* their lengths, NUL included (< the scan_prepared fields) */
 	bool by_hash;              /* found by hash: in hash_ix */
 	unsigned char hash[CRYPT_HASH_BYTES];  /* then the identity number's keyed hash */
 } memo_person;
@@ -265,6 +266,8 @@ memo_put_person(scan_memo *m, const scan_prepared *p, int64_t unit_id, unsigned 
 	r = &m->people[m->n_people++];
 	*r = (memo_person){ .person_id = p->person_id, .unit_id = unit_id, .tags = tags,
 	    .name_at = memo_text(m, p->person_name), .mask_at = memo_text(m, p->id_number_mask),
+	    .name_n = (uint16_t)strnlen(p->person_name, sizeof p->person_name - 1) + 1,
+	    .mask_n = (uint16_t)strnlen(p->id_number_mask, sizeof p->id_number_mask - 1) + 1,
 	    .by_hash = by_hash };
 	idmap_put(&m->person_ix, p->person_id, (int64_t)m->n_people);
 	if (by_hash) {
@@ -291,8 +294,11 @@ memo_get_person(const scan_memo *m, int64_t id, scan_prepared *p, int64_t *unit_
 	p->person_id = r->person_id;
 	*unit_id = r->unit_id;
 	*tags = r->tags;
-	snprintf(p->person_name, sizeof p->person_name, "%s", m->text + r->name_at);
-	snprintf(p->id_number_mask, sizeof p->id_number_mask, "%s", m->text + r->mask_at);
+	/* copied with their known lengths: once a row of a bulk import */
+	memcpy(p->person_name, m->text + r->name_at, r->name_n);
+	p->person_name[r->name_n - 1] = '\0';
+	memcpy(p->id_number_mask, m->text + r->mask_at, r->mask_n);
+	p->id_number_mask[r->mask_n - 1] = '\0';
 	return true;
 }
 
@@ -648,12 +654,6 @@ scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg, cons
 }
 
 /* ---- writing ------------------------------------------------------------------ */
-
-static int
-kind_role(int kind)
-{
-	return (kind & KIND_ROLE_MASK) >> 3;
-}
 
 int
 scan_kind_of(scan_direction d, scan_decision dec, int role, scan_source src)

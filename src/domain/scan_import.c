@@ -56,19 +56,24 @@
  * full, the second connection and its thread (measured: bench/RESULTS.md
  * "SQLite bulk import: one batch in the budget"). */
 #define OVERLAP_RESERVE_MIB 26
+/* The pair reader's page cache, MiB (import_options.pairs_only): a sixth
+ * of the writer's (8 MiB at 48): it reads the person index in its own
+ * order, leaf after leaf, and the primary key's leaves at random. */
+static int
+pair_reader_cache_mib(int memory_mib)
+{
+	return (scan_import_cache_mib(memory_mib) + 5) / 6;
+}
+
 /* In-process, rows are checked as they come, this many at a time, instead
  * of waiting unchecked for a batch's worth (which only saves round trips
  * to a database server): a batch of IMPORT_BATCH_SQLITE rows then holds
  * one copy of each row, not two. */
 #define RAW_CHUNK 4096
 
-enum { Q_PAIRS, Q_PAIR, Q_UNKNOWN_KEY, Q_OPERATOR };
+enum { Q_PAIRS, Q_UNKNOWN_KEY, Q_OPERATOR };
 
 static const char *const import_sql[] = {
-	/* every scan of one person at one place (scan_by_person), by time */
-	[Q_PAIR] =
-	"SELECT place_id, person_id, id, at, kind, stay_s, checkpoint_id FROM scan"
-	" WHERE person_id = ?1 AND place_id = ?2 ORDER BY at",
 	/* every scan of each (place k1, person k2) of bulk_key (scan_by_person),
 	 * by person, place, then time (the batch's order) */
 	[Q_PAIRS] =
@@ -94,9 +99,8 @@ static const char *const scan_cols[] = {
 _Static_assert(sizeof(pend) == 72, "scan_import_batch_rows and docs/import.md count 72 bytes a row");
 _Static_assert(SCAN_R_COUNT <= 16, "pend.reasons holds 16 bits");
 
-/* Seconds on the monotonic clock (the step timings). */
-static double
-mono_s(void)
+double
+import_mono_s(void)
 {
 	struct timespec t;
 
@@ -176,12 +180,14 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 
 	*out = NULL;
 	memory = o->memory_mib > 0 ? o->memory_mib : IMPORT_MEMORY_MIB;
-	overlap = o->reader != NULL && !o->dry_run;
+	overlap = o->reader != NULL && !o->dry_run && !o->pairs_only;
 	if ((rc = store_bulk_tune(s, store_round_trips(s) ? IMPORT_WORK_MEM_MIB
 	    : scan_import_cache_mib(memory), e)) != SJ_OK)
 		return rc;
-	/* the reader only reads: a third of the writer's cache */
+	/* the reader only reads: a third of the writer's cache; reading only
+	 * pairs, in the person index's order, a sixth */
 	if (o->reader && (rc = store_bulk_tune(o->reader, store_round_trips(s) ? IMPORT_WORK_MEM_MIB
+	    : o->pairs_only ? pair_reader_cache_mib(memory)
 	    : (scan_import_cache_mib(memory) + 2) / 3, e)) != SJ_OK) {
 		store_bulk_untune(s, NULL);
 		return rc;
@@ -202,7 +208,9 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 	im->wr = &im->bt[1];
 	im->rs = s;
 	im->overlap = overlap;
+	im->pairs_ahead = o->reader != NULL && !o->dry_run && o->pairs_only && !store_round_trips(s);
 	pthread_mutex_init(&im->mu, NULL);
+	pthread_cond_init(&im->pairs_cv, NULL);
 	arena_init(&im->a);
 	arena_init(&im->raw_a);
 	im->memo = scan_memo_new();
@@ -288,8 +296,10 @@ begin_batch(scan_import *im, bool checked, sj_err *e)
 		}
 	}
 	im->in_tx = true;
-	if (store_tx_depth(im->s) > 1)   /* inside the caller's transaction: its reads */
-		im->overlap = false;       /* are not the reader's, nor its ids' state */
+	if (store_tx_depth(im->s) > 1) {   /* inside the caller's transaction: its reads */
+		im->overlap = false;         /* are not the reader's, nor its ids' state */
+		im->pairs_ahead = false;
+	}
 	return SJ_OK;
 }
 
@@ -426,14 +436,14 @@ drain(scan_import *im, bool force, sj_err *e)
 			im->n_raws -= i;
 			i = 0;
 		}
-		double t0 = mono_s();
+		double t0 = import_mono_s();
 		if ((rc = preload(im, e)) != SJ_OK)
 			break;
-		double t1 = mono_s();
+		double t1 = import_mono_s();
 		while (rc == SJ_OK && i < im->n_raws && im->rd->n_rows < (size_t)im->o.batch_rows)
 			rc = prepare_raw(im, &im->raws[i++], e);
 		im->rd->t_memo += t1 - t0;
-		im->rd->t_check += mono_s() - t1;
+		im->rd->t_check += import_mono_s() - t1;
 		if (rc == SJ_OK && im->rd->n_rows >= (size_t)im->o.batch_rows)
 			rc = handoff(im, e);
 	}
@@ -515,27 +525,6 @@ note_seen(pair_state *st, const pend *r)
 	    .direction = r->direction };
 }
 
-/* Append the rows of q (Q_PAIR's or Q_PAIRS' columns) to b->stored. */
-static sj_rc
-read_stored(batch *b, store_stmt *q, sj_err *e)
-{
-	bool row;
-	sj_rc rc;
-
-	while ((rc = store_step(q, &row, e)) == SJ_OK && row) {
-		if (b->n_stored == b->cap_stored) {
-			b->cap_stored = b->cap_stored ? 2 * b->cap_stored : 1024;
-			b->stored = sj_realloc(b->stored, b->cap_stored * sizeof *b->stored);
-		}
-		b->stored[b->n_stored++] = (stored){ .place_id = store_col_int(q, 0),
-		    .person_id = store_col_int(q, 1), .id = store_col_int(q, 2),
-		    .at = store_col_int(q, 3), .kind = (int)store_col_int(q, 4),
-		    .stay_s = store_col_is_null(q, 5) ? 0 : store_col_int(q, 5),
-		    .checkpoint_id = store_col_int(q, 6) };
-	}
-	return rc;
-}
-
 /* Forget the pair's scans and stays that have expired at the import's
  * now: from the first row of the batch that has not expired itself, the
  * rows are planned as if the expired ones did not exist — no duplicate of
@@ -572,21 +561,9 @@ read_pairs(scan_import *im, store *st, batch *b, sj_err *e)
 	sj_rc rc;
 
 	b->n_stored = 0;
-	if (!store_round_trips(st)) {   /* one index range a pair, in-process */
-		for (size_t i = 0; i < b->n_rows; i++) {
-			const pend *r = &b->rows[i];
-			if (r->person_id == 0 || (i > 0 && r[-1].person_id == r->person_id &&
-			    r[-1].place_id == r->place_id))
-				continue;
-			if ((rc = store_prepare(st, import_sql[Q_PAIR], &q, e)) != SJ_OK)
-				return rc;
-			store_bind_int(q, 1, r->person_id);
-			store_bind_int(q, 2, r->place_id);
-			if ((rc = read_stored(b, q, e)) != SJ_OK)
-				return rc;
-		}
-		return SJ_OK;
-	}
+	if (!store_round_trips(st))   /* one index range a pair, in-process */
+		return import_read_range(st, b->rows, 0, b->n_rows, &b->stored, &b->n_stored,
+		    &b->cap_stored, e);
 	keys_reserve(im, b->n_rows);
 	for (size_t i = 0; i < b->n_rows; i++) {
 		const pend *r = &b->rows[i];
@@ -599,7 +576,7 @@ read_pairs(scan_import *im, store *st, batch *b, sj_err *e)
 	if ((rc = store_keys_load(st, im->keys, n, e)) != SJ_OK ||
 	    (rc = store_prepare(st, import_sql[Q_PAIRS], &q, e)) != SJ_OK)
 		return rc;
-	return read_stored(b, q, e);
+	return import_read_stored(q, &b->stored, &b->n_stored, &b->cap_stored, e);
 }
 
 /* The pair's stored scans, from im->stored at *at on (read_pairs' order,
@@ -779,15 +756,13 @@ opt_val(int64_t v)
 	return v ? v : STORE_BULK_NULL;
 }
 
+/* Add the kept rows [from, to) of wr to the bulk insert bk. */
 static sj_rc
-insert_rows(scan_import *im, sj_err *e)
+insert_range(scan_import *im, store_bulk *bk, size_t from, size_t to, sj_err *e)
 {
-	store_bulk *b;
 	sj_rc rc;
 
-	if ((rc = store_bulk_begin(im->s, "scan", scan_cols, N_SCAN_COLS, &b, e)) != SJ_OK)
-		return rc;
-	for (size_t i = 0; i < im->wr->n_rows; i++) {
+	for (size_t i = from; i < to; i++) {
 		const pend *r = &im->wr->rows[i];
 		int64_t v[N_SCAN_COLS] = { r->place_id, row_id(im->wr, r), r->checkpoint_id, opt_val(r->person_id),
 		    r->at, scan_kind_of((scan_direction)r->direction, (scan_decision)r->decision,
@@ -795,13 +770,11 @@ insert_rows(scan_import *im, sj_err *e)
 		    opt_val(im->o.operator_id), opt_val(r->stay_s), opt_val(r->key_fp) };
 		if (r->drop)
 			continue;
-		if ((rc = store_bulk_row(b, v, e)) != SJ_OK) {
-			store_bulk_abort(b);
+		if ((rc = store_bulk_row(bk, v, e)) != SJ_OK)
 			return rc;
-		}
 		im->wr->rep.accepted++;
 	}
-	return store_bulk_end(b, NULL, e);
+	return SJ_OK;
 }
 
 static sj_rc
@@ -824,44 +797,66 @@ raise_alerts(scan_import *im, sj_err *e)
 	return SJ_OK;
 }
 
-/* Derive and write the rows of wr, whose ids are given (handoff). */
+/* Derive and write the rows of wr, whose ids are given (handoff): its
+ * pairs planned in order and its rows inserted, a chunk at a time while
+ * the pair reader runs (each chunk once its stored scans are read), else
+ * in one go; then the changes to stored stays and the alerts. */
 static sj_rc
 write_batch(scan_import *im, sj_err *e)
 {
 	batch *b = im->wr;
 	pair_state st = { .first_id = b->first_id };
-	size_t i, j, at = 0;
-	sj_rc rc = SJ_OK;
+	size_t n_chunks = im->pairs_running ? im->n_chunks : 1, from = 0;
+	double t_plan = 0, t_copy = 0;
+	store_bulk *bk;
+	sj_rc rc;
 
 	im->n_changes = 0;
-	double t1 = mono_s();
-	for (i = 0; rc == SJ_OK && i < b->n_rows; i = j) {
-		for (j = i + 1; j < b->n_rows && b->rows[j].place_id == b->rows[i].place_id &&
-		    b->rows[j].person_id == b->rows[i].person_id; j++)
-			;
-		if (b->rows[i].person_id)
-			plan_pair(im, i, j, &at, &st);
-		else
-			rc = plan_unknown(im, i, j, e);
+	if ((rc = store_bulk_begin(im->s, "scan", scan_cols, N_SCAN_COLS, &bk, e)) != SJ_OK) {
+		import_pairs_end(im);
+		return rc;
 	}
+	for (size_t c = 0; rc == SJ_OK && c < n_chunks; c++) {
+		size_t to = im->pairs_running ? im->chunks[c].to : b->n_rows, at = 0, i, j;
+		if (im->pairs_running && (rc = import_pairs_take(im, c, &b->t_wait, e)) != SJ_OK)
+			break;
+		double t1 = import_mono_s();
+		for (i = from; rc == SJ_OK && i < to; i = j) {
+			for (j = i + 1; j < to && b->rows[j].place_id == b->rows[i].place_id &&
+			    b->rows[j].person_id == b->rows[i].person_id; j++)
+				;
+			if (b->rows[i].person_id)
+				plan_pair(im, i, j, &at, &st);
+			else
+				rc = plan_unknown(im, i, j, e);
+		}
+		double t2 = import_mono_s();
+		if (rc == SJ_OK)
+			rc = insert_range(im, bk, from, to, e);
+		t_plan += t2 - t1;
+		t_copy += import_mono_s() - t2;
+		from = to;
+	}
+	import_pairs_end(im);
 	free(st.seen);
 	/* planned: the stored scans have served (merge_written reads the next
 	 * batch's, and this one's rows) */
 	release(&b->stored, &b->cap_stored);
 	b->n_stored = 0;
-	double t2 = mono_s();
+	double t3 = import_mono_s();
 	if (rc == SJ_OK)
-		rc = insert_rows(im, e);
-	double t3 = mono_s();
-	for (i = 0; rc == SJ_OK && i < im->n_changes; i++) {
+		rc = store_bulk_end(bk, NULL, e);
+	else
+		store_bulk_abort(bk);
+	for (size_t i = 0; rc == SJ_OK && i < im->n_changes; i++) {
 		const stored_change *c = &im->changes[i];
 		rc = scan_stay_set(im->s, c->place_id, c->id, c->stay_s, c->recorded, c->demote, e);
 	}
 	if (rc == SJ_OK)
 		rc = raise_alerts(im, e);
-	b->t_plan += t2 - t1;
-	b->t_copy += t3 - t2;
-	b->t_rest += mono_s() - t3;
+	b->t_plan += t_plan;
+	b->t_copy += t_copy;
+	b->t_rest += import_mono_s() - t3;
 	return rc;
 }
 
@@ -886,6 +881,7 @@ write_rest(scan_import *im, sj_err *e)
 	im->n_changes = 0;   /* this batch's (import_merge_written reads them next) */
 	if (b->n_rows)
 		rc = write_batch(im, e);
+	import_pairs_end(im);   /* (an empty batch's reader has nothing to read) */
 	if (rc == SJ_OK && im->o.audit) {
 		import_report total;
 		pthread_mutex_lock(&im->mu);
@@ -899,7 +895,7 @@ write_rest(scan_import *im, sj_err *e)
 	 * process) must read them again. */
 	if (rc == SJ_OK && !im->o.dry_run && b->rep.accepted > 0)
 		rc = store_publish(im->s, STORE_LINE_OVERFLOW, e);
-	double t0 = mono_s();
+	double t0 = import_mono_s();
 	if (rc != SJ_OK || im->o.dry_run)
 		store_rollback(im->s);
 	else
@@ -914,9 +910,10 @@ write_rest(scan_import *im, sj_err *e)
 		rc = store_cache_release(im->s, e);
 	if (log_enabled(SJ_LOG_DEBUG))
 		log_debug("import batch %lld: %zu rows; seconds: memo %.2f, check %.2f, pairs %.2f, "
-		    "wait %.2f, plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f",
+		    "wait %.2f, plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f; "
+		    "the pair reader's CPU %.2f",
 		    (long long)im->total.batches + 1, b->n_rows, b->t_memo, b->t_check, b->t_pairs,
-		    b->t_wait, b->t_plan, b->t_copy, b->t_rest, mono_s() - t0);
+		    b->t_wait, b->t_plan, b->t_copy, b->t_rest, import_mono_s() - t0, b->t_reader);
 	if (rc == SJ_OK) {
 		pthread_mutex_lock(&im->mu);
 		add_batch(&im->total, &b->rep);
@@ -956,6 +953,7 @@ reset_batch(batch *b)
 	memset(&b->rep, 0, sizeof b->rep);
 	b->open = false;
 	b->t_memo = b->t_check = b->t_pairs = b->t_plan = b->t_copy = b->t_rest = b->t_wait = 0;
+	b->t_reader = 0;
 }
 
 /* rd is complete: sort it, read its pairs, reserve its ids and hand it to
@@ -985,7 +983,7 @@ handoff(scan_import *im, sj_err *e)
 	int64_t dv;
 	sj_rc rc;
 
-	double t0 = mono_s();
+	double t0 = import_mono_s();
 	/* Every row of b is checked: the memo has served (the next batch
 	 * reads its own).  Freed, not cleared, so that it is not held beside
 	 * the sort, the batches and the page cache (~130 bytes a person;
@@ -998,13 +996,14 @@ handoff(scan_import *im, sj_err *e)
 	if ((rc = store_cache_release(im->rs, e)) != SJ_OK)
 		return rc;
 	import_sort_rows(im, b);
-	if ((rc = read_pairs(im, im->rs, b, e)) != SJ_OK)
+	/* with the pair reader, they are read while b is written (below) */
+	if (!(im->pairs_ahead && !im->overlap) && (rc = read_pairs(im, im->rs, b, e)) != SJ_OK)
 		return rc;
 	release(&im->keys, &im->cap_keys);
-	double t1 = mono_s();
+	double t1 = import_mono_s();
 	if ((rc = join_writer(im, e)) != SJ_OK)
 		return rc;
-	b->t_wait += mono_s() - t1;
+	b->t_wait += import_mono_s() - t1;
 	if (!im->in_tx && (rc = begin_batch(im, true, e)) != SJ_OK)
 		return rc;
 	if ((rc = scan_ids_reserve(im->s, "scan", (int64_t)b->n_rows, &b->first_id, e)) != SJ_OK)
@@ -1025,7 +1024,7 @@ handoff(scan_import *im, sj_err *e)
 				return rc;
 		}
 	}
-	b->t_pairs += mono_s() - t0 - b->t_wait;
+	b->t_pairs += import_mono_s() - t0 - b->t_wait;
 	im->next_id = b->first_id + (int64_t)b->n_rows;
 	/* b is written next; the batch written before it is read next */
 	im->rd = im->wr;
@@ -1040,6 +1039,10 @@ handoff(scan_import *im, sj_err *e)
 	malloc_trim(0);
 	scan_memo_clear(im->memo);
 	if (!im->overlap) {
+		/* The pair reader's snapshot: b's transaction holds the write
+		 * lock (its ids are reserved) and has written no scan. */
+		if (im->pairs_ahead && (rc = import_pairs_start(im, e)) != SJ_OK)
+			return rc;
 		/* one batch at a time: the written one's rows are not kept for
 		 * merge_written, so they need not stay beside the next */
 		rc = write_rest(im, e);
@@ -1102,8 +1105,8 @@ scan_import_batch_rows(int memory_mib, bool overlap)
 	int cache = scan_import_cache_mib(memory_mib);
 	/* A multiplication, not a shift: too little memory leaves a negative
 	 * number, and shifting one is undefined; it clamps to the minimum. */
-	int64_t left = (int64_t)(memory_mib - cache -
-	    (overlap ? (cache + 2) / 3 + OVERLAP_RESERVE_MIB : 0)) * (1 << 20);
+	int64_t left = (int64_t)(memory_mib - cache - (overlap ? (cache + 2) / 3 + OVERLAP_RESERVE_MIB
+	    : pair_reader_cache_mib(memory_mib))) * (1 << 20);
 	/* with the overlap a row is also in the merge of the batch written
 	 * last into the one read (import_merge_written: a stored scan a row) */
 	int64_t rows = left / (int64_t)((overlap ? 2 * sizeof(pend) + sizeof(stored) : sizeof(pend))
@@ -1121,6 +1124,7 @@ scan_import_free(scan_import *im)
 	if (im == NULL)
 		return;
 	join_writer(im, &e);
+	import_pairs_end(im);
 	if (im->in_tx)
 		store_rollback(im->s);
 	if (im->o.reader && store_tx_depth(im->o.reader) > 0)
@@ -1140,9 +1144,11 @@ scan_import_free(scan_import *im)
 	free(im->spans);
 	free(im->changes);
 	free(im->order);
+	free(im->chunks);
 	free(im->total.rejects);
 	arena_free(&im->a);
 	scan_memo_free(im->memo);
 	pthread_mutex_destroy(&im->mu);
+	pthread_cond_destroy(&im->pairs_cv);
 	free(im);
 }

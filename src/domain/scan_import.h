@@ -76,8 +76,9 @@
  * (bench/RESULTS.md "SQLite bulk import: batch size and order"). */
 #define IMPORT_BATCH_SQLITE 1000000
 /* The import's own memory by default, MiB (import_options.memory_mib):
- * its SQLite page caches and a batch's rows.  The 48 MiB cache and
- * 1,000,000 rows of 104 bytes (a row and its sort key; 99.2 MiB) fit, so
+ * its SQLite page caches and a batch's rows.  The 48 MiB cache, the pair
+ * reader's 8 MiB and 1,000,000 rows of 104 bytes (a row and its sort key;
+ * 99.2 MiB) fit, so
  * an import of up to 1,000,000 rows is one batch, which costs the least
  * CPU (each batch rewrites most of the person index and reads its people
  * again).  With the rest of a process importing 1,000,000 check-ins of
@@ -85,7 +86,7 @@
  * library, the overlap's second connection and thread) the peak resident
  * memory stays under 200 MB (issue 5; ~155 MiB; bench/RESULTS.md "SQLite
  * bulk import: one batch in the budget"). */
-#define IMPORT_MEMORY_MIB 150
+#define IMPORT_MEMORY_MIB 158
 #define IMPORT_CACHE_MIB 48         /* SQLite page cache of an import at most */
 #define IMPORT_MEMORY_MAX_MIB 4096  /* import_options.memory_mib at most */
 #define IMPORT_BATCH_MIN 10000      /* rows a batch at least, whatever the memory */
@@ -146,6 +147,11 @@ typedef struct import_options {
 	 * runs on that thread).  The stays derived are the same either way
 	 * (scan_import.c, handoff; docs/import.md "Overlap"). */
 	store *reader;
+	/* With reader: use it only to read each batch's stored scans of its
+	 * (place, person) pairs, chunk after chunk, on a second thread while
+	 * the batch itself is planned and written (one batch in memory, not
+	 * two; SQLite's default; scan_import.c, pairs_main). */
+	bool pairs_only;
 } import_options;
 
 typedef struct scan_import scan_import;   /* an import in progress; opaque */
@@ -160,10 +166,12 @@ int scan_import_cache_mib(int memory_mib);
 
 /* Rows a batch on SQLite given memory_mib MiB (> 0) for the import: as
  * many as the memory the page caches leave holds at the bytes a checked
- * row takes while its batch is sorted (the row and its sort key) — with
- * overlap (import_options.reader), beside the batch being written (a
- * second row), the merge of the two (a stored scan, 56 bytes) and the
- * reader's cache (a third of the writer's) — within
+ * row takes while its batch is sorted (the row and its sort key), the
+ * pair reader's cache (a sixth of the writer's) set aside — with overlap
+ * (import_options.reader without pairs_only), beside the batch being
+ * written (a second row), the merge of the two (a stored scan, 56 bytes),
+ * the reader's cache (a third of the writer's) and 26 MiB for the memo of
+ * the batch being checked and the second connection — within
  * [IMPORT_BATCH_MIN, IMPORT_BATCH_SQLITE]. */
 int scan_import_batch_rows(int memory_mib, bool overlap);
 

@@ -57,6 +57,15 @@ typedef struct stored {
 	int kind;
 } stored;
 
+/* Rows [previous chunk's to, to) of the batch being written (a chunk ends
+ * at a pair's end) and the stored scans of their pairs, read by the pair
+ * reader (scan_import.c, pairs_main). */
+typedef struct pair_chunk {
+	size_t to;
+	stored *stored;
+	size_t n_stored;
+} pair_chunk;
+
 /* A change to a scan stored before this batch. */
 typedef struct stored_change {
 	int64_t id, stay_s;
@@ -84,6 +93,7 @@ typedef struct batch {
 	 * reading the pairs, planning, writing the rows (COPY), the stay
 	 * changes and alerts, waiting for the previous batch's write */
 	double t_memo, t_check, t_pairs, t_plan, t_copy, t_rest, t_wait;
+	double t_reader;       /* CPU seconds of the pair reader's thread */
 } batch;
 
 /* The id of row r of batch b (given at handoff, in the batch's order). */
@@ -110,6 +120,17 @@ struct scan_import {
 	pthread_t writer;
 	sj_rc wr_rc;           /* its outcome */
 	sj_err wr_err;
+	/* the pair reader (o.pairs_only): wr's stored scans read on o.reader by
+	 * pairs_thread, chunks[0..n_done) done (under mu, pairs_cv); stop asks
+	 * it to end early */
+	bool pairs_ahead, pairs_running, pairs_stop;
+	pthread_t pairs_thread;
+	pthread_cond_t pairs_cv;
+	pair_chunk *chunks;
+	size_t n_chunks, n_done;
+	sj_rc pairs_rc;
+	sj_err pairs_err;
+	double pairs_cpu;      /* the reader thread's CPU seconds, at its end */
 	int64_t next_id;       /* the scan id counter's next id after wr's reservation */
 	int64_t data_version;  /* s's store_data_version inside wr's transaction */
 	pthread_mutex_t mu;    /* total, shared by the two threads */
@@ -129,6 +150,36 @@ struct scan_import {
 	struct sort_key *order;  /* sort_rows' scratch */
 	size_t cap_order;
 };
+/* Seconds on the monotonic clock (the step timings). */
+double import_mono_s(void);
+
+/* Append the rows of q (the pair reads' columns: place_id, person_id, id,
+ * at, kind, stay_s, checkpoint_id) to *arr (*n used of *cap; grown with
+ * sj_realloc).  Errors: store errors. */
+sj_rc import_read_stored(store_stmt *q, stored **arr, size_t *n, size_t *cap, sj_err *e);
+
+/* Append the stored scans of the (place, person) pairs of the sorted rows
+ * [from, to) to *arr as import_read_stored, by pair then time, on st
+ * (in-process: one index range of scan_by_person a pair, in the index's
+ * own order).  Rows of no person are skipped.  Errors: store errors. */
+sj_rc import_read_range(store *st, const pend *rows, size_t from, size_t to, stored **arr,
+    size_t *n, size_t *cap, sj_err *e);
+
+/* Start the pair reader for im->wr (sorted, its ids reserved, its
+ * transaction holding the write lock): im->chunks cut, a snapshot begun on
+ * im->o.reader, the thread started.  Errors: store errors; SJ_EDB
+ * ("import") when the thread cannot start. */
+sj_rc import_pairs_start(scan_import *im, sj_err *e);
+
+/* Wait for chunk c's stored scans and make them im->wr's (b->stored; the
+ * previous chunk's are freed); seconds waited added to *waited.  Errors:
+ * the reader's store errors. */
+sj_rc import_pairs_take(scan_import *im, size_t c, double *waited, sj_err *e);
+
+/* Stop the pair reader if it runs (it ends after its current chunk) and
+ * free what it read and was not taken. */
+void import_pairs_end(scan_import *im);
+
 /* Sort b's rows by (person, place, time, direction, checkpoint, line): the
  * order its pairs are read and planned in and its ids are given in
  * (scan_import.c).  Uses im->order as scratch. */

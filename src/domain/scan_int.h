@@ -25,6 +25,13 @@ enum {
 };
 #define KIND_ROLE_MASK 24
 
+/* The stay role (SROLE_*) packed in a kind. */
+static inline int
+kind_role(int kind)
+{
+	return (kind & KIND_ROLE_MASK) >> 3;
+}
+
 /* The kind column of a scan. */
 int scan_kind_of(scan_direction d, scan_decision dec, int role, scan_source src);
 

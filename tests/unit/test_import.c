@@ -644,9 +644,9 @@ test_batch_by_memory(void **state)
 	assert_int_equal(scan_import_batch_rows(1, true), IMPORT_BATCH_MIN);
 	assert_int_equal(scan_import_batch_rows(IMPORT_MEMORY_MAX_MIB, false), IMPORT_BATCH_SQLITE);
 	assert_int_equal(scan_import_batch_rows(IMPORT_MEMORY_MAX_MIB, true), IMPORT_BATCH_SQLITE);
-	/* the default holds 1,000,000 rows in one batch: 150 MiB less the
-	 * 48 MiB cache is 106,954,752 bytes, 1,028,411 rows of 104 bytes (a
-	 * 72-byte row and its 32-byte sort key) */
+	/* the default holds 1,000,000 rows in one batch: 158 MiB less the
+	 * 48 MiB cache and the pair reader's 8 MiB is 106,954,752 bytes,
+	 * 1,028,411 rows of 104 bytes (a 72-byte row and its 32-byte sort key) */
 	assert_int_equal(scan_import_batch_rows(IMPORT_MEMORY_MIB, false), IMPORT_BATCH_SQLITE);
 	/* two batches in memory with the overlap: fewer rows a batch */
 	assert_true(scan_import_batch_rows(IMPORT_MEMORY_MIB, true) <
