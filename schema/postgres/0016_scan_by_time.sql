@@ -3,5 +3,5 @@
 -- (person_id, place_id, at) instead of (person_id, place_id, id), so that
 -- the writer reads the scans near a new scan's time, whatever their ids.
 -- An entry holds three bigints, as before.
-DROP INDEX scan_by_person;
+DROP INDEX IF EXISTS scan_by_person;
 CREATE INDEX scan_by_person ON scan (person_id, place_id, at);

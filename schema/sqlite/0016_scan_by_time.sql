@@ -12,7 +12,7 @@
 -- appends the key's id to each entry, which keeps it unique.  It replaces
 -- the old one (same name, same leading columns): one person index, about
 -- 5 bytes a scan more (the time) instead of a second index.
-DROP INDEX scan_by_person;
+DROP INDEX IF EXISTS scan_by_person;
 CREATE INDEX scan_by_person ON scan (person_id, place_id, at);
 -- The planner statistics of 0003 for it (dropped with the old index).
 DELETE FROM sqlite_stat1 WHERE tbl = 'scan' AND idx = 'scan_by_person';

@@ -79,12 +79,6 @@ static const char *const history_sql[] = {
 
 _Static_assert(HISTORY_MAX == 256, "Q_HISTORY's LIMIT");
 
-static int
-kind_role(int kind)
-{
-	return (kind & KIND_ROLE_MASK) >> 3;
-}
-
 /* Whether h already holds the scan with this id. */
 static bool
 holds(const history *h, int64_t id)
