@@ -4,8 +4,9 @@
  * Calendar arithmetic is done here on day counts (proleptic Gregorian,
  * years 0000-9999), never with timegm; the C library is asked only for
  * the deployment zone's UTC offset at an instant (localtime_r,
- * tm_gmtoff) and for local midnight (mktime), and both answers are
- * checked against that offset.
+ * tm_gmtoff; not after the zone file's last transition when the file's
+ * rule is a standard time only: learn_tail) and for local midnight
+ * (mktime), and both answers are checked against that offset.
  */
 #include "core/datetime.h"
 

@@ -16,7 +16,10 @@
  *   dt_zone_set() from the system tz database.
  * - Text <-> instant conversion is pure arithmetic; only the offset of the
  *   deployment's zone at an instant comes from the C library
- *   (localtime_r's tm_gmtoff, mktime).
+ *   (localtime_r's tm_gmtoff, mktime), or, after the zone's last
+ *   transition when its rule has no daylight saving time, from the zone's
+ *   file as read once by dt_zone_set and checked against the C library
+ *   (dt_zone_offset).
  */
 #ifndef SJ_DATETIME_H
 #define SJ_DATETIME_H
