@@ -10,8 +10,10 @@
 #       the same import into a store holding PG_BASE scans, vs psql's
 #       `\copy` of the rows sijin stored into scan_fk, a table made LIKE
 #       scan INCLUDING ALL with scan's foreign keys added (the same table:
-#       columns, checks, primary key, index and the three references every
-#       imported row carries) and holding the same base rows; and, for
+#       columns, checks, primary key, index and the references every
+#       imported row carries: its checkpoint at its place, one composite key
+#       since migration 0015, and its person) and holding the same base
+#       rows; and, for
 #       reference, into scan_copy, the same without the foreign keys;
 #   (c) bytes on disk per scan, indexes included.
 # sijin validates every row (scan_prepare: checkpoint, person, screening)
@@ -189,8 +191,7 @@ gen "$PG_BASE" 1577836800 1 >"$W/pgbase.csv"
 SIJIN_KEY_FILE="$W/pg.key" "$S" --db "$url" import checkins "$W/pgbase.csv" --unit 1 --source bench >/dev/null
 psql_ -c "CREATE TABLE scan_copy (LIKE scan INCLUDING ALL)" -c "INSERT INTO scan_copy SELECT * FROM scan" \
     -c "CREATE TABLE scan_fk (LIKE scan INCLUDING ALL)" -c "INSERT INTO scan_fk SELECT * FROM scan" \
-    -c "ALTER TABLE scan_fk ADD FOREIGN KEY (place_id) REFERENCES place(id),
-        ADD FOREIGN KEY (checkpoint_id) REFERENCES checkpoint(id),
+    -c "ALTER TABLE scan_fk ADD FOREIGN KEY (checkpoint_id, place_id) REFERENCES checkpoint (id, place_id),
         ADD FOREIGN KEY (person_id) REFERENCES person(id),
         ADD FOREIGN KEY (operator_id) REFERENCES app_user(id)" \
     -c "VACUUM ANALYZE scan" -c "VACUUM ANALYZE scan_copy" -c "VACUUM ANALYZE scan_fk" >/dev/null

@@ -781,26 +781,29 @@ scan_role_of_plan(const stay_plan_out *plan)
 	}
 }
 
+/* The scan row: inserted now, or held in rows (scan_rows_add). */
 static sj_rc
-insert_row(store *s, const scan_prepared *p, int64_t id, const stay_plan_out *plan, sj_err *e)
+insert_row(store *s, scan_rows *rows, const scan_prepared *p, int64_t id,
+    const stay_plan_out *plan, sj_err *e)
 {
+	const int64_t v[11] = {
+		p->place_id, id, p->checkpoint_id, p->person_id, p->at,
+		scan_kind_of(p->direction, p->decision, scan_role_of_plan(plan), p->source),
+		p->temperature, p->reasons, p->operator_id,
+		plan->opens ? plan->exit_at - p->at : 0, p->key_fp,
+	};
 	store_stmt *st;
 	sj_rc rc;
 
+	if (rows)
+		return scan_rows_add(s, rows, v, e);
 	if ((rc = store_prepare(s, scan_sql[Q_INSERT], &st, e)) != SJ_OK)
 		return rc;
-	store_bind_int(st, 1, p->place_id);
-	store_bind_int(st, 2, id);
-	store_bind_int(st, 3, p->checkpoint_id);
-	bind_opt(st, 4, p->person_id);
-	store_bind_int(st, 5, p->at);
-	store_bind_int(st, 6, scan_kind_of(p->direction, p->decision, scan_role_of_plan(plan),
-	    p->source));
-	bind_opt(st, 7, p->temperature);
-	store_bind_int(st, 8, p->reasons);
-	bind_opt(st, 9, p->operator_id);
-	bind_opt(st, 10, plan->opens ? plan->exit_at - p->at : 0);
-	bind_opt(st, 11, p->key_fp);
+	for (int i = 0; i < 11; i++)
+		if (i == 3 || i == 6 || i >= 8)   /* person, temperature, operator, stay, key */
+			bind_opt(st, i + 1, v[i]);
+		else
+			store_bind_int(st, i + 1, v[i]);
 	return store_run(st, e);
 }
 
@@ -902,12 +905,12 @@ static _Thread_local history tl_history;
 sj_rc
 scan_write(store *s, const scan_prepared *in, scan_result *out, alert *al, sj_err *e)
 {
-	return scan_write_memo(s, NULL, in, out, al, e);
+	return scan_write_memo(s, NULL, NULL, in, out, al, e);
 }
 
 sj_rc
-scan_write_memo(store *s, scan_memo *memo, const scan_prepared *in, scan_result *out, alert *al,
-    sj_err *e)
+scan_write_memo(store *s, scan_memo *memo, scan_rows *rows, const scan_prepared *in,
+    scan_result *out, alert *al, sj_err *e)
 {
 	history *h = &tl_history;
 	stay_plan_out plan = { .action = STAY_NONE };
@@ -928,6 +931,10 @@ scan_write_memo(store *s, scan_memo *memo, const scan_prepared *in, scan_result 
 		p = &resolved;
 	}
 	scan_result_of(p, out);
+	/* The history must hold this batch's earlier scans of the pair. */
+	if (scan_rows_holds(rows, p->place_id, p->person_id) &&
+	    (rc = scan_rows_flush(s, rows, e)) != SJ_OK)
+		goto out;
 	if ((rc = scan_history_read(s, p, h, e)) != SJ_OK)
 		goto out;
 	if ((replay = scan_history_replay(h, p)) != NULL) {
@@ -941,7 +948,7 @@ scan_write_memo(store *s, scan_memo *memo, const scan_prepared *in, scan_result 
 		goto out;
 	if ((id = p->id) == 0 && (rc = scan_ids_reserve(s, "scan", 1, &id, e)) != SJ_OK)
 		goto out;
-	if ((rc = insert_row(s, p, id, &plan, e)) != SJ_OK)
+	if ((rc = insert_row(s, rows, p, id, &plan, e)) != SJ_OK)
 		goto out;
 	for (int i = 0; i < plan.n_changes; i++)
 		if ((rc = stay_update(s, p->place_id, h, &plan.changes[i], e)) != SJ_OK)

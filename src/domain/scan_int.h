@@ -95,4 +95,12 @@ const history_row *scan_history_replay(const history *h, const scan_prepared *p)
 sj_rc scan_history_stay_of(store *s, const scan_prepared *p, history *h, const history_row *r,
     const stay_span **out, sj_err *e);
 
+/* Whether r holds a row of (place_id, person_id) (person 0: NULL). */
+bool scan_rows_holds(const scan_rows *r, int64_t place_id, int64_t person_id);
+
+/* Hold one scan row (the scan columns in table order, 0 for NULL in the
+ * optional ones); when 16 are held, insert them (scan_rows_flush).
+ * Errors: those of scan_rows_flush. */
+sj_rc scan_rows_add(store *s, scan_rows *r, const int64_t values[11], sj_err *e);
+
 #endif

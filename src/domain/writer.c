@@ -56,6 +56,7 @@ struct scan_writer {
 	writer_stats stats;         /* under lock */
 	int64_t next_overdue;       /* instant of the next disinfection check */
 	scan_memo *people;          /* SQLite: the people its scans named (scan_write_memo) */
+	scan_rows *rows;            /* the batch's scan rows not inserted yet (scan_write_memo) */
 	int64_t data_version;       /* SQLite's PRAGMA data_version when people was last valid */
 	uint64_t commit_ns;         /* the thread's: time of the last batch's commit */
 };
@@ -146,19 +147,28 @@ write_together(scan_writer *w, scan_job *batch, size_t n)
 		return false;
 	}
 	memo = w->people && people_memo_check(w, &e) ? w->people : NULL;
+	scan_rows_clear(w->rows);
 	for (scan_job *j = batch; j; j = j->next) {
 		j->in.id = id++;
 		sj_err_clear(&j->err);
-		j->rc = scan_write_memo(w->s, memo, &j->in, &j->out, &j->alert, &j->err);
+		j->rc = scan_write_memo(w->s, memo, w->rows, &j->in, &j->out, &j->alert, &j->err);
 		if (j->rc != SJ_OK)
 			j->alert.id = 0;
 		/* A scan refused by its own rules wrote nothing and leaves the
 		 * transaction usable; a failed statement spoils it. */
 		if (j->rc != SJ_OK && store_tx_failed(w->s)) {
 			log_warn("writer: batch failed, writing its scans one by one: %s", j->err.msg);
+			scan_rows_clear(w->rows);
 			store_rollback(w->s);
 			return false;
 		}
+	}
+	/* The rows still held, in the commit's pipeline (a failure among them
+	 * fails the commit). */
+	if (scan_rows_flush(w->s, w->rows, &e) != SJ_OK) {
+		log_warn("writer: batch failed, writing its scans one by one: %s", e.msg);
+		store_rollback(w->s);
+		return false;
 	}
 	w->commit_ns = mono_ns();
 	rc = store_commit(w->s, &e);
@@ -392,10 +402,12 @@ scan_writer_start(const char *url, scan_writer **out, sj_err *e)
 	w->next_overdue = dt_now() + 5;
 	if (w->cs)
 		w->people = scan_memo_new();  /* SQLite: data_version keeps it true */
+	w->rows = scan_rows_new();
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		store_close(w->cs);
 		store_close(w->s);
 		scan_memo_free(w->people);
+		scan_rows_free(w->rows);
 		pthread_cond_destroy(&w->stop_cond);
 		pthread_cond_destroy(&w->more);
 		pthread_mutex_destroy(&w->batch_lock);
@@ -517,6 +529,7 @@ scan_writer_stop(scan_writer *w)
 	store_close(w->cs);
 	store_close(w->s);
 	scan_memo_free(w->people);
+	scan_rows_free(w->rows);
 	pthread_cond_destroy(&w->stop_cond);
 	pthread_cond_destroy(&w->more);
 	pthread_mutex_destroy(&w->batch_lock);

@@ -4,8 +4,9 @@
  * scans (the issue's A/B case read back through the list), idempotent
  * retries, refusals that store nothing, unknown identity numbers, outsider
  * registrations, the attendant's scope, alerts and their acknowledgement,
- * disinfection overdue alerts, cursor pagination, and the daily count by
- * local day whatever the process's TZ.
+ * disinfection overdue alerts, cursor pagination, the daily count by
+ * local day whatever the process's TZ, and the rows a write batch holds
+ * (scan_rows: 37 rows go in as 16 + 16 + 4 + 1, each column in its place).
  *
  * Times are 2020-03-23 (the day the work group inspected the monitoring
  * point, SCENARIO.md) in Asia/Shanghai: H(9, 0) is 09:00 local = 01:00Z;
@@ -26,6 +27,7 @@
 #include "domain/disinfection.h"
 #include "domain/outsider.h"
 #include "domain/scan.h"
+#include "domain/scan_int.h"   /* scan_rows_add, scan_rows_holds */
 #include "domain/stay.h"
 
 #define T0 INT64_C(1584892800)  /* 2020-03-23T00:00:00+08:00 */
@@ -502,11 +504,52 @@ test_disinfection_overdue(void **state)
 	arena_free(&a);
 }
 
+/* 37 held rows, inserted as 16 + 16 + 4 + 1 (scan_rows.c): all stored, in
+ * their columns, the optional ones NULL where 0.  By hand: row i (1..37)
+ * has id 1000 + i, at H(10, 0) + i, kind i % 2, temperature 365 for odd i
+ * (19 rows) else NULL, stay_s 600 for i divisible by 3 (12 rows) else NULL,
+ * key_fp i; so sum(temperature) = 19 × 365 = 6935, sum(stay_s) = 7200,
+ * sum(key_fp) = 37 × 38 / 2 = 703, sum(kind) = 19. */
+static void
+test_held_rows(void **state)
+{
+	cpfix *f = *state;
+	scan_rows *r = scan_rows_new();
+	sj_err e = {0};
+
+	assert_int_equal(store_begin(f->s, &e), SJ_OK);
+	for (int64_t i = 1; i <= 37; i++) {
+		const int64_t v[11] = { f->place_p, 1000 + i, f->cp_p, 0, H(10, 0) + i, i % 2,
+		    i % 2 ? 365 : 0, 0, 0, i % 3 ? 0 : 600, i };
+		assert_int_equal(scan_rows_add(f->s, r, v, &e), SJ_OK);
+		/* 16 rows held are inserted at once: none held after 16 and 32 */
+		assert_int_equal(scan_rows_holds(r, f->place_p, 0), i % 16 != 0);
+	}
+	assert_false(scan_rows_holds(r, f->place_q, 0));
+	assert_int_equal(scan_rows_flush(f->s, r, &e), SJ_OK);
+	assert_false(scan_rows_holds(r, f->place_p, 0));
+	assert_int_equal(store_commit(f->s, &e), SJ_OK);
+	scan_rows_free(r);
+	assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM scan WHERE id BETWEEN 1001 AND 1037"
+	    " AND person_id IS NULL AND operator_id IS NULL AND reasons = 0"), 37);
+	assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM scan WHERE temperature IS NULL"
+	    " AND id > 1000"), 18);
+	assert_int_equal(testdb_int(f->s, "SELECT sum(temperature) FROM scan WHERE id > 1000"), 6935);
+	assert_int_equal(testdb_int(f->s, "SELECT sum(stay_s) FROM scan WHERE id > 1000"), 7200);
+	assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM scan WHERE stay_s IS NULL"
+	    " AND id > 1000"), 25);
+	assert_int_equal(testdb_int(f->s, "SELECT sum(key_fp) FROM scan WHERE id > 1000"), 703);
+	assert_int_equal(testdb_int(f->s, "SELECT sum(kind) FROM scan WHERE id > 1000"), 19);
+	assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM scan WHERE id > 1000"
+	    " AND at - id = 1584927800"), 37);   /* H(10, 0) - 1000 */
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_entry_and_exit_make_a_stay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_held_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_issue_a_and_b_listed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idempotent_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_store_nothing, setup, teardown),

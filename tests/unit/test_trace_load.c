@@ -63,6 +63,9 @@ static const char *const sql[] = {
 	/* 3 scan: ?1 place, ?2 id, ?3 checkpoint, ?4 person, ?5 at, ?6 stay_s */
 	"INSERT INTO scan (place_id, id, checkpoint_id, person_id, at, kind, reasons, stay_s)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, 8, 0, ?6)",
+	/* 4 the place's checkpoint, with the place's id (a scan's checkpoint
+	 * must be at its place: 0015): ?1 place, ?3 name */
+	"INSERT INTO checkpoint (id, place_id, name, created_at) VALUES (?1, ?1, ?3, 0)",
 };
 
 static void
@@ -80,7 +83,7 @@ run(store *s, int q, int64_t a, int64_t b, int64_t c, int64_t d, int64_t x, int6
 	store_stmt *st;
 	sj_err e = {0};
 	int64_t v[6] = { a, b, c, d, x, y };
-	int n = q == 3 ? 6 : 2;
+	int n = q == 3 ? 6 : q == 4 ? 1 : 2;
 	char name[32];
 
 	assert_int_equal(store_prepare(s, sql[q], &st, &e), SJ_OK);
@@ -89,7 +92,7 @@ run(store *s, int q, int64_t a, int64_t b, int64_t c, int64_t d, int64_t x, int6
 	snprintf(name, sizeof name, "n%lld", (long long)a);
 	if (q == 2)
 		store_bind_blob(st, 3, "p", 1);
-	else if (q < 2)
+	else if (q < 2 || q == 4)
 		store_bind_text(st, 3, name);
 	if (store_run(st, &e) != SJ_OK)
 		fail_msg("sql %d: %s", q, e.msg);
@@ -114,8 +117,10 @@ world(cpfix *f, int n_places, int n_people, int n_rows, row **out)
 	sj_err e = {0};
 
 	assert_int_equal(store_begin(f->s, &e), SJ_OK);
-	for (int i = 1; i <= n_places; i++)
+	for (int i = 1; i <= n_places; i++) {
 		run(f->s, 0, PLACE0 + i, f->unit_a, 0, 0, 0, 0);
+		run(f->s, 4, PLACE0 + i, 0, 0, 0, 0, 0);
+	}
 	for (int i = 1; i <= n_people; i++) {
 		int64_t hh = rnd(5) ? PERSON0 + i : 0;
 
@@ -136,7 +141,7 @@ world(cpfix *f, int n_places, int n_people, int n_rows, row **out)
 			x->stay_s = rnd(30) ? (rnd(10) ? 1 + rnd(7200) : 14400 + rnd(40000)) : 0;
 		}
 		x->id = 1 + i;
-		run(f->s, 3, x->place, x->id, f->cp_p, x->person, x->at, x->stay_s);
+		run(f->s, 3, x->place, x->id, x->place, x->person, x->at, x->stay_s);
 	}
 	assert_int_equal(store_commit(f->s, &e), SJ_OK);
 	qsort(r, (size_t)n_rows, sizeof *r, row_key_cmp);
@@ -318,7 +323,6 @@ test_threads_equal_reference(void **state)
 /* The writer of rows during a load. */
 typedef struct live {
 	const char *url;
-	int64_t checkpoint;
 	int n_places, person;
 	atomic_int written;       /* rows committed */
 	atomic_bool stop;
@@ -334,8 +338,8 @@ live_main(void *arg)
 	if (store_open(w->url, 0, &s, &e) != SJ_OK)
 		return NULL;
 	for (int k = 0; !atomic_load(&w->stop) && k < 100000; k++) {
-		run(s, 3, PLACE0 + 1 + k % w->n_places, LIVE_ID0 + k, w->checkpoint, w->person,
-		    SINCE + 3600 + k, 60);
+		run(s, 3, PLACE0 + 1 + k % w->n_places, LIVE_ID0 + k, PLACE0 + 1 + k % w->n_places,
+		    w->person, SINCE + 3600 + k, 60);
 		atomic_store(&w->written, k + 1);
 	}
 	store_close(s);
@@ -348,7 +352,7 @@ test_rows_written_during_load(void **state)
 {
 	cpfix *f = *state;
 	enum { PLACES = 64, PEOPLE = 200, ROWS = 20000 };
-	live w = { .url = testdb_url(), .checkpoint = f->cp_p, .n_places = PLACES,
+	live w = { .url = testdb_url(), .n_places = PLACES,
 	    .person = PERSON0 + PEOPLE + 1 };  /* in no random row */
 	pthread_t th;
 	row *rows;
