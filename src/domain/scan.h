@@ -232,12 +232,14 @@ sj_rc scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg
  * in this order, all checks before the first write so that a refused scan
  * writes nothing and leaves the transaction usable:
  *   1. idempotency: a scan of the same person at the same place whose key
- *      fingerprint matches and whose time lies within SCAN_KEY_WINDOW_S:
- *      the same direction and checkpoint → *out is that scan's answer,
- *      replayed, nothing written; otherwise SJ_ECONFLICT
- *      ("idempotency_key", "was used for a different scan");
- *   2. the stay plan (stay_plan over the person's stays at the place, at
- *      most the newest 256 scans of them there): SJ_EINVAL ("time") for an
+ *      fingerprint matches and whose time lies within SCAN_KEY_WINDOW_S
+ *      (of several, the latest): the same direction and checkpoint → *out
+ *      is that scan's answer, replayed, nothing written; otherwise
+ *      SJ_ECONFLICT ("idempotency_key", "was used for a different scan");
+ *   2. the stay plan (stay_plan over the person's stays at the place that
+ *      it looks at — those entered last before and first and last after
+ *      p->at, however many scans were written since: scan_history_read in
+ *      scan_int.h): SJ_EINVAL ("time") for an
  *      exit before the entry of the open stay; a denied entry joins no
  *      stay;
  *   3. the scan row (a new id from the `scan` counter), the stay changes,
