@@ -24,7 +24,7 @@
 #   BATCH_ROWS=N: sijin's --batch-rows on SQLite (default: as many as its
 #   --memory holds); MEMORY=MIB: sijin's --memory (default: its own, 158 MiB:
 #   a 48 MiB page cache, the pair reader's 8 MiB and batches of 1,000,000
-#   rows, ~270,000 with IMPORT_ARGS=--overlap; peak RSS ~165 MiB, < 200 MB;
+#   rows, ~200,000 with IMPORT_ARGS=--overlap; peak RSS ~165 MiB, < 200 MB;
 #   IMPORT_ARGS=--no-overlap: one connection, no pair reader).
 #   SHELL_CACHE_MIB: the sqlite3 shell's page cache (default 256 MiB, its
 #   best: it inserts in primary-key order, so its person-index leaves are

@@ -37,7 +37,7 @@ static const char import_usage[] =
 	"number and reason.  Importing the same file again adds nothing.  --dry-run\n"
 	"checks and derives everything and keeps nothing.\n"
 	"--batch-rows: rows per transaction (default on SQLite as many as --memory\n"
-	"  holds: 1000000 at its default, ~270000 with --overlap; 250000 on\n"
+	"  holds: 1000000 at its default, ~200000 with --overlap; 250000 on\n"
 	"  PostgreSQL; at most 1000000).\n"
 	"  A batch holds the store's write lock while it\n"
 	"  is written (on SQLite, about 10 s a million rows), and a server's scans wait\n"

@@ -18,14 +18,24 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/tzif.h"
+
 _Static_assert(sizeof(time_t) == 8, "sijin needs a 64-bit time_t");
 
 #define SECS_PER_DAY      INT64_C(86400)
 #define DAYS_PER_400Y     146097     /* the Gregorian calendar's cycle */
 #define DAYS_0000_TO_1970 719528     /* 0000-01-01 .. 1970-01-01 */
 #define TZDIR_DEFAULT     "/usr/share/zoneinfo"
+#define TZIF_READ_MAX     (256 * 1024)  /* zone files are a few KiB */
 
 static char zone_name[DT_ZONE_NAME_MAX + 1];
+
+/* What dt_zone_set learnt from the zone's file (core/tzif.h): when
+ * fixed_tail, every instant after tail_after has the offset tail_offset,
+ * and zone_offset answers it without the C library. */
+static bool fixed_tail;
+static int64_t tail_after;
+static int32_t tail_offset;
 
 /* Days before the first of each month in a common year; [12] = 365. */
 static const int days_before_month[13] = {
@@ -178,6 +188,47 @@ out:
 	return ok;
 }
 
+static int64_t libc_offset(int64_t t);
+
+/* Learn the fixed tail of the zone file at path (core/tzif.h), and keep it
+ * only when the C library, now reading the same file, agrees at the first
+ * instant after the last transition and at instants up to 9999: the C
+ * library stays the authority. */
+static void
+learn_tail(const char *path)
+{
+	static const int64_t later[] = { 0, 1, 86400, INT64_C(1700000000), INT64_C(4102444800),
+	    DT_INSTANT_MAX };
+	unsigned char *bytes = NULL;
+	FILE *f = fopen(path, "rb");
+	size_t n = 0;
+	int64_t after;
+	int32_t off;
+
+	fixed_tail = false;
+	if (f == NULL)
+		return;
+	bytes = sj_malloc(TZIF_READ_MAX);
+	n = fread(bytes, 1, TZIF_READ_MAX, f);
+	fclose(f);
+	if (n < TZIF_READ_MAX && tzif_fixed_tail(bytes, n, &after, &off) &&
+	    after < DT_INSTANT_MAX) {
+		bool agree = true;
+		int64_t from = after < DT_INSTANT_MIN ? DT_INSTANT_MIN : after + 1;
+		for (size_t i = 0; agree && i < sizeof later / sizeof later[0]; i++) {
+			int64_t t = i < 2 ? from + later[i] : later[i];
+			if (t >= from && t <= DT_INSTANT_MAX)
+				agree = libc_offset(t) == off;
+		}
+		if (agree) {
+			tail_after = after < DT_INSTANT_MIN ? DT_INSTANT_MIN : after;
+			tail_offset = off;
+			fixed_tail = true;
+		}
+	}
+	free(bytes);
+}
+
 sj_rc
 dt_zone_set(const char *name, sj_err *err)
 {
@@ -205,6 +256,7 @@ dt_zone_set(const char *name, sj_err *err)
 	if (setenv("TZ", tz, 1) != 0)
 		sj_oom(sizeof tz);
 	tzset();
+	learn_tail(path);
 	memcpy(zone_name, name, strlen(name) + 1);
 out:
 	return rc;
@@ -216,9 +268,9 @@ dt_zone_name(void)
 	return zone_name;
 }
 
-/* The deployment zone's offset east of UTC at t, in seconds. */
+/* The C library's offset east of UTC at t, in seconds. */
 static int64_t
-zone_offset(int64_t t)
+libc_offset(int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -227,6 +279,20 @@ zone_offset(int64_t t)
 	assert(ok != NULL);
 	(void)ok;
 	return tm.tm_gmtoff;
+}
+
+/* The deployment zone's offset east of UTC at t, in seconds: the zone
+ * file's fixed tail after its last transition, else the C library's. */
+static int64_t
+zone_offset(int64_t t)
+{
+	return fixed_tail && t > tail_after ? tail_offset : libc_offset(t);
+}
+
+int64_t
+dt_zone_offset(int64_t t)
+{
+	return zone_offset(t);
 }
 
 /* The local day number at t; no range check (used for searching). */

@@ -66,6 +66,15 @@ typedef int32_t sj_date;
  */
 sj_rc dt_zone_set(const char *name, sj_err *err);
 
+/* The deployment zone's offset east of UTC at instant t, in seconds (the
+ * C library's tm_gmtoff under the zone dt_zone_set made current; +28800
+ * for Asia/Shanghai since 1991).  After the zone file's last transition,
+ * when its rule has no daylight-saving part, the offset dt_zone_set read
+ * from the file (and checked against the C library) is answered without
+ * asking the C library again (core/tzif.h says why).  Changing TZ other
+ * than through dt_zone_set is not seen by that answer. */
+int64_t dt_zone_offset(int64_t t);
+
 /* The name last set by dt_zone_set, or "" when it has not been called
  * (then the C library's own TZ is in effect).  Static storage; valid
  * until the next dt_zone_set.  Never NULL. */

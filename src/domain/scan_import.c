@@ -53,9 +53,11 @@
 /* With the overlap, MiB that scan_import_batch_rows keeps aside for what
  * is not counted a row: the memo of the batch being checked (~130 bytes a
  * distinct person: 26 MiB for 200,000) while the writer's page cache is
- * full, the second connection and its thread (measured: bench/RESULTS.md
- * "SQLite bulk import: one batch in the budget"). */
-#define OVERLAP_RESERVE_MIB 26
+ * full, the second connection and its thread, and what the two threads'
+ * malloc arenas keep (measured: with 26 MiB, 4 batches of 1 M rows peaked
+ * at 205 MiB; with 50, 6 batches at 162 MiB: bench/RESULTS.md "SQLite
+ * bulk import: one batch in the budget"). */
+#define OVERLAP_RESERVE_MIB 50
 /* The pair reader's page cache, MiB (import_options.pairs_only): a sixth
  * of the writer's (8 MiB at 48): it reads the person index in its own
  * order, leaf after leaf, and the primary key's leaves at random. */

@@ -170,7 +170,7 @@ int scan_import_cache_mib(int memory_mib);
  * pair reader's cache (a sixth of the writer's) set aside — with overlap
  * (import_options.reader without pairs_only), beside the batch being
  * written (a second row), the merge of the two (a stored scan, 56 bytes),
- * the reader's cache (a third of the writer's) and 26 MiB for the memo of
+ * the reader's cache (a third of the writer's) and 50 MiB for the memo of
  * the batch being checked and the second connection — within
  * [IMPORT_BATCH_MIN, IMPORT_BATCH_SQLITE]. */
 int scan_import_batch_rows(int memory_mib, bool overlap);

@@ -31,11 +31,16 @@
 #include "http/metrics.h"
 
 /* libmicrohttpd's memory per connection, which bounds the request
- * headers.  It zeroes the whole pool at every request, so its size is paid
- * on each one: at 64 KiB that memset was 9 % of the server's CPU on the
- * scan benchmark (bench/RESULTS.md); 16 KiB is twice nginx's default
- * for a header line and still refuses oversized headers with 431. */
-#define HEADER_MEMORY_LIMIT (16 * 1024)
+ * headers (with the reply's own, ~300 bytes: a request's headers may take
+ * up to ~7 KiB; larger ones get 431).  It zeroes the whole pool at every
+ * request, so its size is paid on each one: at 64 KiB that memset was 9 %
+ * of the server's CPU on the scan benchmark, at 16 KiB still ~6 % of the
+ * request threads' (bench/RESULTS.md).  8 KiB is Tomcat's and Jetty's
+ * default for a request's headers and nginx's for one header line;
+ * sijin's own clients send a token or a session cookie of well under
+ * 100 bytes.  A body does not live in the pool: it is handed over in
+ * pieces of up to half of it (on_access), whatever its size. */
+#define HEADER_MEMORY_LIMIT (8 * 1024)
 #define MAX_STORES 512
 #define MAX_PROXIES 16
 #define TLS_FILE_MAX (1024 * 1024)  /* a PEM certificate chain or key */

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "store/driver.h"
+#include "store/pagecache.h"
 #include "store/walbuf.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -128,6 +129,7 @@ sqlite_open(const char *url, const char *shown, unsigned flags, void **conn, sj_
 		    "%s does not exist (create it with `sijin init` or `sijin demo`)", url);
 	oflags |= (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
 	    : SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	pagecache_install();  /* before SQLite initialises (store/pagecache.h) */
 	src = sqlite3_open_v2(url, &db, oflags, walbuf_vfs_name());
 	if (src != SQLITE_OK) {
 		rc = sj_fail(e, SJ_EDB, "db", "cannot open %s: %s", url,

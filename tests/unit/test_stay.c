@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/datetime.h"
@@ -225,6 +227,92 @@ test_exit_same_second(void **state)
 	assert_int_equal(p.changes[0].exit_at, H(9, 0, 1));
 }
 
+/* ---- announcement lines ------------------------------------------------------ */
+
+/* The oracle: the parse as it was written with sscanf (the format's ' '
+ * matches any white space, even none; %lld skips white space, takes a
+ * sign, saturates on overflow). */
+static bool
+news_parse_sscanf(const char *line, stay_news *out)
+{
+	long long p, l, a, b;
+	int used = 0;
+
+	memset(out, 0, sizeof *out);
+	if (strncmp(line, "stay- ", 6) == 0) {
+		if (sscanf(line + 6, "%lld %lld %lld%n", &p, &l, &a, &used) != 3 || line[6 + used])
+			return false;
+		*out = (stay_news){ .gone = true, .person_id = p, .place_id = l, .entry_at = a };
+		return true;
+	}
+	if (strncmp(line, "stay ", 5) != 0 ||
+	    sscanf(line + 5, "%lld %lld %lld %lld%n", &p, &l, &a, &b, &used) != 4 || line[5 + used])
+		return false;
+	*out = (stay_news){ .person_id = p, .place_id = l, .entry_at = a, .exit_at = b };
+	return true;
+}
+
+static void
+same_as_sscanf(const char *line)
+{
+	stay_news got, want;
+	bool ok_got = stay_news_parse(line, &got), ok_want = news_parse_sscanf(line, &want);
+
+	if (ok_got != ok_want)
+		fail_msg("\"%s\": parse %d, sscanf %d", line, ok_got, ok_want);
+	/* stay_news has no padding between its members that matter: compare
+	 * them one by one. */
+	assert_int_equal(got.gone, want.gone);
+	assert_int_equal(got.person_id, want.person_id);
+	assert_int_equal(got.place_id, want.place_id);
+	assert_int_equal(got.entry_at, want.entry_at);
+	assert_int_equal(got.exit_at, want.exit_at);
+}
+
+/* stay_news_parse against sscanf: lines as stay_announce writes them (with
+ * stay_announce's own format, extremes included), and mangled ones: every
+ * piece a random choice of number forms, separators and endings. */
+static void
+test_news_parse_like_sscanf(void **state)
+{
+	static const char *const heads[] = { "stay ", "stay- ", "stay", "stay-", "Stay ", "",
+	    "stay  ", "stay -", "stay\t" };
+	static const char *const numbers[] = { "0", "1", "-1", "+7", "1584892800", "-0",
+	    "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+	    "-9223372036854775809", "99999999999999999999999", "00012", "12x", "0x1f", "-",
+	    "+", "", " 5", "\t6", "\n7", "1.5", "１" };
+	static const char *const seps[] = { " ", "  ", "", "\t", "\n", " \v", ",", "\f" };
+	static const char *const ends[] = { "", " ", "\n", "x", "\t", " 9" };
+	static const int64_t ext[] = { 0, 1, -1, INT64_MAX, INT64_MIN, 1584892800, 42 };
+	uint64_t r = 0x9E3779B97F4A7C15u;
+	char line[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+		for (size_t j = 0; j < sizeof ext / sizeof ext[0]; j++) {
+			snprintf(line, sizeof line, "stay %lld %lld %lld %lld", (long long)ext[i],
+			    (long long)ext[j], (long long)ext[(i + j) % 7], (long long)ext[(i * j) % 7]);
+			same_as_sscanf(line);
+			snprintf(line, sizeof line, "stay- %lld %lld %lld", (long long)ext[j],
+			    (long long)ext[i], (long long)ext[(i + 3) % 7]);
+			same_as_sscanf(line);
+		}
+	for (int n = 0; n < 200000; n++) {
+		size_t len;
+		int k;
+		r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+		len = (size_t)snprintf(line, sizeof line, "%s", heads[r % 9]);
+		k = (int)(r >> 8) % 6;
+		for (int i = 0; i < k; i++) {
+			uint64_t q = r >> (12 + 4 * i);
+			len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", i ? seps[q % 8] : "",
+			    numbers[(q >> 3) % 22]);
+		}
+		snprintf(line + len, sizeof line - len, "%s", ends[(r >> 40) % 6]);
+		same_as_sscanf(line);
+	}
+}
+
 int
 main(void)
 {
@@ -240,6 +328,7 @@ main(void)
 		cmocka_unit_test(test_backdated_entry_cut_by_next),
 		cmocka_unit_test(test_exits_without_stays),
 		cmocka_unit_test(test_exit_same_second),
+		cmocka_unit_test(test_news_parse_like_sscanf),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
