@@ -735,6 +735,16 @@ scan_ids_reserve(store *s, const char *name, int64_t n, int64_t *first, sj_err *
 	return SJ_OK;
 }
 
+/* The role bits (kind bits 3-4) a stay row gets: a joining entry when
+ * demoted (its stay_s then NULL), else an opening one. */
+static int
+stay_role_bits(bool recorded, bool demote)
+{
+	if (demote)
+		return SROLE_JOINS << 3;
+	return (recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS) << 3;
+}
+
 sj_rc
 scan_stay_set(store *s, int64_t place_id, int64_t id, int64_t stay_s, bool recorded, bool demote,
     sj_err *e)
@@ -742,31 +752,36 @@ scan_stay_set(store *s, int64_t place_id, int64_t id, int64_t stay_s, bool recor
 	store_stmt *st;
 	sj_rc rc;
 
+	assert(demote || stay_s > 0);
 	if ((rc = store_prepare(s, scan_sql[Q_STAY_UPDATE], &st, e)) != SJ_OK)
 		return rc;
 	store_bind_int(st, 1, place_id);
 	store_bind_int(st, 2, id);
-	if (demote) {
+	if (demote)
 		store_bind_null(st, 3);
-		store_bind_int(st, 4, SROLE_JOINS << 3);
-	} else {
-		assert(stay_s > 0);
+	else
 		store_bind_int(st, 3, stay_s);
-		store_bind_int(st, 4, (recorded ? SROLE_OPENS_RECORDED : SROLE_OPENS) << 3);
-	}
+	store_bind_int(st, 4, stay_role_bits(recorded, demote));
 	return store_run(st, e);
 }
 
+/* A stay change of the plan of p: made now, or held in rows. */
 static sj_rc
-stay_update(store *s, int64_t place_id, const history *h, const stay_change *c, sj_err *e)
+stay_update(store *s, scan_rows *rows, const scan_prepared *p, const history *h,
+    const stay_change *c, sj_err *e)
 {
-	int64_t entry_at = 0;
+	int64_t entry_at = 0, stay_s;
 
 	for (size_t i = 0; i < h->n_spans; i++)
 		if (h->spans[i].id == c->id)
 			entry_at = h->spans[i].entry_at;
-	return scan_stay_set(s, place_id, c->id, c->demote ? 0 : c->exit_at - entry_at,
-	    c->exit_recorded, c->demote, e);
+	stay_s = c->demote ? 0 : c->exit_at - entry_at;
+	if (rows) {
+		assert(c->demote || stay_s > 0);
+		return scan_rows_stay_set(s, rows, p->person_id, p->place_id, c->id, stay_s,
+		    stay_role_bits(c->exit_recorded, c->demote), e);
+	}
+	return scan_stay_set(s, p->place_id, c->id, stay_s, c->exit_recorded, c->demote, e);
 }
 
 int
@@ -951,7 +966,7 @@ scan_write_memo(store *s, scan_memo *memo, scan_rows *rows, const scan_prepared 
 	if ((rc = insert_row(s, rows, p, id, &plan, e)) != SJ_OK)
 		goto out;
 	for (int i = 0; i < plan.n_changes; i++)
-		if ((rc = stay_update(s, p->place_id, h, &plan.changes[i], e)) != SJ_OK)
+		if ((rc = stay_update(s, rows, p, h, &plan.changes[i], e)) != SJ_OK)
 			goto out;
 	if ((rc = announce_plan(s, p, h, &plan, e)) != SJ_OK)
 		goto out;

@@ -232,12 +232,14 @@ sj_rc scan_prepare_defer(store *s, const crypt_keys *k, const scan_settings *cfg
  * in this order, all checks before the first write so that a refused scan
  * writes nothing and leaves the transaction usable:
  *   1. idempotency: a scan of the same person at the same place whose key
- *      fingerprint matches and whose time lies within SCAN_KEY_WINDOW_S:
- *      the same direction and checkpoint → *out is that scan's answer,
- *      replayed, nothing written; otherwise SJ_ECONFLICT
- *      ("idempotency_key", "was used for a different scan");
- *   2. the stay plan (stay_plan over the person's stays at the place, at
- *      most the newest 256 scans of them there): SJ_EINVAL ("time") for an
+ *      fingerprint matches and whose time lies within SCAN_KEY_WINDOW_S
+ *      (of several, the latest): the same direction and checkpoint → *out
+ *      is that scan's answer, replayed, nothing written; otherwise
+ *      SJ_ECONFLICT ("idempotency_key", "was used for a different scan");
+ *   2. the stay plan (stay_plan over the person's stays at the place that
+ *      it looks at — those entered last before and first and last after
+ *      p->at, however many scans were written since: scan_history_read in
+ *      scan_int.h): SJ_EINVAL ("time") for an
  *      exit before the entry of the open stay; a denied entry joins no
  *      stay;
  *   3. the scan row (a new id from the `scan` counter), the stay changes,
@@ -253,9 +255,10 @@ sj_rc scan_write(store *s, const scan_prepared *p, scan_result *out, struct aler
  * and screens the scan, with scan_prepare's rules and errors, before step
  * 1; nothing is written when that fails.) */
 
-/* The scan rows of a write batch held back to be inserted several to a
- * statement (domain/scan_rows.c: on PostgreSQL an INSERT pays per
- * statement for the executor's start and the table's CHECK constraints).
+/* The scan rows of a write batch, and the changes of its stay rows, held
+ * back to be written several to a statement (domain/scan_rows.c: on
+ * PostgreSQL an INSERT or UPDATE pays per statement for the executor's
+ * start and the table's CHECK constraints).
  * Held rows are in no statement yet: the holder calls scan_rows_flush
  * before its commit, and scan_rows_clear after a rollback. */
 typedef struct scan_rows scan_rows;
@@ -266,8 +269,9 @@ scan_rows *scan_rows_new(void);
 void scan_rows_free(scan_rows *r);
 /* Forget the held rows (their transaction was rolled back); r may be NULL. */
 void scan_rows_clear(scan_rows *r);
-/* Insert every held row, in the order held, inside the caller's
- * transaction; r is empty afterwards, whatever the outcome.  Errors: store
+/* Insert every held row, in the order held, then make the held stay
+ * changes, inside the caller's transaction; r is empty afterwards,
+ * whatever the outcome.  Errors: store
  * errors (the transaction is then spoiled; on PostgreSQL in pipeline mode
  * (store_defer_writes) they come with the next statement that reads). */
 sj_rc scan_rows_flush(store *s, scan_rows *r, sj_err *e);
@@ -277,10 +281,10 @@ sj_rc scan_rows_flush(store *s, scan_rows *r, sj_err *e);
  * The caller keeps memo true: the scan writer (domain/writer.h) clears it
  * whenever another connection has committed since (SQLite's data_version),
  * so that a person's edited tags or unit are never screened stale.  memo
- * NULL: scan_write.  rows not NULL: the scan's row is held there (and
- * inserted with up to 15 others) instead of inserted at once; rows held
- * for the scan's person and place are inserted before their scans are
- * read, so its checks see them. */
+ * NULL: scan_write.  rows not NULL: the scan's row and its stay changes
+ * are held there (and written with up to 15 others) instead of at once;
+ * what is held for the scan's person and place is written before their
+ * scans are read, so its checks see it. */
 sj_rc scan_write_memo(store *s, scan_memo *memo, scan_rows *rows, const scan_prepared *p,
     scan_result *out, struct alert *alert, sj_err *e);
 

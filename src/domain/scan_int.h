@@ -103,4 +103,11 @@ bool scan_rows_holds(const scan_rows *r, int64_t place_id, int64_t person_id);
  * Errors: those of scan_rows_flush. */
 sj_rc scan_rows_add(store *s, scan_rows *r, const int64_t values[11], sj_err *e);
 
+/* Hold scan_stay_set's change of stay row (place_id, id), a scan of
+ * person_id (0: NULL): its stay_s (0: NULL, a demoted row) and its role
+ * bits (kind bits 3-4, the others kept); when 16 are held, insert and
+ * update what is held (scan_rows_flush).  Errors: those of scan_rows_flush. */
+sj_rc scan_rows_stay_set(store *s, scan_rows *r, int64_t person_id, int64_t place_id, int64_t id,
+    int64_t stay_s, int role_bits, sj_err *e);
+
 #endif

@@ -505,11 +505,13 @@ test_disinfection_overdue(void **state)
 }
 
 /* 37 held rows, inserted as 16 + 16 + 4 + 1 (scan_rows.c): all stored, in
- * their columns, the optional ones NULL where 0.  By hand: row i (1..37)
+ * their columns, the optional ones NULL where 0; then 18 held stay changes
+ * (16 + 1 + 1) of rows 1 … 18, each on its row only.  By hand: row i (1..37)
  * has id 1000 + i, at H(10, 0) + i, kind i % 2, temperature 365 for odd i
  * (19 rows) else NULL, stay_s 600 for i divisible by 3 (12 rows) else NULL,
- * key_fp i; so sum(temperature) = 19 × 365 = 6935, sum(stay_s) = 7200,
- * sum(key_fp) = 37 × 38 / 2 = 703, sum(kind) = 19. */
+ * key_fp i; so sum(temperature) = 19 × 365 = 6935,
+ * sum(key_fp) = 37 × 38 / 2 = 703 (stay_s and kind after the changes:
+ * below). */
 static void
 test_held_rows(void **state)
 {
@@ -528,18 +530,37 @@ test_held_rows(void **state)
 	assert_false(scan_rows_holds(r, f->place_q, 0));
 	assert_int_equal(scan_rows_flush(f->s, r, &e), SJ_OK);
 	assert_false(scan_rows_holds(r, f->place_p, 0));
+	/* 18 held stay changes (16 + 1 + 1): odd rows get stay 900 and role
+	 * 3 (bits 24), even rows are demoted (stay NULL, role 2: bits 16) */
+	for (int64_t i = 1; i <= 18; i++) {
+		assert_int_equal(scan_rows_stay_set(f->s, r, 0, f->place_p, 1000 + i, i % 2 ? 900 : 0,
+		    i % 2 ? 24 : 16, &e), SJ_OK);
+		assert_int_equal(scan_rows_holds(r, f->place_p, 0), i != 16);
+	}
+	assert_int_equal(scan_rows_flush(f->s, r, &e), SJ_OK);
 	assert_int_equal(store_commit(f->s, &e), SJ_OK);
 	scan_rows_free(r);
+	/* kind (i % 2) keeps bit 0 and takes the role: 1 | 24 = 25, 0 | 16 = 16 */
+	assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM scan WHERE id BETWEEN 1001 AND 1018"
+	    " AND kind = 25 AND stay_s = 900"), 9);
+	assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM scan WHERE id BETWEEN 1001 AND 1018"
+	    " AND kind = 16 AND stay_s IS NULL"), 9);
+	/* as before the changes: 19 rows past 18 keep theirs */
+	assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM scan WHERE id > 1018 AND kind < 2"), 19);
 	assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM scan WHERE id BETWEEN 1001 AND 1037"
 	    " AND person_id IS NULL AND operator_id IS NULL AND reasons = 0"), 37);
 	assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM scan WHERE temperature IS NULL"
 	    " AND id > 1000"), 18);
 	assert_int_equal(testdb_int(f->s, "SELECT sum(temperature) FROM scan WHERE id > 1000"), 6935);
-	assert_int_equal(testdb_int(f->s, "SELECT sum(stay_s) FROM scan WHERE id > 1000"), 7200);
+	/* stay_s after the changes: 9 × 900 (odd rows ≤ 18) + 600 × 6 (rows 21 … 36
+	 * divisible by 3) = 11,700; NULL: the 9 even rows ≤ 18 and the 13 rows
+	 * of 19 … 37 not divisible by 3 = 22 */
+	assert_int_equal(testdb_int(f->s, "SELECT sum(stay_s) FROM scan WHERE id > 1000"), 11700);
 	assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM scan WHERE stay_s IS NULL"
-	    " AND id > 1000"), 25);
+	    " AND id > 1000"), 22);
 	assert_int_equal(testdb_int(f->s, "SELECT sum(key_fp) FROM scan WHERE id > 1000"), 703);
-	assert_int_equal(testdb_int(f->s, "SELECT sum(kind) FROM scan WHERE id > 1000"), 19);
+	/* kind: 9 × 25 + 9 × 16 + the 10 odd rows of 19 … 37 (kind 1) = 379 */
+	assert_int_equal(testdb_int(f->s, "SELECT sum(kind) FROM scan WHERE id > 1000"), 379);
 	assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM scan WHERE id > 1000"
 	    " AND at - id = 1584927800"), 37);   /* H(10, 0) - 1000 */
 }
