@@ -7,6 +7,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+
+#include "core/log.h"
 
 #include "store/pg_int.h"
 
@@ -15,6 +18,36 @@
  * a full buffer would stall the server while it still reads ours. */
 #define PG_PIPELINE_MAX 256
 
+/* The answers read did not match what was counted as sent: the Sync's
+ * answer did not come where it was due, or libpq still had results after it
+ * and would not leave pipeline mode.  Seen once, with PostgreSQL stopped
+ * under load (libpq then said "cannot exit pipeline mode while busy", and
+ * the connection, stuck in pipeline mode, refused every later statement).
+ * Nothing read from such a connection can be trusted, so it is closed as a
+ * lost one: its socket is shut, libpq reads the end of the stream and marks
+ * it CONNECTION_BAD, the transaction fails with SJ_EUNAVAIL (a 503 to the
+ * client, which may send again with its idempotency key), its ROLLBACK
+ * succeeds (pg_exec), and the next statement outside a transaction
+ * reconnects (pg_conn_ready). */
+static sj_rc
+pipe_lost_step(pg_conn *c, sj_err *e)
+{
+	char why[160];
+
+	snprintf(why, sizeof why, "%s", PQerrorMessage(c->pg));
+	why[strcspn(why, "\r\n")] = '\0';
+	log_warn("postgres: the pipeline's answers lost step (%s); the connection is closed "
+	    "and opened again", why[0] ? why : "the Sync's answer was missing");
+	c->pending = 0;
+	shutdown(PQsocket(c->pg), SHUT_RDWR);
+	/* What the kernel still held is read first, then the end. */
+	for (int i = 0; i < 64 && PQstatus(c->pg) == CONNECTION_OK; i++)
+		if (!PQconsumeInput(c->pg))
+			break;
+	return sj_fail(e, SJ_EUNAVAIL, NULL, "database: the connection's pipeline lost step; "
+	    "it is closed and opened again");
+}
+
 /* Read the results of everything sent in pipeline mode up to the Sync
  * just sent: first the c->pending deferred statements, then, when last is
  * not NULL, the one statement sent after them, whose rows go to last->res
@@ -22,12 +55,14 @@
  * pipeline mode.  The first failure is returned: a deferred statement's
  * (the later ones, last included, were then skipped by the server:
  * PGRES_PIPELINE_ABORTED), else last's.  A lost connection is SJ_EUNAVAIL;
- * the pipeline is then dropped with it (PQreset starts afresh). */
+ * the pipeline is then dropped with it (PQreset starts afresh); so are
+ * answers that do not match what was sent (pipe_lost_step). */
 sj_rc
 pg_pipe_collect(pg_conn *c, pg_stmt *last, bool has_last, char *tag, size_t n_tag, sj_err *e)
 {
 	int queries = c->pending + (has_last ? 1 : 0);
 	PGresult *res;
+	bool synced = false;
 	sj_rc rc = SJ_OK;
 
 	c->pending = 0;
@@ -68,17 +103,17 @@ pg_pipe_collect(pg_conn *c, pg_stmt *last, bool has_last, char *tag, size_t n_ta
 	}
 	/* The Sync's own result, then the connection is idle again. */
 	while ((res = PQgetResult(c->pg)) != NULL) {
-		bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+		synced = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
 		PQclear(res);
-		if (sync)
+		if (synced)
 			break;
 		if (PQstatus(c->pg) != CONNECTION_OK)
 			goto lost;
 	}
 	if (PQstatus(c->pg) != CONNECTION_OK)
 		goto lost;
-	if (!PQexitPipelineMode(c->pg) && rc == SJ_OK)
-		rc = pg_fail(c, NULL, e);
+	if (!synced || !PQexitPipelineMode(c->pg))
+		return pipe_lost_step(c, e);
 	pg_track_tx(c);
 	return rc;
 lost:

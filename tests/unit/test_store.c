@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include "store/migrate.h"
+#include "store/pg_int.h"
 #include "store/store.h"
+#include "store/store_int.h"
 #include "unit/testdb.h"
 
 /* The dialect's form of a statement: [0] SQLite, [1] PostgreSQL. */
@@ -836,6 +838,42 @@ test_reconnect(void **state)
 }
 
 
+/* Answers out of step with what was counted as sent (here a query slipped
+ * into the pipeline behind the driver's back) fail the transaction as a lost
+ * connection: SJ_EUNAVAIL, nothing of it kept, and the next transaction runs
+ * on a new connection, never on one stuck in pipeline mode. */
+static void
+test_pipeline_lost_step(void **state)
+{
+	store *a, *b;
+	store_stmt *st;
+	sj_err e = {0};
+	int64_t pid, n, id;
+
+	(void)state;
+	if (!testdb_is_pg())
+		skip();
+	a = open_with_t();
+	b = testdb_reopen();
+	pid = count(a, "SELECT pg_backend_pid()");
+	assert_int_equal(store_begin(a, &e), SJ_OK);
+	store_defer_writes(a);
+	assert_int_equal(add(a, "sent", &e), SJ_OK);
+	assert_int_equal(PQsendQueryParams(((pg_conn *)a->conn)->pg, "SELECT 1", 0, NULL, NULL,
+	    NULL, NULL, 0), 1);
+	assert_int_equal(store_prepare(a, sql_count, &st, &e) == SJ_OK ?
+	    store_query_int(st, &n, NULL, &e) : e.rc, SJ_EUNAVAIL);
+	assert_non_null(strstr(e.msg, "lost step"));
+	assert_int_not_equal(store_commit(a, &e), SJ_OK);
+	assert_int_equal(store_tx_depth(a), 0);
+	assert_int_equal(insert(a, "after", 0, &id, &e), SJ_OK);
+	assert_int_not_equal(count(a, "SELECT pg_backend_pid()"), pid);
+	assert_int_equal(count(b, "SELECT count(*) FROM t WHERE name = 'sent'"), 0);
+	assert_int_equal(count(b, "SELECT count(*) FROM t WHERE name = 'after'"), 1);
+	store_close(b);
+	store_close(a);
+}
+
 /* ---- announcements (store_publish) ---- */
 
 typedef struct heard {
@@ -925,6 +963,7 @@ main(void)
 		cmocka_unit_test(test_builtin_migrations),
 		cmocka_unit_test(test_exists_destroy),
 		cmocka_unit_test(test_reconnect),
+		cmocka_unit_test(test_pipeline_lost_step),
 		cmocka_unit_test(test_publish),
 	};
 	fprintf(stderr, "test_store on %s\n", testdb_name());
