@@ -58,6 +58,11 @@ struct http_req {
 	const char *csrf;          /* the session's CSRF token */
 	/* early failure found before the handler (404, 405, 413, ...) */
 	bool failed;
+	/* the early failure is answered after its body is read and dropped
+	 * (up to max_body bytes, counted in drained), not before: a 431, whose
+	 * client has no reason to expect its body refused */
+	bool drain;
+	size_t drained;
 	/* reply */
 	int status;
 	const char *content_type;

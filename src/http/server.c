@@ -30,9 +30,9 @@
 #include "http/conn_guard.h"
 #include "http/metrics.h"
 
-/* libmicrohttpd's memory per connection, which bounds the request
- * headers (with the reply's own, ~300 bytes: a request's headers may take
- * up to ~7 KiB; larger ones get 431).  It zeroes the whole pool at every
+/* libmicrohttpd's memory per connection, which holds the request head and
+ * then the reply's headers (so heads are capped below it: HEADER_MAX_BYTES;
+ * from ~7.8 KiB libmicrohttpd refuses a head itself with 431).  It zeroes the whole pool at every
  * request, so its size is paid on each one: at 64 KiB that memset was 9 %
  * of the server's CPU on the scan benchmark, at 16 KiB still ~6 % of the
  * request threads' (bench/RESULTS.md).  8 KiB is Tomcat's and Jetty's
@@ -41,6 +41,15 @@
  * 100 bytes.  A body does not live in the pool: it is handed over in
  * pieces of up to half of it (on_access), whatever its size. */
 #define HEADER_MEMORY_LIMIT (8 * 1024)
+/* The largest request head answered: its request line and headers, each
+ * header counted with HEADER_ENTRY_COST for libmicrohttpd's own record of
+ * it.  The pool above must still hold the reply's headers after it: a head
+ * a little short of the pool was carried out and then closed without an
+ * answer ("failed to create response header"), so a client never learnt
+ * whether its write was done.  Bigger heads get a 431 problem document and
+ * are not carried out (tests/api/server.test.mjs "large request heads"). */
+#define HEADER_MAX_BYTES (6 * 1024)
+#define HEADER_ENTRY_COST 64
 #define MAX_STORES 512
 #define MAX_PROXIES 16
 #define TLS_FILE_MAX (1024 * 1024)  /* a PEM certificate chain or key */
@@ -218,15 +227,48 @@ method_has_body(const char *m)
 	return strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0;
 }
 
-/* Route the request and check its declared size.  Sets r->failed with a
- * reply when it cannot go on. */
+/* MHD_KeyValueIterator: add one header's (or query argument's, or cookie's)
+ * share of the request head. */
+static enum MHD_Result
+head_size_add(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	size_t *n = cls;
+
+	(void)kind;
+	*n += strlen(key) + (value ? strlen(value) : 0) + HEADER_ENTRY_COST;
+	return MHD_YES;
+}
+
+/* The size of r's request head as HEADER_MAX_BYTES counts it. */
+static size_t
+head_size(const http_req *r)
+{
+	size_t n = strlen(r->method) + strlen(r->path) + 16;
+
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND | MHD_GET_ARGUMENT_KIND | MHD_COOKIE_KIND,
+	    head_size_add, &n);
+	return n;
+}
+
+/* Check the request head's size, route the request and check its declared
+ * body size.  Sets r->failed with a reply when it cannot go on. */
 static void
 req_begin(http_req *r)
 {
 	char allow[128], detail[160];
 	const char *cl;
+	size_t head;
 	int status;
 
+	if ((head = head_size(r)) > HEADER_MAX_BYTES) {
+		r->failed = true;
+		snprintf(detail, sizeof detail, "the request line and headers take %zu bytes "
+		    "(each header counted with %d more); at most %d are accepted", head,
+		    HEADER_ENTRY_COST, HEADER_MAX_BYTES);
+		http_problem(r, 431, "headers-too-large", "Request headers too large", NULL, detail);
+		r->drain = true;
+		return;
+	}
 	if (strcmp(r->method, "OPTIONS") == 0) {
 		r->failed = true;
 		if (http_route_allow(r->path, allow, sizeof allow) == 0) {
@@ -481,7 +523,13 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 		/* An early failure with a body coming is answered now, without
 		 * reading the body (the connection then closes); without a body
 		 * it waits for the final call so keep-alive survives. */
-		return r->failed && req_has_body(r) ? req_send(r) : MHD_YES;
+		return r->failed && !r->drain && req_has_body(r) ? req_send(r) : MHD_YES;
+	}
+	if (*upload_n && r->drain) {
+		/* Dropped as it comes; more than any route takes closes. */
+		r->drained += *upload_n;
+		*upload_n = 0;
+		return r->drained > (size_t)r->srv->cfg->max_body ? MHD_NO : MHD_YES;
 	}
 	if (*upload_n) {
 		/* The idle timeout resets with every byte; this bounds the
@@ -495,8 +543,8 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 		*upload_n = 0;
 		return MHD_YES;
 	}
-	if (r->failed)
-		return req_has_body(r) ? MHD_YES : req_send(r);  /* MHD_YES: already queued */
+	if (r->failed)  /* with a body and no drain: already queued */
+		return req_has_body(r) && !r->drain ? MHD_YES : req_send(r);
 	if (r->deferred) {
 		/* Called again after http_resume: the reply is ready. */
 		req_finish_deferred(r);
