@@ -172,6 +172,8 @@ scan_rows_flush(store *s, scan_rows *r, sj_err *e)
 	size_t at = 0;
 	sj_rc rc = SJ_OK;
 
+	if (r == NULL)
+		return SJ_OK;  /* nothing is held */
 	for (int k = 0; k < 3 && rc == SJ_OK; k++)
 		while (rc == SJ_OK && r->n - at >= (size_t)shapes[k]) {
 			rc = run_shape(s, r, at, k, e);

@@ -402,7 +402,9 @@ scan_writer_start(const char *url, scan_writer **out, sj_err *e)
 	w->next_overdue = dt_now() + 5;
 	if (w->cs)
 		w->people = scan_memo_new();  /* SQLite: data_version keeps it true */
-	w->rows = scan_rows_new();
+	/* Rows are held only on PostgreSQL, which pays per statement; on
+	 * SQLite the multi-row statements cost more than they save. */
+	w->rows = w->cs ? NULL : scan_rows_new();
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		store_close(w->cs);
 		store_close(w->s);
