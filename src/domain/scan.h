@@ -271,7 +271,8 @@ void scan_rows_free(scan_rows *r);
 void scan_rows_clear(scan_rows *r);
 /* Insert every held row, in the order held, then make the held stay
  * changes, inside the caller's transaction; r is empty afterwards,
- * whatever the outcome.  Errors: store
+ * whatever the outcome.  r NULL holds nothing: SJ_OK (the SQLite writer
+ * holds no rows: multi-row statements cost it more than they save).  Errors: store
  * errors (the transaction is then spoiled; on PostgreSQL in pipeline mode
  * (store_defer_writes) they come with the next statement that reads). */
 sj_rc scan_rows_flush(store *s, scan_rows *r, sj_err *e);

@@ -56,7 +56,7 @@ struct scan_writer {
 	writer_stats stats;         /* under lock */
 	int64_t next_overdue;       /* instant of the next disinfection check */
 	scan_memo *people;          /* SQLite: the people its scans named (scan_write_memo) */
-	scan_rows *rows;            /* the batch's scan rows not inserted yet (scan_write_memo) */
+	scan_rows *rows;            /* the batch's scan rows not inserted yet (scan_write_memo); NULL on SQLite */
 	int64_t data_version;       /* SQLite's PRAGMA data_version when people was last valid */
 	uint64_t commit_ns;         /* the thread's: time of the last batch's commit */
 };
