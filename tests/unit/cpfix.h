@@ -171,6 +171,30 @@ cpfix_teardown(cpfix *f)
 		fprintf(stderr, "cpfix: could not remove %s\n", f->key_dir);
 }
 
+/* cmocka set-up: a new cpfix built (cpfix_setup) into *state; -1 when it
+ * cannot be.  Ends with cpfix_state_teardown. */
+static inline int
+cpfix_state_setup(void **state)
+{
+	cpfix *f = calloc(1, sizeof *f);
+
+	if (f == NULL || cpfix_setup(f) != 0) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+/* cmocka tear-down of cpfix_state_setup: the world removed, *state freed. */
+static inline int
+cpfix_state_teardown(void **state)
+{
+	cpfix_teardown(*state);
+	free(*state);
+	return 0;
+}
+
 /* Count rows with a static statement (testdb_int). */
 #define CPFIX_COUNT_SCANS "SELECT count(*) FROM scan"
 #define CPFIX_COUNT_ALERTS "SELECT count(*) FROM alert"

@@ -29,25 +29,6 @@
 
 #define AT_0030 INT64_C(1709310600)   /* 2024-03-02T00:30:00+08:00 */
 
-static int
-setup(void **state)
-{
-	cpfix *f = calloc(1, sizeof *f);
-
-	if (f == NULL || cpfix_setup(f) != 0)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	cpfix_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static int64_t
 count(cpfix *f, const char *sql)
 {
@@ -677,18 +658,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_ledger_encodings, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_encoding_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_local_day_whatever_tz, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batch_stays_as_live, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rejected_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_attendant_scope, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ndjson, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_bulk, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_bulk_put, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_person_add_many, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tune_restored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batch_by_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_encodings, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_encoding_error, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_local_day_whatever_tz, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_batch_stays_as_live, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_rejected_rows, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_attendant_scope, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_ndjson, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_store_bulk, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_store_bulk_put, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_person_add_many, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_tune_restored, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_batch_by_memory, cpfix_state_setup, cpfix_state_teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)

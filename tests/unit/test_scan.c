@@ -34,25 +34,6 @@
 #define H(h, m) (T0 + (h) * 3600 + (m) * 60)
 #define NOW H(23, 0)
 
-static int
-setup(void **state)
-{
-	cpfix *f = calloc(1, sizeof *f);
-
-	if (f == NULL || cpfix_setup(f) != 0)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	cpfix_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static sj_rc
 record(cpfix *f, const scope *sc, int64_t cp, const char *id_number, scan_direction d,
     int64_t at, int temp, const char *key, scan_result *out, sj_err *e)
@@ -569,18 +550,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_entry_and_exit_make_a_stay, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_held_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_issue_a_and_b_listed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_idempotent_retry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refusals_store_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_identity_number_denied, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outsider_registration, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_special_groups_and_alerts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_attendant_scope, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_cursor, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_daily_count_local_day, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_disinfection_overdue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_entry_and_exit_make_a_stay, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_held_rows, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_issue_a_and_b_listed, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_idempotent_retry, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_refusals_store_nothing, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_identity_number_denied, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_outsider_registration, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_special_groups_and_alerts, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_attendant_scope, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_list_cursor, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_daily_count_local_day, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_disinfection_overdue, cpfix_state_setup, cpfix_state_teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)

@@ -29,25 +29,6 @@
 #define NOW (H(23, 0) + 3 * DAY)
 #define MANY 300                /* > 256, the first read's rows */
 
-static int
-setup(void **state)
-{
-	cpfix *f = calloc(1, sizeof *f);
-
-	if (f == NULL || cpfix_setup(f) != 0)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	cpfix_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static void
 scan(cpfix *f, const char *id_number, scan_direction d, int64_t at, const char *key,
     scan_source src, scan_result *out)
@@ -164,11 +145,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_stay_and_key_behind_older_rows, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_backdated_exit_finds_its_stay, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_identity_key_behind_older_rows, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_open_stay_and_key_behind_older_rows, cpfix_state_setup,
+		    cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_backdated_exit_finds_its_stay, cpfix_state_setup,
+		    cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_identity_key_behind_older_rows, cpfix_state_setup,
+		    cpfix_state_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

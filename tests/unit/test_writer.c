@@ -38,25 +38,6 @@
 #define NOW H(23, 0)
 #define PER_THREAD 250
 
-static int
-setup(void **state)
-{
-	cpfix *f = calloc(1, sizeof *f);
-
-	if (f == NULL || cpfix_setup(f) != 0)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	cpfix_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 typedef struct worker {
 	cpfix *f;
 	scan_writer *w;
@@ -321,11 +302,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_concurrent_group_commit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_one_bad_job_fails_alone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_one_pair_many_times_in_a_batch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_refuses_when_stopping, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_people_memo_follows_edits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_group_commit, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_one_bad_job_fails_alone, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_one_pair_many_times_in_a_batch, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_refuses_when_stopping, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_people_memo_follows_edits, cpfix_state_setup, cpfix_state_teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
