@@ -305,27 +305,33 @@ writer_main(void *arg)
 	return NULL;
 }
 
-/* One passive checkpoint on the checkpointer's connection; *left gets
- * the WAL frames it could not copy yet (-1 on error). */
-static void
-checkpoint_pass(scan_writer *w, bool restart, int64_t *left)
+/* One checkpoint pass on the checkpointer's connection, passive or
+ * RESTART; *frames gets the frames the WAL held when it began and *left
+ * those it could not copy (both -1 on error).  Returns whether it was
+ * done: false on an error, or when a RESTART pass gave up waiting for a
+ * reader. */
+static bool
+checkpoint_pass(scan_writer *w, bool restart, int64_t *frames, int64_t *left)
 {
 	static const char passive[] = "PRAGMA wal_checkpoint(PASSIVE)";
 	static const char restart_sql[] = "PRAGMA wal_checkpoint(RESTART)";
 	const char *sql = restart ? restart_sql : passive;
 	store_stmt *st;
 	sj_err e = {0};
-	bool row = false;
+	bool row = false, busy;
 
-	*left = -1;
+	*frames = *left = -1;
 	if (store_prepare(w->cs, sql, &st, &e) != SJ_OK || store_step(st, &row, &e) != SJ_OK) {
 		log_warn("writer: checkpoint failed: %s", e.msg);
-		return;
+		return false;
 	}
-	if (row) {
-		*left = store_col_int(st, 1) - store_col_int(st, 2);
-		store_reset(st);
-	}
+	if (!row)
+		return false;
+	busy = store_col_int(st, 0) != 0;
+	*frames = store_col_int(st, 1);
+	*left = *frames - store_col_int(st, 2);
+	store_reset(st);
+	return !busy;
 }
 
 /* The checkpointer: every CHECKPOINT_EVERY_MS a passive checkpoint, which
@@ -334,20 +340,30 @@ checkpoint_pass(scan_writer *w, bool restart, int64_t *left)
  * commit is only the WAL write and its fsync; the database file's fsync
  * happens here.
  *
- * Under steady load a passive checkpoint never catches up on its own: the
- * writer commits new frames while it copies, so the WAL is never wholly
- * copied when the writer begins its next transaction, SQLite never starts
- * it again from the top, and it grows without bound (224 MB in 10 s of the
- * scan benchmark), every commit appending to a growing file.  So when the
- * first pass leaves frames behind, a second pass runs between two batches
- * (holding batch_lock): it copies only the frames of the batches committed
- * meanwhile, and the writer's next transaction then restarts the WAL. */
+ * SQLite starts the WAL again from its top only when a writer begins a
+ * transaction while every frame has been copied and no reader still uses
+ * one.  Under steady load that never happens by itself: the writer begins
+ * its next batch right after a commit, before any checkpoint could copy
+ * it, so the WAL grows without bound — 5.5 GB in 60 s of the scan
+ * benchmark, every commit appending to a file that grew and every
+ * fdatasync carrying its new size (the server's CPU a scan grew with it,
+ * bench/RESULTS.md "HTTP scans in 60 s").  So whenever the WAL holds
+ * frames, a second pass runs between two batches (holding batch_lock): a
+ * RESTART checkpoint, which copies only the frames of the batches
+ * committed during the first pass and waits (at most the connection's
+ * busy_timeout) for readers still on the WAL; the writer's next
+ * transaction then starts the WAL again.  Not again while the WAL stays
+ * as it was (nothing was written since: the next write restarts it).
+ * Before, the second pass ran only when the first left frames behind,
+ * which a passive pass, copying what was committed when it began, hardly
+ * ever reports. */
 static void *
 checkpointer_main(void *arg)
 {
 	scan_writer *w = arg;
 	struct timespec until;
-	int64_t left;
+	int64_t frames, left, restarted_at = -1;
+	bool done;
 
 	pthread_mutex_lock(&w->lock);
 	while (!w->stopping) {
@@ -359,11 +375,12 @@ checkpointer_main(void *arg)
 		if (w->stopping)
 			break;
 		pthread_mutex_unlock(&w->lock);
-		checkpoint_pass(w, false, &left);
-		if (left > 0) {
+		checkpoint_pass(w, false, &frames, &left);
+		if (left > 0 || (frames > 0 && frames != restarted_at)) {
 			pthread_mutex_lock(&w->batch_lock);
-			checkpoint_pass(w, true, &left);
+			done = checkpoint_pass(w, true, &frames, &left);
 			pthread_mutex_unlock(&w->batch_lock);
+			restarted_at = done && left == 0 ? frames : -1;
 		}
 		pthread_mutex_lock(&w->lock);
 	}

@@ -335,7 +335,8 @@ store_bulk_tune(store *s, int cache_mib, sj_err *e)
 
 	assert(cache_mib > 0);
 	if (s->drv->dialect == STORE_POSTGRES)
-		snprintf(sql, sizeof sql, "SET work_mem = '%dMB'", cache_mib);
+		snprintf(sql, sizeof sql, "SET work_mem = '%dMB'; SET enable_hashjoin = off; "
+		    "SET enable_mergejoin = off", cache_mib);
 	else {
 		if (!s->tuned && ((rc = pragma_int(s, "PRAGMA cache_size", &s->tuned_cache, e))
 		    != SJ_OK || (rc = pragma_int(s, "PRAGMA temp_store", &s->tuned_temp, e)) != SJ_OK
@@ -359,7 +360,7 @@ store_bulk_untune(store *s, sj_err *e)
 	if (!s->tuned)
 		return SJ_OK;
 	if (s->drv->dialect == STORE_POSTGRES)
-		snprintf(sql, sizeof sql, "RESET work_mem");
+		snprintf(sql, sizeof sql, "RESET work_mem; RESET enable_hashjoin; RESET enable_mergejoin");
 	else
 		snprintf(sql, sizeof sql, "PRAGMA cache_size=%lld; PRAGMA temp_store=%lld; "
 		    "PRAGMA mmap_size=%lld; PRAGMA " WALBUF_PRAGMA_WRITE_BEHIND "=0",

@@ -16,7 +16,13 @@
  *    another connection, is alerted on entry and denied on exit (the
  *    special-group rules of issue 5 / DESIGN.md §4: home quarantine alerts
  *    an entry, denies an exit) from the very next batch; untagged, passes
- *    again.
+ *    again;
+ *  - (SQLite) under a steady stream of scans, the writer never idle
+ *    between batches, the WAL is started again from its top: the WAL
+ *    header's checkpoint sequence number (bytes 12–15, big-endian; SQLite's
+ *    file format, "WAL File Format", incremented at every reset) goes up at
+ *    least twice in 1.5 s — the checkpointer passes every 250 ms (before,
+ *    it stayed put and the WAL grew by every commit).
  * Expected counts are from the inputs: 250 scans alternating in and out
  * make 125 stays; the key-group member's 250 scans raise 250 alerts. */
 #include <stdarg.h>
@@ -27,6 +33,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "unit/testdb.h"  /* first: tests/run.sh runs a test that names it on both databases */
 #include "unit/cpfix.h"
@@ -281,6 +288,113 @@ test_people_memo_follows_edits(void **state)
 	scan_writer_stop(w);
 }
 
+/* The stream of test_wal_restarted_under_load: FEED_SLOTS jobs in
+ * flight, each slot prepared again and submitted as soon as it is
+ * answered, so that the writer finds jobs queued after every batch. */
+#define FEED_SLOTS 64
+#define FEED_MAX 70000  /* one scan a second from 00:00: all before NOW */
+
+typedef struct feed {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	scan_job jobs[FEED_SLOTS];
+	int free[FEED_SLOTS], n_free, failed;
+} feed;
+
+static void
+feed_done(scan_job *job, void *cls)
+{
+	feed *fd = cls;
+
+	pthread_mutex_lock(&fd->lock);
+	if (job->rc != SJ_OK)
+		fd->failed++;
+	fd->free[fd->n_free++] = (int)(job - fd->jobs);
+	pthread_cond_signal(&fd->cond);
+	pthread_mutex_unlock(&fd->lock);
+}
+
+/* The WAL header's checkpoint sequence number, or -1 without a WAL. */
+static int64_t
+wal_ckpt_seq(void)
+{
+	char path[1300];
+	unsigned char h[16];
+	FILE *fp;
+	size_t got;
+
+	snprintf(path, sizeof path, "%s-wal", testdb_url());
+	if (!(fp = fopen(path, "rb")))
+		return -1;
+	got = fread(h, 1, sizeof h, fp);
+	fclose(fp);
+	if (got != sizeof h)
+		return -1;
+	return (int64_t)h[12] << 24 | h[13] << 16 | h[14] << 8 | h[15];
+}
+
+static double
+since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+test_wal_restarted_under_load(void **state)
+{
+	cpfix *f = *state;
+	static feed fds;
+	feed *fd = &fds;
+	struct timespec t0;
+	scan_writer *w;
+	sj_err e = {0};
+	int64_t seq0, seq1;
+	int k = 0;
+
+	if (testdb_is_pg())
+		skip();  /* a WAL file is SQLite's */
+	pthread_mutex_init(&fd->lock, NULL);
+	pthread_cond_init(&fd->cond, NULL);
+	for (int i = 0; i < FEED_SLOTS; i++)
+		fd->free[fd->n_free++] = i;
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	seq0 = -1;
+	pthread_mutex_lock(&fd->lock);
+	while (since(&t0) < 1.5 && k < FEED_MAX) {
+		int slot;
+
+		while (fd->n_free == 0)
+			pthread_cond_wait(&fd->cond, &fd->lock);
+		slot = fd->free[--fd->n_free];
+		pthread_mutex_unlock(&fd->lock);
+		if (seq0 < 0 && k >= FEED_SLOTS)
+			seq0 = wal_ckpt_seq();  /* the first batches are in the WAL */
+		prepare(f, f->id_resident, k % 2 ? SCAN_OUT : SCAN_IN, H(0, 0) + k, &fd->jobs[slot]);
+		fd->jobs[slot].done = feed_done;
+		fd->jobs[slot].cls = fd;
+		k++;
+		assert_int_equal(scan_writer_submit(w, &fd->jobs[slot], &e), SJ_OK);
+		pthread_mutex_lock(&fd->lock);
+	}
+	seq1 = wal_ckpt_seq();
+	while (fd->n_free < FEED_SLOTS)
+		pthread_cond_wait(&fd->cond, &fd->lock);
+	pthread_mutex_unlock(&fd->lock);
+	scan_writer_stop(w);
+	assert_int_equal(fd->failed, 0);
+	assert_true(k < FEED_MAX);  /* the stream lasted the 1.5 s */
+	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), k);
+	assert_true(seq0 >= 0);
+	if (seq1 - seq0 < 2)
+		fail_msg("WAL reset %lld times in 1.5 s of %d scans", (long long)(seq1 - seq0), k);
+	pthread_cond_destroy(&fd->cond);
+	pthread_mutex_destroy(&fd->lock);
+}
+
 static void
 test_queue_refuses_when_stopping(void **state)
 {
@@ -307,6 +421,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_one_pair_many_times_in_a_batch, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_queue_refuses_when_stopping, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_people_memo_follows_edits, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_wal_restarted_under_load, cpfix_state_setup, cpfix_state_teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
