@@ -122,13 +122,15 @@ phase() {
 
 # sample_phase NAME SHELLPIDS...: every second, into $tmp/sample.NAME, one
 # line: the seconds since the phase began; each wrk thread's id, state and
-# CPU clock ticks so far ("wrk:TID:STATE:TICKS"); the connections (by wrk's
-# port) holding bytes not yet read on the server's side ("S:" requests
-# libmicrohttpd has not read) and on wrk's side ("W:" answers wrk has not
-# read); and how many connections there are.  So that a stall tells whose
-# it is (docs/performance.md "wrk's socket errors"): a connection whose
-# answer waits on wrk's side second after second is wrk's; one whose
-# request waits on the server's side is the server's.
+# CPU clock ticks so far ("wrk:TID:STATE:TICKS"), the same for the servers'
+# libmicrohttpd workers ("mhd:..."); the connections waiting in the
+# servers' listen queues, not yet accepted ("L:"); the connections (by
+# wrk's port) holding bytes not yet read on the server's side ("S:"
+# requests libmicrohttpd has not read) and on wrk's side ("W:" answers wrk
+# has not read); and how many connections there are.  So that a stall
+# tells whose it is (docs/performance.md "wrk's socket errors"): a
+# connection whose answer waits on wrk's side second after second is
+# wrk's; one whose request waits on the server's side is the server's.
 sample_phase() {
 	name=$1; shift
 	out="$tmp/sample.$name"; : >"$out"
@@ -146,6 +148,13 @@ sample_phase() {
 				line="$line wrk:$(awk '{ print $1 ":" $3 ":" $14 + $15 }' "$t/stat" 2>/dev/null)"
 			done
 		done
+		for p in $pids; do
+			for t in /proc/"$p"/task/*; do
+				[ "$(cat "$t/comm" 2>/dev/null)" = MHD-worker ] &&
+				    line="$line mhd:$(awk '{ print $1 ":" $3 ":" $14 + $15 }' "$t/stat" 2>/dev/null)"
+			done
+		done
+		line="$line L:$(ss -Hltn "$sf" | awk '{ q += $2 } END { printf "%d", q }')"
 		line="$line S:$(ss -Htn state established "$sf" | awk '$1 > 0 { n = split($4, a, ":"); printf "%s,", a[n] }')"
 		line="$line W:$(ss -Htn state established "$cf" | awk '$1 > 0 { n = split($3, a, ":"); printf "%s,", a[n] }
 		    END { printf " conns=%d", NR }')"
@@ -165,6 +174,7 @@ sample_summary() {
 			if (id in last && a[3] == last[id]) { run[id]++; if (run[id] > wl) wl = run[id] }
 			else run[id] = 0
 			last[id] = a[3] }
+		if ($i ~ /^L:/ && substr($i, 3) + 0 > lq) lq = substr($i, 3) + 0
 		if ($i ~ /^S:/) sl = substr($i, 3)
 		if ($i ~ /^W:/) wlst = substr($i, 3)
 	  }
@@ -177,8 +187,8 @@ sample_summary() {
 	  for (p in nowW) { c = ++curW[p]; if (c > lw) lw = c; if (c == 3) nw++ }
 	}
 	END { printf "a wrk thread without CPU for %d s at most; bytes unread for 3 s or more: " \
-	    "%d connections on the server'"'"'s side (longest %d s), %d on wrk'"'"'s side (longest %d s)",
-	    wl, ns, ls, nw, lw }' "$tmp/sample.$1"
+	    "%d connections on the server'"'"'s side (longest %d s), %d on wrk'"'"'s side (longest %d s); " \
+	    "at most %d connections not yet accepted", wl, ns, ls, nw, lw, lq + 0 }' "$tmp/sample.$1"
 }
 
 # cputicks: user + system clock ticks of the server processes so far.
