@@ -11,6 +11,8 @@
 #include "domain/checkins.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,43 +312,214 @@ make_missing(store *s, const crypt_keys *k, const scope *sc, const char *path,
 	return rc;
 }
 
-/* Second pass: the scans. */
+/* Second pass: the scans.  The file is read and its lines parsed by a
+ * thread of their own (line_reader), FEED_CHUNK lines at a time, while
+ * this thread checks and writes the scans (scan_import_add): the reading,
+ * unzipping, parsing and id look-ups of 1 M check-ins (~0.5 s of CPU)
+ * then run beside the import on a second core instead of before each of
+ * its rows (bench/RESULTS.md "SQLite bulk import: the floor and
+ * write-behind").  The rows, rejects and errors come out in file order,
+ * so the report is the same as read in line. */
+
+/* One line of the file, read and parsed. */
+typedef struct fed {
+	int64_t lineno;
+	int64_t checkpoint_id, person_id, at;   /* a row: the ids mapped */
+	int32_t why;                            /* a reject: its index in chunk.why, else -1 */
+} fed;
+
+#define FEED_CHUNK 4096
+
+typedef struct feed_chunk {
+	fed rows[FEED_CHUNK];
+	size_t n;
+	sj_err *why;               /* the rejects' errors, owned */
+	size_t n_why, cap_why;
+	bool full;                 /* filled by the reader, not yet taken (feed.mu) */
+} feed_chunk;
+
+/* The reader and its two chunks: the reader fills one while the import
+ * takes the other.  mu guards the chunks' full flags, done, stop and
+ * the reader's outcome. */
+typedef struct feed {
+	gzFile gz;
+	const char *path;
+	const maps *m;
+	int64_t lineno;
+	feed_chunk chunk[2];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool done, stop;           /* the reader has ended / is to end */
+	sj_rc rc;                  /* the reader's end: close_file's */
+	sj_err err;
+} feed;
+
+static void
+note_why(feed_chunk *c, fed *f, const sj_err *why)
+{
+	if (c->n_why == c->cap_why) {
+		c->cap_why = c->cap_why ? 2 * c->cap_why : 16;
+		c->why = sj_realloc(c->why, c->cap_why * sizeof *c->why);
+	}
+	c->why[c->n_why] = *why;
+	f->why = (int32_t)c->n_why++;
+}
+
+/* Read and parse the next non-blank line into c (a row or a reject);
+ * false at the end of the file. */
+static bool
+read_line(feed *fd, feed_chunk *c)
+{
+	char line[LINE_MAX_BYTES];
+	checkin k;
+
+	while (gzgets(fd->gz, line, sizeof line) != NULL) {
+		sj_err why = {0};
+		fed *f = &c->rows[c->n];
+		fd->lineno++;
+		if (line[0] == '\n' || (line[0] == '\r' && line[1] == '\n'))
+			continue;
+		*f = (fed){ .lineno = fd->lineno, .why = -1 };
+		c->n++;
+		if (strchr(line, '\n') == NULL && !gzeof(fd->gz)) {
+			int ch;
+			while ((ch = gzgetc(fd->gz)) != -1 && ch != '\n')
+				;
+			sj_fail(&why, SJ_EINVAL, "row", "longer than %d bytes", LINE_MAX_BYTES - 2);
+			note_why(c, f, &why);
+		} else if (parse_row(line, &k, &why) != SJ_OK)
+			note_why(c, f, &why);
+		else {
+			f->checkpoint_id = idmap_get(&fd->m->venue, k.venue_id);
+			f->person_id = idmap_get(&fd->m->person, k.user_id);
+			f->at = k.at;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* Fill c with up to FEED_CHUNK lines; false when the file has ended. */
+static bool
+fill_chunk(feed *fd, feed_chunk *c)
+{
+	c->n = c->n_why = 0;
+	while (c->n < FEED_CHUNK)
+		if (!read_line(fd, c))
+			return false;
+	return true;
+}
+
+/* The reader thread: chunk after chunk, each once the import has taken
+ * it; then the file's end (close_file). */
+static void *
+line_reader(void *cls)
+{
+	feed *fd = cls;
+	bool more = true;
+
+	for (int k = 0; more; k ^= 1) {
+		feed_chunk *c = &fd->chunk[k];
+		pthread_mutex_lock(&fd->mu);
+		while (c->full && !fd->stop)
+			pthread_cond_wait(&fd->cv, &fd->mu);
+		bool stop = fd->stop;
+		pthread_mutex_unlock(&fd->mu);
+		if (stop)
+			break;
+		more = fill_chunk(fd, c);
+		pthread_mutex_lock(&fd->mu);
+		c->full = true;
+		pthread_cond_broadcast(&fd->cv);
+		pthread_mutex_unlock(&fd->mu);
+	}
+	sj_err err = {0};
+	sj_rc rc = close_file(fd->gz, fd->path, &err);
+	pthread_mutex_lock(&fd->mu);
+	fd->rc = rc;
+	fd->err = err;
+	fd->done = true;
+	pthread_cond_broadcast(&fd->cv);
+	pthread_mutex_unlock(&fd->mu);
+	return NULL;
+}
+
+/* Give c's lines to the import in order. */
+static sj_rc
+take_chunk(scan_import *im, const feed_chunk *c, sj_err *e)
+{
+	sj_rc rc = SJ_OK;
+
+	for (size_t i = 0; rc == SJ_OK && i < c->n; i++) {
+		const fed *f = &c->rows[i];
+		if (f->why >= 0)
+			scan_import_reject(im, f->lineno, &c->why[f->why]);
+		else
+			rc = scan_import_add(im, f->lineno, &(scan_input){
+			    .checkpoint_id = f->checkpoint_id, .person_id = f->person_id,
+			    .direction = SCAN_IN, .at = f->at }, NULL, NULL, e);
+	}
+	return rc;
+}
+
 static sj_rc
 feed_rows(const char *path, const maps *m, scan_import *im, sj_err *e)
 {
-	char line[LINE_MAX_BYTES];
-	int64_t lineno = 1;
-	gzFile gz;
-	checkin c;
+	feed *fd = sj_calloc(1, sizeof *fd);
+	pthread_t reader;
 	sj_rc rc;
 
-	if ((rc = open_file(path, &gz, e)) != SJ_OK)
+	fd->path = path;
+	fd->m = m;
+	fd->lineno = 1;
+	if ((rc = open_file(path, &fd->gz, e)) != SJ_OK) {
+		free(fd);
 		return rc;
-	while (rc == SJ_OK && gzgets(gz, line, sizeof line) != NULL) {
-		sj_err why = {0};
-		lineno++;
-		if (line[0] == '\n' || (line[0] == '\r' && line[1] == '\n'))
-			continue;
-		if (strchr(line, '\n') == NULL && !gzeof(gz)) {
-			int ch;
-			while ((ch = gzgetc(gz)) != -1 && ch != '\n')
-				;
-			sj_fail(&why, SJ_EINVAL, "row", "longer than %d bytes", LINE_MAX_BYTES - 2);
-			scan_import_reject(im, lineno, &why);
-			continue;
-		}
-		if (parse_row(line, &c, &why) != SJ_OK) {
-			scan_import_reject(im, lineno, &why);
-			continue;
-		}
-		rc = scan_import_add(im, lineno, &(scan_input){
-		    .checkpoint_id = idmap_get(&m->venue, c.venue_id),
-		    .person_id = idmap_get(&m->person, c.user_id), .direction = SCAN_IN, .at = c.at },
-		    NULL, NULL, e);
 	}
-	if (rc == SJ_OK)
-		return close_file(gz, path, e);
-	gzclose(gz);
+	pthread_mutex_init(&fd->mu, NULL);
+	pthread_cond_init(&fd->cv, NULL);
+	if (pthread_create(&reader, NULL, line_reader, fd) != 0) {
+		/* no thread: read in line */
+		bool more = true;
+		while (rc == SJ_OK && more) {
+			more = fill_chunk(fd, &fd->chunk[0]);
+			rc = take_chunk(im, &fd->chunk[0], e);
+		}
+		if (rc == SJ_OK)
+			rc = close_file(fd->gz, path, e);
+		else
+			gzclose(fd->gz);
+	} else {
+		for (int k = 0; rc == SJ_OK; k ^= 1) {
+			feed_chunk *c = &fd->chunk[k];
+			pthread_mutex_lock(&fd->mu);
+			while (!c->full && !fd->done)
+				pthread_cond_wait(&fd->cv, &fd->mu);
+			bool ready = c->full;
+			pthread_mutex_unlock(&fd->mu);
+			if (!ready)   /* the reader has ended and every chunk is taken */
+				break;
+			rc = take_chunk(im, c, e);
+			pthread_mutex_lock(&fd->mu);
+			c->full = false;
+			pthread_cond_broadcast(&fd->cv);
+			pthread_mutex_unlock(&fd->mu);
+		}
+		pthread_mutex_lock(&fd->mu);
+		fd->stop = true;   /* (when the import failed: no more lines) */
+		pthread_cond_broadcast(&fd->cv);
+		pthread_mutex_unlock(&fd->mu);
+		pthread_join(reader, NULL);
+		if (rc == SJ_OK && fd->rc != SJ_OK) {
+			*e = fd->err;
+			rc = fd->rc;
+		}
+	}
+	pthread_cond_destroy(&fd->cv);
+	pthread_mutex_destroy(&fd->mu);
+	free(fd->chunk[0].why);
+	free(fd->chunk[1].why);
+	free(fd);
 	return rc;
 }
 

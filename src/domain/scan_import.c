@@ -201,9 +201,13 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 	im->sc = sc;
 	im->now = now;
 	im->o = *o;
+	im->first_rows = overlap && store_round_trips(s) && im->o.batch_rows <= 0
+	    ? IMPORT_BATCH_FIRST : 0;
 	if (im->o.batch_rows <= 0)
 		im->o.batch_rows = store_round_trips(s) ? IMPORT_BATCH_DEFAULT
 		    : scan_import_batch_rows(memory, overlap);
+	if (im->first_rows == 0)
+		im->first_rows = im->o.batch_rows;
 	dt_date_to_ymd(dt_date_of(now), &y, &m, &d);
 	im->today = y * 10000 + m * 100 + d;
 	im->rd = &im->bt[0];
@@ -419,6 +423,13 @@ preload(scan_import *im, sj_err *e)
 	return scan_memo_preload(im->rs, im->sc, im->memo, im->keys, n, e);
 }
 
+/* Rows of the batch being read: the first one's may be fewer (first_rows). */
+static size_t
+batch_limit(const scan_import *im)
+{
+	return (size_t)(im->n_handed == 0 ? im->first_rows : im->o.batch_rows);
+}
+
 /* Check the waiting rows in input order, writing a batch each time
  * batch_rows rows are kept (force: also write what is kept at the end).
  * The rows after a batch's last wait for the next batch, whose memo is
@@ -442,11 +453,12 @@ drain(scan_import *im, bool force, sj_err *e)
 		if ((rc = preload(im, e)) != SJ_OK)
 			break;
 		double t1 = import_mono_s();
-		while (rc == SJ_OK && i < im->n_raws && im->rd->n_rows < (size_t)im->o.batch_rows)
+		size_t limit = batch_limit(im);
+		while (rc == SJ_OK && i < im->n_raws && im->rd->n_rows < limit)
 			rc = prepare_raw(im, &im->raws[i++], e);
 		im->rd->t_memo += t1 - t0;
 		im->rd->t_check += import_mono_s() - t1;
-		if (rc == SJ_OK && im->rd->n_rows >= (size_t)im->o.batch_rows)
+		if (rc == SJ_OK && im->rd->n_rows >= limit)
 			rc = handoff(im, e);
 	}
 	if (rc == SJ_OK && force && im->rd->open)
@@ -479,7 +491,7 @@ scan_import_add(scan_import *im, int64_t line, const scan_input *given, const ch
 	w->in.operator_id = im->o.operator_id;
 	w->in.key = NULL;
 	w->in.memo = NULL;
-	if (im->rd->n_rows + im->n_raws >= (size_t)im->o.batch_rows ||
+	if (im->rd->n_rows + im->n_raws >= batch_limit(im) ||
 	    (im->n_raws >= RAW_CHUNK && !store_round_trips(im->s)))
 		return drain(im, false, e);
 	return SJ_OK;
@@ -1028,6 +1040,7 @@ handoff(scan_import *im, sj_err *e)
 	}
 	b->t_pairs += import_mono_s() - t0 - b->t_wait;
 	im->next_id = b->first_id + (int64_t)b->n_rows;
+	im->n_handed++;
 	/* b is written next; the batch written before it is read next */
 	im->rd = im->wr;
 	im->wr = b;

@@ -69,6 +69,12 @@
 #include "store/store.h"
 
 #define IMPORT_BATCH_DEFAULT 250000 /* rows per transaction (database server) */
+/* The first batch on a database server with the overlap (and the default
+ * batch size): its reads (memo, pairs) cannot run beside a COPY, so they
+ * are made short, and the second batch is read while it is written
+ * (bench/RESULTS.md "PostgreSQL bulk import: index joins, a short first
+ * batch"). */
+#define IMPORT_BATCH_FIRST 62500
 /* Rows per transaction on SQLite: a batch's random inserts into the person
  * index dirty nearly every leaf of it whatever the batch's size, and each
  * commit writes every dirty page to the WAL and the checkpoint copies it

@@ -116,6 +116,8 @@ struct scan_import {
 	batch *rd, *wr;        /* the batch being read (checked); the one written last */
 	store *rs;             /* the connection rd is read on: s, or o.reader */
 	bool overlap;          /* read on o.reader while s writes (scan_import_open) */
+	int first_rows;        /* rows of the first batch (IMPORT_BATCH_FIRST or o.batch_rows) */
+	int64_t n_handed;      /* batches handed to the writer so far */
 	bool writing;          /* the writer thread is writing wr */
 	pthread_t writer;
 	sj_rc wr_rc;           /* its outcome */

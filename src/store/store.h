@@ -421,9 +421,15 @@ sj_rc store_ids_next(store *s, const char *table, size_t n, int64_t *ids, sj_err
  * cache_mib MiB (PRAGMA cache_size; cache_mib > 0), temp tables in memory
  * and no memory-mapped reads (mmap_size 0: mapped pages of the file count
  * in the process's resident memory, issue 5's bound); on PostgreSQL (whose buffers are the server's) a work_mem of
- * cache_mib MiB for this session, so that the joins of a batch
- * (store_keys_load) hash and sort in memory instead of spilling to
- * temporary files at the default 4 MB.  They last until store_bulk_untune
+ * cache_mib MiB for this session, so that the sorts of a batch
+ * (store_keys_load) run in memory instead of spilling to temporary files
+ * at the default 4 MB, and no hash or merge joins (enable_hashjoin,
+ * enable_mergejoin off): every join of an import goes from a batch's key
+ * table into an index, and the planner, which expects few matches and
+ * costs each index probe as a random read, otherwise hashed the whole
+ * scan table for each batch's pairs (O(table) a batch: 1.27 s against
+ * 0.47 s for 250,000 pairs at 2 M scans; bench/RESULTS.md "PostgreSQL bulk
+ * import: index joins, a short first batch").  They last until store_bulk_untune
  * (or the connection's end); the settings before the first tune are kept
  * in s for it.  On SQLite call it outside a transaction (temp_store
  * cannot change inside one).  Errors: store errors. */

@@ -16,6 +16,7 @@
 
 #include "store/driver.h"
 #include "store/store_int.h"
+#include "store/walbuf.h"
 
 /* ---- bulk insert ------------------------------------------------------------- */
 
@@ -334,14 +335,15 @@ store_bulk_tune(store *s, int cache_mib, sj_err *e)
 
 	assert(cache_mib > 0);
 	if (s->drv->dialect == STORE_POSTGRES)
-		snprintf(sql, sizeof sql, "SET work_mem = '%dMB'", cache_mib);
+		snprintf(sql, sizeof sql, "SET work_mem = '%dMB'; SET enable_hashjoin = off; "
+		    "SET enable_mergejoin = off", cache_mib);
 	else {
 		if (!s->tuned && ((rc = pragma_int(s, "PRAGMA cache_size", &s->tuned_cache, e))
 		    != SJ_OK || (rc = pragma_int(s, "PRAGMA temp_store", &s->tuned_temp, e)) != SJ_OK
 		    || (rc = pragma_int(s, "PRAGMA mmap_size", &s->tuned_mmap, e)) != SJ_OK))
 			return rc;
 		snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d; PRAGMA temp_store=MEMORY; "
-		    "PRAGMA mmap_size=0", cache_mib * 1024);
+		    "PRAGMA mmap_size=0; PRAGMA " WALBUF_PRAGMA_WRITE_BEHIND "=1", cache_mib * 1024);
 	}
 	if ((rc = store_exec(s, sql, e)) != SJ_OK)
 		return rc;
@@ -358,11 +360,11 @@ store_bulk_untune(store *s, sj_err *e)
 	if (!s->tuned)
 		return SJ_OK;
 	if (s->drv->dialect == STORE_POSTGRES)
-		snprintf(sql, sizeof sql, "RESET work_mem");
+		snprintf(sql, sizeof sql, "RESET work_mem; RESET enable_hashjoin; RESET enable_mergejoin");
 	else
 		snprintf(sql, sizeof sql, "PRAGMA cache_size=%lld; PRAGMA temp_store=%lld; "
-		    "PRAGMA mmap_size=%lld", (long long)s->tuned_cache, (long long)s->tuned_temp,
-		    (long long)s->tuned_mmap);
+		    "PRAGMA mmap_size=%lld; PRAGMA " WALBUF_PRAGMA_WRITE_BEHIND "=0",
+		    (long long)s->tuned_cache, (long long)s->tuned_temp, (long long)s->tuned_mmap);
 	if ((rc = store_exec(s, sql, e)) == SJ_OK)
 		s->tuned = false;
 	return rc;

@@ -24,6 +24,24 @@
  * only through this file, which writes out first.  A crash loses what was
  * held, as it may lose any write not yet synced.
  *
+ * Write-behind (a connection that asks for it with PRAGMA
+ * sijin_wal_write_behind=1, as a bulk import does: store_bulk_tune): the
+ * held bytes, once WALBUF_MAX of them or a write that does not follow, are
+ * handed to a thread of the log's own, which writes them out while the
+ * connection goes on; the next hand-over first waits for that write, so the
+ * file gets the writes in the order SQLite made them.  Every other write-out
+ * (sync, truncate, size, unlock, control, close, the write lock's release)
+ * waits for it too, so nothing SQLite counts as written is still on its
+ * way when it syncs, and an error of the thread's write is returned by the
+ * connection's next call that writes out or reads (SQLite then fails that
+ * statement and rolls back: the frames lie beyond the log's last commit).
+ * A read of bytes still held or on their way is answered from memory; a
+ * read of other bytes goes to the file without writing anything out.  What
+ * it buys: a bulk import's spilled frames (~250 MiB for 1 M scans into a
+ * store of 10 M) are copied into the OS's cache on the second core, not
+ * between the import's B-tree inserts (bench/RESULTS.md "SQLite bulk
+ * import: the floor and write-behind").
+ *
  * A transaction larger than the page cache writes (spills) frames before
  * its commit; when it rolls back instead, SQLite touches no log file and
  * releases the write lock.  Held past that, the frames would go out at the
@@ -38,11 +56,17 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Held bytes written out when reached: ~250 frames of 4 KiB pages. */
 #define WALBUF_MAX (1024 * 1024)
+/* Runs held when handed over (write-behind): a read or write looks
+ * through the runs held, newest first; SQLite's commit of a transaction
+ * that rewrote frames rewrites the header of each frame after the first
+ * rewritten one, 24 bytes at a time (a run each). */
+#define WALBUF_RUNS 128
 /* Bytes a write when writing them out: 31 frames of 4 KiB pages. */
 #define WALBUF_CHUNK (124 * 1024)
 
@@ -51,14 +75,37 @@
 
 typedef struct db_file db_file;
 
+/* Held bytes of one run of consecutive writes: len bytes at file offset
+ * off, at buf[at] of the bytes held. */
+typedef struct {
+	sqlite3_int64 off;
+	size_t len, at;
+} wal_run;
+
+/* What a WAL file holds, or has handed to its write-behind thread: runs
+ * of bytes, written out in their order (a later run may cover an earlier
+ * one's bytes: it wins). */
+typedef struct {
+	unsigned char *buf;       /* the runs' bytes, owned; NULL until the first write */
+	size_t len, cap;          /* bytes held / allocated */
+	wal_run *runs;            /* owned */
+	size_t n_runs, cap_runs;
+} wal_held;
+
 /* A WAL file: the default VFS's file right after it, in the same block. */
 typedef struct {
 	sqlite3_file base;        /* pMethods = &wal_methods */
 	sqlite3_file *real;       /* the default VFS's file */
-	unsigned char *buf;       /* held bytes, owned; NULL until the first write */
-	size_t len, cap;          /* bytes held / allocated */
-	sqlite3_int64 off;        /* the file offset of buf[0] */
+	wal_held h;               /* held: one run unless the connection writes behind */
 	db_file *db;              /* the connection's database file, or NULL */
+	/* write-behind: the runs handed to the thread, written out while busy;
+	 * the thread runs while thread_on; mu guards busy, stop and pend_rc */
+	wal_held pend;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	bool thread_on, busy, stop;
+	int pend_rc;              /* the thread's write's error, not yet returned */
 } wal_file;
 
 /* A database file: the default VFS's file right after it, in the same
@@ -69,6 +116,7 @@ struct db_file {
 	sqlite3_file *real;       /* the default VFS's file */
 	const char *name;         /* the name xOpen was given (SQLite's) */
 	wal_file *wal;            /* the same connection's open log, or NULL */
+	bool write_behind;        /* WALBUF_PRAGMA_WRITE_BEHIND: its log writes behind */
 	db_file *next;            /* in dbs */
 };
 
@@ -94,21 +142,168 @@ write_out(wal_file *f, const unsigned char *b, size_t len, sqlite3_int64 off)
 	return rc;
 }
 
-/* Write out what is held, then hold nothing. */
+/* Write out h's runs in order and empty it (its memory kept). */
+static int
+write_held(wal_file *f, wal_held *h)
+{
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; i < h->n_runs && rc == SQLITE_OK; i++)
+		rc = write_out(f, h->buf + h->runs[i].at, h->runs[i].len, h->runs[i].off);
+	h->len = h->n_runs = 0;
+	return rc;
+}
+
+static void
+held_free(wal_held *h)
+{
+	free(h->buf);
+	free(h->runs);
+	*h = (wal_held){0};
+}
+
+/* Whether [off, off + n) and run r overlap. */
+static bool
+overlaps(sqlite3_int64 off, int n, const wal_run *r)
+{
+	return off < r->off + (sqlite3_int64)r->len && r->off < off + n;
+}
+
+/* The newest run of h that overlaps [off, off + n), or NULL. */
+static wal_run *
+newest_over(const wal_held *h, sqlite3_int64 off, int n)
+{
+	for (size_t i = h->n_runs; i-- > 0;)
+		if (overlaps(off, n, &h->runs[i]))
+			return &h->runs[i];
+	return NULL;
+}
+
+/* Wait until the write-behind thread has written what it was handed; its
+ * error, if any (returned once). */
+static int
+wal_wait(wal_file *f)
+{
+	int rc;
+
+	if (!f->thread_on)
+		return SQLITE_OK;
+	pthread_mutex_lock(&f->mu);
+	while (f->busy)
+		pthread_cond_wait(&f->cv, &f->mu);
+	rc = f->pend_rc;
+	f->pend_rc = SQLITE_OK;
+	pthread_mutex_unlock(&f->mu);
+	return rc;
+}
+
+/* Write out what is held, after what the thread was handed, then hold
+ * nothing. */
 static int
 wal_flush(wal_file *f)
 {
-	int rc = write_out(f, f->buf, f->len, f->off);
+	int rc = wal_wait(f), rc2 = write_held(f, &f->h);
 
-	f->len = 0;
+	return rc != SQLITE_OK ? rc : rc2;
+}
+
+/* The write-behind thread: writes out each hand-over (pend) in turn. */
+static void *
+behind_main(void *cls)
+{
+	wal_file *f = cls;
+
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		while (!f->busy && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (!f->busy)
+			break;
+		pthread_mutex_unlock(&f->mu);
+		int rc = write_held(f, &f->pend);
+		pthread_mutex_lock(&f->mu);
+		if (rc != SQLITE_OK && f->pend_rc == SQLITE_OK)
+			f->pend_rc = rc;
+		f->busy = false;
+		pthread_cond_broadcast(&f->cv);
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+/* Stop the write-behind thread (after its last write); its error. */
+static int
+behind_stop(wal_file *f)
+{
+	int rc = wal_wait(f);
+
+	if (f->thread_on) {
+		pthread_mutex_lock(&f->mu);
+		f->stop = true;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		pthread_join(f->thread, NULL);
+		pthread_cond_destroy(&f->cv);
+		pthread_mutex_destroy(&f->mu);
+		f->thread_on = f->stop = false;
+	}
+	held_free(&f->pend);
 	return rc;
+}
+
+static bool
+behind(const wal_file *f)
+{
+	return f->db && f->db->write_behind;
+}
+
+/* Write out what is held: handed to the write-behind thread when the
+ * connection asked for it (and the thread runs), else at once. */
+static int
+wal_hand_over(wal_file *f)
+{
+	wal_held t;
+	int rc;
+
+	if (f->h.n_runs == 0)
+		return wal_wait(f);
+	if (!behind(f))
+		return wal_flush(f);
+	if (!f->thread_on) {
+		if (pthread_mutex_init(&f->mu, NULL) != 0)
+			return wal_flush(f);
+		if (pthread_cond_init(&f->cv, NULL) != 0) {
+			pthread_mutex_destroy(&f->mu);
+			return wal_flush(f);
+		}
+		if (pthread_create(&f->thread, NULL, behind_main, f) != 0) {
+			pthread_cond_destroy(&f->cv);
+			pthread_mutex_destroy(&f->mu);
+			return wal_flush(f);
+		}
+		f->thread_on = true;
+	}
+	if ((rc = wal_wait(f)) != SQLITE_OK) {
+		f->h.len = f->h.n_runs = 0;   /* (SQLite rolls the transaction back) */
+		return rc;
+	}
+	/* swap: the held runs go, the written ones' memory holds the next */
+	t = f->pend;
+	f->pend = f->h;
+	f->h = t;
+	f->h.len = f->h.n_runs = 0;
+	pthread_mutex_lock(&f->mu);
+	f->busy = true;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	return SQLITE_OK;
 }
 
 static int
 wal_close(sqlite3_file *p)
 {
 	wal_file *f = (wal_file *)p;
-	int rc = wal_flush(f), rc2 = f->real->pMethods->xClose(f->real);
+	int rc = wal_flush(f), rc1 = behind_stop(f), rc2 = f->real->pMethods->xClose(f->real);
 
 	pthread_mutex_lock(&dbs_lock);
 	if (f->db)
@@ -116,55 +311,112 @@ wal_close(sqlite3_file *p)
 	f->db = NULL;
 	pthread_mutex_unlock(&dbs_lock);
 
-	free(f->buf);
-	f->buf = NULL;
-	f->cap = 0;
-	return rc != SQLITE_OK ? rc : rc2;
+	held_free(&f->h);
+	return rc != SQLITE_OK ? rc : rc1 != SQLITE_OK ? rc1 : rc2;
 }
 
 static int
 wal_read(sqlite3_file *p, void *out, int n, sqlite3_int64 off)
 {
 	wal_file *f = (wal_file *)p;
-	int rc = wal_flush(f);
+	const wal_run *r = newest_over(&f->h, off, n);
+	bool pending;
+	int rc = SQLITE_OK;
 
+	/* held: the newest bytes there are */
+	if (r && off >= r->off && off + n <= r->off + (sqlite3_int64)r->len) {
+		memcpy(out, f->h.buf + r->at + (off - r->off), (size_t)n);
+		return SQLITE_OK;
+	}
+	if (r)   /* partly held: all out first */
+		rc = wal_flush(f);
+	else if (f->thread_on) {
+		pthread_mutex_lock(&f->mu);
+		pending = f->busy;
+		rc = f->pend_rc;
+		f->pend_rc = SQLITE_OK;
+		pthread_mutex_unlock(&f->mu);
+		/* on its way: waited for (the thread does not touch f->pend
+		 * while not busy, nor this thread f->pend's runs while busy but
+		 * to read them) */
+		if (rc == SQLITE_OK && pending && newest_over(&f->pend, off, n))
+			rc = wal_wait(f);
+	}
+	/* else the file has the newest of these bytes: nothing held or on its
+	 * way covers them */
 	return rc != SQLITE_OK ? rc : f->real->pMethods->xRead(f->real, out, n, off);
+}
+
+/* Room for n more bytes and one more run in h; false when there is no
+ * memory. */
+static bool
+held_reserve(wal_held *h, size_t n)
+{
+	if (h->len + n > h->cap) {
+		size_t cap = h->cap ? h->cap : 64 * 1024;
+		unsigned char *b;
+
+		while (cap < h->len + n)
+			cap *= 2;
+		if (!(b = realloc(h->buf, cap)))
+			return false;
+		h->buf = b;
+		h->cap = cap;
+	}
+	if (h->n_runs == h->cap_runs) {
+		size_t cap = h->cap_runs ? 2 * h->cap_runs : 64;
+		wal_run *r = realloc(h->runs, cap * sizeof *r);
+
+		if (!r)
+			return false;
+		h->runs = r;
+		h->cap_runs = cap;
+	}
+	return true;
 }
 
 static int
 wal_write(sqlite3_file *p, const void *in, int n, sqlite3_int64 off)
 {
 	wal_file *f = (wal_file *)p;
+	wal_run *r = newest_over(&f->h, off, n), *last;
 	int rc;
 
-	if (f->len > 0 && off != f->off + (sqlite3_int64)f->len &&
-	    (rc = wal_flush(f)) != SQLITE_OK)
-		return rc;
-	if (f->len + (size_t)n > WALBUF_MAX) {
-		if ((rc = wal_flush(f)) != SQLITE_OK)
+	/* bytes held written again (SQLite writes a page again over its frame
+	 * of the same transaction): in place, when the newest run covering
+	 * them holds them all */
+	if (r && off >= r->off && off + n <= r->off + (sqlite3_int64)r->len) {
+		memcpy(f->h.buf + r->at + (off - r->off), in, (size_t)n);
+		return SQLITE_OK;
+	}
+	last = f->h.n_runs ? &f->h.runs[f->h.n_runs - 1] : NULL;
+	/* Not following the last run: a run of its own behind the others
+	 * (write-behind; handed over first when WALBUF_RUNS are held), else
+	 * what is held goes out first.  Too many bytes held: handed over
+	 * first. */
+	if ((last && off != last->off + (sqlite3_int64)last->len &&
+	    (!behind(f) || f->h.n_runs >= WALBUF_RUNS)) || f->h.len + (size_t)n > WALBUF_MAX) {
+		if ((rc = ((size_t)n > WALBUF_MAX || !behind(f) ? wal_flush : wal_hand_over)(f))
+		    != SQLITE_OK)
 			return rc;
 		if ((size_t)n > WALBUF_MAX)
 			return write_out(f, in, (size_t)n, off);
 	}
-	if (f->len + (size_t)n > f->cap) {
-		size_t cap = f->cap ? f->cap : 64 * 1024;
-		unsigned char *b;
-
-		while (cap < f->len + (size_t)n)
-			cap *= 2;
-		if (!(b = realloc(f->buf, cap))) {
-			/* No memory for holding: write straight through. */
-			if ((rc = wal_flush(f)) != SQLITE_OK)
-				return rc;
-			return write_out(f, in, (size_t)n, off);
-		}
-		f->buf = b;
-		f->cap = cap;
+	if (!held_reserve(&f->h, (size_t)n)) {
+		/* No memory for holding: write straight through. */
+		if ((rc = wal_flush(f)) != SQLITE_OK)
+			return rc;
+		return write_out(f, in, (size_t)n, off);
 	}
-	if (f->len == 0)
-		f->off = off;
-	memcpy(f->buf + f->len, in, (size_t)n);
-	f->len += (size_t)n;
+	/* (held_reserve may have moved the runs) */
+	last = f->h.n_runs ? &f->h.runs[f->h.n_runs - 1] : NULL;
+	if (last && off == last->off + (sqlite3_int64)last->len &&
+	    last->at + last->len == f->h.len)
+		last->len += (size_t)n;
+	else
+		f->h.runs[f->h.n_runs++] = (wal_run){ .off = off, .len = (size_t)n, .at = f->h.len };
+	memcpy(f->h.buf + f->h.len, in, (size_t)n);
+	f->h.len += (size_t)n;
 	return SQLITE_OK;
 }
 
@@ -326,6 +578,16 @@ db_reserved(sqlite3_file *p, int *out)
 static int
 db_control(sqlite3_file *p, int op, void *arg)
 {
+	char **a = arg;
+
+	/* PRAGMA sijin_wal_write_behind = 0 | 1 (SQLite hands a pragma it
+	 * does not know to the database file first) */
+	if (op == SQLITE_FCNTL_PRAGMA && strcmp(a[1], WALBUF_PRAGMA_WRITE_BEHIND) == 0) {
+		if (a[2])
+			((db_file *)p)->write_behind = strcmp(a[2], "0") != 0;
+		a[0] = sqlite3_mprintf("%d", ((db_file *)p)->write_behind ? 1 : 0);
+		return SQLITE_OK;
+	}
 	return DB_REAL(p)->pMethods->xFileControl(DB_REAL(p), op, arg);
 }
 
@@ -356,7 +618,7 @@ db_shm_lock(sqlite3_file *p, int offset, int n, int flags)
 	 * that rolled back: out now, while no other connection can write
 	 * there (an error only drops them; they lie beyond the last commit). */
 	if ((flags & SQLITE_SHM_UNLOCK) && offset <= WAL_WRITE_LOCK &&
-	    offset + n > WAL_WRITE_LOCK && d->wal && d->wal->len > 0)
+	    offset + n > WAL_WRITE_LOCK && d->wal && (d->wal->h.n_runs > 0 || d->wal->thread_on))
 		(void)wal_flush(d->wal);
 	return d->real->pMethods->xShmLock(d->real, offset, n, flags);
 }

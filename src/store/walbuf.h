@@ -3,11 +3,20 @@
  * except that the write-ahead log's writes between two syncs go to the file
  * in writes of up to 124 KiB instead of two a frame, and a connection's
  * frames still held when it releases the log's write lock (a rolled-back
- * transaction's) go out before the release (store/walbuf.c says why, and
+ * transaction's) go out before the release; on request, the writes are
+ * made behind the connection's back, by a thread (WALBUF_PRAGMA_WRITE_BEHIND) (store/walbuf.c says why, and
  * why durability is unchanged).
  */
 #ifndef SIJIN_STORE_WALBUF_H
 #define SIJIN_STORE_WALBUF_H
+
+/* PRAGMA sijin_wal_write_behind = 1 on a connection of this VFS: its
+ * log's held writes are written out by a thread of their own while the
+ * connection goes on (= 0: at once, the default; without the VFS the
+ * pragma is unknown and does nothing).  Its value: 0 or 1.  For a bulk
+ * import (store_bulk_tune); store/walbuf.c says why durability and the
+ * order of the writes are unchanged. */
+#define WALBUF_PRAGMA_WRITE_BEHIND "sijin_wal_write_behind"
 
 /* The name the VFS is registered under (not the default VFS). */
 #define WALBUF_VFS "sijin-walbuf"

@@ -156,6 +156,32 @@ check "export, import, export: the same file" cmp -s "$T/a.csv" "$T/b.csv"
 check "... and the same row" test "$(q "SELECT count(*) FROM scan WHERE person_id = $pid
     AND at = 1709310600 AND temperature = 366")" = 1
 
+# --- check-ins read by a thread of their own, 4,096 lines at a time ----------
+# 10,000 synthetic check-ins with malformed rows and blank lines around the
+# reader's chunk ends (non-blank lines 4,096/4,097 and 8,192/8,193 of the
+# rows): every reject is reported under its own line number, in order, as
+# awk finds them in the same file; the well-formed rows' distinct (user,
+# venue, second) triples are the scans.
+awk -v rows=10000 -v users=300 -v venues=20 -v start=1577836800 -v seed=11 \
+    -f "$TOP/bench/checkins_gen.awk" | awk 'NR == 1 { print; next }
+    { n++ }
+    n == 4095 || n == 8190 { print "" }
+    n == 4096 || n == 8193 || n == 9999 { print "x" $0; next }
+    n == 4097 || n == 8192 { print "7,1,1577836800"; next }
+    { print }' >"$T/chunks.csv"
+awk -F, 'NR > 1 && $0 != "" && (NF != 7 || $1 !~ /^[0-9]+$/) {
+    print "line " NR ": " (NF != 7 ? "row" : "user_id") }' "$T/chunks.csv" >"$T/chunks.want"
+awk -F, 'NR > 1 && NF == 7 && $1 ~ /^[0-9]+$/ { print $1 "," $2 "," $3 }' "$T/chunks.csv" |
+    sort -u | wc -l >"$T/chunks.scans"
+run_capture sj import checkins "$T/chunks.csv" --unit "$unit" --source chunks
+expect_status 0 "10,000 check-ins in chunks import"
+sed -n 's/^\(line [0-9]*: [a-z_]*\): .*/\1/p' "$T/out" >"$T/chunks.got"
+check "the 5 rejects by line, in file order, as awk finds them" \
+    sh -c "test \$(wc -l <'$T/chunks.want') = 5 && cmp -s '$T/chunks.want' '$T/chunks.got'"
+check "accepted = distinct well-formed check-ins ($(cat "$T/chunks.scans"))" \
+    test "$(q "SELECT count(*) FROM scan s JOIN checkpoint c ON c.id = s.checkpoint_id
+    JOIN place p ON p.id = c.place_id WHERE p.name LIKE 'chunks venue %'")" = "$(cat "$T/chunks.scans")"
+
 # refusals are listed by line and field; nothing of theirs is stored
 printf 'checkpoint,姓名,电话,时间,方向\n%s,张三,13912345678,2024-03-02 08:00,进\n%s,张三,13912345678,2024-03-02 25:00,进\n%s,李四,13800000000,2024-03-02 08:00,进\n%s,张三,13912345678,2024-03-02 09:00,sideways\n' \
     "$cp" "$cp" "$cp" "$cp" >"$T/mixed.csv"
