@@ -7,10 +7,11 @@
  * hundred pages made as many pairs of pwrite calls, ~20 % of the writer's
  * CPU (docs/performance.md).  Here the write-ahead log's file (opened with
  * SQLITE_OPEN_WAL) collects consecutive writes in memory and hands them to
- * the file in writes of up to 124 KiB when SQLite next syncs, reads,
- * truncates, sizes, unlocks or controls that file or closes it, when a
- * write does not follow the previous one, or when WALBUF_MAX bytes are
- * held.  A database file is the default VFS's own but for one thing: when
+ * the file in writes of up to 124 KiB when SQLite next syncs, truncates,
+ * sizes, unlocks or controls that file or closes it, reads bytes partly
+ * held, when a write does not follow the previous one (a write of bytes
+ * held changes them in place), or when WALBUF_MAX bytes are held; a read
+ * of bytes held is answered from them.  A database file is the default VFS's own but for one thing: when
  * its connection lets go of the WAL's write lock, the connection's log
  * writes out what it holds first (below).  Every other file is the default
  * VFS's own.
@@ -142,15 +143,15 @@ write_out(wal_file *f, const unsigned char *b, size_t len, sqlite3_int64 off)
 	return rc;
 }
 
-/* Write out h's runs in order and empty it (its memory kept). */
+/* Write out h's runs in order (h is only read: the write-behind thread
+ * writes f->pend out while the connection may look through it). */
 static int
-write_held(wal_file *f, wal_held *h)
+write_held(wal_file *f, const wal_held *h)
 {
 	int rc = SQLITE_OK;
 
 	for (size_t i = 0; i < h->n_runs && rc == SQLITE_OK; i++)
 		rc = write_out(f, h->buf + h->runs[i].at, h->runs[i].len, h->runs[i].off);
-	h->len = h->n_runs = 0;
 	return rc;
 }
 
@@ -204,6 +205,7 @@ wal_flush(wal_file *f)
 {
 	int rc = wal_wait(f), rc2 = write_held(f, &f->h);
 
+	f->h.len = f->h.n_runs = 0;   /* (its memory kept) */
 	return rc != SQLITE_OK ? rc : rc2;
 }
 
@@ -336,9 +338,8 @@ wal_read(sqlite3_file *p, void *out, int n, sqlite3_int64 off)
 		rc = f->pend_rc;
 		f->pend_rc = SQLITE_OK;
 		pthread_mutex_unlock(&f->mu);
-		/* on its way: waited for (the thread does not touch f->pend
-		 * while not busy, nor this thread f->pend's runs while busy but
-		 * to read them) */
+		/* on its way: waited for (while busy, both threads only read
+		 * f->pend; this one empties it at the next hand-over) */
 		if (rc == SQLITE_OK && pending && newest_over(&f->pend, off, n))
 			rc = wal_wait(f);
 	}

@@ -4,8 +4,9 @@
  * in writes of up to 124 KiB instead of two a frame, and a connection's
  * frames still held when it releases the log's write lock (a rolled-back
  * transaction's) go out before the release; on request, the writes are
- * made behind the connection's back, by a thread (WALBUF_PRAGMA_WRITE_BEHIND) (store/walbuf.c says why, and
- * why durability is unchanged).
+ * made by a thread of the log's own while the connection goes on
+ * (WALBUF_PRAGMA_WRITE_BEHIND).  store/walbuf.c says why, and why
+ * durability is unchanged.
  */
 #ifndef SIJIN_STORE_WALBUF_H
 #define SIJIN_STORE_WALBUF_H

@@ -61,6 +61,21 @@ text(sqlite3 *db, const char *sql, char *out, size_t n)
 	sqlite3_finalize(st);
 }
 
+/* Remove the temporary file path and the database file with its log
+ * and shared memory. */
+static void
+remove_db(const char *path, const char *file)
+{
+	char name[80];
+
+	unlink(path);
+	unlink(file);
+	snprintf(name, sizeof name, "%s-wal", file);
+	unlink(name);
+	snprintf(name, sizeof name, "%s-shm", file);
+	unlink(name);
+}
+
 /* Open walbuf's connections with write-behind on (test_rollback_after_spill_behind). */
 static bool behind;
 
@@ -118,12 +133,7 @@ test_rollback_after_spill(void **state)
 	assert_string_equal(ok, "ok");
 	assert_int_equal(one(c, "SELECT count(*) FROM t"), 2);
 	sqlite3_close(c);
-	unlink(path);
-	unlink(file);
-	snprintf(sql, sizeof sql, "%s-wal", file);
-	unlink(sql);
-	snprintf(sql, sizeof sql, "%s-shm", file);
-	unlink(sql);
+	remove_db(path, file);
 }
 
 /* The same rollback with write-behind on (PRAGMA sijin_wal_write_behind):
@@ -196,12 +206,7 @@ test_write_behind(void **state)
 	text(c, "PRAGMA integrity_check", ok, sizeof ok);
 	assert_string_equal(ok, "ok");
 	sqlite3_close(c);
-	unlink(path);
-	unlink(file);
-	snprintf(sql, sizeof sql, "%s-wal", file);
-	unlink(sql);
-	snprintf(sql, sizeof sql, "%s-shm", file);
-	unlink(sql);
+	remove_db(path, file);
 }
 
 int
