@@ -6,8 +6,11 @@
 # durable before its answer (group commit; SQLite synchronous=FULL, or
 # PostgreSQL with fsync and synchronous_commit on).  Per run it also prints
 # wrk's socket errors by phase and kind, the writer's longest batch, the
-# connections the server closed idle, and the server's warnings
-# (docs/performance.md "wrk's socket errors").
+# connections the server closed idle, the server's warnings, and from a
+# sample every second of each phase (sample_phase) how long a wrk thread
+# went without CPU and how many connections held unread bytes for 3 s or
+# more on the server's side and on wrk's (docs/performance.md "wrk's
+# socket errors").
 #
 # Each run: a sustained phase (DURATION, CONNS connections), then a burst
 # (BURST, twice the connections: wrk is closed-loop, so twice the requests
@@ -38,6 +41,8 @@
 #   LOG_LEVEL=l the server's --log-level (default warn; info logs every request)
 #   SCAN_LUA=f  another wrk script (default bench/scan.lua), e.g. an older one
 #               to compare the load generator's CPU a request
+#   SAMPLE=0    no sample every second (wrk's threads, unread bytes; with
+#               KEEP=1 kept as sample.<run><s|b>)
 set -eu
 cd "$(dirname "$0")/.."
 duration=${1:-60s}; conns=${2:-64}; people=${3:-100000}; places=${4:-200}; threads=${5:-2}
@@ -56,6 +61,7 @@ port0=$((20000 + $$ % 20000))
 pids=; sampler=; pg=
 cleanup() {
 	[ -n "$sampler" ] && kill "$sampler" 2>/dev/null
+	[ -n "${sampler2:-}" ] && kill "$sampler2" 2>/dev/null
 	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	[ -n "$pg" ] && sh scripts/pg.sh stop "$pg"
 	[ "${KEEP:-0}" = 1 ] || rm -rf "$tmp"
@@ -104,11 +110,85 @@ phase() {
 		wpids="$wpids $!"
 		i=$((i + 1))
 	done
+	sampler2=
+	[ "${SAMPLE:-1}" = 1 ] && { sample_phase "$run$1" $wpids & sampler2=$!; }
 	for w in $wpids; do wait "$w"; done
+	[ -n "$sampler2" ] && { kill "$sampler2" 2>/dev/null; wait "$sampler2" 2>/dev/null || true; }
 	for w in $(seq 0 $((procs - 1))); do
 		[ "$procs" -gt 1 ] && echo "  wrk $w:"
 		grep -E "Requests/sec|latency p50|answers|Socket errors|Non-2xx" "$tmp/$1.$w" | sed 's/^/    /'
 	done
+}
+
+# sample_phase NAME SHELLPIDS...: every second, into $tmp/sample.NAME, one
+# line: the seconds since the phase began; each wrk thread's id, state and
+# CPU clock ticks so far ("wrk:TID:STATE:TICKS"), the same for the servers'
+# libmicrohttpd workers ("mhd:..."); the connections waiting in the
+# servers' listen queues, not yet accepted ("L:"); the connections (by
+# wrk's port) holding bytes not yet read on the server's side ("S:"
+# requests libmicrohttpd has not read) and on wrk's side ("W:" answers wrk
+# has not read); and how many connections there are.  So that a stall
+# tells whose it is (docs/performance.md "wrk's socket errors"): a
+# connection whose answer waits on wrk's side second after second is
+# wrk's; one whose request waits on the server's side is the server's.
+sample_phase() {
+	name=$1; shift
+	out="$tmp/sample.$name"; : >"$out"
+	sleep 0.2
+	wrks=$(for w in "$@"; do pgrep -P "$w" -x wrk; done)
+	ports=$(i=0; for _ in $pids; do printf '%s ' $((port0 + i)); i=$((i + 1)); done)
+	filt() { f=; for p in $ports; do f="${f:+$f or }$1 = :$p"; done; echo "( $f )"; }
+	sf=$(filt sport); cf=$(filt dport)
+	t0=$(date +%s)
+	while :; do
+		line="t=$(( $(date +%s) - t0 ))"
+		for w in $wrks; do
+			for t in /proc/"$w"/task/*; do
+				[ "${t##*/}" = "$w" ] && continue  # wrk's main thread only sleeps
+				line="$line wrk:$(awk '{ print $1 ":" $3 ":" $14 + $15 }' "$t/stat" 2>/dev/null)"
+			done
+		done
+		for p in $pids; do
+			for t in /proc/"$p"/task/*; do
+				[ "$(cat "$t/comm" 2>/dev/null)" = MHD-worker ] &&
+				    line="$line mhd:$(awk '{ print $1 ":" $3 ":" $14 + $15 }' "$t/stat" 2>/dev/null)"
+			done
+		done
+		line="$line L:$(ss -Hltn "$sf" | awk '{ q += $2 } END { printf "%d", q }')"
+		line="$line S:$(ss -Htn state established "$sf" | awk '$1 > 0 { n = split($4, a, ":"); printf "%s,", a[n] }')"
+		line="$line W:$(ss -Htn state established "$cf" | awk '$1 > 0 { n = split($3, a, ":"); printf "%s,", a[n] }
+		    END { printf " conns=%d", NR }')"
+		echo "$line" >>"$out"
+		sleep 1
+	done
+}
+
+# sample_summary NAME: from $tmp/sample.NAME, the longest time a wrk thread
+# used no CPU, and on each side the longest time one connection held
+# unread bytes and how many connections did so for 3 s or more.
+sample_summary() {
+	[ -s "$tmp/sample.$1" ] || return 0
+	awk '{
+	  for (i = 2; i <= NF; i++) {
+		if ($i ~ /^wrk:/) { split(substr($i, 5), a, ":"); id = a[1]
+			if (id in last && a[3] == last[id]) { run[id]++; if (run[id] > wl) wl = run[id] }
+			else run[id] = 0
+			last[id] = a[3] }
+		if ($i ~ /^L:/ && substr($i, 3) + 0 > lq) lq = substr($i, 3) + 0
+		if ($i ~ /^S:/) sl = substr($i, 3)
+		if ($i ~ /^W:/) wlst = substr($i, 3)
+	  }
+	  split("", nowS); split("", nowW)
+	  n = split(sl, a, ","); for (i = 1; i <= n; i++) if (a[i] != "") nowS[a[i]] = 1
+	  n = split(wlst, a, ","); for (i = 1; i <= n; i++) if (a[i] != "") nowW[a[i]] = 1
+	  for (p in curS) if (!(p in nowS)) delete curS[p]
+	  for (p in curW) if (!(p in nowW)) delete curW[p]
+	  for (p in nowS) { c = ++curS[p]; if (c > ls) ls = c; if (c == 3) ns++ }
+	  for (p in nowW) { c = ++curW[p]; if (c > lw) lw = c; if (c == 3) nw++ }
+	}
+	END { printf "a wrk thread without CPU for %d s at most; bytes unread for 3 s or more: " \
+	    "%d connections on the server'"'"'s side (longest %d s), %d on wrk'"'"'s side (longest %d s); " \
+	    "at most %d connections not yet accepted", wl, ns, ls, nw, lw, lq + 0 }' "$tmp/sample.$1"
 }
 
 # cputicks: user + system clock ticks of the server processes so far.
@@ -240,6 +320,10 @@ for run in $(seq "$runs"); do
 	    "wrk CPU $wus µs a request"
 	echo "$rate $p99 $brate $bp99 $acked $other $stored $rss_mib $errs $us $dbus $wus" >>"$tmp/summary"
 	[ "$errs" = 0 ] || echo "  socket errors: $errkinds"
+	if [ "${SAMPLE:-1}" = 1 ]; then
+		echo "  sustained: $(sample_summary "${run}s")"
+		[ "$burst" != 0 ] && echo "  burst: $(sample_summary "${run}b")"
+	fi
 	echo "  $stall"
 	# The server's warnings (its log is removed with the run's folder
 	# unless KEEP=1): how many, and the commonest, without their times.

@@ -702,8 +702,15 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 {
 	/* MHD_USE_ERROR_LOG: without it libmicrohttpd drops its own messages
 	 * (e.g. "Server reached connection limit", a socket error) instead of
-	 * passing them to on_mhd_log. */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	 * passing them to on_mhd_log.
+	 * MHD_USE_POLL, not MHD_USE_EPOLL: with epoll, libmicrohttpd 0.9.75's
+	 * worker now and then slept in epoll_wait until its next idle timeout
+	 * (30 s) while requests waited unread in all its connections' sockets
+	 * (suspend/resume under load; bench/RESULTS.md "HTTP scans in 60 s",
+	 * docs/performance.md "wrk's socket errors"): half the clients stalled,
+	 * then had their connections closed.  poll() is level-triggered and
+	 * asks about every connection each round. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	struct MHD_OptionItem tls_opts[3] = { { MHD_OPTION_END, 0, NULL } };
 	struct sockaddr_storage ss;
