@@ -106,7 +106,8 @@ typedef struct {
 	pthread_cond_t cv;
 	pthread_t thread;
 	bool thread_on, busy, stop;
-	int pend_rc;              /* the thread's write's error, not yet returned */
+	int pend_rc;              /* the thread's write's error, kept until the write
+	                           * transaction ends (wal_wait) */
 } wal_file;
 
 /* A database file: the default VFS's file right after it, in the same
@@ -181,7 +182,12 @@ newest_over(const wal_held *h, sqlite3_int64 off, int n)
 }
 
 /* Wait until the write-behind thread has written what it was handed; its
- * error, if any (returned once). */
+ * error, if any.  The error stays until the write transaction ends
+ * (wal_end_write): every later read, write, hand-over and sync of the
+ * transaction returns it, so that it can never commit with frames that
+ * did not reach the file.  Returned once, a read's error let SQLite roll
+ * back only that statement, and the transaction then committed frames
+ * the file did not have (the review of 455f823: a corrupt database). */
 static int
 wal_wait(wal_file *f)
 {
@@ -193,9 +199,21 @@ wal_wait(wal_file *f)
 	while (f->busy)
 		pthread_cond_wait(&f->cv, &f->mu);
 	rc = f->pend_rc;
-	f->pend_rc = SQLITE_OK;
 	pthread_mutex_unlock(&f->mu);
 	return rc;
+}
+
+/* The write transaction ended (its write lock released): a write error of
+ * the thread was the failure of that transaction, which SQLite has rolled
+ * back; the next one starts clean. */
+static void
+wal_end_write(wal_file *f)
+{
+	if (!f->thread_on)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->pend_rc = SQLITE_OK;
+	pthread_mutex_unlock(&f->mu);
 }
 
 /* Write out what is held, after what the thread was handed, then hold
@@ -335,8 +353,7 @@ wal_read(sqlite3_file *p, void *out, int n, sqlite3_int64 off)
 	else if (f->thread_on) {
 		pthread_mutex_lock(&f->mu);
 		pending = f->busy;
-		rc = f->pend_rc;
-		f->pend_rc = SQLITE_OK;
+		rc = f->pend_rc;   /* kept: see wal_wait */
 		pthread_mutex_unlock(&f->mu);
 		/* on its way: waited for (while busy, both threads only read
 		 * f->pend; this one empties it at the next hand-over) */
@@ -383,6 +400,16 @@ wal_write(sqlite3_file *p, const void *in, int n, sqlite3_int64 off)
 	wal_run *r = newest_over(&f->h, off, n), *last;
 	int rc;
 
+	/* A write of the thread failed: so does every write after it in the
+	 * transaction, the commit frame's too, whatever the synchronous
+	 * setting (with synchronous=NORMAL a commit makes no xSync). */
+	if (f->thread_on) {
+		pthread_mutex_lock(&f->mu);
+		rc = f->pend_rc;
+		pthread_mutex_unlock(&f->mu);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
 	/* bytes held written again (SQLite writes a page again over its frame
 	 * of the same transaction): in place, when the newest run covering
 	 * them holds them all */
@@ -619,8 +646,10 @@ db_shm_lock(sqlite3_file *p, int offset, int n, int flags)
 	 * that rolled back: out now, while no other connection can write
 	 * there (an error only drops them; they lie beyond the last commit). */
 	if ((flags & SQLITE_SHM_UNLOCK) && offset <= WAL_WRITE_LOCK &&
-	    offset + n > WAL_WRITE_LOCK && d->wal && (d->wal->h.n_runs > 0 || d->wal->thread_on))
+	    offset + n > WAL_WRITE_LOCK && d->wal && (d->wal->h.n_runs > 0 || d->wal->thread_on)) {
 		(void)wal_flush(d->wal);
+		wal_end_write(d->wal);
+	}
 	return d->real->pMethods->xShmLock(d->real, offset, n, flags);
 }
 

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +210,110 @@ test_write_behind(void **state)
 	remove_db(path, file);
 }
 
+/* A default VFS under walbuf whose log files fail one write with
+ * SQLITE_FULL when armed, made by a thread other than the test's: the
+ * write-behind thread's (a full disk during an import). */
+static sqlite3_vfs *unix_vfs, faulty_vfs;
+static sqlite3_io_methods faulty_log;
+static const sqlite3_io_methods *unix_log;
+static pthread_t test_thread;
+static volatile int armed, fired;
+
+static int
+faulty_write(sqlite3_file *p, const void *b, int n, sqlite3_int64 off)
+{
+	if (armed && !pthread_equal(pthread_self(), test_thread)) {
+		armed = 0;
+		fired = 1;
+		return SQLITE_FULL;
+	}
+	return unix_log->xWrite(p, b, n, off);
+}
+
+static int
+faulty_open(sqlite3_vfs *v, const char *name, sqlite3_file *p, int flags, int *out)
+{
+	int rc = unix_vfs->xOpen(unix_vfs, name, p, flags, out);
+
+	(void)v;
+	if (rc == SQLITE_OK && (flags & SQLITE_OPEN_WAL) && p->pMethods) {
+		unix_log = p->pMethods;
+		faulty_log = *unix_log;
+		faulty_log.xWrite = faulty_write;
+		p->pMethods = &faulty_log;
+	}
+	return rc;
+}
+
+/* A write of the write-behind thread fails: the transaction must not
+ * commit, whatever the statements after it do, and the connection's next
+ * transaction works.  Before the fix the error went to the next read only:
+ * SQLite rolled back that statement alone (one with a statement journal),
+ * the same statement again succeeded, COMMIT succeeded, and the database
+ * held frames the file never got (integrity_check: "On tree page 2528
+ * cell 371: Rowid 1003 …"; the review of 455f823). */
+static void
+test_write_behind_error_kept(void **state)
+{
+	char path[] = "/tmp/sj-walbuf-XXXXXX", file[64], sql[128], ok[64];
+	sqlite3 *a, *c;
+	int fd = mkstemp(path), rc;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(file, sizeof file, "%s.db", path);
+	a = open_db(file, walbuf_vfs_name());
+	exec(a, "PRAGMA " WALBUF_PRAGMA_WRITE_BEHIND "=1");
+	/* a log already long (its file keeps its size when it starts again
+	 * from the top): a frame the thread failed to write leaves an older
+	 * frame's bytes where SQLite will read it, not a short read */
+	exec(a, "CREATE TABLE old(b BLOB);"
+	    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 8000)"
+	    " INSERT INTO old SELECT randomblob(1000) FROM c;"
+	    "PRAGMA wal_checkpoint(RESTART)");
+	exec(a, "CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB);"
+	    "CREATE TABLE t2(id INTEGER PRIMARY KEY, u INTEGER UNIQUE, b BLOB);"
+	    "PRAGMA cache_size=20; BEGIN;"
+	    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 3000)"
+	    " INSERT INTO t SELECT i, randomblob(1000) FROM c");
+	armed = 1;
+	for (int i = 0; i < 20000 && !fired; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO t VALUES (%d, randomblob(1000))", 10000 + i);
+		if (sqlite3_exec(a, sql, NULL, NULL, NULL) != SQLITE_OK)
+			break;
+		if (i % 100 == 99)
+			usleep(1000);  /* let the thread write */
+	}
+	armed = 0;
+	usleep(50000);
+	assert_int_equal(fired, 1);
+	for (int i = 0; i < 2; i++)
+		(void)sqlite3_exec(a, "INSERT INTO t2 SELECT id, id, b FROM t WHERE id <= 200",
+		    NULL, NULL, NULL);
+	rc = sqlite3_exec(a, "COMMIT", NULL, NULL, NULL);
+	if (!sqlite3_get_autocommit(a))
+		(void)sqlite3_exec(a, "ROLLBACK", NULL, NULL, NULL);
+	assert_true(sqlite3_get_autocommit(a));
+	/* committed or not, the database is intact; not committed: t empty */
+	c = open_db(file, NULL);
+	text(c, "PRAGMA integrity_check", ok, sizeof ok);
+	assert_string_equal(ok, "ok");
+	assert_int_equal(one(c, "SELECT count(*) FROM t"), 0);
+	assert_int_equal(one(c, "SELECT count(*) FROM t2"), 0);
+	assert_int_not_equal(rc, SQLITE_OK);
+	sqlite3_close(c);
+	/* the next transaction starts clean */
+	exec(a, "BEGIN; INSERT INTO t VALUES (1, randomblob(1000)); COMMIT");
+	assert_int_equal(one(a, "SELECT count(*) FROM t"), 1);
+	sqlite3_close(a);
+	c = open_db(file, NULL);
+	text(c, "PRAGMA integrity_check", ok, sizeof ok);
+	assert_string_equal(ok, "ok");
+	sqlite3_close(c);
+	remove_db(path, file);
+}
+
 int
 main(void)
 {
@@ -216,7 +321,17 @@ main(void)
 		cmocka_unit_test(test_rollback_after_spill),
 		cmocka_unit_test(test_rollback_after_spill_behind),
 		cmocka_unit_test(test_write_behind),
+		cmocka_unit_test(test_write_behind_error_kept),
 	};
+
+	/* the faulty VFS is the default before walbuf wraps it (armed: only
+	 * in test_write_behind_error_kept) */
+	test_thread = pthread_self();
+	unix_vfs = sqlite3_vfs_find(NULL);
+	faulty_vfs = *unix_vfs;
+	faulty_vfs.zName = "sj-faulty";
+	faulty_vfs.xOpen = faulty_open;
+	sqlite3_vfs_register(&faulty_vfs, 1);
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
