@@ -21,8 +21,9 @@
  *    between batches, the WAL is started again from its top: the WAL
  *    header's checkpoint sequence number (bytes 12–15, big-endian; SQLite's
  *    file format, "WAL File Format", incremented at every reset) goes up at
- *    least twice in 1.5 s — the checkpointer passes every 250 ms (before,
- *    it stayed put and the WAL grew by every commit).
+ *    least twice within 70,000 scans (20 s at most) — the checkpointer
+ *    passes every 250 ms (before, it stayed put and the WAL grew by every
+ *    commit: 0 resets in 70,000 scans).
  * Expected counts are from the inputs: 250 scans alternating in and out
  * make 125 stays; the key-group member's 250 scans raise 250 alerts. */
 #include <stdarg.h>
@@ -362,9 +363,12 @@ test_wal_restarted_under_load(void **state)
 		fd->free[fd->n_free++] = i;
 	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	seq0 = -1;
+	seq0 = seq1 = -1;
 	pthread_mutex_lock(&fd->lock);
-	while (since(&t0) < 1.5 && k < FEED_MAX) {
+	/* Until the WAL has started again twice, or 20 s: a time bound of
+	 * 1.5 s failed on a loaded machine (CI beside builds: 0 and 1 resets
+	 * in 1.5 s), where the checkpointer may get the core seldom. */
+	while (since(&t0) < 20 && k < FEED_MAX && (seq0 < 0 || seq1 - seq0 < 2)) {
 		int slot;
 
 		while (fd->n_free == 0)
@@ -373,6 +377,8 @@ test_wal_restarted_under_load(void **state)
 		pthread_mutex_unlock(&fd->lock);
 		if (seq0 < 0 && k >= FEED_SLOTS)
 			seq0 = wal_ckpt_seq();  /* the first batches are in the WAL */
+		else if (seq0 >= 0 && k % 256 == 0)
+			seq1 = wal_ckpt_seq();
 		prepare(f, f->id_resident, k % 2 ? SCAN_OUT : SCAN_IN, H(0, 0) + k, &fd->jobs[slot]);
 		fd->jobs[slot].done = feed_done;
 		fd->jobs[slot].cls = fd;
@@ -386,11 +392,11 @@ test_wal_restarted_under_load(void **state)
 	pthread_mutex_unlock(&fd->lock);
 	scan_writer_stop(w);
 	assert_int_equal(fd->failed, 0);
-	assert_true(k < FEED_MAX);  /* the stream lasted the 1.5 s */
 	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), k);
 	assert_true(seq0 >= 0);
 	if (seq1 - seq0 < 2)
-		fail_msg("WAL reset %lld times in 1.5 s of %d scans", (long long)(seq1 - seq0), k);
+		fail_msg("WAL reset %lld times in %.1f s of %d scans", (long long)(seq1 - seq0),
+		    since(&t0), k);
 	pthread_cond_destroy(&fd->cond);
 	pthread_mutex_destroy(&fd->lock);
 }
