@@ -213,7 +213,16 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 		w->stats.max_batch = n;
 	if (!together)
 		w->stats.retried++;
-	took = mono_ns() - start;
+	took = mono_ns();
+	for (scan_job *j = batch; j; j = j->next) {
+		uint64_t waited = took - j->queued_ns;
+
+		w->stats.waited_10ms += waited >= 10000000u;
+		w->stats.waited_20ms += waited >= 20000000u;
+		if (waited > w->stats.waited_max_ns)
+			w->stats.waited_max_ns = waited;
+	}
+	took -= start;
 	w->stats.write_ns += took;
 	if (took > w->stats.write_max_ns)
 		w->stats.write_max_ns = took;
@@ -375,6 +384,7 @@ checkpoint_round(scan_writer *w, int64_t *restarted_at)
 	pthread_mutex_unlock(&w->batch_lock);
 	*restarted_at = done && left == 0 ? frames : -1;
 	pthread_mutex_lock(&w->lock);
+	w->stats.checkpoint_hold_ns += held;
 	if (held > w->stats.checkpoint_hold_max_ns)
 		w->stats.checkpoint_hold_max_ns = held;
 	pthread_mutex_unlock(&w->lock);
@@ -493,6 +503,7 @@ sj_rc
 scan_writer_submit(scan_writer *w, scan_job *job, sj_err *e)
 {
 	job->next = NULL;
+	job->queued_ns = mono_ns();
 	pthread_mutex_lock(&w->lock);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->lock);
