@@ -198,9 +198,13 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 	pthread_mutex_lock(&w->batch_lock);
 	together = write_together(w, batch, n);
 
-	if (!together)
+	if (!together) {
+		/* What the memo learnt from the batch was rolled back, and the
+		 * scans are now written without it. */
+		scan_memo_forget_writes(w->people);
 		for (scan_job *j = batch; j; j = j->next)
 			write_alone(w, j);
+	}
 	pthread_mutex_unlock(&w->batch_lock);
 	/* Durable now: publish, then answer. */
 	for (scan_job *j = batch; j; j = j->next)
@@ -227,6 +231,7 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 	if (took > w->stats.write_max_ns)
 		w->stats.write_max_ns = took;
 	w->stats.commit_ns += w->commit_ns;
+	w->stats.pair_memo_hits = scan_memo_pair_hits(w->people);
 	pthread_mutex_unlock(&w->lock);
 	for (scan_job *j = batch; j; j = next) {
 		next = j->next;  /* done may free the job */

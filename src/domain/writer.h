@@ -90,6 +90,8 @@ typedef struct writer_stats {
 	                         * held the writer (its RESTART checkpoint) */
 	uint64_t periodic_max_ns; /* the longest periodic work between two batches (the
 	                         * disinfection check and malloc_trim): scans queue meanwhile */
+	uint64_t pair_memo_hits; /* scans planned from the memo of pairs, without reading
+	                         * their pair's earlier scans (SQLite; domain/scan_pairs.c) */
 } writer_stats;
 
 /* Start the writer thread on its own connection to the database url
