@@ -273,10 +273,15 @@ for run in $(seq "$runs"); do
 		curl -sf "http://127.0.0.1:$((port0 + i))/metrics"; i=$((i + 1)); done |
 	    awk '/^sijin_scan_writer_write_seconds_max / { if ($2 > w) w = $2 }
 		/^sijin_scan_writer_periodic_seconds_max / { if ($2 > p) p = $2 }
+		/^sijin_scan_writer_checkpoint_hold_seconds_max / { if ($2 > c) c = $2 }
 		/^sijin_http_idle_closed_total\{since="accept"/ { a += $2 }
 		/^sijin_http_idle_closed_total\{since="answer"/ { b += $2 }
-		END { printf "writer longest batch %.1f ms, longest periodic work %.1f ms; " \
-		    "connections closed idle: %d since accept, %d since an answer", w * 1e3, p * 1e3, a, b }')
+		/^sijin_scan_writer_jobs_total / { j += $2 }
+		/^sijin_scan_writer_pair_memo_hits_total / { m += $2 }
+		END { printf "writer longest batch %.1f ms, longest periodic work %.1f ms, " \
+		    "longest hold by the checkpointer %.1f ms; " \
+		    "connections closed idle: %d since accept, %d since an answer; " \
+		    "scans planned from the memo of pairs: %d of %d", w * 1e3, p * 1e3, c * 1e3, a, b, m, j }')
 	rss_kib=$(cat "$tmp/rss")   # empty when the sampler was stopped while writing
 	rss_mib=$(( ${rss_kib:-0} / 1024 ))
 	for p in $pids; do kill "$p"; wait "$p" 2>/dev/null || true; done

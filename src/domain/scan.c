@@ -158,6 +158,7 @@ struct scan_memo {
 	size_t n_cps, cap_cps, n_people, cap_people;
 	char *text;
 	size_t n_text, cap_text;
+	pair_memo *pairs;          /* the scan writer's (scan_pairs.c); NULL until used */
 };
 
 scan_memo *
@@ -175,6 +176,30 @@ scan_memo_clear(scan_memo *m)
 	idmap_clear(&m->person_ix);
 	idmap_clear(&m->hash_ix);
 	m->n_cps = m->n_people = m->n_text = 0;
+	pair_memo_clear(m->pairs);
+}
+
+void
+scan_memo_forget_writes(scan_memo *m)
+{
+	if (m)
+		pair_memo_clear(m->pairs);
+}
+
+uint64_t
+scan_memo_pair_hits(const scan_memo *m)
+{
+	return m ? pair_memo_hits(m->pairs) : 0;
+}
+
+pair_memo *
+scan_memo_pairs(scan_memo *m)
+{
+	if (m == NULL)
+		return NULL;
+	if (m->pairs == NULL)
+		m->pairs = pair_memo_new();
+	return m->pairs;
 }
 
 void
@@ -188,6 +213,7 @@ scan_memo_free(scan_memo *m)
 	free(m->cps);
 	free(m->people);
 	free(m->text);
+	pair_memo_free(m->pairs);
 	free(m);
 }
 
@@ -928,6 +954,7 @@ scan_write_memo(store *s, scan_memo *memo, scan_rows *rows, const scan_prepared 
     scan_result *out, alert *al, sj_err *e)
 {
 	history *h = &tl_history;
+	pair_memo *pairs = scan_memo_pairs(memo);
 	stay_plan_out plan = { .action = STAY_NONE };
 	const history_row *replay;
 	scan_prepared resolved;
@@ -946,15 +973,18 @@ scan_write_memo(store *s, scan_memo *memo, scan_rows *rows, const scan_prepared 
 		p = &resolved;
 	}
 	scan_result_of(p, out);
-	/* The history must hold this batch's earlier scans of the pair. */
-	if (scan_rows_holds(rows, p->place_id, p->person_id) &&
-	    (rc = scan_rows_flush(s, rows, e)) != SJ_OK)
-		goto out;
-	if ((rc = scan_history_read(s, p, h, e)) != SJ_OK)
-		goto out;
-	if ((replay = scan_history_replay(h, p)) != NULL) {
-		rc = answer_replay(s, p, h, replay, out, e);
-		goto out;
+	/* The pair's earlier scans: from the writer's memo, or read (which
+	 * must see this batch's rows still held for the pair). */
+	if (!pair_memo_history(pairs, p, dt_now(), h)) {
+		if (scan_rows_holds(rows, p->place_id, p->person_id) &&
+		    (rc = scan_rows_flush(s, rows, e)) != SJ_OK)
+			goto out;
+		if ((rc = scan_history_read(s, p, h, e)) != SJ_OK)
+			goto out;
+		if ((replay = scan_history_replay(h, p)) != NULL) {
+			rc = answer_replay(s, p, h, replay, out, e);
+			goto out;
+		}
 	}
 	/* A denied scan lets no one in or out: it touches no stay. */
 	if (p->person_id && p->decision != SCAN_DENY &&
@@ -980,7 +1010,10 @@ scan_write_memo(store *s, scan_memo *memo, scan_rows *rows, const scan_prepared 
 		if (al)
 			*al = a;
 	}
+	pair_memo_note(pairs, p, h, &plan, id);
 out:
+	if (rc != SJ_OK)
+		pair_memo_forget(pairs, p);
 	return rc;
 }
 

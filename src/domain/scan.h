@@ -85,6 +85,13 @@ typedef struct scan_memo scan_memo;
 scan_memo *scan_memo_new(void);
 void scan_memo_clear(scan_memo *m);
 void scan_memo_free(scan_memo *m);
+/* Forget what m learnt from writes (the scan writer's memo of pairs,
+ * scan_write_memo): call when the transaction they were made in is rolled
+ * back, or when the pairs were written without m.  m may be NULL. */
+void scan_memo_forget_writes(scan_memo *m);
+/* How many scans m's memo of pairs planned without reading their pair's
+ * history (scan_write_memo), since m was made; 0 for NULL. */
+uint64_t scan_memo_pair_hits(const scan_memo *m);
 /* How many people m holds (0 for NULL): its owner clears it past a bound. */
 size_t scan_memo_people(const scan_memo *m);
 
@@ -278,7 +285,10 @@ void scan_rows_clear(scan_rows *r);
 sj_rc scan_rows_flush(store *s, scan_rows *r, sj_err *e);
 
 /* scan_write, finding a deferred scan's person through memo (by id, or by
- * the identity number's keyed hash) and memoising what it reads there.
+ * the identity number's keyed hash) and memoising what it reads there,
+ * and planning a scan later than its pair's others from what memo learnt
+ * of the pair's earlier scans (domain/scan_pairs.c) instead of reading
+ * them; the caller reports a rollback with scan_memo_forget_writes.
  * The caller keeps memo true: the scan writer (domain/writer.h) clears it
  * whenever another connection has committed since (SQLite's data_version),
  * so that a person's edited tags or unit are never screened stale.  memo

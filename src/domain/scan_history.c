@@ -170,6 +170,8 @@ scan_history_read(store *s, const scan_prepared *p, history *h, sj_err *e)
 
 	h->n = h->n_spans = 0;
 	h->complete = true;
+	h->covers_from = INT64_MIN;
+	h->from_memo = false;
 	if (p->person_id == 0 && p->key_fp == 0)
 		return SJ_OK;  /* nothing to derive, nothing to replay */
 	if (p->person_id == 0) {
@@ -187,8 +189,10 @@ scan_history_read(store *s, const scan_prepared *p, history *h, sj_err *e)
 	if (n_sql < HISTORY_MAX)
 		return SJ_OK;  /* all of the pair's scans */
 	h->complete = false;
+	h->covers_from = min_at;
 	if (stay_before > min_at && (p->key_fp == 0 || p->at - SCAN_KEY_WINDOW_S > min_at))
 		return SJ_OK;  /* what the rules need is in it (above) */
+	h->covers_from = INT64_MAX;
 	h->n = h->n_spans = 0;
 	if ((rc = prepare_pair(s, Q_NEAR, p, p->at, &st, e)) != SJ_OK)
 		return rc;

@@ -70,6 +70,9 @@ typedef struct history {
 	stay_span spans[HISTORY_ROWS];
 	size_t n_spans;
 	bool complete;
+	int64_t covers_from;  /* every scan of the pair later than this is in rows:
+	                       * INT64_MIN when complete, INT64_MAX when none is sure */
+	bool from_memo;  /* made by pair_memo_history, not read from the store */
 } history;
 
 /* Read into *h (overwritten) the earlier scans that the rules of a new scan
@@ -94,6 +97,48 @@ const history_row *scan_history_replay(const history *h, const scan_prepared *p)
  * it.  *out NULL: none.  Errors: store errors. */
 sj_rc scan_history_stay_of(store *s, const scan_prepared *p, history *h, const history_row *r,
     const stay_span **out, sj_err *e);
+
+/* ---- the writer's memo of pairs (scan_pairs.c) --------------------------- */
+
+/* What the scan writer knows of the pairs (person, place) it has read or
+ * written, to plan a pair's next live scan without reading its history
+ * (scan_pairs.c says what is kept and how it stays true).  Owned by a
+ * scan_memo; not thread-safe. */
+typedef struct pair_memo pair_memo;
+
+/* A new, empty memo (out of memory aborts); free with pair_memo_free
+ * (accepts NULL). */
+pair_memo *pair_memo_new(void);
+void pair_memo_free(pair_memo *m);
+/* Forget every pair, keeping the memory; m may be NULL. */
+void pair_memo_clear(pair_memo *m);
+
+/* Fill *h, as scan_history_read would for the rules of p, from the memo:
+ * the pair's latest stay as its one span, no rows (p repeats no scan),
+ * h->complete false, h->from_memo true.  Returns false, h untouched, when
+ * the memo cannot answer for p — its pair unknown, p earlier than one of
+ * the pair's scans, p at or before the retention cutoff of now (seconds
+ * since the epoch) or the latest stay behind it, or p's key perhaps seen
+ * within SCAN_KEY_WINDOW_S: then the store is read.  m may be NULL. */
+bool pair_memo_history(pair_memo *m, const scan_prepared *p, int64_t now, history *h);
+
+/* Remember what p's write changed: p written as scan id under plan, planned
+ * on h (from pair_memo_history, or a read of the store; a read that was
+ * not complete makes the memo forget the pair).  Call only after the
+ * write succeeded, in the transaction whose rollback the owner reports
+ * with scan_memo_forget_writes.  m may be NULL. */
+void pair_memo_note(pair_memo *m, const scan_prepared *p, const history *h,
+    const stay_plan_out *plan, int64_t id);
+
+/* How many scans pair_memo_history has answered for since m was made
+ * (0 for NULL). */
+uint64_t pair_memo_hits(const pair_memo *m);
+
+/* Forget p's pair (a write for it failed part way). */
+void pair_memo_forget(pair_memo *m, const scan_prepared *p);
+
+/* The pair memo of a scan memo (made on first use); m NULL: NULL. */
+pair_memo *scan_memo_pairs(scan_memo *m);
 
 /* Whether r holds a row of (place_id, person_id) (person 0: NULL). */
 bool scan_rows_holds(const scan_rows *r, int64_t place_id, int64_t person_id);

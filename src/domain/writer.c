@@ -21,11 +21,18 @@
 #include "core/log.h"
 #include "domain/disinfection.h"
 #include "store/store.h"
+#include "store/walbuf.h"
 
 /* 64 MiB of pages for the indexes; WAL checkpoints are left to the
  * checkpointer thread, off the commit path. */
 #define WRITER_PRAGMAS "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0"
 #define CHECKPOINT_EVERY_MS 250
+/* Passive passes (each with its database sync) a round at most, and the
+ * frames a pass must have found new to be followed by another: the
+ * RESTART pass that ends a round holds the writer while it copies and
+ * syncs what came after the last passive pass (checkpoint_round). */
+#define CHECKPOINT_PASSIVE_MAX 3
+#define CHECKPOINT_HELD_FRAMES 512
 /* The checkpointer's last pass holds the writer: it waits at most 2 ms for
  * readers still on older frames (a backup or a long export may hold one
  * for minutes), then gives up until the next round instead of stalling
@@ -191,9 +198,13 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 	pthread_mutex_lock(&w->batch_lock);
 	together = write_together(w, batch, n);
 
-	if (!together)
+	if (!together) {
+		/* What the memo learnt from the batch was rolled back, and the
+		 * scans are now written without it. */
+		scan_memo_forget_writes(w->people);
 		for (scan_job *j = batch; j; j = j->next)
 			write_alone(w, j);
+	}
 	pthread_mutex_unlock(&w->batch_lock);
 	/* Durable now: publish, then answer. */
 	for (scan_job *j = batch; j; j = j->next)
@@ -211,6 +222,7 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 	if (took > w->stats.write_max_ns)
 		w->stats.write_max_ns = took;
 	w->stats.commit_ns += w->commit_ns;
+	w->stats.pair_memo_hits = scan_memo_pair_hits(w->people);
 	pthread_mutex_unlock(&w->lock);
 	for (scan_job *j = batch; j; j = next) {
 		next = j->next;  /* done may free the job */
@@ -334,6 +346,45 @@ checkpoint_pass(scan_writer *w, bool restart, int64_t *frames, int64_t *left)
 	return !busy;
 }
 
+/* One round of the checkpointer (checkpointer_main says why).  Passive
+ * passes, each followed by a sync of the database file (PRAGMA
+ * sijin_db_sync), copy the WAL and write its pages to disk while the
+ * writer goes on; they run again, at most CHECKPOINT_PASSIVE_MAX times in
+ * all, while a pass found CHECKPOINT_HELD_FRAMES frames or more committed
+ * since the previous one.  Then the RESTART pass holds the writer
+ * (batch_lock) only to copy and sync what was committed since the last
+ * passive pass began.  *restarted_at: the WAL's frames when the last
+ * RESTART pass copied them all and no reader was left (-1: not so); the
+ * round does nothing more while the WAL still holds just those. */
+static void
+checkpoint_round(scan_writer *w, int64_t *restarted_at)
+{
+	int64_t frames = 0, left = 0, before = 0;
+	uint64_t held;
+	bool done;
+
+	for (int i = 0; i < CHECKPOINT_PASSIVE_MAX; i++) {
+		checkpoint_pass(w, false, &frames, &left);
+		if (frames <= 0 || (frames == *restarted_at && left <= 0))
+			return;
+		/* An error here only leaves more for the RESTART pass's sync. */
+		store_exec(w->cs, "PRAGMA " WALBUF_PRAGMA_DB_SYNC, NULL);
+		if (frames - before < CHECKPOINT_HELD_FRAMES)
+			break;
+		before = frames;
+	}
+	pthread_mutex_lock(&w->batch_lock);
+	held = mono_ns();
+	done = checkpoint_pass(w, true, &frames, &left);
+	held = mono_ns() - held;
+	pthread_mutex_unlock(&w->batch_lock);
+	*restarted_at = done && left == 0 ? frames : -1;
+	pthread_mutex_lock(&w->lock);
+	if (held > w->stats.checkpoint_hold_max_ns)
+		w->stats.checkpoint_hold_max_ns = held;
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* The checkpointer: every CHECKPOINT_EVERY_MS a passive checkpoint, which
  * copies committed WAL frames into the database without blocking the
  * writer or readers.  With the writer's automatic checkpoints off, a
@@ -356,14 +407,23 @@ checkpoint_pass(scan_writer *w, bool restart, int64_t *frames, int64_t *left)
  * as it was (nothing was written since: the next write restarts it).
  * Before, the second pass ran only when the first left frames behind,
  * which a passive pass, copying what was committed when it began, hardly
- * ever reports. */
+ * ever reports.
+ *
+ * That RESTART pass also syncs the database file, and the sync wrote out
+ * every page the passive pass had copied (~10,000–15,000 frames, 40–60 MB,
+ * a round under the scan benchmark): it held the writer ~24 ms (at most
+ * ~100 ms), and those batches' answers with it — the tail of the scans'
+ * latency (bench/RESULTS.md "The checkpointer's hold on the writer").  So
+ * the passive passes are followed by a sync of their own, outside the
+ * lock, and repeated while they find much that is new
+ * (checkpoint_round): the RESTART pass is left with the last few
+ * milliseconds' frames. */
 static void *
 checkpointer_main(void *arg)
 {
 	scan_writer *w = arg;
 	struct timespec until;
-	int64_t frames, left, restarted_at = -1;
-	bool done;
+	int64_t restarted_at = -1;
 
 	pthread_mutex_lock(&w->lock);
 	while (!w->stopping) {
@@ -375,13 +435,7 @@ checkpointer_main(void *arg)
 		if (w->stopping)
 			break;
 		pthread_mutex_unlock(&w->lock);
-		checkpoint_pass(w, false, &frames, &left);
-		if (left > 0 || (frames > 0 && frames != restarted_at)) {
-			pthread_mutex_lock(&w->batch_lock);
-			done = checkpoint_pass(w, true, &frames, &left);
-			pthread_mutex_unlock(&w->batch_lock);
-			restarted_at = done && left == 0 ? frames : -1;
-		}
+		checkpoint_round(w, &restarted_at);
 		pthread_mutex_lock(&w->lock);
 	}
 	pthread_mutex_unlock(&w->lock);

@@ -25,9 +25,10 @@
  *
  * The writer also runs periodic work between batches in its own
  * transactions: the disinfection overdue check once a minute.  On SQLite a
- * checkpointer thread copies the WAL into the database every 250 ms; its
- * last pass runs between two batches so that the WAL starts again from the
- * top instead of growing under steady load (writer.c).
+ * checkpointer thread copies the WAL into the database every 250 ms and
+ * syncs it, beside the writer; its last pass runs between two batches so
+ * that the WAL starts again from the top instead of growing under steady
+ * load, and copies and syncs only what came last (writer.c).
  *
  * The queue is bounded (WRITER_QUEUE_MAX jobs): beyond it scan_writer_submit
  * refuses with SJ_EBUSY (HTTP 503) instead of letting latency grow without
@@ -78,8 +79,12 @@ typedef struct writer_stats {
 	uint64_t write_max_ns;  /* the longest batch, from taking it (the wait for the
 	                         * checkpointer's last pass included) to its commit:
 	                         * the longest its scans' answers were held up there */
+	uint64_t checkpoint_hold_max_ns; /* SQLite: the longest the checkpointer's last pass
+	                         * held the writer (its RESTART checkpoint) */
 	uint64_t periodic_max_ns; /* the longest periodic work between two batches (the
 	                         * disinfection check and malloc_trim): scans queue meanwhile */
+	uint64_t pair_memo_hits; /* scans planned from the memo of pairs, without reading
+	                         * their pair's earlier scans (SQLite; domain/scan_pairs.c) */
 } writer_stats;
 
 /* Start the writer thread on its own connection to the database url

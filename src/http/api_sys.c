@@ -63,11 +63,20 @@ writer_metrics(http_req *r, buf *out, sj_err *e)
 	    "# HELP sijin_scan_writer_periodic_seconds_max The longest periodic work between "
 	    "two batches.\n"
 	    "# TYPE sijin_scan_writer_periodic_seconds_max gauge\n"
-	    "sijin_scan_writer_periodic_seconds_max %.6f\n",
+	    "sijin_scan_writer_periodic_seconds_max %.6f\n"
+	    "# HELP sijin_scan_writer_pair_memo_hits_total Scans planned without reading their "
+	    "person's earlier scans at the place.\n"
+	    "# TYPE sijin_scan_writer_pair_memo_hits_total counter\n"
+	    "sijin_scan_writer_pair_memo_hits_total %llu\n"
+	    "# HELP sijin_scan_writer_checkpoint_hold_seconds_max SQLite: the longest the "
+	    "checkpointer's last pass held the writer.\n"
+	    "# TYPE sijin_scan_writer_checkpoint_hold_seconds_max gauge\n"
+	    "sijin_scan_writer_checkpoint_hold_seconds_max %.6f\n",
 	    (unsigned long long)st.jobs, (unsigned long long)st.batches,
 	    (unsigned long long)st.max_batch, (unsigned long long)st.retried,
 	    (double)st.write_ns / 1e9, (double)st.commit_ns / 1e9,
-	    (double)st.write_max_ns / 1e9, (double)st.periodic_max_ns / 1e9);
+	    (double)st.write_max_ns / 1e9, (double)st.periodic_max_ns / 1e9,
+	    (unsigned long long)st.pair_memo_hits, (double)st.checkpoint_hold_max_ns / 1e9);
 }
 
 /* Where the server's memory is (issue 10 "Load": the soak tells data that

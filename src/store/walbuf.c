@@ -43,6 +43,13 @@
  * between the import's B-tree inserts (bench/RESULTS.md "SQLite bulk
  * import: the floor and write-behind").
  *
+ * PRAGMA sijin_db_sync on a connection syncs its database file at once
+ * (the default VFS's xSync, fdatasync on Linux), outside any transaction
+ * and lock: the scan writer's checkpointer syncs the pages its passive
+ * checkpoints copied while the writer goes on, so that the sync of its
+ * last pass, which holds the writer, finds little left to write
+ * (domain/writer.c).  An extra sync changes nothing SQLite relies on.
+ *
  * A transaction larger than the page cache writes (spills) frames before
  * its commit; when it rolls back instead, SQLite touches no log file and
  * releases the write lock.  Held past that, the frames would go out at the
@@ -616,6 +623,9 @@ db_control(sqlite3_file *p, int op, void *arg)
 		a[0] = sqlite3_mprintf("%d", ((db_file *)p)->write_behind ? 1 : 0);
 		return SQLITE_OK;
 	}
+	/* PRAGMA sijin_db_sync: what was written to the file so far, to disk */
+	if (op == SQLITE_FCNTL_PRAGMA && strcmp(a[1], WALBUF_PRAGMA_DB_SYNC) == 0)
+		return DB_REAL(p)->pMethods->xSync(DB_REAL(p), SQLITE_SYNC_NORMAL);
 	return DB_REAL(p)->pMethods->xFileControl(DB_REAL(p), op, arg);
 }
 

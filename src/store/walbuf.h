@@ -19,6 +19,15 @@
  * order of the writes are unchanged. */
 #define WALBUF_PRAGMA_WRITE_BEHIND "sijin_wal_write_behind"
 
+/* PRAGMA sijin_db_sync on a connection of this VFS: the database file's
+ * pages written so far (a checkpoint's copies) are synced to disk now
+ * (the default VFS's xSync: fdatasync), outside any transaction and
+ * without a lock, so that a checkpoint's own final sync finds little left
+ * to write (store/walbuf.c).  Returns no row; an I/O error is the
+ * statement's (SQLITE_IOERR_FSYNC).  Without the VFS the pragma is unknown
+ * and does nothing. */
+#define WALBUF_PRAGMA_DB_SYNC "sijin_db_sync"
+
 /* The name the VFS is registered under (not the default VFS). */
 #define WALBUF_VFS "sijin-walbuf"
 

@@ -214,8 +214,10 @@ test_write_behind(void **state)
  * SQLITE_FULL when armed, made by a thread other than the test's: the
  * write-behind thread's (a full disk during an import). */
 static sqlite3_vfs *unix_vfs, faulty_vfs;
-static sqlite3_io_methods faulty_log;
-static const sqlite3_io_methods *unix_log;
+static sqlite3_io_methods faulty_log, counted_db;
+static const sqlite3_io_methods *unix_log, *unix_db;
+/* Syncs of main database files so far; sync_fails: the next one fails */
+static volatile int db_syncs, sync_fails;
 static pthread_t test_thread;
 static volatile int armed, fired;
 
@@ -231,11 +233,28 @@ faulty_write(sqlite3_file *p, const void *b, int n, sqlite3_int64 off)
 }
 
 static int
+counted_sync(sqlite3_file *p, int flags)
+{
+	db_syncs++;
+	if (sync_fails) {
+		sync_fails = 0;
+		return SQLITE_IOERR_FSYNC;
+	}
+	return unix_db->xSync(p, flags);
+}
+
+static int
 faulty_open(sqlite3_vfs *v, const char *name, sqlite3_file *p, int flags, int *out)
 {
 	int rc = unix_vfs->xOpen(unix_vfs, name, p, flags, out);
 
 	(void)v;
+	if (rc == SQLITE_OK && (flags & SQLITE_OPEN_MAIN_DB) && p->pMethods) {
+		unix_db = p->pMethods;
+		counted_db = *unix_db;
+		counted_db.xSync = counted_sync;
+		p->pMethods = &counted_db;
+	}
 	if (rc == SQLITE_OK && (flags & SQLITE_OPEN_WAL) && p->pMethods) {
 		unix_log = p->pMethods;
 		faulty_log = *unix_log;
@@ -314,6 +333,54 @@ test_write_behind_error_kept(void **state)
 	remove_db(path, file);
 }
 
+/* PRAGMA sijin_db_sync (the scan writer's checkpointer, domain/writer.c)
+ * syncs the connection's database file once, returns no row, works
+ * outside a transaction and inside one, and fails with the sync's error;
+ * the pages a passive checkpoint copied are then in the file. */
+static void
+test_db_sync(void **state)
+{
+	char path[] = "/tmp/sj-walbuf-XXXXXX", file[64];
+	sqlite3 *a, *c;
+	sqlite3_stmt *st = NULL;
+	int fd = mkstemp(path), before;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(file, sizeof file, "%s.db", path);
+	a = open_db(file, walbuf_vfs_name());
+	exec(a, "PRAGMA wal_autocheckpoint=0; CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB);"
+	    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 100)"
+	    " INSERT INTO t SELECT i, randomblob(1000) FROM c");
+	/* a passive checkpoint of a log that grew while it ran syncs no
+	 * database file; here nothing grew, so count only the pragma's */
+	exec(a, "PRAGMA wal_checkpoint(PASSIVE)");
+	before = db_syncs;
+	assert_int_equal(sqlite3_prepare_v2(a, "PRAGMA " WALBUF_PRAGMA_DB_SYNC, -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(db_syncs, before + 1);
+	exec(a, "BEGIN; INSERT INTO t VALUES (1000, x'00'); PRAGMA " WALBUF_PRAGMA_DB_SYNC "; COMMIT");
+	assert_int_equal(db_syncs, before + 2);
+	/* the sync's error is the statement's */
+	sync_fails = 1;
+	assert_int_not_equal(sqlite3_exec(a, "PRAGMA " WALBUF_PRAGMA_DB_SYNC, NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sync_fails, 0);
+	assert_int_equal(db_syncs, before + 3);
+	/* the default VFS does not know the pragma: no sync, no error */
+	c = open_db(file, NULL);
+	before = db_syncs;
+	exec(c, "PRAGMA " WALBUF_PRAGMA_DB_SYNC);
+	assert_int_equal(db_syncs, before);
+	assert_int_equal(one(c, "SELECT count(*) FROM t"), 101);
+	sqlite3_close(c);
+	sqlite3_close(a);
+	remove_db(path, file);
+}
+
 int
 main(void)
 {
@@ -322,6 +389,7 @@ main(void)
 		cmocka_unit_test(test_rollback_after_spill_behind),
 		cmocka_unit_test(test_write_behind),
 		cmocka_unit_test(test_write_behind_error_kept),
+		cmocka_unit_test(test_db_sync),
 	};
 
 	/* the faulty VFS is the default before walbuf wraps it (armed: only
