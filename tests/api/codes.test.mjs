@@ -153,6 +153,11 @@ test('bad pass requests name the field and store nothing', async () => {
     [{ person_id: 1, valid_to: localDate(-1) }, 422, 'invalid-input', 'valid_to'],
     [{ person_id: 1, valid_from: localDate(2), valid_to: localDate(1) }, 422, 'invalid-input', 'valid_to'],
     [{ person_id: 1, valid_to: localDate(400) }, 422, 'invalid-input', 'valid_to'],
+    // 1969-12-31 is day -1 since 1970-01-01: a real date, far more than 366
+    // days before valid_to (it was once taken for "no date" and became today)
+    [{ person_id: 1, valid_from: '1969-12-31', valid_to: localDate(1) }, 422, 'invalid-input', 'valid_to'],
+    [{ person_id: 1, valid_from: '0001-01-01', valid_to: localDate(1) }, 422, 'invalid-input', 'valid_to'],
+    [{ person_id: 1, valid_to: '1969-12-31' }, 422, 'invalid-input', 'valid_to'],
     [{ person_id: 999, valid_to: localDate(1) }, 404, 'not-found', 'person_id'],
     [{ person_id: 1, place_id: 999, valid_to: localDate(1) }, 404, 'not-found', 'place_id'],
     [{ person_id: 1, valid_to: localDate(1), colour: 'red' }, 422, 'invalid-input', 'colour'],
