@@ -150,6 +150,12 @@ ledger_decode(const char *bytes, size_t n, char **out, size_t *out_n, ledger_enc
 
 	*out = NULL;
 	*out_n = 0;
+	/* UTF-16 with its byte order mark (FF FE, FE FF): what Excel saves as
+	 * "Unicode Text"; said by name rather than as a stray byte */
+	if (n >= 2 && ((unsigned char)bytes[0] == 0xff || (unsigned char)bytes[0] == 0xfe) &&
+	    (unsigned char)bytes[1] == ((unsigned char)bytes[0] ^ 0x01))
+		return sj_fail(e, SJ_EINVAL, "file", "is UTF-16 (Excel's \"Unicode Text\"), neither "
+		    "UTF-8 nor GB18030: save it as \"CSV UTF-8\" or \"CSV\"");
 	if (nul)
 		return sj_fail(e, SJ_EINVAL, "file", "is neither UTF-8 nor GB18030 (byte 0x00 at "
 		    "offset %zu)", (size_t)(nul - bytes));

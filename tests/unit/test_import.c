@@ -212,6 +212,30 @@ test_encoding_error(void **state)
 	assert_int_equal(count(f, CPFIX_COUNT_SCANS), 0);
 }
 
+/* Excel's "Unicode Text" is UTF-16 with a byte order mark: refused whole,
+ * field "file", saying UTF-16 and how to save it instead (not a stray
+ * byte 0x00 at some offset).  "姓名" is U+59D3 U+540D, written out by hand
+ * in both byte orders. */
+static void
+test_utf16_named(void **state)
+{
+	static const char le[] = "\xff\xfe\xd3\x59\x0d\x54\n\0";
+	static const char be[] = "\xfe\xff\x59\xd3\x54\x0d\0\n";
+	const char *files[2] = { le, be };
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		ledger_encoding enc;
+		char *text = NULL;
+		size_t n;
+		sj_err e = {0};
+		assert_int_equal(ledger_decode(files[i], 8, &text, &n, &enc, &e), SJ_EINVAL);
+		assert_null(text);
+		assert_string_equal(e.field, "file");
+		assert_non_null(strstr(e.msg, "is UTF-16"));
+		assert_non_null(strstr(e.msg, "CSV UTF-8"));
+	}
+}
+
 /* ---- time ------------------------------------------------------------------------------- */
 
 static void
@@ -713,6 +737,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ledger_encodings, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test(test_ledger_line_numbers),
+		cmocka_unit_test(test_utf16_named),
 		cmocka_unit_test_setup_teardown(test_encoding_error, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_local_day_whatever_tz, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_batch_stays_as_live, cpfix_state_setup, cpfix_state_teardown),
