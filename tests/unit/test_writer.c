@@ -17,6 +17,8 @@
  *    special-group rules of issue 5 / DESIGN.md §4: home quarantine alerts
  *    an entry, denies an exit) from the very next batch; untagged, passes
  *    again;
+ *  - (SQLite) a scan is answered only once the syncer has synced the log
+ *    after its batch's commit (held, the committed scan stays unanswered);
  *  - (SQLite) under a steady stream of scans, the writer never idle
  *    between batches, the WAL is started again from its top: the WAL
  *    header's checkpoint sequence number (bytes 12–15, big-endian; SQLite's
@@ -35,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "unit/testdb.h"  /* first: tests/run.sh runs a test that names it on both databases */
 #include "unit/cpfix.h"
@@ -343,6 +346,49 @@ since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* (SQLite) A scan is answered only after the syncer has made its batch
+ * durable: with the syncer held, the scan's batch commits — its row is
+ * visible to another connection — yet its done callback has not run 200 ms
+ * later; released, it runs, and the writer counts the sync. */
+static void
+test_answer_waits_for_sync(void **state)
+{
+	cpfix *f = *state;
+	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = 1 };
+	scan_job job;
+	writer_stats st;
+	scan_writer *w;
+	sj_err e = {0};
+	int left;
+
+	if (testdb_is_pg())
+		skip();  /* PostgreSQL's commit returns once durable: no syncer */
+	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &job);
+	job.done = job_done;
+	job.cls = &b;
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	scan_writer_hold_sync(w, true);
+	assert_int_equal(scan_writer_submit(w, &job, &e), SJ_OK);
+	for (int i = 0; i < 500 && testdb_int(f->s, CPFIX_COUNT_SCANS) == 0; i++)
+		usleep(10000);
+	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 1);
+	usleep(200000);
+	pthread_mutex_lock(&b.lock);
+	left = b.left;
+	pthread_mutex_unlock(&b.lock);
+	assert_int_equal(left, 1);
+	scan_writer_hold_sync(w, false);
+	pthread_mutex_lock(&b.lock);
+	while (b.left > 0)
+		pthread_cond_wait(&b.cond, &b.lock);
+	pthread_mutex_unlock(&b.lock);
+	assert_int_equal(job.rc, SJ_OK);
+	assert_int_equal(job.out.stay_action, STAY_OPENED);
+	scan_writer_stats(w, &st);
+	scan_writer_stop(w);
+	assert_true(st.syncs >= 1);
+}
+
 static void
 test_wal_restarted_under_load(void **state)
 {
@@ -428,6 +474,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_queue_refuses_when_stopping, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_people_memo_follows_edits, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_wal_restarted_under_load, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_answer_waits_for_sync, cpfix_state_setup, cpfix_state_teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
