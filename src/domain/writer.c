@@ -218,6 +218,23 @@ answer(scan_job *list)
 	}
 }
 
+/* Count how long each job of list waited from its submit until now, its
+ * completion (stats.waited_*); the lock is held. */
+static void
+count_waited(scan_writer *w, const scan_job *list)
+{
+	uint64_t now = mono_ns();
+
+	for (const scan_job *j = list; j; j = j->next) {
+		uint64_t waited = now - j->queued_ns;
+
+		w->stats.waited_10ms += waited >= 10000000u;
+		w->stats.waited_20ms += waited >= 20000000u;
+		if (waited > w->stats.waited_max_ns)
+			w->stats.waited_max_ns = waited;
+	}
+}
+
 static void
 write_batch(scan_writer *w, scan_job *batch, size_t n)
 {
@@ -263,6 +280,7 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 		pthread_mutex_unlock(&w->lock);
 		return;
 	}
+	count_waited(w, batch);
 	pthread_mutex_unlock(&w->lock);
 	answer(batch);
 }
@@ -338,6 +356,7 @@ sync_main(void *arg)
 		w->stats.sync_ns += took;
 		if (took > w->stats.sync_max_ns)
 			w->stats.sync_max_ns = took;
+		count_waited(w, list);
 		pthread_mutex_unlock(&w->lock);
 		answer(list);
 	}
@@ -528,6 +547,7 @@ checkpoint_round(scan_writer *w, int64_t *restarted_at)
 	pthread_mutex_unlock(&w->batch_lock);
 	*restarted_at = done && left == 0 ? frames : -1;
 	pthread_mutex_lock(&w->lock);
+	w->stats.checkpoint_hold_ns += held;
 	if (held > w->stats.checkpoint_hold_max_ns)
 		w->stats.checkpoint_hold_max_ns = held;
 	pthread_mutex_unlock(&w->lock);
@@ -680,6 +700,7 @@ sj_rc
 scan_writer_submit(scan_writer *w, scan_job *job, sj_err *e)
 {
 	job->next = NULL;
+	job->queued_ns = mono_ns();
 	pthread_mutex_lock(&w->lock);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->lock);

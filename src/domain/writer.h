@@ -73,6 +73,7 @@ struct scan_job {
 	scan_job_done done;
 	void *cls;
 	scan_job *next;         /* the writer's queue link */
+	uint64_t queued_ns;     /* the writer's: CLOCK_MONOTONIC when submitted */
 };
 
 /* Figures since start, for metrics and the benchmark. */
@@ -86,6 +87,12 @@ typedef struct writer_stats {
 	uint64_t write_max_ns;  /* the longest batch, from taking it (the wait for the
 	                         * checkpointer's last pass included) to its commit:
 	                         * the longest its scans' answers were held up there */
+	uint64_t waited_10ms;   /* jobs completed 10 ms or more after they were submitted
+	                         * (queued, then written and committed) */
+	uint64_t waited_20ms;   /* … 20 ms or more (issue 5's p99 bound for a scan) */
+	uint64_t waited_max_ns; /* the longest from submit to completion */
+	uint64_t checkpoint_hold_ns; /* SQLite: time the checkpointer's last passes held the
+	                         * writer, in all */
 	uint64_t checkpoint_hold_max_ns; /* SQLite: the longest the checkpointer's last pass
 	                         * held the writer (its RESTART checkpoint) */
 	uint64_t periodic_max_ns; /* the longest periodic work between two batches (the

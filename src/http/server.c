@@ -29,6 +29,7 @@
 #include "domain/writer.h"
 #include "http/conn_guard.h"
 #include "http/metrics.h"
+#include "json/jerror.h"
 
 /* libmicrohttpd's memory per connection, which holds the request head and
  * then the reply's headers (so heads are capped below it: HEADER_MAX_BYTES;
@@ -357,14 +358,14 @@ req_parse_body(http_req *r)
 	if (r->route->body_max & HTTP_BODY_RAW)
 		return true;  /* the handler reads and checks the bytes itself */
 	if (!is_json_type(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type"))) {
-		http_problem(r, 415, "unsupported-media-type", "Unsupported media type", "body",
-		    "send the body as Content-Type: application/json");
+		http_problem(r, 415, "unsupported-media-type", "Unsupported media type",
+		    "Content-Type", "send the body as Content-Type: application/json");
 		return false;
 	}
 	r->json = json_loadb(buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (r->json == NULL) {
 		snprintf(detail, sizeof detail, "malformed JSON at line %d column %d: %s",
-		    jerr.line, jerr.column, jerr.text);
+		    jerr.line, jerr.column, jerror_text(&jerr));
 		http_problem(r, 400, "malformed-json", "Malformed JSON", "body", detail);
 		return false;
 	}
