@@ -266,22 +266,39 @@ for run in $(seq "$runs"); do
 	cpu1=$(cputicks); db1=$(dbticks)
 	kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; sampler=
 	# The writer's longest batch and longest periodic work (ms, the largest
-	# over the processes): how long the writer held answers up at most; and
-	# the connections the server closed after request-timeout seconds
-	# without a request (wrk: read errors), since accept or an answer.
+	# over the processes): how long the writer held answers up at most, and
+	# the longest the checkpointer's last pass held the writer (SQLite); the
+	# connections the server closed after request-timeout seconds without a
+	# request (wrk: read errors), since accept or an answer; the share of
+	# scan requests that took over 10 and 20 ms inside the server, from its
+	# latency histogram (from the request's headers read to its answer
+	# sent: wrk's latency beyond that is the kernel's, the sockets' queues
+	# and wrk's own), and of that the writer's part (from the scan queued
+	# for the writer to its commit returned).
 	stall=$(i=0; for p in $pids; do
 		curl -sf "http://127.0.0.1:$((port0 + i))/metrics"; i=$((i + 1)); done |
 	    awk '/^sijin_scan_writer_write_seconds_max / { if ($2 > w) w = $2 }
 		/^sijin_scan_writer_periodic_seconds_max / { if ($2 > p) p = $2 }
 		/^sijin_scan_writer_checkpoint_hold_seconds_max / { if ($2 > c) c = $2 }
+		/^sijin_scan_writer_checkpoint_hold_seconds_total / { ct += $2 }
+		/^sijin_http_request_duration_seconds_bucket\{route="\/api\/v1\/checkpoints\/\{id\}\/scans",method="POST",le="0.01"\}/ { l10 += $2 }
+		/^sijin_http_request_duration_seconds_bucket\{route="\/api\/v1\/checkpoints\/\{id\}\/scans",method="POST",le="0.02"\}/ { l20 += $2 }
+		/^sijin_http_request_duration_seconds_count\{route="\/api\/v1\/checkpoints\/\{id\}\/scans",method="POST"\}/ { n += $2 }
+		/^sijin_scan_writer_waited_total\{ge="0.01"\}/ { j10 += $2 }
+		/^sijin_scan_writer_waited_total\{ge="0.02"\}/ { j20 += $2 }
+		/^sijin_scan_writer_waited_seconds_max / { if ($2 > jm) jm = $2 }
 		/^sijin_http_idle_closed_total\{since="accept"/ { a += $2 }
 		/^sijin_http_idle_closed_total\{since="answer"/ { b += $2 }
 		/^sijin_scan_writer_jobs_total / { j += $2 }
 		/^sijin_scan_writer_pair_memo_hits_total / { m += $2 }
 		END { printf "writer longest batch %.1f ms, longest periodic work %.1f ms, " \
-		    "longest hold by the checkpointer %.1f ms; " \
+		    "longest hold by the checkpointer %.1f ms (%.0f ms in all); " \
 		    "connections closed idle: %d since accept, %d since an answer; " \
-		    "scans planned from the memo of pairs: %d of %d", w * 1e3, p * 1e3, c * 1e3, a, b, m, j }')
+		    "scans planned from the memo of pairs: %d of %d; " \
+		    "in the server (headers read to answer sent, both phases): %.2f %% of scans over 10 ms, %.2f %% over 20 ms; " \
+		    "queued for the writer to durable: %.2f %% 10 ms or more, %.2f %% 20 ms or more, longest %.1f ms",
+		    w * 1e3, p * 1e3, c * 1e3, ct * 1e3, a, b, m, j, n ? 100 * (n - l10) / n : 0, n ? 100 * (n - l20) / n : 0,
+		    j ? 100 * j10 / j : 0, j ? 100 * j20 / j : 0, jm * 1e3 }')
 	rss_kib=$(cat "$tmp/rss")   # empty when the sampler was stopped while writing
 	rss_mib=$(( ${rss_kib:-0} / 1024 ))
 	for p in $pids; do kill "$p"; wait "$p" 2>/dev/null || true; done

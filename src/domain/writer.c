@@ -10,11 +10,13 @@
 #include "domain/writer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/datetime.h"
@@ -66,6 +68,18 @@ struct scan_writer {
 	scan_rows *rows;            /* the batch's scan rows not inserted yet (scan_write_memo); NULL on SQLite */
 	int64_t data_version;       /* SQLite's PRAGMA data_version when people was last valid */
 	uint64_t commit_ns;         /* the thread's: time of the last batch's commit */
+	/* SQLite: the syncer, which makes committed batches durable and then
+	 * answers them (sync_main); the writer's commits leave the log's sync
+	 * to it (WALBUF_PRAGMA_DEFER_SYNC). */
+	pthread_t syncer;
+	bool syncing;               /* the syncer runs */
+	pthread_cond_t to_sync;     /* committed jobs were queued for it, or its end came */
+	scan_job *sync_head, *sync_tail; /* committed, not yet durable (under lock) */
+	bool writer_ended;          /* the writer thread is joined: the syncer ends when
+	                             * its queue is empty */
+	bool sync_held;             /* scan_writer_hold_sync (tests) */
+	char *wal_path;             /* the log's path, and the syncer's descriptor of it */
+	int wal_fd;
 };
 
 static uint64_t
@@ -187,12 +201,45 @@ write_together(scan_writer *w, scan_job *batch, size_t n)
 	return true;
 }
 
+/* The jobs of list, durable now (or failed): publish their alerts, then
+ * answer each. */
+static void
+answer(scan_job *list)
+{
+	scan_job *next;
+
+	for (scan_job *j = list; j; j = j->next)
+		if (j->rc == SJ_OK && j->alert.id)
+			alert_feed_publish(&j->alert);
+	for (scan_job *j = list; j; j = next) {
+		next = j->next;  /* done may free the job */
+		j->next = NULL;
+		j->done(j, j->cls);
+	}
+}
+
+/* Count how long each job of list waited from its submit until now, its
+ * completion (stats.waited_*); the lock is held. */
+static void
+count_waited(scan_writer *w, const scan_job *list)
+{
+	uint64_t now = mono_ns();
+
+	for (const scan_job *j = list; j; j = j->next) {
+		uint64_t waited = now - j->queued_ns;
+
+		w->stats.waited_10ms += waited >= 10000000u;
+		w->stats.waited_20ms += waited >= 20000000u;
+		if (waited > w->stats.waited_max_ns)
+			w->stats.waited_max_ns = waited;
+	}
+}
+
 static void
 write_batch(scan_writer *w, scan_job *batch, size_t n)
 {
 	uint64_t start = mono_ns(), took;
 	bool together;
-	scan_job *next;
 
 	w->commit_ns = 0;
 	pthread_mutex_lock(&w->batch_lock);
@@ -206,10 +253,6 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 			write_alone(w, j);
 	}
 	pthread_mutex_unlock(&w->batch_lock);
-	/* Durable now: publish, then answer. */
-	for (scan_job *j = batch; j; j = j->next)
-		if (j->rc == SJ_OK && j->alert.id)
-			alert_feed_publish(&j->alert);
 	pthread_mutex_lock(&w->lock);
 	w->stats.jobs += n;
 	w->stats.batches++;
@@ -223,12 +266,136 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 		w->stats.write_max_ns = took;
 	w->stats.commit_ns += w->commit_ns;
 	w->stats.pair_memo_hits = scan_memo_pair_hits(w->people);
-	pthread_mutex_unlock(&w->lock);
-	for (scan_job *j = batch; j; j = next) {
-		next = j->next;  /* done may free the job */
-		j->next = NULL;
-		j->done(j, j->cls);
+	if (w->syncing) {
+		/* Committed, not yet durable: the syncer answers them. */
+		scan_job *last = batch;
+		while (last->next)
+			last = last->next;
+		if (w->sync_tail)
+			w->sync_tail->next = batch;
+		else
+			w->sync_head = batch;
+		w->sync_tail = last;
+		pthread_cond_signal(&w->to_sync);
+		pthread_mutex_unlock(&w->lock);
+		return;
 	}
+	count_waited(w, batch);
+	pthread_mutex_unlock(&w->lock);
+	answer(batch);
+}
+
+/* ---- making batches durable (SQLite) ------------------------------------------ */
+
+/* fdatasync the log through the syncer's descriptor, after making sure it
+ * is still the file at wal_path (SQLite removes the log only when the last
+ * connection closes, and the writer's is open; should it ever be another
+ * file, the new one is opened and both are synced).  Returns 0, or an
+ * errno. */
+static int
+wal_sync(scan_writer *w)
+{
+	struct stat now, mine;
+	int err = 0;
+
+	if (stat(w->wal_path, &now) == 0 &&
+	    (fstat(w->wal_fd, &mine) != 0 || now.st_ino != mine.st_ino || now.st_dev != mine.st_dev)) {
+		int fd = open(w->wal_path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (fdatasync(w->wal_fd) != 0)
+				err = errno;
+			close(w->wal_fd);
+			w->wal_fd = fd;
+		}
+	}
+	if (fdatasync(w->wal_fd) != 0 && err == 0)
+		err = errno;
+	return err;
+}
+
+/* The syncer: takes every batch committed since its last sync, syncs the
+ * log once for all of them — every frame they wrote was in the file
+ * before the call, so all are durable after it — and answers them, while
+ * the writer writes the next batches.  A failed sync fails the scans it
+ * should have made durable (they may or may not survive a power cut: a
+ * retry with the same idempotency key is answered either way). */
+static void *
+sync_main(void *arg)
+{
+	scan_writer *w = arg;
+	scan_job *list;
+	uint64_t t0, took;
+	int err;
+
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while ((w->sync_head == NULL && !w->writer_ended) || w->sync_held)
+			pthread_cond_wait(&w->to_sync, &w->lock);
+		if (w->sync_head == NULL) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		list = w->sync_head;
+		w->sync_head = w->sync_tail = NULL;
+		pthread_mutex_unlock(&w->lock);
+		t0 = mono_ns();
+		err = wal_sync(w);
+		took = mono_ns() - t0;
+		if (err) {
+			log_error("writer: cannot sync the log %s: %s", w->wal_path, strerror(err));
+			for (scan_job *j = list; j; j = j->next)
+				if (j->rc == SJ_OK) {
+					j->rc = sj_fail(&j->err, SJ_EUNAVAIL, NULL, "the scan was written but "
+					    "could not be made durable (%s); retry with the same idempotency "
+					    "key", strerror(err));
+					j->alert.id = 0;
+				}
+		}
+		pthread_mutex_lock(&w->lock);
+		w->stats.syncs++;
+		w->stats.sync_ns += took;
+		if (took > w->stats.sync_max_ns)
+			w->stats.sync_max_ns = took;
+		count_waited(w, list);
+		pthread_mutex_unlock(&w->lock);
+		answer(list);
+	}
+	return NULL;
+}
+
+/* Start the syncer (SQLite): the log's path and a descriptor of it, the
+ * writer's commits no longer syncing it, the thread.  Without it — no
+ * log file, an error — the writer's commits sync the log themselves, as
+ * before; a warning says so. */
+static void
+start_syncer(scan_writer *w)
+{
+	sj_err e = {0};
+
+	w->wal_fd = -1;
+	if (store_wal_path(w->s, &w->wal_path, &e) != SJ_OK || w->wal_path == NULL)
+		goto fail;
+	if ((w->wal_fd = open(w->wal_path, O_RDONLY | O_CLOEXEC)) < 0) {
+		sj_fail(&e, SJ_EDB, NULL, "%s: %s", w->wal_path, strerror(errno));
+		goto fail;
+	}
+	pthread_cond_init(&w->to_sync, NULL);
+	if (store_exec(w->s, "PRAGMA " WALBUF_PRAGMA_DEFER_SYNC "=1", &e) != SJ_OK ||
+	    pthread_create(&w->syncer, NULL, sync_main, w) != 0) {
+		store_exec(w->s, "PRAGMA " WALBUF_PRAGMA_DEFER_SYNC "=0", NULL);
+		pthread_cond_destroy(&w->to_sync);
+		goto fail;
+	}
+	w->syncing = true;
+	return;
+fail:
+	log_warn("writer: each commit syncs the log itself (no syncer: %s)",
+	    e.msg[0] ? e.msg : "no log file");
+	if (w->wal_fd >= 0)
+		close(w->wal_fd);
+	w->wal_fd = -1;
+	free(w->wal_path);
+	w->wal_path = NULL;
 }
 
 /* ---- periodic work ----------------------------------------------------------- */
@@ -380,6 +547,7 @@ checkpoint_round(scan_writer *w, int64_t *restarted_at)
 	pthread_mutex_unlock(&w->batch_lock);
 	*restarted_at = done && left == 0 ? frames : -1;
 	pthread_mutex_lock(&w->lock);
+	w->stats.checkpoint_hold_ns += held;
 	if (held > w->stats.checkpoint_hold_max_ns)
 		w->stats.checkpoint_hold_max_ns = held;
 	pthread_mutex_unlock(&w->lock);
@@ -442,6 +610,37 @@ checkpointer_main(void *arg)
 	return NULL;
 }
 
+/* After the writer thread ended: let the syncer answer what is left and
+ * end, and the writer's connection sync its log at commits again. */
+static void
+stop_syncer(scan_writer *w)
+{
+	if (!w->syncing)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->writer_ended = true;
+	w->sync_held = false;
+	pthread_cond_broadcast(&w->to_sync);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->syncer, NULL);
+	store_exec(w->s, "PRAGMA " WALBUF_PRAGMA_DEFER_SYNC "=0", NULL);
+	pthread_cond_destroy(&w->to_sync);
+	close(w->wal_fd);
+	free(w->wal_path);
+	w->wal_path = NULL;
+	w->syncing = false;
+}
+
+void
+scan_writer_hold_sync(scan_writer *w, bool hold)
+{
+	pthread_mutex_lock(&w->lock);
+	w->sync_held = hold;
+	if (w->syncing)
+		pthread_cond_broadcast(&w->to_sync);
+	pthread_mutex_unlock(&w->lock);
+}
+
 sj_rc
 scan_writer_start(const char *url, scan_writer **out, sj_err *e)
 {
@@ -476,7 +675,10 @@ scan_writer_start(const char *url, scan_writer **out, sj_err *e)
 	/* Rows are held only on PostgreSQL, which pays per statement; on
 	 * SQLite the multi-row statements cost more than they save. */
 	w->rows = w->cs ? NULL : scan_rows_new();
+	if (w->cs)
+		start_syncer(w);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		stop_syncer(w);
 		store_close(w->cs);
 		store_close(w->s);
 		scan_memo_free(w->people);
@@ -498,6 +700,7 @@ sj_rc
 scan_writer_submit(scan_writer *w, scan_job *job, sj_err *e)
 {
 	job->next = NULL;
+	job->queued_ns = mono_ns();
 	pthread_mutex_lock(&w->lock);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->lock);
@@ -585,6 +788,7 @@ scan_writer_drain(scan_writer *w)
 	pthread_cond_broadcast(&w->stop_cond);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
+	stop_syncer(w);
 	if (w->checkpointing)
 		pthread_join(w->checkpointer, NULL);
 	w->drained = true;

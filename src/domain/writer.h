@@ -8,11 +8,18 @@
  * SQLite the person's look-up and the screening are left to scan_write, on
  * the writer's warm connection) and hand them to the writer as jobs.  The writer takes everything queued (at most
  * WRITER_BATCH_MAX jobs), writes them with scan_write in one transaction,
- * commits — with synchronous=FULL the commit returns after the WAL is
- * fsync'd, so the scans are durable — and only then completes each job:
- * sets its result and calls its done callback.  While it commits, new jobs
+ * commits, and only once the commit is durable completes each job: sets
+ * its result and calls its done callback.  While it commits, new jobs
  * queue up and form the next batch, so the batch grows with the load and
- * one fsync serves many requests.
+ * one fsync serves many requests.  On PostgreSQL the commit returns once
+ * it is durable (synchronous_commit on).  On SQLite the commit writes the
+ * WAL frames into the file, and a syncer thread makes them durable —
+ * fdatasync of the log, one for every batch committed since its last —
+ * and then completes the batches' jobs, while the writer already writes
+ * the next batch: the sync, the writer's longest wait (~2–3 ms a batch
+ * under load, three quarters of its time), no longer holds it up
+ * (WALBUF_PRAGMA_DEFER_SYNC; the guarantee is synchronous=FULL's: nothing
+ * is answered before it is on disk).
  *
  * Idempotency checks and stay derivation run in scan_write, on the writer
  * thread, one job after the other: two scans of one person in one batch see
@@ -53,8 +60,8 @@
 typedef struct scan_writer scan_writer;
 typedef struct scan_job scan_job;
 
-/* Called on the writer thread once the job's result is final (durable, or
- * failed).  It must be quick and must not submit jobs. */
+/* Called on the writer thread (SQLite: its syncer thread) once the job's
+ * result is final (durable, or failed).  It must be quick and must not submit jobs. */
 typedef void (*scan_job_done)(scan_job *job, void *cls);
 
 struct scan_job {
@@ -66,6 +73,7 @@ struct scan_job {
 	scan_job_done done;
 	void *cls;
 	scan_job *next;         /* the writer's queue link */
+	uint64_t queued_ns;     /* the writer's: CLOCK_MONOTONIC when submitted */
 };
 
 /* Figures since start, for metrics and the benchmark. */
@@ -79,10 +87,20 @@ typedef struct writer_stats {
 	uint64_t write_max_ns;  /* the longest batch, from taking it (the wait for the
 	                         * checkpointer's last pass included) to its commit:
 	                         * the longest its scans' answers were held up there */
+	uint64_t waited_10ms;   /* jobs completed 10 ms or more after they were submitted
+	                         * (queued, then written and committed) */
+	uint64_t waited_20ms;   /* … 20 ms or more (issue 5's p99 bound for a scan) */
+	uint64_t waited_max_ns; /* the longest from submit to completion */
+	uint64_t checkpoint_hold_ns; /* SQLite: time the checkpointer's last passes held the
+	                         * writer, in all */
 	uint64_t checkpoint_hold_max_ns; /* SQLite: the longest the checkpointer's last pass
 	                         * held the writer (its RESTART checkpoint) */
 	uint64_t periodic_max_ns; /* the longest periodic work between two batches (the
 	                         * disinfection check and malloc_trim): scans queue meanwhile */
+	uint64_t syncs;         /* SQLite: the syncer's syncs of the log, each for every
+	                         * batch committed since the one before */
+	uint64_t sync_ns;       /* time in them */
+	uint64_t sync_max_ns;   /* the longest */
 	uint64_t pair_memo_hits; /* scans planned from the memo of pairs, without reading
 	                         * their pair's earlier scans (SQLite; domain/scan_pairs.c) */
 } writer_stats;
@@ -94,7 +112,7 @@ typedef struct writer_stats {
 sj_rc scan_writer_start(const char *url, scan_writer **out, sj_err *e);
 
 /* Queue job (its in, done and cls set).  done(job, cls) will be called on
- * the writer thread exactly once, unless this returns an error: SJ_EBUSY
+ * the writer's thread (or syncer) exactly once, unless this returns an error: SJ_EBUSY
  * ("scan", "the scan queue is full; retry") when WRITER_QUEUE_MAX jobs
  * wait, SJ_EUNAVAIL when the writer is stopping. */
 sj_rc scan_writer_submit(scan_writer *w, scan_job *job, sj_err *e);
@@ -102,6 +120,11 @@ sj_rc scan_writer_submit(scan_writer *w, scan_job *job, sj_err *e);
 /* Submit in and wait for its answer: for callers that may block (tests,
  * tools).  Returns the job's outcome. */
 sj_rc scan_writer_run(scan_writer *w, const scan_prepared *in, scan_result *out, sj_err *e);
+
+/* Tests: while hold, the syncer (SQLite) makes nothing durable and so
+ * answers nothing; committed batches wait for it.  Without a syncer
+ * (PostgreSQL) nothing changes. */
+void scan_writer_hold_sync(scan_writer *w, bool hold);
 
 /* Copy the figures. */
 void scan_writer_stats(scan_writer *w, writer_stats *out);

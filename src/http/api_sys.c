@@ -68,15 +68,38 @@ writer_metrics(http_req *r, buf *out, sj_err *e)
 	    "person's earlier scans at the place.\n"
 	    "# TYPE sijin_scan_writer_pair_memo_hits_total counter\n"
 	    "sijin_scan_writer_pair_memo_hits_total %llu\n"
+	    "# HELP sijin_scan_writer_checkpoint_hold_seconds_total SQLite: time the "
+	    "checkpointer's last passes held the writer.\n"
+	    "# TYPE sijin_scan_writer_checkpoint_hold_seconds_total counter\n"
+	    "sijin_scan_writer_checkpoint_hold_seconds_total %.6f\n"
 	    "# HELP sijin_scan_writer_checkpoint_hold_seconds_max SQLite: the longest the "
 	    "checkpointer's last pass held the writer.\n"
 	    "# TYPE sijin_scan_writer_checkpoint_hold_seconds_max gauge\n"
-	    "sijin_scan_writer_checkpoint_hold_seconds_max %.6f\n",
+	    "sijin_scan_writer_checkpoint_hold_seconds_max %.6f\n"
+	    "# HELP sijin_scan_writer_syncs_total SQLite: syncs of the log that made "
+	    "committed batches durable before their answers.\n"
+	    "# TYPE sijin_scan_writer_syncs_total counter\nsijin_scan_writer_syncs_total %llu\n"
+	    "# HELP sijin_scan_writer_sync_seconds_total Time in those syncs.\n"
+	    "# TYPE sijin_scan_writer_sync_seconds_total counter\n"
+	    "sijin_scan_writer_sync_seconds_total %.6f\n"
+	    "# HELP sijin_scan_writer_waited_total Scans completed at least le seconds after "
+	    "they were queued for the writer.\n"
+	    "# TYPE sijin_scan_writer_waited_total counter\n"
+	    "sijin_scan_writer_waited_total{ge=\"0.01\"} %llu\n"
+	    "sijin_scan_writer_waited_total{ge=\"0.02\"} %llu\n"
+	    "# HELP sijin_scan_writer_waited_seconds_max The longest a scan waited from being "
+	    "queued for the writer to its completion.\n"
+	    "# TYPE sijin_scan_writer_waited_seconds_max gauge\n"
+	    "sijin_scan_writer_waited_seconds_max %.6f\n",
 	    (unsigned long long)st.jobs, (unsigned long long)st.batches,
 	    (unsigned long long)st.max_batch, (unsigned long long)st.retried,
 	    (double)st.write_ns / 1e9, (double)st.commit_ns / 1e9,
 	    (double)st.write_max_ns / 1e9, (double)st.periodic_max_ns / 1e9,
-	    (unsigned long long)st.pair_memo_hits, (double)st.checkpoint_hold_max_ns / 1e9);
+	    (unsigned long long)st.pair_memo_hits,
+	    (double)st.checkpoint_hold_ns / 1e9, (double)st.checkpoint_hold_max_ns / 1e9,
+	    (unsigned long long)st.syncs, (double)st.sync_ns / 1e9,
+	    (unsigned long long)st.waited_10ms, (unsigned long long)st.waited_20ms,
+	    (double)st.waited_max_ns / 1e9);
 }
 
 /* Where the server's memory is (issue 10 "Load": the soak tells data that
