@@ -125,7 +125,7 @@ pass_issue_cmd(cli_ctx *ctx, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 },
 	};
-	pass_input in = { .valid_from = -1, .valid_to = -1, .issued_by = "cli" };
+	pass_input in = { .valid_from = PASS_DATE_NONE, .valid_to = PASS_DATE_NONE, .issued_by = "cli" };
 	sj_date today;
 	bool json = false;
 	sj_err e = {0};
@@ -149,7 +149,7 @@ pass_issue_cmd(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("pass issue", "give one person id");
 	if (!arg_id("pass issue", "person", argv[optind], &in.person_id))
 		return 2;
-	if (in.valid_to < 0)
+	if (in.valid_to == PASS_DATE_NONE)
 		return cli_usage_error("pass issue", "--to is required");
 	if (cli_open(ctx, true, &e) != SJ_OK || store_begin(ctx->s, &e) != SJ_OK)
 		return cli_fail(&e);

@@ -13,15 +13,19 @@
 #include "cli/cli.h"
 #include "core/datetime.h"
 #include "domain/scan.h"
+#include "domain/scancode.h"
 #include "json/jscan.h"
 
 static const char scan_usage[] =
-	"usage: sijin scan --checkpoint ID (--id-number X | --person ID) --direction in|out\n"
+	"usage: sijin scan --checkpoint ID (--id-number X | --person ID | --code C)\n"
+	"                  --direction in|out\n"
 	"                  [--temperature T] [--time T] [--key K] [--source S] [--json]\n\n"
 	"Record a scan at checkpoint ID and print the decision (pass, alert or deny) with\n"
 	"its reasons, the person (masked) and what the scan did to their stay.\n"
 	"  --id-number X    an identity number as typed (18 characters; x or X last)\n"
 	"  --person ID      a registered person by id instead\n"
+	"  --code C         a scanned code: a personal pass (SJP1...), verified offline\n"
+	"                   (docs/codes.md), or an identity number\n"
 	"  --temperature T  as read: 36.8, 37,5, 36.8°C or 98.6°F (°F needs its unit)\n"
 	"  --time T         RFC 3339 with an offset, e.g. 2020-03-23T09:00:00+08:00;\n"
 	"                   default now\n"
@@ -84,6 +88,7 @@ cmd_scan(cli_ctx *ctx, int argc, char **argv)
 		{ "checkpoint", required_argument, NULL, 'c' },
 		{ "id-number", required_argument, NULL, 'i' },
 		{ "person", required_argument, NULL, 'p' },
+		{ "code", required_argument, NULL, 'C' },
 		{ "direction", required_argument, NULL, 'd' },
 		{ "temperature", required_argument, NULL, 't' },
 		{ "time", required_argument, NULL, 'T' },
@@ -93,6 +98,8 @@ cmd_scan(cli_ctx *ctx, int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *direction = NULL, *temperature = NULL, *time = NULL, *source = NULL;
+	const char *code = NULL;
+	int64_t place_id, now;
 	scan_input in = { .source = SCAN_SRC_ATTENDANT };
 	scan_settings settings;
 	scan_result res;
@@ -110,6 +117,7 @@ cmd_scan(cli_ctx *ctx, int argc, char **argv)
 		case 'c': if (!opt_id("checkpoint", optarg, &in.checkpoint_id)) return 2; break;
 		case 'i': in.id_number = optarg; break;
 		case 'p': if (!opt_id("person", optarg, &in.person_id)) return 2; break;
+		case 'C': code = optarg; break;
 		case 'd': direction = optarg; break;
 		case 't': temperature = optarg; break;
 		case 'T': time = optarg; break;
@@ -125,6 +133,8 @@ cmd_scan(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("scan", "--checkpoint is required");
 	if (direction == NULL)
 		return cli_usage_error("scan", "--direction is required (in or out)");
+	if (!!in.id_number + !!in.person_id + !!code > 1)
+		return cli_usage_error("scan", "give one of --id-number, --person or --code");
 	if ((source && scan_source_parse(source, &in.source, &e) != SJ_OK) ||
 	    scan_direction_parse(direction, &in.direction, &e) != SJ_OK ||
 	    (temperature && screening_temp_parse(temperature, &in.temperature, &e) != SJ_OK) ||
@@ -133,8 +143,13 @@ cmd_scan(cli_ctx *ctx, int argc, char **argv)
 	if (cli_open(ctx, true, &e) != SJ_OK)
 		return cli_fail(&e);
 	scan_settings_of(ctx->cfg, &settings);
-	if (scan_record(ctx->s, ctx->keys, &settings, &scope_system, &in, dt_now(), &res, &e)
-	    != SJ_OK)
+	now = dt_now();
+	/* a code names its holder as over HTTP: a pass is verified for the
+	 * checkpoint's place at the time of the scan */
+	if (code && (scancode_checkpoint(ctx->s, &scope_system, in.checkpoint_id, &place_id, &e)
+	    != SJ_OK || scancode_resolve(ctx->s, ctx->keys, code, place_id, now, &in, &e) != SJ_OK))
+		return cli_fail(&e);
+	if (scan_record(ctx->s, ctx->keys, &settings, &scope_system, &in, now, &res, &e) != SJ_OK)
 		return cli_fail(&e);
 	if (json)
 		cli_json_print(jscan_result(&res));

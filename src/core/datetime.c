@@ -488,6 +488,15 @@ out:
 	return rc;
 }
 
+/* Whether s starts with an ASCII letter: a word ("now", "today",
+ * "yesterday") where a date was due, answered as such rather than with
+ * "year must be 4 digits". */
+static bool
+starts_with_word(const char *s)
+{
+	return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z');
+}
+
 /* date-time = full-date "T" full-time (RFC 3339 §5.6), into seconds. */
 static sj_rc
 parse_date_time(cursor *c, civil *v, int64_t *t)
@@ -498,6 +507,11 @@ parse_date_time(cursor *c, civil *v, int64_t *t)
 	if (*c->p == '\0') {
 		rc = bad(c, "empty; expected a date-time such as "
 		    "2020-03-18T14:30:00+08:00");
+		goto out;
+	}
+	if (starts_with_word(c->p)) {
+		rc = bad(c, "'%.40s' is not a date-time: write it like "
+		    "2020-03-18T14:30:00+08:00 (RFC 3339, with its offset)", c->p);
 		goto out;
 	}
 	if ((rc = parse_date(c, v)) != SJ_OK)
@@ -685,6 +699,10 @@ dt_date_parse(const char *s, const char *field, sj_date *out, sj_err *err)
 
 	if (*s == '\0') {
 		rc = bad(&c, "empty; expected a date such as 2020-03-18");
+		goto out;
+	}
+	if (starts_with_word(s)) {
+		rc = bad(&c, "'%.40s' is not a date: write it like 2020-03-18", s);
 		goto out;
 	}
 	if ((rc = parse_date(&c, &v)) != SJ_OK)

@@ -531,8 +531,8 @@ check_dates(const pass_input *in, sj_date today, sj_date *from, sj_err *e)
 {
 	char day[DT_DATE_LEN];
 
-	*from = in->valid_from < 0 ? today : in->valid_from;
-	if (in->valid_to < 0)
+	*from = in->valid_from == PASS_DATE_NONE ? today : in->valid_from;
+	if (in->valid_to == PASS_DATE_NONE)
 		return sj_fail(e, SJ_EINVAL, "valid_to", "is required");
 	if (in->valid_to < *from)
 		return sj_fail(e, SJ_EINVAL, "valid_to", "is before valid_from");

@@ -88,11 +88,16 @@ typedef struct pass {
 	const char *place_name;
 } pass;
 
+/* "No date given" in a pass_input: below every date a parser makes
+ * (DT_DATE_MIN), so that no real date — 1969-12-31 is day -1 — is taken
+ * for a missing one. */
+#define PASS_DATE_NONE INT32_MIN
+
 typedef struct pass_input {
 	int64_t person_id;          /* required: a person with a household, in scope */
 	int64_t place_id;           /* 0 = the place of the person's household */
-	sj_date valid_from;         /* -1 = today */
-	sj_date valid_to;           /* required (-1 = missing) */
+	sj_date valid_from;         /* PASS_DATE_NONE = today */
+	sj_date valid_to;           /* required (PASS_DATE_NONE = missing) */
 	const char *issued_by;      /* required: username or "cli" */
 } pass_input;
 

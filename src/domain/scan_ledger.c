@@ -1,9 +1,10 @@
 /*
  * scan_ledger — encodings, CSV rows and their fields (scan_ledger.h).
  *
- * The CSV text is fed to libcsv one physical line at a time, so that the
- * line where each row starts is known even when a quoted cell holds line
- * breaks.  Cells are copied into a per-row buffer; a row's columns are
+ * The CSV text is fed to libcsv one physical line at a time (ended by LF,
+ * CR LF or a lone CR), so that the line where each row starts is known
+ * even when a quoted cell holds line breaks or blank lines come between
+ * rows.  Cells are copied into a per-row buffer; a row's columns are
  * mapped through the header's column table.
  */
 #include "domain/scan_ledger.h"
@@ -149,6 +150,12 @@ ledger_decode(const char *bytes, size_t n, char **out, size_t *out_n, ledger_enc
 
 	*out = NULL;
 	*out_n = 0;
+	/* UTF-16 with its byte order mark (FF FE, FE FF): what Excel saves as
+	 * "Unicode Text"; said by name rather than as a stray byte */
+	if (n >= 2 && ((unsigned char)bytes[0] == 0xff || (unsigned char)bytes[0] == 0xfe) &&
+	    (unsigned char)bytes[1] == ((unsigned char)bytes[0] ^ 0x01))
+		return sj_fail(e, SJ_EINVAL, "file", "is UTF-16 (Excel's \"Unicode Text\"), neither "
+		    "UTF-8 nor GB18030: save it as \"CSV UTF-8\" or \"CSV\"");
 	if (nul)
 		return sj_fail(e, SJ_EINVAL, "file", "is neither UTF-8 nor GB18030 (byte 0x00 at "
 		    "offset %zu)", (size_t)(nul - bytes));
@@ -278,6 +285,34 @@ on_row(int c, void *cls)
 	st->bad = false;
 }
 
+/* The length of the physical line at s, its line break included: up to
+ * and including the first LF, CR LF, or a CR not followed by LF (the
+ * line ends of Excel on Windows and on the old Mac, and of Unix), else
+ * the rest of the text.  Line numbers count these, as a text editor
+ * shows them. */
+static size_t
+physical_line(const char *s, const char *end)
+{
+	for (const char *c = s; c < end; c++) {
+		if (*c == '\n')
+			return (size_t)(c - s) + 1;
+		if (*c == '\r')
+			return (size_t)(c - s) + (c + 1 < end && c[1] == '\n' ? 2 : 1);
+	}
+	return (size_t)(end - s);
+}
+
+/* Whether the line s[0..len) holds no cell: nothing but spaces, tabs
+ * (which libcsv skips before a row begins) and its line break. */
+static bool
+line_is_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != '\r' && s[i] != '\n' && s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
 sj_rc
 ledger_parse_csv(const char *s, size_t n, ledger_row_fn row_fn, ledger_bad_fn bad_fn, void *cls,
     sj_err *e)
@@ -289,10 +324,11 @@ ledger_parse_csv(const char *s, size_t n, ledger_row_fn row_fn, ledger_bad_fn ba
 	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
 		sj_oom(sizeof p);
 	while (line < end && st.rc == SJ_OK) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t len = nl ? (size_t)(nl - line) + 1 : (size_t)(end - line);
+		size_t len = physical_line(line, end);
 		st.line++;
-		if (!st.in_row) {
+		/* A blank line outside a quoted cell is no row (libcsv skips
+		 * it): the next row starts further down. */
+		if (!st.in_row && !line_is_blank(line, len)) {
 			st.row_line = st.line;
 			st.in_row = true;
 		}
@@ -431,8 +467,9 @@ ledger_row_input(const ledger_row *row, int64_t default_checkpoint, scan_input *
 		return sj_fail(e, SJ_EINVAL, "checkpoint", "'%.40s' is not a checkpoint id",
 		    v[LEDGER_CHECKPOINT]);
 	if (in->checkpoint_id == 0)
-		return sj_fail(e, SJ_EINVAL, "checkpoint", "is required: a 检查点 column, or "
-		    "--checkpoint for the whole file");
+		return sj_fail(e, SJ_EINVAL, "checkpoint", "is required: a 检查点 column, or the "
+		    "checkpoint of the whole file (sijin import scans --checkpoint ID; "
+		    "POST /api/v1/imports/scans?checkpoint=ID)");
 	if (v[LEDGER_PERSON] && !parse_pos_id(v[LEDGER_PERSON], &in->person_id))
 		return sj_fail(e, SJ_EINVAL, "person", "'%.40s' is not a person id", v[LEDGER_PERSON]);
 	in->id_number = v[LEDGER_ID_NUMBER];

@@ -74,7 +74,8 @@ const char *ledger_column_name(ledger_column c);
  * The n bytes at bytes as UTF-8 text: *out is a malloc'd NUL-terminated
  * copy (free()), *out_n its length, *enc what it was.  Errors: SJ_EINVAL
  * (field "file") "is neither UTF-8 nor GB18030 (byte 0xNN at offset K)";
- * NUL bytes are refused the same way (field "file").
+ * NUL bytes are refused the same way (field "file"); text that starts with
+ * a UTF-16 byte order mark (FF FE or FE FF) "is UTF-16 (Excel's ...)".
  */
 sj_rc ledger_decode(const char *bytes, size_t n, char **out, size_t *out_n,
     ledger_encoding *enc, sj_err *e);

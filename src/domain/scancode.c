@@ -5,6 +5,7 @@
 #include "domain/scancode.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "core/ident.h"
 #include "domain/pass.h"
@@ -36,12 +37,33 @@ scancode_checkpoint(store *s, const scope *sc, int64_t checkpoint_id, int64_t *p
 	return SJ_OK;
 }
 
+/* Scanned text without the spaces and tabs around it (a hand scanner in
+ * keyboard mode, or a paste, leaves them; an identity number typed with
+ * them is accepted as well, ident_id_normalise): text itself when it has
+ * none, else a copy in copy[size]; NULL when the copy would not fit (no code is
+ * that long). */
+static const char *
+code_trimmed(const char *text, char *copy, size_t size)
+{
+	size_t n = strlen(text), lead = strspn(text, " \t");
+
+	while (n > lead && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+		n--;
+	if (lead == 0 && text[n] == '\0')
+		return text;
+	if (n - lead >= size)
+		return NULL;
+	memcpy(copy, text + lead, n - lead);
+	copy[n - lead] = '\0';
+	return copy;
+}
+
 scancode_kind
 scancode_kind_of(const char *text)
 {
-	char token[CRYPT_TOKEN_SIZE], id[IDENT_ID_SIZE];
+	char token[CRYPT_TOKEN_SIZE], id[IDENT_ID_SIZE], copy[SCANCODE_TEXT_MAX + 1];
 
-	if (text == NULL)
+	if (text == NULL || (text = code_trimmed(text, copy, sizeof copy)) == NULL)
 		return SCANCODE_OTHER;
 	if (pass_text_is_pass(text))
 		return SCANCODE_PASS;
@@ -67,13 +89,15 @@ sj_rc
 scancode_resolve(store *s, const crypt_keys *k, const char *text, int64_t place_id, int64_t now,
     scan_input *in, sj_err *e)
 {
+	char copy[SCANCODE_TEXT_MAX + 1];
+	const char *code = text ? code_trimmed(text, copy, sizeof copy) : NULL;
 	pass_verdict v;
 	pass_claim c;
 	sj_rc rc;
 
-	switch (scancode_kind_of(text)) {
+	switch (scancode_kind_of(code)) {
 	case SCANCODE_PASS:
-		if ((rc = pass_check(s, k, text, now, place_id, &v, &c, e)) != SJ_OK)
+		if ((rc = pass_check(s, k, code, now, place_id, &v, &c, e)) != SJ_OK)
 			return rc;
 		if (v != PASS_VALID)
 			return e ? e->rc : SJ_EINVAL;  /* pass_check filled e, field "code" */

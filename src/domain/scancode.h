@@ -29,9 +29,15 @@ typedef enum scancode_kind {
 	SCANCODE_OTHER,
 } scancode_kind;
 
-/* The kind of text (no verification): a pass by its prefix, a place code
- * by placecode_token_of, an identity number when ident_id_normalise
- * accepts it (birth date not checked against today). */
+/* The longest scanned text, in bytes, that can be a code (after the
+ * spaces and tabs around it are dropped): a pass is about 102 characters,
+ * a place-code URL its public-url plus 46. */
+#define SCANCODE_TEXT_MAX 1024
+
+/* The kind of text (no verification), spaces and tabs around it ignored:
+ * a pass by its prefix, a place code by placecode_token_of, an identity
+ * number when ident_id_normalise accepts it (birth date not checked
+ * against today); SCANCODE_OTHER for NULL or text over SCANCODE_TEXT_MAX. */
 scancode_kind scancode_kind_of(const char *text);
 
 /* "pass", "place_code", "id_number", "other". */
@@ -49,7 +55,8 @@ sj_rc scancode_checkpoint(store *s, const scope *sc, int64_t checkpoint_id, int6
  * Fill the who of *in from text scanned at a checkpoint of place place_id
  * (0 = do not check the pass's place) at instant now: for a pass that
  * verifies, in->person_id = its holder and in->source = SCAN_SRC_PASS; for
- * an identity number, in->id_number = text (in->source unchanged).  Other
+ * an identity number, in->id_number = text (in->source unchanged).  Spaces
+ * and tabs around text are ignored (scancode_kind_of).  Other
  * fields of *in are left as they are.  Errors (field "code"), nothing
  * changed in *in: SJ_EINVAL for a pass that does not verify, the message
  * naming the verdict ("pass 12 expired after 2020-03-31", "... has been

@@ -10,11 +10,13 @@
 #include "domain/writer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/datetime.h"
@@ -66,6 +68,21 @@ struct scan_writer {
 	scan_rows *rows;            /* the batch's scan rows not inserted yet (scan_write_memo); NULL on SQLite */
 	int64_t data_version;       /* SQLite's PRAGMA data_version when people was last valid */
 	uint64_t commit_ns;         /* the thread's: time of the last batch's commit */
+	/* SQLite: the syncer, which makes committed batches durable and then
+	 * answers them (sync_main); the writer's commits leave the log's sync
+	 * to it (WALBUF_PRAGMA_DEFER_SYNC). */
+	pthread_t syncer;
+	bool syncing;               /* the syncer runs */
+	pthread_cond_t to_sync;     /* committed jobs were queued for it, or its end came */
+	scan_job *sync_head, *sync_tail; /* committed, not yet durable (under lock) */
+	bool writer_ended;          /* the writer thread is joined: the syncer ends when
+	                             * its queue is empty */
+	bool sync_held;             /* scan_writer_hold_sync (tests) */
+	int sync_failed;            /* the errno of the log's first failed sync, 0 before
+	                             * (under lock): from then on nothing is answered as
+	                             * durable and no scan is taken (sync_main) */
+	char *wal_path;             /* the log's path, and the syncer's descriptor of it */
+	int wal_fd;
 };
 
 static uint64_t
@@ -187,12 +204,57 @@ write_together(scan_writer *w, scan_job *batch, size_t n)
 	return true;
 }
 
+/* The jobs of list, durable now (or failed): publish their alerts, then
+ * answer each. */
+static void
+answer(scan_job *list)
+{
+	scan_job *next;
+
+	for (scan_job *j = list; j; j = j->next)
+		if (j->rc == SJ_OK && j->alert.id)
+			alert_feed_publish(&j->alert);
+	for (scan_job *j = list; j; j = next) {
+		next = j->next;  /* done may free the job */
+		j->next = NULL;
+		j->done(j, j->cls);
+	}
+}
+
+/* The done of a job that carries only an alert to publish once durable
+ * (check_overdue): it answers no one. */
+static void
+free_job(scan_job *job, void *cls)
+{
+	(void)cls;
+	free(job);
+}
+
+/* Count how long each scan of list waited from its submit until now, its
+ * completion (stats.waited_*); the lock is held. */
+static void
+count_waited(scan_writer *w, const scan_job *list)
+{
+	uint64_t now = mono_ns();
+
+	for (const scan_job *j = list; j; j = j->next) {
+		uint64_t waited = now - j->queued_ns;
+
+		if (j->done == free_job)
+			continue;  /* no scan */
+
+		w->stats.waited_10ms += waited >= 10000000u;
+		w->stats.waited_20ms += waited >= 20000000u;
+		if (waited > w->stats.waited_max_ns)
+			w->stats.waited_max_ns = waited;
+	}
+}
+
 static void
 write_batch(scan_writer *w, scan_job *batch, size_t n)
 {
 	uint64_t start = mono_ns(), took;
 	bool together;
-	scan_job *next;
 
 	w->commit_ns = 0;
 	pthread_mutex_lock(&w->batch_lock);
@@ -206,10 +268,6 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 			write_alone(w, j);
 	}
 	pthread_mutex_unlock(&w->batch_lock);
-	/* Durable now: publish, then answer. */
-	for (scan_job *j = batch; j; j = j->next)
-		if (j->rc == SJ_OK && j->alert.id)
-			alert_feed_publish(&j->alert);
 	pthread_mutex_lock(&w->lock);
 	w->stats.jobs += n;
 	w->stats.batches++;
@@ -217,35 +275,186 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 		w->stats.max_batch = n;
 	if (!together)
 		w->stats.retried++;
-	took = mono_ns();
-	for (scan_job *j = batch; j; j = j->next) {
-		uint64_t waited = took - j->queued_ns;
-
-		w->stats.waited_10ms += waited >= 10000000u;
-		w->stats.waited_20ms += waited >= 20000000u;
-		if (waited > w->stats.waited_max_ns)
-			w->stats.waited_max_ns = waited;
-	}
-	took -= start;
+	took = mono_ns() - start;
 	w->stats.write_ns += took;
 	if (took > w->stats.write_max_ns)
 		w->stats.write_max_ns = took;
 	w->stats.commit_ns += w->commit_ns;
 	w->stats.pair_memo_hits = scan_memo_pair_hits(w->people);
-	pthread_mutex_unlock(&w->lock);
-	for (scan_job *j = batch; j; j = next) {
-		next = j->next;  /* done may free the job */
-		j->next = NULL;
-		j->done(j, j->cls);
+	if (w->syncing) {
+		/* Committed, not yet durable: the syncer answers them. */
+		scan_job *last = batch;
+		while (last->next)
+			last = last->next;
+		if (w->sync_tail)
+			w->sync_tail->next = batch;
+		else
+			w->sync_head = batch;
+		w->sync_tail = last;
+		pthread_cond_signal(&w->to_sync);
+		pthread_mutex_unlock(&w->lock);
+		return;
 	}
+	count_waited(w, batch);
+	pthread_mutex_unlock(&w->lock);
+	answer(batch);
+}
+
+/* ---- making batches durable (SQLite) ------------------------------------------ */
+
+/* fdatasync the log through the syncer's descriptor, after making sure it
+ * is still the file at wal_path (SQLite removes the log only when the last
+ * connection closes, and the writer's is open; should it ever be another
+ * file, the new one is opened and both are synced).  Returns 0, or an
+ * errno. */
+static int
+wal_sync(scan_writer *w)
+{
+	struct stat now, mine;
+	int err = 0;
+
+	if (stat(w->wal_path, &now) == 0 &&
+	    (fstat(w->wal_fd, &mine) != 0 || now.st_ino != mine.st_ino || now.st_dev != mine.st_dev)) {
+		int fd = open(w->wal_path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (fdatasync(w->wal_fd) != 0)
+				err = errno;
+			close(w->wal_fd);
+			w->wal_fd = fd;
+		}
+	}
+	if (fdatasync(w->wal_fd) != 0 && err == 0)
+		err = errno;
+	return err;
+}
+
+/* Fail the jobs of list that were written (rc SJ_OK): their log could not
+ * be made durable (err, an errno); first: by the sync meant for them, else
+ * by an earlier one. */
+static void
+fail_not_durable(scan_job *list, int err, bool first)
+{
+	for (scan_job *j = list; j; j = j->next) {
+		if (j->rc != SJ_OK)
+			continue;
+		if (first)
+			j->rc = sj_fail(&j->err, SJ_EUNAVAIL, NULL, "the scan was written but could "
+			    "not be made durable (%s); the server must be restarted, then retry "
+			    "with the same idempotency key", strerror(err));
+		else
+			j->rc = sj_fail(&j->err, SJ_EUNAVAIL, NULL, "the log could not be made "
+			    "durable (%s) since an earlier scan; the server must be restarted, then "
+			    "retry with the same idempotency key", strerror(err));
+		j->alert.id = 0;
+	}
+}
+
+/* The syncer: takes every batch committed since its last sync, syncs the
+ * log once for all of them — every frame they wrote was in the file
+ * before the call, so all are durable after it — and answers them, while
+ * the writer writes the next batches.  A failed sync fails the scans it
+ * should have made durable (they may or may not survive a power cut), and
+ * every scan after them, until the server is restarted (sync_failed;
+ * scan_writer_submit refuses new ones): once fdatasync has failed, Linux
+ * may have dropped the log's unwritten pages (marked clean, the error
+ * reported once), so a later sync that succeeds says nothing of them, and
+ * every later frame lies behind them in the log's checksum chain, where
+ * SQLite's recovery stops at the first bad frame — acknowledged after a
+ * later sync, a scan (or the failed one's retry, answered as a replay of
+ * its committed row) could still be lost to a power cut.  PostgreSQL stops
+ * the same way (a PANIC) for the same reason. */
+static void *
+sync_main(void *arg)
+{
+	scan_writer *w = arg;
+	scan_job *list;
+	uint64_t t0, took;
+	int err, failed;
+
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while ((w->sync_head == NULL && !w->writer_ended) || w->sync_held)
+			pthread_cond_wait(&w->to_sync, &w->lock);
+		if (w->sync_head == NULL) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		list = w->sync_head;
+		w->sync_head = w->sync_tail = NULL;
+		failed = w->sync_failed;
+		pthread_mutex_unlock(&w->lock);
+		t0 = mono_ns();
+		err = failed ? failed : wal_sync(w);
+		took = mono_ns() - t0;
+		if (err) {
+			if (!failed)
+				log_error("writer: cannot sync the log %s: %s; no scan is taken until "
+				    "the server is restarted", w->wal_path, strerror(err));
+			fail_not_durable(list, err, !failed);
+		}
+		pthread_mutex_lock(&w->lock);
+		if (err && !failed)
+			w->sync_failed = err;
+		w->stats.sync_failed = w->sync_failed;
+		if (!failed) {
+			w->stats.syncs++;
+			w->stats.sync_ns += took;
+			if (took > w->stats.sync_max_ns)
+				w->stats.sync_max_ns = took;
+		}
+		count_waited(w, list);
+		pthread_mutex_unlock(&w->lock);
+		answer(list);
+	}
+	return NULL;
+}
+
+/* Start the syncer (SQLite): the log's path and a descriptor of it, the
+ * writer's commits no longer syncing it, the thread.  Without it — no
+ * log file, an error — the writer's commits sync the log themselves, as
+ * before; a warning says so. */
+static void
+start_syncer(scan_writer *w)
+{
+	sj_err e = {0};
+
+	w->wal_fd = -1;
+	if (store_wal_path(w->s, &w->wal_path, &e) != SJ_OK || w->wal_path == NULL)
+		goto fail;
+	if ((w->wal_fd = open(w->wal_path, O_RDONLY | O_CLOEXEC)) < 0) {
+		sj_fail(&e, SJ_EDB, NULL, "%s: %s", w->wal_path, strerror(errno));
+		goto fail;
+	}
+	pthread_cond_init(&w->to_sync, NULL);
+	if (store_exec(w->s, "PRAGMA " WALBUF_PRAGMA_DEFER_SYNC "=1", &e) != SJ_OK ||
+	    pthread_create(&w->syncer, NULL, sync_main, w) != 0) {
+		store_exec(w->s, "PRAGMA " WALBUF_PRAGMA_DEFER_SYNC "=0", NULL);
+		pthread_cond_destroy(&w->to_sync);
+		goto fail;
+	}
+	w->syncing = true;
+	return;
+fail:
+	log_warn("writer: each commit syncs the log itself (no syncer: %s)",
+	    e.msg[0] ? e.msg : "no log file");
+	if (w->wal_fd >= 0)
+		close(w->wal_fd);
+	w->wal_fd = -1;
+	free(w->wal_path);
+	w->wal_path = NULL;
 }
 
 /* ---- periodic work ----------------------------------------------------------- */
 
+/* The disinfection check, on the writer's connection: its alerts go to the
+ * live feed once the commit that stored them is durable — through the
+ * syncer when it runs (the commit did not sync the log: a power cut could
+ * lose an alert the feed had shown), as jobs that answer no one. */
 static void
 check_overdue(scan_writer *w, int64_t now)
 {
 	alert raised[OVERDUE_MAX];
+	scan_job *list = NULL, *last = NULL;
 	size_t n = 0;
 	sj_err e = {0};
 
@@ -253,10 +462,34 @@ check_overdue(scan_writer *w, int64_t now)
 		log_warn("writer: disinfection check failed: %s", e.msg);
 		return;
 	}
-	for (size_t i = 0; i < n && i < OVERDUE_MAX; i++)
-		alert_feed_publish(&raised[i]);
 	if (n)
 		log_info("writer: %zu places overdue for disinfection", n);
+	for (size_t i = 0; i < n && i < OVERDUE_MAX; i++) {
+		scan_job *j;
+		if (!w->syncing) {
+			alert_feed_publish(&raised[i]);
+			continue;
+		}
+		j = sj_calloc(1, sizeof *j);
+		j->alert = raised[i];
+		j->done = free_job;
+		j->queued_ns = mono_ns();
+		if (last)
+			last->next = j;
+		else
+			list = j;
+		last = j;
+	}
+	if (list == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	if (w->sync_tail)
+		w->sync_tail->next = list;
+	else
+		w->sync_head = list;
+	w->sync_tail = last;
+	pthread_cond_signal(&w->to_sync);
+	pthread_mutex_unlock(&w->lock);
 }
 
 /* ---- the thread -------------------------------------------------------------- */
@@ -452,6 +685,37 @@ checkpointer_main(void *arg)
 	return NULL;
 }
 
+/* After the writer thread ended: let the syncer answer what is left and
+ * end, and the writer's connection sync its log at commits again. */
+static void
+stop_syncer(scan_writer *w)
+{
+	if (!w->syncing)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->writer_ended = true;
+	w->sync_held = false;
+	pthread_cond_broadcast(&w->to_sync);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->syncer, NULL);
+	store_exec(w->s, "PRAGMA " WALBUF_PRAGMA_DEFER_SYNC "=0", NULL);
+	pthread_cond_destroy(&w->to_sync);
+	close(w->wal_fd);
+	free(w->wal_path);
+	w->wal_path = NULL;
+	w->syncing = false;
+}
+
+void
+scan_writer_hold_sync(scan_writer *w, bool hold)
+{
+	pthread_mutex_lock(&w->lock);
+	w->sync_held = hold;
+	if (w->syncing)
+		pthread_cond_broadcast(&w->to_sync);
+	pthread_mutex_unlock(&w->lock);
+}
+
 sj_rc
 scan_writer_start(const char *url, scan_writer **out, sj_err *e)
 {
@@ -486,7 +750,10 @@ scan_writer_start(const char *url, scan_writer **out, sj_err *e)
 	/* Rows are held only on PostgreSQL, which pays per statement; on
 	 * SQLite the multi-row statements cost more than they save. */
 	w->rows = w->cs ? NULL : scan_rows_new();
+	if (w->cs)
+		start_syncer(w);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		stop_syncer(w);
 		store_close(w->cs);
 		store_close(w->s);
 		scan_memo_free(w->people);
@@ -513,6 +780,12 @@ scan_writer_submit(scan_writer *w, scan_job *job, sj_err *e)
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->lock);
 		return sj_fail(e, SJ_EUNAVAIL, NULL, "the server is stopping");
+	}
+	if (w->sync_failed) {
+		int err = w->sync_failed;
+		pthread_mutex_unlock(&w->lock);
+		return sj_fail(e, SJ_EUNAVAIL, NULL, "the log could not be made durable (%s); scans "
+		    "are refused until the server is restarted", strerror(err));
 	}
 	if (w->queued >= WRITER_QUEUE_MAX) {
 		pthread_mutex_unlock(&w->lock);
@@ -596,6 +869,7 @@ scan_writer_drain(scan_writer *w)
 	pthread_cond_broadcast(&w->stop_cond);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
+	stop_syncer(w);
 	if (w->checkpointing)
 		pthread_join(w->checkpointer, NULL);
 	w->drained = true;

@@ -8,11 +8,18 @@
  * SQLite the person's look-up and the screening are left to scan_write, on
  * the writer's warm connection) and hand them to the writer as jobs.  The writer takes everything queued (at most
  * WRITER_BATCH_MAX jobs), writes them with scan_write in one transaction,
- * commits — with synchronous=FULL the commit returns after the WAL is
- * fsync'd, so the scans are durable — and only then completes each job:
- * sets its result and calls its done callback.  While it commits, new jobs
+ * commits, and only once the commit is durable completes each job: sets
+ * its result and calls its done callback.  While it commits, new jobs
  * queue up and form the next batch, so the batch grows with the load and
- * one fsync serves many requests.
+ * one fsync serves many requests.  On PostgreSQL the commit returns once
+ * it is durable (synchronous_commit on).  On SQLite the commit writes the
+ * WAL frames into the file, and a syncer thread makes them durable —
+ * fdatasync of the log, one for every batch committed since its last —
+ * and then completes the batches' jobs, while the writer already writes
+ * the next batch: the sync, the writer's longest wait (~2–3 ms a batch
+ * under load, three quarters of its time), no longer holds it up
+ * (WALBUF_PRAGMA_DEFER_SYNC; the guarantee is synchronous=FULL's: nothing
+ * is answered before it is on disk).
  *
  * Idempotency checks and stay derivation run in scan_write, on the writer
  * thread, one job after the other: two scans of one person in one batch see
@@ -53,8 +60,8 @@
 typedef struct scan_writer scan_writer;
 typedef struct scan_job scan_job;
 
-/* Called on the writer thread once the job's result is final (durable, or
- * failed).  It must be quick and must not submit jobs. */
+/* Called on the writer thread (SQLite: its syncer thread) once the job's
+ * result is final (durable, or failed).  It must be quick and must not submit jobs. */
 typedef void (*scan_job_done)(scan_job *job, void *cls);
 
 struct scan_job {
@@ -90,6 +97,13 @@ typedef struct writer_stats {
 	                         * held the writer (its RESTART checkpoint) */
 	uint64_t periodic_max_ns; /* the longest periodic work between two batches (the
 	                         * disinfection check and malloc_trim): scans queue meanwhile */
+	uint64_t syncs;         /* SQLite: the syncer's syncs of the log, each for every
+	                         * batch committed since the one before */
+	uint64_t sync_ns;       /* time in them */
+	uint64_t sync_max_ns;   /* the longest */
+	int sync_failed;        /* SQLite: the errno of the log's first failed sync (0: none);
+	                         * from then on every scan fails (SJ_EUNAVAIL) until the
+	                         * server is restarted (writer.c, sync_main) */
 	uint64_t pair_memo_hits; /* scans planned from the memo of pairs, without reading
 	                         * their pair's earlier scans (SQLite; domain/scan_pairs.c) */
 } writer_stats;
@@ -101,14 +115,21 @@ typedef struct writer_stats {
 sj_rc scan_writer_start(const char *url, scan_writer **out, sj_err *e);
 
 /* Queue job (its in, done and cls set).  done(job, cls) will be called on
- * the writer thread exactly once, unless this returns an error: SJ_EBUSY
+ * the writer's thread (or syncer) exactly once, unless this returns an error: SJ_EBUSY
  * ("scan", "the scan queue is full; retry") when WRITER_QUEUE_MAX jobs
- * wait, SJ_EUNAVAIL when the writer is stopping. */
+ * wait, SJ_EUNAVAIL when the writer is stopping or when a sync of the log
+ * has failed (SQLite; writer_stats.sync_failed: until the server is
+ * restarted). */
 sj_rc scan_writer_submit(scan_writer *w, scan_job *job, sj_err *e);
 
 /* Submit in and wait for its answer: for callers that may block (tests,
  * tools).  Returns the job's outcome. */
 sj_rc scan_writer_run(scan_writer *w, const scan_prepared *in, scan_result *out, sj_err *e);
+
+/* Tests: while hold, the syncer (SQLite) makes nothing durable and so
+ * answers nothing; committed batches wait for it.  Without a syncer
+ * (PostgreSQL) nothing changes. */
+void scan_writer_hold_sync(scan_writer *w, bool hold);
 
 /* Copy the figures. */
 void scan_writer_stats(scan_writer *w, writer_stats *out);

@@ -16,6 +16,7 @@
  * of scope answers 404 exactly like a missing one, and a checkpoint
  * attendant may record only at the checkpoints they attend.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,10 +551,32 @@ sse_replay(http_req *r, sse *x, int64_t last, sj_err *e)
 	return SJ_OK;
 }
 
+/* The alert id of a Last-Event-ID header into *id: true only for an id
+ * this feed sends (decimal digits, 1 to INT64_MAX).  Anything else —
+ * empty, "abc", "-5", "12x", too large — is no id, and the stream starts
+ * without a replay (the HTML standard's reconnection sends back only
+ * what the server sent). */
+static bool
+last_event_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1)
+		return false;
+	*id = v;
+	return true;
+}
+
 static sj_rc
 get_alert_stream(http_req *r, sj_err *e)
 {
 	const char *last = http_header(r, "Last-Event-ID");
+	int64_t since;
 	alert_feed_scope fs;
 	sse *x;
 	sj_rc rc;
@@ -567,7 +590,7 @@ get_alert_stream(http_req *r, sj_err *e)
 	/* Reconnect after 3 s; a comment at once so that the client sees
 	 * the stream is open. */
 	buf_puts(&x->out, "retry: 3000\n: sijin alert stream\n\n", NULL);
-	if (last && *last && (rc = sse_replay(r, x, strtoll(last, NULL, 10), e)) != SJ_OK) {
+	if (last_event_id(last, &since) && (rc = sse_replay(r, x, since, e)) != SJ_OK) {
 		buf_free(&x->out);
 		free(x);
 		return rc;

@@ -205,7 +205,7 @@ pass_json(http_req *r, int64_t id, json_t **out, sj_err *e)
 static sj_rc
 post_pass(http_req *r, sj_err *e)
 {
-	pass_input in = { .valid_from = -1, .valid_to = -1, .issued_by = http_username(r) };
+	pass_input in = { .valid_from = PASS_DATE_NONE, .valid_to = PASS_DATE_NONE, .issued_by = http_username(r) };
 	store *s = http_store(r);
 	json_t *reply = NULL, *after = NULL;
 	int64_t id = 0;

@@ -20,6 +20,7 @@
 #include "domain/calendar.h"
 #include "domain/request.h"
 #include "http/api.h"
+#include "json/jerror.h"
 #include "json/jorg.h"
 #include "json/jrequest.h"
 
@@ -789,7 +790,7 @@ calendar_json_read(http_req *r, const char *text, size_t n, calendar_year *y, sj
 
 	if (doc == NULL || !json_is_object(doc))
 		rc = sj_fail(e, SJ_EINVAL, "body", "malformed JSON: %s", doc ? "not an object" :
-		    jerr.text);
+		    jerror_text(&jerr));
 	else
 		json_object_foreach(doc, k, v)
 			if (strcmp(k, "source") != 0 && strcmp(k, "days") != 0) {

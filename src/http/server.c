@@ -29,6 +29,7 @@
 #include "domain/writer.h"
 #include "http/conn_guard.h"
 #include "http/metrics.h"
+#include "json/jerror.h"
 
 /* libmicrohttpd's memory per connection, which holds the request head and
  * then the reply's headers (so heads are capped below it: HEADER_MAX_BYTES;
@@ -357,14 +358,14 @@ req_parse_body(http_req *r)
 	if (r->route->body_max & HTTP_BODY_RAW)
 		return true;  /* the handler reads and checks the bytes itself */
 	if (!is_json_type(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type"))) {
-		http_problem(r, 415, "unsupported-media-type", "Unsupported media type", "body",
-		    "send the body as Content-Type: application/json");
+		http_problem(r, 415, "unsupported-media-type", "Unsupported media type",
+		    "Content-Type", "send the body as Content-Type: application/json");
 		return false;
 	}
 	r->json = json_loadb(buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (r->json == NULL) {
 		snprintf(detail, sizeof detail, "malformed JSON at line %d column %d: %s",
-		    jerr.line, jerr.column, jerr.text);
+		    jerr.line, jerr.column, jerror_text(&jerr));
 		http_problem(r, 400, "malformed-json", "Malformed JSON", "body", detail);
 		return false;
 	}
@@ -697,6 +698,40 @@ tls_free(http_server *srv)
 	free(srv->tls_cert);
 }
 
+/* The value of the hex digit c, -1 when c is none. */
+static int
+hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* libmicrohttpd's unescaper for the path and the query (RFC 3986 %HH),
+ * except that "%00" is left as it is: decoded, a NUL would end the C
+ * string there, so "/api/v1/units/1%00x" was unit 1 and "state=open%00x"
+ * read "open".  Left as text, "1%00x" is no id (404) and "open%00x" no
+ * state (422 naming it), as every other unknown value.  Request bodies
+ * are not decoded here (open311_form.c refuses %00 itself). */
+static size_t
+unescape_keep_nul(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *o = s;
+	int hi, lo;
+
+	(void)cls;
+	(void)c;
+	for (const char *i = s; *i; ) {
+		if (i[0] == '%' && (hi = hex_digit(i[1])) >= 0 && (lo = hex_digit(i[2])) >= 0 &&
+		    (hi | lo) != 0) {
+			*o++ = (char)(hi << 4 | lo);
+			i += 3;
+		} else
+			*o++ = *i++;
+	}
+	*o = '\0';
+	return (size_t)(o - s);
+}
+
 sj_rc
 http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **out, sj_err *e)
 {
@@ -762,6 +797,7 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY_LIMIT,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, srv->guard,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul, NULL,
 	    MHD_OPTION_ARRAY, tls_opts,
 	    MHD_OPTION_END);
 	if (srv->d == NULL) {

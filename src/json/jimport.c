@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/jerror.h"
+
 json_t *
 jimport_report(const import_report *r, bool dry_run)
 {
@@ -103,7 +105,7 @@ jimport_ndjson(const char *s, size_t n, ledger_row_fn row_fn, ledger_bad_fn bad_
 		obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 		if (obj == NULL || !json_is_object(obj)) {
 			sj_fail(&why, SJ_EINVAL, "row", obj ? "is not a JSON object" : "is not JSON: %s",
-			    jerr.text);
+			    jerror_text(&jerr));
 			bad_fn(cls, row.line, &why);
 		} else if (!ndjson_row(obj, &row, cells, &why))
 			bad_fn(cls, row.line, &why);

@@ -148,6 +148,31 @@ store_url(const store *s)
 	return s->url;
 }
 
+sj_rc
+store_wal_path(store *s, char **out, sj_err *e)
+{
+	store_stmt *st;
+	bool row;
+	sj_rc rc;
+
+	*out = NULL;
+	if (s->drv->dialect != STORE_SQLITE)
+		return SJ_OK;
+	if ((rc = store_prepare(s, "PRAGMA database_list", &st, e)) != SJ_OK)
+		return rc;
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
+		const char *name = store_col_text(st, 1), *file = store_col_text(st, 2);
+		if (name && strcmp(name, "main") == 0 && file && file[0]) {
+			size_t n = strlen(file);
+			*out = sj_malloc(n + 5);
+			memcpy(*out, file, n);
+			memcpy(*out + n, "-wal", 5);
+		}
+	}
+	store_reset(st);
+	return rc;
+}
+
 /* Refuse a statement in a transaction where one already failed (store.h):
  * PostgreSQL would refuse it anyway, and SQLite must not accept what
  * PostgreSQL refuses. */

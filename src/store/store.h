@@ -159,6 +159,13 @@ bool store_round_trips(const store *s);
 /* The url given to store_open, with any password replaced by "***". */
 const char *store_url(const store *s);
 
+/* The path of s's write-ahead log (SQLite: the main database file's name
+ * + "-wal"), malloc'd into *out for the caller to free; NULL for a
+ * database without one (PostgreSQL, an in-memory database).  For a
+ * caller that makes the log durable itself (WALBUF_PRAGMA_DEFER_SYNC).
+ * Errors: store errors. */
+sj_rc store_wal_path(store *s, char **out, sj_err *e);
+
 /* A copy of url with its passwords replaced by "***": the one of
  * scheme://user:password@host and the value of a password= parameter.
  * Returns a malloc'd string; free() it. */

@@ -126,6 +126,7 @@ struct db_file {
 	const char *name;         /* the name xOpen was given (SQLite's) */
 	wal_file *wal;            /* the same connection's open log, or NULL */
 	bool write_behind;        /* WALBUF_PRAGMA_WRITE_BEHIND: its log writes behind */
+	bool defer_sync;          /* WALBUF_PRAGMA_DEFER_SYNC: its log's syncs write out only */
 	db_file *next;            /* in dbs */
 };
 
@@ -470,6 +471,8 @@ wal_sync(sqlite3_file *p, int flags)
 	wal_file *f = (wal_file *)p;
 	int rc = wal_flush(f);
 
+	if (rc == SQLITE_OK && f->db && f->db->defer_sync)
+		return SQLITE_OK;  /* the owner syncs the file (walbuf.h) */
 	return rc != SQLITE_OK ? rc : f->real->pMethods->xSync(f->real, flags);
 }
 
@@ -621,6 +624,13 @@ db_control(sqlite3_file *p, int op, void *arg)
 		if (a[2])
 			((db_file *)p)->write_behind = strcmp(a[2], "0") != 0;
 		a[0] = sqlite3_mprintf("%d", ((db_file *)p)->write_behind ? 1 : 0);
+		return SQLITE_OK;
+	}
+	/* PRAGMA sijin_wal_defer_sync = 0 | 1 */
+	if (op == SQLITE_FCNTL_PRAGMA && strcmp(a[1], WALBUF_PRAGMA_DEFER_SYNC) == 0) {
+		if (a[2])
+			((db_file *)p)->defer_sync = strcmp(a[2], "0") != 0;
+		a[0] = sqlite3_mprintf("%d", ((db_file *)p)->defer_sync ? 1 : 0);
 		return SQLITE_OK;
 	}
 	/* PRAGMA sijin_db_sync: what was written to the file so far, to disk */

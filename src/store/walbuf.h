@@ -28,6 +28,20 @@
  * and does nothing. */
 #define WALBUF_PRAGMA_DB_SYNC "sijin_db_sync"
 
+/* PRAGMA sijin_wal_defer_sync = 1 on a connection of this VFS: a sync of
+ * its log (the commit's, with synchronous=FULL) writes out what is held,
+ * so that the frames it publishes are in the file for every other
+ * connection, but leaves the disk to its owner, who must make the log
+ * durable itself (fdatasync of the log's file, store_wal_path) before it
+ * counts a commit as durable — the scan writer's syncer, which does so
+ * for many commits at once while the next batch is written
+ * (domain/writer.c).  Other connections' syncs, a checkpoint's before it
+ * copies frames into the database among them, are unchanged, so the
+ * database never holds a page whose frame is not on disk.  = 0: the
+ * default.  Its value: 0 or 1; without the VFS the pragma is unknown and
+ * does nothing (the log is then synced at each commit). */
+#define WALBUF_PRAGMA_DEFER_SYNC "sijin_wal_defer_sync"
+
 /* The name the VFS is registered under (not the default VFS). */
 #define WALBUF_VFS "sijin-walbuf"
 

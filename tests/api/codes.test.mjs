@@ -93,6 +93,26 @@ test('a leader issues a pass; it prints, verifies and shows the holder masked', 
   assert.doesNotMatch(audit, /SJP1/);
 });
 
+// A scanned code reaches the scan route as typed into the station's field:
+// a hand scanner in keyboard mode or a paste can leave spaces or a tab
+// around it.  The pass is still its holder's (person 1, at the household's
+// place 1); the same pass with a character changed inside is still forged.
+test('a scanned pass with spaces around it is still the holder', async () => {
+  const p = await issuePass();
+  const before = count(srv.db, 'SELECT count(*) FROM scan WHERE person_id = 1');
+  const res = await call(srv, '/api/v1/checkpoints/1/scans', { method: 'POST', token: gate,
+    body: { code: ` \t${p.code}  `, direction: 'in' } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.person.id, 1);
+  assert.equal(res.body.source, 'pass');
+  assert.equal(count(srv.db, 'SELECT count(*) FROM scan WHERE person_id = 1'), before + 1);
+  const inside = `${p.code.slice(0, 20)} ${p.code.slice(20)}`;
+  const bad = await call(srv, '/api/v1/checkpoints/1/scans', { method: 'POST', token: gate,
+    body: { code: inside, direction: 'in' } });
+  assertProblem(bad, 422, 'invalid-input', 'code');
+  assert.equal(count(srv.db, 'SELECT count(*) FROM scan WHERE person_id = 1'), before + 1);
+});
+
 test('forged, malformed, expired and revoked passes get distinct verdicts', async () => {
   const p = await issuePass();
   // One character of the signature changed: forged.
@@ -133,6 +153,11 @@ test('bad pass requests name the field and store nothing', async () => {
     [{ person_id: 1, valid_to: localDate(-1) }, 422, 'invalid-input', 'valid_to'],
     [{ person_id: 1, valid_from: localDate(2), valid_to: localDate(1) }, 422, 'invalid-input', 'valid_to'],
     [{ person_id: 1, valid_to: localDate(400) }, 422, 'invalid-input', 'valid_to'],
+    // 1969-12-31 is day -1 since 1970-01-01: a real date, far more than 366
+    // days before valid_to (it was once taken for "no date" and became today)
+    [{ person_id: 1, valid_from: '1969-12-31', valid_to: localDate(1) }, 422, 'invalid-input', 'valid_to'],
+    [{ person_id: 1, valid_from: '0001-01-01', valid_to: localDate(1) }, 422, 'invalid-input', 'valid_to'],
+    [{ person_id: 1, valid_to: '1969-12-31' }, 422, 'invalid-input', 'valid_to'],
     [{ person_id: 999, valid_to: localDate(1) }, 404, 'not-found', 'person_id'],
     [{ person_id: 1, place_id: 999, valid_to: localDate(1) }, 404, 'not-found', 'place_id'],
     [{ person_id: 1, valid_to: localDate(1), colour: 'red' }, 422, 'invalid-input', 'colour'],

@@ -102,6 +102,23 @@ test('a dry run keeps nothing; bad requests are refused', async () => {
   assert.equal(anon.status, 401);
 });
 
+// A ledger typed by hand has blank lines between its rows; a reject names
+// the line a text editor shows (header line 1; counted by hand below), and
+// a row with no checkpoint says how to give one over HTTP, not only the
+// command line's flag.
+test('rejects name the lines of the file as typed; a missing checkpoint says ?checkpoint=', async () => {
+  // line 1 header, 2 blank, 3 a bad temperature, 4 and 5 blank (CR LF), 6 a bad direction
+  const csv = `checkpoint,id_number,time,direction,temperature\n\n${ids.cp},${LISI},2024-03-02 04:00,进,42x\r\n\r\n\r\n`
+    + `${ids.cp},${LISI},2024-03-02 04:10,上,\n`;
+  const res = await post(admin, csv, 'text/csv', '?dry_run=1');
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.body.rejects.map((r) => [r.line, r.field]), [[3, 'temperature'], [6, 'direction']]);
+  const none = await post(admin, `id_number,time\n${LISI},2024-03-02 04:20\n`, 'text/csv', '?dry_run=1');
+  assert.equal(none.status, 200, none.text);
+  assert.deepEqual(none.body.rejects.map((r) => [r.line, r.field]), [[2, 'checkpoint']]);
+  assert.match(none.body.rejects[0].detail, /\?checkpoint=/);
+});
+
 // The server's per-connection memory is 8 KiB (src/http/server.c): a body
 // is not kept there but handed over in pieces, so a ledger near the
 // server's default body limit (1 MiB, `max-body`) arrives whole, with a

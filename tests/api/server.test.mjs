@@ -140,7 +140,15 @@ test('bad bodies get 4xx problem documents naming what was wrong', async () => {
   assert.match(malformed.body.detail, /line 1 column/);
   assertProblem(await post({ raw: '[1,2]' }), 400, 'malformed-json', 'body');
   assertProblem(await post({ raw: '{"name":"a","name":"b"}' }), 400, 'malformed-json', 'body');
-  assertProblem(await post({ raw: '{"name":"refused"}', type: 'text/plain' }), 415, 'unsupported-media-type');
+  // the field at fault is the header, as the import and photo routes name it
+  assertProblem(await post({ raw: '{"name":"refused"}', type: 'text/plain' }), 415, 'unsupported-media-type',
+    'Content-Type');
+  // RFC 8259 allows \u0000 in a string; no field holds it: refused in words,
+  // not by the JSON library's flag (JSON_ALLOW_NUL)
+  const nul = await post({ raw: '{"name":"a\\u0000b"}' });
+  assertProblem(nul, 400, 'malformed-json', 'body');
+  assert.match(nul.body.detail, /NUL character/);
+  assert.doesNotMatch(nul.body.detail, /JSON_ALLOW_NUL/);
   assertProblem(await post({ raw: Buffer.from([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) }),
     400, 'malformed-json', 'body');
   assertProblem(await post({ body: { name: 'refused', colour: 'red' } }), 422, 'invalid-input', 'colour');

@@ -40,6 +40,29 @@ run_capture sj pass show "$id" --format gif --out "$T/pass.gif"
 expect_status 2 "an unknown format is a usage error"
 check "no file is left for a refused picture" test ! -e "$T/pass.gif"
 
+# --- scan --code: a scanned pass names its holder, as over HTTP ------------
+# (issue 5: a scan carries the scanned code; docs/codes.md).  The spaces a
+# hand scanner or a paste leaves around the code do not matter.
+scans=$(count_rows scan)
+run_capture sj scan --checkpoint 1 --code "  $code " --direction in
+expect_status 0 "scan --code records a scan of the pass's holder"
+expect_in "$T/out" " in .* 张\*" "the answer names the holder masked"
+sid=$(sed -n 's/.*scan \([0-9][0-9]*\) .*/\1/p' "$T/out" | head -1)
+check "the scan is the holder's (person 1) at place 1" \
+	test "$(q "SELECT person_id || ',' || place_id FROM scan WHERE id = $sid")" = "1,1"
+run_capture sj pass issue 1 --to "$soon" --place 2
+other=$(cat "$T/out")
+other_code=$(sj pass show "$other" | sed -n 's/^code     //p')
+run_capture sj scan --checkpoint 1 --code "$other_code" --direction in
+expect_status 2 "a pass for another place is refused"
+expect_in "$T/err" "sijin: code: .*another place" "naming the code and why"
+run_capture sj scan --checkpoint 1 --code "$code" --person 1 --direction in
+expect_status 2 "a code and a person at once is a usage error"
+run_capture sj scan --checkpoint 1 --code "SJP1.nonsense" --direction in
+expect_status 2 "a malformed code is refused"
+expect_in "$T/err" "sijin: code: " "naming the code"
+check "only the one good scan was stored" test "$(count_rows scan)" = "$((scans + 1))"
+
 run_capture sj pass revoke "$id" --reason "证件遗失"
 expect_status 0 "pass revoke"
 run_capture sj pass verify "$code"
@@ -47,6 +70,10 @@ expect_status 2 "a revoked pass does not verify"
 expect_in "$T/out" "^revoked$" "verdict revoked"
 check "the revocation is audited" \
 	test "$(q "SELECT count(*) FROM audit_event WHERE action = 'pass.revoke' AND object_id = $id")" = 1
+run_capture sj scan --checkpoint 1 --code "$code" --direction out
+expect_status 2 "a revoked pass scans no one"
+expect_in "$T/err" "sijin: code: pass $id has been revoked" "saying so"
+check "nothing stored for it" test "$(count_rows scan)" = "$((scans + 1))"
 
 # --- refusals store nothing ----------------------------------------------
 n=$(count_rows pass)

@@ -231,6 +231,11 @@ test_parse_errors(void **state)
 		    "2020-03-18T14:30:00+08:00" },
 		{ "20-03-18T14:30:00Z", "year must be 4 digits" },
 		{ " 2020-03-18T14:30:00Z", "year must be 4 digits" },
+		/* a word where the date-time was due: said so, not "year must be 4 digits" */
+		{ "now", "'now' is not a date-time: write it like 2020-03-18T14:30:00+08:00 "
+		    "(RFC 3339, with its offset)" },
+		{ "Yesterday 10:00", "'Yesterday 10:00' is not a date-time: write it like "
+		    "2020-03-18T14:30:00+08:00 (RFC 3339, with its offset)" },
 		/* Full-width digits are not ASCII digits. */
 		{ "\xEF\xBC\x92" "020-03-18T14:30:00Z", "year must be 4 digits" },
 		{ "20200-03-18T14:30:00Z", "expected '-' after year, found '0'" },
@@ -496,6 +501,7 @@ test_date_parse_errors(void **state)
 	} cases[] = {
 		{ "", "empty; expected a date such as 2020-03-18" },
 		{ "18.03.2020", "year must be 4 digits" },
+		{ "today", "'today' is not a date: write it like 2020-03-18" },
 		{ "20200318", "expected '-' after year, found '0'" },
 		{ "2020-3-18", "month must be 2 digits" },
 		{ "2020-13-01", "month 13 out of range (01-12)" },

@@ -144,6 +144,58 @@ test_ledger_encodings(void **state)
 	(void)li;
 }
 
+/* The lines the rows start on, as a text editor numbers them. */
+typedef struct lines_seen {
+	int64_t line[8];
+	int n;
+} lines_seen;
+
+static sj_rc
+keep_line(void *cls, const ledger_row *row, sj_err *e)
+{
+	lines_seen *ls = cls;
+
+	(void)e;
+	if (ls->n < 8)
+		ls->line[ls->n] = row->line;
+	ls->n++;
+	return SJ_OK;
+}
+
+/* Rejects name the line a row starts on, the header being line 1
+ * (scan_ledger.h): blank lines between rows (LF, CR LF, as people leave
+ * them in ledgers typed by hand), a line of only spaces, a quoted cell
+ * over two lines, and a file with the old Mac's lone CR line ends all
+ * count as the lines they are.  Worked out by hand from each text. */
+static void
+test_ledger_line_numbers(void **state)
+{
+	static const struct {
+		const char *text;
+		int n;
+		int64_t want[4];
+	} cases[] = {
+		{ "姓名,电话\n\n甲,1\n\n\n乙,2\n", 2, { 3, 6 } },
+		{ "姓名,电话\r\n\r\n甲,1\r\n乙,2\r\n\r\n", 2, { 3, 4 } },
+		{ "姓名,电话\n  \n甲,1\n", 1, { 3 } },
+		{ "姓名,电话\n\"甲\n\n甲\",1\n\n乙,2", 2, { 2, 6 } },
+		{ "姓名,电话\r甲,1\r\r乙,2\r", 2, { 2, 4 } },
+		{ "\n姓名,电话\n甲,1\n", 1, { 3 } },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		lines_seen ls = {0};
+		sj_err e = {0};
+		assert_int_equal(ledger_parse_csv(cases[i].text, strlen(cases[i].text), keep_line,
+		    no_bad, &ls, &e), SJ_OK);
+		assert_int_equal(ls.n, cases[i].n);
+		for (int k = 0; k < cases[i].n; k++)
+			if (ls.line[k] != cases[i].want[k])
+				fail_msg("case %zu, row %d: line %lld, want %lld", i, k,
+				    (long long)ls.line[k], (long long)cases[i].want[k]);
+	}
+}
+
 static void
 test_encoding_error(void **state)
 {
@@ -158,6 +210,30 @@ test_encoding_error(void **state)
 	assert_non_null(strstr(e.msg, "neither UTF-8 nor GB18030"));
 	assert_int_equal(r.rows, 0);
 	assert_int_equal(count(f, CPFIX_COUNT_SCANS), 0);
+}
+
+/* Excel's "Unicode Text" is UTF-16 with a byte order mark: refused whole,
+ * field "file", saying UTF-16 and how to save it instead (not a stray
+ * byte 0x00 at some offset).  "姓名" is U+59D3 U+540D, written out by hand
+ * in both byte orders. */
+static void
+test_utf16_named(void **state)
+{
+	static const char le[] = "\xff\xfe\xd3\x59\x0d\x54\n\0";
+	static const char be[] = "\xfe\xff\x59\xd3\x54\x0d\0\n";
+	const char *files[2] = { le, be };
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		ledger_encoding enc;
+		char *text = NULL;
+		size_t n;
+		sj_err e = {0};
+		assert_int_equal(ledger_decode(files[i], 8, &text, &n, &enc, &e), SJ_EINVAL);
+		assert_null(text);
+		assert_string_equal(e.field, "file");
+		assert_non_null(strstr(e.msg, "is UTF-16"));
+		assert_non_null(strstr(e.msg, "CSV UTF-8"));
+	}
 }
 
 /* ---- time ------------------------------------------------------------------------------- */
@@ -660,6 +736,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ledger_encodings, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test(test_ledger_line_numbers),
+		cmocka_unit_test(test_utf16_named),
 		cmocka_unit_test_setup_teardown(test_encoding_error, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_local_day_whatever_tz, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_batch_stays_as_live, cpfix_state_setup, cpfix_state_teardown),

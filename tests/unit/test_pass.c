@@ -440,7 +440,7 @@ test_issue_and_revoke(void **state)
 {
 	fixture *f = *state;
 	sj_date today = ymd(2020, 3, 1);
-	int64_t id = issue(f, -1, ymd(2020, 3, 31), today), noon;
+	int64_t id = issue(f, PASS_DATE_NONE, ymd(2020, 3, 31), today), noon;
 	char text[PASS_TEXT_MAX];
 	pass_revlist *rl;
 	pass_claim c;
@@ -513,19 +513,28 @@ test_issue_rules(void **state)
 	sj_date today = ymd(2020, 3, 10);
 	scope member_a = { .role = ROLE_MEMBER, .user_id = 9, .group_id = f->group_a };
 	struct { pass_input in; sj_rc rc; const char *field; } cases[] = {
-		{ { .person_id = f->lodger, .valid_from = -1, .valid_to = today }, SJ_EINVAL,
+		{ { .person_id = f->lodger, .valid_from = PASS_DATE_NONE, .valid_to = today }, SJ_EINVAL,
 		  "person_id" },
-		{ { .person_id = 999, .valid_from = -1, .valid_to = today }, SJ_ENOTFOUND, "person_id" },
-		{ { .person_id = f->resident, .valid_from = -1, .valid_to = -1 }, SJ_EINVAL, "valid_to" },
+		{ { .person_id = 999, .valid_from = PASS_DATE_NONE, .valid_to = today }, SJ_ENOTFOUND, "person_id" },
+		{ { .person_id = f->resident, .valid_from = PASS_DATE_NONE, .valid_to = PASS_DATE_NONE }, SJ_EINVAL, "valid_to" },
 		{ { .person_id = f->resident, .valid_from = today + 2, .valid_to = today + 1 },
 		  SJ_EINVAL, "valid_to" },
 		{ { .person_id = f->resident, .valid_from = today - 9, .valid_to = today - 1 },
 		  SJ_EINVAL, "valid_to" },
 		{ { .person_id = f->resident, .valid_from = today, .valid_to = today + 366 },
 		  SJ_EINVAL, "valid_to" },
-		{ { .person_id = f->resident, .place_id = 999, .valid_from = -1, .valid_to = today },
+		/* 1969-12-31 is day -1, a real date and not "none" (before, -1
+		 * was the mark of a missing date and became today): from it to
+		 * today is far more than 366 days; to it is in the past */
+		{ { .person_id = f->resident, .valid_from = -1, .valid_to = today },
+		  SJ_EINVAL, "valid_to" },
+		{ { .person_id = f->resident, .valid_from = -400, .valid_to = today },
+		  SJ_EINVAL, "valid_to" },
+		{ { .person_id = f->resident, .valid_from = -5, .valid_to = -1 },
+		  SJ_EINVAL, "valid_to" },
+		{ { .person_id = f->resident, .place_id = 999, .valid_from = PASS_DATE_NONE, .valid_to = today },
 		  SJ_ENOTFOUND, "place_id" },
-		{ { .person_id = f->resident, .valid_from = -1, .valid_to = today }, SJ_EINVAL,
+		{ { .person_id = f->resident, .valid_from = PASS_DATE_NONE, .valid_to = today }, SJ_EINVAL,
 		  "issued_by" },
 	};
 	sj_err e = {0};
@@ -550,7 +559,7 @@ test_issue_rules(void **state)
 	}
 	/* Scope: member of group A sees A's resident, not B's, nor places of B. */
 	{
-		pass_input in = { .person_id = f->stranger, .valid_from = -1, .valid_to = today,
+		pass_input in = { .person_id = f->stranger, .valid_from = PASS_DATE_NONE, .valid_to = today,
 		    .issued_by = "member" };
 		assert_int_equal(pass_issue(f->s, &member_a, &in, today, 0, &id, &e), SJ_ENOTFOUND);
 		in.person_id = f->resident;
@@ -562,7 +571,7 @@ test_issue_rules(void **state)
 		assert_int_equal(pass_get(f->s, &member_a, &f->a, id, &p, &e), SJ_OK);
 	}
 	{
-		pass_input in = { .person_id = f->stranger, .valid_from = -1, .valid_to = today,
+		pass_input in = { .person_id = f->stranger, .valid_from = PASS_DATE_NONE, .valid_to = today,
 		    .issued_by = "admin" };
 		pass *list;
 		size_t n;
@@ -675,7 +684,7 @@ test_poster_and_pass_pictures(void **state)
 	const char *url;
 	pass p;
 	buf out;
-	int64_t id = issue(f, -1, ymd(2020, 3, 31), ymd(2020, 3, 1));
+	int64_t id = issue(f, PASS_DATE_NONE, ymd(2020, 3, 31), ymd(2020, 3, 1));
 
 	assert_int_equal(placecode_issue(f->s, &scope_system, f->checkpoint_a, false, 1, &created, &e),
 	    SJ_OK);
@@ -707,7 +716,7 @@ static void
 test_scancode_resolve(void **state)
 {
 	fixture *f = *state;
-	int64_t id = issue(f, -1, ymd(2020, 3, 31), ymd(2020, 3, 1));
+	int64_t id = issue(f, PASS_DATE_NONE, ymd(2020, 3, 31), ymd(2020, 3, 1));
 	int64_t in_march = instant("2020-03-10T08:00:00+08:00");
 	char text[PASS_TEXT_MAX];
 	scan_input in;

@@ -216,8 +216,9 @@ test_write_behind(void **state)
 static sqlite3_vfs *unix_vfs, faulty_vfs;
 static sqlite3_io_methods faulty_log, counted_db;
 static const sqlite3_io_methods *unix_log, *unix_db;
-/* Syncs of main database files so far; sync_fails: the next one fails */
-static volatile int db_syncs, sync_fails;
+/* Syncs of main database files so far; sync_fails: the next one fails;
+ * syncs of logs so far */
+static volatile int db_syncs, sync_fails, log_syncs;
 static pthread_t test_thread;
 static volatile int armed, fired;
 
@@ -244,6 +245,13 @@ counted_sync(sqlite3_file *p, int flags)
 }
 
 static int
+counted_log_sync(sqlite3_file *p, int flags)
+{
+	log_syncs++;
+	return unix_log->xSync(p, flags);
+}
+
+static int
 faulty_open(sqlite3_vfs *v, const char *name, sqlite3_file *p, int flags, int *out)
 {
 	int rc = unix_vfs->xOpen(unix_vfs, name, p, flags, out);
@@ -259,6 +267,7 @@ faulty_open(sqlite3_vfs *v, const char *name, sqlite3_file *p, int flags, int *o
 		unix_log = p->pMethods;
 		faulty_log = *unix_log;
 		faulty_log.xWrite = faulty_write;
+		faulty_log.xSync = counted_log_sync;
 		p->pMethods = &faulty_log;
 	}
 	return rc;
@@ -381,6 +390,50 @@ test_db_sync(void **state)
 	remove_db(path, file);
 }
 
+/* PRAGMA sijin_wal_defer_sync (the scan writer, domain/writer.c): with it
+ * on, a commit under synchronous=FULL syncs no log, yet its frames are in
+ * the log's file for another connection (of the default VFS) at once; a
+ * checkpoint by that connection syncs the log before it copies them; off
+ * again, the commit syncs the log.  The default VFS does not know the
+ * pragma. */
+static void
+test_defer_sync(void **state)
+{
+	char path[] = "/tmp/sj-walbuf-XXXXXX", file[64], ok[64];
+	sqlite3 *a, *c;
+	int fd = mkstemp(path), before;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(file, sizeof file, "%s.db", path);
+	a = open_db(file, walbuf_vfs_name());
+	c = open_db(file, NULL);
+	exec(a, "PRAGMA wal_autocheckpoint=0; CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)");
+	exec(c, "PRAGMA wal_autocheckpoint=0");
+	assert_int_equal(one(a, "PRAGMA " WALBUF_PRAGMA_DEFER_SYNC), 0);
+	assert_int_equal(one(a, "PRAGMA " WALBUF_PRAGMA_DEFER_SYNC "=1"), 1);
+	before = log_syncs;
+	exec(a, "BEGIN; WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 50)"
+	    " INSERT INTO t SELECT i, randomblob(1000) FROM c; COMMIT");
+	exec(a, "INSERT INTO t VALUES (51, x'01')");
+	assert_int_equal(log_syncs, before);
+	assert_int_equal(one(c, "SELECT count(*) FROM t"), 51);
+	assert_int_equal(one(c, "SELECT sum(length(b)) FROM t"), 50 * 1000 + 1);
+	exec(c, "PRAGMA wal_checkpoint(PASSIVE)");
+	assert_true(log_syncs > before);
+	assert_int_equal(one(a, "PRAGMA " WALBUF_PRAGMA_DEFER_SYNC "=0"), 0);
+	before = log_syncs;
+	exec(a, "INSERT INTO t VALUES (52, x'02')");
+	assert_true(log_syncs > before);  /* the commit's (and, the log starting again, its header's) */
+	assert_int_equal(one(c, "PRAGMA " WALBUF_PRAGMA_DEFER_SYNC), -1);  /* no row */
+	text(c, "PRAGMA integrity_check", ok, sizeof ok);
+	assert_string_equal(ok, "ok");
+	sqlite3_close(c);
+	sqlite3_close(a);
+	remove_db(path, file);
+}
+
 int
 main(void)
 {
@@ -390,6 +443,7 @@ main(void)
 		cmocka_unit_test(test_write_behind),
 		cmocka_unit_test(test_write_behind_error_kept),
 		cmocka_unit_test(test_db_sync),
+		cmocka_unit_test(test_defer_sync),
 	};
 
 	/* the faulty VFS is the default before walbuf wraps it (armed: only
