@@ -93,6 +93,7 @@ typedef struct writer_stats {
 	uint64_t waited_max_ns; /* the longest from submit to completion */
 	uint64_t checkpoint_hold_ns; /* SQLite: time the checkpointer's last passes held the
 	                         * writer, in all */
+	uint64_t checkpoint_holds; /* SQLite: the checkpointer's last passes (RESTART) */
 	uint64_t checkpoint_hold_max_ns; /* SQLite: the longest the checkpointer's last pass
 	                         * held the writer (its RESTART checkpoint) */
 	uint64_t periodic_max_ns; /* the longest periodic work between two batches (the

@@ -72,6 +72,10 @@ writer_metrics(http_req *r, buf *out, sj_err *e)
 	    "checkpointer's last passes held the writer.\n"
 	    "# TYPE sijin_scan_writer_checkpoint_hold_seconds_total counter\n"
 	    "sijin_scan_writer_checkpoint_hold_seconds_total %.6f\n"
+	    "# HELP sijin_scan_writer_checkpoint_holds_total SQLite: the checkpointer's last "
+	    "passes, each holding the writer.\n"
+	    "# TYPE sijin_scan_writer_checkpoint_holds_total counter\n"
+	    "sijin_scan_writer_checkpoint_holds_total %llu\n"
 	    "# HELP sijin_scan_writer_checkpoint_hold_seconds_max SQLite: the longest the "
 	    "checkpointer's last pass held the writer.\n"
 	    "# TYPE sijin_scan_writer_checkpoint_hold_seconds_max gauge\n"
@@ -99,7 +103,8 @@ writer_metrics(http_req *r, buf *out, sj_err *e)
 	    (double)st.write_ns / 1e9, (double)st.commit_ns / 1e9,
 	    (double)st.write_max_ns / 1e9, (double)st.periodic_max_ns / 1e9,
 	    (unsigned long long)st.pair_memo_hits,
-	    (double)st.checkpoint_hold_ns / 1e9, (double)st.checkpoint_hold_max_ns / 1e9,
+	    (double)st.checkpoint_hold_ns / 1e9, (unsigned long long)st.checkpoint_holds,
+	    (double)st.checkpoint_hold_max_ns / 1e9,
 	    (unsigned long long)st.syncs, (double)st.sync_ns / 1e9, st.sync_failed != 0,
 	    (unsigned long long)st.waited_10ms, (unsigned long long)st.waited_20ms,
 	    (double)st.waited_max_ns / 1e9);
