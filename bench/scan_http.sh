@@ -281,6 +281,7 @@ for run in $(seq "$runs"); do
 		/^sijin_scan_writer_periodic_seconds_max / { if ($2 > p) p = $2 }
 		/^sijin_scan_writer_checkpoint_hold_seconds_max / { if ($2 > c) c = $2 }
 		/^sijin_scan_writer_checkpoint_hold_seconds_total / { ct += $2 }
+		/^sijin_scan_writer_checkpoint_holds_total / { cn += $2 }
 		/^sijin_http_request_duration_seconds_bucket\{route="\/api\/v1\/checkpoints\/\{id\}\/scans",method="POST",le="0.01"\}/ { l10 += $2 }
 		/^sijin_http_request_duration_seconds_bucket\{route="\/api\/v1\/checkpoints\/\{id\}\/scans",method="POST",le="0.02"\}/ { l20 += $2 }
 		/^sijin_http_request_duration_seconds_count\{route="\/api\/v1\/checkpoints\/\{id\}\/scans",method="POST"\}/ { n += $2 }
@@ -292,12 +293,12 @@ for run in $(seq "$runs"); do
 		/^sijin_scan_writer_jobs_total / { j += $2 }
 		/^sijin_scan_writer_pair_memo_hits_total / { m += $2 }
 		END { printf "writer longest batch %.1f ms, longest periodic work %.1f ms, " \
-		    "longest hold by the checkpointer %.1f ms (%.0f ms in all); " \
+		    "longest hold by the checkpointer %.1f ms (%d holds, %.0f ms in all); " \
 		    "connections closed idle: %d since accept, %d since an answer; " \
 		    "scans planned from the memo of pairs: %d of %d; " \
 		    "in the server (headers read to answer sent, both phases): %.2f %% of scans over 10 ms, %.2f %% over 20 ms; " \
 		    "queued for the writer to durable: %.2f %% 10 ms or more, %.2f %% 20 ms or more, longest %.1f ms",
-		    w * 1e3, p * 1e3, c * 1e3, ct * 1e3, a, b, m, j, n ? 100 * (n - l10) / n : 0, n ? 100 * (n - l20) / n : 0,
+		    w * 1e3, p * 1e3, c * 1e3, cn, ct * 1e3, a, b, m, j, n ? 100 * (n - l10) / n : 0, n ? 100 * (n - l20) / n : 0,
 		    j ? 100 * j10 / j : 0, j ? 100 * j20 / j : 0, jm * 1e3 }')
 	rss_kib=$(cat "$tmp/rss")   # empty when the sampler was stopped while writing
 	rss_mib=$(( ${rss_kib:-0} / 1024 ))
