@@ -30,8 +30,10 @@
  * planned on an incomplete read — forgets the pair.
  *
  * Memory: an entry ~80 bytes, a key 8, in an idmap (16 bytes a slot, at
- * most half full); past PAIR_MEMO_BYTES the memo is emptied and fills
- * again with the pairs scanned next.
+ * most half full); when a new pair would take it past PAIR_MEMO_BYTES
+ * (its entries' array grown, the keys' arrays as they are) the memo is
+ * emptied, its memory freed, and fills again with the pairs scanned next.
+ * (One pair's keys are not bounded but by its keyed scans in a day.)
  */
 #include "domain/scan_int.h"
 
@@ -235,13 +237,22 @@ entry_for(pair_memo *m, const scan_prepared *p)
 	pair_entry *en;
 
 	if (i == 0) {
-		if (m->ix.cap * sizeof(idmap_slot) + m->cap * sizeof *m->entries + m->key_bytes >
+		/* The bytes with this entry's room (the entries' array grown
+		 * when full); over the bound, the memo lets go of its memory
+		 * too — emptied only, its arrays would still be as large, and
+		 * every new pair would empty it again. */
+		size_t cap = m->n < m->cap ? m->cap : m->cap ? 2 * m->cap : 1024;
+		if (m->ix.cap * sizeof(idmap_slot) + cap * sizeof *m->entries + m->key_bytes >
 		    PAIR_MEMO_BYTES) {
 			pair_memo_clear(m);
+			idmap_free(&m->ix);
+			free(m->entries);
+			m->entries = NULL;
+			m->cap = 0;
 			return NULL;
 		}
 		if (m->n == m->cap) {
-			m->cap = m->cap ? 2 * m->cap : 1024;
+			m->cap = cap;
 			m->entries = sj_realloc(m->entries, m->cap * sizeof *m->entries);
 		}
 		en = &m->entries[m->n++];

@@ -78,6 +78,9 @@ struct scan_writer {
 	bool writer_ended;          /* the writer thread is joined: the syncer ends when
 	                             * its queue is empty */
 	bool sync_held;             /* scan_writer_hold_sync (tests) */
+	int sync_failed;            /* the errno of the log's first failed sync, 0 before
+	                             * (under lock): from then on nothing is answered as
+	                             * durable and no scan is taken (sync_main) */
 	char *wal_path;             /* the log's path, and the syncer's descriptor of it */
 	int wal_fd;
 };
@@ -218,7 +221,16 @@ answer(scan_job *list)
 	}
 }
 
-/* Count how long each job of list waited from its submit until now, its
+/* The done of a job that carries only an alert to publish once durable
+ * (check_overdue): it answers no one. */
+static void
+free_job(scan_job *job, void *cls)
+{
+	(void)cls;
+	free(job);
+}
+
+/* Count how long each scan of list waited from its submit until now, its
  * completion (stats.waited_*); the lock is held. */
 static void
 count_waited(scan_writer *w, const scan_job *list)
@@ -227,6 +239,9 @@ count_waited(scan_writer *w, const scan_job *list)
 
 	for (const scan_job *j = list; j; j = j->next) {
 		uint64_t waited = now - j->queued_ns;
+
+		if (j->done == free_job)
+			continue;  /* no scan */
 
 		w->stats.waited_10ms += waited >= 10000000u;
 		w->stats.waited_20ms += waited >= 20000000u;
@@ -313,19 +328,48 @@ wal_sync(scan_writer *w)
 	return err;
 }
 
+/* Fail the jobs of list that were written (rc SJ_OK): their log could not
+ * be made durable (err, an errno); first: by the sync meant for them, else
+ * by an earlier one. */
+static void
+fail_not_durable(scan_job *list, int err, bool first)
+{
+	for (scan_job *j = list; j; j = j->next) {
+		if (j->rc != SJ_OK)
+			continue;
+		if (first)
+			j->rc = sj_fail(&j->err, SJ_EUNAVAIL, NULL, "the scan was written but could "
+			    "not be made durable (%s); the server must be restarted, then retry "
+			    "with the same idempotency key", strerror(err));
+		else
+			j->rc = sj_fail(&j->err, SJ_EUNAVAIL, NULL, "the log could not be made "
+			    "durable (%s) since an earlier scan; the server must be restarted, then "
+			    "retry with the same idempotency key", strerror(err));
+		j->alert.id = 0;
+	}
+}
+
 /* The syncer: takes every batch committed since its last sync, syncs the
  * log once for all of them — every frame they wrote was in the file
  * before the call, so all are durable after it — and answers them, while
  * the writer writes the next batches.  A failed sync fails the scans it
- * should have made durable (they may or may not survive a power cut: a
- * retry with the same idempotency key is answered either way). */
+ * should have made durable (they may or may not survive a power cut), and
+ * every scan after them, until the server is restarted (sync_failed;
+ * scan_writer_submit refuses new ones): once fdatasync has failed, Linux
+ * may have dropped the log's unwritten pages (marked clean, the error
+ * reported once), so a later sync that succeeds says nothing of them, and
+ * every later frame lies behind them in the log's checksum chain, where
+ * SQLite's recovery stops at the first bad frame — acknowledged after a
+ * later sync, a scan (or the failed one's retry, answered as a replay of
+ * its committed row) could still be lost to a power cut.  PostgreSQL stops
+ * the same way (a PANIC) for the same reason. */
 static void *
 sync_main(void *arg)
 {
 	scan_writer *w = arg;
 	scan_job *list;
 	uint64_t t0, took;
-	int err;
+	int err, failed;
 
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
@@ -337,25 +381,27 @@ sync_main(void *arg)
 		}
 		list = w->sync_head;
 		w->sync_head = w->sync_tail = NULL;
+		failed = w->sync_failed;
 		pthread_mutex_unlock(&w->lock);
 		t0 = mono_ns();
-		err = wal_sync(w);
+		err = failed ? failed : wal_sync(w);
 		took = mono_ns() - t0;
 		if (err) {
-			log_error("writer: cannot sync the log %s: %s", w->wal_path, strerror(err));
-			for (scan_job *j = list; j; j = j->next)
-				if (j->rc == SJ_OK) {
-					j->rc = sj_fail(&j->err, SJ_EUNAVAIL, NULL, "the scan was written but "
-					    "could not be made durable (%s); retry with the same idempotency "
-					    "key", strerror(err));
-					j->alert.id = 0;
-				}
+			if (!failed)
+				log_error("writer: cannot sync the log %s: %s; no scan is taken until "
+				    "the server is restarted", w->wal_path, strerror(err));
+			fail_not_durable(list, err, !failed);
 		}
 		pthread_mutex_lock(&w->lock);
-		w->stats.syncs++;
-		w->stats.sync_ns += took;
-		if (took > w->stats.sync_max_ns)
-			w->stats.sync_max_ns = took;
+		if (err && !failed)
+			w->sync_failed = err;
+		w->stats.sync_failed = w->sync_failed;
+		if (!failed) {
+			w->stats.syncs++;
+			w->stats.sync_ns += took;
+			if (took > w->stats.sync_max_ns)
+				w->stats.sync_max_ns = took;
+		}
 		count_waited(w, list);
 		pthread_mutex_unlock(&w->lock);
 		answer(list);
@@ -400,10 +446,15 @@ fail:
 
 /* ---- periodic work ----------------------------------------------------------- */
 
+/* The disinfection check, on the writer's connection: its alerts go to the
+ * live feed once the commit that stored them is durable — through the
+ * syncer when it runs (the commit did not sync the log: a power cut could
+ * lose an alert the feed had shown), as jobs that answer no one. */
 static void
 check_overdue(scan_writer *w, int64_t now)
 {
 	alert raised[OVERDUE_MAX];
+	scan_job *list = NULL, *last = NULL;
 	size_t n = 0;
 	sj_err e = {0};
 
@@ -411,10 +462,34 @@ check_overdue(scan_writer *w, int64_t now)
 		log_warn("writer: disinfection check failed: %s", e.msg);
 		return;
 	}
-	for (size_t i = 0; i < n && i < OVERDUE_MAX; i++)
-		alert_feed_publish(&raised[i]);
 	if (n)
 		log_info("writer: %zu places overdue for disinfection", n);
+	for (size_t i = 0; i < n && i < OVERDUE_MAX; i++) {
+		scan_job *j;
+		if (!w->syncing) {
+			alert_feed_publish(&raised[i]);
+			continue;
+		}
+		j = sj_calloc(1, sizeof *j);
+		j->alert = raised[i];
+		j->done = free_job;
+		j->queued_ns = mono_ns();
+		if (last)
+			last->next = j;
+		else
+			list = j;
+		last = j;
+	}
+	if (list == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	if (w->sync_tail)
+		w->sync_tail->next = list;
+	else
+		w->sync_head = list;
+	w->sync_tail = last;
+	pthread_cond_signal(&w->to_sync);
+	pthread_mutex_unlock(&w->lock);
 }
 
 /* ---- the thread -------------------------------------------------------------- */
@@ -705,6 +780,12 @@ scan_writer_submit(scan_writer *w, scan_job *job, sj_err *e)
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->lock);
 		return sj_fail(e, SJ_EUNAVAIL, NULL, "the server is stopping");
+	}
+	if (w->sync_failed) {
+		int err = w->sync_failed;
+		pthread_mutex_unlock(&w->lock);
+		return sj_fail(e, SJ_EUNAVAIL, NULL, "the log could not be made durable (%s); scans "
+		    "are refused until the server is restarted", strerror(err));
 	}
 	if (w->queued >= WRITER_QUEUE_MAX) {
 		pthread_mutex_unlock(&w->lock);

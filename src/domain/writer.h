@@ -101,6 +101,9 @@ typedef struct writer_stats {
 	                         * batch committed since the one before */
 	uint64_t sync_ns;       /* time in them */
 	uint64_t sync_max_ns;   /* the longest */
+	int sync_failed;        /* SQLite: the errno of the log's first failed sync (0: none);
+	                         * from then on every scan fails (SJ_EUNAVAIL) until the
+	                         * server is restarted (writer.c, sync_main) */
 	uint64_t pair_memo_hits; /* scans planned from the memo of pairs, without reading
 	                         * their pair's earlier scans (SQLite; domain/scan_pairs.c) */
 } writer_stats;
@@ -114,7 +117,9 @@ sj_rc scan_writer_start(const char *url, scan_writer **out, sj_err *e);
 /* Queue job (its in, done and cls set).  done(job, cls) will be called on
  * the writer's thread (or syncer) exactly once, unless this returns an error: SJ_EBUSY
  * ("scan", "the scan queue is full; retry") when WRITER_QUEUE_MAX jobs
- * wait, SJ_EUNAVAIL when the writer is stopping. */
+ * wait, SJ_EUNAVAIL when the writer is stopping or when a sync of the log
+ * has failed (SQLite; writer_stats.sync_failed: until the server is
+ * restarted). */
 sj_rc scan_writer_submit(scan_writer *w, scan_job *job, sj_err *e);
 
 /* Submit in and wait for its answer: for callers that may block (tests,

@@ -82,6 +82,9 @@ writer_metrics(http_req *r, buf *out, sj_err *e)
 	    "# HELP sijin_scan_writer_sync_seconds_total Time in those syncs.\n"
 	    "# TYPE sijin_scan_writer_sync_seconds_total counter\n"
 	    "sijin_scan_writer_sync_seconds_total %.6f\n"
+	    "# HELP sijin_scan_writer_sync_failed SQLite: 1 once a sync of the log has failed: "
+	    "every scan is refused until the server is restarted.\n"
+	    "# TYPE sijin_scan_writer_sync_failed gauge\nsijin_scan_writer_sync_failed %d\n"
 	    "# HELP sijin_scan_writer_waited_total Scans completed at least le seconds after "
 	    "they were queued for the writer.\n"
 	    "# TYPE sijin_scan_writer_waited_total counter\n"
@@ -97,7 +100,7 @@ writer_metrics(http_req *r, buf *out, sj_err *e)
 	    (double)st.write_max_ns / 1e9, (double)st.periodic_max_ns / 1e9,
 	    (unsigned long long)st.pair_memo_hits,
 	    (double)st.checkpoint_hold_ns / 1e9, (double)st.checkpoint_hold_max_ns / 1e9,
-	    (unsigned long long)st.syncs, (double)st.sync_ns / 1e9,
+	    (unsigned long long)st.syncs, (double)st.sync_ns / 1e9, st.sync_failed != 0,
 	    (unsigned long long)st.waited_10ms, (unsigned long long)st.waited_20ms,
 	    (double)st.waited_max_ns / 1e9);
 }

@@ -35,6 +35,7 @@
 #include "unit/testdb.h"  /* first: tests/run.sh runs a test that names it on both databases */
 #include "unit/cpfix.h"
 
+#include "domain/scan_int.h"
 #include "domain/writer.h"
 
 #define T0 INT64_C(1584892800)  /* 2020-03-23T00:00:00+08:00 */
@@ -533,6 +534,42 @@ test_memo_stay_expired(void **state)
 	assert_int_equal(r.stay_action, STAY_NONE);
 }
 
+/* The memo's memory bound (PAIR_MEMO_BYTES, 32 MiB) once crossed: a memo
+ * that has had more pairs than fit (300,000 without keys: 80 bytes each
+ * and the index's 16 a slot — its array of entries grew to 524,288 slots,
+ * 42 MB) is emptied, and then fills again with the pairs that come next:
+ * a pair noted after it is remembered, and so is it after another pair.
+ * Before, the bound counted the arrays' capacities, which emptying keeps:
+ * once over it, every new pair emptied the memo again, and the memo
+ * planned no scan but a pair's very next one, for good.  Pure: the memo
+ * alone, fed what a complete read of a pair without scans would give. */
+static void
+test_memo_bound_crossed(void **state)
+{
+	static history h;
+	pair_memo *m = pair_memo_new();
+	stay_plan_out plan = { .action = STAY_NONE };
+	int64_t now = dt_now();
+	scan_prepared p = { .place_id = 1, .at = now };
+
+	(void)state;
+	h.complete = true;
+	h.covers_from = INT64_MIN;
+	for (int64_t i = 1; i <= 300000; i++) {
+		p.person_id = i;
+		pair_memo_note(m, &p, &h, &plan, i);
+	}
+	p.person_id = 400001;
+	pair_memo_note(m, &p, &h, &plan, 400001);
+	p.person_id = 400002;
+	pair_memo_note(m, &p, &h, &plan, 400002);
+	p.person_id = 400001;
+	assert_true(pair_memo_history(m, &p, now, &h));
+	p.person_id = 400002;
+	assert_true(pair_memo_history(m, &p, now, &h));
+	pair_memo_free(m);
+}
+
 int
 main(void)
 {
@@ -547,6 +584,7 @@ main(void)
 		    cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_memo_stay_expired,
 		    cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test(test_memo_bound_crossed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

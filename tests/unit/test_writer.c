@@ -19,6 +19,9 @@
  *    again;
  *  - (SQLite) a scan is answered only once the syncer has synced the log
  *    after its batch's commit (held, the committed scan stays unanswered);
+ *    so is an alert of the periodic disinfection check published; a failed
+ *    sync (the syncer's descriptor made a pipe) fails its scan and every
+ *    later one, its retry too;
  *  - (SQLite) under a steady stream of scans, the writer never idle
  *    between batches, the WAL is started again from its top: the WAL
  *    header's checkpoint sequence number (bytes 12–15, big-endian; SQLite's
@@ -41,10 +44,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
 
 #include "unit/testdb.h"  /* first: tests/run.sh runs a test that names it on both databases */
 #include "unit/cpfix.h"
 
+#include "domain/disinfection.h"
 #include "domain/writer.h"
 
 #define T0 INT64_C(1584892800)  /* 2020-03-23T00:00:00+08:00 */
@@ -392,6 +399,145 @@ test_answer_waits_for_sync(void **state)
 	assert_true(st.syncs >= 1);
 }
 
+/* The syncer's descriptor of the log (the only one open read-only on it:
+ * SQLite's are read-write), made a pipe, on which fdatasync fails
+ * (EINVAL): the syncer's next sync fails once (wal_sync then finds the
+ * log is another file and goes back to it).  Returns false when it is not
+ * found. */
+static bool
+break_syncer_fd(const char *wal)
+{
+	char link[64], target[4096], info[64], line[128];
+	bool done = false;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	while (d && !done && (de = readdir(d)) != NULL) {
+		int fd = atoi(de->d_name), p[2];
+		ssize_t n;
+		FILE *fi;
+		long flags = -1;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		if ((n = readlink(link, target, sizeof target - 1)) <= 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, wal) != 0)
+			continue;
+		snprintf(info, sizeof info, "/proc/self/fdinfo/%d", fd);
+		if ((fi = fopen(info, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof line, fi))
+			if (strncmp(line, "flags:", 6) == 0)
+				flags = strtol(line + 6, NULL, 8);
+		fclose(fi);
+		if (flags < 0 || (flags & O_ACCMODE) != O_RDONLY || pipe(p) != 0)
+			continue;
+		done = dup2(p[0], fd) == fd;
+		close(p[0]);
+		close(p[1]);
+	}
+	if (d)
+		closedir(d);
+	return done;
+}
+
+/* (SQLite) A failed sync of the log fails the scans it should have made
+ * durable — and every scan after it: once fdatasync has failed, Linux may
+ * have dropped the log's unwritten pages (marked clean, the error reported
+ * once), so a later sync that succeeds proves nothing about them, and every
+ * later frame lies behind them in the log's checksum chain (SQLite's
+ * recovery stops at the first bad frame).  Before, the next scan — and the
+ * failed one's retry with its idempotency key, answered as a replay of the
+ * committed row — was acknowledged after the next sync. */
+static void
+test_failed_sync_fails_later_scans(void **state)
+{
+	cpfix *f = *state;
+	scan_job first, failed, later;
+	scan_writer *w;
+	scan_result r;
+	char *wal = NULL, real[4096];
+	sj_err e = {0};
+
+	if (testdb_is_pg())
+		skip();  /* no syncer */
+	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &first);
+	prepare(f, f->id_resident, SCAN_OUT, H(9, 30), &failed);
+	prepare(f, f->id_key, SCAN_IN, H(10, 0), &later);
+	assert_int_equal(store_wal_path(f->s, &wal, &e), SJ_OK);
+	assert_non_null(wal);
+	assert_non_null(realpath(wal, real));
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	assert_int_equal(scan_writer_run(w, &first.in, &r, &e), SJ_OK);
+	assert_true(break_syncer_fd(real));
+	/* The claim: the scan whose sync failed is not acknowledged. */
+	assert_int_equal(scan_writer_run(w, &failed.in, &r, &e), SJ_EUNAVAIL);
+	/* Nothing after it is acknowledged either, the retry of it neither. */
+	sj_err_clear(&e);
+	assert_int_not_equal(scan_writer_run(w, &later.in, &r, &e), SJ_OK);
+	assert_int_equal(e.rc, SJ_EUNAVAIL);
+	sj_err_clear(&e);
+	assert_int_not_equal(scan_writer_run(w, &failed.in, &r, &e), SJ_OK);
+	scan_writer_stop(w);
+	free(wal);
+}
+
+static void
+wake_nothing(void *cls)
+{
+	(void)cls;
+}
+
+/* (SQLite) The alert of the writer's periodic disinfection check (a place
+ * whose next round was due a minute ago; the check runs 5 s after the
+ * writer starts) reaches the live feed only once the syncer has made its
+ * commit durable, like a scan's: with the syncer held, the alert is stored
+ * — visible to another connection — yet not on the feed 300 ms later;
+ * released, it is.  Before, the check's commit (which no longer synced the
+ * log) published its alerts at once. */
+static void
+test_overdue_alert_waits_for_sync(void **state)
+{
+	cpfix *f = *state;
+	int64_t now = dt_now(), id;
+	disinfection d = { .place_id = f->place_p, .area = "大门岗亭", .agent = "84消毒液",
+	    .at = now - 3600, .next_due_at = now - 60 };
+	alert_feed_scope fs = { .all = true };
+	alert_sub *sub;
+	alert got[4];
+	scan_writer *w;
+	sj_err e = {0};
+	size_t n = 0;
+	const char *stored = "SELECT count(*) FROM alert WHERE reasons = 32";
+
+	if (testdb_is_pg())
+		skip();  /* no syncer */
+	assert_int_equal(SCAN_R_DISINFECTION_OVERDUE, 32);  /* stored, above */
+	assert_int_equal(disinfection_add(f->s, &scope_system, &d, now, &id, &e), SJ_OK);
+	sub = alert_feed_subscribe(&fs, wake_nothing, NULL);
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	scan_writer_hold_sync(w, true);
+	for (int i = 0; i < 1500 && testdb_int(f->s, stored) == 0; i++)
+		usleep(10000);
+	assert_int_equal(testdb_int(f->s, stored), 1);
+	usleep(300000);
+	assert_int_equal(alert_feed_read(sub, got, 4, NULL), 0);
+	scan_writer_hold_sync(w, false);
+	for (int i = 0; i < 500 && n == 0; i++) {
+		n = alert_feed_read(sub, got, 4, NULL);
+		if (n == 0)
+			usleep(10000);
+	}
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].place_id, f->place_p);
+	assert_int_equal(got[0].reasons, SCAN_R_DISINFECTION_OVERDUE);
+	scan_writer_stop(w);
+	alert_feed_unsubscribe(sub);
+}
+
 static void
 test_wal_restarted_under_load(void **state)
 {
@@ -550,6 +696,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_wal_restarted_under_load, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_answer_waits_for_sync, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_waited_counted, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_failed_sync_fails_later_scans, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_overdue_alert_waits_for_sync, cpfix_state_setup, cpfix_state_teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
