@@ -336,7 +336,7 @@ report_html(const report_daily *r, arena *a)
 
 static const sheet_column registration_cols[] = {
 	{ "时间", 17 }, { "单位", 16 }, { "场所编号", 8 }, { "检查点编号", 8 }, { "方向", 5 },
-	{ "姓名", 10 }, { "证件号码", 20 }, { "手机", 14 }, { "体温(°C×10)", 10 },
+	{ "姓名", 10 }, { "证件号码", 20 }, { "手机", 14 }, { "体温(°C)", 8 },
 	{ "结果", 6 }, { "原因", 20 },
 };
 static const sheet_column outsider_cols[] = {
@@ -395,7 +395,7 @@ ledger_registrations(const report_daily *r, sheet *sh, arena *a, sj_err *e)
 		sheet_text(sh, x->who.id_number);
 		sheet_text(sh, x->who.mobile);
 		if (x->scan.temperature)
-			sheet_int(sh, x->scan.temperature);
+			sheet_tenths(sh, x->scan.temperature);
 		else
 			sheet_text(sh, NULL);
 		sheet_text(sh, screening_decision_name(x->scan.decision));

@@ -20,7 +20,7 @@ struct sheet {
 	FILE *csv;
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *date_fmt, *time_fmt;
+	lxw_format *date_fmt, *time_fmt, *tenths_fmt;
 	uint32_t cap;            /* data rows a worksheet holds */
 	char title[4 * TITLE_MAX + 1];
 	const sheet_column *cols;
@@ -200,6 +200,22 @@ sheet_int(sheet *sh, int64_t v)
 }
 
 void
+sheet_tenths(sheet *sh, int64_t tenths)
+{
+	char buf[32];
+	uint64_t m = tenths < 0 ? 0 - (uint64_t)tenths : (uint64_t)tenths;
+
+	if (sh->format == SHEET_CSV) {
+		/* in integers: no binary fraction can print 37.6 as 37.599... */
+		snprintf(buf, sizeof buf, "%s%llu.%llu", tenths < 0 ? "-" : "",
+		    (unsigned long long)(m / 10), (unsigned long long)(m % 10));
+		csv_field(sh, buf, strlen(buf));
+	} else if (!xlsx_ready(sh) || worksheet_write_number(sh->ws, sh->row,
+	    (lxw_col_t)sh->col++, (double)tenths / 10.0, sh->tenths_fmt) != LXW_NO_ERROR)
+		sh->failed = true;
+}
+
+void
 sheet_date(sheet *sh, sj_date d)
 {
 	char buf[DT_DATE_LEN];
@@ -303,6 +319,8 @@ sheet_open(int format, const char *path, uint32_t rows_per_sheet, sheet **out, s
 		format_set_num_format(sh->date_fmt, "yyyy-mm-dd");
 		sh->time_fmt = workbook_add_format(sh->wb);
 		format_set_num_format(sh->time_fmt, "yyyy-mm-dd hh:mm");
+		sh->tenths_fmt = workbook_add_format(sh->wb);
+		format_set_num_format(sh->tenths_fmt, "0.0");
 	}
 	*out = sh;
 	return SJ_OK;

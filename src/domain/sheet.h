@@ -81,6 +81,10 @@ sj_rc sheet_table(sheet *sh, const char *title, const sheet_column *cols, int n_
 void sheet_text(sheet *sh, const char *s);      /* NULL or "": an empty cell */
 void sheet_id(sheet *sh, int64_t id);           /* a number as a text cell; 0: empty */
 void sheet_int(sheet *sh, int64_t v);           /* a number cell */
+/* A number kept in tenths (a temperature in 0.1 °C: 376) as the number it
+ * stands for, with one decimal: "37.6" in CSV, the number 37.6 shown
+ * "0.0" in XLSX. */
+void sheet_tenths(sheet *sh, int64_t tenths);
 void sheet_date(sheet *sh, sj_date d);          /* SHEET_DATE_NONE: empty */
 void sheet_instant(sheet *sh, int64_t t);       /* seconds since the epoch; 0: empty */
 

@@ -276,6 +276,53 @@ test_sheet_cells_and_overflow(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* A temperature kept in tenths of a °C is written as the °C it stands
+ * for (the registrations ledger's 体温(°C)): 376 is 37.6, 340 is 34.0 —
+ * in CSV as text worked out in integers, in XLSX a number cell shown
+ * with one decimal ("0.0"). */
+static void
+test_sheet_tenths(void **state)
+{
+	static const sheet_column tcols[] = { { "体温(°C)", 8 } };
+	static const int64_t v[] = { 376, 340, 430, 5 };
+	static const char *const want[] = { "37.6", "34", "43", "0.5" };  /* XLSX: the number */
+	char dir[] = "/tmp/sj-report-XXXXXX", path[128];
+	sheet *sh;
+	wsheet ws;
+	sj_err e = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/t.csv", dir);
+	OK(sheet_open(SHEET_CSV, path, 0, &sh, &e));
+	OK(sheet_table(sh, "T", tcols, 1, &e));
+	for (int i = 0; i < 4; i++) {
+		sheet_tenths(sh, v[i]);
+		OK(sheet_row_end(sh, &e));
+	}
+	OK(sheet_close(sh, path, SJ_OK, &e));
+	assert_true(testdb_file_contains(path, "\"体温(°C)\"\r\n\"37.6\"\r\n\"34.0\"\r\n"
+	    "\"43.0\"\r\n\"0.5\"\r\n"));
+
+	snprintf(path, sizeof path, "%s/t.xlsx", dir);
+	OK(sheet_open(SHEET_XLSX, path, 10, &sh, &e));
+	OK(sheet_table(sh, "T", tcols, 1, &e));
+	for (int i = 0; i < 4; i++) {
+		sheet_tenths(sh, v[i]);
+		OK(sheet_row_end(sh, &e));
+	}
+	OK(sheet_close(sh, path, SJ_OK, &e));
+	sheet_read(path, 1, &ws);
+	for (int i = 0; i < 4; i++) {
+		assert_false(cell_at(&ws, i + 1, 0)->text);
+		assert_true(cell_at(&ws, i + 1, 0)->styled);
+		assert_string_equal(cell_at(&ws, i + 1, 0)->value, want[i]);
+	}
+	free(ws.cells);
+	snprintf(path, sizeof path, "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
 /* ---- the scenario ------------------------------------------------------------- */
 
 typedef struct fixture {
@@ -469,6 +516,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sheet_cells_and_overflow),
+		cmocka_unit_test(test_sheet_tenths),
 		cmocka_unit_test_setup_teardown(test_demo_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_demo_range_workbook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reveal, setup, teardown),
