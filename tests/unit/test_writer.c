@@ -21,7 +21,8 @@
  *    after its batch's commit (held, the committed scan stays unanswered);
  *    so is an alert of the periodic disinfection check published; a failed
  *    sync (the syncer's descriptor made a pipe) fails its scan and every
- *    later one, its retry too;
+ *    later one, its retry too; stopping the writer answers (written) every
+ *    scan committed while the syncer was held;
  *  - (SQLite) under a steady stream of scans, the writer never idle
  *    between batches, the WAL is started again from its top: the WAL
  *    header's checkpoint sequence number (bytes 12–15, big-endian; SQLite's
@@ -538,6 +539,52 @@ test_overdue_alert_waits_for_sync(void **state)
 	alert_feed_unsubscribe(sub);
 }
 
+/* (SQLite) Stopping the writer answers every scan it committed, durable:
+ * with the syncer held, three scans submitted together are committed
+ * (their rows visible to another connection) and unanswered; stopping
+ * releases the syncer, which syncs the log and answers all three, each
+ * written (SJ_OK) — none is lost or left waiting at shutdown. */
+static void
+test_stop_answers_committed(void **state)
+{
+	cpfix *f = *state;
+	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = 3 };
+	scan_job jobs[3];
+	writer_stats st;
+	scan_writer *w;
+	sj_err e = {0};
+
+	if (testdb_is_pg())
+		skip();  /* no syncer */
+	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &jobs[0]);
+	prepare(f, f->id_resident, SCAN_OUT, H(9, 30), &jobs[1]);
+	prepare(f, f->id_key, SCAN_IN, H(9, 40), &jobs[2]);
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	scan_writer_hold_sync(w, true);
+	for (int i = 0; i < 3; i++) {
+		jobs[i].done = job_done;
+		jobs[i].cls = &b;
+		jobs[i].rc = SJ_EINTERNAL;  /* set by the writer */
+		assert_int_equal(scan_writer_submit(w, &jobs[i], &e), SJ_OK);
+	}
+	for (int i = 0; i < 500 && testdb_int(f->s, CPFIX_COUNT_SCANS) < 3; i++)
+		usleep(10000);
+	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 3);
+	pthread_mutex_lock(&b.lock);
+	assert_int_equal(b.left, 3);
+	pthread_mutex_unlock(&b.lock);
+	scan_writer_drain(w);
+	pthread_mutex_lock(&b.lock);
+	assert_int_equal(b.left, 0);  /* answered before drain returned */
+	pthread_mutex_unlock(&b.lock);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(jobs[i].rc, SJ_OK);
+	assert_int_equal(jobs[1].out.stay_action, STAY_CLOSED);
+	scan_writer_stats(w, &st);
+	assert_true(st.syncs >= 1);
+	scan_writer_stop(w);
+}
+
 static void
 test_wal_restarted_under_load(void **state)
 {
@@ -698,6 +745,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_waited_counted, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_failed_sync_fails_later_scans, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_overdue_alert_waits_for_sync, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_stop_answers_committed, cpfix_state_setup, cpfix_state_teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
