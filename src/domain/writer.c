@@ -310,46 +310,57 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 /* fdatasync the log through the syncer's descriptor, after making sure it
  * is still the file at wal_path (SQLite removes the log only when the last
  * connection closes, and the writer's is open; should it ever be another
- * file, the new one is opened and both are synced).  Returns 0, or an
- * errno. */
+ * file, the new one is opened and both are synced; when it cannot be
+ * opened, the log was not synced: open's errno).  Returns 0, or an errno;
+ * *fsync_failed: an fdatasync failed (sync_main). */
 static int
-wal_sync(scan_writer *w)
+wal_sync(scan_writer *w, bool *fsync_failed)
 {
 	struct stat now, mine;
 	int err = 0;
 
+	*fsync_failed = false;
+
 	if (stat(w->wal_path, &now) == 0 &&
 	    (fstat(w->wal_fd, &mine) != 0 || now.st_ino != mine.st_ino || now.st_dev != mine.st_dev)) {
 		int fd = open(w->wal_path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			if (fdatasync(w->wal_fd) != 0)
+		if (fd < 0)
+			err = errno;  /* (the old file is still synced below) */
+		else {
+			if (fdatasync(w->wal_fd) != 0) {
 				err = errno;
+				*fsync_failed = true;
+			}
 			close(w->wal_fd);
 			w->wal_fd = fd;
 		}
 	}
-	if (fdatasync(w->wal_fd) != 0 && err == 0)
-		err = errno;
+	if (fdatasync(w->wal_fd) != 0) {
+		if (err == 0)
+			err = errno;
+		*fsync_failed = true;
+	}
 	return err;
 }
 
 /* Fail the jobs of list that were written (rc SJ_OK): their log could not
- * be made durable (err, an errno); first: by the sync meant for them, else
- * by an earlier one. */
+ * be made durable (err, an errno) — by the sync meant for them (a failed
+ * fdatasync when restart, after which the server must be restarted), or
+ * (earlier) by a failed fdatasync before them. */
 static void
-fail_not_durable(scan_job *list, int err, bool first)
+fail_not_durable(scan_job *list, int err, bool restart, bool earlier)
 {
 	for (scan_job *j = list; j; j = j->next) {
 		if (j->rc != SJ_OK)
 			continue;
-		if (first)
-			j->rc = sj_fail(&j->err, SJ_EUNAVAIL, NULL, "the scan was written but could "
-			    "not be made durable (%s); the server must be restarted, then retry "
-			    "with the same idempotency key", strerror(err));
-		else
+		if (earlier)
 			j->rc = sj_fail(&j->err, SJ_EUNAVAIL, NULL, "the log could not be made "
 			    "durable (%s) since an earlier scan; the server must be restarted, then "
 			    "retry with the same idempotency key", strerror(err));
+		else
+			j->rc = sj_fail(&j->err, SJ_EUNAVAIL, NULL, "the scan was written but could "
+			    "not be made durable (%s); %sretry with the same idempotency key",
+			    strerror(err), restart ? "the server must be restarted, then " : "");
 		j->alert.id = 0;
 	}
 }
@@ -358,8 +369,9 @@ fail_not_durable(scan_job *list, int err, bool first)
  * log once for all of them — every frame they wrote was in the file
  * before the call, so all are durable after it — and answers them, while
  * the writer writes the next batches.  A failed sync fails the scans it
- * should have made durable (they may or may not survive a power cut), and
- * every scan after them, until the server is restarted (sync_failed;
+ * should have made durable (they may or may not survive a power cut); a
+ * failed fdatasync fails every scan after them too, until the server is
+ * restarted (sync_failed;
  * scan_writer_submit refuses new ones): once fdatasync has failed, Linux
  * may have dropped the log's unwritten pages (marked clean, the error
  * reported once), so a later sync that succeeds says nothing of them, and
@@ -375,6 +387,7 @@ sync_main(void *arg)
 	scan_job *list;
 	uint64_t t0, took;
 	int err, failed;
+	bool fsync_failed = false;
 
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
@@ -389,16 +402,17 @@ sync_main(void *arg)
 		failed = w->sync_failed;
 		pthread_mutex_unlock(&w->lock);
 		t0 = mono_ns();
-		err = failed ? failed : wal_sync(w);
+		err = failed ? failed : wal_sync(w, &fsync_failed);
 		took = mono_ns() - t0;
-		if (err) {
-			if (!failed)
-				log_error("writer: cannot sync the log %s: %s; no scan is taken until "
-				    "the server is restarted", w->wal_path, strerror(err));
-			fail_not_durable(list, err, !failed);
-		}
+		if (err && !failed && !fsync_failed)
+			log_error("writer: cannot sync the log %s: %s", w->wal_path, strerror(err));
+		else if (err && !failed)
+			log_error("writer: cannot sync the log %s: %s; no scan is taken until "
+			    "the server is restarted", w->wal_path, strerror(err));
+		if (err)
+			fail_not_durable(list, err, fsync_failed, failed != 0);
 		pthread_mutex_lock(&w->lock);
-		if (err && !failed)
+		if (err && !failed && fsync_failed)
 			w->sync_failed = err;
 		w->stats.sync_failed = w->sync_failed;
 		if (!failed) {

@@ -504,12 +504,27 @@ static const jb_field place_fields[] = {
 };
 
 static const char *const place_nullable[] = { "address", NULL };
-static const org_place place_defaults = { .records_exits = 1 };
+/* A place not given its stay lasts 2 h (org.h); the default is set here,
+ * so that a default_stay_s of 0 in the body is a value out of the range
+ * the API states (60..86400, api/openapi.json), refused, and not the
+ * domain's "0 means 7200". */
+static const org_place place_defaults = { .records_exits = 1, .default_stay_s = 7200 };
+
+/* Refuse a default_stay_s of 0 given in the body (see place_defaults). */
+static sj_rc
+place_stay_given(const void *rec, sj_err *e)
+{
+	if (((const org_place *)rec)->default_stay_s == 0)
+		return sj_fail(e, SJ_EINVAL, "default_stay_s", "0 s is out of range 60..86400");
+	return SJ_OK;
+}
 
 static sj_rc
 place_add(http_req *r, const void *rec, int64_t *id, sj_err *e)
 {
-	return org_place_add(http_store(r), http_scope(r), rec, id, e);
+	sj_rc rc = place_stay_given(rec, e);
+
+	return rc != SJ_OK ? rc : org_place_add(http_store(r), http_scope(r), rec, id, e);
 }
 
 static sj_rc
@@ -521,7 +536,9 @@ place_get(http_req *r, int64_t id, void *rec, sj_err *e)
 static sj_rc
 place_update(http_req *r, int64_t id, const void *rec, sj_err *e)
 {
-	return org_place_update(http_store(r), http_scope(r), id, rec, e);
+	sj_rc rc = place_stay_given(rec, e);
+
+	return rc != SJ_OK ? rc : org_place_update(http_store(r), http_scope(r), id, rec, e);
 }
 
 static sj_rc

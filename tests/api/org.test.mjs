@@ -264,6 +264,13 @@ describe('writes', () => {
       422, 'invalid-input', 'unit_id');
     assertProblem(await member.patch(`/api/v1/places/${place.id}`, { default_stay_s: 59 }),
       422, 'invalid-input', 'default_stay_s');
+    // 0 is below the stated minimum (60, api/openapi.json), not "the default":
+    // refused on a change and on a new place, and the stay stays 3600
+    assertProblem(await member.patch(`/api/v1/places/${place.id}`, { default_stay_s: 0 }),
+      422, 'invalid-input', 'default_stay_s');
+    assert.equal((await member.get(`/api/v1/places/${place.id}`)).body.default_stay_s, 3600);
+    assertProblem(await member.post('/api/v1/places', { unit_id: ids.unitsA[0], kind: 'public',
+      name: '零停留', default_stay_s: 0 }), 422, 'invalid-input', 'default_stay_s');
     assertProblem(await member.patch(`/api/v1/places/${place.id}`, { name: null }),
       422, 'invalid-input', 'name');
     const gaotie = await signIn(srv.base, 'gaotie');

@@ -21,7 +21,10 @@
  *    after its batch's commit (held, the committed scan stays unanswered);
  *    so is an alert of the periodic disinfection check published; a failed
  *    sync (the syncer's descriptor made a pipe) fails its scan and every
- *    later one, its retry too;
+ *    later one, its retry too; the syncer's descriptor found to be another
+ *    file and the log not opened again (no descriptor left) fails the scan,
+ *    and no more (its retry is then answered); stopping the writer answers
+ *    (written) every scan committed while the syncer was held;
  *  - (SQLite) under a steady stream of scans, the writer never idle
  *    between batches, the WAL is started again from its top: the WAL
  *    header's checkpoint sequence number (bytes 12–15, big-endian; SQLite's
@@ -47,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/resource.h>
 #include <fcntl.h>
 #include <stdio.h>
 
@@ -402,12 +406,12 @@ test_answer_waits_for_sync(void **state)
 }
 
 /* The syncer's descriptor of the log (the only one open read-only on it:
- * SQLite's are read-write), made a pipe, on which fdatasync fails
- * (EINVAL): the syncer's next sync fails once (wal_sync then finds the
- * log is another file and goes back to it).  Returns false when it is not
- * found. */
+ * SQLite's are read-write) made a copy of descriptor with, or (with < 0) a
+ * pipe, on which fdatasync fails (EINVAL): the syncer's next sync fails
+ * once (wal_sync then finds the log is another file and goes back to it).
+ * Returns false when it is not found. */
 static bool
-break_syncer_fd(const char *wal)
+replace_syncer_fd(const char *wal, int with)
 {
 	char link[64], target[4096], info[64], line[128];
 	bool done = false;
@@ -435,7 +439,13 @@ break_syncer_fd(const char *wal)
 			if (strncmp(line, "flags:", 6) == 0)
 				flags = strtol(line + 6, NULL, 8);
 		fclose(fi);
-		if (flags < 0 || (flags & O_ACCMODE) != O_RDONLY || pipe(p) != 0)
+		if (flags < 0 || (flags & O_ACCMODE) != O_RDONLY)
+			continue;
+		if (with >= 0) {
+			done = dup2(with, fd) == fd;
+			continue;
+		}
+		if (pipe(p) != 0)
 			continue;
 		done = dup2(p[0], fd) == fd;
 		close(p[0]);
@@ -444,6 +454,12 @@ break_syncer_fd(const char *wal)
 	if (d)
 		closedir(d);
 	return done;
+}
+
+static bool
+break_syncer_fd(const char *wal)
+{
+	return replace_syncer_fd(wal, -1);
 }
 
 /* (SQLite) A failed sync of the log fails the scans it should have made
@@ -538,6 +554,108 @@ test_overdue_alert_waits_for_sync(void **state)
 	assert_int_equal(got[0].reasons, SCAN_R_DISINFECTION_OVERDUE);
 	scan_writer_stop(w);
 	alert_feed_unsubscribe(sub);
+}
+
+/* (SQLite) Stopping the writer answers every scan it committed, durable:
+ * with the syncer held, three scans submitted together are committed
+ * (their rows visible to another connection) and unanswered; stopping
+ * releases the syncer, which syncs the log and answers all three, each
+ * written (SJ_OK) — none is lost or left waiting at shutdown. */
+static void
+test_stop_answers_committed(void **state)
+{
+	cpfix *f = *state;
+	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = 3 };
+	scan_job jobs[3];
+	writer_stats st;
+	scan_writer *w;
+	sj_err e = {0};
+
+	if (testdb_is_pg())
+		skip();  /* no syncer */
+	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &jobs[0]);
+	prepare(f, f->id_resident, SCAN_OUT, H(9, 30), &jobs[1]);
+	prepare(f, f->id_key, SCAN_IN, H(9, 40), &jobs[2]);
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	scan_writer_hold_sync(w, true);
+	for (int i = 0; i < 3; i++) {
+		jobs[i].done = job_done;
+		jobs[i].cls = &b;
+		jobs[i].rc = SJ_EINTERNAL;  /* set by the writer */
+		assert_int_equal(scan_writer_submit(w, &jobs[i], &e), SJ_OK);
+	}
+	for (int i = 0; i < 500 && testdb_int(f->s, CPFIX_COUNT_SCANS) < 3; i++)
+		usleep(10000);
+	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 3);
+	pthread_mutex_lock(&b.lock);
+	assert_int_equal(b.left, 3);
+	pthread_mutex_unlock(&b.lock);
+	scan_writer_drain(w);
+	pthread_mutex_lock(&b.lock);
+	assert_int_equal(b.left, 0);  /* answered before drain returned */
+	pthread_mutex_unlock(&b.lock);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(jobs[i].rc, SJ_OK);
+	assert_int_equal(jobs[1].out.stay_action, STAY_CLOSED);
+	scan_writer_stats(w, &st);
+	assert_true(st.syncs >= 1);
+	scan_writer_stop(w);
+}
+
+/* (SQLite) The syncer's descriptor found to be another file than the log
+ * (here a temporary file put in its place), and the log cannot be opened
+ * again (no descriptor left: RLIMIT_NOFILE at the lowest free one): the scan
+ * is not answered as durable — nothing synced the log.  Before, wal_sync
+ * synced only the other file and answered the scan.  No fdatasync failed,
+ * so the writer goes on: its retry is answered once the log is opened. */
+static void
+test_log_not_reopened_fails(void **state)
+{
+	cpfix *f = *state;
+	scan_job first, second;
+	scan_writer *w;
+	scan_result r;
+	char *wal = NULL, real[4096], tmp[] = "/tmp/sj-review8-XXXXXX";
+	struct rlimit old, low;
+	int other, lowest;
+	sj_err e = {0};
+	sj_rc rc;
+
+	if (testdb_is_pg())
+		skip();  /* no syncer */
+	scan_input in = { .checkpoint_id = f->cp_p, .id_number = f->id_resident,
+	    .direction = SCAN_OUT, .at = H(9, 30), .source = SCAN_SRC_ATTENDANT,
+	    .key = "review8-second" };
+
+	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &first);
+	memset(&second, 0, sizeof second);
+	assert_int_equal(scan_prepare(f->s, f->keys, &f->settings, &scope_system, &in, NOW,
+	    &second.in, &e), SJ_OK);
+	assert_int_equal(store_wal_path(f->s, &wal, &e), SJ_OK);
+	assert_non_null(realpath(wal, real));
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	assert_int_equal(scan_writer_run(w, &first.in, &r, &e), SJ_OK);
+	assert_true((other = mkstemp(tmp)) >= 0);
+	unlink(tmp);
+	assert_true(replace_syncer_fd(real, other));
+	close(other);
+	/* the lowest descriptor free: with it the limit, no open succeeds */
+	assert_true((lowest = dup(0)) >= 0);
+	close(lowest);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)lowest;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	rc = scan_writer_run(w, &second.in, &r, &e);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(rc, SJ_EUNAVAIL);
+	/* No sync failed: the next one opens the log and syncs it, and the
+	 * retry is answered, a replay of the row written. */
+	sj_err_clear(&e);
+	assert_int_equal(scan_writer_run(w, &second.in, &r, &e), SJ_OK);
+	assert_true(r.replayed);
+	scan_writer_stop(w);
+	free(wal);
 }
 
 static void
@@ -707,6 +825,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_waited_counted, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_failed_sync_fails_later_scans, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_overdue_alert_waits_for_sync, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_stop_answers_committed, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_log_not_reopened_fails, cpfix_state_setup, cpfix_state_teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
