@@ -95,7 +95,7 @@ pair_memo_free(pair_memo *m)
 	free(m);
 }
 
-/* A 63-bit hash of the pair (idmap keys are ≥ 0); two pairs with one
+/* A 62-bit hash of the pair (idmap keys are ≥ 0); two pairs with one
  * hash share the slot, the later one replacing the earlier. */
 static int64_t
 pair_hash(int64_t person_id, int64_t place_id)
@@ -103,7 +103,7 @@ pair_hash(int64_t person_id, int64_t place_id)
 	uint64_t h = (uint64_t)person_id * 0x9e3779b97f4a7c15u ^ (uint64_t)place_id * 0xc2b2ae3d27d4eb4fu;
 
 	h ^= h >> 31;
-	return (int64_t)(h & INT64_MAX);
+	return (int64_t)(h >> 2);  /* < INT64_MAX: idmap stores key + 1 */
 }
 
 /* The entry of the pair of p, or NULL. */
