@@ -34,6 +34,7 @@
 
 #include "unit/testdb.h"  /* first: tests/run.sh runs a test that names it on both databases */
 #include "unit/cpfix.h"
+#include "unit/jobwait.h"
 
 #include "domain/scan_int.h"
 #include "domain/writer.h"
@@ -211,41 +212,20 @@ write_alone(world *w, int run, int i)
 	keep(w, run, i, rc, &e, &out);
 }
 
-typedef struct waiter {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int left;
-} waiter;
-
-static void
-job_done(scan_job *job, void *cls)
-{
-	waiter *b = cls;
-
-	(void)job;
-	pthread_mutex_lock(&b->lock);
-	if (--b->left == 0)
-		pthread_cond_signal(&b->cond);
-	pthread_mutex_unlock(&b->lock);
-}
-
 /* Submit jobs[0..n) together and wait for every answer; keep them as the
  * answers of ops idx[0..n). */
 static void
 submit_together(world *w, scan_writer *wr, scan_job *jobs, const int *idx, int n)
 {
-	waiter b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = n };
+	jobwait b = JOBWAIT_INIT(n);
 	sj_err e = {0};
 
 	for (int k = 0; k < n; k++) {
-		jobs[k].done = job_done;
+		jobs[k].done = jobwait_done;
 		jobs[k].cls = &b;
 		assert_int_equal(scan_writer_submit(wr, &jobs[k], &e), SJ_OK);
 	}
-	pthread_mutex_lock(&b.lock);
-	while (b.left > 0)
-		pthread_cond_wait(&b.cond, &b.lock);
-	pthread_mutex_unlock(&b.lock);
+	jobwait_all(&b);
 	for (int k = 0; k < n; k++)
 		keep(w, 0, idx[k], jobs[k].rc, &jobs[k].err, &jobs[k].out);
 }

@@ -56,6 +56,7 @@
 
 #include "unit/testdb.h"  /* first: tests/run.sh runs a test that names it on both databases */
 #include "unit/cpfix.h"
+#include "unit/jobwait.h"
 
 #include "domain/disinfection.h"
 #include "domain/writer.h"
@@ -147,25 +148,6 @@ test_concurrent_group_commit(void **state)
 	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_ALERTS), PER_THREAD);  /* key group */
 }
 
-/* Jobs submitted together, answered each on its own. */
-typedef struct batch {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int left;
-} batch;
-
-static void
-job_done(scan_job *job, void *cls)
-{
-	batch *b = cls;
-
-	(void)job;
-	pthread_mutex_lock(&b->lock);
-	if (--b->left == 0)
-		pthread_cond_signal(&b->cond);
-	pthread_mutex_unlock(&b->lock);
-}
-
 static void
 prepare(cpfix *f, const char *id_number, scan_direction d, int64_t at, scan_job *job)
 {
@@ -184,20 +166,17 @@ prepare(cpfix *f, const char *id_number, scan_direction d, int64_t at, scan_job 
 static void
 run_together(scan_job *jobs, int n)
 {
-	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = n };
+	jobwait b = JOBWAIT_INIT(n);
 	scan_writer *w;
 	sj_err e = {0};
 
 	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
 	for (int i = 0; i < n; i++) {
-		jobs[i].done = job_done;
+		jobs[i].done = jobwait_done;
 		jobs[i].cls = &b;
 		assert_int_equal(scan_writer_submit(w, &jobs[i], &e), SJ_OK);
 	}
-	pthread_mutex_lock(&b.lock);
-	while (b.left > 0)
-		pthread_cond_wait(&b.cond, &b.lock);
-	pthread_mutex_unlock(&b.lock);
+	jobwait_all(&b);
 	scan_writer_stop(w);
 }
 
@@ -370,17 +349,16 @@ static void
 test_answer_waits_for_sync(void **state)
 {
 	cpfix *f = *state;
-	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = 1 };
+	jobwait b = JOBWAIT_INIT(1);
 	scan_job job;
 	writer_stats st;
 	scan_writer *w;
 	sj_err e = {0};
-	int left;
 
 	if (testdb_is_pg())
 		skip();  /* PostgreSQL's commit returns once durable: no syncer */
 	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &job);
-	job.done = job_done;
+	job.done = jobwait_done;
 	job.cls = &b;
 	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
 	scan_writer_hold_sync(w, true);
@@ -389,15 +367,9 @@ test_answer_waits_for_sync(void **state)
 		usleep(10000);
 	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 1);
 	usleep(200000);
-	pthread_mutex_lock(&b.lock);
-	left = b.left;
-	pthread_mutex_unlock(&b.lock);
-	assert_int_equal(left, 1);
+	assert_int_equal(jobwait_left(&b), 1);
 	scan_writer_hold_sync(w, false);
-	pthread_mutex_lock(&b.lock);
-	while (b.left > 0)
-		pthread_cond_wait(&b.cond, &b.lock);
-	pthread_mutex_unlock(&b.lock);
+	jobwait_all(&b);
 	assert_int_equal(job.rc, SJ_OK);
 	assert_int_equal(job.out.stay_action, STAY_OPENED);
 	scan_writer_stats(w, &st);
@@ -565,7 +537,7 @@ static void
 test_stop_answers_committed(void **state)
 {
 	cpfix *f = *state;
-	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = 3 };
+	jobwait b = JOBWAIT_INIT(3);
 	scan_job jobs[3];
 	writer_stats st;
 	scan_writer *w;
@@ -579,7 +551,7 @@ test_stop_answers_committed(void **state)
 	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
 	scan_writer_hold_sync(w, true);
 	for (int i = 0; i < 3; i++) {
-		jobs[i].done = job_done;
+		jobs[i].done = jobwait_done;
 		jobs[i].cls = &b;
 		jobs[i].rc = SJ_EINTERNAL;  /* set by the writer */
 		assert_int_equal(scan_writer_submit(w, &jobs[i], &e), SJ_OK);
@@ -587,13 +559,9 @@ test_stop_answers_committed(void **state)
 	for (int i = 0; i < 500 && testdb_int(f->s, CPFIX_COUNT_SCANS) < 3; i++)
 		usleep(10000);
 	assert_int_equal(testdb_int(f->s, CPFIX_COUNT_SCANS), 3);
-	pthread_mutex_lock(&b.lock);
-	assert_int_equal(b.left, 3);
-	pthread_mutex_unlock(&b.lock);
+	assert_int_equal(jobwait_left(&b), 3);
 	scan_writer_drain(w);
-	pthread_mutex_lock(&b.lock);
-	assert_int_equal(b.left, 0);  /* answered before drain returned */
-	pthread_mutex_unlock(&b.lock);
+	assert_int_equal(jobwait_left(&b), 0);  /* answered before drain returned */
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(jobs[i].rc, SJ_OK);
 	assert_int_equal(jobs[1].out.stay_action, STAY_CLOSED);
@@ -739,7 +707,7 @@ static void
 test_waited_counted(void **state)
 {
 	cpfix *f = *state;
-	batch b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .left = 1 };
+	jobwait b = JOBWAIT_INIT(1);
 	struct timespec t0, t1;
 	scan_writer *w;
 	writer_stats st;
@@ -748,7 +716,7 @@ test_waited_counted(void **state)
 	double took;
 
 	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &job);
-	job.done = job_done;
+	job.done = jobwait_done;
 	job.cls = &b;
 	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
 	assert_int_equal(store_begin(f->s, &e), SJ_OK);
@@ -758,10 +726,7 @@ test_waited_counted(void **state)
 	while (since(&t1) < 0.040)
 		usleep(1000);
 	store_rollback(f->s);
-	pthread_mutex_lock(&b.lock);
-	while (b.left > 0)
-		pthread_cond_wait(&b.cond, &b.lock);
-	pthread_mutex_unlock(&b.lock);
+	jobwait_all(&b);
 	took = since(&t0);
 	assert_int_equal(job.rc, SJ_OK);
 	scan_writer_stats(w, &st);
@@ -773,14 +738,11 @@ test_waited_counted(void **state)
 
 	b.left = 1;
 	prepare(f, f->id_resident, SCAN_OUT, H(10, 0), &job);
-	job.done = job_done;
+	job.done = jobwait_done;
 	job.cls = &b;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(scan_writer_submit(w, &job, &e), SJ_OK);
-	pthread_mutex_lock(&b.lock);
-	while (b.left > 0)
-		pthread_cond_wait(&b.cond, &b.lock);
-	pthread_mutex_unlock(&b.lock);
+	jobwait_all(&b);
 	took = since(&t0);
 	assert_int_equal(job.rc, SJ_OK);
 	scan_writer_stats(w, &st);
