@@ -182,6 +182,41 @@ check "accepted = distinct well-formed check-ins ($(cat "$T/chunks.scans"))" \
     test "$(q "SELECT count(*) FROM scan s JOIN checkpoint c ON c.id = s.checkpoint_id
     JOIN place p ON p.id = c.place_id WHERE p.name LIKE 'chunks venue %'")" = "$(cat "$T/chunks.scans")"
 
+# --- RFC 4180 in check-in files: quoted fields, line numbers, an open quote --
+# Worked out by hand: line 2's category is quoted and holds a comma, a
+# doubled quote and a line break (lines 2-3, one row); line 4 quotes its
+# ids; line 5's user is not a number; line 6 quotes "-73.9,extra" as one
+# field, so it has 6 fields.  Accepted: users 1 and 3; rejected: lines 5
+# (user_id) and 6 (row), numbered as the file's lines, not its records.
+H=user_id,venue_id,checkin_utc_epoch,checkin_utc_iso,lat,lon,category
+printf '%s\r\n1,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,"Coffee, ""Tea""\r\nand cake"\r\n"3","2",1577836860,2020-01-01T00:01:00Z,40.7,-73.9,\r\nx4,2,1577836920,2020-01-01T00:02:00Z,40.7,-73.9,\r\n5,2,1577836980,2020-01-01T00:03:00Z,40.7,"-73.9,extra"\r\n' \
+    "$H" >"$T/quoted.csv"
+run_capture sj import checkins "$T/quoted.csv" --unit "$unit" --source quoted
+expect_status 0 "a check-in file with quoted fields imports"
+expect_in "$T/out" "^rows 4  accepted 2  duplicates 0  rejected 2 " "4 rows (not 5 lines): 2 accepted, 2 rejected"
+expect_in "$T/out" "^line 5: user_id: " "the row after the quoted line break is line 5"
+expect_in "$T/out" "^line 6: row: 6 fields, expected 7" "a quoted comma is no separator"
+check "the quoted ids are stored: users 1 and 3 at venue 2" test "$(q "SELECT count(*) FROM scan s
+    JOIN checkpoint c ON c.id = s.checkpoint_id JOIN place p ON p.id = c.place_id
+    WHERE p.name = 'quoted venue 2' AND s.at IN (1577836800, 1577836860)")" = 2
+# the report's seconds: milliseconds, never a binary fraction's noise
+expect_in "$T/out" '^seconds [0-9][0-9]*\.[0-9][0-9][0-9]  rows/s' "seconds with three decimals"
+run_capture sj import checkins "$T/quoted.csv" --unit "$unit" --source quoted --json
+check "JSON seconds: at most three decimals" \
+    grep -Eq '^  "seconds": [0-9]+(\.[0-9]{1,3})?,?$' "$T/out"
+printf '%s\n1,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,\n7,8,1577836860,2020-01-01T00:01:00Z,40.7,-73.9,"open\n9,8,1577836920,2020-01-01T00:02:00Z,40.7,-73.9,\n' \
+    "$H" >"$T/open.csv"
+n=$(count_rows scan)
+run_capture sj import checkins "$T/open.csv" --unit "$unit" --source open
+expect_status 2 "a quote never closed refuses the check-in file"
+expect_in "$T/err" "file: a quote opened on line 3 is never closed" "naming the line it opened on"
+check "nothing imported: no scan, no person or venue of the source" test "$(count_rows scan):$(q \
+    "SELECT count(*) FROM import_ref WHERE source = 'open'")" = "$n:0"
+printf '姓名,电话,时间\n张三,13912345678,"2024-03-02 00:30\n' >"$T/open.ledger.csv"
+run_capture sj import scans "$T/open.ledger.csv"
+expect_status 2 "a quote never closed refuses the ledger"
+expect_in "$T/err" "file: a quote opened on line 2 is never closed" "naming the line it opened on"
+
 # refusals are listed by line and field; nothing of theirs is stored
 printf 'checkpoint,姓名,电话,时间,方向\n%s,张三,13912345678,2024-03-02 08:00,进\n%s,张三,13912345678,2024-03-02 25:00,进\n%s,李四,13800000000,2024-03-02 08:00,进\n%s,张三,13912345678,2024-03-02 09:00,sideways\n' \
     "$cp" "$cp" "$cp" "$cp" >"$T/mixed.csv"

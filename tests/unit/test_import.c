@@ -196,6 +196,32 @@ test_ledger_line_numbers(void **state)
 	}
 }
 
+/* RFC 4180 in a ledger: a quoted name holding a comma, a doubled quote
+ * and a line break, and the row after it on its own line (4: the quoted
+ * cell spans lines 2 and 3); a quote never closed refuses the whole file
+ * with the line it opened on, before any row is given (rows_seen.n 0). */
+static void
+test_ledger_quotes(void **state)
+{
+	static const char text[] = "姓名,电话\n\"张,\"\"三\"\"\n二\",1\n李四,2\n";
+	static const char open[] = "姓名,电话\n甲,1\n乙,\"2\n丙,3\n";
+	rows_seen rs = {0};
+	sj_err e = {0};
+	(void)state;
+	assert_int_equal(ledger_parse_csv(text, sizeof text - 1, keep_row, no_bad, &rs, &e), SJ_OK);
+	assert_int_equal(rs.n, 2);
+	/* columns 3 (name) and 4 (mobile) of LEDGER_*: the first row's name
+	 * is 张,"三"<LF>二 on line 2, the second row starts on line 4 */
+	assert_non_null(strstr(rs.text, "2:3=张,\"三\"\n二|2:4=1|"));
+	assert_non_null(strstr(rs.text, "4:3=李四|4:4=2|"));
+	memset(&rs, 0, sizeof rs);
+	assert_int_equal(ledger_parse_csv(open, sizeof open - 1, keep_row, no_bad, &rs, &e),
+	    SJ_EINVAL);
+	assert_string_equal(e.field, "file");
+	assert_string_equal(e.msg, "a quote opened on line 3 is never closed");
+	assert_int_equal(rs.n, 0);
+}
+
 static void
 test_encoding_error(void **state)
 {
@@ -737,6 +763,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ledger_encodings, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test(test_ledger_line_numbers),
+		cmocka_unit_test(test_ledger_quotes),
 		cmocka_unit_test(test_utf16_named),
 		cmocka_unit_test_setup_teardown(test_encoding_error, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_local_day_whatever_tz, cpfix_state_setup, cpfix_state_teardown),
