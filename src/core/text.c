@@ -104,7 +104,7 @@ check_code_point(uint32_t c, size_t off, const char *field, unsigned flags,
                  sj_err *err)
 {
 	if (flags & TEXT_SINGLE_LINE)
-		flags |= TEXT_NO_CONTROL;
+		flags |= TEXT_NO_CONTROL | TEXT_NO_REPLACEMENT;
 	if (flags & TEXT_NO_CONTROL)
 		flags |= TEXT_NO_NUL;
 	if (c == 0 && (flags & TEXT_NO_NUL))
@@ -118,6 +118,10 @@ check_code_point(uint32_t c, size_t off, const char *field, unsigned flags,
 	    c != '\n')
 		return sj_fail(err, SJ_EINVAL, field, "control character "
 		    "U+%04X at byte %zu is not allowed", (unsigned)c, off);
+	if (c == 0xFFFD && (flags & TEXT_NO_REPLACEMENT))
+		return sj_fail(err, SJ_EINVAL, field, "replacement character U+FFFD at byte %zu "
+		    "is not allowed: the text lost characters in a conversion before it came "
+		    "here; type it again", off);
 	return SJ_OK;
 }
 

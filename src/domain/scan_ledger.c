@@ -19,6 +19,7 @@
 #include "core/csvrec.h"
 #include "core/datetime.h"
 #include "core/text.h"
+#include "domain/org.h"
 #include "domain/screening.h"
 
 /* ---- columns -------------------------------------------------------------------- */
@@ -458,6 +459,11 @@ ledger_row_input(const ledger_row *row, int64_t default_checkpoint, scan_input *
 		    "POST /api/v1/imports/scans?checkpoint=ID)");
 	if (v[LEDGER_PERSON] && !parse_pos_id(v[LEDGER_PERSON], &in->person_id))
 		return sj_fail(e, SJ_EINVAL, "person", "'%.40s' is not a person id", v[LEDGER_PERSON]);
+	/* a name is checked as registration checks it (control, invisible and
+	 * replacement characters), so a damaged one is named as such, not as
+	 * "no person on record" */
+	if (*name && (rc = org_check_name(*name, "name", ORG_NAME_MAX, e)) != SJ_OK)
+		return rc;
 	in->id_number = v[LEDGER_ID_NUMBER];
 	if (v[LEDGER_TIME] == NULL)
 		return sj_fail(e, SJ_EINVAL, "time", "is required");

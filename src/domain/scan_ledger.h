@@ -103,7 +103,9 @@ sj_rc ledger_parse_csv(const char *s, size_t n, ledger_row_fn row_fn, ledger_bad
  * writes "2024/3/2 0:30").  Directions: in, out, 进, 入, 进入, 出, 离开, 外出
  * (English without case).  Errors: SJ_EINVAL naming the field —
  * "checkpoint" (missing, not a positive integer), "person" (not a positive
- * integer), "time" (missing, malformed, no such local time), "direction",
+ * integer), "name" (as registration checks it, org_check_name: control,
+ * invisible or replacement characters, over ORG_NAME_MAX), "time"
+ * (missing, malformed, no such local time), "direction",
  * "temperature" (screening_temp_parse).
  */
 sj_rc ledger_row_input(const ledger_row *row, int64_t default_checkpoint, scan_input *in,

@@ -222,6 +222,44 @@ test_ledger_quotes(void **state)
 	assert_int_equal(rs.n, 0);
 }
 
+/* A row's name is checked as registration checks it: U+FFFD (a lossy
+ * decode upstream: 李<U+FFFD> is 李四 with a character lost), a control
+ * character (BEL) and an invisible one (ZERO WIDTH SPACE U+200B) are each
+ * a reject of field "name" on their line (3, 4, 5), not "no person on
+ * record"; the whole name 李四 (line 2) is accepted.  Nothing of the
+ * three is stored: one scan in all. */
+static void
+test_ledger_damaged_names(void **state)
+{
+	cpfix *f = *state;
+	static const char text[] = "姓名,电话,时间,方向\n"
+	    "李四,13912345678,2024-03-02 08:00,进\n"
+	    "李\xEF\xBF\xBD,13912345678,2024-03-02 08:10,进\n"
+	    "李\x07四,13912345678,2024-03-02 08:20,进\n"
+	    "李\xE2\x80\x8B四,13912345678,2024-03-02 08:30,进\n";
+	scan_import *im;
+	sj_err e = {0};
+
+	add_person(f, "李四", "13912345678");
+	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+	    AT_0030 + 86400, &(import_options){0}, &im, &e), SJ_OK);
+	assert_int_equal(jimport_ledger(text, sizeof text - 1, LEDGER_CSV, f->cp_p, im, &e), SJ_OK);
+	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+	const import_report *rp = scan_import_report(im);
+	assert_int_equal(rp->accepted, 1);
+	assert_int_equal(rp->rejected, 3);
+	assert_int_equal(rp->n_rejects, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(rp->rejects[i].line, 3 + i);
+		assert_string_equal(rp->rejects[i].field, "name");
+	}
+	assert_non_null(strstr(rp->rejects[0].msg, "replacement character U+FFFD at byte 3"));
+	assert_non_null(strstr(rp->rejects[1].msg, "control character U+0007 at byte 3"));
+	assert_non_null(strstr(rp->rejects[2].msg, "U+200B at byte 3"));
+	scan_import_free(im);
+	assert_int_equal(count(f, CPFIX_COUNT_SCANS), 1);
+}
+
 static void
 test_encoding_error(void **state)
 {
@@ -764,6 +802,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ledger_encodings, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test(test_ledger_line_numbers),
 		cmocka_unit_test(test_ledger_quotes),
+		cmocka_unit_test_setup_teardown(test_ledger_damaged_names, cpfix_state_setup,
+		    cpfix_state_teardown),
 		cmocka_unit_test(test_utf16_named),
 		cmocka_unit_test_setup_teardown(test_encoding_error, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_local_day_whatever_tz, cpfix_state_setup, cpfix_state_teardown),
