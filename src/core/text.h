@@ -63,6 +63,21 @@
 sj_rc text_check_utf8(const char *s, size_t n, const char *field,
                       unsigned flags, sj_err *err);
 
+/*
+ * A name (of a person, a place, a unit, ...), as every module checks it
+ * (org_check_name is this): valid UTF-8, TEXT_SINGLE_LINE (no control
+ * character, line break or U+FFFD), not blank, at most max code points,
+ * and free of invisible and bidirectional control characters (zero-width
+ * U+200B–U+200F, U+2060–U+2064, U+FEFF, soft hyphen U+00AD, U+061C,
+ * U+180E; embeddings and overrides U+202A–U+202E; isolates U+2066–U+2069),
+ * which make two names look alike or one name display reversed (Unicode
+ * TR #36 §2; "Trojan Source").  Errors: SJ_EINVAL naming field: "is
+ * required" (s NULL), text_check_utf8's, "must not be empty", "is N
+ * characters long; at most M", "invisible or bidirectional control
+ * character U+200B at byte 3 is not allowed".
+ */
+sj_rc text_check_name(const char *s, const char *field, size_t max, sj_err *e);
+
 /* As text_check_utf8, and then at most max_chars code points.  Returns
  * SJ_EINVAL with "too long: 70 characters, at most 64" (characters =
  * code points) when longer. */

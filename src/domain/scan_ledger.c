@@ -19,7 +19,7 @@
 #include "core/csvrec.h"
 #include "core/datetime.h"
 #include "core/text.h"
-#include "domain/org.h"
+#include "domain/org.h"   /* ORG_NAME_MAX */
 #include "domain/screening.h"
 
 /* ---- columns -------------------------------------------------------------------- */
@@ -462,7 +462,7 @@ ledger_row_input(const ledger_row *row, int64_t default_checkpoint, scan_input *
 	/* a name is checked as registration checks it (control, invisible and
 	 * replacement characters), so a damaged one is named as such, not as
 	 * "no person on record" */
-	if (*name && (rc = org_check_name(*name, "name", ORG_NAME_MAX, e)) != SJ_OK)
+	if (*name && (rc = text_check_name(*name, "name", ORG_NAME_MAX, e)) != SJ_OK)
 		return rc;
 	in->id_number = v[LEDGER_ID_NUMBER];
 	if (v[LEDGER_TIME] == NULL)

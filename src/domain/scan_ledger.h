@@ -103,7 +103,7 @@ sj_rc ledger_parse_csv(const char *s, size_t n, ledger_row_fn row_fn, ledger_bad
  * writes "2024/3/2 0:30").  Directions: in, out, 进, 入, 进入, 出, 离开, 外出
  * (English without case).  Errors: SJ_EINVAL naming the field —
  * "checkpoint" (missing, not a positive integer), "person" (not a positive
- * integer), "name" (as registration checks it, org_check_name: control,
+ * integer), "name" (as registration checks it, text_check_name: control,
  * invisible or replacement characters, over ORG_NAME_MAX), "time"
  * (missing, malformed, no such local time), "direction",
  * "temperature" (screening_temp_parse).
