@@ -374,8 +374,6 @@ parse_local(const char *s, int64_t *out, sj_err *e)
 	int y, mo, d, h, mi, sec = 0;
 	const char *p = s;
 	char sep;
-	struct tm tm = {0}, back;
-	time_t t;
 
 	if ((p = digits(p, 4, &y)) == NULL || (*p != '-' && *p != '/'))
 		goto bad;
@@ -392,15 +390,9 @@ parse_local(const char *s, int64_t *out, sj_err *e)
 		goto bad;
 	if (y < 1970 || !dt_ymd_valid(y, mo, d) || h > 23 || mi > 59 || sec > 59)
 		return sj_fail(e, SJ_EINVAL, "time", "'%.40s' is not a valid date and time", s);
-	tm = (struct tm){ .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-	    .tm_min = mi, .tm_sec = sec, .tm_isdst = -1 };
-	t = mktime(&tm);
-	if (t == (time_t)-1 || localtime_r(&t, &back) == NULL || back.tm_year != y - 1900 ||
-	    back.tm_mon != mo - 1 || back.tm_mday != d || back.tm_hour != h || back.tm_min != mi)
-		return sj_fail(e, SJ_EINVAL, "time", "'%.40s' does not exist in the zone %s (a clock "
-		    "change)", s, dt_zone_name());
-	*out = (int64_t)t;
-	return SJ_OK;
+	/* a time that the zone's clocks skipped or showed twice is refused,
+	 * asking for an offset (dt_local_instant) */
+	return dt_local_instant(y, mo, d, h, mi, sec, "time", out, e);
 bad:
 	return sj_fail(e, SJ_EINVAL, "time", "'%.40s' is not a time: write 2024-03-02 00:30 "
 	    "(local) or 2024-03-02T00:30:00+08:00", s);

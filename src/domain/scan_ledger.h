@@ -105,7 +105,8 @@ sj_rc ledger_parse_csv(const char *s, size_t n, ledger_row_fn row_fn, ledger_bad
  * "checkpoint" (missing, not a positive integer), "person" (not a positive
  * integer), "name" (as registration checks it, text_check_name: control,
  * invisible or replacement characters, over ORG_NAME_MAX), "time"
- * (missing, malformed, no such local time), "direction",
+ * (missing, malformed, a local time the zone's clocks skipped or showed
+ * twice: dt_local_instant), "direction",
  * "temperature" (screening_temp_parse).
  */
 sj_rc ledger_row_input(const ledger_row *row, int64_t default_checkpoint, scan_input *in,

@@ -156,6 +156,30 @@ check "export, import, export: the same file" cmp -s "$T/a.csv" "$T/b.csv"
 check "... and the same row" test "$(q "SELECT count(*) FROM scan WHERE person_id = $pid
     AND at = 1709310600 AND temperature = 366")" = 1
 
+# --- local times the zone's clocks skipped or showed twice -------------------
+# With the deployment's zone Europe/Berlin (SIJIN_TZ; the process's TZ says
+# otherwise), 2024-03-31 02:30 never happened (clocks 02:00 -> 03:00) and
+# 2024-10-27 02:30 happened twice (03:00 -> 02:00): both rows are refused,
+# field time, asking for an offset; the same time with +01:00 is taken as
+# 2024-10-27T01:30:00Z = 1729992600 (tz database, zdump -v -c 2024,2025
+# Europe/Berlin).  Asia/Shanghai's own daylight saving years: 1988-04-17
+# 02:30 never happened there.
+printf '姓名,电话,时间,方向,检查点\n张三,13912345678,2024-03-31 02:30,进,%s\n张三,13912345678,2024-10-27 02:30,出,%s\n张三,13912345678,2024-10-27T02:30:00+01:00,进,%s\n' \
+    "$cp" "$cp" "$cp" >"$T/dst.csv"
+TZ=Asia/Tokyo SIJIN_TZ=Europe/Berlin run_capture sj import scans "$T/dst.csv"
+expect_status 0 "a ledger with times in a DST gap and fold imports the rest"
+expect_in "$T/out" "accepted 1 .*rejected 2" "one accepted, two refused"
+expect_in "$T/out" "^line 2: time: 2024-03-31T02:30:00 does not exist in the zone Europe/Berlin.*add the offset" \
+    "the skipped time is refused, asking for an offset"
+expect_in "$T/out" "^line 3: time: 2024-10-27T02:30:00 occurs twice in the zone Europe/Berlin.*+02:00 for the first" \
+    "the doubled time is refused, asking for an offset"
+check "the time with its offset is stored as 2024-10-27T01:30:00Z" test "$(q "SELECT count(*)
+    FROM scan WHERE person_id = $pid AND at = 1729992600")" = 1
+printf '姓名,电话,时间,方向,检查点\n张三,13912345678,1988-04-17 02:30,进,%s\n' "$cp" >"$T/dst88.csv"
+run_capture sj import scans "$T/dst88.csv"
+expect_in "$T/out" "^line 2: time: 1988-04-17T02:30:00 does not exist in the zone Asia/Shanghai" \
+    "Asia/Shanghai 1988: the skipped hour of China's daylight saving time"
+
 # --- check-ins read by a thread of their own, 4,096 lines at a time ----------
 # 10,000 synthetic check-ins with malformed rows and blank lines around the
 # reader's chunk ends (non-blank lines 4,096/4,097 and 8,192/8,193 of the
