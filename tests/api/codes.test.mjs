@@ -393,6 +393,17 @@ test('photos: bad images are refused, naming the field, and nothing is stored', 
   assertProblem(await photo(png.subarray(0, png.length >> 1), 'image/png'), 422, 'invalid-input', 'image');
   assertProblem(await photo(Buffer.from('--x\r\nContent-Disposition: form-data; name="other"\r\n\r\nhi\r\n--x--\r\n'),
     'multipart/form-data; boundary=x'), 422, 'invalid-input', 'photo');
+  // The form takes its one file as the part named photo (RFC 7578; the
+  // OpenAPI document): a file under another name, or a second file, is
+  // refused naming the field, not taken because it came first.
+  const form = (...parts) => Buffer.concat([...parts.flatMap(([name, file]) => [
+    Buffer.from(`--b0\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.png"\r\n` +
+      'Content-Type: image/png\r\n\r\n'), file, Buffer.from('\r\n')]), Buffer.from('--b0--\r\n')]);
+  const multi = 'multipart/form-data; boundary=b0';
+  assertProblem(await photo(form(['image', png]), multi), 422, 'invalid-input', 'image');
+  assertProblem(await photo(form(['photo', png], ['photo', png]), multi), 422, 'invalid-input', 'photo');
+  assertProblem(await photo(form(['photo', png], ['back', png]), multi), 422, 'invalid-input', 'back');
+  assertProblem(await photo(form(['photo', png]).subarray(0, 200), multi), 422, 'invalid-input', 'body');
   assertProblem(await photo(png, 'image/png', '?colour=red'), 422, 'invalid-input', 'colour');
   assertProblem(await photo(Buffer.alloc(80 << 10, 1), 'image/png'), 413, 'too-large', 'body');
   assertProblem(await photo(png, 'image/png', '', '/api/v1/checkpoints/99999/scans/photo'), 404, 'not-found', 'checkpoint');
