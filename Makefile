@@ -116,7 +116,7 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_LIB := $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/core/*.c src/store/*.c) \
             src/http/jbody.c src/domain/screening.c src/domain/pass.c \
             src/domain/calendar.c src/domain/scope.c src/domain/placecode.c \
-            src/http/open311_form.c src/domain/scan_ledger.c src/json/jimport.c src/json/jerror.c \
+            src/http/open311_form.c src/http/multipart.c src/domain/scan_ledger.c src/json/jimport.c src/json/jerror.c \
             fuzz/stubs.c) \
             $(BUILD)/gen/schema_files.o
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

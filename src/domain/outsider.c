@@ -4,6 +4,7 @@
  */
 #include "domain/outsider.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,34 +145,60 @@ check_validity(const outsider_input *in, int64_t now, int64_t *from, int64_t *un
 	return SJ_OK;
 }
 
-/* An existing person with this identity number, or this mobile and name;
- * 0 when none. */
+/* Whether two names are the same name: their search keys (Unicode
+ * normalisation and case folding, docs/text.md) are equal. */
+static bool
+same_name(const char *a, const char *b)
+{
+	char *ka = text_search_key(a), *kb = text_search_key(b);
+	bool same = strcmp(ka, kb) == 0;
+
+	free(ka);
+	free(kb);
+	return same;
+}
+
+/* The person on record p, found by in->id_number, unless the names differ
+ * and in->confirm_person is not set: the identity number is the person's
+ * key (DESIGN.md §4 "People"), so a registration under another name is
+ * either a mistyped number or a mistyped name, and attaching it silently
+ * would put the outsider's visit on someone else's record.  The refusal
+ * names the registered person only masked (ident_name_mask). */
+static sj_rc
+check_id_owner(const person *p, const outsider_input *in, sj_err *e)
+{
+	char mask[512];
+
+	if (in->confirm_person || same_name(p->name, in->name))
+		return SJ_OK;
+	if (ident_name_mask(p->name, mask, sizeof mask, NULL) != SJ_OK)
+		snprintf(mask, sizeof mask, "*");
+	return sj_fail(e, SJ_ECONFLICT, "id_number", "is registered to another name (%s): check "
+	    "the number and the name, or confirm that this is that person (confirm_person)", mask);
+}
+
+/* An existing person with this identity number (whose name must match:
+ * check_id_owner), or this mobile and name; 0 when none. */
 static sj_rc
 find_person(store *s, const crypt_keys *k, const outsider_input *in, int64_t *id, sj_err *e)
 {
 	person *found;
 	size_t n;
 	arena a;
-	char *want;
 	sj_rc rc = SJ_OK;
 
 	*id = 0;
 	arena_init(&a);
 	if (in->id_number) {
 		rc = person_find(s, k, &scope_system, &a, in->id_number, 1, &found, &n, e);
-		if (rc == SJ_OK && n == 1)
+		if (rc == SJ_OK && n == 1 && (rc = check_id_owner(&found[0], in, e)) == SJ_OK)
 			*id = found[0].id;
 	}
 	if (rc == SJ_OK && *id == 0 && in->mobile) {
-		want = text_search_key(in->name);
 		rc = person_find(s, k, &scope_system, &a, in->mobile, ORG_LIST_MAX, &found, &n, e);
-		for (size_t i = 0; rc == SJ_OK && i < n; i++) {
-			char *key = text_search_key(found[i].name);
-			if (strcmp(key, want) == 0 && (*id == 0 || found[i].id < *id))
+		for (size_t i = 0; rc == SJ_OK && i < n; i++)
+			if (same_name(found[i].name, in->name) && (*id == 0 || found[i].id < *id))
 				*id = found[i].id;
-			free(key);
-		}
-		free(want);
 	}
 	arena_free(&a);
 	return rc;

@@ -6,8 +6,10 @@
  * A registration says that a person may enter the places of one unit
  * during [valid_from, valid_until): where they come from, why, and whom
  * they visit — a household, a unit, or a host described in words.  The
- * person is found or made first: by identity number, else by mobile and
- * name together, else a new person tagged "outsider" in the visited unit.
+ * person is found or made first: by identity number (refused when the
+ * person on record with it has another name, unless the caller confirms),
+ * else by mobile and name together, else a new person tagged "outsider"
+ * in the visited unit.
  * Registrations are kept in the scope of that unit; a checkpoint
  * attendant sees and makes only those of the checkpoints they attend
  * (SCOPE_CHECKPOINT, domain/scope.h): one with no checkpoint is not theirs.
@@ -34,7 +36,10 @@ typedef struct outsider_input {
 	int64_t person_id;          /* 0: find or make from the fields below */
 	const char *name;           /* required without person_id */
 	const char *mobile;         /* required without person_id (a mobile number) */
-	const char *id_number;      /* optional */
+	const char *id_number;      /* optional; a person on record with it is the outsider
+	                             * only when the names match (search keys) or ... */
+	int confirm_person;         /* ... this is set (1): the caller confirms that the
+	                             * outsider is the person the number is registered to */
 	/* where to and why */
 	int64_t unit_id;            /* the unit visited; 0 = the unit of checkpoint_id or of
 	                             * host_household_id */
@@ -73,7 +78,11 @@ typedef struct outsider {
  * characters; "host" also when neither it nor host_household_id is
  * given), "valid_until" (not after valid_from, or more than 30 days
  * later), "unit_id" (none given or derivable), "checkpoint_id" (none
- * given by a checkpoint attendant); SJ_ENOTFOUND "person_id",
+ * given by a checkpoint attendant); SJ_ECONFLICT "id_number" when the
+ * number is on record for a person of another name (text_search_key of
+ * the two differ) and confirm_person is 0 — the identity number is the
+ * person's key (DESIGN.md §4 "People"); the message shows that name only
+ * masked (ident_name_mask); SJ_ENOTFOUND "person_id",
  * "unit_id", "checkpoint_id", "host_household_id" when not in scope (the
  * household must be in the visited unit); store errors.  *id receives the
  * registration's id, *person_id (may be NULL) the person's.

@@ -614,6 +614,7 @@ static const jb_field outsider_fields[] = {
 	{ "name", JB_STRING, false, offsetof(outsider_input, name), 0, 0 },
 	{ "mobile", JB_STRING, false, offsetof(outsider_input, mobile), 0, 0 },
 	{ "id_number", JB_STRING, false, offsetof(outsider_input, id_number), 0, 0 },
+	{ "confirm_person", JB_BOOL, false, offsetof(outsider_input, confirm_person), 0, 0 },
 	{ "unit_id", JB_ID, false, offsetof(outsider_input, unit_id), 0, 0 },
 	{ "checkpoint_id", JB_ID, false, offsetof(outsider_input, checkpoint_id), 0, 0 },
 	{ "from", JB_STRING, true, offsetof(outsider_input, from), 0, 0 },

@@ -38,6 +38,7 @@
 #include "domain/scancode.h"
 #include "domain/screening.h"
 #include "http/api.h"
+#include "http/multipart.h"
 #include "http/web.h"
 #include "json/jcodes.h"
 #include "json/jscan.h"
@@ -713,53 +714,10 @@ post_checkin(http_req *r, sj_err *e)
 
 /* ---- photos of codes ---------------------------------------------------- */
 
-/* The bytes of the first part of a multipart/form-data body named
- * "photo" (RFC 7578), or of the first part that carries a filename. */
-static bool
-multipart_photo(const char *ctype, const char *body, size_t n, const char **part, size_t *part_n)
-{
-	const char *b = strcasestr(ctype, "boundary="), *p, *end;
-	char delim[80];
-	size_t blen;
-
-	if (b == NULL)
-		return false;
-	b += 9;
-	blen = strcspn(b, "; ");
-	if (*b == '"')
-		blen = strcspn(++b, "\"");
-	if (blen == 0 || blen > 70)
-		return false;
-	snprintf(delim, sizeof delim, "--%.*s", (int)blen, b);
-	blen = strlen(delim);
-	for (p = memmem(body, n, delim, blen); p; p = end) {
-		const char *head = p + blen, *data, *stop = body + n;
-		if ((size_t)(stop - head) < 2 || memcmp(head, "\r\n", 2) != 0)
-			return false;  /* the closing "--" delimiter, or junk */
-		head += 2;
-		if ((data = memmem(head, (size_t)(stop - head), "\r\n\r\n", 4)) == NULL)
-			return false;
-		data += 4;
-		if ((end = memmem(data, (size_t)(stop - data), delim, blen)) == NULL ||
-		    end - data < 2 || memcmp(end - 2, "\r\n", 2) != 0)
-			return false;
-		{
-			char *headers = strndup(head, (size_t)(data - head));
-			bool wanted = headers && (strcasestr(headers, "name=\"photo\"") ||
-			    strcasestr(headers, "filename="));
-			free(headers);
-			if (wanted) {
-				*part = data;
-				*part_n = (size_t)(end - 2 - data);
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 /* The image of a photo request: the body itself (image/png, image/jpeg)
- * or its multipart part. */
+ * or the multipart/form-data part named photo, the form's only file
+ * (http/multipart.h: another file part, or two photos, are refused naming
+ * the field). */
 static sj_rc
 photo_bytes(http_req *r, const void **img, size_t *n, sj_err *e)
 {
@@ -772,10 +730,10 @@ photo_bytes(http_req *r, const void **img, size_t *n, sj_err *e)
 		return SJ_OK;
 	if (ctype && strncasecmp(ctype, "multipart/form-data", 19) == 0) {
 		const char *part;
-		if (body == NULL || !multipart_photo(ctype, body, *n, &part, n))
-			return sj_fail(e, SJ_EINVAL, "photo", "the form holds no part named photo");
-		*img = part;
-		return SJ_OK;
+		sj_rc rc = multipart_file(ctype, body, *n, "photo", &part, n, e);
+		if (rc == SJ_OK)
+			*img = part;
+		return rc;
 	}
 	return sj_fail(e, SJ_EINVAL, "Content-Type", "send the photo as image/png, image/jpeg or "
 	    "multipart/form-data with a part named photo");

@@ -3,6 +3,7 @@
  * /metrics (Prometheus text) and the OpenAPI document.
  */
 #include <malloc.h>
+#include <string.h>
 
 #include "domain/trace_index.h"
 #include "domain/writer.h"
@@ -15,15 +16,27 @@ static const char *const sys_sql[] = {
 	"SELECT coalesce(max(version), 0) FROM schema_migrations",
 };
 
-/* 200 {"status":"ok"} when a query on this thread's store succeeds;
- * otherwise the store's error (503 for busy or unavailable). */
+/* 200 {"status":"ok"} when a query on this thread's store succeeds and
+ * the scan writer can still make scans durable; otherwise a 503 problem
+ * document saying why: the store's error (busy or unavailable), or — once
+ * a sync of the writer's log has failed (SQLite; writer_stats.sync_failed,
+ * domain/writer.c) — that every scan is refused until the server is
+ * restarted.  That state is latched: only a restart ends it, so a load
+ * balancer must take the server out and an operator restart it
+ * (docs/checkpoint.md). */
 static sj_rc
 get_healthz(http_req *r, sj_err *e)
 {
+	writer_stats ws;
 	store_stmt *st;
 	int64_t n;
 	sj_rc rc;
 
+	scan_writer_stats(http_scan_writer(r), &ws);
+	if (ws.sync_failed)
+		return sj_fail(e, SJ_EUNAVAIL, NULL, "the scan writer's log could not be synced "
+		    "to disk (%s): every scan is refused until the server is restarted",
+		    strerror(ws.sync_failed));
 	if ((rc = store_prepare(http_store(r), sys_sql[0], &st, e)) != SJ_OK ||
 	    (rc = store_query_int(st, &n, NULL, e)) != SJ_OK) {
 		if (rc == SJ_EDB)

@@ -78,6 +78,7 @@ struct scan_writer *http_scan_writer(http_req *r) { return r->srv->writer; }
 struct trace_index *http_trace_index(http_req *r) { return trace_live_index(r->srv->trace); }
 const crypt_keys *http_server_keys(const http_server *srv) { return srv->keys; }
 int http_server_port(const http_server *srv) { return srv->port; }
+struct scan_writer *http_server_scan_writer(http_server *srv) { return srv->writer; }
 
 sj_rc
 http_thread_store(http_server *srv, store **out, sj_err *e)

@@ -34,4 +34,9 @@ void http_server_stop(http_server *srv);
 /* The port actually bound (useful when cfg->port was taken by the OS). */
 int http_server_port(const http_server *srv);
 
+/* The server's scan writer (domain/writer.h), owned by the server and
+ * valid until http_server_stop: for a tool or test in the server's process
+ * that submits scans or reads the writer's figures. */
+struct scan_writer *http_server_scan_writer(http_server *srv);
+
 #endif

@@ -249,6 +249,41 @@ test('an unknown identity number is denied as an unregistered outsider until reg
   assert.ok(list.body.items.some((o) => o.id === reg.body.id));
 });
 
+test('an outsider registered with an identity number on record for another name is refused unless confirmed', async () => {
+  // The identity number is the person's key (DESIGN.md §4 "People"): a
+  // registration under another name is a mistyped number or name, and was
+  // silently put on the record of the person the number belongs to.
+  const r = await newResident('测试重名');
+  const regs = () => count(srv.db, `SELECT count(*) FROM outsider_registration WHERE person_id = ${r.id}`);
+  const register = (body) => gate.post('/api/v1/outsiders', { mobile: '13712340001',
+    id_number: r.number, checkpoint_id: ids.cp, from: '北京市东城区', reason: '探亲',
+    host: '3号楼2单元502', ...body });
+  const refused = await register({ name: '王小明' });
+  assertProblem(refused, 409, 'conflict', 'id_number');
+  // The registered name only masked (first character kept, every other one '*').
+  assert.match(refused.body.detail, /registered to another name \(测\*\*\*\)/);
+  assert.doesNotMatch(refused.text, /测试重名|试重名/);
+  assertProblem(await register({ name: '王小明', confirm_person: false }), 409, 'conflict', 'id_number');
+  assertProblem(await register({ name: '王小明', confirm_person: 'yes' }), 422, 'invalid-input', 'confirm_person');
+  assert.equal(regs(), 0);
+  assert.equal(sql(srv.db, `SELECT name FROM person WHERE id = ${r.id}`), '测试重名');
+  // The same name attaches as before; so does another name once confirmed.
+  const same = await register({ name: '测试重名' });
+  assert.equal(same.status, 201, same.text);
+  assert.equal(same.body.person.id, r.id);
+  const confirmed = await register({ name: '王小明', confirm_person: true });
+  assert.equal(confirmed.status, 201, confirmed.text);
+  assert.equal(confirmed.body.person.id, r.id);
+  assert.equal(regs(), 2);
+  // Names compare after NFKC and case folding (UAX #15, Unicode CaseFolding):
+  // full-width 'Ｌｉ Ｌｅｉ' is 'li lei'.
+  const latin = await newResident('Ｌｉ Ｌｅｉ');
+  const folded = await gate.post('/api/v1/outsiders', { name: 'LI LEI', mobile: '13712340002',
+    id_number: latin.number, checkpoint_id: ids.cp, from: '上海', reason: '探亲', host: 'x' });
+  assert.equal(folded.status, 201, folded.text);
+  assert.equal(folded.body.person.id, latin.id);
+});
+
 test('stays: A enters at t and never exits, B stays 30 min: no overlap (issue case)', async () => {
   const a = await newResident('测试甲乙');
   const b = await newResident('测试乙丙');

@@ -285,6 +285,12 @@ test('self check-in: refusals name the field, unknown phones must register, noth
     [{ ...good, from: 'x'.repeat(101), reason: 'r', host: 'h' }, 'from'],
     [{ ...good, idempotency_key: 'short' }, 'idempotency_key'],
     [{ ...good, extra: 1 }, 'extra'],
+    // U+FFFD: a name or place damaged by a lossy decode upstream; a control character
+    [{ ...good, name: '王\uFFFD' }, 'name'],
+    [{ ...good, name: '王\u0007五' }, 'name'],
+    [{ ...good, from: '济\uFFFD', reason: 'r', host: 'h' }, 'from'],
+    [{ ...good, from: '济南', reason: '探\uFFFD', host: 'h' }, 'reason'],
+    [{ ...good, from: '济南', reason: 'r', host: '\uFFFD' }, 'host'],
   ];
   for (const [body, field] of cases) assertProblem(await post(body), 422, 'invalid-input', field);
   assertProblem(await call(srv, `/api/v1/checkin/${'B'.repeat(43)}`, { method: 'POST', body: good }), 404, 'not-found', 'token');
@@ -387,6 +393,17 @@ test('photos: bad images are refused, naming the field, and nothing is stored', 
   assertProblem(await photo(png.subarray(0, png.length >> 1), 'image/png'), 422, 'invalid-input', 'image');
   assertProblem(await photo(Buffer.from('--x\r\nContent-Disposition: form-data; name="other"\r\n\r\nhi\r\n--x--\r\n'),
     'multipart/form-data; boundary=x'), 422, 'invalid-input', 'photo');
+  // The form takes its one file as the part named photo (RFC 7578; the
+  // OpenAPI document): a file under another name, or a second file, is
+  // refused naming the field, not taken because it came first.
+  const form = (...parts) => Buffer.concat([...parts.flatMap(([name, file]) => [
+    Buffer.from(`--b0\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.png"\r\n` +
+      'Content-Type: image/png\r\n\r\n'), file, Buffer.from('\r\n')]), Buffer.from('--b0--\r\n')]);
+  const multi = 'multipart/form-data; boundary=b0';
+  assertProblem(await photo(form(['image', png]), multi), 422, 'invalid-input', 'image');
+  assertProblem(await photo(form(['photo', png], ['photo', png]), multi), 422, 'invalid-input', 'photo');
+  assertProblem(await photo(form(['photo', png], ['back', png]), multi), 422, 'invalid-input', 'back');
+  assertProblem(await photo(form(['photo', png]).subarray(0, 200), multi), 422, 'invalid-input', 'body');
   assertProblem(await photo(png, 'image/png', '?colour=red'), 422, 'invalid-input', 'colour');
   assertProblem(await photo(Buffer.alloc(80 << 10, 1), 'image/png'), 413, 'too-large', 'body');
   assertProblem(await photo(png, 'image/png', '', '/api/v1/checkpoints/99999/scans/photo'), 404, 'not-found', 'checkpoint');
