@@ -197,6 +197,14 @@ cputicks() {
 	    awk '{ s += $1 } END { printf "%d", s }'
 }
 
+# iobytes: bytes the server processes have had written to the storage
+# layer so far (/proc/PID/io write_bytes: the WAL, the checkpointer's
+# copies into the database file; 0 where the kernel does not count them).
+iobytes() {
+	for p in $pids; do awk '/^write_bytes/ { print $2 }' "/proc/$p/io" 2>/dev/null || echo 0; done |
+	    awk '{ s += $1 } END { printf "%d", s }'
+}
+
 # dbticks: user + system clock ticks of the PostgreSQL server so far (its
 # postmaster and every process it started: the backends of the app's
 # connections, the WAL writer, the checkpointer); 0 on SQLite, which runs
@@ -245,7 +253,7 @@ for run in $(seq "$runs"); do
 		done
 	done
 	before=$(count "SELECT count(*) FROM scan")
-	cpu0=$(cputicks); db0=$(dbticks)
+	cpu0=$(cputicks); db0=$(dbticks); io0=$(iobytes)
 	# Peak resident memory of the server processes together, every 200 ms.
 	echo 0 >"$tmp/rss"
 	( peak=0; while :; do
@@ -263,7 +271,7 @@ for run in $(seq "$runs"); do
 		echo "run $run: burst"
 		phase b "$burst" $((2 * conns))
 	fi
-	cpu1=$(cputicks); db1=$(dbticks)
+	cpu1=$(cputicks); db1=$(dbticks); io1=$(iobytes)
 	kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; sampler=
 	# The writer's longest batch and longest periodic work (ms, the largest
 	# over the processes): how long the writer held answers up at most, and
@@ -291,15 +299,17 @@ for run in $(seq "$runs"); do
 		/^sijin_http_idle_closed_total\{since="accept"/ { a += $2 }
 		/^sijin_http_idle_closed_total\{since="answer"/ { b += $2 }
 		/^sijin_scan_writer_jobs_total / { j += $2 }
+		/^sijin_scan_writer_batches_total / { nb += $2 }
 		/^sijin_scan_writer_pair_memo_hits_total / { m += $2 }
 		END { printf "writer longest batch %.1f ms, longest periodic work %.1f ms, " \
 		    "longest hold by the checkpointer %.1f ms (%d holds, %.0f ms in all); " \
 		    "connections closed idle: %d since accept, %d since an answer; " \
 		    "scans planned from the memo of pairs: %d of %d; " \
 		    "in the server (headers read to answer sent, both phases): %.2f %% of scans over 10 ms, %.2f %% over 20 ms; " \
-		    "queued for the writer to durable: %.2f %% 10 ms or more, %.2f %% 20 ms or more, longest %.1f ms",
+		    "queued for the writer to durable: %.2f %% 10 ms or more, %.2f %% 20 ms or more, longest %.1f ms; " \
+		    "%.1f scans a batch",
 		    w * 1e3, p * 1e3, c * 1e3, cn, ct * 1e3, a, b, m, j, n ? 100 * (n - l10) / n : 0, n ? 100 * (n - l20) / n : 0,
-		    j ? 100 * j10 / j : 0, j ? 100 * j20 / j : 0, jm * 1e3 }')
+		    j ? 100 * j10 / j : 0, j ? 100 * j20 / j : 0, jm * 1e3, nb ? j / nb : 0 }')
 	rss_kib=$(cat "$tmp/rss")   # empty when the sampler was stopped while writing
 	rss_mib=$(( ${rss_kib:-0} / 1024 ))
 	for p in $pids; do kill "$p"; wait "$p" 2>/dev/null || true; done
@@ -349,7 +359,7 @@ for run in $(seq "$runs"); do
 		echo "  sustained: $(sample_summary "${run}s")"
 		[ "$burst" != 0 ] && echo "  burst: $(sample_summary "${run}b")"
 	fi
-	echo "  $stall"
+	echo "  $stall; $(awk -v b=$((io1 - io0)) -v n="$stored" 'BEGIN { printf "%.0f", (n > 0 ? b / n : 0) }') bytes written to storage a scan (WAL and database, /proc/PID/io)"
 	# The server's warnings (its log is removed with the run's folder
 	# unless KEEP=1): how many, and the commonest, without their times.
 	for i in $(seq 0 $((procs - 1))); do

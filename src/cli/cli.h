@@ -36,7 +36,9 @@ typedef int (*cli_cmd_fn)(cli_ctx *ctx, int argc, char **argv);
  * migrate_check, crypt_keys_load. */
 sj_rc cli_open(cli_ctx *ctx, bool need_keys, sj_err *e);
 
-/* Print j (stolen) as indented JSON on stdout, one document. */
+/* Print j (stolen) as indented JSON on stdout, one document; reals with
+ * 15 significant digits, so a value rounded to a few decimals prints as
+ * those decimals. */
 void cli_json_print(json_t *j);
 
 /* End the transaction a command opened: commit when rc is SJ_OK, roll

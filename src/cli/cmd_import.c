@@ -78,17 +78,21 @@ audit_batch(void *cls, store *s, const import_report *total, const import_report
 	    "rejected", (json_int_t)batch->rejected), e);
 }
 
-static double
-seconds_since(const struct timespec *t0)
+/* The seconds since t0, to the millisecond: the report's figure is a
+ * count of milliseconds shown as seconds with three decimals, never the
+ * binary fraction's noise (0.30000000000000004). */
+static int64_t
+ms_since(const struct timespec *t0)
 {
 	struct timespec t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+	int64_t ns = (int64_t)(t1.tv_sec - t0->tv_sec) * 1000000000 + (t1.tv_nsec - t0->tv_nsec);
+	return (ns + 500000) / 1000000;
 }
 
 static void
-print_report(const import_report *r, bool dry_run, double secs)
+print_report(const import_report *r, bool dry_run, int64_t ms)
 {
 	printf("%srows %lld  accepted %lld  duplicates %lld  rejected %lld  stays %lld  "
 	    "alerts %lld\n", dry_run ? "dry run (nothing kept): " : "", (long long)r->rows,
@@ -102,7 +106,8 @@ print_report(const import_report *r, bool dry_run, double secs)
 	if (r->rejected > (int64_t)r->n_rejects)
 		printf("(%lld more rejected rows not listed)\n",
 		    (long long)(r->rejected - (int64_t)r->n_rejects));
-	printf("seconds %.2f  rows/s %.0f\n", secs, secs > 0 ? (double)r->rows / secs : 0.0);
+	printf("seconds %lld.%03lld  rows/s %.0f\n", (long long)(ms / 1000), (long long)(ms % 1000),
+	    ms > 0 ? (double)r->rows * 1000.0 / (double)ms : 0.0);
 }
 
 /* Print the report of im and return the exit code of rc. */
@@ -111,14 +116,16 @@ import_done(scan_import *im, store *reader, sj_rc rc, const sj_err *e, bool json
     const struct timespec *t0)
 {
 	const import_report *r = scan_import_report(im);
-	double secs = seconds_since(t0);
+	int64_t ms = ms_since(t0);
 
 	if (json) {
 		json_t *j = jimport_report(r, dry_run);
-		json_object_set_new(j, "seconds", json_real(secs));
+		/* ms / 1000.0 is the double nearest the 3-decimal figure, which
+		 * cli_json_print's 15 digits print exactly as that figure */
+		json_object_set_new(j, "seconds", json_real((double)ms / 1000.0));
 		cli_json_print(j);
 	} else
-		print_report(r, dry_run, secs);
+		print_report(r, dry_run, ms);
 	scan_import_free(im);
 	store_close(reader);
 	return rc == SJ_OK ? 0 : cli_fail(e);

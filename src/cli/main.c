@@ -91,7 +91,10 @@ cli_open(cli_ctx *ctx, bool need_keys, sj_err *e)
 void
 cli_json_print(json_t *j)
 {
-	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	/* Reals with 15 significant digits (C's DBL_DIG), not Jansson's 17: a
+	 * double read from a decimal of at most 15 digits prints as that
+	 * decimal (0.3, not 0.30000000000000004; C17 5.2.4.2.2). */
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	putchar('\n');
 	json_decref(j);
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,65 @@ int64_t
 dt_zone_offset(int64_t t)
 {
 	return zone_offset(t);
+}
+
+/* An offset east of UTC in seconds as "+hh:mm" (post-1970 offsets are
+ * whole minutes). */
+static void
+format_offset(int64_t off, char out[8])
+{
+	int64_t a = off < 0 ? -off : off;
+
+	snprintf(out, 8, "%c%02d:%02d", off < 0 ? '-' : '+', (int)(a / 3600) % 100,
+	    (int)(a / 60 % 60));
+}
+
+sj_rc
+dt_local_instant(int y, int mo, int d, int h, int mi, int sec, const char *field, int64_t *out,
+    sj_err *err)
+{
+	/* the wall time read as if it were UTC; an instant t shows it when
+	 * t + offset(t) == wall.  Every offset in force within two days of
+	 * it (DST and zone changes are at most a day: Pacific/Apia skipped
+	 * 2011-12-30) is among the four looked at, so every t is found. */
+	int64_t wall = (int64_t)dt_date_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	int64_t tried[4], found[4], off_of[4];
+	int n_tried = 0, n_found = 0;
+	char text[24], o1[8], o2[8];
+
+	tried[n_tried++] = zone_offset(wall - 2 * 86400);
+	tried[n_tried++] = zone_offset(wall + 2 * 86400);
+	tried[n_tried++] = zone_offset(wall - tried[0]);
+	tried[n_tried++] = zone_offset(wall - tried[1]);
+	for (int i = 0; i < n_tried; i++) {
+		int64_t t = wall - tried[i];
+		bool seen = false;
+		for (int k = 0; k < n_found; k++)
+			seen |= found[k] == t;
+		if (!seen && zone_offset(t) == tried[i]) {
+			off_of[n_found] = tried[i];
+			found[n_found++] = t;
+		}
+	}
+	snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, sec);
+	if (n_found == 1) {
+		*out = found[0];
+		return SJ_OK;
+	}
+	if (n_found == 0) {
+		format_offset(tried[0], o1);
+		format_offset(tried[1], o2);
+		return sj_fail(err, SJ_EINVAL, field, "%s does not exist in the zone %s: the clocks "
+		    "went from %s to %s and skipped it; add the offset meant (e.g. %s%s)", text,
+		    dt_zone_name(), o1, o2, text, o1);
+	}
+	/* twice: the earlier instant has the larger offset */
+	int first = found[0] < found[1] ? 0 : 1;
+	format_offset(off_of[first], o1);
+	format_offset(off_of[1 - first], o2);
+	return sj_fail(err, SJ_EINVAL, field, "%s occurs twice in the zone %s: the clocks went "
+	    "back from %s to %s; add the offset meant (%s%s for the first, %s%s for the second)",
+	    text, dt_zone_name(), o1, o2, text, o1, text, o2);
 }
 
 /* The local day number at t; no range check (used for searching). */

@@ -78,6 +78,27 @@ sj_rc dt_zone_set(const char *name, sj_err *err);
  * than through dt_zone_set is not seen by that answer. */
 int64_t dt_zone_offset(int64_t t);
 
+/*
+ * The instant (seconds since the epoch) at which the deployment's zone
+ * shows the wall time y-m-d h:mi:sec (valid: dt_ymd_valid, h 0-23, mi and
+ * sec 0-59; years 1970-9999), from the tz database whatever the process's
+ * own TZ was before dt_zone_set.  A wall time without an offset names
+ * one instant only when the zone's clocks showed it once (DESIGN.md §4
+ * "Time": instants carry an offset), so both other cases are errors, not
+ * a guess: SJ_EINVAL naming field with
+ *   "2024-03-31T02:30:00 does not exist in the zone Europe/Berlin: the
+ *   clocks went from +01:00 to +02:00 and skipped it; add the offset
+ *   meant (e.g. 2024-03-31T02:30:00+01:00)"   (a spring-forward gap), or
+ *   "2024-10-27T02:30:00 occurs twice in the zone Europe/Berlin: the
+ *   clocks went back from +02:00 to +01:00; add the offset meant
+ *   (2024-10-27T02:30:00+02:00 for the first, ...+01:00 for the
+ *   second)"   (a fall-back fold).
+ * Asia/Shanghai had both in 1986-1991 (China's daylight saving time).
+ * *out is set on success only.
+ */
+sj_rc dt_local_instant(int y, int mo, int d, int h, int mi, int sec, const char *field,
+    int64_t *out, sj_err *err);
+
 /* The name last set by dt_zone_set, or "" when it has not been called
  * (then the C library's own TZ is in effect).  Static storage; valid
  * until the next dt_zone_set.  Never NULL. */

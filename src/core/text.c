@@ -15,6 +15,7 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +105,7 @@ check_code_point(uint32_t c, size_t off, const char *field, unsigned flags,
                  sj_err *err)
 {
 	if (flags & TEXT_SINGLE_LINE)
-		flags |= TEXT_NO_CONTROL;
+		flags |= TEXT_NO_CONTROL | TEXT_NO_REPLACEMENT;
 	if (flags & TEXT_NO_CONTROL)
 		flags |= TEXT_NO_NUL;
 	if (c == 0 && (flags & TEXT_NO_NUL))
@@ -118,6 +119,10 @@ check_code_point(uint32_t c, size_t off, const char *field, unsigned flags,
 	    c != '\n')
 		return sj_fail(err, SJ_EINVAL, field, "control character "
 		    "U+%04X at byte %zu is not allowed", (unsigned)c, off);
+	if (c == 0xFFFD && (flags & TEXT_NO_REPLACEMENT))
+		return sj_fail(err, SJ_EINVAL, field, "replacement character U+FFFD at byte %zu "
+		    "is not allowed: the text lost characters in a conversion before it came "
+		    "here; type it again", off);
 	return SJ_OK;
 }
 
@@ -143,6 +148,42 @@ text_check_utf8(const char *s, size_t n, const char *field, unsigned flags,
 	}
 out:
 	return rc;
+}
+
+/* True for the characters a name may not hold (text_check_name). */
+static bool
+is_invisible(uint32_t c)
+{
+	return c == 0x00AD || c == 0x061C || c == 0x180E || (c >= 0x200B && c <= 0x200F) ||
+	    (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
+	    (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
+}
+
+sj_rc
+text_check_name(const char *s, const char *field, size_t max, sj_err *e)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, len;
+	uint32_t c;
+	sj_rc rc;
+
+	if (s == NULL)
+		return sj_fail(e, SJ_EINVAL, field, "is required");
+	if ((rc = text_check_utf8(s, strlen(s), field, TEXT_SINGLE_LINE, e)) != SJ_OK)
+		return rc;
+	n = text_length(s);
+	if (n == 0 || text_is_blank(s))
+		return sj_fail(e, SJ_EINVAL, field, "must not be empty");
+	if (n > max)
+		return sj_fail(e, SJ_EINVAL, field, "is %zu characters long; at most %zu", n, max);
+	for (size_t off = 0; p[off]; off += len) {
+		len = utf8_decode(p + off, strlen(s + off), &c);
+		assert(len > 0);   /* checked above */
+		if (is_invisible(c))
+			return sj_fail(e, SJ_EINVAL, field, "invisible or bidirectional control "
+			    "character U+%04X at byte %zu is not allowed", (unsigned)c, off);
+	}
+	return SJ_OK;
 }
 
 /* Code points in n bytes of valid UTF-8: the bytes that are not

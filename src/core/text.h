@@ -27,11 +27,17 @@
 /* Reject every control character (Unicode general category Cc: C0
  * U+0000-U+001F, DEL U+007F, C1 U+0080-U+009F) except tab and LF. */
 #define TEXT_NO_CONTROL  0x2u
-/* TEXT_NO_CONTROL, and also reject line breaks: LF, VT, FF, CR, NEL
- * U+0085, LINE SEPARATOR U+2028, PARAGRAPH SEPARATOR U+2029 (the
- * mandatory breaks of UAX #14).  Tab stays allowed.  For names, codes,
- * phone numbers and other one-line fields. */
+/* TEXT_NO_CONTROL and TEXT_NO_REPLACEMENT, and also reject line breaks:
+ * LF, VT, FF, CR, NEL U+0085, LINE SEPARATOR U+2028, PARAGRAPH SEPARATOR
+ * U+2029 (the mandatory breaks of UAX #14).  Tab stays allowed.  For
+ * names, codes, phone numbers and other one-line fields. */
 #define TEXT_SINGLE_LINE 0x4u
+/* Reject U+FFFD REPLACEMENT CHARACTER: what a decoder writes where it
+ * could not read the bytes (The Unicode Standard §23.8 "Specials"; WHATWG
+ * Encoding's replacement error mode), so text holding it has lost
+ * characters upstream (a GBK form read as UTF-8, a lossy copy) and a
+ * name holding it names nobody.  Implied by TEXT_SINGLE_LINE. */
+#define TEXT_NO_REPLACEMENT 0x8u
 
 /* The ICU locale whose collation orders names (CLDR "zh" = pinyin). */
 #define TEXT_COLLATION_LOCALE "zh"
@@ -50,10 +56,27 @@
  * giving the 0-based byte offset of the first offending sequence:
  * "invalid UTF-8 at byte 7", "NUL character (U+0000) at byte 3 is not
  * allowed", "control character U+0007 at byte 3 is not allowed",
- * "line break U+000A at byte 5 is not allowed in a single-line field".
+ * "line break U+000A at byte 5 is not allowed in a single-line field",
+ * "replacement character U+FFFD at byte 3 is not allowed: the text lost
+ * characters in a conversion before it came here; type it again".
  */
 sj_rc text_check_utf8(const char *s, size_t n, const char *field,
                       unsigned flags, sj_err *err);
+
+/*
+ * A name (of a person, a place, a unit, ...), as every module checks it
+ * (org_check_name is this): valid UTF-8, TEXT_SINGLE_LINE (no control
+ * character, line break or U+FFFD), not blank, at most max code points,
+ * and free of invisible and bidirectional control characters (zero-width
+ * U+200B–U+200F, U+2060–U+2064, U+FEFF, soft hyphen U+00AD, U+061C,
+ * U+180E; embeddings and overrides U+202A–U+202E; isolates U+2066–U+2069),
+ * which make two names look alike or one name display reversed (Unicode
+ * TR #36 §2; "Trojan Source").  Errors: SJ_EINVAL naming field: "is
+ * required" (s NULL), text_check_utf8's, "must not be empty", "is N
+ * characters long; at most M", "invisible or bidirectional control
+ * character U+200B at byte 3 is not allowed".
+ */
+sj_rc text_check_name(const char *s, const char *field, size_t max, sj_err *e);
 
 /* As text_check_utf8, and then at most max_chars code points.  Returns
  * SJ_EINVAL with "too long: 70 characters, at most 64" (characters =

@@ -1,8 +1,9 @@
 /*
  * checkins — public check-in data sets as scans (checkins.h).
  *
- * Two passes over the gzip file: the first makes the missing people and
- * venues (import_ref maps outside ids to them), the second feeds scan
+ * Two passes over the gzip file, each reading its CSV records with
+ * core/csvrec.h (RFC 4180: quoted fields, line numbers of the line where
+ * a record starts): the first makes the missing people and venues (import_ref maps outside ids to them), the second feeds scan
  * rows to scan_import.  The people are made PEOPLE_CHUNK at a time
  * (person_add_many, their import_ref rows by store_bulk_put), so a file
  * of 200,000 new users costs a few dozen statements, not ~5 a person.
@@ -10,6 +11,7 @@
  */
 #include "domain/checkins.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -19,6 +21,7 @@
 #include <zlib.h>
 
 #include "core/arena.h"
+#include "core/csvrec.h"
 #include "core/datetime.h"
 #include "core/idmap.h"
 #include "domain/org.h"
@@ -57,58 +60,71 @@ parse_id(const char *s, int64_t *out)
 	return n > 0 && *s == '\0';
 }
 
-/* The user and venue ids at the head of line ("user_id,venue_id,..."),
- * without touching line; false when they are not both there.  The first
- * pass's quick look: a row whose user and venue are both known needs no
- * more of it there, valid or not. */
-static bool
-peek_ids(const char *line, int64_t *user_id, int64_t *venue_id)
-{
-	int64_t v[2] = { 0, 0 };
+/* The fields of the record being read, copied out of csvrec's callbacks
+ * (core/csvrec.h: RFC 4180, so a quoted field may hold commas, doubled
+ * quotes and line breaks). */
+typedef struct record {
+	char text[LINE_MAX_BYTES];   /* the fields, each NUL-terminated */
+	size_t used;
+	char *f[N_FIELDS];
+	int n;                       /* fields seen (may pass N_FIELDS) */
+	bool too_long;               /* the fields passed text's bytes */
+} record;
 
-	for (int i = 0; i < 2; i++) {
-		int n = 0;
-		for (; *line >= '0' && *line <= '9' && n < 18; line++, n++)
-			v[i] = v[i] * 10 + (*line - '0');
-		if (n == 0 || *line++ != ',')
-			return false;
+static void
+record_cell(record *rec, const char *p, size_t n)
+{
+	if (rec->n < N_FIELDS && !rec->too_long) {
+		if (rec->used + n + 1 > sizeof rec->text)
+			rec->too_long = true;
+		else {
+			rec->f[rec->n] = rec->text + rec->used;
+			if (n > 0)
+				memcpy(rec->f[rec->n], p, n);
+			rec->f[rec->n][n] = '\0';
+			rec->used += n + 1;
+		}
 	}
-	*user_id = v[0];
-	*venue_id = v[1];
-	return true;
+	rec->n++;
 }
 
-/* Split line into its fields and check them.  Errors: SJ_EINVAL naming
- * the field at fault. */
+/* Whether the record has the fields of a row and names a user and a
+ * venue that are both in the maps: the first pass's quick look (such a
+ * row needs no more of it there, valid or not). */
+static bool
+record_known(const record *rec, const idmap *people, const idmap *venues)
+{
+	int64_t user_id, venue_id;
+
+	return rec->n == N_FIELDS && !rec->too_long && parse_id(rec->f[0], &user_id) &&
+	    parse_id(rec->f[1], &venue_id) && idmap_get(people, user_id) != 0 &&
+	    idmap_get(venues, venue_id) != 0;
+}
+
+/* Check the record's fields into *c.  Errors: SJ_EINVAL naming the field
+ * at fault ("row" for the count of fields or their length). */
 static sj_rc
-parse_row(char *line, checkin *c, sj_err *e)
+record_checkin(const record *rec, checkin *c, sj_err *e)
 {
 	static const char *const names[3] = { "user_id", "venue_id", "checkin_utc_epoch" };
-	char *f[N_FIELDS];
 	int64_t v[3], iso;
-	int n = 0;
 
-	line[strcspn(line, "\r\n")] = '\0';
-	for (char *p = line; n < N_FIELDS; n++) {
-		f[n] = p;
-		if ((p = strchr(p, ',')) == NULL) {
-			n++;
-			break;
-		}
-		*p++ = '\0';
-		if (n == N_FIELDS - 1)
-			return sj_fail(e, SJ_EINVAL, "row", "more than %d fields", N_FIELDS);
-	}
-	if (n != N_FIELDS)
-		return sj_fail(e, SJ_EINVAL, "row", "%d fields, expected %d", n, N_FIELDS);
+	if (rec->too_long)
+		return sj_fail(e, SJ_EINVAL, "row", "fields of more than %d bytes in all",
+		    LINE_MAX_BYTES - N_FIELDS);
+	if (rec->n > N_FIELDS)
+		return sj_fail(e, SJ_EINVAL, "row", "more than %d fields", N_FIELDS);
+	if (rec->n != N_FIELDS)
+		return sj_fail(e, SJ_EINVAL, "row", "%d fields, expected %d", rec->n, N_FIELDS);
 	for (int i = 0; i < 3; i++)
-		if (!parse_id(f[i], &v[i]))
-			return sj_fail(e, SJ_EINVAL, names[i], "'%.40s' is not a non-negative integer", f[i]);
-	if (dt_parse_rfc3339(f[3], "checkin_utc_iso", &iso, e) != SJ_OK)
+		if (!parse_id(rec->f[i], &v[i]))
+			return sj_fail(e, SJ_EINVAL, names[i], "'%.40s' is not a non-negative integer",
+			    rec->f[i]);
+	if (dt_parse_rfc3339(rec->f[3], "checkin_utc_iso", &iso, e) != SJ_OK)
 		return SJ_EINVAL;
 	if (iso != v[2])
 		return sj_fail(e, SJ_EINVAL, "checkin_utc_iso", "%.40s is not the instant of "
-		    "checkin_utc_epoch %lld", f[3], (long long)v[2]);
+		    "checkin_utc_epoch %lld", rec->f[3], (long long)v[2]);
 	*c = (checkin){ .user_id = v[0], .venue_id = v[1], .at = v[2] };
 	return SJ_OK;
 }
@@ -150,6 +166,84 @@ close_file(gzFile gz, const char *path, sj_err *e)
 		rc = sj_fail(e, SJ_EIO, "file", "cannot read %s: %s", path, msg);
 	gzclose(gz);
 	return rc;
+}
+
+/* The records after the header, read a piece at a time (gzgets: at most
+ * one line) through csvrec; at each record's end, row_fn gets the
+ * record and the line where it starts (the header is line 1). */
+typedef struct reader {
+	gzFile gz;
+	csvrec csv;
+	record rec;
+	void (*row_fn)(void *cls, int64_t line, const record *rec);
+	void *cls;
+} reader;
+
+/* A record bound: no row of a check-in file comes near it; a quote left
+ * open would otherwise buffer the rest of the file. */
+#define RECORD_MAX (64 * 1024)
+
+static void
+reader_cell(void *cls, const char *p, size_t n)
+{
+	record_cell(&((reader *)cls)->rec, p, n);
+}
+
+static void
+reader_row(void *cls, int64_t line)
+{
+	reader *rd = cls;
+
+	rd->row_fn(rd->cls, line, &rd->rec);
+	rd->rec.n = 0;
+	rd->rec.used = 0;
+	rd->rec.too_long = false;
+}
+
+/* Open path (open_file) and start reading it. */
+static sj_rc
+reader_open(reader *rd, const char *path, void (*row_fn)(void *, int64_t, const record *),
+    void *cls, sj_err *e)
+{
+	sj_rc rc;
+
+	memset(rd, 0, sizeof *rd);
+	rd->row_fn = row_fn;
+	rd->cls = cls;
+	if ((rc = open_file(path, &rd->gz, e)) != SJ_OK)
+		return rc;
+	csvrec_init(&rd->csv, reader_cell, reader_row, rd, RECORD_MAX);
+	rd->csv.line = 1;   /* the header, read by open_file */
+	return SJ_OK;
+}
+
+/* Read the next piece; false at the end of the file (*rc: csvrec_finish's
+ * outcome, then close_file's) or at an error (*rc, e: an unterminated
+ * quote, a record over RECORD_MAX). */
+static bool
+reader_step(reader *rd, const char *path, sj_rc *rc, sj_err *e)
+{
+	char piece[LINE_MAX_BYTES];
+
+	if (gzgets(rd->gz, piece, sizeof piece) == NULL) {
+		if ((*rc = csvrec_finish(&rd->csv, e)) == SJ_OK)
+			*rc = close_file(rd->gz, path, e);
+		else
+			gzclose(rd->gz);
+		rd->gz = NULL;
+		return false;
+	}
+	return (*rc = csvrec_feed(&rd->csv, piece, strlen(piece), e)) == SJ_OK;
+}
+
+/* Release rd (its file too, when still open). */
+static void
+reader_close(reader *rd)
+{
+	if (rd->gz != NULL)
+		gzclose(rd->gz);
+	rd->gz = NULL;
+	csvrec_free(&rd->csv);
 }
 
 /* ---- people and venues ------------------------------------------------------------ */
@@ -277,38 +371,56 @@ make_venue(store *s, const scope *sc, const checkins_options *o, int64_t venue_i
 }
 
 /* First pass: make whoever and whatever the file names and the store
- * lacks (rows that do not parse are left to the second pass). */
+ * lacks (rows that do not check are left to the second pass).  The whole
+ * file is read here, before any scan is written, so a quote never closed
+ * refuses the file with nothing imported. */
+typedef struct first_pass {
+	store *s;
+	const crypt_keys *k;
+	const scope *sc;
+	const checkins_options *o;
+	new_people *np;
+	maps *m;
+	sj_rc rc;
+	sj_err *e;
+} first_pass;
+
+static void
+first_row(void *cls, int64_t line, const record *rec)
+{
+	first_pass *fp = cls;
+	checkin c;
+
+	(void)line;
+	if (fp->rc != SJ_OK || record_known(rec, &fp->m->person, &fp->m->venue) ||
+	    record_checkin(rec, &c, NULL) != SJ_OK)
+		return;
+	if (idmap_get(&fp->m->person, c.user_id) == 0)
+		fp->rc = want_person(fp->s, fp->k, fp->sc, fp->o, c.user_id, fp->np, fp->m, fp->e);
+	if (fp->rc == SJ_OK && idmap_get(&fp->m->venue, c.venue_id) == 0)
+		fp->rc = make_venue(fp->s, fp->sc, fp->o, c.venue_id, fp->m, fp->e);
+}
+
 static sj_rc
 make_missing(store *s, const crypt_keys *k, const scope *sc, const char *path,
     const checkins_options *o, maps *m, sj_err *e)
 {
-	char line[LINE_MAX_BYTES];
-	new_people *np = sj_calloc(1, sizeof *np);
-	gzFile gz;
-	checkin c;
+	first_pass fp = { .s = s, .k = k, .sc = sc, .o = o, .m = m, .e = e,
+	    .np = sj_calloc(1, sizeof *fp.np) };
+	reader *rd = sj_malloc(sizeof *rd);
 	sj_rc rc;
 
-	if ((rc = open_file(path, &gz, e)) != SJ_OK) {
-		free(np);
-		return rc;
+	if ((rc = reader_open(rd, path, first_row, &fp, e)) == SJ_OK) {
+		while (reader_step(rd, path, &rc, e) && fp.rc == SJ_OK)
+			;
+		if (rc == SJ_OK)
+			rc = fp.rc;
+		if (rc == SJ_OK && fp.np->n > 0)
+			rc = make_people(s, k, sc, o, fp.np, m, e);
+		reader_close(rd);
 	}
-	while (rc == SJ_OK && gzgets(gz, line, sizeof line) != NULL) {
-		if (peek_ids(line, &c.user_id, &c.venue_id) && idmap_get(&m->person, c.user_id) != 0 &&
-		    idmap_get(&m->venue, c.venue_id) != 0)
-			continue;   /* nothing to make, whatever the rest of the row holds */
-		if (parse_row(line, &c, NULL) != SJ_OK)
-			continue;
-		if (idmap_get(&m->person, c.user_id) == 0)
-			rc = want_person(s, k, sc, o, c.user_id, np, m, e);
-		if (rc == SJ_OK && idmap_get(&m->venue, c.venue_id) == 0)
-			rc = make_venue(s, sc, o, c.venue_id, m, e);
-	}
-	if (rc == SJ_OK && np->n > 0)
-		rc = make_people(s, k, sc, o, np, m, e);
-	free(np);
-	if (rc == SJ_OK)
-		return close_file(gz, path, e);
-	gzclose(gz);
+	free(fp.np);
+	free(rd);
 	return rc;
 }
 
@@ -321,17 +433,21 @@ make_missing(store *s, const crypt_keys *k, const scope *sc, const char *path,
  * write-behind").  The rows, rejects and errors come out in file order,
  * so the report is the same as read in line. */
 
-/* One line of the file, read and parsed. */
+/* One row of the file, read and checked. */
 typedef struct fed {
 	int64_t lineno;
 	int64_t checkpoint_id, person_id, at;   /* a row: the ids mapped */
 	int32_t why;                            /* a reject: its index in chunk.why, else -1 */
 } fed;
 
+/* A chunk is full at FEED_CHUNK rows; one piece read (at most
+ * LINE_MAX_BYTES - 1 bytes, each record of at least 2) and the file's
+ * end may end more records than that, hence the room. */
 #define FEED_CHUNK 4096
+#define FEED_ROOM (FEED_CHUNK + LINE_MAX_BYTES / 2 + 1)
 
 typedef struct feed_chunk {
-	fed rows[FEED_CHUNK];
+	fed rows[FEED_ROOM];
 	size_t n;
 	sj_err *why;               /* the rejects' errors, owned */
 	size_t n_why, cap_why;
@@ -342,15 +458,15 @@ typedef struct feed_chunk {
  * takes the other.  mu guards the chunks' full flags, done, stop and
  * the reader's outcome. */
 typedef struct feed {
-	gzFile gz;
+	reader rd;
 	const char *path;
 	const maps *m;
-	int64_t lineno;
 	feed_chunk chunk[2];
+	feed_chunk *filling;       /* the chunk the reader's rows go to */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool done, stop;           /* the reader has ended / is to end */
-	sj_rc rc;                  /* the reader's end: close_file's */
+	sj_rc rc;                  /* the reader's end: the file's outcome */
 	sj_err err;
 } feed;
 
@@ -365,53 +481,42 @@ note_why(feed_chunk *c, fed *f, const sj_err *why)
 	f->why = (int32_t)c->n_why++;
 }
 
-/* Read and parse the next non-blank line into c (a row or a reject);
- * false at the end of the file. */
-static bool
-read_line(feed *fd, feed_chunk *c)
+/* A record read: a row or a reject of the chunk being filled. */
+static void
+feed_row(void *cls, int64_t line, const record *rec)
 {
-	char line[LINE_MAX_BYTES];
+	feed *fd = cls;
+	feed_chunk *c = fd->filling;
+	fed *f = &c->rows[c->n++];
+	sj_err why = {0};
 	checkin k;
 
-	while (gzgets(fd->gz, line, sizeof line) != NULL) {
-		sj_err why = {0};
-		fed *f = &c->rows[c->n];
-		fd->lineno++;
-		if (line[0] == '\n' || (line[0] == '\r' && line[1] == '\n'))
-			continue;
-		*f = (fed){ .lineno = fd->lineno, .why = -1 };
-		c->n++;
-		if (strchr(line, '\n') == NULL && !gzeof(fd->gz)) {
-			int ch;
-			while ((ch = gzgetc(fd->gz)) != -1 && ch != '\n')
-				;
-			sj_fail(&why, SJ_EINVAL, "row", "longer than %d bytes", LINE_MAX_BYTES - 2);
-			note_why(c, f, &why);
-		} else if (parse_row(line, &k, &why) != SJ_OK)
-			note_why(c, f, &why);
-		else {
-			f->checkpoint_id = idmap_get(&fd->m->venue, k.venue_id);
-			f->person_id = idmap_get(&fd->m->person, k.user_id);
-			f->at = k.at;
-		}
-		return true;
+	assert(c->n <= FEED_ROOM);
+	*f = (fed){ .lineno = line, .why = -1 };
+	if (record_checkin(rec, &k, &why) != SJ_OK)
+		note_why(c, f, &why);
+	else {
+		f->checkpoint_id = idmap_get(&fd->m->venue, k.venue_id);
+		f->person_id = idmap_get(&fd->m->person, k.user_id);
+		f->at = k.at;
 	}
-	return false;
 }
 
-/* Fill c with up to FEED_CHUNK lines; false when the file has ended. */
+/* Fill c with FEED_CHUNK rows or more; false when the file has ended
+ * (fd->rc, fd->err: how). */
 static bool
 fill_chunk(feed *fd, feed_chunk *c)
 {
 	c->n = c->n_why = 0;
+	fd->filling = c;
 	while (c->n < FEED_CHUNK)
-		if (!read_line(fd, c))
+		if (!reader_step(&fd->rd, fd->path, &fd->rc, &fd->err))
 			return false;
 	return true;
 }
 
 /* The reader thread: chunk after chunk, each once the import has taken
- * it; then the file's end (close_file). */
+ * it, until the file's end. */
 static void *
 line_reader(void *cls)
 {
@@ -433,18 +538,14 @@ line_reader(void *cls)
 		pthread_cond_broadcast(&fd->cv);
 		pthread_mutex_unlock(&fd->mu);
 	}
-	sj_err err = {0};
-	sj_rc rc = close_file(fd->gz, fd->path, &err);
 	pthread_mutex_lock(&fd->mu);
-	fd->rc = rc;
-	fd->err = err;
 	fd->done = true;
 	pthread_cond_broadcast(&fd->cv);
 	pthread_mutex_unlock(&fd->mu);
 	return NULL;
 }
 
-/* Give c's lines to the import in order. */
+/* Give c's rows to the import in order. */
 static sj_rc
 take_chunk(scan_import *im, const feed_chunk *c, sj_err *e)
 {
@@ -462,59 +563,65 @@ take_chunk(scan_import *im, const feed_chunk *c, sj_err *e)
 	return rc;
 }
 
+/* Take the chunks the reader thread fills, in turn, until it has ended
+ * or the import fails; then stop and join it. */
+static sj_rc
+take_chunks(feed *fd, pthread_t reader_thread, scan_import *im, sj_err *e)
+{
+	sj_rc rc = SJ_OK;
+
+	for (int k = 0; rc == SJ_OK; k ^= 1) {
+		feed_chunk *c = &fd->chunk[k];
+		pthread_mutex_lock(&fd->mu);
+		while (!c->full && !fd->done)
+			pthread_cond_wait(&fd->cv, &fd->mu);
+		bool ready = c->full;
+		pthread_mutex_unlock(&fd->mu);
+		if (!ready)   /* the reader has ended and every chunk is taken */
+			break;
+		rc = take_chunk(im, c, e);
+		pthread_mutex_lock(&fd->mu);
+		c->full = false;
+		pthread_cond_broadcast(&fd->cv);
+		pthread_mutex_unlock(&fd->mu);
+	}
+	pthread_mutex_lock(&fd->mu);
+	fd->stop = true;   /* (when the import failed: no more rows) */
+	pthread_cond_broadcast(&fd->cv);
+	pthread_mutex_unlock(&fd->mu);
+	pthread_join(reader_thread, NULL);
+	return rc;
+}
+
 static sj_rc
 feed_rows(const char *path, const maps *m, scan_import *im, sj_err *e)
 {
 	feed *fd = sj_calloc(1, sizeof *fd);
-	pthread_t reader;
+	pthread_t reader_thread;
 	sj_rc rc;
 
 	fd->path = path;
 	fd->m = m;
-	fd->lineno = 1;
-	if ((rc = open_file(path, &fd->gz, e)) != SJ_OK) {
+	if ((rc = reader_open(&fd->rd, path, feed_row, fd, e)) != SJ_OK) {
 		free(fd);
 		return rc;
 	}
 	pthread_mutex_init(&fd->mu, NULL);
 	pthread_cond_init(&fd->cv, NULL);
-	if (pthread_create(&reader, NULL, line_reader, fd) != 0) {
+	if (pthread_create(&reader_thread, NULL, line_reader, fd) != 0) {
 		/* no thread: read in line */
 		bool more = true;
 		while (rc == SJ_OK && more) {
 			more = fill_chunk(fd, &fd->chunk[0]);
 			rc = take_chunk(im, &fd->chunk[0], e);
 		}
-		if (rc == SJ_OK)
-			rc = close_file(fd->gz, path, e);
-		else
-			gzclose(fd->gz);
-	} else {
-		for (int k = 0; rc == SJ_OK; k ^= 1) {
-			feed_chunk *c = &fd->chunk[k];
-			pthread_mutex_lock(&fd->mu);
-			while (!c->full && !fd->done)
-				pthread_cond_wait(&fd->cv, &fd->mu);
-			bool ready = c->full;
-			pthread_mutex_unlock(&fd->mu);
-			if (!ready)   /* the reader has ended and every chunk is taken */
-				break;
-			rc = take_chunk(im, c, e);
-			pthread_mutex_lock(&fd->mu);
-			c->full = false;
-			pthread_cond_broadcast(&fd->cv);
-			pthread_mutex_unlock(&fd->mu);
-		}
-		pthread_mutex_lock(&fd->mu);
-		fd->stop = true;   /* (when the import failed: no more lines) */
-		pthread_cond_broadcast(&fd->cv);
-		pthread_mutex_unlock(&fd->mu);
-		pthread_join(reader, NULL);
-		if (rc == SJ_OK && fd->rc != SJ_OK) {
-			*e = fd->err;
-			rc = fd->rc;
-		}
+	} else
+		rc = take_chunks(fd, reader_thread, im, e);
+	if (rc == SJ_OK && fd->rc != SJ_OK) {
+		*e = fd->err;
+		rc = fd->rc;
 	}
+	reader_close(&fd->rd);
 	pthread_cond_destroy(&fd->cv);
 	pthread_mutex_destroy(&fd->mu);
 	free(fd->chunk[0].why);

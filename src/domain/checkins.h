@@ -4,7 +4,10 @@
  *
  * The input is a gzip-compressed CSV (read with zlib) with the header
  *     user_id,venue_id,checkin_utc_epoch,checkin_utc_iso,lat,lon,category
- * one check-in a line.  A check-in is an arrival instant only, so each row
+ * one check-in a record: a line, or more when a quoted field holds line
+ * breaks (RFC 4180, read by core/csvrec.h: quoted fields may hold
+ * commas, doubled quotes and line breaks; a row's line number is the
+ * line where it starts).  A check-in is an arrival instant only, so each row
  * becomes an entry scan (source import) at the venue's checkpoint; each
  * venue is a place of kind "public" that records entries only, so every
  * stay there is closed at the place's default stay length (60 min unless
@@ -23,8 +26,10 @@
  * Every row is accounted for: accepted, a duplicate, or rejected with a
  * reason — a field that is not a non-negative integer (user_id, venue_id,
  * checkin_utc_epoch), an ISO time that is not the epoch's instant
- * (checkin_utc_iso), a wrong number of fields (row), or whatever the scan
- * rules say.
+ * (checkin_utc_iso), a wrong number of fields or fields of more than
+ * 1,017 bytes in all (row), or whatever the scan rules say.  A quote
+ * never closed (or a record of more than 64 KiB) refuses the whole file,
+ * found by the first pass before anything is imported.
  */
 #ifndef SJ_CHECKINS_H
 #define SJ_CHECKINS_H
@@ -59,7 +64,8 @@ typedef struct checkins_options {
  * at the end, so nothing is kept.  Line numbers count the header as
  * line 1.  Errors: SJ_EIO (field "file") when the file cannot be read or
  * is not gzip; SJ_EINVAL (field "file") when its first line is not
- * CHECKINS_HEADER; SJ_EINVAL ("source", "default_stay_s"); SJ_ENOTFOUND
+ * CHECKINS_HEADER, a quote opened on line N is never closed, or a record
+ * passes 64 KiB; SJ_EINVAL ("source", "default_stay_s"); SJ_ENOTFOUND
  * ("unit_id") for a unit out of scope; store errors.
  */
 sj_rc checkins_import(store *s, const crypt_keys *k, const scope *sc, const char *path,

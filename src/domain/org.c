@@ -14,7 +14,6 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #include "core/datetime.h"
 #include "core/text.h"
@@ -82,50 +81,10 @@ org_check_enum(const char *v, const char *const *allowed, const char *field, sj_
 	    v ? "'" : "missing", v ? v : "", v ? "'" : "", list);
 }
 
-/* True for the characters a name may not hold (org.h, org_check_name). */
-static bool
-is_invisible(utf8proc_int32_t c)
-{
-	return c == 0x00AD || c == 0x061C || c == 0x180E || (c >= 0x200B && c <= 0x200F) ||
-	    (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
-	    (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
-}
-
-/* SJ_EINVAL naming field at the first invisible character of s (valid
- * UTF-8), else SJ_OK. */
-static sj_rc
-check_visible(const char *s, const char *field, sj_err *e)
-{
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	utf8proc_int32_t c;
-	utf8proc_ssize_t n;
-
-	for (size_t off = 0; p[off]; off += (size_t)n) {
-		n = utf8proc_iterate(p + off, -1, &c);
-		assert(n > 0);  /* the caller checked the UTF-8 */
-		if (is_invisible(c))
-			return sj_fail(e, SJ_EINVAL, field, "invisible or bidirectional control "
-			    "character U+%04X at byte %zu is not allowed", (unsigned)c, off);
-	}
-	return SJ_OK;
-}
-
 sj_rc
 org_check_name(const char *s, const char *field, size_t max, sj_err *e)
 {
-	sj_rc rc;
-	size_t n;
-
-	if (s == NULL)
-		return sj_fail(e, SJ_EINVAL, field, "is required");
-	if ((rc = text_check_utf8(s, strlen(s), field, TEXT_SINGLE_LINE, e)) != SJ_OK)
-		return rc;
-	n = text_length(s);
-	if (n == 0 || text_is_blank(s))
-		return sj_fail(e, SJ_EINVAL, field, "must not be empty");
-	if (n > max)
-		return sj_fail(e, SJ_EINVAL, field, "is %zu characters long; at most %zu", n, max);
-	return check_visible(s, field, e);
+	return text_check_name(s, field, max, e);
 }
 
 sj_rc

@@ -114,8 +114,10 @@ typedef struct org_page {
  * characters (zero-width U+200B–U+200F, U+2060–U+2064, U+FEFF, soft hyphen
  * U+00AD, U+061C, U+180E; embeddings and overrides U+202A–U+202E;
  * isolates U+2066–U+2069), which make two names look alike or one name
- * display reversed (Unicode TR #36 §2; "Trojan Source").  Errors: SJ_EINVAL
- * naming field ("is required" when s is NULL). */
+ * display reversed (Unicode TR #36 §2; "Trojan Source"), and of U+FFFD
+ * (a lossy decode upstream).  Errors: SJ_EINVAL naming field ("is
+ * required" when s is NULL).  It is text_check_name (core/text.h), which
+ * modules without the store (the ledger's rows) call directly. */
 sj_rc org_check_name(const char *s, const char *field, size_t max, sj_err *e);
 
 /* org_check_name for an optional field: NULL passes. */

@@ -1,15 +1,13 @@
 /*
  * scan_ledger — encodings, CSV rows and their fields (scan_ledger.h).
  *
- * The CSV text is fed to libcsv one physical line at a time (ended by LF,
- * CR LF or a lone CR), so that the line where each row starts is known
- * even when a quoted cell holds line breaks or blank lines come between
- * rows.  Cells are copied into a per-row buffer; a row's columns are
+ * The CSV text is read by core/csvrec.h (libcsv, with the line where
+ * each row starts, even when a quoted cell holds line breaks or blank
+ * lines come between rows).  Cells are copied into a per-row buffer; a row's columns are
  * mapped through the header's column table.
  */
 #include "domain/scan_ledger.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdio.h>
@@ -18,8 +16,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/csvrec.h"
 #include "core/datetime.h"
 #include "core/text.h"
+#include "domain/org.h"   /* ORG_NAME_MAX */
 #include "domain/screening.h"
 
 /* ---- columns -------------------------------------------------------------------- */
@@ -187,9 +187,9 @@ typedef struct csv_state {
 	/* the row being read */
 	char *cells[LEDGER_COLUMNS_MAX];
 	int n_cells;
-	bool in_row, bad;
+	bool bad;
 	sj_err why;              /* why the row is bad */
-	int64_t row_line, line;
+	int64_t row_line;
 	/* the outcome */
 	ledger_row_fn row_fn;
 	ledger_bad_fn bad_fn;
@@ -199,7 +199,7 @@ typedef struct csv_state {
 } csv_state;
 
 static void
-on_cell(void *p, size_t n, void *cls)
+on_cell(void *cls, const char *p, size_t n)
 {
 	csv_state *st = cls;
 
@@ -264,12 +264,11 @@ emit_row(csv_state *st)
 }
 
 static void
-on_row(int c, void *cls)
+on_row(void *cls, int64_t line)
 {
 	csv_state *st = cls;
 
-	(void)c;
-	st->in_row = false;
+	st->row_line = line;
 	if (st->rc == SJ_OK) {
 		if (st->bad)
 			st->bad_fn(st->cls, st->row_line, &st->why);
@@ -285,32 +284,21 @@ on_row(int c, void *cls)
 	st->bad = false;
 }
 
-/* The length of the physical line at s, its line break included: up to
- * and including the first LF, CR LF, or a CR not followed by LF (the
- * line ends of Excel on Windows and on the old Mac, and of Unix), else
- * the rest of the text.  Line numbers count these, as a text editor
- * shows them. */
-static size_t
-physical_line(const char *s, const char *end)
+/* Callbacks of the first reading, which only checks that the records
+ * end. */
+static void
+skip_cell(void *cls, const char *p, size_t n)
 {
-	for (const char *c = s; c < end; c++) {
-		if (*c == '\n')
-			return (size_t)(c - s) + 1;
-		if (*c == '\r')
-			return (size_t)(c - s) + (c + 1 < end && c[1] == '\n' ? 2 : 1);
-	}
-	return (size_t)(end - s);
+	(void)cls;
+	(void)p;
+	(void)n;
 }
 
-/* Whether the line s[0..len) holds no cell: nothing but spaces, tabs
- * (which libcsv skips before a row begins) and its line break. */
-static bool
-line_is_blank(const char *s, size_t len)
+static void
+skip_row(void *cls, int64_t line)
 {
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != '\r' && s[i] != '\n' && s[i] != ' ' && s[i] != '\t')
-			return false;
-	return true;
+	(void)cls;
+	(void)line;
 }
 
 sj_rc
@@ -318,31 +306,30 @@ ledger_parse_csv(const char *s, size_t n, ledger_row_fn row_fn, ledger_bad_fn ba
     sj_err *e)
 {
 	csv_state st = { .row_fn = row_fn, .bad_fn = bad_fn, .cls = cls, .e = e };
-	struct csv_parser p;
-	const char *line = s, *end = s + n;
+	csvrec r;
+	sj_rc rc;
 
-	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
-		sj_oom(sizeof p);
-	while (line < end && st.rc == SJ_OK) {
-		size_t len = physical_line(line, end);
-		st.line++;
-		/* A blank line outside a quoted cell is no row (libcsv skips
-		 * it): the next row starts further down. */
-		if (!st.in_row && !line_is_blank(line, len)) {
-			st.row_line = st.line;
-			st.in_row = true;
-		}
-		if (csv_parse(&p, line, len, on_cell, on_row, &st) != len)
-			sj_oom(len);   /* without CSV_STRICT, libcsv fails only for memory */
-		line += len;
-	}
-	if (st.rc == SJ_OK && csv_fini(&p, on_cell, on_row, &st) != 0)
-		st.rc = sj_fail(e, SJ_EINVAL, "file", "a quote opened on line %lld is never closed",
-		    (long long)st.row_line);
+	/* First the whole text is read for its ends alone: a quote never
+	 * closed refuses the file before any row is given (an import's
+	 * batches commit as they fill, so a late refusal would leave half a
+	 * file).  The text is in memory already: no bound on a record. */
+	csvrec_init(&r, skip_cell, skip_row, NULL, 0);
+	if ((rc = csvrec_feed(&r, s, n, e)) == SJ_OK)
+		rc = csvrec_finish(&r, e);
+	csvrec_free(&r);
+	if (rc != SJ_OK)
+		return rc;
+	csvrec_init(&r, on_cell, on_row, &st, 0);
+	if ((rc = csvrec_feed(&r, s, n, e)) == SJ_OK)
+		rc = csvrec_finish(&r, e);
+	/* (the callbacks' own error, st.rc, comes first: the finish may have
+	 * given the last row) */
+	if (st.rc == SJ_OK)
+		st.rc = rc;
 	if (st.rc != SJ_OK)
 		for (int i = 0; i < st.n_cells; i++)
 			free(st.cells[i]);
-	csv_free(&p);
+	csvrec_free(&r);
 	if (st.rc == SJ_OK && !st.header_done)
 		return sj_fail(e, SJ_EINVAL, "file", "is empty: the first line must name the columns");
 	return st.rc;
@@ -387,8 +374,6 @@ parse_local(const char *s, int64_t *out, sj_err *e)
 	int y, mo, d, h, mi, sec = 0;
 	const char *p = s;
 	char sep;
-	struct tm tm = {0}, back;
-	time_t t;
 
 	if ((p = digits(p, 4, &y)) == NULL || (*p != '-' && *p != '/'))
 		goto bad;
@@ -405,15 +390,9 @@ parse_local(const char *s, int64_t *out, sj_err *e)
 		goto bad;
 	if (y < 1970 || !dt_ymd_valid(y, mo, d) || h > 23 || mi > 59 || sec > 59)
 		return sj_fail(e, SJ_EINVAL, "time", "'%.40s' is not a valid date and time", s);
-	tm = (struct tm){ .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-	    .tm_min = mi, .tm_sec = sec, .tm_isdst = -1 };
-	t = mktime(&tm);
-	if (t == (time_t)-1 || localtime_r(&t, &back) == NULL || back.tm_year != y - 1900 ||
-	    back.tm_mon != mo - 1 || back.tm_mday != d || back.tm_hour != h || back.tm_min != mi)
-		return sj_fail(e, SJ_EINVAL, "time", "'%.40s' does not exist in the zone %s (a clock "
-		    "change)", s, dt_zone_name());
-	*out = (int64_t)t;
-	return SJ_OK;
+	/* a time that the zone's clocks skipped or showed twice is refused,
+	 * asking for an offset (dt_local_instant) */
+	return dt_local_instant(y, mo, d, h, mi, sec, "time", out, e);
 bad:
 	return sj_fail(e, SJ_EINVAL, "time", "'%.40s' is not a time: write 2024-03-02 00:30 "
 	    "(local) or 2024-03-02T00:30:00+08:00", s);
@@ -472,6 +451,11 @@ ledger_row_input(const ledger_row *row, int64_t default_checkpoint, scan_input *
 		    "POST /api/v1/imports/scans?checkpoint=ID)");
 	if (v[LEDGER_PERSON] && !parse_pos_id(v[LEDGER_PERSON], &in->person_id))
 		return sj_fail(e, SJ_EINVAL, "person", "'%.40s' is not a person id", v[LEDGER_PERSON]);
+	/* a name is checked as registration checks it (control, invisible and
+	 * replacement characters), so a damaged one is named as such, not as
+	 * "no person on record" */
+	if (*name && (rc = text_check_name(*name, "name", ORG_NAME_MAX, e)) != SJ_OK)
+		return rc;
 	in->id_number = v[LEDGER_ID_NUMBER];
 	if (v[LEDGER_TIME] == NULL)
 		return sj_fail(e, SJ_EINVAL, "time", "is required");

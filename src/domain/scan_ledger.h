@@ -85,7 +85,9 @@ sj_rc ledger_decode(const char *bytes, size_t n, char **out, size_t *out_n,
  * each row to row_fn (rows whose cells are all blank are skipped), each
  * unreadable row to bad_fn.  Errors: SJ_EINVAL (field "file") for an
  * empty file, a header with no known column, a column named twice, or a
- * quote left open at the end; what row_fn returns.
+ * quote left open at the end ("a quote opened on line N is never
+ * closed": found before any row is given, so nothing is imported); what
+ * row_fn returns.  The CSV is read by core/csvrec.h.
  */
 sj_rc ledger_parse_csv(const char *s, size_t n, ledger_row_fn row_fn, ledger_bad_fn bad_fn,
     void *cls, sj_err *e);
@@ -101,7 +103,10 @@ sj_rc ledger_parse_csv(const char *s, size_t n, ledger_row_fn row_fn, ledger_bad
  * writes "2024/3/2 0:30").  Directions: in, out, 进, 入, 进入, 出, 离开, 外出
  * (English without case).  Errors: SJ_EINVAL naming the field —
  * "checkpoint" (missing, not a positive integer), "person" (not a positive
- * integer), "time" (missing, malformed, no such local time), "direction",
+ * integer), "name" (as registration checks it, text_check_name: control,
+ * invisible or replacement characters, over ORG_NAME_MAX), "time"
+ * (missing, malformed, a local time the zone's clocks skipped or showed
+ * twice: dt_local_instant), "direction",
  * "temperature" (screening_temp_parse).
  */
 sj_rc ledger_row_input(const ledger_row *row, int64_t default_checkpoint, scan_input *in,

@@ -72,6 +72,9 @@ struct scan_writer {
 	scan_memo *people;          /* SQLite: the people its scans named (scan_write_memo) */
 	scan_rows *rows;            /* the batch's scan rows not inserted yet (scan_write_memo); NULL on SQLite */
 	int64_t data_version;       /* SQLite's PRAGMA data_version when people was last valid */
+	int64_t memo_epoch;         /* memo_epoch.n then (schema 0019) */
+	int64_t scan_ids;           /* id_counter 'scan' after the writer's last batch that
+	                             * committed; -1: not known (people_memo_check) */
 	uint64_t commit_ns;         /* the thread's: time of the last batch's commit */
 	/* SQLite: the syncer, which makes committed batches durable and then
 	 * answers them (sync_main); the writer's commits leave the log's sync
@@ -118,30 +121,47 @@ write_alone(scan_writer *w, scan_job *job)
 		job->alert.id = 0;
 }
 
-/* Keep the people memo true for this batch: inside its transaction, which
- * holds the write lock (so the snapshot is the newest and no one else can
- * commit until it ends), PRAGMA data_version tells whether any other
- * connection — a request thread editing a person's tags, the command line,
- * a purge — has committed since the memo was last checked; then it is
- * cleared.  The writer's own commits (scans, alerts) do not change it and
- * touch no person.  Returns false on a store error (the memo then unused). */
+/* Keep the writer's memos (people, checkpoints, pairs: scan_write_memo)
+ * true for this batch, whose ids begin at first_id: inside its
+ * transaction, which holds the write lock (so the snapshot is the newest
+ * and no one else can commit until it ends).  PRAGMA data_version tells
+ * whether any other connection has committed since the memos were last
+ * checked; the writer's own commits (scans, alerts) do not change it.
+ * When one has, the memos still hold if memo_epoch.n is unchanged (its
+ * triggers count every change to a person, tag, place or checkpoint
+ * column the memos copy, and every deleted scan: schema 0019) and the scan
+ * id counter stood, before this batch took its ids, where the writer's
+ * own last batch left it (every other transaction that adds or changes
+ * scans takes ids: `sijin scan`, an import); else they are cleared.  So
+ * an API token's last-used time, a visit note or a supply move no longer
+ * empties them (bench/RESULTS.md "Ninth session").  Returns false on a
+ * store error (the memos then unused). */
 static bool
-people_memo_check(scan_writer *w, sj_err *e)
+people_memo_check(scan_writer *w, int64_t first_id, sj_err *e)
 {
 	store_stmt *st;
-	int64_t v;
+	int64_t v, epoch = 0;
 	bool found;
 
 	if (store_prepare(w->s, "PRAGMA data_version", &st, e) != SJ_OK ||
-	    store_query_int(st, &v, &found, e) != SJ_OK || !found) {
-		scan_memo_clear(w->people);
-		return false;
-	}
-	if (v != w->data_version || scan_memo_people(w->people) >= PEOPLE_MEMO_MAX) {
-		scan_memo_clear(w->people);
+	    store_query_int(st, &v, &found, e) != SJ_OK || !found)
+		goto fail;
+	if (v != w->data_version) {
+		if (store_prepare(w->s, "SELECT n FROM memo_epoch WHERE id = 1", &st, e) != SJ_OK ||
+		    store_query_int(st, &epoch, &found, e) != SJ_OK || !found)
+			goto fail;
+		if (epoch != w->memo_epoch || first_id - 1 != w->scan_ids)
+			scan_memo_clear(w->people);
 		w->data_version = v;
+		w->memo_epoch = epoch;
 	}
+	if (scan_memo_people(w->people) >= PEOPLE_MEMO_MAX)
+		scan_memo_clear(w->people);
 	return true;
+fail:
+	scan_memo_clear(w->people);
+	w->data_version = -1;  /* checked afresh next time */
+	return false;
 }
 
 /* Write every job of the batch in one transaction.  Returns false when a
@@ -175,7 +195,8 @@ write_together(scan_writer *w, scan_job *batch, size_t n)
 		store_rollback(w->s);
 		return false;
 	}
-	memo = w->people && people_memo_check(w, &e) ? w->people : NULL;
+	memo = w->people && people_memo_check(w, id, &e) ? w->people : NULL;
+	w->scan_ids = -1;  /* until the batch has committed */
 	scan_rows_clear(w->rows);
 	for (scan_job *j = batch; j; j = j->next) {
 		j->in.id = id++;
@@ -206,6 +227,7 @@ write_together(scan_writer *w, scan_job *batch, size_t n)
 		log_warn("writer: batch commit failed, writing its scans one by one: %s", e.msg);
 		return false;
 	}
+	w->scan_ids = id - 1;  /* the batch's last id: the counter now */
 	return true;
 }
 
@@ -753,6 +775,7 @@ scan_writer_start(const char *url, scan_writer **out, sj_err *e)
 
 	*out = NULL;
 	w = sj_calloc(1, sizeof *w);
+	w->scan_ids = -1;
 	if ((rc = store_open(url, 0, &w->s, e)) != SJ_OK) {
 		free(w);
 		return rc;
@@ -774,7 +797,7 @@ scan_writer_start(const char *url, scan_writer **out, sj_err *e)
 	pthread_condattr_destroy(&ca);
 	w->next_overdue = dt_now() + 5;
 	if (w->cs)
-		w->people = scan_memo_new();  /* SQLite: data_version keeps it true */
+		w->people = scan_memo_new();  /* SQLite: people_memo_check keeps it true */
 	/* Rows are held only on PostgreSQL, which pays per statement; on
 	 * SQLite the multi-row statements cost more than they save. */
 	w->rows = w->cs ? NULL : scan_rows_new();

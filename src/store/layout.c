@@ -31,7 +31,7 @@ const store_table_layout store_layout[] = {
 	 * large tables, sharded by place; id blocks, outsider registrations
 	 * and the disinfection log are written at human pace (the counter
 	 * once per write batch) and looked up by their own keys. */
-	DIST("scan", "place_id"), DIST("alert", "place_id"), LOCAL("id_counter"),
+	DIST("scan", "place_id"), DIST("alert", "place_id"), LOCAL("id_counter"), LOCAL("memo_epoch"),
 	LOCAL("outsider_registration"), LOCAL("disinfection"),
 	/* 0004_codes: what a scan is checked against. */
 	REF("pass"), REF("place_code"),

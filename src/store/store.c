@@ -23,7 +23,7 @@
 #include "store/driver.h"
 #include "store/store_int.h"
 
-static store_line_cb local_cb;
+static store_lines_cb local_cb;
 static void *local_cls;
 
 static const store_driver *
@@ -339,21 +339,25 @@ notify_pending(store *s, sj_err *e)
 }
 
 /* After the outermost commit: the published lines to the local subscriber
- * (SQLite), then forget them. */
+ * (SQLite), in one call, then forget them. */
 static void
 deliver_local(store *s)
 {
 	if (s->drv->listen == NULL && local_cb != NULL) {
 		if (s->pub_overflow)
-			local_cb(local_cls, STORE_LINE_OVERFLOW);
-		else
-			for (size_t at = 0; at < s->n_pub;) {
-				char *nl = memchr(s->pub + at, '\n', s->n_pub - at);
+			local_cb(local_cls, STORE_LINE_OVERFLOW, 1);
+		else if (s->n_pub > 0) {
+			size_t n = 0;
+
+			/* "a\nb\n" → "a\0b\0": each line ends with a newline */
+			for (char *p = s->pub, *end = s->pub + s->n_pub; p < end; n++) {
+				char *nl = memchr(p, '\n', (size_t)(end - p));
 
 				*nl = '\0';
-				local_cb(local_cls, s->pub + at);
-				at = (size_t)(nl - s->pub) + 1;
+				p = nl + 1;
 			}
+			local_cb(local_cls, s->pub, n);
+		}
 	}
 	s->n_pub = 0;
 	s->pub_overflow = false;
@@ -758,7 +762,7 @@ store_backup(store *s, const char *path, store_backup_cb cb, void *cls, int64_t 
 /* ---- announcements ---------------------------------------------------------- */
 
 void
-store_set_local_subscriber(store_line_cb cb, void *cls)
+store_set_local_subscriber(store_lines_cb cb, void *cls)
 {
 	local_cb = cb;
 	local_cls = cls;

@@ -322,6 +322,14 @@ sj_rc store_backup(store *s, const char *path, store_backup_cb cb, void *cls,
 /* A receiver of announced lines (one line, no newline, NUL-terminated). */
 typedef void (*store_line_cb)(void *cls, const char *line);
 
+/* A receiver of one commit's announced lines at once (the local
+ * subscriber): n ≥ 1 lines, each NUL-terminated without its newline, packed
+ * one after the other from lines (the next begins after the previous one's
+ * NUL).  Valid only during the call.  One call a commit, so that a receiver
+ * on another thread is woken once a commit rather than once a line (the
+ * scan writer commits ~100 stays at once: bench/RESULTS.md "Ninth session"). */
+typedef void (*store_lines_cb)(void *cls, const char *lines, size_t n);
+
 /* Announce line (≤ 1,000 bytes, no newline) as part of the open
  * transaction (one is opened and committed around it when none is): it
  * reaches the receivers only if and when the outermost transaction commits,
@@ -337,8 +345,9 @@ sj_rc store_publish(store *s, const char *line, sj_err *e);
 
 /* Set the process-wide receiver of lines published on SQLite connections
  * (NULL: none; lines are then dropped).  It runs on the committing thread
- * right after the commit, so it must be quick and must not use the store. */
-void store_set_local_subscriber(store_line_cb cb, void *cls);
+ * right after the commit, once with all the commit's lines (not at all
+ * when there are none), so it must be quick and must not use the store. */
+void store_set_local_subscriber(store_lines_cb cb, void *cls);
 
 /* True when the database tells other connections of announcements
  * (PostgreSQL); false when only the local subscriber hears them (SQLite). */

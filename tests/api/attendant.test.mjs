@@ -221,3 +221,26 @@ test('outsider registrations: only those made at the attendant\'s checkpoints', 
   assertProblem(await gate.get(`/api/v1/outsiders/${atC.id}`), 404, 'not-found', 'outsider');
   assertProblem(await gate.get(`/api/v1/outsiders/${noCp.id}`), 404, 'not-found', 'outsider');
 });
+
+// A typed name holding U+FFFD (the mark of a lossy decode upstream: the
+// name has lost characters) or a control character is refused, naming the
+// field, wherever people's names and text are taken: registration (name),
+// outsiders (name, from, reason, host); nothing is stored.
+test('names damaged upstream (U+FFFD) or with control characters are refused', async () => {
+  const people = sql(srv.db, 'SELECT count(*) FROM person');
+  const outsiders = sql(srv.db, 'SELECT count(*) FROM outsider_registration');
+  for (const name of ['张\uFFFD', '\uFFFD', '张\u0007三', '张\u001B三'])
+    assertProblem(await admin.post('/api/v1/people', { name, unit_id: ids.unit, tags: ['resident'] }),
+      422, 'invalid-input', 'name');
+  const good = { name: '外来甲', mobile: '13712349999', from: '济南', reason: '探亲', host: '住户',
+    checkpoint_id: ids.A };
+  for (const field of ['name', 'from', 'reason', 'host'])
+    for (const bad of ['济\uFFFD', '济\u0007南'])
+      assertProblem(await gate.post('/api/v1/outsiders', { ...good, [field]: bad }), 422,
+        'invalid-input', field);
+  assert.equal(sql(srv.db, 'SELECT count(*) FROM person'), people);
+  assert.equal(sql(srv.db, 'SELECT count(*) FROM outsider_registration'), outsiders);
+  // the same names without the damage are taken
+  must(await admin.post('/api/v1/people', { name: '张三', unit_id: ids.unit, tags: ['resident'] }), 201);
+  must(await gate.post('/api/v1/outsiders', good), 201);
+});

@@ -285,6 +285,12 @@ test('self check-in: refusals name the field, unknown phones must register, noth
     [{ ...good, from: 'x'.repeat(101), reason: 'r', host: 'h' }, 'from'],
     [{ ...good, idempotency_key: 'short' }, 'idempotency_key'],
     [{ ...good, extra: 1 }, 'extra'],
+    // U+FFFD: a name or place damaged by a lossy decode upstream; a control character
+    [{ ...good, name: '王\uFFFD' }, 'name'],
+    [{ ...good, name: '王\u0007五' }, 'name'],
+    [{ ...good, from: '济\uFFFD', reason: 'r', host: 'h' }, 'from'],
+    [{ ...good, from: '济南', reason: '探\uFFFD', host: 'h' }, 'reason'],
+    [{ ...good, from: '济南', reason: 'r', host: '\uFFFD' }, 'host'],
   ];
   for (const [body, field] of cases) assertProblem(await post(body), 422, 'invalid-input', field);
   assertProblem(await call(srv, `/api/v1/checkin/${'B'.repeat(43)}`, { method: 'POST', body: good }), 404, 'not-found', 'token');

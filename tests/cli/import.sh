@@ -156,6 +156,30 @@ check "export, import, export: the same file" cmp -s "$T/a.csv" "$T/b.csv"
 check "... and the same row" test "$(q "SELECT count(*) FROM scan WHERE person_id = $pid
     AND at = 1709310600 AND temperature = 366")" = 1
 
+# --- local times the zone's clocks skipped or showed twice -------------------
+# With the deployment's zone Europe/Berlin (SIJIN_TZ; the process's TZ says
+# otherwise), 2024-03-31 02:30 never happened (clocks 02:00 -> 03:00) and
+# 2024-10-27 02:30 happened twice (03:00 -> 02:00): both rows are refused,
+# field time, asking for an offset; the same time with +01:00 is taken as
+# 2024-10-27T01:30:00Z = 1729992600 (tz database, zdump -v -c 2024,2025
+# Europe/Berlin).  Asia/Shanghai's own daylight saving years: 1988-04-17
+# 02:30 never happened there.
+printf '姓名,电话,时间,方向,检查点\n张三,13912345678,2024-03-31 02:30,进,%s\n张三,13912345678,2024-10-27 02:30,出,%s\n张三,13912345678,2024-10-27T02:30:00+01:00,进,%s\n' \
+    "$cp" "$cp" "$cp" >"$T/dst.csv"
+TZ=Asia/Tokyo SIJIN_TZ=Europe/Berlin run_capture sj import scans "$T/dst.csv"
+expect_status 0 "a ledger with times in a DST gap and fold imports the rest"
+expect_in "$T/out" "accepted 1 .*rejected 2" "one accepted, two refused"
+expect_in "$T/out" "^line 2: time: 2024-03-31T02:30:00 does not exist in the zone Europe/Berlin.*add the offset" \
+    "the skipped time is refused, asking for an offset"
+expect_in "$T/out" "^line 3: time: 2024-10-27T02:30:00 occurs twice in the zone Europe/Berlin.*+02:00 for the first" \
+    "the doubled time is refused, asking for an offset"
+check "the time with its offset is stored as 2024-10-27T01:30:00Z" test "$(q "SELECT count(*)
+    FROM scan WHERE person_id = $pid AND at = 1729992600")" = 1
+printf '姓名,电话,时间,方向,检查点\n张三,13912345678,1988-04-17 02:30,进,%s\n' "$cp" >"$T/dst88.csv"
+run_capture sj import scans "$T/dst88.csv"
+expect_in "$T/out" "^line 2: time: 1988-04-17T02:30:00 does not exist in the zone Asia/Shanghai" \
+    "Asia/Shanghai 1988: the skipped hour of China's daylight saving time"
+
 # --- check-ins read by a thread of their own, 4,096 lines at a time ----------
 # 10,000 synthetic check-ins with malformed rows and blank lines around the
 # reader's chunk ends (non-blank lines 4,096/4,097 and 8,192/8,193 of the
@@ -181,6 +205,41 @@ check "the 5 rejects by line, in file order, as awk finds them" \
 check "accepted = distinct well-formed check-ins ($(cat "$T/chunks.scans"))" \
     test "$(q "SELECT count(*) FROM scan s JOIN checkpoint c ON c.id = s.checkpoint_id
     JOIN place p ON p.id = c.place_id WHERE p.name LIKE 'chunks venue %'")" = "$(cat "$T/chunks.scans")"
+
+# --- RFC 4180 in check-in files: quoted fields, line numbers, an open quote --
+# Worked out by hand: line 2's category is quoted and holds a comma, a
+# doubled quote and a line break (lines 2-3, one row); line 4 quotes its
+# ids; line 5's user is not a number; line 6 quotes "-73.9,extra" as one
+# field, so it has 6 fields.  Accepted: users 1 and 3; rejected: lines 5
+# (user_id) and 6 (row), numbered as the file's lines, not its records.
+H=user_id,venue_id,checkin_utc_epoch,checkin_utc_iso,lat,lon,category
+printf '%s\r\n1,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,"Coffee, ""Tea""\r\nand cake"\r\n"3","2",1577836860,2020-01-01T00:01:00Z,40.7,-73.9,\r\nx4,2,1577836920,2020-01-01T00:02:00Z,40.7,-73.9,\r\n5,2,1577836980,2020-01-01T00:03:00Z,40.7,"-73.9,extra"\r\n' \
+    "$H" >"$T/quoted.csv"
+run_capture sj import checkins "$T/quoted.csv" --unit "$unit" --source quoted
+expect_status 0 "a check-in file with quoted fields imports"
+expect_in "$T/out" "^rows 4  accepted 2  duplicates 0  rejected 2 " "4 rows (not 5 lines): 2 accepted, 2 rejected"
+expect_in "$T/out" "^line 5: user_id: " "the row after the quoted line break is line 5"
+expect_in "$T/out" "^line 6: row: 6 fields, expected 7" "a quoted comma is no separator"
+check "the quoted ids are stored: users 1 and 3 at venue 2" test "$(q "SELECT count(*) FROM scan s
+    JOIN checkpoint c ON c.id = s.checkpoint_id JOIN place p ON p.id = c.place_id
+    WHERE p.name = 'quoted venue 2' AND s.at IN (1577836800, 1577836860)")" = 2
+# the report's seconds: milliseconds, never a binary fraction's noise
+expect_in "$T/out" '^seconds [0-9][0-9]*\.[0-9][0-9][0-9]  rows/s' "seconds with three decimals"
+run_capture sj import checkins "$T/quoted.csv" --unit "$unit" --source quoted --json
+check "JSON seconds: at most three decimals" \
+    grep -Eq '^  "seconds": [0-9]+(\.[0-9]{1,3})?,?$' "$T/out"
+printf '%s\n1,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,\n7,8,1577836860,2020-01-01T00:01:00Z,40.7,-73.9,"open\n9,8,1577836920,2020-01-01T00:02:00Z,40.7,-73.9,\n' \
+    "$H" >"$T/open.csv"
+n=$(count_rows scan)
+run_capture sj import checkins "$T/open.csv" --unit "$unit" --source open
+expect_status 2 "a quote never closed refuses the check-in file"
+expect_in "$T/err" "file: a quote opened on line 3 is never closed" "naming the line it opened on"
+check "nothing imported: no scan, no person or venue of the source" test "$(count_rows scan):$(q \
+    "SELECT count(*) FROM import_ref WHERE source = 'open'")" = "$n:0"
+printf '姓名,电话,时间\n张三,13912345678,"2024-03-02 00:30\n' >"$T/open.ledger.csv"
+run_capture sj import scans "$T/open.ledger.csv"
+expect_status 2 "a quote never closed refuses the ledger"
+expect_in "$T/err" "file: a quote opened on line 2 is never closed" "naming the line it opened on"
 
 # refusals are listed by line and field; nothing of theirs is stored
 printf 'checkpoint,姓名,电话,时间,方向\n%s,张三,13912345678,2024-03-02 08:00,进\n%s,张三,13912345678,2024-03-02 25:00,进\n%s,李四,13800000000,2024-03-02 08:00,进\n%s,张三,13912345678,2024-03-02 09:00,sideways\n' \

@@ -601,6 +601,91 @@ test_local_day_new_york(void **state)
 	assert_int_equal(dt_date_of(at("2024-11-04T04:59:59Z")), autumn);
 }
 
+/* A local wall time without an offset names an instant only when the
+ * zone's clocks showed it once.  The transitions are the tz database's, as
+ * `zdump -v -c 2024,2025 Europe/Berlin America/New_York` and
+ * `zdump -v -c 1988,1989 Asia/Shanghai` print them:
+ *   Berlin   2024-03-31 01:00Z  01:59:59 CET  -> 03:00 CEST (+01 -> +02)
+ *            2024-10-27 01:00Z  02:59:59 CEST -> 02:00 CET  (+02 -> +01)
+ *   New York 2024-03-10 07:00Z  01:59:59 EST  -> 03:00 EDT  (-05 -> -04)
+ *            2024-11-03 06:00Z  01:59:59 EDT  -> 01:00 EST  (-04 -> -05)
+ *   Shanghai 1988-04-16 18:00Z  01:59:59 CST  -> 03:00 CDT  (+08 -> +09)
+ *            1988-09-10 17:00Z  01:59:59 CDT  -> 01:00 CST  (+09 -> +08)
+ * The process's own TZ (set here to UTC) plays no part. */
+static void
+local(int y, int mo, int d, int h, int mi, int sec, int64_t want)
+{
+	sj_err e = { 0 };
+	int64_t t = 0;
+
+	if (dt_local_instant(y, mo, d, h, mi, sec, "time", &t, &e) != SJ_OK)
+		fail_msg("%04d-%02d-%02d %02d:%02d:%02d: %s", y, mo, d, h, mi, sec, e.msg);
+	assert_int_equal(t, want);
+}
+
+static void
+local_refused(int y, int mo, int d, int h, int mi, const char *msg)
+{
+	sj_err e = { 0 };
+	int64_t t = 0;
+
+	assert_int_equal(dt_local_instant(y, mo, d, h, mi, 0, "time", &t, &e), SJ_EINVAL);
+	assert_string_equal(e.field, "time");
+	assert_string_equal(e.msg, msg);
+	assert_int_equal(t, 0);
+}
+
+static void
+test_local_instant_gaps_and_folds(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	zone("Europe/Berlin");
+	local(2024, 3, 31, 1, 59, 59, at("2024-03-31T00:59:59Z"));
+	local(2024, 3, 31, 3, 0, 0, at("2024-03-31T01:00:00Z"));
+	local_refused(2024, 3, 31, 2, 30, "2024-03-31T02:30:00 does not exist in the zone "
+	    "Europe/Berlin: the clocks went from +01:00 to +02:00 and skipped it; add the offset "
+	    "meant (e.g. 2024-03-31T02:30:00+01:00)");
+	local_refused(2024, 3, 31, 2, 0, "2024-03-31T02:00:00 does not exist in the zone "
+	    "Europe/Berlin: the clocks went from +01:00 to +02:00 and skipped it; add the offset "
+	    "meant (e.g. 2024-03-31T02:00:00+01:00)");
+	local(2024, 10, 27, 1, 59, 59, at("2024-10-26T23:59:59Z"));
+	local(2024, 10, 27, 3, 0, 0, at("2024-10-27T02:00:00Z"));
+	local_refused(2024, 10, 27, 2, 30, "2024-10-27T02:30:00 occurs twice in the zone "
+	    "Europe/Berlin: the clocks went back from +02:00 to +01:00; add the offset meant "
+	    "(2024-10-27T02:30:00+02:00 for the first, 2024-10-27T02:30:00+01:00 for the second)");
+	local_refused(2024, 10, 27, 2, 0, "2024-10-27T02:00:00 occurs twice in the zone "
+	    "Europe/Berlin: the clocks went back from +02:00 to +01:00; add the offset meant "
+	    "(2024-10-27T02:00:00+02:00 for the first, 2024-10-27T02:00:00+01:00 for the second)");
+
+	zone("America/New_York");
+	local(2024, 3, 10, 1, 59, 59, at("2024-03-10T06:59:59Z"));
+	local(2024, 3, 10, 3, 0, 0, at("2024-03-10T07:00:00Z"));
+	local_refused(2024, 3, 10, 2, 30, "2024-03-10T02:30:00 does not exist in the zone "
+	    "America/New_York: the clocks went from -05:00 to -04:00 and skipped it; add the "
+	    "offset meant (e.g. 2024-03-10T02:30:00-05:00)");
+	local_refused(2024, 11, 3, 1, 30, "2024-11-03T01:30:00 occurs twice in the zone "
+	    "America/New_York: the clocks went back from -04:00 to -05:00; add the offset meant "
+	    "(2024-11-03T01:30:00-04:00 for the first, 2024-11-03T01:30:00-05:00 for the second)");
+	local(2024, 11, 3, 2, 0, 0, at("2024-11-03T07:00:00Z"));
+
+	zone("Asia/Shanghai");
+	/* the case: 2024-03-02 00:30 is 2024-03-01T16:30Z */
+	local(2024, 3, 2, 0, 30, 0, 1709310600);
+	local(1988, 4, 17, 4, 0, 0, at("1988-04-16T19:00:00Z"));
+	local_refused(1988, 4, 17, 2, 30, "1988-04-17T02:30:00 does not exist in the zone "
+	    "Asia/Shanghai: the clocks went from +08:00 to +09:00 and skipped it; add the offset "
+	    "meant (e.g. 1988-04-17T02:30:00+08:00)");
+	local(1988, 9, 11, 0, 30, 0, at("1988-09-10T15:30:00Z"));
+	local_refused(1988, 9, 11, 1, 30, "1988-09-11T01:30:00 occurs twice in the zone "
+	    "Asia/Shanghai: the clocks went back from +09:00 to +08:00; add the offset meant "
+	    "(1988-09-11T01:30:00+09:00 for the first, 1988-09-11T01:30:00+08:00 for the second)");
+	local(1988, 9, 11, 2, 0, 0, at("1988-09-10T18:00:00Z"));
+	unsetenv("TZ");
+	tzset();
+}
+
 /* Days whose midnight is skipped or doubled. */
 static void
 test_local_day_odd_midnights(void **state)
@@ -708,6 +793,7 @@ main(void)
 		cmocka_unit_test(test_date_weekday_and_add),
 		cmocka_unit_test(test_local_day_shanghai),
 		cmocka_unit_test(test_local_day_new_york),
+		cmocka_unit_test(test_local_instant_gaps_and_folds),
 		cmocka_unit_test(test_local_day_odd_midnights),
 		cmocka_unit_test(test_local_days_partition),
 		cmocka_unit_test(test_now),

@@ -196,6 +196,70 @@ test_ledger_line_numbers(void **state)
 	}
 }
 
+/* RFC 4180 in a ledger: a quoted name holding a comma, a doubled quote
+ * and a line break, and the row after it on its own line (4: the quoted
+ * cell spans lines 2 and 3); a quote never closed refuses the whole file
+ * with the line it opened on, before any row is given (rows_seen.n 0). */
+static void
+test_ledger_quotes(void **state)
+{
+	static const char text[] = "姓名,电话\n\"张,\"\"三\"\"\n二\",1\n李四,2\n";
+	static const char open[] = "姓名,电话\n甲,1\n乙,\"2\n丙,3\n";
+	rows_seen rs = {0};
+	sj_err e = {0};
+	(void)state;
+	assert_int_equal(ledger_parse_csv(text, sizeof text - 1, keep_row, no_bad, &rs, &e), SJ_OK);
+	assert_int_equal(rs.n, 2);
+	/* columns 3 (name) and 4 (mobile) of LEDGER_*: the first row's name
+	 * is 张,"三"<LF>二 on line 2, the second row starts on line 4 */
+	assert_non_null(strstr(rs.text, "2:3=张,\"三\"\n二|2:4=1|"));
+	assert_non_null(strstr(rs.text, "4:3=李四|4:4=2|"));
+	memset(&rs, 0, sizeof rs);
+	assert_int_equal(ledger_parse_csv(open, sizeof open - 1, keep_row, no_bad, &rs, &e),
+	    SJ_EINVAL);
+	assert_string_equal(e.field, "file");
+	assert_string_equal(e.msg, "a quote opened on line 3 is never closed");
+	assert_int_equal(rs.n, 0);
+}
+
+/* A row's name is checked as registration checks it: U+FFFD (a lossy
+ * decode upstream: 李<U+FFFD> is 李四 with a character lost), a control
+ * character (BEL) and an invisible one (ZERO WIDTH SPACE U+200B) are each
+ * a reject of field "name" on their line (3, 4, 5), not "no person on
+ * record"; the whole name 李四 (line 2) is accepted.  Nothing of the
+ * three is stored: one scan in all. */
+static void
+test_ledger_damaged_names(void **state)
+{
+	cpfix *f = *state;
+	static const char text[] = "姓名,电话,时间,方向\n"
+	    "李四,13912345678,2024-03-02 08:00,进\n"
+	    "李\xEF\xBF\xBD,13912345678,2024-03-02 08:10,进\n"
+	    "李\x07四,13912345678,2024-03-02 08:20,进\n"
+	    "李\xE2\x80\x8B四,13912345678,2024-03-02 08:30,进\n";
+	scan_import *im;
+	sj_err e = {0};
+
+	add_person(f, "李四", "13912345678");
+	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+	    AT_0030 + 86400, &(import_options){0}, &im, &e), SJ_OK);
+	assert_int_equal(jimport_ledger(text, sizeof text - 1, LEDGER_CSV, f->cp_p, im, &e), SJ_OK);
+	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+	const import_report *rp = scan_import_report(im);
+	assert_int_equal(rp->accepted, 1);
+	assert_int_equal(rp->rejected, 3);
+	assert_int_equal(rp->n_rejects, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(rp->rejects[i].line, 3 + i);
+		assert_string_equal(rp->rejects[i].field, "name");
+	}
+	assert_non_null(strstr(rp->rejects[0].msg, "replacement character U+FFFD at byte 3"));
+	assert_non_null(strstr(rp->rejects[1].msg, "control character U+0007 at byte 3"));
+	assert_non_null(strstr(rp->rejects[2].msg, "U+200B at byte 3"));
+	scan_import_free(im);
+	assert_int_equal(count(f, CPFIX_COUNT_SCANS), 1);
+}
+
 static void
 test_encoding_error(void **state)
 {
@@ -737,6 +801,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ledger_encodings, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test(test_ledger_line_numbers),
+		cmocka_unit_test(test_ledger_quotes),
+		cmocka_unit_test_setup_teardown(test_ledger_damaged_names, cpfix_state_setup,
+		    cpfix_state_teardown),
 		cmocka_unit_test(test_utf16_named),
 		cmocka_unit_test_setup_teardown(test_encoding_error, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_local_day_whatever_tz, cpfix_state_setup, cpfix_state_teardown),

@@ -879,6 +879,7 @@ test_pipeline_lost_step(void **state)
 typedef struct heard {
 	char lines[8][64];
 	int n;
+	int commits;  /* calls of the local subscriber */
 } heard;
 
 static void
@@ -889,6 +890,17 @@ hear(void *cls, const char *line)
 	if (h->n < 8)
 		snprintf(h->lines[h->n], sizeof h->lines[0], "%s", line);
 	h->n++;
+}
+
+/* The local subscriber: a commit's lines at once, counted in h->commits. */
+static void
+hear_block(void *cls, const char *lines, size_t n)
+{
+	heard *h = cls;
+
+	h->commits++;
+	for (size_t i = 0; i < n; i++, lines += strlen(lines) + 1)
+		hear(cls, lines);
 }
 
 /* Lines reach the receivers only after the outermost commit, in order;
@@ -909,7 +921,7 @@ test_publish(void **state)
 		assert_int_equal(store_listen(l, &e), SJ_OK);
 	} else {
 		assert_false(store_has_notifications(s));
-		store_set_local_subscriber(hear, &h);
+		store_set_local_subscriber(hear_block, &h);
 	}
 	assert_int_equal(store_begin(s, &e), SJ_OK);
 	assert_int_equal(store_publish(s, "a 1", &e), SJ_OK);
@@ -932,6 +944,8 @@ test_publish(void **state)
 	assert_string_equal(h.lines[1], "c 3");
 	assert_string_equal(h.lines[2], "e 5");
 	if (l == NULL) {
+		/* one call a commit: "a 1" and "c 3" together, then "e 5" */
+		assert_int_equal(h.commits, 2);
 		assert_int_equal(store_listen(s, &e), SJ_EINVAL);
 		assert_string_equal(e.field, "db");
 	}

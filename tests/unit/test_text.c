@@ -211,6 +211,19 @@ test_utf8_flags(void **state)
 	    "control character U+0007 at byte 0 is not allowed");
 	assert_refused("\xFF\x07", 2, TEXT_NO_CONTROL,
 	    "invalid UTF-8 at byte 0");
+	/* U+FFFD REPLACEMENT CHARACTER is EF BF BD (RFC 3629: 1110xxxx 10xxxxxx
+	 * 10xxxxxx of 1111 111111 111101): refused in one-line fields (a name
+	 * 张<U+FFFD> lost a character), kept where asked for nothing */
+	assert_refused("\xE5\xBC\xA0\xEF\xBF\xBD", 6, TEXT_SINGLE_LINE,
+	    "replacement character U+FFFD at byte 3 is not allowed: the text lost characters "
+	    "in a conversion before it came here; type it again");
+	assert_refused("\xEF\xBF\xBD", 3, TEXT_NO_REPLACEMENT,
+	    "replacement character U+FFFD at byte 0 is not allowed: the text lost characters "
+	    "in a conversion before it came here; type it again");
+	assert_accepted("\xEF\xBF\xBD", 3, 0);
+	assert_accepted("\xEF\xBF\xBD", 3, TEXT_NO_CONTROL);
+	/* its neighbours U+FFFC and U+FFFB are not it */
+	assert_accepted("\xEF\xBF\xBC\xEF\xBF\xBB", 6, TEXT_SINGLE_LINE);
 }
 
 static void

@@ -36,7 +36,11 @@
  *    500 ms (CHECKPOINT_RESTART_EVERY_MS: in 2.5 s or more, at most one
  *    more than the half-seconds);
  *  - a scan held up by another connection's write lock for 40 ms counts in
- *    the writer's figures of scans that waited 10 and 20 ms or more.
+ *    the writer's figures of scans that waited 10 and 20 ms or more;
+ *  - (SQLite) the writer's memos outlive another connection's commit that
+ *    changes nothing they copy, and not one that changes a tag; on both
+ *    stores the writer sees a scan another connection wrote, and scans
+ *    another connection deleted, between two of its own.
  * Expected counts are from the inputs: 250 scans alternating in and out
  * make 125 stays; the key-group member's 250 scans raise 250 alerts. */
 #include <stdarg.h>
@@ -239,9 +243,9 @@ test_one_pair_many_times_in_a_batch(void **state)
 }
 
 /* One scan of the resident prepared as a request thread prepares it (the
- * person found by the writer), written alone; its decision. */
-static scan_decision
-deferred_decision(cpfix *f, scan_writer *w, scan_direction d, int64_t at)
+ * person found by the writer), written alone; its result. */
+static scan_result
+deferred_scan(cpfix *f, scan_writer *w, scan_direction d, int64_t at)
 {
 	scan_input in = { .checkpoint_id = f->cp_p, .id_number = f->id_resident, .direction = d,
 	    .at = at, .source = SCAN_SRC_ATTENDANT };
@@ -253,7 +257,13 @@ deferred_decision(cpfix *f, scan_writer *w, scan_direction d, int64_t at)
 	    != SJ_OK || scan_writer_run(w, &p, &r, &e) != SJ_OK)
 		fail_msg("scan: %s: %s", e.field, e.msg);
 	assert_int_equal(r.person_id, f->resident);
-	return r.decision;
+	return r;
+}
+
+static scan_decision
+deferred_decision(cpfix *f, scan_writer *w, scan_direction d, int64_t at)
+{
+	return deferred_scan(f, w, d, at).decision;
 }
 
 /* The resident's tags replaced by tag1 (and tag2), on the fixture's own
@@ -286,6 +296,108 @@ test_people_memo_follows_edits(void **state)
 	retag(f, "resident", NULL);
 	assert_int_equal(deferred_decision(f, w, SCAN_OUT, H(10, 10)), SCAN_PASS);
 	scan_writer_stop(w);
+}
+
+static uint64_t
+pair_memo_hits(scan_writer *w)
+{
+	writer_stats st;
+
+	scan_writer_stats(w, &st);
+	return st.pair_memo_hits;
+}
+
+/* (SQLite) The writer's memos outlive another connection's commit that
+ * changes nothing they copy (a unit renamed, as an API token's last-used
+ * time or a visit note would): the resident's third scan at P is planned
+ * from the memo of pairs like the second (before schema 0019 every such
+ * commit emptied the memos, and the third read the store); then a tag
+ * added to the resident on that connection empties them: the exit is
+ * denied (home quarantine, DESIGN.md §4) and read from the store. */
+static void
+test_memos_kept_across_other_commits(void **state)
+{
+	cpfix *f = *state;
+	scan_writer *w;
+	sj_err e = {0};
+	char sql[96];
+
+	if (testdb_is_pg())
+		skip();  /* the writer keeps no memos on PostgreSQL */
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	assert_int_equal(deferred_scan(f, w, SCAN_IN, H(9, 0)).stay_action, STAY_OPENED);
+	assert_int_equal(pair_memo_hits(w), 0);     /* a pair not seen: read from the store */
+	assert_int_equal(deferred_scan(f, w, SCAN_OUT, H(9, 5)).stay_action, STAY_CLOSED);
+	assert_int_equal(pair_memo_hits(w), 1);
+	snprintf(sql, sizeof sql, "UPDATE unit SET name = name || ' (2)' WHERE id = %lld",
+	    (long long)f->unit_b);
+	assert_int_equal(store_exec(f->s, sql, &e), SJ_OK);
+	assert_int_equal(deferred_scan(f, w, SCAN_IN, H(10, 0)).stay_action, STAY_OPENED);
+	assert_int_equal(pair_memo_hits(w), 2);
+	snprintf(sql, sizeof sql, "INSERT INTO person_tag (person_id, tag) VALUES (%lld, "
+	    "'home_quarantine')", (long long)f->resident);
+	assert_int_equal(store_exec(f->s, sql, &e), SJ_OK);
+	assert_int_equal(deferred_decision(f, w, SCAN_OUT, H(10, 5)), SCAN_DENY);
+	assert_int_equal(pair_memo_hits(w), 2);
+	scan_writer_stop(w);
+}
+
+/* A scan of the resident written by another connection (`sijin scan`
+ * writes on its own connection), between two of the writer's: the
+ * writer's exit at 09:10 must find the stay [09:00, 09:05) the other's
+ * exit closed.  By the rules (domain/stay.h stay_plan: an exit within the
+ * re-entry window, 600 s here, of a recorded exit repeats it) it is
+ * STAY_SAME and changes nothing: the store holds that one stay, 300 s
+ * long.  A memo that missed the other's scan would see the 09:00 stay
+ * still open and close it at 09:10 (STAY_CLOSED, 600 s). */
+static void
+test_writer_sees_other_scans(void **state)
+{
+	cpfix *f = *state;
+	scan_writer *w;
+	scan_job other;
+	sj_err e = {0};
+	char sql[128], sql2[128];  /* two: store_prepare caches statements by the text's address */
+
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	assert_int_equal(deferred_scan(f, w, SCAN_IN, H(9, 0)).stay_action, STAY_OPENED);
+	prepare(f, f->id_resident, SCAN_OUT, H(9, 5), &other);
+	assert_int_equal(store_begin(f->s, &e), SJ_OK);
+	assert_int_equal(scan_write(f->s, &other.in, &other.out, &other.alert, &e), SJ_OK);
+	assert_int_equal(store_commit(f->s, &e), SJ_OK);
+	assert_int_equal(other.out.stay_action, STAY_CLOSED);
+	assert_int_equal(deferred_scan(f, w, SCAN_OUT, H(9, 10)).stay_action, STAY_SAME);
+	scan_writer_stop(w);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM stay WHERE person_id = %lld",
+	    (long long)f->resident);
+	assert_int_equal(testdb_int(f->s, sql), 1);
+	snprintf(sql2, sizeof sql2, "SELECT exit_at - entry_at FROM stay WHERE person_id = %lld",
+	    (long long)f->resident);
+	assert_int_equal(testdb_int(f->s, sql2), 300);
+}
+
+/* The resident's scans deleted by another connection, as the retention
+ * purge deletes them (src/domain/purge.c): the writer's exit at 09:10
+ * finds no entry, so it closes nothing ("no stay", like any exit without
+ * an entry) and no stay is stored; a memo that kept the deleted 09:00
+ * entry would answer "closed". */
+static void
+test_writer_sees_deleted_scans(void **state)
+{
+	cpfix *f = *state;
+	scan_writer *w;
+	sj_err e = {0};
+	char sql[96];
+
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	assert_int_equal(deferred_scan(f, w, SCAN_IN, H(9, 0)).stay_action, STAY_OPENED);
+	snprintf(sql, sizeof sql, "DELETE FROM scan WHERE person_id = %lld", (long long)f->resident);
+	assert_int_equal(store_exec(f->s, sql, &e), SJ_OK);
+	assert_int_equal(deferred_scan(f, w, SCAN_OUT, H(9, 10)).stay_action, STAY_NONE);
+	scan_writer_stop(w);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM stay WHERE person_id = %lld",
+	    (long long)f->resident);
+	assert_int_equal(testdb_int(f->s, sql), 0);
 }
 
 /* The stream of test_wal_restarted_under_load: FEED_SLOTS jobs in
@@ -733,6 +845,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_overdue_alert_waits_for_sync, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_stop_answers_committed, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_log_not_reopened_fails, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_memos_kept_across_other_commits, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_writer_sees_other_scans, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_writer_sees_deleted_scans, cpfix_state_setup, cpfix_state_teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)
