@@ -11,7 +11,7 @@
 #   make fuzz-run   run each driver for FUZZ_SECONDS (default 30) from its seed corpus
 
 PKGS    := sqlite3 libsodium jansson libutf8proc inih icu-i18n icu-uc libmicrohttpd \
-           libqrencode libpng zbar libjpeg freetype2 libpq xlsxwriter libxml-2.0 zlib
+           libqrencode libpng zbar libjpeg freetype2 libpq xlsxwriter libxml-2.0 zlib gnutls
 TESTPKGS:= cmocka libcurl expat libzip
 
 CC      ?= gcc

@@ -29,6 +29,9 @@ check libutf8proc libutf8proc-dev
 check inih libinih-dev
 check icu-i18n libicu-dev
 check libmicrohttpd libmicrohttpd-dev
+# An answer libmicrohttpd has no room for is written through its TLS
+# session (src/http/raw_answer.c): GnuTLS, which libmicrohttpd uses.
+check gnutls libgnutls28-dev
 check libxml-2.0 libxml2-dev
 check libpq libpq-dev
 check libqrencode libqrencode-dev

@@ -63,6 +63,9 @@ struct http_req {
 	 * client has no reason to expect its body refused */
 	bool drain;
 	size_t drained;
+	/* the early failure was written on the socket itself (raw_answer.h):
+	 * nothing more may be sent; the connection closes */
+	bool answered_raw;
 	/* reply */
 	int status;
 	const char *content_type;

@@ -18,6 +18,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -29,11 +30,14 @@
 #include "domain/writer.h"
 #include "http/conn_guard.h"
 #include "http/metrics.h"
+#include "http/raw_answer.h"
 #include "json/jerror.h"
 
 /* libmicrohttpd's memory per connection, which holds the request head and
  * then the reply's headers (so heads are capped below it: HEADER_MAX_BYTES;
- * from ~7.8 KiB libmicrohttpd refuses a head itself with 431).  It zeroes the whole pool at every
+ * from ~7.8 KiB not even the 431's headers fit and it is written on the
+ * socket, http/raw_answer.h; from ~8 KiB libmicrohttpd refuses a head
+ * itself with 431).  It zeroes the whole pool at every
  * request, so its size is paid on each one: at 64 KiB that memset was 9 %
  * of the server's CPU on the scan benchmark, at 16 KiB still ~6 % of the
  * request threads' (bench/RESULTS.md).  8 KiB is Tomcat's and Jetty's
@@ -48,7 +52,8 @@
  * a little short of the pool was carried out and then closed without an
  * answer ("failed to create response header"), so a client never learnt
  * whether its write was done.  Bigger heads get a 431 problem document and
- * are not carried out (tests/api/server.test.mjs "large request heads"). */
+ * are not carried out (tests/api/checkpoint.test.mjs "large request
+ * heads"; server.test.mjs: every head of 6 to 20 KiB is answered). */
 #define HEADER_MAX_BYTES (6 * 1024)
 #define HEADER_ENTRY_COST 64
 #define MAX_STORES 512
@@ -269,6 +274,10 @@ req_begin(http_req *r)
 		    HEADER_ENTRY_COST, HEADER_MAX_BYTES);
 		http_problem(r, 431, "headers-too-large", "Request headers too large", NULL, detail);
 		r->drain = true;
+		/* Written on the socket itself: libmicrohttpd keeps the head in
+		 * its pool, and from ~7.8 KiB no room is left there for this
+		 * answer's headers (raw_answer.h). */
+		r->answered_raw = raw_answer_write(r, r->srv->tls_cert != NULL);
 		return;
 	}
 	if (strcmp(r->method, "OPTIONS") == 0) {
@@ -317,6 +326,16 @@ req_has_body(const http_req *r)
 	const char *te = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Transfer-Encoding");
 
 	return (cl && strtoull(cl, NULL, 10) > 0) || te != NULL;
+}
+
+/* Whether the client waits for "100 Continue" before sending its body
+ * (RFC 9110 §10.1.1). */
+static bool
+req_expects_continue(const http_req *r)
+{
+	const char *x = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Expect");
+
+	return x && strcasecmp(x, "100-continue") == 0;
 }
 
 static void
@@ -498,9 +517,9 @@ req_send(http_req *r)
 	if (r->content_type)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
 	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	for (int i = 0; i < HTTP_N_FIXED_HEADERS; i++)
+		MHD_add_response_header(resp, http_fixed_headers[i].name,
+		    http_fixed_headers[i].value);
 	for (int i = 0; i < r->n_headers; i++)
 		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
 	/* no-store unless the handler chose (the web UI's files: no-cache). */
@@ -522,6 +541,11 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 		conn_guard_request_begins(((http_server *)cls)->guard, conn);
 		*con_cls = r = req_new(cls, conn, url, method);
 		req_begin(r);
+		/* Answered on the socket: a body that comes is read and dropped
+		 * first (closing on unread bytes would reset the connection
+		 * under the answer); one awaiting "100 Continue" never comes. */
+		if (r->answered_raw)
+			return req_has_body(r) && !req_expects_continue(r) ? MHD_YES : MHD_NO;
 		/* An early failure with a body coming is answered now, without
 		 * reading the body (the connection then closes); without a body
 		 * it waits for the final call so keep-alive survives. */
@@ -545,6 +569,8 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 		*upload_n = 0;
 		return MHD_YES;
 	}
+	if (r->answered_raw)
+		return MHD_NO;  /* the body is dropped; close */
 	if (r->failed)  /* with a body and no drain: already queued */
 		return req_has_body(r) && !r->drain ? MHD_YES : req_send(r);
 	if (r->deferred) {

@@ -8,8 +8,10 @@
  * time per connection, the time a request's headers may take to arrive
  * and the time its body may take (each request-timeout; headers:
  * http/conn_guard.h), request body (the route's
- * body_max, never above max-body), request headers (16 KiB; larger gets
- * 431 from libmicrohttpd).
+ * body_max, never above max-body), request heads (6 KiB, server.c
+ * HEADER_MAX_BYTES; larger ones get a 431 problem document, written on the
+ * socket by http/raw_answer.c when libmicrohttpd has no room left for it,
+ * and from ~8 KiB libmicrohttpd's own 431).
  */
 #ifndef SJ_HTTP_SERVER_H
 #define SJ_HTTP_SERVER_H

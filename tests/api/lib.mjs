@@ -10,7 +10,8 @@
 // since a URL has no folder beside it for <db>.key.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect as netConnect, createServer } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -298,4 +299,70 @@ export function idNumber(first17) {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i];
   return first17 + '10X98765432'[sum % 11];
+}
+
+// A request whose head (request line, headers and the blank line ending
+// them) is exactly `size` bytes: one padding header (shape 'one'), many
+// headers of ~40 bytes (shape 'many'), or 'one' as a POST with a small
+// JSON body after the head (shape 'body').
+export function headOfSize(size, shape = 'one') {
+  const body = '{"name":"x","kind":"village","region_id":3}';
+  let head = shape === 'body'
+    ? `POST /api/v1/units HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n`
+    : 'GET /healthz HTTP/1.1\r\nHost: t\r\n';
+  for (let i = 0; shape === 'many' && head.length + 80 < size; i++)
+    head += `X-H${String(i).padStart(4, '0')}: ${'v'.repeat(28)}\r\n`;
+  const pad = size - head.length - 'X-Pad: \r\n\r\n'.length;
+  if (pad < 1) throw new Error(`no head of ${size} bytes in shape ${shape}`);
+  head += `X-Pad: ${'a'.repeat(pad)}\r\n\r\n`;
+  return Buffer.from(shape === 'body' ? head + body : head);
+}
+
+// Send bytes on a new connection to 127.0.0.1:port (TLS trusting ca when
+// given) and read the first answer: until its Content-Length is in, or the
+// server closes, errs or 5 s pass.  Resolves to its status line ('' when
+// nothing came).
+export function firstAnswer(port, bytes, ca) {
+  return new Promise((ok) => {
+    const sock = ca ? tlsConnect({ host: '127.0.0.1', port, ca, servername: '127.0.0.1' })
+      : netConnect({ host: '127.0.0.1', port });
+    let got = Buffer.alloc(0);
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      const text = got.toString('latin1');
+      ok(text.includes('\r\n') ? text.slice(0, text.indexOf('\r\n')) : '');
+    };
+    const timer = setTimeout(finish, 5000);
+    sock.on(ca ? 'secureConnect' : 'connect', () => sock.write(bytes));
+    sock.on('data', (d) => {
+      got = Buffer.concat([got, d]);
+      const text = got.toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      const len = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, end));
+      if (end >= 0 && len && got.length >= end + 4 + Number(len[1])) finish();
+    });
+    sock.on('end', finish);
+    sock.on('close', finish);
+    sock.on('error', finish);
+  });
+}
+
+// Request heads of every size from 6 to 20 KiB in 64-byte steps, in each
+// shape of headOfSize: the sizes whose first answer was neither a 431 nor
+// one of `normal` (status codes) — a connection closed with nothing, or
+// another status.  [] is the expected result.
+export async function unansweredHeads(port, ca, normal = [200, 401]) {
+  const bad = [];
+  for (const shape of ['one', 'many', 'body'])
+    for (let size = 6 * 1024; size <= 20 * 1024; size += 64) {
+      const line = await firstAnswer(port, headOfSize(size, shape), ca);
+      const m = /^HTTP\/1\.1 (\d{3}) /.exec(line);
+      if (!m || (Number(m[1]) !== 431 && !normal.includes(Number(m[1]))))
+        bad.push(`${shape} ${size}: ${line || 'closed, no answer'}`);
+    }
+  return bad;
 }

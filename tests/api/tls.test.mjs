@@ -11,7 +11,7 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bin, demoPasswords, newDb } from './lib.mjs';
+import { bin, demoPasswords, newDb, unansweredHeads } from './lib.mjs';
 
 function freePort() {
   return new Promise((ok) => {
@@ -35,7 +35,7 @@ function https(port, ca, path, { method = 'GET', json } = {}) {
   });
 }
 
-test('HTTPS with --tls-cert/--tls-key; the session cookie is Secure', { timeout: 60000 }, async () => {
+test('HTTPS with --tls-cert/--tls-key; the session cookie is Secure', { timeout: 180000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sijin-tls-'));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
@@ -73,6 +73,8 @@ test('HTTPS with --tls-cert/--tls-key; the session cookie is Secure', { timeout:
     const cookie = signIn.headers['set-cookie'][0];
     assert.match(cookie, /; Secure/);
     assert.match(cookie, /HttpOnly/);
+    // Under TLS too, every head of 6 to 20 KiB gets an answer (server.test.mjs).
+    assert.deepEqual(await unansweredHeads(port, ca), []);
     // plain HTTP on the HTTPS port gets no HTTP answer
     const plain = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 'refused');
     assert.equal(plain, 'refused');
