@@ -39,12 +39,13 @@ export async function render({ view }) {
     msg.hidden = true;
     const v = who.input.value.trim();
     const body = /^\d{1,15}$/.test(v) ? { person_id: Number(v) } : { id_number: v };
-    if (from.input.value) body.from = localToInstant(from.input.value);
-    if (to.input.value) body.to = localToInstant(to.input.value);
     body.min_overlap_minutes = Number(minutes.input.value || 0);
     body.margin_minutes = Number(margin.input.value || 0);
     body.depth = Number(depth.input.value);
     try {
+      // a time the clocks skipped or showed twice is refused here (localToInstant)
+      if (from.input.value) body.from = localToInstant(from.input.value);
+      if (to.input.value) body.to = localToInstant(to.input.value);
       const r = await post('/api/v1/traces', body);
       const rows = r.contacts.flatMap((c) => c.intervals.map((iv) => ({ c, iv })));
       const csv = ['\ufeff' + ['person_id', 'masked', 'degree', 'total_minutes', 'place', 'from', 'to', 'minutes', 'via_person_id'].map(csvField).join(','),
