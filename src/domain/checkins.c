@@ -3,8 +3,9 @@
  *
  * Two passes over the gzip file, each reading its CSV records with
  * core/csvrec.h (RFC 4180: quoted fields, line numbers of the line where
- * a record starts): the first makes the missing people and venues (import_ref maps outside ids to them), the second feeds scan
- * rows to scan_import.  The people are made PEOPLE_CHUNK at a time
+ * a record starts): the first makes the missing people and venues
+ * (import_ref maps outside ids to them), the second feeds scan rows to
+ * scan_import.  The people are made PEOPLE_CHUNK at a time
  * (person_add_many, their import_ref rows by store_bulk_put), so a file
  * of 200,000 new users costs a few dozen statements, not ~5 a person.
  * The maps of outside id → local id are idmaps (core/idmap.h).

@@ -10,6 +10,7 @@
  */
 #include "domain/report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/ident.h"
@@ -252,6 +253,18 @@ scans_of(build *b, const report_unit *u, sj_err *e)
 		f.before_id = page.next_before_id;
 	} while (page.has_more);
 	return SJ_OK;
+}
+
+/* The registrations ledger's order: by scan time, then id (the unit
+ * lists come newest id first, one unit after another). */
+static int
+scan_row_cmp(const void *pa, const void *pb)
+{
+	const scan_row *x = &((const report_scan *)pa)->scan, *y = &((const report_scan *)pb)->scan;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
 }
 
 static sj_rc
@@ -775,6 +788,8 @@ report_daily_build(store *s, const crypt_keys *keys, const scope *sc, arena *a,
 		    (rc = inspections_of(&b, u, e)) == SJ_OK && (rc = findings_of(&b, u, e)) == SJ_OK)
 			rc = visits_of(&b, u, e);
 	}
+	if (rc == SJ_OK && out->n_scan_rows > 1)
+		qsort(out->scan_rows, out->n_scan_rows, sizeof *out->scan_rows, scan_row_cmp);
 	if (rc == SJ_OK && (rc = supplies(&b, e)) == SJ_OK && (rc = requests(&b, e)) == SJ_OK)
 		rc = resumption(&b, e);
 	return rc;

@@ -178,7 +178,7 @@ typedef struct report_daily {
 	resumption_rate resumption;
 
 	/* the ledgers' rows */
-	report_scan *scan_rows;
+	report_scan *scan_rows;  /* by scan time, then id (the registrations ledger) */
 	size_t n_scan_rows;
 	alert *alert_rows;
 	size_t n_alert_rows;

@@ -384,8 +384,8 @@ ledger_registrations(const report_daily *r, sheet *sh, arena *a, sj_err *e)
 
 		for (int b = 0; b < SCAN_R_COUNT; b++)
 			if (x->scan.reasons & (1u << b))
-				why = arena_printf(a, "%s%s%s", why, *why ? "," : "",
-				    screening_reason_name(1u << b));
+				why = arena_printf(a, "%s%s%s", why, *why ? "、" : "",
+				    screening_reason_label(1u << b));
 		sheet_instant(sh, x->scan.at);
 		sheet_text(sh, x->unit_name);
 		sheet_id(sh, x->scan.place_id);
@@ -398,7 +398,7 @@ ledger_registrations(const report_daily *r, sheet *sh, arena *a, sj_err *e)
 			sheet_tenths(sh, x->scan.temperature);
 		else
 			sheet_text(sh, NULL);
-		sheet_text(sh, screening_decision_name(x->scan.decision));
+		sheet_text(sh, screening_decision_label(x->scan.decision));
 		sheet_text(sh, why);
 		rc = sheet_row_end(sh, e);
 	}

@@ -289,6 +289,32 @@ screening_reason_parse(const char *name)
 	return 0;
 }
 
+/* In the order of reason_names (the SCAN_R_* bits). */
+static const char *const reason_labels[SCAN_R_COUNT] = {
+	"体温异常（发热）", "外来人员未登记", "居家隔离人员外出", "居家隔离人员返回",
+	"重点人群", "消毒超期",
+};
+
+const char *
+screening_reason_label(unsigned bit)
+{
+	for (int i = 0; i < SCAN_R_COUNT; i++)
+		if (bit == 1u << i)
+			return reason_labels[i];
+	return NULL;
+}
+
+const char *
+screening_decision_label(scan_decision d)
+{
+	switch (d) {
+	case SCAN_PASS: return "通行";
+	case SCAN_ALERT: return "注意";
+	case SCAN_DENY: return "禁止通行";
+	}
+	return "?";
+}
+
 const char *
 screening_decision_name(scan_decision d)
 {

@@ -136,8 +136,21 @@ const char *screening_reason_name(unsigned bit);
 /* The reason bit named name, or 0. */
 unsigned screening_reason_parse(const char *name);
 
-/* "pass", "alert" or "deny". */
+/* "pass", "alert" or "deny": the machine code of the API, the CLI and the
+ * alert list. */
 const char *screening_decision_name(scan_decision d);
+
+/* The decision as the exports show it to people, in Chinese, the
+ * language of their headers (docs/reports.md): "通行", "注意", "禁止通行"
+ * — the zh-CN labels the web UI shows for the same codes
+ * (web/i18n/zh-CN.json decision.pass, .alert, .deny; test_screening
+ * checks they agree).  "?" for anything else. */
+const char *screening_decision_label(scan_decision d);
+
+/* One reason bit's label for people, as screening_decision_label: the
+ * zh-CN reason.<name> of web/i18n/zh-CN.json ("体温异常（发热）", ...), or
+ * NULL for anything else. */
+const char *screening_reason_label(unsigned bit);
 
 /* The TAG_* bit of a person tag name, or 0 for an unknown one. */
 unsigned screening_tag_bit(const char *tag);

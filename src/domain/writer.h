@@ -107,6 +107,9 @@ typedef struct writer_stats {
 	                         * server is restarted (writer.c, sync_main) */
 	uint64_t pair_memo_hits; /* scans planned from the memo of pairs, without reading
 	                         * their pair's earlier scans (SQLite; domain/scan_pairs.c) */
+	uint64_t log_dir_syncs;  /* SQLite: syncs of the log's folder, so that the log's
+	                         * name is durable: when the syncer starts, and when it
+	                         * finds the log replaced by a new file */
 } writer_stats;
 
 /* Start the writer thread on its own connection to the database url

@@ -102,6 +102,10 @@ writer_metrics(http_req *r, buf *out, sj_err *e)
 	    "# HELP sijin_scan_writer_sync_failed SQLite: 1 once a sync of the log has failed: "
 	    "every scan is refused until the server is restarted.\n"
 	    "# TYPE sijin_scan_writer_sync_failed gauge\nsijin_scan_writer_sync_failed %d\n"
+	    "# HELP sijin_scan_writer_log_dir_syncs_total SQLite: syncs of the log's folder, "
+	    "so that the log's name is durable (at start, and when the log was replaced).\n"
+	    "# TYPE sijin_scan_writer_log_dir_syncs_total counter\n"
+	    "sijin_scan_writer_log_dir_syncs_total %llu\n"
 	    "# HELP sijin_scan_writer_waited_total Scans completed at least le seconds after "
 	    "they were queued for the writer.\n"
 	    "# TYPE sijin_scan_writer_waited_total counter\n"
@@ -119,6 +123,7 @@ writer_metrics(http_req *r, buf *out, sj_err *e)
 	    (double)st.checkpoint_hold_ns / 1e9, (unsigned long long)st.checkpoint_holds,
 	    (double)st.checkpoint_hold_max_ns / 1e9,
 	    (unsigned long long)st.syncs, (double)st.sync_ns / 1e9, st.sync_failed != 0,
+	    (unsigned long long)st.log_dir_syncs,
 	    (unsigned long long)st.waited_10ms, (unsigned long long)st.waited_20ms,
 	    (double)st.waited_max_ns / 1e9);
 }

@@ -118,6 +118,8 @@ raw_answer_write(http_req *r, bool srv_tls)
 	if (k <= 0 || (size_t)k >= sizeof head)
 		return false;
 	hn = (size_t)k;
+	if (r->method && strcmp(r->method, "HEAD") == 0)
+		body_n = 0;  /* its length said, no body (RFC 9110 §9.3.2) */
 	if ((all = malloc(hn + body_n)) == NULL)
 		return false;
 	memcpy(all, head, hn);

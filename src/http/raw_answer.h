@@ -25,8 +25,9 @@ extern const http_kv http_fixed_headers[HTTP_N_FIXED_HEADERS];
 /* Write r's reply — its status, content type and bytes (r->reply, as
  * http_problem leaves them), with Date (RFC 9110 §6.6.1), Content-Length,
  * Connection: close, X-Request-Id, the fixed headers and Cache-Control:
- * no-store — on r's socket, waiting at most 1 s for it to take the bytes,
- * then shut the socket down for writing (the client reads the end of the
+ * no-store, the bytes left out for HEAD (RFC 9110 §9.3.2) — on r's
+ * socket, waiting at most 1 s for it to take the bytes, then shut the
+ * socket down for writing (the client reads the end of the
  * connection right after the answer; a body it sends can still be read,
  * and anything libmicrohttpd might still try to send fails).
  * Returns true when it wrote (or began to write) on the socket: the

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, call, signIn, cliToken as token, demoPasswords as DEMO_PASSWORDS, assertProblem, bin, top, unansweredHeads } from './lib.mjs';
+import { startServer, call, signIn, cliToken as token, demoPasswords as DEMO_PASSWORDS, assertProblem, bin, top, unansweredHeads, headOfSize, firstAnswer, onPostgres } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -202,6 +202,9 @@ test('metrics: Prometheus text with requests by route and status and a histogram
   assert.match(r.text, /^sijin_http_requests_total\{route="\/api\/v1\/units",method="GET",status="401"\} [1-9]\d*$/m);
   assert.match(r.text, /^sijin_http_request_duration_seconds_bucket\{route="\/healthz",method="GET",le="\+Inf"\} \d+$/m);
   assert.match(r.text, /^sijin_store_errors_total \d+$/m);
+  // SQLite: the log's folder synced once, when the scan writer's syncer started
+  if (!onPostgres)
+    assert.match(r.text, /^sijin_scan_writer_log_dir_syncs_total 1$/m);
   for (const line of r.text.split('\n').filter((l) => l && !l.startsWith('#')))
     assert.match(line, /^[a-z_]+(\{([a-z_]+="[^"]*",?)+\})? [0-9.e+-]+$/, line);
 });
@@ -256,6 +259,9 @@ test('every request head from 6 to 20 KiB gets an answer: a 431 or a normal one,
   // server refusing a head for its size answers 431.
   const port = Number(new URL(srv.base).port);
   assert.deepEqual(await unansweredHeads(port), []);
+  // HEAD gets the same status, its length said and no body (RFC 9110 §9.3.2).
+  const head = Buffer.from(headOfSize(7900).toString('latin1').replace(/^GET/, 'HEAD'), 'latin1');
+  assert.match(await firstAnswer(port, head), /^HTTP\/1\.1 431 /);
   assert.equal((await call(srv, '/healthz')).status, 200);
 });
 

@@ -104,6 +104,38 @@ test('an unregistered outsider is denied, registered with the form, then passes'
   await page.context().close();
 });
 
+test('an outsider given the number of a person on record under another name: refused, then registered once confirmed', async () => {
+  // The identity number is the person's key (DESIGN.md §4 "People"): 李四's
+  // number under the name 赵六 is refused (409 on id_number, 李四 shown
+  // only as 李*); the form then offers to confirm, and with it the outsider
+  // is registered as 李四.
+  const page = await newPage(env.browser, env.base, { viewport: { width: 1024, height: 768 } });
+  await signIn(page, 'gate');
+  await page.waitForSelector('#view[data-loaded="true"]');
+  const lisi = Number(count(env.srv.db, `SELECT min(id) FROM person WHERE name = '李四'`));
+  const regs = () => count(env.srv.db, `SELECT count(*) FROM outsider_registration WHERE person_id = ${lisi} AND came_from = '青岛市'`);
+  const form = page.locator('#outsider-form');
+  const confirm = form.getByLabel('确认是该证件号已登记的本人');
+  assert.equal(await confirm.isVisible(), false);
+  await form.getByLabel('姓名').fill('赵六');
+  await form.getByLabel('手机号码').fill('13912345670');
+  await form.getByLabel('身份证号（可选）').fill(LISI);
+  await form.getByLabel('从何处来').fill('青岛市');
+  await form.getByLabel('来访事由').fill('探亲');
+  await form.getByLabel('拜访住户或单位').fill('1号楼1单元101');
+  await form.getByRole('button', { name: '登记' }).click();
+  await form.getByText(/id_number: is registered to another name \(李\*\)/).waitFor();
+  assert.equal(await form.getByText('李四').count(), 0);
+  assert.equal(regs(), 0);
+  await confirm.check();
+  await form.getByRole('button', { name: '登记' }).click();
+  await form.getByText(/已登记 李\*/).waitFor();
+  assert.equal(regs(), 1);
+  assert.equal(await confirm.isVisible(), false);
+  assertClean(page, [/status of 409/]);
+  await page.context().close();
+});
+
 test('a fever alert appears on the dashboard without a reload', async () => {
   const page = await newPage(env.browser, env.base);
   await signIn(page, 'leader');

@@ -74,5 +74,29 @@ run_capture sj --retention-days 3650 report daily --date 2020-03-23 --unit 高�
 	--ledger registrations --out "$T/reg.csv"
 expect_status 0 "the registrations ledger is written"
 expect_in "$T/reg.csv" '"体温(°C)","结果","原因"' "its temperature column is in °C"
-expect_in "$T/reg.csv" "\"$((t / 10)).$((t % 10))\",\"alert\",\"fever\"" "the fever reads $((t / 10)).$((t % 10))"
+# the decision and its reasons as people read them, in the export's language
+# (its headers are Chinese): web/i18n/zh-CN.json's decision.alert and
+# reason.fever, not the API's codes alert and fever
+expect_in "$T/reg.csv" "\"$((t / 10)).$((t % 10))\",\"注意\",\"体温异常（发热）\"" "the fever reads $((t / 10)).$((t % 10)), 注意, 体温异常（发热）"
+check "no decision is written as its code" sh -c "! grep -Eq '\"(pass|alert|deny)\"' '$T/reg.csv'"
+check "every row's decision is a label" test "$(tail -n +2 "$T/reg.csv" | tr -d '\r' | grep -Ec '"(通行|注意|禁止通行)","[^"]*"$')" = \
+	"$(($(wc -l <"$T/reg.csv") - 1))"
+
+# --- the registrations ledger is in the order of the scans' times ------------
+# A registration imported later (a newer id) at 06:30, before the day's
+# first demo scan, comes first, and the times never go back (sort -c on the
+# time column, an oracle independent of sijin); the rows are all the unit's
+# scans of the day.
+cp=$(q "SELECT id FROM checkpoint WHERE name = '大门疫情监测点'")
+pid=$(q "SELECT min(id) FROM person")
+printf 'checkpoint,person,time,direction\n%s,%s,2020-03-23 06:30,in\n' "$cp" "$pid" >"$T/early.csv"
+run_capture sj --retention-days 3650 import scans "$T/early.csv"
+expect_in "$T/out" "accepted 1" "an early registration is imported after the day's scans"
+run_capture sj --retention-days 3650 report daily --date 2020-03-23 --unit 高铁社区 --format csv \
+	--ledger registrations --out "$T/reg.csv"
+check "the first row is the 06:30 registration" sh -c "sed -n 2p '$T/reg.csv' | grep -q '^\"2020-03-23 06:30\"'"
+check "the times never go back" sh -c "tail -n +2 '$T/reg.csv' | cut -d, -f1 | LC_ALL=C sort -c"
+check "every scan of the unit's day is a row" test "$(($(wc -l <"$T/reg.csv") - 1))" = "$(q "SELECT count(*)
+    FROM scan s JOIN place p ON p.id = s.place_id JOIN unit u ON u.id = p.unit_id
+    WHERE u.name = '高铁社区' AND s.at >= 1584892800 AND s.at < 1584979200")"
 check "no temperature is left in tenths" sh -c "! grep -q '\"$t\"' '$T/reg.csv'"

@@ -40,7 +40,8 @@ cell(void *cls, const char *p, size_t n)
 
 	assert_true(n == 0 || p != NULL);
 	put(s, "[", 1);
-	put(s, p, n);
+	if (n > 0)
+		put(s, p, n);
 	put(s, "]", 1);
 }
 

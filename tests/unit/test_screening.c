@@ -13,9 +13,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "domain/screening.h"
+#include "http/assets.h"
 
 static int
 parse(const char *text)
@@ -227,6 +231,41 @@ test_names(void **state)
 	assert_int_equal(screening_tag_bit("x"), 0);
 }
 
+/* The labels people read in the exports are the web UI's zh-CN words for
+ * the same codes: each decision.<code> and reason.<code> of
+ * web/i18n/zh-CN.json (the copy built into the binary), so the ledger and
+ * the station's screen say the same thing; and the three decisions read
+ * 通行 / 注意 / 禁止通行 (let through / let through, alerted / stopped:
+ * scan_decision's meanings). */
+static void
+test_labels(void **state)
+{
+	const struct asset *zh = asset_find("web/i18n/zh-CN.json");
+	json_t *words;
+	json_error_t jerr;
+	char key[64];
+	(void)state;
+	assert_non_null(zh);
+	words = json_loadb(zh->bytes, zh->size, 0, &jerr);
+	assert_non_null(words);
+	for (scan_decision d = SCAN_PASS; d <= SCAN_DENY; d++) {
+		snprintf(key, sizeof key, "decision.%s", screening_decision_name(d));
+		assert_non_null(json_object_get(words, key));
+		assert_string_equal(screening_decision_label(d), json_string_value(json_object_get(words, key)));
+	}
+	for (int i = 0; i < SCAN_R_COUNT; i++) {
+		snprintf(key, sizeof key, "reason.%s", screening_reason_name(1u << i));
+		assert_non_null(json_object_get(words, key));
+		assert_string_equal(screening_reason_label(1u << i),
+		    json_string_value(json_object_get(words, key)));
+	}
+	assert_string_equal(screening_decision_label(SCAN_PASS), "通行");
+	assert_string_equal(screening_decision_label(SCAN_ALERT), "注意");
+	assert_string_equal(screening_decision_label(SCAN_DENY), "禁止通行");
+	assert_null(screening_reason_label(3));
+	json_decref(words);
+}
+
 int
 main(void)
 {
@@ -241,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_outsiders),
 		cmocka_unit_test(test_special_groups),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_labels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,7 +40,9 @@
  *  - (SQLite) the writer's memos outlive another connection's commit that
  *    changes nothing they copy, and not one that changes a tag; on both
  *    stores the writer sees a scan another connection wrote, and scans
- *    another connection deleted, between two of its own.
+ *    another connection deleted, between two of its own;
+ *  - (SQLite) the log's folder is synced when the syncer starts and when
+ *    it finds the log replaced, so the log's name is durable.
  * Expected counts are from the inputs: 250 scans alternating in and out
  * make 125 stays; the key-group member's 250 scans raise 250 alerts. */
 #include <stdarg.h>
@@ -758,6 +760,48 @@ test_log_not_reopened_fails(void **state)
 	free(wal);
 }
 
+/* (SQLite) The log's name is made durable: the syncer syncs the log's
+ * folder when it starts, before any scan is answered, and again when it
+ * finds the log replaced by a new file (here its descriptor made another
+ * file's, as in test_log_not_reopened_fails), before that scan is
+ * answered; a scan with the log unchanged syncs no folder.  (fsync(2): a
+ * file's sync does not make the directory entry naming it durable.) */
+static void
+test_log_folder_synced(void **state)
+{
+	cpfix *f = *state;
+	scan_job first, second;
+	writer_stats st;
+	scan_writer *w;
+	scan_result r;
+	char *wal = NULL, real[4096], tmp[] = "/tmp/sj-lead9-XXXXXX";
+	int other;
+	sj_err e = {0};
+
+	if (testdb_is_pg())
+		skip();  /* no syncer */
+	prepare(f, f->id_resident, SCAN_IN, H(9, 0), &first);
+	prepare(f, f->id_resident, SCAN_OUT, H(9, 30), &second);
+	assert_int_equal(store_wal_path(f->s, &wal, &e), SJ_OK);
+	assert_non_null(realpath(wal, real));
+	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
+	scan_writer_stats(w, &st);
+	assert_int_equal(st.log_dir_syncs, 1);
+	assert_int_equal(scan_writer_run(w, &first.in, &r, &e), SJ_OK);
+	scan_writer_stats(w, &st);
+	assert_int_equal(st.log_dir_syncs, 1);
+	assert_true((other = mkstemp(tmp)) >= 0);
+	unlink(tmp);
+	assert_true(replace_syncer_fd(real, other));
+	close(other);
+	assert_int_equal(scan_writer_run(w, &second.in, &r, &e), SJ_OK);
+	scan_writer_stats(w, &st);
+	assert_int_equal(st.log_dir_syncs, 2);
+	assert_int_equal(st.sync_failed, 0);
+	scan_writer_stop(w);
+	free(wal);
+}
+
 static void
 test_wal_restarted_under_load(void **state)
 {
@@ -925,6 +969,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_writer_sees_other_scans, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_writer_sees_deleted_scans, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_memo_epoch_follows_domain_edits, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_log_folder_synced, cpfix_state_setup, cpfix_state_teardown),
 	};
 
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)

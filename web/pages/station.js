@@ -131,9 +131,13 @@ function outsiderForm(current) {
     reason: field({ label: t('outsider.reason'), name: 'reason', maxlength: 200, required: true }),
     host: field({ label: t('outsider.host'), name: 'host', maxlength: 100, required: true }),
   };
+  // Shown once the identity number turns out to be on record under another
+  // name (409 on id_number): the attendant confirms it is that person.
+  const confirm = field({ label: t('outsider.confirm_person'), name: 'confirm_person', type: 'checkbox' });
+  confirm.wrap.hidden = true;
   const msg = status();
   const form = h('form', { class: 'card', id: 'outsider-form', novalidate: true },
-    h('h2', { text: t('outsider.title') }), Object.values(f).map((x) => x.wrap), msg,
+    h('h2', { text: t('outsider.title') }), Object.values(f).map((x) => x.wrap), confirm.wrap, msg,
     h('button', { type: 'submit', class: 'primary', text: t('outsider.submit') }));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -141,11 +145,17 @@ function outsiderForm(current) {
     if (!c) { showError(msg, t('station.no_checkpoint')); return; }
     const body = { checkpoint_id: c.id };
     for (const [k, x] of Object.entries(f)) if (x.input.value.trim()) body[k] = x.input.value.trim();
+    if (!confirm.wrap.hidden && confirm.input.checked) body.confirm_person = true;
     try {
       const r = await post('/api/v1/outsiders', body);
       showOk(msg, t('outsider.done', { name: r.person.name, until: showInstant(r.valid_until) }));
       for (const x of Object.values(f)) x.input.value = '';
-    } catch (err) { showError(msg, err); }
+      confirm.wrap.hidden = true;
+      confirm.input.checked = false;
+    } catch (err) {
+      if (err.status === 409 && err.problem && err.problem.field === 'id_number') confirm.wrap.hidden = false;
+      showError(msg, err);
+    }
   });
   return form;
 }
