@@ -133,10 +133,9 @@ write_alone(scan_writer *w, scan_job *job)
  * before this batch took its ids, where the writer's own last batch left
  * it (every other transaction that adds, changes or deletes scans takes
  * ids: `sijin scan`, an import, the retention purge); else they are
- * cleared.  So
- * an API token's last-used time, a visit note or a supply move no longer
- * empties them (bench/RESULTS.md "Ninth session").  Returns false on a
- * store error (the memos then unused). */
+ * cleared.  So an API token's last-used time, a visit note or a supply
+ * move no longer empties them (bench/RESULTS.md "Ninth session").
+ * Returns false on a store error (the memos then unused). */
 static bool
 people_memo_check(scan_writer *w, int64_t first_id, sj_err *e)
 {
