@@ -15,12 +15,19 @@
 --
 -- Now, when data_version says another connection committed, the writer
 -- keeps its memos if this number and the scan id counter (id_counter
--- 'scan', which every transaction that adds or changes scans advances:
--- the writer's own batches, `sijin scan`, imports) are what they were
--- after its own last batch.  The triggers advance it on every change
--- to a column the memos copy, and on every deleted scan (the retention
--- purge deletes scans without taking ids).  Inserted people, places and
--- checkpoints need none: their new ids are in no memo.
+-- 'scan', which every transaction that adds, changes or deletes scans
+-- advances: the writer's own batches, `sijin scan`, imports, and the
+-- retention purge, which takes one id in each place's transaction that
+-- deleted scans, src/domain/purge.c) are what they were after its own
+-- last batch.  The triggers advance it on every change to a column the
+-- memos copy.  Inserted people, places and checkpoints need none: their
+-- new ids are in no memo.  Deleted scans have no trigger: one a row more
+-- than doubled the CPU of the purge's deletes, which hold the write lock
+-- the scans wait for (bench/purge_trigger.sh; review, 2026-11-30).
+--
+-- A migration that rebuilds one of these tables (as 0009 did person and
+-- 0015 scan) drops its triggers with it and must create them again
+-- (tests/unit/test_writer.c test_memo_epoch_follows_domain_edits).
 CREATE TABLE memo_epoch (
 	id INTEGER PRIMARY KEY CHECK (id = 1),
 	n  INTEGER NOT NULL
@@ -46,6 +53,4 @@ BEGIN UPDATE memo_epoch SET n = n + 1 WHERE id = 1; END;
 CREATE TRIGGER memo_epoch_checkpoint_update AFTER UPDATE OF place_id ON checkpoint
 BEGIN UPDATE memo_epoch SET n = n + 1 WHERE id = 1; END;
 CREATE TRIGGER memo_epoch_checkpoint_delete AFTER DELETE ON checkpoint
-BEGIN UPDATE memo_epoch SET n = n + 1 WHERE id = 1; END;
-CREATE TRIGGER memo_epoch_scan_delete AFTER DELETE ON scan
 BEGIN UPDATE memo_epoch SET n = n + 1 WHERE id = 1; END;

@@ -80,7 +80,9 @@ const char *purge_table_name(purge_table t);
  * the run makes its own.  Fills *out (zeroed first) on success and on
  * failure with what was done before it; a failure stops the run, the
  * places already purged stay purged (each one whole), nothing of the
- * failing step is kept.
+ * failing step is kept.  Each place's transaction that deleted scans
+ * takes one id of the scan counter (as every writer of scans does:
+ * scan_ids_reserve), so that the scan writer's memos see the deletion.
  *
  * Errors: the store's (SJ_EDB, SJ_EBUSY, SJ_EUNAVAIL when the disk is full
  * or the store read-only), message prefixed with the table. */

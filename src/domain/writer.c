@@ -129,13 +129,13 @@ write_alone(scan_writer *w, scan_job *job)
  * checked; the writer's own commits (scans, alerts) do not change it.
  * When one has, the memos still hold if memo_epoch.n is unchanged (its
  * triggers count every change to a person, tag, place or checkpoint
- * column the memos copy, and every deleted scan: schema 0019) and the scan
- * id counter stood, before this batch took its ids, where the writer's
- * own last batch left it (every other transaction that adds or changes
- * scans takes ids: `sijin scan`, an import); else they are cleared.  So
- * an API token's last-used time, a visit note or a supply move no longer
- * empties them (bench/RESULTS.md "Ninth session").  Returns false on a
- * store error (the memos then unused). */
+ * column the memos copy: schema 0019) and the scan id counter stood,
+ * before this batch took its ids, where the writer's own last batch left
+ * it (every other transaction that adds, changes or deletes scans takes
+ * ids: `sijin scan`, an import, the retention purge); else they are
+ * cleared.  So an API token's last-used time, a visit note or a supply
+ * move no longer empties them (bench/RESULTS.md "Ninth session").
+ * Returns false on a store error (the memos then unused). */
 static bool
 people_memo_check(scan_writer *w, int64_t first_id, sj_err *e)
 {

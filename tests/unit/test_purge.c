@@ -238,6 +238,31 @@ test_one_second_later(void **state)
 	assert_int_equal(r.rows[PURGE_HOUSEHOLD_NOTE], 1);
 }
 
+/* Each place's transaction that deleted scans takes one scan id (purge.c,
+ * for the scan writer's memos): at NOW places P (s1, s3, s5) and R (s6,
+ * s7) lose scans, so the counter moves by 2; the dry run moves it by
+ * nothing (rolled back), and a second run, which deletes no scan, by
+ * nothing either. */
+static void
+test_purge_takes_scan_ids(void **state)
+{
+	static const char counter[] = "SELECT last FROM id_counter WHERE name = 'scan'";
+	cpfix *f = *state;
+	purge_report r;
+	sj_err e = {0};
+	int64_t before;
+
+	world(f);
+	before = testdb_int(f->s, counter);
+	assert_int_equal(purge_run(f->s, NOW, true, &r, &e), SJ_OK);
+	assert_int_equal(testdb_int(f->s, counter), before);
+	assert_int_equal(purge_run(f->s, NOW, false, &r, &e), SJ_OK);
+	assert_int_equal(r.rows[PURGE_SCAN], 5);
+	assert_int_equal(testdb_int(f->s, counter), before + 2);
+	assert_int_equal(purge_run(f->s, NOW, false, &r, &e), SJ_OK);
+	assert_int_equal(testdb_int(f->s, counter), before + 2);
+}
+
 /* The person statement must name every table that refers to a person
  * without ON DELETE CASCADE; a new one (a later migration) fails here
  * until purge.c lists it.  Read from each database's own catalogue. */
@@ -283,6 +308,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_dry_run_then_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_second_later, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_purge_takes_scan_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_person_reference_listed, setup, teardown),
 	};
 	if (dt_zone_set("Asia/Shanghai", NULL) != SJ_OK)

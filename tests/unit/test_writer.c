@@ -66,6 +66,7 @@
 #include "unit/syncfault.h"
 
 #include "domain/disinfection.h"
+#include "domain/purge.h"
 #include "domain/writer.h"
 
 #define T0 INT64_C(1584892800)  /* 2020-03-23T00:00:00+08:00 */
@@ -378,28 +379,103 @@ test_writer_sees_other_scans(void **state)
 	assert_int_equal(testdb_int(f->s, sql2), 300);
 }
 
-/* The resident's scans deleted by another connection, as the retention
- * purge deletes them (src/domain/purge.c): the writer's exit at 09:10
- * finds no entry, so it closes nothing ("no stay", like any exit without
- * an entry) and no stay is stored; a memo that kept the deleted 09:00
- * entry would answer "closed". */
+/* The resident's scans deleted by another connection, by the retention
+ * purge (src/domain/purge.c) run as if 3,651 days had passed (past the
+ * fixture's 3,650 days of retention, so the 09:00 entry has expired): the
+ * writer's exit at 09:10 finds no entry, so it closes nothing ("no stay",
+ * like any exit without an entry) and no stay is stored; a memo that kept
+ * the deleted 09:00 entry would answer "closed". */
 static void
 test_writer_sees_deleted_scans(void **state)
 {
 	cpfix *f = *state;
 	scan_writer *w;
+	purge_report rep;
 	sj_err e = {0};
 	char sql[96];
 
 	assert_int_equal(scan_writer_start(testdb_url(), &w, &e), SJ_OK);
 	assert_int_equal(deferred_scan(f, w, SCAN_IN, H(9, 0)).stay_action, STAY_OPENED);
-	snprintf(sql, sizeof sql, "DELETE FROM scan WHERE person_id = %lld", (long long)f->resident);
-	assert_int_equal(store_exec(f->s, sql, &e), SJ_OK);
+	assert_int_equal(purge_run(f->s, H(9, 5) + 3651 * 86400, false, &rep, &e), SJ_OK);
+	assert_int_equal(rep.rows[PURGE_SCAN], 1);
 	assert_int_equal(deferred_scan(f, w, SCAN_OUT, H(9, 10)).stay_action, STAY_NONE);
 	scan_writer_stop(w);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM stay WHERE person_id = %lld",
 	    (long long)f->resident);
 	assert_int_equal(testdb_int(f->s, sql), 0);
+}
+
+/* memo_epoch.n (schema 0019) as the writer reads it. */
+static int64_t
+memo_epoch_now(cpfix *f)
+{
+	return testdb_int(f->s, "SELECT n FROM memo_epoch WHERE id = 1");
+}
+
+/* (SQLite) Every edit the domain code makes to what the writer's memos
+ * copy (docs/checkpoint.md "The writer's memos": a person's name, unit,
+ * identity number and tags; a place's stay rules; a checkpoint) moves
+ * memo_epoch, through the same functions the API and the command line
+ * call; edits of what they do not copy (a unit's name, a new person, a new
+ * checkpoint) leave it.  (Deleted scans move the scan id counter instead:
+ * test_purge.c test_purge_takes_scan_ids.)  A guard against a migration
+ * that rebuilds one of these tables the way 0009 (person) did, which
+ * drops its triggers with it. */
+static void
+test_memo_epoch_follows_domain_edits(void **state)
+{
+	cpfix *f = *state;
+	const char *tags[1] = { "home_quarantine" };
+	person_input in = { .name = "孙来访二", .unit_id = f->unit_b, .tags = tags, .n_tags = 1 };
+	org_place pl = { .unit_id = f->unit_a, .kind = "residential", .name = "便民超市",
+	    .records_exits = 0, .default_stay_s = 1800 };
+	org_checkpoint cp = { .place_id = f->place_q, .name = "侧门", .kind = "door" };
+	org_unit un = {0};
+	char id[19];
+	arena a;
+	sj_err e = {0};
+	int64_t n, cp_id, pid;
+
+	if (testdb_is_pg())
+		skip();  /* the writer keeps no memos on PostgreSQL: no triggers there */
+	arena_init(&a);
+	n = memo_epoch_now(f);
+	/* not copied: a unit renamed, a person and a checkpoint added */
+	assert_int_equal(org_unit_get(f->s, &scope_system, &a, f->unit_b, &un, &e), SJ_OK);
+	un.name = "乙公司（新）";
+	assert_int_equal(org_unit_update(f->s, &scope_system, f->unit_b, &un, &e), SJ_OK);
+	cpfix_id("11010519800404005", id);
+	person_input add = { .name = "新来的", .id_number = id, .unit_id = f->unit_b };
+	assert_int_equal(person_add(f->s, f->keys, &scope_system, &add, 0, &pid, &e), SJ_OK);
+	assert_int_equal(org_checkpoint_add(f->s, &scope_system, &cp, &cp_id, &e), SJ_OK);
+	assert_int_equal(memo_epoch_now(f), n);
+	/* copied: each moves it */
+	assert_int_equal(person_update(f->s, f->keys, &scope_system, f->visitor, &in, PERSON_NAME,
+	    0, &e), SJ_OK);
+	assert_true(memo_epoch_now(f) > n);
+	n = memo_epoch_now(f);
+	assert_int_equal(person_update(f->s, f->keys, &scope_system, f->visitor, &in, PERSON_TAGS,
+	    0, &e), SJ_OK);
+	assert_true(memo_epoch_now(f) > n);
+	n = memo_epoch_now(f);
+	in.unit_id = f->unit_a;
+	assert_int_equal(person_update(f->s, f->keys, &scope_system, f->visitor, &in, PERSON_UNIT,
+	    0, &e), SJ_OK);
+	assert_true(memo_epoch_now(f) > n);
+	n = memo_epoch_now(f);
+	assert_int_equal(person_update(f->s, f->keys, &scope_system, f->visitor, &in,
+	    PERSON_ID_NUMBER, 0, &e), SJ_OK);  /* NULL: the number cleared */
+	assert_true(memo_epoch_now(f) > n);
+	n = memo_epoch_now(f);
+	assert_int_equal(person_delete(f->s, &scope_system, pid, &e), SJ_OK);
+	assert_true(memo_epoch_now(f) > n);
+	n = memo_epoch_now(f);
+	assert_int_equal(org_place_update(f->s, &scope_system, f->place_q, &pl, &e), SJ_OK);
+	assert_true(memo_epoch_now(f) > n);
+	n = memo_epoch_now(f);
+	assert_int_equal(org_checkpoint_delete(f->s, &scope_system, cp_id, &e), SJ_OK);
+	assert_true(memo_epoch_now(f) > n);
+	arena_free(&a);
 }
 
 /* The stream of test_wal_restarted_under_load: FEED_SLOTS jobs in
@@ -892,6 +968,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_memos_kept_across_other_commits, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_writer_sees_other_scans, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_writer_sees_deleted_scans, cpfix_state_setup, cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_memo_epoch_follows_domain_edits, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_log_folder_synced, cpfix_state_setup, cpfix_state_teardown),
 	};
 
