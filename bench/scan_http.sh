@@ -41,8 +41,11 @@
 #   LOG_LEVEL=l the server's --log-level (default warn; info logs every request)
 #   SCAN_LUA=f  another wrk script (default bench/scan.lua), e.g. an older one
 #               to compare the load generator's CPU a request
-#   SAMPLE=0    no sample every second (wrk's threads, unread bytes; with
-#               KEEP=1 kept as sample.<run><s|b>)
+#   SAMPLE=1    a sample every second (wrk's threads, unread bytes; with
+#               KEEP=1 kept as sample.<run><s|b>), to tell whose a stall is;
+#               off by default since the ninth session: its `ss`, awk and
+#               /proc reads run on the same two cores and cost the rate
+#               ~5-8 % (bench/RESULTS.md "Ninth session")
 set -eu
 cd "$(dirname "$0")/.."
 duration=${1:-60s}; conns=${2:-64}; people=${3:-100000}; places=${4:-200}; threads=${5:-2}
@@ -111,7 +114,7 @@ phase() {
 		i=$((i + 1))
 	done
 	sampler2=
-	[ "${SAMPLE:-1}" = 1 ] && { sample_phase "$run$1" $wpids & sampler2=$!; }
+	[ "${SAMPLE:-0}" = 1 ] && { sample_phase "$run$1" $wpids & sampler2=$!; }
 	for w in $wpids; do wait "$w"; done
 	[ -n "$sampler2" ] && { kill "$sampler2" 2>/dev/null; wait "$sampler2" 2>/dev/null || true; }
 	for w in $(seq 0 $((procs - 1))); do
@@ -355,7 +358,7 @@ for run in $(seq "$runs"); do
 	    "wrk CPU $wus µs a request"
 	echo "$rate $p99 $brate $bp99 $acked $other $stored $rss_mib $errs $us $dbus $wus" >>"$tmp/summary"
 	[ "$errs" = 0 ] || echo "  socket errors: $errkinds"
-	if [ "${SAMPLE:-1}" = 1 ]; then
+	if [ "${SAMPLE:-0}" = 1 ]; then
 		echo "  sustained: $(sample_summary "${run}s")"
 		[ "$burst" != 0 ] && echo "  burst: $(sample_summary "${run}b")"
 	fi
