@@ -73,7 +73,7 @@ pair_reader_cache_mib(int memory_mib)
  * one copy of each row, not two. */
 #define RAW_CHUNK 4096
 
-enum { Q_PAIRS, Q_UNKNOWN_KEY, Q_OPERATOR };
+enum { Q_PAIRS, Q_OPERATOR };
 
 static const char *const import_sql[] = {
 	/* every scan of each (place k1, person k2) of bulk_key (scan_by_person),
@@ -82,10 +82,6 @@ static const char *const import_sql[] = {
 	"SELECT s.place_id, s.person_id, s.id, s.at, s.kind, s.stay_s, s.checkpoint_id"
 	" FROM " STORE_KEYS_TABLE " k JOIN scan s ON s.person_id = k.k2 AND s.place_id = k.k1"
 	" ORDER BY s.person_id, s.place_id, s.at",
-	/* an unknown person's scan at a place with this key fingerprint */
-	[Q_UNKNOWN_KEY] =
-	"SELECT count(*) FROM scan WHERE place_id = ?1 AND person_id IS NULL AND key_fp = ?2"
-	" AND at >= ?3 AND at = ?4",
 	/* the importing user, once a batch (the batch runs without foreign-key
 	 * enforcement: store_begin_checked) */
 	[Q_OPERATOR] = "SELECT count(*) FROM app_user WHERE id = ?1",
@@ -224,19 +220,6 @@ scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, const 
 	return SJ_OK;
 }
 
-/* The idempotency key of a row of an unknown person: their canonical
- * identity number, with the checkpoint, time and direction. */
-static void
-unknown_key(const scan_import *im, const scan_input *in, char *key, size_t n)
-{
-	char canon[IDENT_ID_SIZE];
-
-	if (ident_id_normalise(in->id_number, im->today, canon, NULL) != SJ_OK)
-		snprintf(canon, sizeof canon, "%s", in->id_number);
-	snprintf(key, n, "import|%lld|%s|%lld|%d", (long long)in->checkpoint_id, canon,
-	    (long long)in->at, (int)in->direction);
-}
-
 /* Who the row names: a person matched by name and mobile when it gives no
  * id. *ok false when the row is rejected (noted). */
 static sj_rc
@@ -353,7 +336,7 @@ prepare_raw(scan_import *im, const raw *w, sj_err *e)
 	if ((rc = resolve_person(im, w->line, &in, w->name, w->mobile, &ok, e)) != SJ_OK || !ok)
 		return rc;
 	if (in.person_id == 0 && in.id_number != NULL && in.at != 0) {
-		unknown_key(im, &in, key, sizeof key);
+		import_unknown_key(im, &in, key, sizeof key);
 		in.key = key;
 	}
 	rc = scan_prepare(im->rs, im->k, im->cfg, im->sc, &in, im->now, &p, &why);
@@ -727,74 +710,6 @@ plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 	}
 }
 
-/* Drop the rows of unknown people already stored (by key), before the
- * batch's bulk insert begins: on PostgreSQL that is a COPY, during which
- * the connection runs no query (the look-up used to run in the middle of
- * it, which ended the COPY and failed the import of every ledger with an
- * unregistered identity number: test_import.c
- * test_unknown_people_duplicates). */
-static sj_rc
-drop_stored_unknown(scan_import *im, sj_err *e)
-{
-	int64_t cut = retention_cutoff(RETENTION_SCAN, im->now), n;
-	batch *b = im->wr;
-	store_stmt *q;
-	sj_rc rc;
-
-	/* the batch is sorted by person first: the unknown (0) lead */
-	for (size_t i = 0; i < b->n_rows && b->rows[i].person_id == 0; i++) {
-		pend *r = &b->rows[i];
-		if (r->key_fp == 0)
-			continue;
-		if ((rc = store_prepare(im->s, import_sql[Q_UNKNOWN_KEY], &q, e)) != SJ_OK)
-			return rc;
-		store_bind_int(q, 1, r->place_id);
-		store_bind_int(q, 2, r->key_fp);
-		/* an expired scan is no duplicate of a live one
-		 * (retention_write_sees) */
-		store_bind_int(q, 3, r->at >= cut ? cut : INT64_MIN);
-		/* the key holds the time (unknown_key): by it, one index entry
-		 * rather than every unknown scan of the place */
-		store_bind_int(q, 4, r->at);
-		if ((rc = store_query_int(q, &n, NULL, e)) != SJ_OK)
-			return rc;
-		if (n > 0) {
-			r->drop = true;
-			b->rep.duplicates++;
-		}
-	}
-	return SJ_OK;
-}
-
-/* Rows [from, to) of unknown people at one place, those stored already
- * dropped (drop_stored_unknown): drop those repeated in the batch.  The
- * key holds the row's time (unknown_key), so a repeat has the same time;
- * the rows are in time order, so it is among those just before (and
- * retention_write_sees holds for two rows of one instant).  Looking no
- * further keeps this linear: all the unregistered people of a place are
- * one run of rows, and a ledger of 40,000 visitors took 3.8 s (20,000:
- * 1.1 s) comparing each row with every one before it (bench/RESULTS.md
- * "Ninth session"). */
-static void
-plan_unknown(scan_import *im, size_t from, size_t to)
-{
-	pend *rows = im->wr->rows;
-
-	for (size_t i = from; i < to; i++) {
-		pend *r = &rows[i];
-		bool repeated = false;
-
-		if (r->drop || r->key_fp == 0)
-			continue;
-		for (size_t j = i; j-- > from && rows[j].at == r->at && !repeated;)
-			repeated = !rows[j].drop && rows[j].key_fp == r->key_fp;
-		if (repeated) {
-			r->drop = true;
-			im->wr->rep.duplicates++;
-		}
-	}
-}
-
 static int64_t
 opt_val(int64_t v)
 {
@@ -857,7 +772,7 @@ write_batch(scan_import *im, sj_err *e)
 	sj_rc rc;
 
 	im->n_changes = 0;
-	if ((rc = drop_stored_unknown(im, e)) != SJ_OK ||
+	if ((rc = import_drop_stored_unknown(im, e)) != SJ_OK ||
 	    (rc = store_bulk_begin(im->s, "scan", scan_cols, N_SCAN_COLS, &bk, e)) != SJ_OK) {
 		import_pairs_end(im);
 		return rc;
@@ -874,7 +789,7 @@ write_batch(scan_import *im, sj_err *e)
 			if (b->rows[i].person_id)
 				plan_pair(im, i, j, &at, &st);
 			else
-				plan_unknown(im, i, j);
+				import_plan_unknown(im, i, j);
 		}
 		double t2 = import_mono_s();
 		if (rc == SJ_OK)

@@ -195,4 +195,19 @@ void import_sort_rows(scan_import *im, batch *b);
  * (import_sort_rows); im->changes is sorted here. */
 void import_merge_written(scan_import *im, batch *b);
 
+/* ---- rows of unknown people (scan_import_unknown.c) ---------------------- */
+
+/* The idempotency key of a row of an unknown person into key (n bytes):
+ * "import|<checkpoint>|<canonical identity number>|<time>|<direction>". */
+void import_unknown_key(const scan_import *im, const scan_input *in, char *key, size_t n);
+
+/* Drop (and count as duplicates) the batch's rows of unknown people whose
+ * key is stored already, on im->s before the batch's bulk insert begins
+ * (a COPY on PostgreSQL runs no query meanwhile).  Errors: the store's. */
+sj_rc import_drop_stored_unknown(scan_import *im, sj_err *e);
+
+/* Drop (and count) the rows [from, to) of unknown people at one place
+ * that repeat an earlier kept row of the batch. */
+void import_plan_unknown(scan_import *im, size_t from, size_t to);
+
 #endif
