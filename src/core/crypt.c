@@ -22,6 +22,8 @@
 
 #include <sodium.h>
 
+#include "core/fsync.h"
+
 #define F_KEY "key_file"
 
 #define KEY_PREFIX     "sijin-key-v1 "
@@ -90,29 +92,6 @@ write_all(int fd, const char *buf, size_t n)
 	return 0;
 }
 
-/* fsync the directory holding path, so that the new name survives a
- * crash. */
-static int
-sync_dir(const char *path)
-{
-	char *dir = sj_strdup(path), *slash = strrchr(dir, '/');
-	int fd, rc = -1;
-
-	if (slash == NULL) {
-		free(dir);
-		dir = sj_strdup(".");
-	} else {
-		slash[slash == dir] = '\0';  /* "/k" keeps "/", "d/k" keeps "d" */
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		rc = fsync(fd);
-		close(fd);
-	}
-	free(dir);
-	return rc;
-}
-
 /* Fill line[KEY_LINE_LEN + 1] with a new key file line. */
 static void
 key_line_new(char line[KEY_LINE_LEN + 1])
@@ -165,7 +144,7 @@ crypt_key_create(const char *path, sj_err *err)
 	key_line_new(line);
 	if ((rc = key_file_write(fd, path, line, err)) != SJ_OK)
 		goto out;
-	if (close(fd) != 0 || sync_dir(path) != 0)
+	if (close(fd) != 0 || sj_sync_dir(path) != 0)
 		rc = sj_fail(err, SJ_EIO, F_KEY, "cannot save key file %s: %s",
 		    path, strerror(errno));
 	fd = -1;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/datetime.h"
+#include "core/fsync.h"
 #include "core/log.h"
 #include "domain/disinfection.h"
 #include "store/store.h"
@@ -344,22 +345,8 @@ write_batch(scan_writer *w, scan_job *batch, size_t n)
 static int
 dir_sync(scan_writer *w, const char *path)
 {
-	char *dir = sj_strdup(path), *slash = strrchr(dir, '/');
-	int fd, err = 0;
+	int err = sj_sync_dir(path);
 
-	if (slash == NULL)
-		strcpy(dir, ".");  /* path has at least the one byte: "-wal" is 4 */
-	else
-		slash[slash == dir] = '\0';  /* "/x-wal" → "/" */
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		err = errno;
-	else {
-		if (fsync(fd) != 0)
-			err = errno;
-		close(fd);
-	}
-	free(dir);
 	if (err == 0) {
 		pthread_mutex_lock(&w->lock);
 		w->stats.log_dir_syncs++;

@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <time.h>
@@ -25,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fsync.h"
 #include "store/driver.h"
 #include "store/pagecache.h"
 #include "store/walbuf.h"
@@ -301,19 +301,19 @@ sqlite_changes(void *conn)
 static sj_rc
 sync_path(const char *path, bool dir, sj_err *e)
 {
-	char *copy = sj_strdup(path);
-	const char *target = path;
-	int fd, ok;
+	int fd, err = 0;
 
 	if (dir)
-		target = dirname(copy);
-	fd = open(target, O_RDONLY | (dir ? O_DIRECTORY : 0));
-	ok = fd >= 0 && fsync(fd) == 0;
-	if (fd >= 0)
+		err = sj_sync_dir(path);
+	else if ((fd = open(path, O_RDONLY)) < 0)
+		err = errno;
+	else {
+		if (fsync(fd) != 0)
+			err = errno;
 		close(fd);
-	free(copy);
-	if (!ok)
-		return sj_fail(e, SJ_EIO, "file", "cannot sync %s: %s", path, strerror(errno));
+	}
+	if (err != 0)
+		return sj_fail(e, SJ_EIO, "file", "cannot sync %s: %s", path, strerror(err));
 	return SJ_OK;
 }
 
