@@ -13,7 +13,7 @@ rounds=${1:-3}; duration=${2:-10s}; conns=${3:-32}
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 make -s sijin >/dev/null
 tmp=$(mktemp -d /tmp/sijin-bench-XXXXXX)
-port=$((20000 + $$ % 20000))
+port=$((20000 + $$ % 12000))  # below the kernel's ports for outgoing connections (32768-60999), which a client socket may hold
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT

@@ -60,7 +60,7 @@ command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is not installed" >&2; e
 # an older binary).
 if [ -z "${SIJIN:-}" ]; then make -s sijin >/dev/null; SIJIN=./sijin; fi
 tmp=$(mktemp -d /tmp/sijin-scanbench-XXXXXX)
-port0=$((20000 + $$ % 20000))
+port0=$((20000 + $$ % 12000))  # below the kernel's ports for outgoing connections (32768-60999), which a client socket may hold
 pids=; sampler=; pg=
 cleanup() {
 	[ -n "$sampler" ] && kill "$sampler" 2>/dev/null

@@ -20,7 +20,7 @@ fi
 sj demo >/dev/null 2>&1 || { echo "not ok - demo database"; exit 1; }
 TOKEN=$(sj user token admin --name backup-load 2>/dev/null | head -1)
 REGION=$(q "SELECT region_id FROM unit ORDER BY id LIMIT 1")
-PORT=$((20000 + $$ % 20000))
+PORT=$((20000 + $$ % 12000))  # below the kernel's ports for outgoing connections (32768-60999), which a client socket may hold
 # The binary itself, not the sj function: $! must be the server, not a subshell.
 "$SIJIN_BIN" --port "$PORT" serve >"$T/serve.log" 2>&1 &
 SERVER=$!

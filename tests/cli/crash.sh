@@ -29,7 +29,7 @@ PERSONS=$(q "SELECT id FROM person ORDER BY id LIMIT 40" | tr '\n' ',' | sed 's/
 FIRST=$(( $(date +%s) - 86400 ))
 mkdir -p "$T/state"
 echo "$TOKEN $CP $SITE $PERSONS $FIRST" >"$T/state/config"
-PORT=$((20000 + $$ % 20000))
+PORT=$((20000 + $$ % 12000))  # below the kernel's ports for outgoing connections (32768-60999), which a client socket may hold
 SERVER=""; LOADER=""
 trap 'kill -9 $SERVER 2>/dev/null; kill $LOADER 2>/dev/null; wait; rm -rf "$T"' EXIT
 

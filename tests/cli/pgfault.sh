@@ -14,7 +14,7 @@
 #     database exactly once.
 . "$(dirname "$0")/lib.sh"
 
-PORT=$((20000 + $$ % 20000))
+PORT=$((20000 + $$ % 12000))  # below the kernel's ports for outgoing connections (32768-60999), which a client socket may hold
 SERVER=""; LOADER=""; OWN_PG=""
 trap '[ -n "${KEEPLOG:-}" ] && cp "$T/serve.log" /tmp/perfwork/pgfault-serve.log; kill $SERVER $LOADER 2>/dev/null; wait; [ -n "$OWN_PG" ] && sh "$TOP/scripts/pg.sh" stop "$OWN_PG"; rm -rf "$T"' EXIT
 
