@@ -15,11 +15,13 @@
  * longer than limit_s seconds is shut down (shutdown(2), both ways), and
  * libmicrohttpd then closes it as a client that went away.  An idle
  * keep-alive connection is one that waits, so it ends after limit_s
- * seconds, as libmicrohttpd's own idle timeout (set to the same value)
- * would end it.
+ * seconds.  libmicrohttpd's own idle timeout is set
+ * CONN_GUARD_IDLE_EXTRA_S seconds longer (server.c): it ends connections
+ * stalled inside a request (a body that stopped), and leaves waiting ones
+ * to the guard, which knows it closed them.
  *
- * A connection closed after waiting limit_s seconds (by the guard or by
- * libmicrohttpd's idle timeout, whichever is first) is counted in
+ * A connection closed after waiting limit_s seconds (by the guard, or by
+ * libmicrohttpd's idle timeout if that ever comes first) is counted in
  * /metrics (metrics_idle_closed: since accept, or since its last answer)
  * and logged at info level.
  *
@@ -35,6 +37,9 @@
 #include <microhttpd.h>
 
 #define CONN_GUARD_TICK_MS 250
+/* Seconds libmicrohttpd's idle timeout exceeds the guard's limit: more
+ * than a tick, so the guard closes a waiting connection first. */
+#define CONN_GUARD_IDLE_EXTRA_S 1
 
 typedef struct conn_guard conn_guard;
 

@@ -815,7 +815,9 @@ http_server_start(const sj_config *cfg, const crypt_keys *keys, http_server **ou
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout,
+	    /* Idle timeout: the guard closes waiting connections at
+	     * request_timeout; this ends those stalled inside a request. */
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->request_timeout + CONN_GUARD_IDLE_EXTRA_S),
 	    /* Connections one address may hold (default 256): enough for a
 	     * busy office behind one NAT, few enough that one client cannot
 	     * take every slot.  Behind a reverse proxy every connection comes
