@@ -271,6 +271,10 @@ begin_batch(scan_import *im, bool checked, sj_err *e)
 
 	if ((rc = (checked ? store_begin_checked : store_begin)(im->s, e)) != SJ_OK)
 		return rc;
+	if ((rc = scan_memo_epoch(im->s, &im->epoch, e)) != SJ_OK) {
+		store_rollback(im->s);
+		return rc;
+	}
 	if (im->o.operator_id > 0) {
 		if ((rc = store_prepare(im->s, import_sql[Q_OPERATOR], &q, e)) == SJ_OK) {
 			store_bind_int(q, 1, im->o.operator_id);
@@ -317,6 +321,33 @@ keep_row(scan_import *im, int64_t line, const scan_prepared *p)
 		b->alerts[b->n_alerts] = *p;
 		r->alert_ix = (int32_t)b->n_alerts++;
 	}
+}
+
+sj_rc
+scan_import_offer_people(scan_import *im, const scan_memo *people, int64_t epoch, sj_err *e)
+{
+	sj_rc rc;
+
+	if (im->overlap || im->rs != im->s || store_round_trips(im->s) ||
+	    scan_memo_people(people) == 0)
+		return SJ_OK;
+	if (!im->in_tx && (rc = begin_batch(im, true, e)) != SJ_OK)
+		return rc;
+	if (epoch == im->epoch)
+		im->adopted += (int64_t)scan_memo_adopt_people(im->memo, people);
+	return SJ_OK;
+}
+
+int64_t
+scan_import_people_adopted(const scan_import *im)
+{
+	return im->adopted;
+}
+
+int64_t
+scan_import_batches_checked(const scan_import *im)
+{
+	return im->n_handed;
 }
 
 /* Check one waiting row and keep it for the batch, or note its rejection. */
@@ -872,9 +903,10 @@ write_rest(scan_import *im, sj_err *e)
 	if (log_enabled(SJ_LOG_DEBUG))
 		log_debug("import batch %lld: %zu rows; seconds: memo %.2f, check %.2f, pairs %.2f, "
 		    "wait %.2f, plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f; "
-		    "the pair reader's CPU %.2f",
+		    "the pair reader's CPU %.2f; people read ahead so far %lld",
 		    (long long)im->total.batches + 1, b->n_rows, b->t_memo, b->t_check, b->t_pairs,
-		    b->t_wait, b->t_plan, b->t_copy, b->t_rest, import_mono_s() - t0, b->t_reader);
+		    b->t_wait, b->t_plan, b->t_copy, b->t_rest, import_mono_s() - t0, b->t_reader,
+		    (long long)im->adopted);
 	if (rc == SJ_OK) {
 		pthread_mutex_lock(&im->mu);
 		add_batch(&im->total, &b->rep);

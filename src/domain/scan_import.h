@@ -201,6 +201,29 @@ sj_rc scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, 
 sj_rc scan_import_add(scan_import *im, int64_t line, const scan_input *in, const char *name,
     const char *mobile, sj_err *e);
 
+/* People read ahead of the rows that name them, on another connection
+ * and thread (scan_memo_read_people, in a state whose memo_epoch.n was
+ * epoch): copied into the memo of the batch being checked when that
+ * batch's transaction sees the same number, so its rows find them there
+ * instead of looking each up (checkins.c reads them on its file thread:
+ * bench/RESULTS.md "Tenth session").  Any of them may be offered again, or
+ * not at all: a row whose person is not in the memo is looked up as
+ * before.  Ignored with the overlap (its batches are checked in a
+ * snapshot) and on a database server (scan_memo_preload reads a batch's
+ * people in one statement there).  Opens the batch's transaction when
+ * none is open, as the next row would.  people stays the caller's.
+ * Errors: store errors, as scan_import_add's. */
+sj_rc scan_import_offer_people(scan_import *im, const scan_memo *people, int64_t epoch,
+    sj_err *e);
+
+/* How many people scan_import_offer_people has copied into memos so far
+ * (the debug log's figure; tests). */
+int64_t scan_import_people_adopted(const scan_import *im);
+
+/* Batches whose rows have all been checked so far: each time it grows the
+ * memo scan_import_offer_people fills starts empty again. */
+int64_t scan_import_batches_checked(const scan_import *im);
+
 /* Count line `line` as read and rejected for why (a malformed row the
  * parser could not make into a scan_input). */
 void scan_import_reject(scan_import *im, int64_t line, const sj_err *why);

@@ -144,6 +144,8 @@ struct scan_import {
 	size_t cap_keys;
 	arena a;               /* person_match's results, freed per batch */
 	scan_memo *memo;       /* scan_prepare's look-ups, cleared per batch */
+	int64_t epoch;         /* memo_epoch.n in the batch's transaction (begin_batch) */
+	int64_t adopted;       /* people taken from scan_import_offer_people, in all */
 	/* the writer's scratch */
 	stay_span *spans;
 	size_t cap_spans;
