@@ -447,8 +447,12 @@ test('photos of a pass, as PNG and as a multipart form, become scans', async () 
   res = await call(srv, '/api/v1/checkpoints/1/scans/photo', { method: 'POST', token: gate, raw: await passPng(old), type: 'image/png' });
   assertProblem(res, 422, 'invalid-input', 'code');
   assert.match(res.body.detail, /expired after 2020-03-31/);
-  // A place-code poster photographed at the gate names no person.
+  // A place-code poster photographed at the gate names no person (the
+  // code made here, not left by an earlier test: this one runs alone too).
+  await placeToken();
   const poster = await fetch(`${srv.base}/api/v1/checkpoints/1/place-code/poster`, { headers: { Cookie: leader.cookie } });
+  assert.equal(poster.status, 200);
+  assert.equal(poster.headers.get('content-type'), 'image/png');
   res = await call(srv, '/api/v1/checkpoints/1/scans/photo', { method: 'POST', token: gate,
     raw: Buffer.from(await poster.arrayBuffer()), type: 'image/png' });
   assertProblem(res, 422, 'invalid-input', 'code');
