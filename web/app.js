@@ -7,6 +7,7 @@
 import { api, get, setCsrf, whenSignedOut } from './lib/api.js';
 import { clear, h } from './lib/dom.js';
 import { currentLang, loadLang, savedLang, t, translateStatic } from './lib/i18n.js';
+import { setZone } from './lib/time.js';
 
 const ALL = ['admin', 'leader', 'member', 'unit', 'auditor'];
 
@@ -98,6 +99,7 @@ async function route() {
 async function signedIn(answer) {
   state.user = answer.user;
   setCsrf(answer.csrf_token);
+  setZone(answer.tz);
   renderNav();
   if (!pageName()) location.hash = `#/${landing(state.user)}`;
   else await route();
@@ -142,6 +144,7 @@ async function boot() {
     const s = await get('/api/v1/session');
     state.user = s.user;
     setCsrf(s.csrf_token);
+    setZone(s.tz);
   } catch { state.user = null; }
   window.addEventListener('hashchange', route);
   renderNav();

@@ -44,6 +44,9 @@ static const jb_field sign_in_fields[] = {
 	{ NULL, 0, 0, 0, 0, 0 },
 };
 
+/* Both session answers name the deployment's zone (the setting tz,
+ * dt_zone_name): the web UI reckons its local days and times in it
+ * (web/lib/time.js), not in the browser's zone nor in a constant. */
 static sj_rc
 post_session(http_req *r, sj_err *e)
 {
@@ -66,9 +69,9 @@ post_session(http_req *r, sj_err *e)
 		return rc;
 	r->username = arena_strdup(&r->a, ses.principal.username);
 	set_session_cookie(r, ses.token, AUTH_SESSION_ABSOLUTE_S);
-	return http_reply_json(r, 200, json_pack("{s:o, s:s, s:o}",
+	return http_reply_json(r, 200, json_pack("{s:o, s:s, s:o, s:s}",
 	    "user", jauth_principal(&ses.principal), "csrf_token", ses.csrf,
-	    "expires_at", jorg_instant(ses.expires_at)));
+	    "expires_at", jorg_instant(ses.expires_at), "tz", dt_zone_name()));
 }
 
 static sj_rc
@@ -79,8 +82,9 @@ get_session(http_req *r, sj_err *e)
 
 	if ((rc = user_get(http_store(r), &r->sc, &r->a, r->user_id, &u, e)) != SJ_OK)
 		return rc;
-	return http_reply_json(r, 200, json_pack("{s:o, s:o}", "user", jauth_user(&u),
-	    "csrf_token", r->via_cookie ? json_string(r->csrf) : json_null()));
+	return http_reply_json(r, 200, json_pack("{s:o, s:o, s:s}", "user", jauth_user(&u),
+	    "csrf_token", r->via_cookie ? json_string(r->csrf) : json_null(),
+	    "tz", dt_zone_name()));
 }
 
 static sj_rc

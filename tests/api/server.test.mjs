@@ -60,6 +60,7 @@ test('sign-in: cookie attributes, same answer for wrong user and wrong password'
   assert.match(cookie, /Path=\//);
   assert.doesNotMatch(cookie, /Secure/);  // plain HTTP on loopback; --cookie-secure adds it
   assert.notEqual(r.body.csrf_token, cookie.split(';')[0].split('=')[1]);
+  assert.equal(r.body.tz, 'Asia/Shanghai');  // the setting tz's default (docs/config.md)
   const bad1 = await call(srv, '/api/v1/session', { method: 'POST', body: { username: 'auditor', password: 'wrong-password-1' } });
   const bad2 = await call(srv, '/api/v1/session', { method: 'POST', body: { username: 'nobody-here', password: 'wrong-password-1' } });
   assertProblem(bad1, 401, 'unauthenticated');

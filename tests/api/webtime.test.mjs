@@ -9,10 +9,12 @@
 //   New York 2024-03-10 02:00 -> 03:00 (-05 -> -04), 2024-11-03 02:00 -> 01:00 (-04 -> -05)
 //   Shanghai 1988-04-17 02:00 -> 03:00 (+08 -> +09), 1988-09-11 02:00 -> 01:00 (+09 -> +08)
 //   Santiago 2024-09-08 00:00 -> 01:00 (-04 -> -03): the day starts at 01:00-03:00 = 04:00Z
-// No server: the module is plain ES with Intl (node's full ICU).
+// No server: the module is plain ES with Intl (node's full ICU).  The
+// zone the pages use by default is the server's, set from the session's
+// answer (setZone; in a browser: tests/browser/zone.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dayBounds, localToInstant } from '../../web/lib/time.js';
+import { dayBounds, localToInstant, setZone } from '../../web/lib/time.js';
 
 const refused = (v, zone, word) => assert.throws(() => localToInstant(v, zone),
   (e) => e instanceof RangeError && e.field === 'time' && e.message.includes(word), `${zone} ${v}`);
@@ -53,4 +55,16 @@ test('a local day starts at its own midnight, or at the first instant after a sk
   assert.deepEqual(dayBounds('2024-09-08', 'America/Santiago'),
     ['2024-09-08T00:00:00-04:00', '2024-09-09T00:00:00-03:00']);
   assert.deepEqual(dayBounds('2024-03-02'), ['2024-03-02T00:00:00+08:00', '2024-03-03T00:00:00+08:00']);
+});
+
+test('without a zone given, the one the session named (setZone) is used', () => {
+  setZone('Europe/Berlin');
+  try {
+    assert.deepEqual(dayBounds('2024-03-31'), ['2024-03-31T00:00:00+01:00', '2024-04-01T00:00:00+02:00']);
+    setZone('');  // an answer without a zone keeps the one before
+    assert.equal(localToInstant('2024-10-27T03:00'), '2024-10-27T03:00:00+01:00');
+  } finally {
+    setZone('Asia/Shanghai');
+  }
+  assert.deepEqual(dayBounds('2024-03-31'), ['2024-03-31T00:00:00+08:00', '2024-04-01T00:00:00+08:00']);
 });

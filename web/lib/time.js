@@ -1,12 +1,23 @@
 // Dates and instants.  The server answers instants in the deployment's
 // zone (RFC 3339 with offset, e.g. 2020-03-18T09:30:00+08:00); the pages
-// show them as written there and ask for local days of that zone.
+// show them as written there and ask for local days of that zone.  The
+// zone is the server's setting tz, named in the session's answer (GET and
+// POST /api/v1/session "tz"; app.js passes it to setZone), never the
+// browser's own zone.
 import { t } from './i18n.js';
 
-export const ZONE = 'Asia/Shanghai';
+// The deployment's zone: the setting tz's default (docs/config.md) until
+// setZone names the server's.
+let deployment = 'Asia/Shanghai';
+
+// Take name, an IANA zone name (the session's "tz"), as the zone of every
+// local day and time below; an empty or missing name keeps the one before.
+export function setZone(name) {
+  if (name) deployment = name;
+}
 
 // Today's date (YYYY-MM-DD) in zone.
-export function today(zone = ZONE) {
+export function today(zone = deployment) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
@@ -39,7 +50,7 @@ function wallOffsets(s, zone) {
 }
 
 // The zone's UTC offset at the start of local day date, as "+08:00".
-export function offsetOf(date, zone = ZONE) {
+export function offsetOf(date, zone = deployment) {
   const w = wallOffsets(`${date}T00:00:00`, zone);
   // a doubled midnight: the first; a skipped one: the offset before, which
   // names the instant the clocks jumped, the day's first
@@ -47,7 +58,7 @@ export function offsetOf(date, zone = ZONE) {
 }
 
 // [start, end) of a local day as RFC 3339 instants.
-export function dayBounds(date, zone = ZONE) {
+export function dayBounds(date, zone = deployment) {
   const next = new Date(`${date}T00:00:00Z`);
   next.setUTCDate(next.getUTCDate() + 1);
   const nd = next.toISOString().slice(0, 10);
@@ -66,7 +77,7 @@ export function hourOf(s) { return Number(s.slice(11, 13)); }
 // wall time the zone's clocks skipped or showed twice names no single
 // instant: a RangeError saying so and asking for another time, never a
 // guess (DESIGN.md §4 "Time"); its userMessage() is in the page's language.
-export function localToInstant(v, zone = ZONE) {
+export function localToInstant(v, zone = deployment) {
   if (!v) return undefined;
   const s = v.length === 16 ? `${v}:00` : v;
   const w = wallOffsets(s, zone);
