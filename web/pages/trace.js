@@ -8,6 +8,14 @@ import { t } from '../lib/i18n.js';
 import { allPlaces } from '../lib/org.js';
 import { localToInstant, showInstant } from '../lib/time.js';
 
+// The export's columns, in Chinese whatever the page's language, as the
+// server's exports (docs/reports.md; `sijin trace --format csv`, whose
+// words they take where the columns are the same: domain/trace_export.c):
+// the contact's person id, masked 是/否, degree 密接/次密接, total overlap
+// in minutes, then one interval a row: place, from, to (RFC 3339),
+// minutes, and the person id it came through (second degree).
+const CSV_HEADER = ['人员编号', '已隐去', '密接程度', '累计接触(分钟)', '场所', '自', '至', '分钟', '经由(人员编号)'];
+
 // One CSV field: quoted; text that a spreadsheet would run as a formula
 // (= + - @, tab, CR) gets a leading apostrophe.
 function csvField(v) {
@@ -48,8 +56,9 @@ export async function render({ view }) {
       if (to.input.value) body.to = localToInstant(to.input.value);
       const r = await post('/api/v1/traces', body);
       const rows = r.contacts.flatMap((c) => c.intervals.map((iv) => ({ c, iv })));
-      const csv = ['\ufeff' + ['person_id', 'masked', 'degree', 'total_minutes', 'place', 'from', 'to', 'minutes', 'via_person_id'].map(csvField).join(','),
-        ...rows.map(({ c, iv }) => [c.person_id, c.masked ? 'yes' : 'no', c.degree, Math.round(c.total_s / 60), placeName(iv.place_id),
+      // the BOM: Excel reads the file as UTF-8 (the ledgers have it too: sheet.c)
+      const csv = ['\ufeff' + CSV_HEADER.map(csvField).join(','),
+        ...rows.map(({ c, iv }) => [c.person_id, c.masked ? '是' : '否', c.degree === 1 ? '密接' : '次密接', Math.round(c.total_s / 60), placeName(iv.place_id),
           iv.from, iv.to, Math.round(iv.seconds / 60), iv.via_person_id ?? ''].map(csvField).join(','))].join('\r\n');
       const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
       out.append(card(t('trace.result', { first: r.n_first, second: r.n_second }),
