@@ -250,6 +250,17 @@ expect_in "$T/out" "accepted 1 .*rejected 3" "one accepted, three rejected"
 expect_in "$T/out" "^line 3: time: " "line 3 names the time"
 expect_in "$T/out" "^line 4: name: no person on record" "line 4: no such name and mobile"
 expect_in "$T/out" "^line 5: direction: " "line 5 names the direction"
+# A reject's detail quotes at most 40 bytes of the value: 14 × 进 (42
+# bytes) is cut inside the 14th character, and the JSON report must still
+# list the reject (Jansson refuses a string that is not UTF-8; the reject
+# went missing, "rejects": [] beside "rejected": 1).
+printf 'checkpoint,person,时间,方向\n%s,%s,2024-03-02 08:00,进进进进进进进进进进进进进进\n' \
+    "$cp" "$pid" >"$T/longdir.csv"
+run_capture sj import scans "$T/longdir.csv" --json --dry-run
+expect_status 0 "a ledger with a 42-byte direction runs"
+expect_in "$T/out" '"rejected": 1' "its row is rejected"
+expect_in "$T/out" '"field": "direction"' "and listed in the JSON report's rejects, naming the direction"
+expect_in "$T/out" '"detail": "'"'"'进进进进进进进进进进进进进' "with the value's first 13 characters"
 printf '{"checkpoint": %s, "person": %s, "time": "2024-03-02T10:00:00+08:00", "direction": "in"}\n' \
     "$cp" "$pid" >"$T/l.ndjson"
 run_capture sj import scans "$T/l.ndjson" --json
