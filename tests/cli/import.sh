@@ -228,6 +228,19 @@ expect_in "$T/out" '^seconds [0-9][0-9]*\.[0-9][0-9][0-9]  rows/s' "seconds with
 run_capture sj import checkins "$T/quoted.csv" --unit "$unit" --source quoted --json
 check "JSON seconds: at most three decimals" \
     grep -Eq '^  "seconds": [0-9]+(\.[0-9]{1,3})?,?$' "$T/out"
+# A NUL byte in a check-in line: that row is rejected, and the next line
+# is a row of its own (the reader took the line up to the NUL, its break
+# lost, and joined the next line to it: "row: more than 7 fields" on line
+# 2 and line 3 gone).  Worked out by hand: rows 3 (lines 2-4), accepted 2.
+printf '%s\n11,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,caf\000e\n12,2,1577836860,2020-01-01T00:01:00Z,40.7,-73.9,\n13,2,1577836920,2020-01-01T00:02:00Z,40.7,-73.9,\n' \
+    "$H" >"$T/nul.csv"
+run_capture sj import checkins "$T/nul.csv" --unit "$unit" --source nul
+expect_status 0 "a check-in file with a NUL byte imports"
+expect_in "$T/out" "^rows 3  accepted 2  duplicates 0  rejected 1 " "3 rows: 2 accepted, the one with the NUL rejected"
+expect_in "$T/out" "^line 2: row: a NUL byte" "line 2 is named, for its NUL byte"
+check "users 12 and 13 are stored, user 11 is not" test "$(q "SELECT min(r.ext_id) || ',' ||
+    max(r.ext_id) || ',' || count(*) FROM scan s JOIN import_ref r ON r.local_id = s.person_id
+    AND r.source = 'nul' AND r.kind = 1")" = "12,13,2"
 printf '%s\n1,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,\n7,8,1577836860,2020-01-01T00:01:00Z,40.7,-73.9,"open\n9,8,1577836920,2020-01-01T00:02:00Z,40.7,-73.9,\n' \
     "$H" >"$T/open.csv"
 n=$(count_rows scan)
