@@ -274,6 +274,32 @@ expect_status 0 "a ledger with a 42-byte direction runs"
 expect_in "$T/out" '"rejected": 1' "its row is rejected"
 expect_in "$T/out" '"field": "direction"' "and listed in the JSON report's rejects, naming the direction"
 expect_in "$T/out" '"detail": "'"'"'进进进进进进进进进进进进进' "with the value's first 13 characters"
+# A dry run in batches sees its earlier batches, as the import would: the
+# third row repeats the first (the same checkpoint, person, second and
+# direction), so with batches of one row it is still a duplicate (each
+# batch was rolled back before the next was checked: "accepted 3
+# duplicates 0").  Nothing is kept.
+printf 'checkpoint,person,时间,方向\n%s,%s,2024-03-03 08:00,进\n%s,%s,2024-03-03 08:01,进\n%s,%s,2024-03-03 08:00,进\n' \
+    "$cp" "$pid" "$cp" "$pid" "$cp" "$pid" >"$T/dupdry.csv"
+n=$(count_rows scan)
+run_capture sj import scans "$T/dupdry.csv" --dry-run --batch-rows 1
+expect_status 0 "a dry run in batches of one row runs"
+expect_in "$T/out" "rows 3  accepted 2  duplicates 1  rejected 0 " "the repeated row is a duplicate across batches"
+check "the dry run kept nothing" test "$(count_rows scan)" = "$n"
+grep '^dry run' "$T/out" | sed 's/^dry run (nothing kept): //' >"$T/dupdry.dry"
+run_capture sj import scans "$T/dupdry.csv" --batch-rows 1
+head -1 "$T/out" >"$T/dupdry.real"
+check "the dry run's report is the import's ($(cat "$T/dupdry.real"))" cmp -s "$T/dupdry.dry" "$T/dupdry.real"
+check "the import stored 2 scans" test "$(count_rows scan)" = "$((n + 2))"
+# the same with check-ins: user 5 at venue 11 at t, t + 100 s (within the
+# 600 s re-entry window: one stay) and t again
+printf '%s\n5,11,1709580000,2024-03-04T19:20:00Z,1,2,c\n5,11,1709580100,2024-03-04T19:21:40Z,1,2,c\n5,11,1709580000,2024-03-04T19:20:00Z,1,2,c\n' \
+    "$H" >"$T/dupdry.ci.csv"
+run_capture sj import checkins "$T/dupdry.ci.csv" --unit "$unit" --source dupdry --dry-run --batch-rows 1
+expect_in "$T/out" "rows 3  accepted 2  duplicates 1  rejected 0  stays 1 " \
+    "check-ins: a dry run in batches of one row finds the duplicate and the one stay"
+check "... and keeps nothing" test "$(count_rows scan):$(q "SELECT count(*) FROM import_ref
+    WHERE source = 'dupdry'")" = "$((n + 2)):0"
 printf '{"checkpoint": %s, "person": %s, "time": "2024-03-02T10:00:00+08:00", "direction": "in"}\n' \
     "$cp" "$pid" >"$T/l.ndjson"
 run_capture sj import scans "$T/l.ndjson" --json
