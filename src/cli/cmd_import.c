@@ -393,15 +393,27 @@ import_scans(cli_ctx *ctx, const import_args *x)
 		store_close(io.reader);
 		return cli_fail(&e);
 	}
+	/* A dry run is one transaction of its own, rolled back at the end, so
+	 * that each batch sees the ones before it (import_options.dry_run), as
+	 * checkins_import does.  A batch an error left open is a savepoint in
+	 * it: this rollback ends that one, scan_import_free the rest. */
+	if (x->dry_run && store_begin(ctx->s, &e) != SJ_OK) {
+		free(bytes);
+		scan_import_free(im);
+		store_close(io.reader);
+		return cli_fail(&e);
+	}
 	rc = jimport_ledger(bytes, n, fmt, x->checkpoint_id, im, &e);
 	free(bytes);
+	if (rc == SJ_OK)
+		rc = scan_import_finish(im, &e);
+	if (x->dry_run)
+		store_rollback(ctx->s);
 	if (rc != SJ_OK && (e.rc == SJ_EIO || e.rc == SJ_EINVAL)) {
 		scan_import_free(im);
 		store_close(io.reader);
 		return cli_fail(&e);
 	}
-	if (rc == SJ_OK)
-		rc = scan_import_finish(im, &e);
 	return import_done(im, io.reader, rc, &e, x->json, x->dry_run, &t0);
 }
 

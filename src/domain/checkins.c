@@ -72,11 +72,14 @@ typedef struct record {
 	char *f[N_FIELDS];
 	int n;                       /* fields seen (may pass N_FIELDS) */
 	bool too_long;               /* the fields passed text's bytes */
+	bool nul;                    /* a field holds a NUL byte */
 } record;
 
 static void
 record_cell(record *rec, const char *p, size_t n)
 {
+	if (n > 0 && memchr(p, '\0', n) != NULL)
+		rec->nul = true;
 	if (rec->n < N_FIELDS && !rec->too_long) {
 		if (rec->used + n + 1 > sizeof rec->text)
 			rec->too_long = true;
@@ -99,7 +102,7 @@ record_known(const record *rec, const idmap *people, const idmap *venues)
 {
 	int64_t user_id, venue_id;
 
-	return rec->n == N_FIELDS && !rec->too_long && parse_id(rec->f[0], &user_id) &&
+	return rec->n == N_FIELDS && !rec->too_long && !rec->nul && parse_id(rec->f[0], &user_id) &&
 	    parse_id(rec->f[1], &venue_id) && idmap_get(people, user_id) != 0 &&
 	    idmap_get(venues, venue_id) != 0;
 }
@@ -112,6 +115,9 @@ record_checkin(const record *rec, checkin *c, sj_err *e)
 	static const char *const names[3] = { "user_id", "venue_id", "checkin_utc_epoch" };
 	int64_t v[3], iso;
 
+	/* (a field would end at it: "5\0junk" would read as user 5) */
+	if (rec->nul)
+		return sj_fail(e, SJ_EINVAL, "row", "a NUL byte in a field");
 	if (rec->too_long)
 		return sj_fail(e, SJ_EINVAL, "row", "fields of more than %d bytes in all",
 		    LINE_MAX_BYTES - N_FIELDS);
@@ -201,6 +207,7 @@ reader_row(void *cls, int64_t line)
 	rd->rec.n = 0;
 	rd->rec.used = 0;
 	rd->rec.too_long = false;
+	rd->rec.nul = false;
 }
 
 /* Open path (open_file) and start reading it. */
@@ -222,11 +229,16 @@ reader_open(reader *rd, const char *path, void (*row_fn)(void *, int64_t, const 
 
 /* Read the next piece; false at the end of the file (*rc: csvrec_finish's
  * outcome, then close_file's) or at an error (*rc, e: an unterminated
- * quote, a record over RECORD_MAX). */
+ * quote, a record over RECORD_MAX).  The piece's length is what gzgets
+ * read (gztell), not strlen: a NUL byte in a line would otherwise cut off
+ * the rest of it, its line break too, and join the next line to its
+ * record (a row lost without a word); the record is rejected instead
+ * (record_checkin). */
 static bool
 reader_step(reader *rd, const char *path, sj_rc *rc, sj_err *e)
 {
 	char piece[LINE_MAX_BYTES];
+	z_off_t at = gztell(rd->gz);
 
 	if (gzgets(rd->gz, piece, sizeof piece) == NULL) {
 		if ((*rc = csvrec_finish(&rd->csv, e)) == SJ_OK)
@@ -236,7 +248,9 @@ reader_step(reader *rd, const char *path, sj_rc *rc, sj_err *e)
 		rd->gz = NULL;
 		return false;
 	}
-	return (*rc = csvrec_feed(&rd->csv, piece, strlen(piece), e)) == SJ_OK;
+	z_off_t n = gztell(rd->gz) - at;
+	return (*rc = csvrec_feed(&rd->csv, piece, n > 0 && n < (z_off_t)sizeof piece ? (size_t)n
+	    : strlen(piece), e)) == SJ_OK;
 }
 
 /* Release rd (its file too, when still open). */

@@ -888,7 +888,10 @@ write_rest(scan_import *im, sj_err *e)
 	if (rc == SJ_OK && !im->o.dry_run && b->rep.accepted > 0)
 		rc = store_publish(im->s, STORE_LINE_OVERFLOW, e);
 	double t0 = import_mono_s();
-	if (rc != SJ_OK || im->o.dry_run)
+	/* A dry run inside the caller's transaction keeps the batch until the
+	 * caller's rollback, so the next batch is checked beside it
+	 * (import_options.dry_run). */
+	if (rc != SJ_OK || (im->o.dry_run && store_tx_depth(im->s) == 1))
 		store_rollback(im->s);
 	else
 		rc = store_commit(im->s, e);

@@ -136,7 +136,15 @@ typedef sj_rc (*import_audit_fn)(void *cls, store *s, const import_report *total
     const import_report *batch, sj_err *e);
 
 typedef struct import_options {
-	bool dry_run;          /* check and derive everything, then roll every batch back */
+	/* Check and derive everything, then roll every batch back.  Inside a
+	 * transaction of the caller's, a batch (a savepoint) is released
+	 * instead, so the next batch sees its rows as the import's would
+	 * (duplicates, stays across batches); the caller must roll its
+	 * transaction back (checkins_import and `sijin import scans --dry-run`
+	 * do).  Outside one, each batch is checked against the store without
+	 * the batches before it (the HTTP upload: its 10,000-row batches keep
+	 * the write lock short). */
+	bool dry_run;
 	int batch_rows;        /* rows per transaction; 0 = IMPORT_BATCH_DEFAULT, on
 	                        * SQLite scan_import_batch_rows(memory_mib) */
 	int memory_mib;        /* the import's own memory, MiB: its SQLite page

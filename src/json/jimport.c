@@ -7,7 +7,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "json/jerror.h"
+
+/* s as a JSON string.  A reject's detail may quote bytes of the input that
+ * are not UTF-8 (a check-in file is read as bytes), or a value cut at 40
+ * bytes inside a character ('%.40s'); Jansson refuses such a string, and
+ * the reject would go missing from the report: invalid bytes become
+ * U+FFFD (text_utf8_repair). */
+static json_t *
+text_json(const char *s)
+{
+	json_t *j = json_string(s);
+	char *fixed;
+
+	if (j != NULL)
+		return j;
+	fixed = text_utf8_repair(s);
+	j = json_string(fixed);
+	free(fixed);
+	return j;
+}
 
 json_t *
 jimport_report(const import_report *r, bool dry_run)
@@ -17,9 +37,9 @@ jimport_report(const import_report *r, bool dry_run)
 	for (size_t i = 0; i < r->n_by_field; i++)
 		json_object_set_new(by, r->by_field[i].field, json_integer(r->by_field[i].n));
 	for (size_t i = 0; i < r->n_rejects; i++)
-		json_array_append_new(rejects, json_pack("{s:I, s:s, s:s}",
-		    "line", (json_int_t)r->rejects[i].line, "field", r->rejects[i].field,
-		    "detail", r->rejects[i].msg));
+		json_array_append_new(rejects, json_pack("{s:I, s:o, s:o}",
+		    "line", (json_int_t)r->rejects[i].line, "field", text_json(r->rejects[i].field),
+		    "detail", text_json(r->rejects[i].msg)));
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o, s:b}",
 	    "rows", (json_int_t)r->rows, "accepted", (json_int_t)r->accepted,
 	    "duplicates", (json_int_t)r->duplicates, "rejected", (json_int_t)r->rejected,

@@ -228,6 +228,19 @@ expect_in "$T/out" '^seconds [0-9][0-9]*\.[0-9][0-9][0-9]  rows/s' "seconds with
 run_capture sj import checkins "$T/quoted.csv" --unit "$unit" --source quoted --json
 check "JSON seconds: at most three decimals" \
     grep -Eq '^  "seconds": [0-9]+(\.[0-9]{1,3})?,?$' "$T/out"
+# A NUL byte in a check-in line: that row is rejected, and the next line
+# is a row of its own (the reader took the line up to the NUL, its break
+# lost, and joined the next line to it: "row: more than 7 fields" on line
+# 2 and line 3 gone).  Worked out by hand: rows 3 (lines 2-4), accepted 2.
+printf '%s\n11,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,caf\000e\n12,2,1577836860,2020-01-01T00:01:00Z,40.7,-73.9,\n13,2,1577836920,2020-01-01T00:02:00Z,40.7,-73.9,\n' \
+    "$H" >"$T/nul.csv"
+run_capture sj import checkins "$T/nul.csv" --unit "$unit" --source nul
+expect_status 0 "a check-in file with a NUL byte imports"
+expect_in "$T/out" "^rows 3  accepted 2  duplicates 0  rejected 1 " "3 rows: 2 accepted, the one with the NUL rejected"
+expect_in "$T/out" "^line 2: row: a NUL byte" "line 2 is named, for its NUL byte"
+check "users 12 and 13 are stored, user 11 is not" test "$(q "SELECT min(r.ext_id) || ',' ||
+    max(r.ext_id) || ',' || count(*) FROM scan s JOIN import_ref r ON r.local_id = s.person_id
+    AND r.source = 'nul' AND r.kind = 1")" = "12,13,2"
 printf '%s\n1,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,\n7,8,1577836860,2020-01-01T00:01:00Z,40.7,-73.9,"open\n9,8,1577836920,2020-01-01T00:02:00Z,40.7,-73.9,\n' \
     "$H" >"$T/open.csv"
 n=$(count_rows scan)
@@ -250,6 +263,43 @@ expect_in "$T/out" "accepted 1 .*rejected 3" "one accepted, three rejected"
 expect_in "$T/out" "^line 3: time: " "line 3 names the time"
 expect_in "$T/out" "^line 4: name: no person on record" "line 4: no such name and mobile"
 expect_in "$T/out" "^line 5: direction: " "line 5 names the direction"
+# A reject's detail quotes at most 40 bytes of the value: 14 × 进 (42
+# bytes) is cut inside the 14th character, and the JSON report must still
+# list the reject (Jansson refuses a string that is not UTF-8; the reject
+# went missing, "rejects": [] beside "rejected": 1).
+printf 'checkpoint,person,时间,方向\n%s,%s,2024-03-02 08:00,进进进进进进进进进进进进进进\n' \
+    "$cp" "$pid" >"$T/longdir.csv"
+run_capture sj import scans "$T/longdir.csv" --json --dry-run
+expect_status 0 "a ledger with a 42-byte direction runs"
+expect_in "$T/out" '"rejected": 1' "its row is rejected"
+expect_in "$T/out" '"field": "direction"' "and listed in the JSON report's rejects, naming the direction"
+expect_in "$T/out" '"detail": "'"'"'进进进进进进进进进进进进进' "with the value's first 13 characters"
+# A dry run in batches sees its earlier batches, as the import would: the
+# third row repeats the first (the same checkpoint, person, second and
+# direction), so with batches of one row it is still a duplicate (each
+# batch was rolled back before the next was checked: "accepted 3
+# duplicates 0").  Nothing is kept.
+printf 'checkpoint,person,时间,方向\n%s,%s,2024-03-03 08:00,进\n%s,%s,2024-03-03 08:01,进\n%s,%s,2024-03-03 08:00,进\n' \
+    "$cp" "$pid" "$cp" "$pid" "$cp" "$pid" >"$T/dupdry.csv"
+n=$(count_rows scan)
+run_capture sj import scans "$T/dupdry.csv" --dry-run --batch-rows 1
+expect_status 0 "a dry run in batches of one row runs"
+expect_in "$T/out" "rows 3  accepted 2  duplicates 1  rejected 0 " "the repeated row is a duplicate across batches"
+check "the dry run kept nothing" test "$(count_rows scan)" = "$n"
+grep '^dry run' "$T/out" | sed 's/^dry run (nothing kept): //' >"$T/dupdry.dry"
+run_capture sj import scans "$T/dupdry.csv" --batch-rows 1
+head -1 "$T/out" >"$T/dupdry.real"
+check "the dry run's report is the import's ($(cat "$T/dupdry.real"))" cmp -s "$T/dupdry.dry" "$T/dupdry.real"
+check "the import stored 2 scans" test "$(count_rows scan)" = "$((n + 2))"
+# the same with check-ins: user 5 at venue 11 at t, t + 100 s (within the
+# 600 s re-entry window: one stay) and t again
+printf '%s\n5,11,1709580000,2024-03-04T19:20:00Z,1,2,c\n5,11,1709580100,2024-03-04T19:21:40Z,1,2,c\n5,11,1709580000,2024-03-04T19:20:00Z,1,2,c\n' \
+    "$H" >"$T/dupdry.ci.csv"
+run_capture sj import checkins "$T/dupdry.ci.csv" --unit "$unit" --source dupdry --dry-run --batch-rows 1
+expect_in "$T/out" "rows 3  accepted 2  duplicates 1  rejected 0  stays 1 " \
+    "check-ins: a dry run in batches of one row finds the duplicate and the one stay"
+check "... and keeps nothing" test "$(count_rows scan):$(q "SELECT count(*) FROM import_ref
+    WHERE source = 'dupdry'")" = "$((n + 2)):0"
 printf '{"checkpoint": %s, "person": %s, "time": "2024-03-02T10:00:00+08:00", "direction": "in"}\n' \
     "$cp" "$pid" >"$T/l.ndjson"
 run_capture sj import scans "$T/l.ndjson" --json

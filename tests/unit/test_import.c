@@ -554,6 +554,61 @@ test_people_read_ahead(void **state)
 	store_close(side);
 }
 
+/* The same within one import of several batches (checkins.c offers a
+ * chunk's people while the batches go on): each batch compares the offer
+ * with memo_epoch.n as its own transaction sees it, not as the first
+ * batch's did.  Batches of one row; the quarantined person's exit in the
+ * first is denied with an alert (the tag holds, the copy is taken); the
+ * tag is removed between the batches, and the same copy, offered again to
+ * the second, is refused there, so its exit passes with no alert. */
+static void
+test_people_read_ahead_next_batch(void **state)
+{
+	cpfix *f = *state;
+	const char *untag = "DELETE FROM person_tag WHERE person_id = ?1 AND tag = 'home_quarantine'";
+	int64_t ids[1] = { f->quarantined }, epoch = -1;
+	scan_memo *ahead = scan_memo_new();
+	store *side = testdb_reopen();
+	int64_t adopted_first = store_round_trips(f->s) ? 0 : 1;
+	store_stmt *st;
+	scan_import *im;
+	sj_err e = {0};
+	scan_input out = { .checkpoint_id = f->cp_p, .person_id = f->quarantined,
+	    .direction = SCAN_OUT, .at = AT_0030 + 3600 };
+
+	assert_int_equal(scan_memo_read_people(side, ids, 1, ahead, &epoch, &e), SJ_OK);
+	assert_int_equal(scan_memo_people(ahead), 1);
+	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+	    AT_0030 + 86400, &(import_options){ .batch_rows = 1 }, &im, &e), SJ_OK);
+
+	/* batch 1: taken, the tag rules; the row fills it, so it is written */
+	assert_int_equal(scan_import_offer_people(im, ahead, epoch, &e), SJ_OK);
+	assert_int_equal(scan_import_add(im, 2, &out, NULL, NULL, &e), SJ_OK);
+	assert_int_equal(scan_import_batches_checked(im), 1);
+	assert_int_equal(scan_import_people_adopted(im), adopted_first);
+	assert_int_equal(scan_import_report(im)->alerts, 1);
+
+	/* between the batches, outside the import's transactions */
+	assert_int_equal(store_tx_depth(f->s), 0);
+	assert_int_equal(store_prepare(f->s, untag, &st, &e), SJ_OK);
+	store_bind_int(st, 1, f->quarantined);
+	assert_int_equal(store_run(st, &e), SJ_OK);
+
+	/* batch 2: the stale copy is refused */
+	out.at += 3600;
+	assert_int_equal(scan_import_offer_people(im, ahead, epoch, &e), SJ_OK);
+	assert_int_equal(scan_import_add(im, 3, &out, NULL, NULL, &e), SJ_OK);
+	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+	assert_int_equal(scan_import_batches_checked(im), 2);
+	assert_int_equal(scan_import_people_adopted(im), adopted_first);
+	assert_int_equal(scan_import_report(im)->accepted, 2);
+	assert_int_equal(scan_import_report(im)->alerts, 1);
+	scan_import_free(im);
+	assert_int_equal(count(f, CPFIX_COUNT_ALERTS), 1);
+	scan_memo_free(ahead);
+	store_close(side);
+}
+
 /* An attendant may import only at the checkpoint they attend. */
 static void
 test_attendant_scope(void **state)
@@ -905,6 +960,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_people_duplicates, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_rejected_rows, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_people_read_ahead, cpfix_state_setup,
+		    cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_people_read_ahead_next_batch, cpfix_state_setup,
 		    cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_attendant_scope, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_ndjson, cpfix_state_setup, cpfix_state_teardown),
