@@ -646,8 +646,16 @@ post_outsider(http_req *r, sj_err *e)
 	sj_rc rc;
 
 	if ((rc = no_query(r, e)) != SJ_OK ||
-	    (rc = jb_read(http_body(r), outsider_fields, &in, http_arena(r), e)) != SJ_OK ||
-	    (rc = store_begin(s, e)) != SJ_OK)
+	    (rc = jb_read(http_body(r), outsider_fields, &in, http_arena(r), e)) != SJ_OK)
+		return rc;
+	/* Who is either a person on record (person_id) or the fields that find
+	 * or make one; outsider_register reads only person_id when it is
+	 * given, so the others would be dropped unchecked (a mistyped mobile
+	 * stored nowhere, and answered 201). */
+	if (in.person_id && (in.name || in.mobile || in.id_number || in.confirm_person))
+		return sj_fail(e, SJ_EINVAL, "person_id", "give either person_id or name and mobile "
+		    "(and id_number), not both");
+	if ((rc = store_begin(s, e)) != SJ_OK)
 		return rc;
 	in.registered_by = http_user_id(r);
 	if ((rc = outsider_register(s, http_keys(r), http_scope(r), &in, dt_now(), today_ymd(),

@@ -284,6 +284,29 @@ test('an outsider registered with an identity number on record for another name 
   assert.equal(folded.body.person.id, latin.id);
 });
 
+test('an outsider registration by person_id refuses name, mobile and id_number beside it', async () => {
+  // Who is a person on record (person_id) or the fields that find or make
+  // one; given both, the fields were dropped unchecked: a malformed mobile
+  // and identity number were answered 201 with nothing of them stored.
+  const r = await newResident('测试编号');
+  const regs = () => count(srv.db, 'SELECT count(*) FROM outsider_registration');
+  const before = regs();
+  const register = (body) => gate.post('/api/v1/outsiders', { person_id: r.id, checkpoint_id: ids.cp,
+    from: '北京市东城区', reason: '探亲', host: '3号楼2单元502', ...body });
+  for (const extra of [{ mobile: 'garbage' }, { mobile: '13712340003' }, { name: '<script>' },
+    { id_number: '370911197008152346' }, { id_number: LISI }, { confirm_person: true }]) {
+    const res = await register(extra);
+    assertProblem(res, 422, 'invalid-input', 'person_id');
+    assert.match(res.body.detail, /either person_id or name and mobile/);
+  }
+  assert.equal(regs(), before);
+  // person_id alone registers that person.
+  const ok = await register({});
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(ok.body.person.id, r.id);
+  assert.equal(regs(), before + 1);
+});
+
 test('stays: A enters at t and never exits, B stays 30 min: no overlap (issue case)', async () => {
   const a = await newResident('测试甲乙');
   const b = await newResident('测试乙丙');
