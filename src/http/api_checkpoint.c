@@ -186,6 +186,10 @@ scan_body_read(http_req *r, scan_body *b, scan_input *in, sj_err *e)
 	if (!!b->id_number + !!b->person_id + !!b->code > 1)
 		return sj_fail(e, SJ_EINVAL, b->code ? "code" : "person_id",
 		    "give one of id_number, person_id or code");
+	/* Two keys are two answers to "which scan is this": neither is taken. */
+	if (header && http_header_count(r, "Idempotency-Key") > 1)
+		return sj_fail(e, SJ_EINVAL, "idempotency_key",
+		    "the Idempotency-Key header is given more than once");
 	if (header && b->idempotency_key && strcmp(header, b->idempotency_key) != 0)
 		return sj_fail(e, SJ_EINVAL, "idempotency_key",
 		    "differs from the Idempotency-Key header");

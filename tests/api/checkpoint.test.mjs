@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import http from 'node:http';
 
 import {
   assertProblem, bin, call, count, signIn, sql, startServer, tokenClient,
@@ -187,6 +188,37 @@ test('a retry with the same idempotency key returns the first answer and stores 
   const other = await scan(gate, { id_number: r.number, direction: 'out', idempotency_key: key });
   assertProblem(other, 409, 'conflict', 'idempotency_key');
   assert.equal(scans(), n);
+});
+
+test('an Idempotency-Key header sent twice is refused, naming idempotency_key, and nothing is stored', async () => {
+  // Two keys are two answers to "which scan is this"; the first one was
+  // taken silently and the second ignored.  node:http sends an array value
+  // as one header line per value (fetch would join them into one line).
+  const r = await newResident('测试双键');
+  const n = scans();
+  const twice = await new Promise((resolve, reject) => {
+    const req = http.request(`${srv.base}/api/v1/checkpoints/${ids.cp}/scans`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: gate.cookie, 'X-CSRF-Token': gate.csrf,
+        'Idempotency-Key': [`two-a-${Date.now()}`, `two-b-${Date.now()}`] },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text), text,
+        headers: { get: (k) => res.headers[k.toLowerCase()] } }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ id_number: r.number, direction: 'in' }));
+  });
+  assertProblem(twice, 422, 'invalid-input', 'idempotency_key');
+  assert.match(twice.body.detail, /given more than once/);
+  assert.equal(scans(), n);
+  // One header, as ever, is the key.
+  const once = await scan(gate, { id_number: r.number, direction: 'in' }, ids.cp,
+    { 'Idempotency-Key': `one-${Date.now()}` });
+  assert.equal(once.status, 200, once.text);
+  assert.equal(scans(), n + 1);
 });
 
 test('large request heads: up to 6 KiB carried out, over it a 431 problem document and nothing stored', async () => {
