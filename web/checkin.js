@@ -48,6 +48,14 @@
       'dir-in': '进入',
       'dir-out': '离开',
       at: '时间',
+      // The reasons of a decision, in the words of the web UI
+      // (web/i18n/zh-CN.json reason.*; docs/checkpoint.md).
+      'reason-fever': '体温异常（发热）',
+      'reason-outsider_unregistered': '外来人员未登记',
+      'reason-home_quarantine_exit': '居家隔离人员外出',
+      'reason-home_quarantine_entry': '居家隔离人员返回',
+      'reason-key_group': '重点人群',
+      'reason-sep': '、',
     },
     en: {
       'page-title': 'Check in',
@@ -86,6 +94,12 @@
       'dir-in': 'In',
       'dir-out': 'Out',
       at: 'Time',
+      'reason-fever': 'fever',
+      'reason-outsider_unregistered': 'unregistered outsider',
+      'reason-home_quarantine_exit': 'home quarantine: leaving',
+      'reason-home_quarantine_entry': 'home quarantine: coming back',
+      'reason-key_group': 'key group',
+      'reason-sep': ', ',
     },
   };
   const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -147,6 +161,15 @@
     for (const f of FIELDS) fieldError(f, '');
   }
 
+  // "2020-03-18T09:30:05+08:00" → "2020-03-18 09:30:05": the instant as
+  // the place's clock shows it (the server answers in the deployment's
+  // zone, DESIGN.md §4 "Time"), whatever zone the visitor's phone is set
+  // to, so that it reads as the staff's screens and ledgers do.
+  function wallTime(at) {
+    const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})/.exec(typeof at === 'string' ? at : '');
+    return m ? `${m[1]} ${m[2]}` : '';
+  }
+
   function renderPlace() {
     $('place').textContent = place ? place.place_name : t('loading');
     $('checkpoint').textContent = place ? place.checkpoint_name : '';
@@ -167,12 +190,13 @@
     $('result-mark').textContent = decision === 'pass' ? '✓' : decision === 'alert' ? '!' : '✕';
     $('result-title').textContent = t(decision);
     const reasons = Array.isArray(outcome.reasons) ? outcome.reasons : [];
-    const why = reasons.map((r) => (typeof r === 'string' ? r : (r && (r.detail || r.code)) || ''))
-      .filter(Boolean).join('；');
+    // The answer's reasons are codes (fever, home_quarantine_exit, ...):
+    // shown in the page's language, an unknown one as it came.
+    const why = reasons.map((r) => (typeof r === 'string' ? r : (r && r.code) || ''))
+      .filter(Boolean).map((code) => t(`reason-${code}`)).join(t('reason-sep'));
     $('result-detail').textContent = why ? `${t(`${decision}-detail`)} ${why}` : t(`${decision}-detail`);
-    const when = outcome.at ? new Date(outcome.at) : new Date();
     const dir = t(outcome.direction === 'out' ? 'dir-out' : 'dir-in');
-    $('result-time').textContent = `${dir} · ${t('at')} ${when.toLocaleString(lang)}`;
+    $('result-time').textContent = `${dir} · ${t('at')} ${wallTime(outcome.at)}`;
   }
 
   function applyLang() {

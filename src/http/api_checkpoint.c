@@ -186,6 +186,10 @@ scan_body_read(http_req *r, scan_body *b, scan_input *in, sj_err *e)
 	if (!!b->id_number + !!b->person_id + !!b->code > 1)
 		return sj_fail(e, SJ_EINVAL, b->code ? "code" : "person_id",
 		    "give one of id_number, person_id or code");
+	/* Two keys are two answers to "which scan is this": neither is taken. */
+	if (header && http_header_count(r, "Idempotency-Key") > 1)
+		return sj_fail(e, SJ_EINVAL, "idempotency_key",
+		    "the Idempotency-Key header is given more than once");
 	if (header && b->idempotency_key && strcmp(header, b->idempotency_key) != 0)
 		return sj_fail(e, SJ_EINVAL, "idempotency_key",
 		    "differs from the Idempotency-Key header");
@@ -646,8 +650,16 @@ post_outsider(http_req *r, sj_err *e)
 	sj_rc rc;
 
 	if ((rc = no_query(r, e)) != SJ_OK ||
-	    (rc = jb_read(http_body(r), outsider_fields, &in, http_arena(r), e)) != SJ_OK ||
-	    (rc = store_begin(s, e)) != SJ_OK)
+	    (rc = jb_read(http_body(r), outsider_fields, &in, http_arena(r), e)) != SJ_OK)
+		return rc;
+	/* Who is either a person on record (person_id) or the fields that find
+	 * or make one; outsider_register reads only person_id when it is
+	 * given, so the others would be dropped unchecked (a mistyped mobile
+	 * stored nowhere, and answered 201). */
+	if (in.person_id && (in.name || in.mobile || in.id_number || in.confirm_person))
+		return sj_fail(e, SJ_EINVAL, "person_id", "give either person_id or name and mobile "
+		    "(and id_number), not both");
+	if ((rc = store_begin(s, e)) != SJ_OK)
 		return rc;
 	in.registered_by = http_user_id(r);
 	if ((rc = outsider_register(s, http_keys(r), http_scope(r), &in, dt_now(), today_ymd(),

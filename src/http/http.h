@@ -73,8 +73,13 @@ const scope *http_scope(const http_req *r);     /* the caller's scope */
 int64_t http_user_id(const http_req *r);        /* 0 for public routes */
 const char *http_username(const http_req *r);   /* "" for public routes */
 
-/* A request header, or NULL. */
+/* A request header, or NULL.  Given more than once: the first. */
 const char *http_header(const http_req *r, const char *name);
+
+/* How many times the request carries header name (compared without case,
+ * RFC 9110 §5.1): 0, 1, or more for a header sent twice, which a header
+ * holding one value (Idempotency-Key) must refuse rather than pick one. */
+int http_header_count(const http_req *r, const char *name);
 
 /* The path capture named name (e.g. "id" for {id}), or NULL. */
 const char *http_param(const http_req *r, const char *name);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/text.h"
@@ -48,6 +49,32 @@ const char *
 http_header(const http_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+typedef struct header_count {
+	const char *name;
+	int n;
+} header_count;
+
+static enum MHD_Result
+header_visit(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	header_count *hc = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, hc->name) == 0)
+		hc->n++;
+	return MHD_YES;
+}
+
+int
+http_header_count(const http_req *r, const char *name)
+{
+	header_count hc = { .name = name };
+
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, header_visit, &hc);
+	return hc.n;
 }
 
 const char *

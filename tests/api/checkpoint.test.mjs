@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import http from 'node:http';
 
 import {
   assertProblem, bin, call, count, signIn, sql, startServer, tokenClient,
@@ -189,6 +190,37 @@ test('a retry with the same idempotency key returns the first answer and stores 
   assert.equal(scans(), n);
 });
 
+test('an Idempotency-Key header sent twice is refused, naming idempotency_key, and nothing is stored', async () => {
+  // Two keys are two answers to "which scan is this"; the first one was
+  // taken silently and the second ignored.  node:http sends an array value
+  // as one header line per value (fetch would join them into one line).
+  const r = await newResident('测试双键');
+  const n = scans();
+  const twice = await new Promise((resolve, reject) => {
+    const req = http.request(`${srv.base}/api/v1/checkpoints/${ids.cp}/scans`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: gate.cookie, 'X-CSRF-Token': gate.csrf,
+        'Idempotency-Key': [`two-a-${Date.now()}`, `two-b-${Date.now()}`] },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text), text,
+        headers: { get: (k) => res.headers[k.toLowerCase()] } }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ id_number: r.number, direction: 'in' }));
+  });
+  assertProblem(twice, 422, 'invalid-input', 'idempotency_key');
+  assert.match(twice.body.detail, /given more than once/);
+  assert.equal(scans(), n);
+  // One header, as ever, is the key.
+  const once = await scan(gate, { id_number: r.number, direction: 'in' }, ids.cp,
+    { 'Idempotency-Key': `one-${Date.now()}` });
+  assert.equal(once.status, 200, once.text);
+  assert.equal(scans(), n + 1);
+});
+
 test('large request heads: up to 6 KiB carried out, over it a 431 problem document and nothing stored', async () => {
   // libmicrohttpd's 8 KiB per connection must still hold the answer's
   // headers: a head of ~7.2 KiB used to be carried out and then closed
@@ -282,6 +314,29 @@ test('an outsider registered with an identity number on record for another name 
     id_number: latin.number, checkpoint_id: ids.cp, from: '上海', reason: '探亲', host: 'x' });
   assert.equal(folded.status, 201, folded.text);
   assert.equal(folded.body.person.id, latin.id);
+});
+
+test('an outsider registration by person_id refuses name, mobile and id_number beside it', async () => {
+  // Who is a person on record (person_id) or the fields that find or make
+  // one; given both, the fields were dropped unchecked: a malformed mobile
+  // and identity number were answered 201 with nothing of them stored.
+  const r = await newResident('测试编号');
+  const regs = () => count(srv.db, 'SELECT count(*) FROM outsider_registration');
+  const before = regs();
+  const register = (body) => gate.post('/api/v1/outsiders', { person_id: r.id, checkpoint_id: ids.cp,
+    from: '北京市东城区', reason: '探亲', host: '3号楼2单元502', ...body });
+  for (const extra of [{ mobile: 'garbage' }, { mobile: '13712340003' }, { name: '<script>' },
+    { id_number: '370911197008152346' }, { id_number: LISI }, { confirm_person: true }]) {
+    const res = await register(extra);
+    assertProblem(res, 422, 'invalid-input', 'person_id');
+    assert.match(res.body.detail, /either person_id or name and mobile/);
+  }
+  assert.equal(regs(), before);
+  // person_id alone registers that person.
+  const ok = await register({});
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(ok.body.person.id, r.id);
+  assert.equal(regs(), before + 1);
 });
 
 test('stays: A enters at t and never exits, B stays 30 min: no overlap (issue case)', async () => {

@@ -583,3 +583,34 @@ test('the page script: language toggle, details remembered, outsider registratio
   page = await runPage('not-a-token', new Map());
   assert.equal(await page.settle(null), 'failure');
 });
+
+test('the page script: reasons in words, the time as the place\'s clock shows it', async () => {
+  const tok = await placeToken();
+  // A resident under home quarantine, leaving: denied, home_quarantine_exit
+  // (docs/checkpoint.md), in the page's words (web/i18n/*.json reason.*).
+  const p = await leader.post('/api/v1/people', { name: '隔离者', mobile: '13905387777', unit_id: 1,
+    tags: ['resident', 'home_quarantine'] });
+  assert.equal(p.status, 201, p.text);
+  const storage = new Map([['sijin.checkin.me', JSON.stringify({ name: '隔离者', mobile: '13905387777' })]]);
+  // The phone is set to New York's zone: the page must still show the time
+  // of the place's clock (Asia/Shanghai, the demo's zone), as the answer
+  // and every other screen do.
+  const zone = process.env.TZ;
+  process.env.TZ = 'America/New_York';
+  try {
+    const page = await runPage(tok, storage);
+    assert.equal(await page.settle(null), 'act');
+    await page.el('out').fire('click');
+    assert.equal(await page.settle('act'), 'result');
+    assert.equal(page.el('result').className, 'card deny');
+    assert.equal(page.el('result-detail').textContent, '请联系现场工作人员。 居家隔离人员外出');
+    const at = Number(sql(srv.db, `SELECT at FROM scan WHERE person_id = ${p.body.id}`));
+    const wall = new Date((at + 8 * 3600) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    assert.equal(page.el('result-time').textContent, `离开 · 时间 ${wall}`);
+    await page.el('lang').fire('click');
+    assert.equal(page.el('result-detail').textContent, 'Please speak to the staff here. home quarantine: leaving');
+    assert.equal(page.el('result-time').textContent, `Out · Time ${wall}`);
+  } finally {
+    if (zone === undefined) delete process.env.TZ; else process.env.TZ = zone;
+  }
+});
