@@ -503,15 +503,17 @@ typedef struct feed {
  * 8 MiB); the import looks them up itself. */
 #define OFFERED_MAX_ID ((int64_t)1 << 26)
 
-/* Mark id offered; false when it already was, or is too large to mark. */
+/* Mark id offered; false when it already was, or is too large to mark,
+ * or no id (not positive: a damaged import_ref row may map a user to one;
+ * its bit would be a shift by a negative count, undefined). */
 static bool
 offer_once(feed *fd, int64_t id)
 {
+	if (id <= 0 || id >= OFFERED_MAX_ID)
+		return false;
 	size_t w = (size_t)id / 64;
 	uint64_t bit = (uint64_t)1 << (id % 64);
 
-	if (id <= 0 || id >= OFFERED_MAX_ID)
-		return false;
 	if (w >= fd->offered_words) {
 		size_t n = fd->offered_words ? fd->offered_words : 1024;
 		while (n <= w)
