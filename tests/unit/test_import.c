@@ -17,10 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "unit/testdb.h"  /* first: tests/run.sh runs a test that names it on both databases */
 #include "unit/cpfix.h"
 
+#include "domain/checkins.h"
 #include "domain/person.h"
 #include "domain/scan.h"
 #include "domain/scan_import.h"
@@ -609,6 +611,77 @@ test_people_read_ahead_next_batch(void **state)
 	store_close(side);
 }
 
+/* The people connection of a check-in import failing part-way
+ * (checkins.c read_people): the file's thread stops reading ahead, and
+ * the import looks the rest of its people up itself, with the same
+ * report.  The connection is on a database of its own that stands in for
+ * the store: memo_epoch.n the store's, and a person view giving the facts
+ * the store holds for the new people (unit_a, no tag) that fails
+ * (json('x'): malformed JSON) from the 5,001st new person on.  6,000
+ * check-ins of 6,000 new users at one venue, one batch: the first chunk's
+ * 4,096 people are read ahead and taken (on SQLite; offers are ignored on
+ * PostgreSQL), the second chunk's read fails at its first person from the
+ * 5,001st on.  6,000 scans and as many
+ * stays (one person each), no alert (the people and the venue are both of
+ * unit_a). */
+static void
+test_checkins_people_reader_fails(void **state)
+{
+	cpfix *f = *state;
+	char dir[] = "/tmp/sj-test-import-XXXXXX", csv[64], side_db[64], sql[512];
+	int64_t first_new = count(f, "SELECT coalesce(max(id), 0) + 1 FROM person");
+	int64_t epoch = count(f, "SELECT n FROM memo_epoch WHERE id = 1");
+	store *side = NULL;
+	scan_import *im;
+	sj_err e = {0};
+	FILE *fp;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(csv, sizeof csv, "%s/c.csv", dir);
+	snprintf(side_db, sizeof side_db, "%s/side.db", dir);
+	assert_non_null(fp = fopen(csv, "w"));
+	fprintf(fp, "%s\n", CHECKINS_HEADER);
+	for (int i = 1; i <= 6000; i++)   /* 1709280000 = 2024-03-01T08:00:00Z */
+		fprintf(fp, "%d,1,%d,2024-03-01T%02d:%02d:%02dZ,,,\n", i, 1709280000 + i,
+		    8 + i / 3600, i / 60 % 60, i % 60);
+	assert_int_equal(fclose(fp), 0);
+
+	assert_int_equal(store_open(side_db, STORE_CREATE, &side, &e), SJ_OK);
+	snprintf(sql, sizeof sql, "CREATE TABLE memo_epoch (id INTEGER PRIMARY KEY, n INTEGER);"
+	    " INSERT INTO memo_epoch VALUES (1, %lld);"
+	    " CREATE TABLE person_tag (person_id INTEGER, tag TEXT);"
+	    " CREATE TABLE pt (id INTEGER PRIMARY KEY);"
+	    " WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %lld)"
+	    " INSERT INTO pt SELECT i FROM k;"
+	    " CREATE VIEW person AS SELECT id, CASE WHEN id >= %lld THEN json('x') ELSE 'n' END"
+	    " AS name, %lld AS unit_id, NULL AS id_number_mask FROM pt;",
+	    (long long)epoch, (long long)(first_new + 6000), (long long)(first_new + 5000),
+	    (long long)f->unit_a);
+	assert_int_equal(store_exec(side, sql, &e), SJ_OK);
+
+	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+	    1709280000 + 86400, &(import_options){0}, &im, &e), SJ_OK);
+	assert_int_equal(checkins_import(f->s, f->keys, &scope_system, csv,
+	    &(checkins_options){ .unit_id = f->unit_a, .source = "side", .people_reader = side },
+	    im, &e), SJ_OK);
+	assert_int_equal(scan_import_report(im)->rows, 6000);
+	assert_int_equal(scan_import_report(im)->accepted, 6000);
+	assert_int_equal(scan_import_report(im)->rejected, 0);
+	assert_int_equal(scan_import_report(im)->stays, 6000);
+	assert_int_equal(scan_import_report(im)->alerts, 0);
+	if (store_round_trips(f->s))
+		assert_int_equal(scan_import_people_adopted(im), 0);
+	else   /* the first chunk's, maybe some of the second's; never one it failed on */
+		assert_in_range(scan_import_people_adopted(im), 4096, 5000);
+	scan_import_free(im);
+	assert_int_equal(store_tx_depth(side), 0);   /* left in no transaction */
+	assert_int_equal(count(f, "SELECT count(*) FROM scan WHERE at > 1709280000"), 6000);
+	store_close(side);
+	remove(csv);
+	remove(side_db);
+	rmdir(dir);
+}
+
 /* An attendant may import only at the checkpoint they attend. */
 static void
 test_attendant_scope(void **state)
@@ -962,6 +1035,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_people_read_ahead, cpfix_state_setup,
 		    cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_people_read_ahead_next_batch, cpfix_state_setup,
+		    cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_checkins_people_reader_fails, cpfix_state_setup,
 		    cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_attendant_scope, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_ndjson, cpfix_state_setup, cpfix_state_teardown),
