@@ -313,13 +313,14 @@ keep_row(scan_import *im, int64_t line, const scan_prepared *p)
 	    .records_exits = p->rules.records_exits, .temperature = (int16_t)p->temperature,
 	    .reasons = (uint16_t)p->reasons, .alert_ix = -1, .direction = (uint8_t)p->direction,
 	    .decision = (uint8_t)p->decision, .source = (uint8_t)p->source };
-	if (p->reasons) {
-		if (b->n_alerts == b->cap_alerts) {
-			b->cap_alerts = b->cap_alerts ? 2 * b->cap_alerts : 16;
-			b->alerts = sj_realloc(b->alerts, b->cap_alerts * sizeof *b->alerts);
+	if (p->reasons && p->person_id == 0 && p->id_number_mask[0]) {
+		if (b->n_masks == b->cap_masks) {
+			b->cap_masks = b->cap_masks ? 2 * b->cap_masks : 16;
+			b->masks = sj_realloc(b->masks, b->cap_masks * sizeof *b->masks);
 		}
-		b->alerts[b->n_alerts] = *p;
-		r->alert_ix = (int32_t)b->n_alerts++;
+		snprintf(b->masks[b->n_masks].s, sizeof b->masks[b->n_masks].s, "%s",
+		    p->id_number_mask);
+		r->alert_ix = (int32_t)b->n_masks++;
 	}
 }
 
@@ -768,6 +769,25 @@ insert_range(scan_import *im, store_bulk *bk, size_t from, size_t to, sj_err *e)
 	return SJ_OK;
 }
 
+/* The alert of row r of b, as scan_alert_of makes it of the row's
+ * scan_prepared, but for the place's unit and the person's name, which
+ * alert_raise does not write. */
+static void
+alert_of_row(const batch *b, const pend *r, alert *a)
+{
+	memset(a, 0, sizeof *a);
+	a->place_id = r->place_id;
+	a->checkpoint_id = r->checkpoint_id;
+	a->scan_id = row_id(b, r);
+	a->person_id = r->person_id;
+	a->at = r->at;
+	a->reasons = r->reasons;
+	a->decision = r->decision;
+	a->temperature = r->temperature;
+	if (r->alert_ix >= 0)
+		snprintf(a->detail, sizeof a->detail, "%s", b->masks[r->alert_ix].s);
+}
+
 static sj_rc
 raise_alerts(scan_import *im, sj_err *e)
 {
@@ -778,9 +798,9 @@ raise_alerts(scan_import *im, sj_err *e)
 
 	for (size_t i = 0; i < b->n_rows; i++) {
 		const pend *r = &b->rows[i];
-		if (r->drop || r->alert_ix < 0)
+		if (r->drop || r->reasons == 0)
 			continue;
-		scan_alert_of(&b->alerts[r->alert_ix], row_id(b, r), &a);
+		alert_of_row(b, r, &a);
 		if ((rc = alert_raise(im->s, &a, e)) != SJ_OK)
 			return rc;
 		im->wr->rep.alerts++;
@@ -945,7 +965,7 @@ join_writer(scan_import *im, sj_err *e)
 static void
 reset_batch(batch *b)
 {
-	b->n_rows = b->n_alerts = b->n_stored = 0;
+	b->n_rows = b->n_masks = b->n_stored = 0;
 	memset(&b->rep, 0, sizeof b->rep);
 	b->open = false;
 	b->t_memo = b->t_check = b->t_pairs = b->t_plan = b->t_copy = b->t_rest = b->t_wait = 0;
@@ -1128,7 +1148,7 @@ scan_import_free(scan_import *im)
 		store_rollback(im->o.reader);
 	for (int i = 0; i < 2; i++) {
 		free(im->bt[i].rows);
-		free(im->bt[i].alerts);
+		free(im->bt[i].masks);
 		free(im->bt[i].stored);
 	}
 	/* the connections' own settings again */

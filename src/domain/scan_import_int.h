@@ -35,13 +35,22 @@ typedef struct pend {
 	/* The place's stay_rules (the re-entry window is the import's
 	 * setting, the operator the import's: neither is kept a row) */
 	int32_t default_stay_s;  /* 60..86400 s (org_place.c) */
-	int32_t alert_ix;      /* index into alerts, -1: none */
+	int32_t alert_ix;      /* index into masks (an alert of an unregistered
+	                        * person), -1: none; a row with reasons raises an
+	                        * alert either way */
 	int16_t temperature;   /* °C × 10, 0: not taken (340..430, scan_prepare) */
 	uint16_t reasons;      /* SCAN_R_* bits (SCAN_R_COUNT of them) */
 	uint8_t direction, decision, source, role;
 	bool records_exits;
 	bool drop;             /* duplicate or rejected at flush */
 } pend;
+
+/* The detail of the alert of a row of an unregistered person (person_id
+ * 0): the masked identity number (scan_alert_of).  Every other fact an
+ * alert records is a field of the row's pend (raise_alerts). */
+typedef struct alert_mask {
+	char s[IDENT_ID_SIZE];
+} alert_mask;
 
 /* A row given to scan_import_add, not yet checked; its texts live in
  * raw_a. */
@@ -81,8 +90,12 @@ typedef struct stored_change {
 typedef struct batch {
 	pend *rows;
 	size_t n_rows, cap_rows;
-	scan_prepared *alerts; /* full prepared rows of those that raise an alert */
-	size_t n_alerts, cap_alerts;
+	/* the alert details of alerting rows of unregistered people: 19 bytes
+	 * such a row.  (A whole scan_prepared, 584 bytes, was kept for every
+	 * alerting row, the budget of scan_import_batch_rows counting none:
+	 * 1,000,000 rows of a quarantined person peaked at ~700 MiB.) */
+	alert_mask *masks;
+	size_t n_masks, cap_masks;
 	stored *stored;        /* the stored scans of the batch's pairs (read_pairs) */
 	size_t n_stored, cap_stored;
 	import_report rep;     /* the batch's figures (rep.rejects unused) */
