@@ -140,6 +140,13 @@ cmd_scan(cli_ctx *ctx, int argc, char **argv)
 	    (temperature && screening_temp_parse(temperature, &in.temperature, &e) != SJ_OK) ||
 	    (time && dt_parse_rfc3339(time, "time", &in.at, &e) != SJ_OK))
 		return cli_fail(&e);
+	/* in.at 0 is "no --time: now" (scan_record), so the epoch cannot be
+	 * given: what a device whose clock was never set writes (as jb_read) */
+	if (time && in.at <= 0) {
+		sj_fail(&e, SJ_EINVAL, "time", "must be after 1970-01-01T00:00:00Z (a clock that was "
+		    "never set?)");
+		return cli_fail(&e);
+	}
 	if (cli_open(ctx, true, &e) != SJ_OK)
 		return cli_fail(&e);
 	scan_settings_of(ctx->cfg, &settings);

@@ -85,9 +85,18 @@ read_time(const jb_field *f, const json_t *v, void *dst, sj_err *e)
 			memcpy(dst, &d, sizeof d);
 		return rc;
 	}
-	if ((rc = dt_parse_rfc3339(json_string_value(v), f->name, &t, e)) == SJ_OK)
-		memcpy(dst, &t, sizeof t);
-	return rc;
+	/* An instant of 0 is every caller's "absent: now" (scan times,
+	 * disinfection rounds, registrations, trace windows; dates have
+	 * *_DATE_NONE instead), so the epoch itself — what a device whose clock
+	 * was never set sends — was replaced by the server's clock unseen.
+	 * Nothing sijin records happened at or before it. */
+	if ((rc = dt_parse_rfc3339(json_string_value(v), f->name, &t, e)) != SJ_OK)
+		return rc;
+	if (t <= 0)
+		return sj_fail(e, SJ_EINVAL, f->name, "must be after 1970-01-01T00:00:00Z (a clock "
+		    "that was never set?)");
+	memcpy(dst, &t, sizeof t);
+	return SJ_OK;
 }
 
 static sj_rc

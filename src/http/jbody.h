@@ -25,7 +25,7 @@ typedef enum jb_type {
 	JB_BOOL,     /* int; JSON true/false → 1/0 */
 	JB_ID,       /* int64_t; JSON integer ≥ 1 (null allowed when optional: leaves 0) */
 	JB_DATE,     /* sj_date; "YYYY-MM-DD" local date */
-	JB_INSTANT,  /* int64_t seconds UTC; RFC 3339 string with offset */
+	JB_INSTANT,  /* int64_t seconds UTC, ≥ 1; RFC 3339 string with offset */
 	JB_STRINGS,  /* const char **, count at offset_n (size_t); array of strings */
 } jb_type;
 
@@ -43,6 +43,8 @@ typedef struct jb_field {
  *   "unknown field" for a member not in the table,
  *   "is required" for a missing required member,
  *   "must be a string/integer/boolean/array of strings/date YYYY-MM-DD",
+ *   an instant not after 1970-01-01T00:00:00Z (0 stands for "absent: now"
+ *   in every caller's struct, so it cannot be given),
  *   invalid UTF-8 or control characters in strings (byte offset given),
  *   ids below 1, too many array elements.
  * On error out may be partly filled; callers discard it. */

@@ -190,6 +190,29 @@ test('a retry with the same idempotency key returns the first answer and stores 
   assert.equal(scans(), n);
 });
 
+test('the epoch (a clock never set) is refused as a time, not taken for "now"', async () => {
+  // 1970-01-01T00:00:00Z is instant 0, which stood for "absent": a scan
+  // with it was recorded at the server's clock, a disinfection round and an
+  // outsider's registration likewise started now.
+  const r = await newResident('测试纪元');
+  const n = scans();
+  const rounds = count(srv.db, 'SELECT count(*) FROM disinfection');
+  const regs = count(srv.db, 'SELECT count(*) FROM outsider_registration');
+  for (const time of ['1970-01-01T00:00:00Z', '1970-01-01T08:00:00+08:00']) {
+    const res = await scan(gate, { id_number: r.number, direction: 'in', time });
+    assertProblem(res, 422, 'invalid-input', 'time');
+    assert.match(res.body.detail, /after 1970-01-01T00:00:00Z/);
+  }
+  assertProblem(await gate.post(`/api/v1/places/${ids.place}/disinfections`,
+    { area: '大门', agent: '84消毒液', at: '1970-01-01T00:00:00Z' }), 422, 'invalid-input', 'at');
+  assertProblem(await gate.post('/api/v1/outsiders', { name: '纪元', mobile: '13712340009',
+    checkpoint_id: ids.cp, from: '北京', reason: '探亲', host: 'x', valid_from: '1970-01-01T00:00:00Z' }),
+  422, 'invalid-input', 'valid_from');
+  assert.equal(scans(), n);
+  assert.equal(count(srv.db, 'SELECT count(*) FROM disinfection'), rounds);
+  assert.equal(count(srv.db, 'SELECT count(*) FROM outsider_registration'), regs);
+});
+
 test('an Idempotency-Key header sent twice is refused, naming idempotency_key, and nothing is stored', async () => {
   // Two keys are two answers to "which scan is this"; the first one was
   // taken silently and the second ignored.  node:http sends an array value

@@ -57,6 +57,10 @@ expect_in "$T/err" "^sijin: direction: must be in or out$" "names direction"
 run_capture sj scan --checkpoint "$cp" --id-number 370911197008152345 --direction in --time 2020-03-23T09:00:00
 expect_status 2 "a time without offset"
 expect_in "$T/err" "^sijin: time: " "names time"
+# the epoch is instant 0, "no --time, now": a clock never set, refused, not recorded now
+run_capture sj scan --checkpoint "$cp" --id-number 370911197008152345 --direction in --time 1970-01-01T00:00:00Z
+expect_status 2 "the epoch as a time"
+expect_in "$T/err" "^sijin: time: must be after 1970-01-01T00:00:00Z" "names time"
 run_capture sj scan --checkpoint 99999 --id-number 370911197008152345 --direction in
 expect_status 3 "an unknown checkpoint is not found"
 expect_in "$T/err" "^sijin: checkpoint: no checkpoint with id 99999$" "names checkpoint"

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "core/datetime.h"
 #include "http/jbody.h"
 
 typedef struct body {
@@ -105,6 +106,63 @@ test_required_and_ids(void **state)
 	assert_int_equal(b.unit_id, 7);
 }
 
+typedef struct when {
+	int64_t at;
+	sj_date on;
+} when;
+
+static const jb_field when_fields[] = {
+	{ "at", JB_INSTANT, false, offsetof(when, at), 0, 0 },
+	{ "on", JB_DATE, false, offsetof(when, on), 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 },
+};
+
+static sj_rc
+decode_when(const char *text, when *w, sj_err *e)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	arena a;
+	sj_rc rc;
+
+	assert_non_null(j);
+	arena_init(&a);
+	memset(w, 0, sizeof *w);
+	memset(e, 0, sizeof *e);
+	rc = jb_read(j, when_fields, w, &a, e);
+	arena_free(&a);
+	json_decref(j);
+	return rc;
+}
+
+/* The epoch is instant 0, which callers read as "absent: now": a scan sent
+ * with time 1970-01-01T00:00:00Z (a device whose clock was never set) was
+ * recorded now instead of refused.  The epoch and earlier are refused; a
+ * second later is read (1 s).  Dates are not concerned (their "absent" is
+ * a *_DATE_NONE, and dates before 1970 round-trip): 1970-01-01 is day 0,
+ * 1969-12-31 day -1. */
+static void
+test_epoch_refused(void **state)
+{
+	sj_err e;
+	when w;
+
+	(void)state;
+	assert_int_equal(decode_when("{\"at\":\"1970-01-01T00:00:00Z\"}", &w, &e), SJ_EINVAL);
+	assert_string_equal(e.field, "at");
+	assert_int_equal(decode_when("{\"at\":\"1970-01-01T08:00:00+08:00\"}", &w, &e), SJ_EINVAL);
+	assert_string_equal(e.field, "at");
+	assert_int_equal(decode_when("{\"at\":\"1969-12-31T23:59:59Z\"}", &w, &e), SJ_EINVAL);
+	assert_string_equal(e.field, "at");
+	assert_int_equal(decode_when("{\"at\":\"1970-01-01T00:00:01Z\"}", &w, &e), SJ_OK);
+	assert_int_equal(w.at, 1);
+	assert_int_equal(decode_when("{\"on\":\"1970-01-01\"}", &w, &e), SJ_OK);
+	assert_int_equal(w.on, 0);
+	assert_int_equal(decode_when("{\"on\":\"1969-12-31\"}", &w, &e), SJ_OK);
+	assert_int_equal(w.on, -1);
+	assert_int_equal(decode_when("{\"at\":\"2020-03-18T14:30:00+08:00\"}", &w, &e), SJ_OK);
+	assert_int_equal(w.at, 1584513000);
+}
+
 int
 main(void)
 {
@@ -113,6 +171,7 @@ main(void)
 		cmocka_unit_test(test_unknown_member),
 		cmocka_unit_test(test_tab_and_line_feed),
 		cmocka_unit_test(test_required_and_ids),
+		cmocka_unit_test(test_epoch_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
