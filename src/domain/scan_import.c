@@ -346,6 +346,12 @@ scan_import_people_adopted(const scan_import *im)
 }
 
 int64_t
+scan_import_dup_probes(const scan_import *im)
+{
+	return im->dup_probes;
+}
+
+int64_t
 scan_import_batches_checked(const scan_import *im)
 {
 	return im->n_handed;
@@ -538,10 +544,21 @@ typedef struct seen {
 typedef struct pair_state {
 	stay_span *spans;
 	size_t n_spans;
-	seen *seen;             /* stored scans of the pair */
-	size_t n_seen, cap_seen;
+	/* the pair's scans: seen[0, n_old) stored before the batch, by time
+	 * (read_pair sorts them), then the batch's rows kept so far, in the
+	 * order planned, which is time order (seen_before) */
+	seen *seen;
+	size_t n_seen, cap_seen, n_old;
 	int64_t first_id;       /* the batch's first id: pend i has id first_id + i */
 } pair_state;
+
+static int
+seen_cmp(const void *x, const void *y)
+{
+	const seen *a = x, *b = y;
+
+	return a->at < b->at ? -1 : a->at > b->at;
+}
 
 static void
 note_seen(pair_state *st, const pend *r)
@@ -563,12 +580,15 @@ note_seen(pair_state *st, const pend *r)
 static void
 forget_expired(pair_state *st, int64_t cut)
 {
-	size_t n = 0;
+	size_t n = 0, old = 0;
 
 	for (size_t i = 0; i < st->n_seen; i++)
-		if (st->seen[i].at >= cut)
+		if (st->seen[i].at >= cut) {
+			old += i < st->n_old;
 			st->seen[n++] = st->seen[i];
+		}
 	st->n_seen = n;
+	st->n_old = old;
 	n = 0;
 	for (size_t i = 0; i < st->n_spans; i++)
 		if (st->spans[i].entry_at >= cut)
@@ -640,15 +660,53 @@ read_pair(scan_import *im, int64_t place_id, int64_t person_id, size_t *at, pair
 			    .exit_recorded = ((x->kind & KIND_ROLE_MASK) >> 3) == SROLE_OPENS_RECORDED };
 		}
 	}
+	/* by time, for seen_before's search (read_pairs' order is by time
+	 * already; the merge of the overlap's does not promise it) */
+	for (size_t i = 1; i < st->n_seen; i++)
+		if (st->seen[i - 1].at > st->seen[i].at) {
+			qsort(st->seen, st->n_seen, sizeof *st->seen, seen_cmp);
+			break;
+		}
+	st->n_old = st->n_seen;
 }
 
 static bool
-seen_before(const pair_state *st, const pend *r)
+seen_same(const seen *s, const pend *r)
 {
-	for (size_t i = 0; i < st->n_seen; i++)
-		if (st->seen[i].at == r->at && st->seen[i].checkpoint_id == r->checkpoint_id &&
-		    st->seen[i].direction == r->direction)
+	return s->at == r->at && s->checkpoint_id == r->checkpoint_id &&
+	    s->direction == r->direction;
+}
+
+/* Whether r repeats a scan of its pair: one stored, found by its time in
+ * seen[0, n_old), or a row of the batch kept before it, which came in time
+ * order, so only those of r's second at the end need a look.  (A look at
+ * every scan of the pair made a pair's rows quadratic: 600,000 rows of one
+ * person at one checkpoint took 60 s.)  Counts the scans looked at. */
+static bool
+seen_before(scan_import *im, const pair_state *st, const pend *r)
+{
+	size_t lo = 0, hi = st->n_old;
+
+	while (lo < hi) {   /* the first stored scan at r->at or later */
+		size_t mid = lo + (hi - lo) / 2;
+		im->dup_probes++;
+		if (st->seen[mid].at < r->at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < st->n_old && st->seen[lo].at == r->at; lo++) {
+		im->dup_probes++;
+		if (seen_same(&st->seen[lo], r))
 			return true;
+	}
+	for (size_t i = st->n_seen; i > st->n_old; i--) {
+		im->dup_probes++;
+		if (st->seen[i - 1].at < r->at)
+			break;
+		if (seen_same(&st->seen[i - 1], r))
+			return true;
+	}
 	return false;
 }
 
@@ -713,7 +771,7 @@ plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 			live = true;
 			forget_expired(st, cut);
 		}
-		if (seen_before(st, r)) {
+		if (seen_before(im, st, r)) {
 			r->drop = true;
 			b->rep.duplicates++;
 			continue;

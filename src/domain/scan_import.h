@@ -228,6 +228,11 @@ sj_rc scan_import_offer_people(scan_import *im, const scan_memo *people, int64_t
  * (the debug log's figure; tests). */
 int64_t scan_import_people_adopted(const scan_import *im);
 
+/* How many scans of their pairs the rows' duplicate check has looked at so
+ * far (tests: a few a row, however many scans a pair holds; it was every
+ * scan of the pair, quadratic in a pair's rows). */
+int64_t scan_import_dup_probes(const scan_import *im);
+
 /* Batches whose rows have all been checked so far: each time it grows the
  * memo scan_import_offer_people fills starts empty again. */
 int64_t scan_import_batches_checked(const scan_import *im);

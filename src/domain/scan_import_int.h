@@ -159,6 +159,7 @@ struct scan_import {
 	scan_memo *memo;       /* scan_prepare's look-ups, cleared per batch */
 	int64_t epoch;         /* memo_epoch.n in the batch's transaction (begin_batch) */
 	int64_t adopted;       /* people taken from scan_import_offer_people, in all */
+	int64_t dup_probes;    /* stored or kept scans the duplicate check looked at */
 	/* the writer's scratch */
 	stay_span *spans;
 	size_t cap_spans;
