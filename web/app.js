@@ -28,7 +28,10 @@ const PAGES = [
   ['admin', ['admin']],
 ];
 
-const state = { user: null, cleanups: [] };
+// route is the number of the last route() begun: a page still drawing
+// for an earlier one (a slow fetch while the hash changed, or the
+// language switched) must not draw into the page shown now.
+const state = { user: null, cleanups: [], route: 0 };
 
 function landing(user) {
   if (user.role === 'checkpoint') return 'station';
@@ -69,11 +72,23 @@ function pageName() {
 }
 
 async function route() {
+  const seq = ++state.route;
   runCleanups();
-  const view = clear(document.getElementById('view'));
+  // Each route draws into a fresh #view: a page of an earlier route that
+  // is still awaiting its data keeps the element it was given, now out of
+  // the document, so two pages never end up one under the other.
+  const old = document.getElementById('view');
+  const view = old.cloneNode(false);
   // data-loaded="true" is set by the page when it has drawn itself; the
   // last page's mark must not stand for the next one.
   delete view.dataset.loaded;
+  old.replaceWith(view);
+  // What a stale page registers (a live feed opened after the route moved
+  // on) is undone at once rather than at the route after next.
+  const cleanup = (fn) => {
+    if (seq === state.route) state.cleanups.push(fn);
+    else try { fn(); } catch { /* already gone */ }
+  };
   if (!state.user) {
     const mod = await import('./pages/signin.js');
     document.title = `${t('signin.title')} · ${t('app.name')}`;
@@ -90,7 +105,7 @@ async function route() {
   document.title = `${t(`nav.${name}`)} · ${t('app.name')}`;
   try {
     const mod = await import(`./pages/${name}.js`);
-    await mod.render({ view, user: state.user, arg, cleanup: (fn) => state.cleanups.push(fn) });
+    await mod.render({ view, user: state.user, arg, cleanup });
   } catch (err) {
     view.append(h('p', { class: 'status bad', role: 'alert', text: err.userMessage ? err.userMessage() : String(err.message || err) }));
   }
@@ -133,6 +148,13 @@ async function boot() {
   await loadLang(savedLang());
   applyLang();
   document.getElementById('lang').addEventListener('click', switchLang);
+  // The skip link moves the focus to the page's content.  Followed as a
+  // link it set the hash to #view, which the router took for an unknown
+  // page and left for the landing page.
+  document.querySelector('a.skip').addEventListener('click', (ev) => {
+    ev.preventDefault();
+    document.getElementById('view').focus();
+  });
   document.getElementById('signout').addEventListener('click', signOut);
   whenSignedOut(() => {
     if (!state.user) return;

@@ -93,3 +93,42 @@ test('the self check-in page fits a phone: no sideways scrolling, large targets,
   assertClean(page);
   await page.context().close();
 });
+
+test('a page still loading when the route moves on does not draw under the next one', async () => {
+  // The people page awaits the units before drawing; held back 1.5 s, the
+  // station is opened meanwhile.  The people page used to append its
+  // heading, search and households under the station once its units came.
+  const page = await newPage(env.browser, env.base);
+  await signIn(page, 'leader');
+  await page.route(/\/api\/v1\/units\?/, async (r) => {
+    await new Promise((ok) => setTimeout(ok, 1500));
+    await r.continue();
+  });
+  await page.goto('/#/people');
+  await page.waitForTimeout(200);
+  await page.goto('/#/station');
+  await page.waitForSelector('#view[data-loaded="true"]');
+  await page.waitForTimeout(2500);  // the held-back answer has come and been drawn
+  assert.deepEqual(await page.locator('#view h1').allTextContents(), ['卡口登记']);
+  assert.equal(await page.locator('#people-search').count(), 0);
+  assert.equal(await page.locator('#scan').count(), 1);
+  assertClean(page);
+  await page.context().close();
+});
+
+test('the skip link moves the focus to the page\'s content and stays on the page', async () => {
+  // It is a link to #view, which the hash router took for an unknown page
+  // and left for the landing page (the dashboard).
+  const page = await newPage(env.browser, env.base);
+  await signIn(page, 'leader');
+  await page.goto('/#/people');
+  await page.waitForSelector('#view[data-loaded="true"]');
+  await page.locator('a.skip').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+  assert.match(page.url(), /#\/people$/);
+  assert.deepEqual(await page.locator('#view h1').allTextContents(), ['人员住户']);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'view');
+  assertClean(page);
+  await page.context().close();
+});
