@@ -373,7 +373,17 @@ prepare_raw(scan_import *im, const raw *w, sj_err *e)
 	in.memo = im->memo;
 	if ((rc = resolve_person(im, w->line, &in, w->name, w->mobile, &ok, e)) != SJ_OK || !ok)
 		return rc;
-	if (in.person_id == 0 && in.id_number != NULL && in.at != 0) {
+	/* scan_prepare takes instant 0 for "now": an imported row always has
+	 * its own time, and a check-in at epoch 0 or a ledger's 1970-01-01
+	 * 08:00 (Asia/Shanghai) was stored at the import's clock (as the
+	 * HTTP bodies and `sijin scan --time` refuse it: jbody.c, cmd_scan.c) */
+	if (in.at <= 0) {
+		sj_fail(&why, SJ_EINVAL, "time", "must be after 1970-01-01T00:00:00Z (a clock "
+		    "never set?)");
+		note_reject(im, im->rd, w->line, &why);
+		return SJ_OK;
+	}
+	if (in.person_id == 0 && in.id_number != NULL) {
 		import_unknown_key(im, &in, key, sizeof key);
 		in.key = key;
 	}

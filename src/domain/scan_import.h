@@ -199,7 +199,9 @@ sj_rc scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, 
     int64_t now, const import_options *o, scan_import **out, sj_err *e);
 
 /* One row, from line `line` of the input.  in->source is forced to
- * SCAN_SRC_IMPORT and in->operator_id to the options' operator.  Who: in->
+ * SCAN_SRC_IMPORT and in->operator_id to the options' operator; in->at
+ * must be after the epoch (0, scan_input's "now", is a rejection of field
+ * "time", as is any instant at or before 1970-01-01T00:00:00Z).  Who: in->
  * person_id, else in->id_number, else name and mobile together (a paper
  * ledger's 姓名 and 电话: person_match; none on record is a rejection of
  * field "name"), all three may be NULL / 0 (the rejection then names

@@ -241,6 +241,18 @@ expect_in "$T/out" "^line 2: row: a NUL byte" "line 2 is named, for its NUL byte
 check "users 12 and 13 are stored, user 11 is not" test "$(q "SELECT min(r.ext_id) || ',' ||
     max(r.ext_id) || ',' || count(*) FROM scan s JOIN import_ref r ON r.local_id = s.person_id
     AND r.source = 'nul' AND r.kind = 1")" = "12,13,2"
+# A check-in at epoch 0 (1970-01-01T00:00:00Z) is refused, naming the time:
+# scan_prepare takes instant 0 for "now", and the row was stored at the
+# import's clock, a check-in of 1970 made one of today.
+printf '%s\n21,2,0,1970-01-01T00:00:00Z,40.7,-73.9,\n22,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,\n' \
+    "$H" >"$T/zero.csv"
+run_capture sj import checkins "$T/zero.csv" --unit "$unit" --source zero
+expect_status 0 "a check-in file with a check-in at epoch 0 imports"
+expect_in "$T/out" "^rows 2  accepted 1  duplicates 0  rejected 1 " "2 rows: the one at epoch 0 rejected"
+expect_in "$T/out" "^line 2: time: must be after 1970-01-01T00:00:00Z" "line 2 is named, for its time"
+check "only user 22's scan is stored, at its own time" test "$(q "SELECT r.ext_id || ',' || s.at
+    FROM scan s JOIN import_ref r ON r.local_id = s.person_id AND r.source = 'zero'
+    AND r.kind = 1")" = "22,1577836800"
 # A damaged import_ref row mapping a user to no person id (-5): the row is
 # rejected, and the file's reader, which reads people ahead by id, does
 # not shift a bit by a negative count (undefined: the sanitizer build
@@ -283,6 +295,13 @@ expect_status 0 "a ledger with a 42-byte direction runs"
 expect_in "$T/out" '"rejected": 1' "its row is rejected"
 expect_in "$T/out" '"field": "direction"' "and listed in the JSON report's rejects, naming the direction"
 expect_in "$T/out" '"detail": "'"'"'进进进进进进进进进进进进进' "with the value's first 13 characters"
+# A ledger's 1970-01-01 08:00 in Asia/Shanghai is instant 0: refused, not
+# stored at the import's clock (as a check-in at epoch 0, above)
+printf 'checkpoint,person,时间,方向\n%s,%s,1970-01-01 08:00,进\n' "$cp" "$pid" >"$T/zero.ledger.csv"
+n=$(count_rows scan)
+run_capture sj import scans "$T/zero.ledger.csv"
+expect_in "$T/out" "^line 2: time: must be after 1970-01-01T00:00:00Z" "a ledger's instant 0 is refused, naming the time"
+check "nothing stored" test "$(count_rows scan)" = "$n"
 # A dry run in batches sees its earlier batches, as the import would: the
 # third row repeats the first (the same checkpoint, person, second and
 # direction), so with batches of one row it is still a duplicate (each
