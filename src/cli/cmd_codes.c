@@ -19,6 +19,7 @@
 #include "core/qr.h"
 #include "domain/pass.h"
 #include "domain/placecode.h"
+#include "domain/scancode.h"
 #include "json/jcodes.h"
 
 /* A positive id from text.  Returns false after printing a usage error. */
@@ -285,10 +286,12 @@ pass_verify_cmd(cli_ctx *ctx, int argc, char **argv)
 		{ "place", required_argument, NULL, 'p' },
 		{ 0, 0, 0, 0 },
 	};
+	char copy[SCANCODE_TEXT_MAX + 1];
 	int64_t place = 0;
 	pass_verdict v;
 	pass_claim claim;
 	sj_err e = {0}, why = {0};
+	const char *code;
 	int c;
 
 	optind = 1;
@@ -299,8 +302,11 @@ pass_verify_cmd(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("pass verify", "give one code");
+	/* spaces and tabs around it ignored, as sijin scan --code reads it */
+	code = scancode_trim(argv[optind], copy, sizeof copy);
 	if (cli_open(ctx, true, &e) != SJ_OK ||
-	    pass_check(ctx->s, ctx->keys, argv[optind], dt_now(), place, &v, &claim, &why) != SJ_OK)
+	    pass_check(ctx->s, ctx->keys, code ? code : argv[optind], dt_now(), place, &v, &claim,
+	    &why) != SJ_OK)
 		return cli_fail(e.rc ? &e : &why);
 	printf("%s\n", pass_verdict_code(v));
 	if (v != PASS_VALID) {

@@ -37,13 +37,8 @@ scancode_checkpoint(store *s, const scope *sc, int64_t checkpoint_id, int64_t *p
 	return SJ_OK;
 }
 
-/* Scanned text without the spaces and tabs around it (a hand scanner in
- * keyboard mode, or a paste, leaves them; an identity number typed with
- * them is accepted as well, ident_id_normalise): text itself when it has
- * none, else a copy in copy[size]; NULL when the copy would not fit (no code is
- * that long). */
-static const char *
-code_trimmed(const char *text, char *copy, size_t size)
+const char *
+scancode_trim(const char *text, char *copy, size_t size)
 {
 	size_t n = strlen(text), lead = strspn(text, " \t");
 
@@ -63,7 +58,7 @@ scancode_kind_of(const char *text)
 {
 	char token[CRYPT_TOKEN_SIZE], id[IDENT_ID_SIZE], copy[SCANCODE_TEXT_MAX + 1];
 
-	if (text == NULL || (text = code_trimmed(text, copy, sizeof copy)) == NULL)
+	if (text == NULL || (text = scancode_trim(text, copy, sizeof copy)) == NULL)
 		return SCANCODE_OTHER;
 	if (pass_text_is_pass(text))
 		return SCANCODE_PASS;
@@ -90,7 +85,7 @@ scancode_resolve(store *s, const crypt_keys *k, const char *text, int64_t place_
     scan_input *in, sj_err *e)
 {
 	char copy[SCANCODE_TEXT_MAX + 1];
-	const char *code = text ? code_trimmed(text, copy, sizeof copy) : NULL;
+	const char *code = text ? scancode_trim(text, copy, sizeof copy) : NULL;
 	pass_verdict v;
 	pass_claim c;
 	sj_rc rc;

@@ -40,6 +40,15 @@ typedef enum scancode_kind {
  * against today); SCANCODE_OTHER for NULL or text over SCANCODE_TEXT_MAX. */
 scancode_kind scancode_kind_of(const char *text);
 
+/* Scanned text without the spaces and tabs around it (a hand scanner in
+ * keyboard mode, or a paste, leaves them; an identity number typed with
+ * them is accepted as well, ident_id_normalise): text itself when it has
+ * none, else a copy in copy[size] (SCANCODE_TEXT_MAX + 1 holds any code);
+ * NULL when the copy would not fit (no code is that long).  The scan path
+ * and the checks of a scanned pass (POST /api/v1/passes/verify, sijin pass
+ * verify) read a code through it alike. */
+const char *scancode_trim(const char *text, char *copy, size_t size);
+
 /* "pass", "place_code", "id_number", "other". */
 const char *scancode_kind_name(scancode_kind k);
 

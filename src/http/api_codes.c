@@ -336,17 +336,23 @@ get_pass_qr(http_req *r, sj_err *e)
 static sj_rc
 post_pass_verify(http_req *r, sj_err *e)
 {
+	char copy[SCANCODE_TEXT_MAX + 1];
 	verify_body in = {0};
 	sj_err why = {0};
+	const char *code;
 	pass_verdict v;
 	pass_claim c;
 	json_t *body;
 	sj_rc rc;
 
 	if ((rc = no_query(r, e)) != SJ_OK ||
-	    (rc = jb_read(http_body(r), verify_fields, &in, http_arena(r), e)) != SJ_OK ||
-	    (rc = pass_check(http_store(r), http_keys(r), in.code, dt_now(), in.place_id, &v, &c,
-	    &why)) != SJ_OK)
+	    (rc = jb_read(http_body(r), verify_fields, &in, http_arena(r), e)) != SJ_OK)
+		return rc;
+	/* As the scan path reads it: a wedge scanner's or a paste's spaces
+	 * around a valid pass do not make it malformed here and valid there. */
+	code = scancode_trim(in.code, copy, sizeof copy);
+	if ((rc = pass_check(http_store(r), http_keys(r), code ? code : in.code, dt_now(),
+	    in.place_id, &v, &c, &why)) != SJ_OK)
 		return rc;
 	/* The claim is shown only when the signature held: a forged text's
 	 * content is not this deployment's word. */

@@ -111,6 +111,14 @@ test('a scanned pass with spaces around it is still the holder', async () => {
     body: { code: inside, direction: 'in' } });
   assertProblem(bad, 422, 'invalid-input', 'code');
   assert.equal(count(srv.db, 'SELECT count(*) FROM scan WHERE person_id = 1'), before + 1);
+  // Checking the same scanned text gives the same verdict as scanning it:
+  // it was "malformed" there while the scan took it as valid.
+  const verify = (code) => call(srv, '/api/v1/passes/verify', { method: 'POST', token: gate, body: { code } });
+  const checked = await verify(` \t${p.code}  `);
+  assert.equal(checked.status, 200, checked.text);
+  assert.equal(checked.body.verdict, 'valid', checked.text);
+  assert.equal(checked.body.pass.person_id, 1);
+  assert.equal((await verify(inside)).body.verdict, 'malformed');
 });
 
 test('forged, malformed, expired and revoked passes get distinct verdicts', async () => {

@@ -23,6 +23,9 @@ check "the code has the SJP1 form" sh -c "printf '%s' '$code' | grep -Eq '^SJP1\
 run_capture sj pass verify "$code"
 expect_status 0 "a fresh pass verifies"
 expect_in "$T/out" "^valid$" "verdict valid"
+run_capture sj pass verify " $code	"
+expect_status 0 "spaces and a tab around a pass are ignored, as by sijin scan --code"
+expect_in "$T/out" "^valid$" "verdict valid with spaces around"
 run_capture sj pass verify "$code" --place 2
 expect_status 2 "wrong place exits 2"
 expect_in "$T/out" "^wrong_place$" "verdict wrong_place"
