@@ -352,6 +352,12 @@ scan_import_dup_probes(const scan_import *im)
 }
 
 int64_t
+scan_import_plan_spans(const scan_import *im)
+{
+	return im->plan_spans;
+}
+
+int64_t
 scan_import_batches_checked(const scan_import *im)
 {
 	return im->n_handed;
@@ -552,7 +558,8 @@ typedef struct seen {
 } seen;
 
 typedef struct pair_state {
-	stay_span *spans;
+	stay_span *spans;       /* the pair's stays, by entry (read_pair sorts them;
+	                         * plan_pair and apply_changes keep the order) */
 	size_t n_spans;
 	/* the pair's scans: seen[0, n_old) stored before the batch, by time
 	 * (read_pair sorts them), then the batch's rows kept so far, in the
@@ -561,6 +568,67 @@ typedef struct pair_state {
 	size_t n_seen, cap_seen, n_old;
 	int64_t first_id;       /* the batch's first id: pend i has id first_id + i */
 } pair_state;
+
+static int
+span_cmp(const void *x, const void *y)
+{
+	const stay_span *a = x, *b = y;
+
+	return a->entry_at < b->entry_at ? -1 : a->entry_at > b->entry_at;
+}
+
+/* The first of st's spans (sorted by entry) with entry_at > t, or, with
+ * at, >= t. */
+static size_t
+span_bound(const pair_state *st, int64_t t, bool at)
+{
+	size_t lo = 0, hi = st->n_spans;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (at ? st->spans[mid].entry_at < t : st->spans[mid].entry_at <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The neighbours of t among the pair's spans, the only ones stay_plan
+ * reads (stay.c, find_neighbours: the latest entry at or before t, the
+ * earliest after it, the latest of all), as indices into st->spans: at
+ * most 3, each once, into ix; their number.  Of equal entries (none, as
+ * stays do not overlap) the first, as find_neighbours takes. */
+static int
+span_neighbours(const pair_state *st, int64_t t, size_t ix[3])
+{
+	size_t after = span_bound(st, t, false), latest;
+	int n = 0;
+
+	if (after > 0)
+		ix[n++] = span_bound(st, st->spans[after - 1].entry_at, true);
+	if (after < st->n_spans)
+		ix[n++] = after;
+	if (st->n_spans > 0) {
+		latest = span_bound(st, st->spans[st->n_spans - 1].entry_at, true);
+		if ((n < 1 || ix[0] != latest) && (n < 2 || ix[1] != latest))
+			ix[n++] = latest;
+	}
+	return n;
+}
+
+/* Insert span s into st's spans at its place by entry (after equal ones). */
+static void
+span_insert(scan_import *im, pair_state *st, const stay_span *s)
+{
+	size_t at = span_bound(st, s->entry_at, false);
+
+	spans_reserve(im, st->n_spans + 1);
+	st->spans = im->spans;
+	memmove(&st->spans[at + 1], &st->spans[at], (st->n_spans - at) * sizeof *st->spans);
+	st->spans[at] = *s;
+	st->n_spans++;
+}
 
 static int
 seen_cmp(const void *x, const void *y)
@@ -670,6 +738,11 @@ read_pair(scan_import *im, int64_t place_id, int64_t person_id, size_t *at, pair
 			    .exit_recorded = ((x->kind & KIND_ROLE_MASK) >> 3) == SROLE_OPENS_RECORDED };
 		}
 	}
+	for (size_t i = 1; i < st->n_spans; i++)
+		if (st->spans[i - 1].entry_at > st->spans[i].entry_at) {
+			qsort(st->spans, st->n_spans, sizeof *st->spans, span_cmp);
+			break;
+		}
 	/* by time, for seen_before's search (read_pairs' order is by time
 	 * already; the merge of the overlap's does not promise it) */
 	for (size_t i = 1; i < st->n_seen; i++)
@@ -735,15 +808,19 @@ note_change(scan_import *im, int64_t place_id, const stay_change *c, int64_t ent
 
 /* Apply plan's changes to the spans and to the rows they live in: a row
  * of this batch (id ≥ first_id) is changed in place, a stored one noted
- * for an UPDATE. */
+ * for an UPDATE.  A change is to one of the n neighbours the plan was
+ * given (ix: their indices into st->spans); a removed span leaves the
+ * others in order. */
 static void
-apply_changes(scan_import *im, pair_state *st, const stay_plan_out *plan, int64_t place_id)
+apply_changes(scan_import *im, pair_state *st, const stay_plan_out *plan, int64_t place_id,
+    size_t ix[3], int n)
 {
 	for (int c = 0; c < plan->n_changes; c++) {
 		const stay_change *ch = &plan->changes[c];
-		size_t i;
-		for (i = 0; i < st->n_spans && st->spans[i].id != ch->id; i++)
-			;
+		size_t i = st->n_spans;
+		for (int k = 0; k < n; k++)
+			if (ix[k] < st->n_spans && st->spans[ix[k]].id == ch->id)
+				i = ix[k];
 		assert(i < st->n_spans);
 		if (ch->id >= st->first_id) {
 			pend *r = &im->wr->rows[ch->id - st->first_id];
@@ -753,7 +830,14 @@ apply_changes(scan_import *im, pair_state *st, const stay_plan_out *plan, int64_
 		} else
 			note_change(im, place_id, ch, st->spans[i].entry_at);
 		if (ch->demote) {
-			st->spans[i] = st->spans[--st->n_spans];
+			memmove(&st->spans[i], &st->spans[i + 1],
+			    (st->n_spans - i - 1) * sizeof *st->spans);
+			st->n_spans--;
+			for (int k = 0; k < n; k++)
+				if (ix[k] > i && ix[k] != (size_t)-1)
+					ix[k]--;
+				else if (ix[k] == i)
+					ix[k] = (size_t)-1;
 			im->wr->rep.stays--;
 		} else {
 			st->spans[i].exit_at = ch->exit_at;
@@ -789,22 +873,29 @@ plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st)
 		if (r->decision != SCAN_DENY) {
 			stay_rules rules = { .default_stay_s = r->default_stay_s,
 			    .reentry_s = im->cfg->reentry_s, .records_exits = r->records_exits };
-			if (stay_plan(st->spans, st->n_spans, r->direction == SCAN_OUT, r->at, &rules,
-			    &plan, &why) != SJ_OK) {
+			/* only the neighbours of the row's time: stay_plan reads
+			 * no other (handing it all the pair's stays made a pair's
+			 * rows quadratic in its stays) */
+			size_t ix[3];
+			stay_span near[3];
+			int n = span_neighbours(st, r->at, ix);
+			for (int k = 0; k < n; k++)
+				near[k] = st->spans[ix[k]];
+			im->plan_spans += n;
+			if (stay_plan(near, (size_t)n, r->direction == SCAN_OUT, r->at, &rules, &plan,
+			    &why) != SJ_OK) {
 				r->drop = true;
 				note_reject(im, b, r->line, &why);
 				continue;
 			}
-			apply_changes(im, st, &plan, r->place_id);
+			apply_changes(im, st, &plan, r->place_id, ix, n);
 		}
 		r->role = (uint8_t)scan_role_of_plan(&plan);
 		note_seen(st, r);
 		if (plan.opens) {
 			r->stay_s = (int32_t)(plan.exit_at - r->at);
-			spans_reserve(im, st->n_spans + 1);
-			st->spans = im->spans;
-			st->spans[st->n_spans++] = (stay_span){ .id = row_id(b, r), .entry_at = r->at,
-			    .exit_at = plan.exit_at, .exit_recorded = plan.exit_recorded };
+			span_insert(im, st, &(stay_span){ .id = row_id(b, r), .entry_at = r->at,
+			    .exit_at = plan.exit_at, .exit_recorded = plan.exit_recorded });
 			b->rep.stays++;
 		}
 	}

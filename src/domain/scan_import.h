@@ -235,6 +235,11 @@ int64_t scan_import_people_adopted(const scan_import *im);
  * scan of the pair, quadratic in a pair's rows). */
 int64_t scan_import_dup_probes(const scan_import *im);
 
+/* How many stays of their pairs the rows' stay plans (stay_plan) have been
+ * given so far (tests: at most 3 a row, the neighbours of its time; it
+ * was every stay of the pair, quadratic in a pair's stays). */
+int64_t scan_import_plan_spans(const scan_import *im);
+
 /* Batches whose rows have all been checked so far: each time it grows the
  * memo scan_import_offer_people fills starts empty again. */
 int64_t scan_import_batches_checked(const scan_import *im);

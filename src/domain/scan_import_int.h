@@ -160,6 +160,7 @@ struct scan_import {
 	int64_t epoch;         /* memo_epoch.n in the batch's transaction (begin_batch) */
 	int64_t adopted;       /* people taken from scan_import_offer_people, in all */
 	int64_t dup_probes;    /* stored or kept scans the duplicate check looked at */
+	int64_t plan_spans;    /* stays handed to stay_plan, in all */
 	/* the writer's scratch */
 	stay_span *spans;
 	size_t cap_spans;

@@ -793,6 +793,84 @@ test_dup_check_per_pair(void **state)
 	}
 }
 
+/* A row's stay plan is given the neighbours of its time only, not every
+ * stay of its pair (scan_import.c span_neighbours: with all of them,
+ * 40,000 entries of one person at one checkpoint, each its own stay, took
+ * 1.6 s, 10,000 0.09 s).  5,000 entries of the resident at cp_p, 700 s
+ * apart, more than the re-entry window (600 s): each opens a stay
+ * (domain/stay.h), 5,000 in all, and each plan gets at most its
+ * predecessor (the latest stay, the one before it): ≤ 1 a row; they were
+ * 0 + 1 + ... + 4,999 = 12,497,500.  That the stays are those the live
+ * path makes is test_batch_stays_as_live's (and tests/cli/import_overlap.sh
+ * compares every stay with the sequential import's). */
+static void
+test_plan_spans_per_row(void **state)
+{
+	cpfix *f = *state;
+	const int n = 5000;
+	scan_import *im;
+	sj_err e = {0};
+	scan_input in = { .checkpoint_id = f->cp_p, .person_id = f->resident,
+	    .direction = SCAN_IN };
+
+	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+	    AT_0030 + 86400, &(import_options){0}, &im, &e), SJ_OK);
+	for (int i = 0; i < n; i++) {
+		in.at = AT_0030 - (int64_t)700 * n + 700 * i;
+		assert_int_equal(scan_import_add(im, i + 2, &in, NULL, NULL, &e), SJ_OK);
+	}
+	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+	assert_int_equal(scan_import_report(im)->accepted, n);
+	assert_int_equal(scan_import_report(im)->stays, n);
+	assert_in_range(scan_import_plan_spans(im), 0, n);
+	scan_import_free(im);
+}
+
+/* Of the neighbours a plan gets, the latest stay of all counts even when
+ * another lies between it and the row (stay.c plan_exit: an exit before
+ * the entry of the person's open stay is refused).  Stored: a stay at cp_p
+ * (which records exits) entered at t1 and left at t1 + 100, then one
+ * entered at t2 and still open.  Imported next: an exit at t0 < t1 —
+ * before the open stay's entry, with no stay open before it: rejected,
+ * field time. */
+static void
+test_plan_latest_stay(void **state)
+{
+	cpfix *f = *state;
+	const int64_t t0 = AT_0030 - 7200, t1 = AT_0030 - 3600, t2 = AT_0030;
+	scan_import *im;
+	sj_err e = {0};
+	scan_input in = { .checkpoint_id = f->cp_p, .person_id = f->resident };
+	const struct { scan_direction d; int64_t at; } stored[] = {
+		{ SCAN_IN, t1 }, { SCAN_OUT, t1 + 100 }, { SCAN_IN, t2 },
+	};
+
+	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+	    AT_0030 + 86400, &(import_options){0}, &im, &e), SJ_OK);
+	for (int i = 0; i < 3; i++) {
+		in.direction = stored[i].d;
+		in.at = stored[i].at;
+		assert_int_equal(scan_import_add(im, i + 2, &in, NULL, NULL, &e), SJ_OK);
+	}
+	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+	assert_int_equal(scan_import_report(im)->accepted, 3);
+	assert_int_equal(scan_import_report(im)->stays, 2);
+	scan_import_free(im);
+
+	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+	    AT_0030 + 86400, &(import_options){0}, &im, &e), SJ_OK);
+	in.direction = SCAN_OUT;
+	in.at = t0;
+	assert_int_equal(scan_import_add(im, 2, &in, NULL, NULL, &e), SJ_OK);
+	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+	assert_int_equal(scan_import_report(im)->accepted, 0);
+	assert_int_equal(scan_import_report(im)->rejected, 1);
+	assert_int_equal(scan_import_report(im)->n_rejects, 1);
+	assert_string_equal(scan_import_report(im)->rejects[0].field, "time");
+	assert_non_null(strstr(scan_import_report(im)->rejects[0].msg, "before the entry"));
+	scan_import_free(im);
+}
+
 /* An attendant may import only at the checkpoint they attend. */
 static void
 test_attendant_scope(void **state)
@@ -1151,6 +1229,10 @@ main(void)
 		    cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_alerts_memory, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_dup_check_per_pair, cpfix_state_setup,
+		    cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_plan_spans_per_row, cpfix_state_setup,
+		    cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_plan_latest_stay, cpfix_state_setup,
 		    cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_attendant_scope, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_ndjson, cpfix_state_setup, cpfix_state_teardown),
