@@ -164,31 +164,6 @@ open_reader(cli_ctx *ctx, const import_args *x, bool *pairs_only)
 	return r;
 }
 
-/* The connection the file's thread reads people on ahead of the checks
- * (checkins_options.people_reader), or NULL: only beside the pair reader
- * (pairs_only: SQLite without --overlap), whose conditions it shares.
- * On SQLite a person looked up on the import's own connection costs its
- * thread ~5 µs (a row, its tags, the masks); read ahead they cost it a
- * copy (bench/RESULTS.md "Tenth session"). */
-#define PEOPLE_READER_PRAGMAS "PRAGMA mmap_size=0; PRAGMA cache_size=-4096"
-
-static store *
-open_people_reader(cli_ctx *ctx, const import_args *x, bool pairs_only)
-{
-	store *r = NULL;
-	sj_err e = {0};
-
-	if (!pairs_only || x->dry_run || x->no_overlap)
-		return NULL;
-	if (store_open_sibling(ctx->s, ctx->cfg->db, &r, &e) != SJ_OK ||
-	    store_exec(r, PEOPLE_READER_PRAGMAS, &e) != SJ_OK) {
-		log_warn("import: people are not read ahead (%s)", e.msg);
-		store_close(r);
-		r = NULL;
-	}
-	return r;
-}
-
 static bool
 opt_int(const char *cmd, const char *name, const char *s, int64_t *v)
 {
@@ -314,9 +289,7 @@ import_checkins(cli_ctx *ctx, const import_args *x)
 		store_close(io.reader);
 		return cli_fail(&e);
 	}
-	o.people_reader = open_people_reader(ctx, x, io.pairs_only);
 	rc = checkins_import(ctx->s, ctx->keys, &scope_system, x->file, &o, im, &e);
-	store_close(o.people_reader);
 	if (rc != SJ_OK && (e.rc == SJ_EIO || strcmp(e.field, "file") == 0 ||
 	    strcmp(e.field, "source") == 0 || strcmp(e.field, "unit_id") == 0)) {
 		scan_import_free(im);

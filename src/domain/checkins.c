@@ -94,17 +94,19 @@ record_cell(record *rec, const char *p, size_t n)
 	rec->n++;
 }
 
-/* Whether the record has the fields of a row and names a user and a
- * venue that are both in the maps: the first pass's quick look (such a
- * row needs no more of it there, valid or not). */
-static bool
+/* The person of a record that has the fields of a row and names a user
+ * and a venue both in the maps, else 0: the first pass's quick look (such
+ * a row needs no more of it there, valid or not). */
+static int64_t
 record_known(const record *rec, const idmap *people, const idmap *venues)
 {
-	int64_t user_id, venue_id;
+	int64_t user_id, venue_id, person_id;
 
-	return rec->n == N_FIELDS && !rec->too_long && !rec->nul && parse_id(rec->f[0], &user_id) &&
-	    parse_id(rec->f[1], &venue_id) && idmap_get(people, user_id) != 0 &&
-	    idmap_get(venues, venue_id) != 0;
+	if (rec->n == N_FIELDS && !rec->too_long && !rec->nul && parse_id(rec->f[0], &user_id) &&
+	    parse_id(rec->f[1], &venue_id) && (person_id = idmap_get(people, user_id)) != 0 &&
+	    idmap_get(venues, venue_id) != 0)
+		return person_id;
+	return 0;
 }
 
 /* Check the record's fields into *c.  Errors: SJ_EINVAL naming the field
@@ -265,8 +267,57 @@ reader_close(reader *rd)
 
 /* ---- people and venues ------------------------------------------------------------ */
 
+/* A set of person ids as a bit each, below IDBITS_MAX (8 MiB of bits
+ * at most; 25 KB for 200,000 people, where an idmap takes 8 MiB). */
+#define IDBITS_MAX ((int64_t)1 << 26)
+
+typedef struct idbits {
+	uint64_t *w;
+	size_t n;                  /* words */
+} idbits;
+
+/* Add id to b; ids outside 1..IDBITS_MAX - 1 are left out. */
+static void
+idbits_add(idbits *b, int64_t id)
+{
+	size_t w;
+
+	if (id <= 0 || id >= IDBITS_MAX)
+		return;
+	w = (size_t)id / 64;
+	if (w >= b->n) {
+		size_t n = b->n ? b->n : 1024;
+		while (n <= w)
+			n *= 2;
+		b->w = sj_realloc(b->w, n * sizeof *b->w);
+		memset(b->w + b->n, 0, (n - b->n) * sizeof *b->w);
+		b->n = n;
+	}
+	b->w[w] |= (uint64_t)1 << (id % 64);
+}
+
+/* The ids of b in ascending order (malloc'd; *n of them; NULL when none). */
+static int64_t *
+idbits_list(const idbits *b, size_t *n)
+{
+	int64_t *ids = NULL;
+	size_t k = 0, cap = 0;
+
+	for (size_t w = 0; w < b->n; w++)
+		for (uint64_t v = b->w[w]; v != 0; v &= v - 1) {
+			if (k == cap) {
+				cap = cap ? 2 * cap : 1024;
+				ids = sj_realloc(ids, cap * sizeof *ids);
+			}
+			ids[k++] = (int64_t)(w * 64) + __builtin_ctzll(v);
+		}
+	*n = k;
+	return ids;
+}
+
 typedef struct maps {
 	idmap person, venue;
+	idbits named;              /* the people the file's rows name (first pass) */
 } maps;
 
 static sj_rc
@@ -350,8 +401,10 @@ make_people(store *s, const crypt_keys *k, const scope *sc, const checkins_optio
 		    o->source, (long long)np->user_ids[i]) };
 	if ((rc = person_add_many(s, k, sc, in, np->n, 0, np->ids, e)) == SJ_OK)
 		rc = refs_add(s, o->source, REF_PERSON, np->user_ids, np->ids, np->n, e);
-	for (size_t i = 0; rc == SJ_OK && i < np->n; i++)
+	for (size_t i = 0; rc == SJ_OK && i < np->n; i++) {
 		idmap_put(&m->person, np->user_ids[i], np->ids[i]);
+		idbits_add(&m->named, np->ids[i]);
+	}
 	np->n = 0;
 	arena_free(&a);
 	free(in);
@@ -406,14 +459,22 @@ static void
 first_row(void *cls, int64_t line, const record *rec)
 {
 	first_pass *fp = cls;
+	int64_t person_id;
 	checkin c;
 
 	(void)line;
-	if (fp->rc != SJ_OK || record_known(rec, &fp->m->person, &fp->m->venue) ||
-	    record_checkin(rec, &c, NULL) != SJ_OK)
+	if (fp->rc != SJ_OK)
 		return;
-	if (idmap_get(&fp->m->person, c.user_id) == 0)
+	if ((person_id = record_known(rec, &fp->m->person, &fp->m->venue)) != 0) {
+		idbits_add(&fp->m->named, person_id);
+		return;
+	}
+	if (record_checkin(rec, &c, NULL) != SJ_OK)
+		return;
+	if ((person_id = idmap_get(&fp->m->person, c.user_id)) == 0)
 		fp->rc = want_person(fp->s, fp->k, fp->sc, fp->o, c.user_id, fp->np, fp->m, fp->e);
+	else
+		idbits_add(&fp->m->named, person_id);   /* (-1: marked when made) */
 	if (fp->rc == SJ_OK && idmap_get(&fp->m->venue, c.venue_id) == 0)
 		fp->rc = make_venue(fp->s, fp->sc, fp->o, c.venue_id, fp->m, fp->e);
 }
@@ -468,8 +529,6 @@ typedef struct feed_chunk {
 	size_t n;
 	sj_err *why;               /* the rejects' errors, owned */
 	size_t n_why, cap_why;
-	scan_memo *people;         /* its rows' people read ahead (feed.people_reader) */
-	int64_t epoch;             /* memo_epoch.n they were read in */
 	bool full;                 /* filled by the reader, not yet taken (feed.mu) */
 } feed_chunk;
 
@@ -487,47 +546,7 @@ typedef struct feed {
 	bool done, stop;           /* the reader has ended / is to end */
 	sj_rc rc;                  /* the reader's end: the file's outcome */
 	sj_err err;
-	/* Reading ahead (checkins_options.people_reader, NULL: none): the
-	 * people offered so far (a bit a person id below OFFERED_MAX_ID; 25 KB
-	 * for 200,000 people, where an idmap took 8 MiB), forgotten whenever
-	 * the import starts a batch, whose memo starts empty (forget, set by
-	 * the import's thread under mu); ids: the chunk's ids to read. */
-	store *people_reader;
-	uint64_t *offered;
-	size_t offered_words;
-	bool forget;
-	int64_t *ids;
 } feed;
-
-/* Person ids at or above this are not read ahead (the bits would pass
- * 8 MiB); the import looks them up itself. */
-#define OFFERED_MAX_ID ((int64_t)1 << 26)
-
-/* Mark id offered; false when it already was, or is too large to mark,
- * or no id (not positive: a damaged import_ref row may map a user to one;
- * its bit would be a shift by a negative count, undefined). */
-static bool
-offer_once(feed *fd, int64_t id)
-{
-	if (id <= 0 || id >= OFFERED_MAX_ID)
-		return false;
-	size_t w = (size_t)id / 64;
-	uint64_t bit = (uint64_t)1 << (id % 64);
-
-	if (w >= fd->offered_words) {
-		size_t n = fd->offered_words ? fd->offered_words : 1024;
-		while (n <= w)
-			n *= 2;
-		fd->offered = sj_realloc(fd->offered, n * sizeof *fd->offered);
-		memset(fd->offered + fd->offered_words, 0,
-		    (n - fd->offered_words) * sizeof *fd->offered);
-		fd->offered_words = n;
-	}
-	if (fd->offered[w] & bit)
-		return false;
-	fd->offered[w] |= bit;
-	return true;
-}
 
 static void
 note_why(feed_chunk *c, fed *f, const sj_err *why)
@@ -574,30 +593,6 @@ fill_chunk(feed *fd, feed_chunk *c)
 	return true;
 }
 
-/* Read ahead the people of c's rows not offered since the import's batch
- * began (forget) into c->people, on the reader's own connection.  A
- * failure only ends the reading ahead: the import looks the people up
- * itself, and meets the fault there if it lasts. */
-static void
-read_people(feed *fd, feed_chunk *c, bool forget)
-{
-	size_t n = 0;
-	sj_err e = {0};
-
-	if (forget && fd->offered)
-		memset(fd->offered, 0, fd->offered_words * sizeof *fd->offered);
-	scan_memo_clear(c->people);
-	for (size_t i = 0; i < c->n; i++)
-		if (c->rows[i].why < 0 && offer_once(fd, c->rows[i].person_id))
-			fd->ids[n++] = c->rows[i].person_id;
-	if (n > 0 && scan_memo_read_people(fd->people_reader, fd->ids, n, c->people, &c->epoch,
-	    &e) != SJ_OK) {
-		log_warn("import: people are no longer read ahead (%s)", e.msg);
-		scan_memo_clear(c->people);
-		fd->people_reader = NULL;
-	}
-}
-
 /* The reader thread: chunk after chunk, each once the import has taken
  * it, until the file's end. */
 static void *
@@ -611,14 +606,11 @@ line_reader(void *cls)
 		pthread_mutex_lock(&fd->mu);
 		while (c->full && !fd->stop)
 			pthread_cond_wait(&fd->cv, &fd->mu);
-		bool stop = fd->stop, forget = fd->forget;
-		fd->forget = false;
+		bool stop = fd->stop;
 		pthread_mutex_unlock(&fd->mu);
 		if (stop)
 			break;
 		more = fill_chunk(fd, c);
-		if (fd->people_reader)
-			read_people(fd, c, forget);
 		pthread_mutex_lock(&fd->mu);
 		c->full = true;
 		pthread_cond_broadcast(&fd->cv);
@@ -637,8 +629,6 @@ take_chunk(scan_import *im, const feed_chunk *c, sj_err *e)
 {
 	sj_rc rc = SJ_OK;
 
-	if (scan_memo_people(c->people) > 0)
-		rc = scan_import_offer_people(im, c->people, c->epoch, e);
 	for (size_t i = 0; rc == SJ_OK && i < c->n; i++) {
 		const fed *f = &c->rows[i];
 		if (f->why >= 0)
@@ -656,7 +646,6 @@ take_chunk(scan_import *im, const feed_chunk *c, sj_err *e)
 static sj_rc
 take_chunks(feed *fd, pthread_t reader_thread, scan_import *im, sj_err *e)
 {
-	int64_t checked = scan_import_batches_checked(im);
 	sj_rc rc = SJ_OK;
 
 	for (int k = 0; rc == SJ_OK; k ^= 1) {
@@ -670,10 +659,6 @@ take_chunks(feed *fd, pthread_t reader_thread, scan_import *im, sj_err *e)
 			break;
 		rc = take_chunk(im, c, e);
 		pthread_mutex_lock(&fd->mu);
-		if (scan_import_batches_checked(im) != checked) {
-			checked = scan_import_batches_checked(im);
-			fd->forget = true;   /* a new batch: offer its people again */
-		}
 		c->full = false;
 		pthread_cond_broadcast(&fd->cv);
 		pthread_mutex_unlock(&fd->mu);
@@ -687,7 +672,7 @@ take_chunks(feed *fd, pthread_t reader_thread, scan_import *im, sj_err *e)
 }
 
 static sj_rc
-feed_rows(const char *path, const maps *m, store *people_reader, scan_import *im, sj_err *e)
+feed_rows(const char *path, const maps *m, scan_import *im, sj_err *e)
 {
 	feed *fd = sj_calloc(1, sizeof *fd);
 	pthread_t reader_thread;
@@ -699,10 +684,6 @@ feed_rows(const char *path, const maps *m, store *people_reader, scan_import *im
 		free(fd);
 		return rc;
 	}
-	fd->people_reader = people_reader;
-	for (int k = 0; k < 2; k++)
-		fd->chunk[k].people = scan_memo_new();
-	fd->ids = sj_calloc(FEED_ROOM, sizeof *fd->ids);
 	pthread_mutex_init(&fd->mu, NULL);
 	pthread_cond_init(&fd->cv, NULL);
 	if (pthread_create(&reader_thread, NULL, line_reader, fd) != 0) {
@@ -721,12 +702,8 @@ feed_rows(const char *path, const maps *m, store *people_reader, scan_import *im
 	reader_close(&fd->rd);
 	pthread_cond_destroy(&fd->cv);
 	pthread_mutex_destroy(&fd->mu);
-	for (int k = 0; k < 2; k++) {
-		free(fd->chunk[k].why);
-		scan_memo_free(fd->chunk[k].people);
-	}
-	free(fd->offered);
-	free(fd->ids);
+	free(fd->chunk[0].why);
+	free(fd->chunk[1].why);
 	free(fd);
 	return rc;
 }
@@ -775,13 +752,18 @@ checkins_import(store *s, const crypt_keys *k, const scope *sc, const char *path
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_debug("checkins: the first pass (people and venues to make) took %.2f s",
 	    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	if (rc == SJ_OK)
-		rc = feed_rows(path, &m, o.dry_run ? NULL : o.people_reader, im, e);
+	if (rc == SJ_OK) {
+		size_t n;
+		int64_t *ids = idbits_list(&m.named, &n);
+		scan_import_people_hint(im, ids, n);
+		rc = feed_rows(path, &m, im, e);
+	}
 	if (rc == SJ_OK)
 		rc = scan_import_finish(im, e);
 	if (o.dry_run)
 		store_rollback(s);
 	idmap_free(&m.person);
 	idmap_free(&m.venue);
+	free(m.named.w);
 	return rc;
 }

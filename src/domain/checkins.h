@@ -52,10 +52,6 @@ typedef struct checkins_options {
 	const char *source;       /* the data set's name, 1..64 bytes of [A-Za-z0-9_.-] */
 	int64_t default_stay_s;   /* of new venues; 0 = CHECKINS_STAY_DEFAULT; 60..86400 */
 	bool dry_run;             /* as im's options: make nothing, keep nothing */
-	/* A second connection to the same database, idle, or NULL: the file's
-	 * thread reads each chunk's people on it ahead of the import's checks
-	 * (scan_import_offer_people).  Left in no transaction; the caller's. */
-	store *people_reader;
 } checkins_options;
 
 /*

@@ -31,7 +31,6 @@
 enum {
 	Q_CHECKPOINT, Q_PERSON_BY_HASH, Q_PERSON_BY_ID,
 	Q_INSERT, Q_STAY_UPDATE, Q_COUNTER, Q_ALERT_OF, Q_MEMO_CHECKPOINTS, Q_MEMO_PEOPLE,
-	Q_EPOCH,
 };
 
 /* The person's tags as TAG_* bits, in the order of screening.h. */
@@ -75,7 +74,6 @@ static const char *const scan_sql[] = {
 	" FROM " STORE_KEYS_TABLE " k JOIN person p ON p.id = k.k2"
 	" LEFT JOIN person_tag t ON t.person_id = p.id"
 	" WHERE k.k1 = 1 GROUP BY p.id, p.name, p.unit_id, p.id_number_mask",
-	[Q_EPOCH] = "SELECT n FROM memo_epoch WHERE id = 1",
 };
 
 static const char *const source_names[SCAN_SRC__COUNT] = {
@@ -374,19 +372,7 @@ scan_memo_preload(store *s, const scope *sc, scan_memo *m, const store_key *keys
 }
 
 sj_rc
-scan_memo_epoch(store *s, int64_t *epoch, sj_err *e)
-{
-	store_stmt *st;
-	sj_rc rc;
-
-	if ((rc = store_prepare(s, scan_sql[Q_EPOCH], &st, e)) != SJ_OK)
-		return rc;
-	return store_query_int(st, epoch, NULL, e);
-}
-
-sj_rc
-scan_memo_read_people(store *s, const int64_t *ids, size_t n, scan_memo *m, int64_t *epoch,
-    sj_err *e)
+scan_memo_load_people(store *s, const int64_t *ids, size_t n, scan_memo *m, sj_err *e)
 {
 	scan_prepared p;
 	store_stmt *st;
@@ -395,13 +381,8 @@ scan_memo_read_people(store *s, const int64_t *ids, size_t n, scan_memo *m, int6
 	bool row;
 	sj_rc rc;
 
-	if ((rc = store_begin_snapshot(s, e)) != SJ_OK)
+	if ((rc = store_prepare(s, scan_sql[Q_PERSON_BY_ID], &st, e)) != SJ_OK)
 		return rc;
-	if ((rc = scan_memo_epoch(s, epoch, e)) != SJ_OK ||
-	    (rc = store_prepare(s, scan_sql[Q_PERSON_BY_ID], &st, e)) != SJ_OK) {
-		store_rollback(s);
-		return rc;
-	}
 	for (size_t i = 0; i < n && rc == SJ_OK; i++) {
 		if (ids[i] <= 0 || idmap_get(&m->person_ix, ids[i]) != 0)
 			continue;
@@ -413,27 +394,7 @@ scan_memo_read_people(store *s, const int64_t *ids, size_t n, scan_memo *m, int6
 		}
 		store_reset(st);
 	}
-	store_rollback(s);
 	return rc;
-}
-
-size_t
-scan_memo_adopt_people(scan_memo *dst, const scan_memo *src)
-{
-	scan_prepared p;
-	int64_t unit_id;
-	unsigned tags;
-	size_t n = 0;
-
-	for (size_t i = 0; i < src->n_people; i++) {
-		const memo_person *r = &src->people[i];
-		if (r->by_hash || idmap_get(&dst->person_ix, r->person_id) != 0)
-			continue;
-		memo_get_person(src, r->person_id, &p, &unit_id, &tags);
-		memo_put_person(dst, &p, unit_id, tags, false);
-		n++;
-	}
-	return n;
 }
 
 /* ---- preparing ---------------------------------------------------------------- */

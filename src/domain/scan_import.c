@@ -271,10 +271,6 @@ begin_batch(scan_import *im, bool checked, sj_err *e)
 
 	if ((rc = (checked ? store_begin_checked : store_begin)(im->s, e)) != SJ_OK)
 		return rc;
-	if ((rc = scan_memo_epoch(im->s, &im->epoch, e)) != SJ_OK) {
-		store_rollback(im->s);
-		return rc;
-	}
 	if (im->o.operator_id > 0) {
 		if ((rc = store_prepare(im->s, import_sql[Q_OPERATOR], &q, e)) == SJ_OK) {
 			store_bind_int(q, 1, im->o.operator_id);
@@ -324,27 +320,6 @@ keep_row(scan_import *im, int64_t line, const scan_prepared *p)
 	}
 }
 
-sj_rc
-scan_import_offer_people(scan_import *im, const scan_memo *people, int64_t epoch, sj_err *e)
-{
-	sj_rc rc;
-
-	if (im->overlap || im->rs != im->s || store_round_trips(im->s) ||
-	    scan_memo_people(people) == 0)
-		return SJ_OK;
-	if (!im->in_tx && (rc = begin_batch(im, true, e)) != SJ_OK)
-		return rc;
-	if (epoch == im->epoch)
-		im->adopted += (int64_t)scan_memo_adopt_people(im->memo, people);
-	return SJ_OK;
-}
-
-int64_t
-scan_import_people_adopted(const scan_import *im)
-{
-	return im->adopted;
-}
-
 int64_t
 scan_import_dup_probes(const scan_import *im)
 {
@@ -355,12 +330,6 @@ int64_t
 scan_import_plan_spans(const scan_import *im)
 {
 	return im->plan_spans;
-}
-
-int64_t
-scan_import_batches_checked(const scan_import *im)
-{
-	return im->n_handed;
 }
 
 /* Check one waiting row and keep it for the batch, or note its rejection. */
@@ -439,6 +408,40 @@ keys_reserve(scan_import *im, size_t n)
 	}
 }
 
+/* Rows of the batch being read: the first one's may be fewer (first_rows). */
+static size_t
+batch_limit(const scan_import *im)
+{
+	return (size_t)(im->n_handed == 0 ? im->first_rows : im->o.batch_rows);
+}
+
+/* Fill the memo of the batch being checked with the hinted people, once a
+ * batch, when they are no more than its rows (scan_import_people_hint). */
+static sj_rc
+load_hint(scan_import *im, sj_err *e)
+{
+	if (im->n_hint == 0 || im->hint_loaded || im->n_hint > batch_limit(im))
+		return SJ_OK;
+	im->hint_loaded = true;
+	im->hint_loads++;
+	return scan_memo_load_people(im->rs, im->hint, im->n_hint, im->memo, e);
+}
+
+void
+scan_import_people_hint(scan_import *im, int64_t *ids, size_t n)
+{
+	free(im->hint);
+	im->hint = ids;
+	im->n_hint = n;
+	im->hint_loaded = false;
+}
+
+int64_t
+scan_import_hint_loads(const scan_import *im)
+{
+	return im->hint_loads;
+}
+
 /* Read the checkpoints and people the waiting rows name into the memo in
  * one go (scan_memo_preload) on a database server; in-process scan_prepare
  * looks each up once a batch itself. */
@@ -448,7 +451,7 @@ preload(scan_import *im, sj_err *e)
 	size_t n = 0;
 
 	if (!store_round_trips(im->s))
-		return SJ_OK;
+		return load_hint(im, e);
 	keys_reserve(im, 2 * im->n_raws);
 	for (size_t i = 0; i < im->n_raws; i++) {
 		const scan_input *in = &im->raws[i].in;
@@ -458,13 +461,6 @@ preload(scan_import *im, sj_err *e)
 	}
 	n = keys_unique(im->keys, n);
 	return scan_memo_preload(im->rs, im->sc, im->memo, im->keys, n, e);
-}
-
-/* Rows of the batch being read: the first one's may be fewer (first_rows). */
-static size_t
-batch_limit(const scan_import *im)
-{
-	return (size_t)(im->n_handed == 0 ? im->first_rows : im->o.batch_rows);
 }
 
 /* Check the waiting rows in input order, writing a batch each time
@@ -1085,10 +1081,10 @@ write_rest(scan_import *im, sj_err *e)
 	if (log_enabled(SJ_LOG_DEBUG))
 		log_debug("import batch %lld: %zu rows; seconds: memo %.2f, check %.2f, pairs %.2f, "
 		    "wait %.2f, plan %.2f, copy %.2f, stays and alerts %.2f, commit %.2f; "
-		    "the pair reader's CPU %.2f; people read ahead so far %lld",
+		    "the pair reader's CPU %.2f; batches given the hinted people so far %lld",
 		    (long long)im->total.batches + 1, b->n_rows, b->t_memo, b->t_check, b->t_pairs,
 		    b->t_wait, b->t_plan, b->t_copy, b->t_rest, import_mono_s() - t0, b->t_reader,
-		    (long long)im->adopted);
+		    (long long)im->hint_loads);
 	if (rc == SJ_OK) {
 		pthread_mutex_lock(&im->mu);
 		add_batch(&im->total, &b->rep);
@@ -1165,6 +1161,7 @@ handoff(scan_import *im, sj_err *e)
 	 * scan_import_batch_rows). */
 	scan_memo_free(im->memo);
 	im->memo = scan_memo_new();
+	im->hint_loaded = false;
 	/* and the pages the check read (people, checkpoints) would sit beside
 	 * the sort: the pair reads and the inserts read what they need again
 	 * (on the reader, or on s with no writer running) */
@@ -1316,6 +1313,7 @@ scan_import_free(scan_import *im)
 		store_bulk_untune(im->o.reader, NULL);
 	free(im->raws);
 	free(im->keys);
+	free(im->hint);
 	arena_free(&im->raw_a);
 	free(im->spans);
 	free(im->changes);

@@ -211,24 +211,18 @@ sj_rc scan_import_open(store *s, const crypt_keys *k, const scan_settings *cfg, 
 sj_rc scan_import_add(scan_import *im, int64_t line, const scan_input *in, const char *name,
     const char *mobile, sj_err *e);
 
-/* People read ahead of the rows that name them, on another connection
- * and thread (scan_memo_read_people, in a state whose memo_epoch.n was
- * epoch): copied into the memo of the batch being checked when that
- * batch's transaction sees the same number, so its rows find them there
- * instead of looking each up (checkins.c reads them on its file thread:
- * bench/RESULTS.md "Tenth session").  Any of them may be offered again, or
- * not at all: a row whose person is not in the memo is looked up as
- * before.  Ignored with the overlap (its batches are checked in a
- * snapshot) and on a database server (scan_memo_preload reads a batch's
- * people in one statement there).  Opens the batch's transaction when
- * none is open, as the next row would.  people stays the caller's.
- * Errors: store errors, as scan_import_add's. */
-sj_rc scan_import_offer_people(scan_import *im, const scan_memo *people, int64_t epoch,
-    sj_err *e);
-
-/* How many people scan_import_offer_people has copied into memos so far
- * (the debug log's figure; tests). */
-int64_t scan_import_people_adopted(const scan_import *im);
+/* The people the rows will name, as ascending person ids (checkins.c:
+ * every user of the file, after its first pass); im takes ids (malloc'd)
+ * and frees it.  On SQLite each batch checked in process first reads
+ * them all into its memo in that order (scan_memo_load_people), inside
+ * the batch's transaction, when they are no more than the batch's rows:
+ * the 200,000 people of bench/import.sh then cost ~0.25 s, where the
+ * rows' own look-ups in file order cost the check ~0.4 s (bench/RESULTS.md
+ * "Tenth session").  A person of no row is read for nothing (hence the
+ * bound); a row whose person is not among them is looked up as before.
+ * On a database server scan_memo_preload reads a batch's people in one
+ * statement already: the hint is not used there. */
+void scan_import_people_hint(scan_import *im, int64_t *ids, size_t n);
 
 /* How many scans of their pairs the rows' duplicate check has looked at so
  * far (tests: a few a row, however many scans a pair holds; it was every
@@ -240,9 +234,8 @@ int64_t scan_import_dup_probes(const scan_import *im);
  * was every stay of the pair, quadratic in a pair's stays). */
 int64_t scan_import_plan_spans(const scan_import *im);
 
-/* Batches whose rows have all been checked so far: each time it grows the
- * memo scan_import_offer_people fills starts empty again. */
-int64_t scan_import_batches_checked(const scan_import *im);
+/* Batches whose memo scan_import_people_hint's people filled so far. */
+int64_t scan_import_hint_loads(const scan_import *im);
 
 /* Count line `line` as read and rejected for why (a malformed row the
  * parser could not make into a scan_input). */

@@ -157,10 +157,12 @@ struct scan_import {
 	size_t cap_keys;
 	arena a;               /* person_match's results, freed per batch */
 	scan_memo *memo;       /* scan_prepare's look-ups, cleared per batch */
-	int64_t epoch;         /* memo_epoch.n in the batch's transaction (begin_batch) */
-	int64_t adopted;       /* people taken from scan_import_offer_people, in all */
 	int64_t dup_probes;    /* stored or kept scans the duplicate check looked at */
 	int64_t plan_spans;    /* stays handed to stay_plan, in all */
+	int64_t *hint;         /* scan_import_people_hint's ids, ascending, owned */
+	size_t n_hint;
+	bool hint_loaded;      /* rd's memo holds them */
+	int64_t hint_loads;    /* batches whose memo was filled from them */
 	/* the writer's scratch */
 	stay_span *spans;
 	size_t cap_spans;

@@ -254,9 +254,9 @@ check "only user 22's scan is stored, at its own time" test "$(q "SELECT r.ext_i
     FROM scan s JOIN import_ref r ON r.local_id = s.person_id AND r.source = 'zero'
     AND r.kind = 1")" = "22,1577836800"
 # A damaged import_ref row mapping a user to no person id (-5): the row is
-# rejected, and the file's reader, which reads people ahead by id, does
-# not shift a bit by a negative count (undefined: the sanitizer build
-# stopped the import there, checkins.c offer_once).
+# rejected, and the first pass, which notes the people the rows name as a
+# bit a person id, does not shift a bit by a negative count (undefined: the
+# sanitizer build stopped the import there; checkins.c idbits_add).
 q "INSERT INTO import_ref (source, kind, ext_id, local_id) VALUES ('damaged', 1, 778, -5)" >/dev/null
 printf '%s\n778,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,\n' "$H" >"$T/damaged.csv"
 run_capture sj import checkins "$T/damaged.csv" --unit "$unit" --source damaged

@@ -509,188 +509,66 @@ test_rejected_rows(void **state)
 	(void)r;
 }
 
-/* People read ahead on a second connection (scan_memo_read_people, as
- * checkins.c's file thread does) are taken into the import's memo only
- * while memo_epoch.n is what they were read in: the quarantined person's
- * exit is denied with an alert (screening.h: home quarantine) when their
- * tag still holds, and passes with none once the tag was removed after
- * the read, even though the stale copy was offered.  On PostgreSQL offers
- * are ignored (scan_memo_preload reads a batch's people there). */
+/* People named ahead (scan_import_people_hint, as checkins.c does after
+ * its first pass) are read at the start of each batch, inside its own
+ * transaction, when they are no more than its rows (on SQLite; PostgreSQL
+ * reads a batch's people in one join anyway: no loads there).  The hint
+ * holds the quarantined person, the resident and an id of no person; its
+ * tag is removed after the hint was given and before the import's first
+ * batch, so their exit passes with no alert: the facts are the batch's,
+ * not the hint's time's.  A row of the id of no one is refused (person_id)
+ * as without a hint.  Batches of 3 rows (refused rows do not count), 5
+ * rows: 2 batches, each loaded; with batches of 2 the 3 hinted ids are
+ * more than a batch's rows: none loaded. */
 static void
-test_people_read_ahead(void **state)
+test_people_hint(void **state)
 {
 	cpfix *f = *state;
 	const char *untag = "DELETE FROM person_tag WHERE person_id = ?1 AND tag = 'home_quarantine'";
-	int64_t ids[3] = { f->quarantined, f->quarantined, 999999 }, epoch = -1, epoch2 = -1;
-	scan_memo *ahead = scan_memo_new();
-	store *side = testdb_reopen();
+	const char *q_alerts = "SELECT count(*) FROM alert";
+	bool lite = !store_round_trips(f->s);
+	int64_t alerts0 = count(f, q_alerts);
 	store_stmt *st;
 	scan_import *im;
 	sj_err e = {0};
-	scan_input out = { .checkpoint_id = f->cp_p, .person_id = f->quarantined,
-	    .direction = SCAN_OUT, .at = AT_0030 + 3600 };
 
-	assert_int_equal(scan_memo_read_people(side, ids, 3, ahead, &epoch, &e), SJ_OK);
-	assert_int_equal(scan_memo_people(ahead), 1);   /* once; no person 999999 */
-	assert_int_equal(store_tx_depth(side), 0);
-	assert_true(epoch >= 0);
-
-	/* the same state: adopted, and the tag rules */
-	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
-	    AT_0030 + 86400, &(import_options){0}, &im, &e), SJ_OK);
-	assert_int_equal(scan_import_offer_people(im, ahead, epoch, &e), SJ_OK);
-	assert_int_equal(scan_import_add(im, 2, &out, NULL, NULL, &e), SJ_OK);
-	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
-	assert_int_equal(scan_import_people_adopted(im), store_round_trips(f->s) ? 0 : 1);
-	assert_int_equal(scan_import_report(im)->alerts, 1);
-	scan_import_free(im);
-
-	/* the tag removed after the read: the number moved, the copy is refused */
 	assert_int_equal(store_prepare(f->s, untag, &st, &e), SJ_OK);
 	store_bind_int(st, 1, f->quarantined);
-	assert_int_equal(store_run(st, &e), SJ_OK);
-	assert_int_equal(scan_memo_epoch(f->s, &epoch2, &e), SJ_OK);
-	if (!store_round_trips(f->s))   /* SQLite's triggers (0019); none on PostgreSQL */
-		assert_true(epoch2 > epoch);
-	out.at += 3600;
-	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
-	    AT_0030 + 86400, &(import_options){0}, &im, &e), SJ_OK);
-	assert_int_equal(scan_import_offer_people(im, ahead, epoch, &e), SJ_OK);
-	assert_int_equal(scan_import_add(im, 2, &out, NULL, NULL, &e), SJ_OK);
-	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
-	assert_int_equal(scan_import_people_adopted(im), 0);
-	assert_int_equal(scan_import_report(im)->alerts, 0);
-	assert_int_equal(scan_import_report(im)->accepted, 1);
-	scan_import_free(im);
-	assert_int_equal(count(f, CPFIX_COUNT_ALERTS), 1);
-	scan_memo_free(ahead);
-	store_close(side);
-}
+	for (int batch_rows = 3; batch_rows >= 2; batch_rows--) {
+		int64_t *ids = malloc(3 * sizeof *ids), at = AT_0030 + 3600 * (batch_rows + 1);
+		scan_input rows[5] = {
+			{ .checkpoint_id = f->cp_p, .person_id = f->quarantined, .direction = SCAN_IN },
+			{ .checkpoint_id = f->cp_p, .person_id = f->resident, .direction = SCAN_IN },
+			{ .checkpoint_id = f->cp_p, .person_id = 999999, .direction = SCAN_IN },
+			{ .checkpoint_id = f->cp_p, .person_id = f->quarantined, .direction = SCAN_OUT },
+			{ .checkpoint_id = f->cp_p, .person_id = f->resident, .direction = SCAN_OUT },
+		};
+		const import_report *r;
 
-/* The same within one import of several batches (checkins.c offers a
- * chunk's people while the batches go on): each batch compares the offer
- * with memo_epoch.n as its own transaction sees it, not as the first
- * batch's did.  Batches of one row; the quarantined person's exit in the
- * first is denied with an alert (the tag holds, the copy is taken); the
- * tag is removed between the batches, and the same copy, offered again to
- * the second, is refused there, so its exit passes with no alert. */
-static void
-test_people_read_ahead_next_batch(void **state)
-{
-	cpfix *f = *state;
-	const char *untag = "DELETE FROM person_tag WHERE person_id = ?1 AND tag = 'home_quarantine'";
-	int64_t ids[1] = { f->quarantined }, epoch = -1;
-	scan_memo *ahead = scan_memo_new();
-	store *side = testdb_reopen();
-	int64_t adopted_first = store_round_trips(f->s) ? 0 : 1;
-	store_stmt *st;
-	scan_import *im;
-	sj_err e = {0};
-	scan_input out = { .checkpoint_id = f->cp_p, .person_id = f->quarantined,
-	    .direction = SCAN_OUT, .at = AT_0030 + 3600 };
-
-	assert_int_equal(scan_memo_read_people(side, ids, 1, ahead, &epoch, &e), SJ_OK);
-	assert_int_equal(scan_memo_people(ahead), 1);
-	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
-	    AT_0030 + 86400, &(import_options){ .batch_rows = 1 }, &im, &e), SJ_OK);
-
-	/* batch 1: taken, the tag rules; the row fills it, so it is written */
-	assert_int_equal(scan_import_offer_people(im, ahead, epoch, &e), SJ_OK);
-	assert_int_equal(scan_import_add(im, 2, &out, NULL, NULL, &e), SJ_OK);
-	assert_int_equal(scan_import_batches_checked(im), 1);
-	assert_int_equal(scan_import_people_adopted(im), adopted_first);
-	assert_int_equal(scan_import_report(im)->alerts, 1);
-
-	/* between the batches, outside the import's transactions */
-	assert_int_equal(store_tx_depth(f->s), 0);
-	assert_int_equal(store_prepare(f->s, untag, &st, &e), SJ_OK);
-	store_bind_int(st, 1, f->quarantined);
-	assert_int_equal(store_run(st, &e), SJ_OK);
-
-	/* batch 2: the stale copy is refused */
-	out.at += 3600;
-	assert_int_equal(scan_import_offer_people(im, ahead, epoch, &e), SJ_OK);
-	assert_int_equal(scan_import_add(im, 3, &out, NULL, NULL, &e), SJ_OK);
-	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
-	assert_int_equal(scan_import_batches_checked(im), 2);
-	assert_int_equal(scan_import_people_adopted(im), adopted_first);
-	assert_int_equal(scan_import_report(im)->accepted, 2);
-	assert_int_equal(scan_import_report(im)->alerts, 1);
-	scan_import_free(im);
-	assert_int_equal(count(f, CPFIX_COUNT_ALERTS), 1);
-	scan_memo_free(ahead);
-	store_close(side);
-}
-
-/* The people connection of a check-in import failing part-way
- * (checkins.c read_people): the file's thread stops reading ahead, and
- * the import looks the rest of its people up itself, with the same
- * report.  The connection is on a database of its own that stands in for
- * the store: memo_epoch.n the store's, and a person view giving the facts
- * the store holds for the new people (unit_a, no tag) that fails
- * (json('x'): malformed JSON) from the 5,001st new person on.  6,000
- * check-ins of 6,000 new users at one venue, one batch: the first chunk's
- * 4,096 people are read ahead and taken (on SQLite; offers are ignored on
- * PostgreSQL), the second chunk's read fails at its first person from the
- * 5,001st on.  6,000 scans and as many
- * stays (one person each), no alert (the people and the venue are both of
- * unit_a). */
-static void
-test_checkins_people_reader_fails(void **state)
-{
-	cpfix *f = *state;
-	char dir[] = "/tmp/sj-test-import-XXXXXX", csv[64], side_db[64], sql[512];
-	int64_t first_new = count(f, "SELECT coalesce(max(id), 0) + 1 FROM person");
-	int64_t epoch = count(f, "SELECT n FROM memo_epoch WHERE id = 1");
-	store *side = NULL;
-	scan_import *im;
-	sj_err e = {0};
-	FILE *fp;
-
-	assert_non_null(mkdtemp(dir));
-	snprintf(csv, sizeof csv, "%s/c.csv", dir);
-	snprintf(side_db, sizeof side_db, "%s/side.db", dir);
-	assert_non_null(fp = fopen(csv, "w"));
-	fprintf(fp, "%s\n", CHECKINS_HEADER);
-	for (int i = 1; i <= 6000; i++)   /* 1709280000 = 2024-03-01T08:00:00Z */
-		fprintf(fp, "%d,1,%d,2024-03-01T%02d:%02d:%02dZ,,,\n", i, 1709280000 + i,
-		    8 + i / 3600, i / 60 % 60, i % 60);
-	assert_int_equal(fclose(fp), 0);
-
-	assert_int_equal(store_open(side_db, STORE_CREATE, &side, &e), SJ_OK);
-	snprintf(sql, sizeof sql, "CREATE TABLE memo_epoch (id INTEGER PRIMARY KEY, n INTEGER);"
-	    " INSERT INTO memo_epoch VALUES (1, %lld);"
-	    " CREATE TABLE person_tag (person_id INTEGER, tag TEXT);"
-	    " CREATE TABLE pt (id INTEGER PRIMARY KEY);"
-	    " WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %lld)"
-	    " INSERT INTO pt SELECT i FROM k;"
-	    " CREATE VIEW person AS SELECT id, CASE WHEN id >= %lld THEN json('x') ELSE 'n' END"
-	    " AS name, %lld AS unit_id, NULL AS id_number_mask FROM pt;",
-	    (long long)epoch, (long long)(first_new + 6000), (long long)(first_new + 5000),
-	    (long long)f->unit_a);
-	assert_int_equal(store_exec(side, sql, &e), SJ_OK);
-
-	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
-	    1709280000 + 86400, &(import_options){0}, &im, &e), SJ_OK);
-	assert_int_equal(checkins_import(f->s, f->keys, &scope_system, csv,
-	    &(checkins_options){ .unit_id = f->unit_a, .source = "side", .people_reader = side },
-	    im, &e), SJ_OK);
-	assert_int_equal(scan_import_report(im)->rows, 6000);
-	assert_int_equal(scan_import_report(im)->accepted, 6000);
-	assert_int_equal(scan_import_report(im)->rejected, 0);
-	assert_int_equal(scan_import_report(im)->stays, 6000);
-	assert_int_equal(scan_import_report(im)->alerts, 0);
-	if (store_round_trips(f->s))
-		assert_int_equal(scan_import_people_adopted(im), 0);
-	else   /* the first chunk's, maybe some of the second's; never one it failed on */
-		assert_in_range(scan_import_people_adopted(im), 4096, 5000);
-	scan_import_free(im);
-	assert_int_equal(store_tx_depth(side), 0);   /* left in no transaction */
-	assert_int_equal(count(f, "SELECT count(*) FROM scan WHERE at > 1709280000"), 6000);
-	store_close(side);
-	remove(csv);
-	remove(side_db);
-	rmdir(dir);
+		ids[0] = f->resident < f->quarantined ? f->resident : f->quarantined;
+		ids[1] = f->resident < f->quarantined ? f->quarantined : f->resident;
+		ids[2] = 999999;
+		assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+		    AT_0030 + 86400, &(import_options){ .batch_rows = batch_rows }, &im, &e), SJ_OK);
+		scan_import_people_hint(im, ids, 3);
+		if (batch_rows == 3)   /* after the hint, before any batch */
+			assert_int_equal(store_run(st, &e), SJ_OK);
+		for (int i = 0; i < 5; i++) {
+			rows[i].at = at + 60 * i;
+			assert_int_equal(scan_import_add(im, i + 2, &rows[i], NULL, NULL, &e), SJ_OK);
+		}
+		assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+		r = scan_import_report(im);
+		assert_int_equal(r->accepted, 4);
+		assert_int_equal(r->rejected, 1);
+		assert_int_equal(r->n_rejects, 1);
+		assert_int_equal(r->rejects[0].line, 4);
+		assert_string_equal(r->rejects[0].field, "person_id");
+		assert_int_equal(r->alerts, 0);
+		assert_int_equal(scan_import_hint_loads(im), lite && batch_rows == 3 ? 2 : 0);
+		scan_import_free(im);
+	}
+	assert_int_equal(count(f, q_alerts), alerts0);
 }
 
 /* C heap bytes in use: glibc's arenas and its mmapped chunks (mallinfo2). */
@@ -1221,12 +1099,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_batch_stays_as_live, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_people_duplicates, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_rejected_rows, cpfix_state_setup, cpfix_state_teardown),
-		cmocka_unit_test_setup_teardown(test_people_read_ahead, cpfix_state_setup,
-		    cpfix_state_teardown),
-		cmocka_unit_test_setup_teardown(test_people_read_ahead_next_batch, cpfix_state_setup,
-		    cpfix_state_teardown),
-		cmocka_unit_test_setup_teardown(test_checkins_people_reader_fails, cpfix_state_setup,
-		    cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_people_hint, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_alerts_memory, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_dup_check_per_pair, cpfix_state_setup,
 		    cpfix_state_teardown),
