@@ -608,12 +608,14 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    r->request_id, r->ip, r->username && *r->username ? r->username : "-", r->method,
 	    rt ? rt->pattern : "unmatched", r->status, secs * 1e3,
 	    why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
-	/* A request cut off by the idle timeout (no byte in or out for
-	 * request-timeout seconds, a suspended request excepted): a client
-	 * sees its connection closed without an answer. */
+	/* A request cut off by libmicrohttpd's idle timeout (no byte in or
+	 * out for request-timeout + CONN_GUARD_IDLE_EXTRA_S seconds, a
+	 * suspended request excepted): a client sees its connection closed
+	 * without an answer. */
 	if (why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
 		log_warn("http: request %s (%s %s) closed: no activity for %d s", r->request_id,
-		    r->method, rt ? rt->pattern : "unmatched", r->srv->cfg->request_timeout);
+		    r->method, rt ? rt->pattern : "unmatched",
+		    r->srv->cfg->request_timeout + CONN_GUARD_IDLE_EXTRA_S);
 	metrics_in_flight(-1);
 	req_free(r);
 	*con_cls = NULL;
