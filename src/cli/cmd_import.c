@@ -55,7 +55,9 @@ static const char import_usage[] =
 	"  batch's stored scans while the batch is written), or everything on one\n"
 	"  connection, one step after the other; the result is the same.\n"
 	"Exit 0 when the import ran (even with rejected rows); 2 for bad arguments or\n"
-	"a file that cannot be read (encoding, header); 3 for an unknown unit.\n";
+	"a file of the wrong form (encoding, header, a quote never closed); 1 when the\n"
+	"file cannot be opened or read to its end (a truncated gzip); 3 for an unknown\n"
+	"unit.\n";
 
 static const char export_usage[] =
 	"usage: sijin export scans [--checkpoint ID | --place ID | --unit ID]\n"

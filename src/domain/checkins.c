@@ -167,14 +167,15 @@ open_file(const char *path, gzFile *out, sj_err *e)
 
 /* Whether the whole file was read (else a read error or a truncated gzip). */
 static sj_rc
-close_file(gzFile gz, const char *path, sj_err *e)
+close_file(gzFile gz, sj_err *e)
 {
 	int err;
 	const char *msg = gzerror(gz, &err);
 	sj_rc rc = SJ_OK;
 
+	/* zlib's message names the file ("PATH: unexpected end of file") */
 	if (err != Z_OK && err != Z_STREAM_END)
-		rc = sj_fail(e, SJ_EIO, "file", "cannot read %s: %s", path, msg);
+		rc = sj_fail(e, SJ_EIO, "file", "cannot read %s", msg);
 	gzclose(gz);
 	return rc;
 }
@@ -237,14 +238,14 @@ reader_open(reader *rd, const char *path, void (*row_fn)(void *, int64_t, const 
  * record (a row lost without a word); the record is rejected instead
  * (record_checkin). */
 static bool
-reader_step(reader *rd, const char *path, sj_rc *rc, sj_err *e)
+reader_step(reader *rd, sj_rc *rc, sj_err *e)
 {
 	char piece[LINE_MAX_BYTES];
 	z_off_t at = gztell(rd->gz);
 
 	if (gzgets(rd->gz, piece, sizeof piece) == NULL) {
 		if ((*rc = csvrec_finish(&rd->csv, e)) == SJ_OK)
-			*rc = close_file(rd->gz, path, e);
+			*rc = close_file(rd->gz, e);
 		else
 			gzclose(rd->gz);
 		rd->gz = NULL;
@@ -489,7 +490,7 @@ make_missing(store *s, const crypt_keys *k, const scope *sc, const char *path,
 	sj_rc rc;
 
 	if ((rc = reader_open(rd, path, first_row, &fp, e)) == SJ_OK) {
-		while (reader_step(rd, path, &rc, e) && fp.rc == SJ_OK)
+		while (reader_step(rd, &rc, e) && fp.rc == SJ_OK)
 			;
 		if (rc == SJ_OK)
 			rc = fp.rc;
@@ -537,7 +538,6 @@ typedef struct feed_chunk {
  * the reader's outcome. */
 typedef struct feed {
 	reader rd;
-	const char *path;
 	const maps *m;
 	feed_chunk chunk[2];
 	feed_chunk *filling;       /* the chunk the reader's rows go to */
@@ -588,7 +588,7 @@ fill_chunk(feed *fd, feed_chunk *c)
 	c->n = c->n_why = 0;
 	fd->filling = c;
 	while (c->n < FEED_CHUNK)
-		if (!reader_step(&fd->rd, fd->path, &fd->rc, &fd->err))
+		if (!reader_step(&fd->rd, &fd->rc, &fd->err))
 			return false;
 	return true;
 }
@@ -678,7 +678,6 @@ feed_rows(const char *path, const maps *m, scan_import *im, sj_err *e)
 	pthread_t reader_thread;
 	sj_rc rc;
 
-	fd->path = path;
 	fd->m = m;
 	if ((rc = reader_open(&fd->rd, path, feed_row, fd, e)) != SJ_OK) {
 		free(fd);

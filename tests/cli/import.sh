@@ -262,6 +262,19 @@ printf '%s\n778,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,\n' "$H" >"$T/damag
 run_capture sj import checkins "$T/damaged.csv" --unit "$unit" --source damaged
 expect_status 0 "a user mapped to no person id: the import runs"
 expect_in "$T/out" "^rows 1  accepted 0  duplicates 0  rejected 1 " "and rejects that row"
+# A truncated gzip: the first pass reads the whole file before anything is
+# written, so nothing is imported; exit 1 (the file cannot be read to its
+# end: sijin import --help), the message naming the file once (zlib's own
+# message starts with it).
+awk -v h="$H" 'BEGIN { print h; for (i = 1; i <= 3000; i++)
+    printf "%d,3,%d,2020-01-01T00:00:00Z,40.7,-73.9,\n", 5000 + i, 1577836800 }' |
+    gzip -c | head -c 4000 >"$T/cut.csv.gz"
+n=$(count_rows scan)
+run_capture sj import checkins "$T/cut.csv.gz" --unit "$unit" --source cut
+expect_status 1 "a truncated gzip is refused, exit 1"
+expect_in "$T/err" "^sijin: file: cannot read $T/cut.csv.gz: unexpected end of file\$" \
+    "naming the file once and zlib's reason"
+check "nothing of the truncated file is stored" test "$(count_rows scan)" = "$n"
 printf '%s\n1,2,1577836800,2020-01-01T00:00:00Z,40.7,-73.9,\n7,8,1577836860,2020-01-01T00:01:00Z,40.7,-73.9,"open\n9,8,1577836920,2020-01-01T00:02:00Z,40.7,-73.9,\n' \
     "$H" >"$T/open.csv"
 n=$(count_rows scan)
