@@ -301,7 +301,15 @@ import_checkins(cli_ctx *ctx, const import_args *x)
 	return import_done(im, io.reader, rc, &e, x->json, x->dry_run, &t0);
 }
 
-/* The whole of path ("-": standard input) into a malloc'd buffer. */
+/* The largest ledger file `import scans` reads, bytes: the whole file is
+ * held in memory.  A sheet exported from Excel has at most 1,048,576 rows
+ * (~100 MiB of ledger rows); /dev/zero or a mistaken file of gigabytes is
+ * refused instead of exhausting memory (check-in files are streamed). */
+#define LEDGER_FILE_MAX ((size_t)256 << 20)
+
+/* The whole of path ("-": standard input) into a malloc'd buffer.
+ * Errors: SJ_EIO (field "file") when it cannot be opened or read;
+ * SJ_ETOOBIG ("file") past LEDGER_FILE_MAX. */
 static sj_rc
 read_all(const char *path, char **out, size_t *n, sj_err *e)
 {
@@ -316,6 +324,13 @@ read_all(const char *path, char **out, size_t *n, sj_err *e)
 	buf = sj_malloc(cap);
 	while ((got = fread(buf + len, 1, cap - len, fp)) > 0) {
 		len += got;
+		if (len > LEDGER_FILE_MAX) {
+			free(buf);
+			if (fp != stdin)
+				fclose(fp);
+			return sj_fail(e, SJ_ETOOBIG, "file", "%s is over %zu MiB: split it (a "
+			    "sheet holds at most 1,048,576 rows)", path, LEDGER_FILE_MAX >> 20);
+		}
 		if (len == cap)
 			buf = sj_realloc(buf, cap *= 2);
 	}

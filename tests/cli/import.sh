@@ -139,6 +139,12 @@ run_capture sj import scans "$T/bad.csv"
 expect_status 2 "bytes in neither UTF-8 nor GB18030 are refused"
 expect_in "$T/err" "file: is neither UTF-8 nor GB18030" "with an encoding error naming the file"
 check "nothing was imported" test "$(count_rows scan)" = "$((n + 1))"
+# A ledger is read whole into memory: an endless input (/dev/zero) is
+# refused past 256 MiB (LEDGER_FILE_MAX), not read until memory runs out.
+run_capture sj import scans /dev/zero
+expect_status 2 "an endless ledger is refused"
+expect_in "$T/err" "file: /dev/zero is over 256 MiB" "naming the file and the bound"
+check "nothing was imported from it" test "$(count_rows scan)" = "$((n + 1))"
 
 for tz in America/New_York UTC; do
 	TZ=$tz run_capture sj export scans --checkpoint "$cp" --from 2024-03-02 --to 2024-03-02
