@@ -661,13 +661,42 @@ reply_registration_required(http_req *r)
 	    "you visit"));
 }
 
+/* Who the visitor of in is (sc->person_id: the person on record with the
+ * name and mobile, or 0) and whether they must be registered before this
+ * scan (*needs: unknown, or an outsider without a registration valid
+ * now).  Reads only. */
+static sj_rc
+checkin_who(http_req *r, const checkin_body *in, const char *mobile, codes_scan *sc,
+    bool *needs, sj_err *e)
+{
+	sj_rc rc;
+
+	if ((rc = checkin_person(r, in->name, mobile, &sc->person_id, e)) != SJ_OK)
+		return rc;
+	*needs = sc->person_id == 0;
+	if (!*needs)
+		return checkin_needs_registration(r, sc, needs, e);
+	return SJ_OK;
+}
+
 /* POST /api/v1/checkin/{token}: a visitor checks in or out on their phone.
  * A visitor on record (mobile and name) who may pass is scanned at once.
  * Anyone else — unknown, or an outsider without a registration valid now —
  * is first asked for the registration fields ({"result":
  * "registration_required"}, nothing stored); sent with them, the visitor
  * is registered for the day and scanned, in one transaction.  The
- * screening rules then decide as for any scan. */
+ * screening rules then decide as for any scan.
+ *
+ * Who the visitor is and whether they need a registration is decided
+ * again inside the transaction: a phone that sends the same check-in
+ * several times at once (a double tap, a retry while the first is under
+ * way) has every copy pass the first look before any commits, and each
+ * would register the visitor once more (the scan itself is kept once by
+ * its idempotency key).  store_begin takes the store's write lock (SQLite
+ * BEGIN IMMEDIATE; on PostgreSQL the advisory lock at READ COMMITTED,
+ * store.h), so the second look sees every registration committed before
+ * it and none can be committed until this transaction ends: exactly one
+ * copy registers, the others find the registration valid and only scan. */
 static sj_rc
 post_checkin(http_req *r, sj_err *e)
 {
@@ -677,7 +706,7 @@ post_checkin(http_req *r, sj_err *e)
 	store *s = http_store(r);
 	json_t *answer = NULL;
 	codes_scan sc = { .source = SCAN_SRC_SELF_CHECKIN, .sc = &scope_system };
-	bool needs;
+	bool needs, fields;
 	placecode pc;
 	sj_rc rc;
 
@@ -686,21 +715,27 @@ post_checkin(http_req *r, sj_err *e)
 	    (rc = placecode_resolve(s, http_arena(r), token, &pc, e)) != SJ_OK ||
 	    (rc = limit_take(r, "checkin-token", token, LIMIT_PER_TOKEN, "token", e)) != SJ_OK ||
 	    (rc = jb_read(http_body(r), checkin_fields, &in, http_arena(r), e)) != SJ_OK ||
-	    (rc = checkin_check(&in, &pc, mobile, e)) != SJ_OK ||
-	    (rc = checkin_person(r, in.name, mobile, &sc.person_id, e)) != SJ_OK)
+	    (rc = checkin_check(&in, &pc, mobile, e)) != SJ_OK)
 		return rc;
 	sc.checkpoint_id = pc.checkpoint_id;
 	sc.place_id = pc.place_id;
 	sc.direction = in.direction;
 	sc.idempotency_key = in.idempotency_key;
-	needs = sc.person_id == 0;
-	if (!needs && (rc = checkin_needs_registration(r, &sc, &needs, e)) != SJ_OK)
+	fields = in.from && in.reason && in.host;
+	/* The first look, without the write lock: asking for the fields
+	 * stores nothing and need not wait for other writers. */
+	if ((rc = checkin_who(r, &in, mobile, &sc, &needs, e)) != SJ_OK)
 		return rc;
-	if (needs && (!in.from || !in.reason || !in.host))
+	if (needs && !fields)
 		return reply_registration_required(r);
 	if ((rc = store_begin(s, e)) != SJ_OK)
 		return rc;
-	if (needs)
+	if ((rc = checkin_who(r, &in, mobile, &sc, &needs, e)) == SJ_OK && needs && !fields) {
+		/* A registration that ran out between the two looks. */
+		store_rollback(s);
+		return reply_registration_required(r);
+	}
+	if (rc == SJ_OK && needs)
 		rc = checkin_register(r, &in, &pc, &sc.person_id, e);
 	if (rc == SJ_OK)
 		rc = codes_scan_record(r, &sc, &answer, e);

@@ -364,6 +364,52 @@ test('self check-in records a scan for a known phone and registers an outsider',
   assert.equal(count(srv.db, 'SELECT count(*) FROM outsider_registration'), registrations + 1);
 });
 
+test('the same check-in sent at once several times registers the visitor once', async () => {
+  // A double tap or a retry while the first try is under way: every copy
+  // looks the visitor up before any commits.  Exactly one registration (and
+  // its audit event) must come of it, on either database; with one
+  // idempotency key, one scan too (the others replay it); without a key,
+  // one scan each (the same stay).
+  const own = await startServer();
+  try {
+    const s = await signIn(own.base, 'leader');
+    const tok = (await s.post('/api/v1/checkpoints/1/place-code', undefined)).body.token;
+    const n = (q) => count(own.db, q);
+    const fire = (body) => Promise.all(Array.from({ length: 5 },
+      () => call(own, `/api/v1/checkin/${tok}`, { method: 'POST', body })));
+    const reg = { direction: 'in', from: '济南市历下区', reason: '探亲', host: '1号楼1单元101' };
+    const rounds = [
+      { name: '王五', mobile: '13905389999', idempotency_key: 'visit-0001', scans: 1 },
+      { name: '赵六', mobile: '13905388888', scans: 5 },
+    ];
+    for (const { scans, ...who } of rounds) {
+      const before = {
+        people: n('SELECT count(*) FROM person'),
+        scans: n('SELECT count(*) FROM scan'),
+        audits: n("SELECT count(*) FROM audit_event WHERE action = 'outsider.register'"),
+      };
+      const answers = await fire({ ...reg, ...who });
+      for (const a of answers) {
+        assert.equal(a.status, 200, a.text);
+        assert.equal(a.body.result, 'recorded', a.text);
+        assert.equal(a.body.decision, 'pass', a.text);
+      }
+      const pids = new Set(answers.map((a) => a.body.person.id));
+      assert.equal(pids.size, 1, `one person: ${[...pids]}`);
+      const [pid] = pids;
+      assert.equal(n('SELECT count(*) FROM person'), before.people + 1);
+      assert.equal(n(`SELECT count(*) FROM outsider_registration WHERE person_id = ${pid}`), 1,
+        `registrations of ${who.name}`);
+      assert.equal(n("SELECT count(*) FROM audit_event WHERE action = 'outsider.register'"),
+        before.audits + 1);
+      assert.equal(n('SELECT count(*) FROM scan'), before.scans + scans);
+      assert.equal(answers.filter((a) => !a.body.replayed).length, scans);
+    }
+  } finally {
+    await own.stop();
+  }
+});
+
 test('self check-in is rate limited per address', async () => {
   const own = await startServer();
   try {
