@@ -243,11 +243,32 @@ read_header(csv_state *st)
 		    "(docs/import.md)");
 }
 
+/* The length of s's first max bytes or fewer that ends on a character
+ * boundary (s is UTF-8: ledger_decode's output), for quoting in a message. */
+static int
+utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return (int)n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}
+
+/* Give the row just read to row_fn, or to bad_fn when a cell beyond the
+ * header's columns holds a value (scan_ledger.h): that value has no column
+ * to go to, and dropping it would hide a row shifted by a cell.  Cells
+ * left out at the end read as blank. */
 static void
 emit_row(csv_state *st)
 {
 	ledger_row row = { .line = st->row_line };
 	bool blank = true;
+	int beyond = -1;   /* the first cell with a value beyond the header's, or -1 */
+	const char *beyond_v = NULL;
 
 	for (int i = 0; i < st->n_cols; i++)
 		if (st->cols[i] != LEDGER_IGNORED)
@@ -256,10 +277,20 @@ emit_row(csv_state *st)
 		char *v = trim(st->cells[i]);
 		if (*v)
 			blank = false;
+		if (*v && i >= st->n_cols && beyond < 0) {
+			beyond = i;
+			beyond_v = v;
+		}
 		if (i < st->n_cols && st->cols[i] != LEDGER_IGNORED && *v)
 			row.v[st->cols[i]] = v;
 	}
-	if (!blank)
+	if (beyond >= 0) {
+		sj_err why = {0};
+		sj_fail(&why, SJ_EINVAL, "row", "cell %d ('%.*s') is beyond the header's %d "
+		    "column%s: a cell too many, or a row shifted?", beyond + 1,
+		    utf8_prefix(beyond_v, 40), beyond_v, st->n_cols, st->n_cols == 1 ? "" : "s");
+		st->bad_fn(st->cls, st->row_line, &why);
+	} else if (!blank)
 		st->rc = st->row_fn(st->cls, &row, st->e);
 }
 

@@ -27,6 +27,18 @@
  *
  * Other columns (序号, 备注, ...) are ignored.  Row numbers are the line
  * number in the file where the row starts (the header is line 1).
+ *
+ * Cells against the header: a row with a value in a cell beyond the
+ * header's columns is refused (bad_fn, field "row": the value would have
+ * no column, and dropping it would hide a row shifted by a cell); blank
+ * cells beyond the header (trailing commas) carry nothing and are
+ * allowed.  A row with fewer cells than the header reads the missing ones
+ * as blank: Excel leaves out the commas of trailing blank cells in parts
+ * of a file (StataCorp FAQ "How Excel writes empty cells"), so a short
+ * row is how a spreadsheet writes blanks; each blank is then checked as a
+ * blank cell is (a required time or direction is refused by
+ * ledger_row_input).  Check-in files (checkins.h) are machine-written
+ * with fixed fields and refuse any other count.
  */
 #ifndef SJ_SCAN_LEDGER_H
 #define SJ_SCAN_LEDGER_H
@@ -61,7 +73,8 @@ typedef struct ledger_row {
 /* Called for each data row; an error ends the parse with it. */
 typedef sj_rc (*ledger_row_fn)(void *cls, const ledger_row *row, sj_err *e);
 /* Called for a row that cannot be read at all (a field over
- * LEDGER_FIELD_MAX bytes, more than LEDGER_COLUMNS_MAX fields). */
+ * LEDGER_FIELD_MAX bytes, more than LEDGER_COLUMNS_MAX fields, a value in
+ * a cell beyond the header's columns), why naming field "row". */
 typedef void (*ledger_bad_fn)(void *cls, int64_t line, const sj_err *why);
 
 /* The column a header names, or LEDGER_IGNORED. */
@@ -83,7 +96,8 @@ sj_rc ledger_decode(const char *bytes, size_t n, char **out, size_t *out_n,
 /*
  * Parse the UTF-8 CSV text s[0..n) (ledger_decode's output): header, then
  * each row to row_fn (rows whose cells are all blank are skipped), each
- * unreadable row to bad_fn.  Errors: SJ_EINVAL (field "file") for an
+ * unreadable row and each row with a value beyond the header's columns
+ * (above) to bad_fn.  Errors: SJ_EINVAL (field "file") for an
  * empty file, a header with no known column, a column named twice, or a
  * quote left open at the end ("a quote opened on line N is never
  * closed": found before any row is given, so nothing is imported); what

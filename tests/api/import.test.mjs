@@ -63,6 +63,26 @@ test('a GB18030 CSV ledger imports, rejected rows listed by line and field', asy
   assert.equal(scansAt(1709310600), 1);
 });
 
+test('a CSV row with a value beyond the header is rejected (row), the others imported', async () => {
+  // the tester's case: header id_number,time,direction,checkpoint and a row
+  // with a fifth cell; the rows around it go in (2024-03-03 08:00 and 09:00
+  // +08:00 are 1709424000 and 1709427600), the shifted one (08:30,
+  // 1709425800) is rejected on its line 3 with field row.
+  const csv = 'id_number,time,direction,checkpoint\n' +
+    `${LISI},2024-03-03T08:00:00+08:00,in,${ids.cp}\n` +
+    `${LISI},2024-03-03T08:30:00+08:00,in,${ids.cp},extra\n` +
+    `${LISI},2024-03-03T09:00:00+08:00,out,${ids.cp}\n`;
+  const res = await post(admin, csv, 'text/csv');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.rows, 3);
+  assert.equal(res.body.accepted, 2);
+  assert.deepEqual(res.body.rejects.map((r) => [r.line, r.field]), [[3, 'row']]);
+  assert.match(res.body.rejects[0].detail, /cell 5 \('extra'\)/);
+  assert.equal(scansAt(1709424000), 1);
+  assert.equal(scansAt(1709425800), 0);
+  assert.equal(scansAt(1709427600), 1);
+});
+
 test('an attendant imports only at the checkpoint they attend', async () => {
   const body = [
     JSON.stringify({ checkpoint: ids.cp, id_number: LISI, time: '2024-03-02T01:00:00+08:00', direction: 'in' }),

@@ -263,6 +263,58 @@ test_ledger_damaged_names(void **state)
 	assert_int_equal(count(f, CPFIX_COUNT_SCANS), 1);
 }
 
+/* A ledger row's cells against its header (scan_ledger.h, docs/import.md
+ * "Columns"), header id_number,time,direction,checkpoint and default
+ * checkpoint cp_p:
+ *   line 2: four cells: stored (in at 08:00);
+ *   line 3: a fifth cell "extra": refused, field "row", naming cell 5 and
+ *           the 4 columns; the other rows still go in;
+ *   line 4: a fifth cell left blank (a trailing comma): nothing lost,
+ *           stored (out at 08:10);
+ *   line 5: three cells, the checkpoint left out as Excel leaves out the
+ *           commas of trailing blank cells: read as blank, so the file's
+ *           checkpoint cp_p: stored (in at 08:20);
+ *   line 6: two cells, the direction left out: blank, and a blank
+ *           direction is refused (field "direction") as it is when the
+ *           cell is there and empty.
+ * Three scans in all, each at cp_p. */
+static void
+test_ledger_cell_count(void **state)
+{
+	cpfix *f = *state;
+	static const char ledger[] = "id_number,time,direction,checkpoint\n"
+	    "%s,2024-03-02 08:00,in,%lld\n"
+	    "%s,2024-03-02 08:05,in,%lld,extra\n"
+	    "%s,2024-03-02 08:10,out,%lld,\n"
+	    "%s,2024-03-02 08:20,in\n"
+	    "%s,2024-03-02 08:30\n";
+	long long p = f->cp_p;
+	const char *id = f->id_resident;
+	char text[1024], sql[128];
+	scan_import *im;
+	sj_err e = {0};
+
+	snprintf(text, sizeof text, ledger, id, p, id, p, id, p, id, id);
+	assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+	    AT_0030 + 86400, &(import_options){0}, &im, &e), SJ_OK);
+	assert_int_equal(jimport_ledger(text, strlen(text), LEDGER_CSV, f->cp_p, im, &e), SJ_OK);
+	assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+	const import_report *rp = scan_import_report(im);
+	assert_int_equal(rp->accepted, 3);
+	assert_int_equal(rp->rejected, 2);
+	assert_int_equal(rp->n_rejects, 2);
+	assert_int_equal(rp->rejects[0].line, 3);
+	assert_string_equal(rp->rejects[0].field, "row");
+	assert_string_equal(rp->rejects[0].msg, "cell 5 ('extra') is beyond the header's 4 "
+	    "columns: a cell too many, or a row shifted?");
+	assert_int_equal(rp->rejects[1].line, 6);
+	assert_string_equal(rp->rejects[1].field, "direction");
+	scan_import_free(im);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM scan WHERE checkpoint_id = %lld", p);
+	assert_int_equal(count(f, sql), 3);
+	assert_int_equal(count(f, CPFIX_COUNT_SCANS), 3);
+}
+
 static void
 test_encoding_error(void **state)
 {
@@ -1092,6 +1144,8 @@ main(void)
 		cmocka_unit_test(test_ledger_line_numbers),
 		cmocka_unit_test(test_ledger_quotes),
 		cmocka_unit_test_setup_teardown(test_ledger_damaged_names, cpfix_state_setup,
+		    cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_cell_count, cpfix_state_setup,
 		    cpfix_state_teardown),
 		cmocka_unit_test(test_utf16_named),
 		cmocka_unit_test_setup_teardown(test_encoding_error, cpfix_state_setup, cpfix_state_teardown),
