@@ -204,9 +204,13 @@ pass_revoke_cmd(cli_ctx *ctx, int argc, char **argv)
 	return cli_finish(ctx, rc, &e);
 }
 
+/* Pass p as text; code NULL when it is not given out, said with why
+ * (pass_printable). */
 static void
 pass_print_text(const pass *p, sj_date today, const char *code)
 {
+	sj_err why = {0};
+
 	char from[DT_DATE_LEN], to[DT_DATE_LEN];
 
 	dt_date_format(p->valid_from, from);
@@ -218,7 +222,12 @@ pass_print_text(const pass *p, sj_date today, const char *code)
 	if (p->revoked_at)
 		printf("revoked  by %s%s%s\n", p->revoked_by, p->revoke_reason ? ": " : "",
 		    p->revoke_reason ? p->revoke_reason : "");
-	printf("code     %s\n", code);
+	if (code)
+		printf("code     %s\n", code);
+	else {
+		pass_printable(p, today, &why);
+		printf("code     none: %s\n", why.msg);
+	}
 }
 
 static int
@@ -234,7 +243,7 @@ pass_show_cmd(cli_ctx *ctx, int argc, char **argv)
 	char code[PASS_TEXT_MAX];
 	pass_claim claim;
 	sj_date today;
-	bool json = false, lettered;
+	bool json = false, lettered, given;
 	sj_err e = {0};
 	int64_t id;
 	buf pic;
@@ -259,20 +268,24 @@ pass_show_cmd(cli_ctx *ctx, int argc, char **argv)
 	arena_init(&a);
 	buf_init(&pic, QR_OUT_MAX);
 	today = dt_date_of(dt_now());
+	/* A revoked or expired pass is shown without its code and not
+	 * printed (pass_printable). */
 	if (cli_open(ctx, true, &e) != SJ_OK ||
 	    pass_get(ctx->s, &scope_system, &a, id, &p, &e) != SJ_OK ||
+	    (format && pass_printable(&p, today, &e) != SJ_OK) ||
 	    (pass_claim_of(&p, &claim), pass_encode(ctx->keys, &claim, code, sizeof code, &e)) != SJ_OK ||
 	    (format && (pass_render(ctx->keys, &p, format, ctx->cfg->poster_font, &pic, &lettered,
 	    &e) != SJ_OK || write_out(out, pic.data, pic.len, &e) != SJ_OK))) {
 		status = cli_fail(&e);
 		goto done;
 	}
+	given = pass_printable(&p, today, NULL) == SJ_OK;
 	if (format)
 		warn_unlettered(ctx, lettered, format);
 	if (json)
-		cli_json_print(jcodes_pass(&p, today, code));
+		cli_json_print(jcodes_pass(&p, today, given ? code : NULL));
 	else if (format == NULL || strcmp(out, "-") != 0)
-		pass_print_text(&p, today, code);
+		pass_print_text(&p, today, given ? code : NULL);
 done:
 	buf_free(&pic);
 	arena_free(&a);

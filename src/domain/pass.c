@@ -526,6 +526,24 @@ pass_status(const pass *p, sj_date today)
 	return PASS_VALID;
 }
 
+sj_rc
+pass_printable(const pass *p, sj_date today, sj_err *e)
+{
+	char day[DT_DATE_LEN];
+
+	switch (pass_status(p, today)) {
+	case PASS_REVOKED:
+		return sj_fail(e, SJ_ENOTFOUND, "pass", "pass %lld has been revoked: its code is not "
+		    "given out again; issue a new pass", (long long)p->id);
+	case PASS_EXPIRED:
+		dt_date_format(p->valid_to, day);
+		return sj_fail(e, SJ_ENOTFOUND, "pass", "pass %lld expired after %s: its code is not "
+		    "given out again; issue a new pass", (long long)p->id, day);
+	default:
+		return SJ_OK;
+	}
+}
+
 static sj_rc
 check_dates(const pass_input *in, sj_date today, sj_date *from, sj_err *e)
 {

@@ -198,6 +198,21 @@ sj_rc pass_revoke(store *s, const scope *sc, int64_t id, const char *who, const 
 sj_rc pass_render(const crypt_keys *k, const pass *p, const char *format, const char *font,
     buf *out, bool *lettered, sj_err *e);
 
+/*
+ * Whether pass p's code may be given out — shown as text or printed — on
+ * local date today: only while the pass can still pass a checkpoint, that
+ * is valid or not yet valid (cards are handed out ahead of their first
+ * day).  A revoked or expired pass would be refused at every checkpoint
+ * (pass_verify), and docs/codes.md allows printing no such pass: a card
+ * made from it misleads its holder, and a revoked pass's code would pass
+ * any verifier whose revocation list is not yet reloaded.  The pass's
+ * record stays readable (its code withheld).  Errors: SJ_ENOTFOUND (field
+ * "pass": the code, not the pass, is gone — as a rotated place code is
+ * 404) "pass 12 has been revoked: its code is not given out again; issue a
+ * new pass", or "pass 12 expired after 2020-03-31: ...".
+ */
+sj_rc pass_printable(const pass *p, sj_date today, sj_err *e);
+
 /* The claim of a stored pass (for pass_encode). */
 void pass_claim_of(const pass *p, pass_claim *out);
 

@@ -184,7 +184,8 @@ static const jb_field verify_fields[] = {
 	{ NULL, 0, 0, 0, 0, 0 },
 };
 
-/* The JSON of pass id with its payload. */
+/* The JSON of pass id with its payload, code null when it is not given
+ * out (pass_printable: revoked, expired). */
 static sj_rc
 pass_json(http_req *r, int64_t id, json_t **out, sj_err *e)
 {
@@ -196,6 +197,10 @@ pass_json(http_req *r, int64_t id, json_t **out, sj_err *e)
 	*out = NULL;
 	if ((rc = pass_get(http_store(r), http_scope(r), http_arena(r), id, &p, e)) != SJ_OK)
 		return rc;
+	if (pass_printable(&p, today(), NULL) != SJ_OK) {
+		*out = jcodes_pass(&p, today(), NULL);
+		return SJ_OK;
+	}
 	pass_claim_of(&p, &c);
 	if ((rc = pass_encode(http_keys(r), &c, code, sizeof code, e)) != SJ_OK)
 		return rc;
@@ -322,7 +327,8 @@ get_pass_qr(http_req *r, sj_err *e)
 
 	if ((rc = picture_format(r, &format, e)) != SJ_OK ||
 	    (rc = http_param_id(r, "id", &id, e)) != SJ_OK ||
-	    (rc = pass_get(http_store(r), http_scope(r), http_arena(r), id, &p, e)) != SJ_OK)
+	    (rc = pass_get(http_store(r), http_scope(r), http_arena(r), id, &p, e)) != SJ_OK ||
+	    (rc = pass_printable(&p, today(), e)) != SJ_OK)
 		return rc;
 	buf_init(&pic, QR_OUT_MAX);
 	rc = pass_render(http_keys(r), &p, format, http_config(r)->poster_font, &pic, NULL, e);

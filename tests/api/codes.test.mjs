@@ -37,6 +37,11 @@ function localDate(days = 0) {
   return t.toISOString().slice(0, 10);
 }
 
+// The environment of a command run on 2020-03-15 12:00 +08:00 (SIJIN_TEST_NOW,
+// docs/config.md "Test hooks"): a pass of 2020-03-01 .. 2020-03-31 is
+// valid then, and printed as it was.
+const inMarch2020 = { ...process.env, SIJIN_TEST_NOW: '1584244800' };
+
 async function issuePass(body = {}) {
   const res = await leader.post('/api/v1/passes', { person_id: 1, valid_to: localDate(30), ...body });
   assert.equal(res.status, 201, res.text);
@@ -133,11 +138,13 @@ test('forged, malformed, expired and revoked passes get distinct verdicts', asyn
   assert.equal(res.body.pass, null);
   res = await call(srv, '/api/v1/passes/verify', { method: 'POST', token: gate, body: { code: 'SJP1.hello' } });
   assert.equal(res.body.verdict, 'malformed');
-  // An expired pass: a row whose dates are past, signed by `sijin pass show`.
+  // An expired pass: a row whose dates are past, signed by `sijin pass show`
+  // run on a day it was valid (an expired pass's code is not given out).
   sql(srv.db, `INSERT INTO pass (person_id, place_id, valid_from, valid_to, issued_at, issued_by)
     VALUES (1, 1, 18322, 18352, 0, 'test')`);  // 2020-03-01 .. 2020-03-31
   const id = Number(sql(srv.db, 'SELECT max(id) FROM pass'));
-  const shown = JSON.parse(execFileSync(bin, ['--db', srv.db, 'pass', 'show', String(id), '--json'], { encoding: 'utf8' }));
+  const shown = JSON.parse(execFileSync(bin, ['--db', srv.db, 'pass', 'show', String(id), '--json'],
+    { encoding: 'utf8', env: inMarch2020 }));
   res = await call(srv, '/api/v1/passes/verify', { method: 'POST', token: gate, body: { code: shown.code } });
   assert.equal(res.body.verdict, 'expired');
   assert.equal(res.body.detail, `pass ${id} expired after 2020-03-31`);
@@ -150,6 +157,42 @@ test('forged, malformed, expired and revoked passes get distinct verdicts', asyn
   res = await call(srv, '/api/v1/passes/verify', { method: 'POST', token: gate, body: { code: p.code } });
   assert.equal(res.body.verdict, 'revoked');
   assert.equal(count(srv.db, `SELECT count(*) FROM audit_event WHERE action = 'pass.revoke' AND object_id = ${p.id}`), 1);
+});
+
+test('a revoked or expired pass is not printed and its code not shown: 404, field pass', async () => {
+  const p = await issuePass();
+  let res = await leader.get(`/api/v1/passes/${p.id}`);
+  assert.equal(res.body.code, p.code);  // while valid: shown
+  const rev = await leader.post(`/api/v1/passes/${p.id}/revoke`, {});
+  assert.equal(rev.status, 200, rev.text);
+  assert.equal(rev.body.code, null);
+  res = await leader.get(`/api/v1/passes/${p.id}`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.status, 'revoked');
+  assert.equal(res.body.code, null);
+  for (const q of ['', '?format=svg']) {
+    res = await leader.get(`/api/v1/passes/${p.id}/qr${q}`);
+    assertProblem(res, 404, 'not-found', 'pass');
+    assert.equal(res.body.detail, `pass ${p.id} has been revoked: its code is not given out ` +
+      'again; issue a new pass');
+  }
+  // Expired (2020-03-01 .. 2020-03-31): the same, naming the last day.
+  sql(srv.db, `INSERT INTO pass (person_id, place_id, valid_from, valid_to, issued_at, issued_by)
+    VALUES (1, 1, 18322, 18352, 0, 'test')`);
+  const old = Number(sql(srv.db, 'SELECT max(id) FROM pass'));
+  res = await leader.get(`/api/v1/passes/${old}`);
+  assert.equal(res.body.status, 'expired');
+  assert.equal(res.body.code, null);
+  res = await leader.get(`/api/v1/passes/${old}/qr`);
+  assertProblem(res, 404, 'not-found', 'pass');
+  assert.equal(res.body.detail, `pass ${old} expired after 2020-03-31: its code is not given ` +
+    'out again; issue a new pass');
+  // A pass not yet valid is printed (cards are handed out ahead of their first day).
+  const later = await issuePass({ valid_from: localDate(2), valid_to: localDate(9) });
+  res = await leader.get(`/api/v1/passes/${later.id}`);
+  assert.equal(res.body.status, 'not_yet_valid');
+  assert.equal(res.body.code, later.code);
+  assert.equal((await fetch(`${srv.base}/api/v1/passes/${later.id}/qr`, { headers: { Cookie: leader.cookie } })).status, 200);
 });
 
 test('bad pass requests name the field and store nothing', async () => {
@@ -430,7 +473,15 @@ test('self check-in is rate limited per address', async () => {
 
 async function passPng(id) {
   const res = await fetch(`${srv.base}/api/v1/passes/${id}/qr`, { headers: { Cookie: leader.cookie } });
+  assert.equal(res.status, 200);
   return Buffer.from(await res.arrayBuffer());
+}
+
+// The PNG of an expired pass as printed while it was valid (the server
+// prints no expired pass).
+function oldPassPng(id) {
+  return execFileSync(bin, ['--db', srv.db, 'pass', 'show', String(id), '--format', 'png', '--out', '-'],
+    { env: inMarch2020 });
 }
 
 test('photos: bad images are refused, naming the field, and nothing is stored', async () => {
@@ -498,7 +549,7 @@ test('photos of a pass, as PNG and as a multipart form, become scans', async () 
   sql(srv.db, `INSERT INTO pass (person_id, place_id, valid_from, valid_to, issued_at, issued_by)
     VALUES (2, 1, 18322, 18352, 0, 'test')`);
   const old = Number(sql(srv.db, 'SELECT max(id) FROM pass'));
-  res = await call(srv, '/api/v1/checkpoints/1/scans/photo', { method: 'POST', token: gate, raw: await passPng(old), type: 'image/png' });
+  res = await call(srv, '/api/v1/checkpoints/1/scans/photo', { method: 'POST', token: gate, raw: oldPassPng(old), type: 'image/png' });
   assertProblem(res, 422, 'invalid-input', 'code');
   assert.match(res.body.detail, /expired after 2020-03-31/);
   // A place-code poster photographed at the gate names no person (the

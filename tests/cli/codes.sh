@@ -77,6 +77,19 @@ run_capture sj scan --checkpoint 1 --code "$code" --direction out
 expect_status 2 "a revoked pass scans no one"
 expect_in "$T/err" "sijin: code: pass $id has been revoked" "saying so"
 check "nothing stored for it" test "$(count_rows scan)" = "$((scans + 1))"
+# A revoked pass is shown without its code and not printed (docs/codes.md).
+run_capture sj pass show "$id"
+expect_status 0 "a revoked pass is still shown"
+expect_in "$T/out" "^status   revoked$" "as revoked"
+expect_in "$T/out" "^code     none: pass $id has been revoked" "without its code"
+check "the code is nowhere in it" sh -c "! grep -qF '$code' '$T/out'"
+run_capture sj pass show "$id" --json
+check "--json gives code null" sh -c "grep -q '\"code\": null' '$T/out'"
+rm -f "$T/revoked.png"
+run_capture sj pass show "$id" --format png --out "$T/revoked.png"
+expect_status 3 "a revoked pass is not printed (not found, exit 3)"
+expect_in "$T/err" "sijin: pass: pass $id has been revoked: its code is not given out again" "saying why"
+check "no picture written" test ! -e "$T/revoked.png"
 
 # --- refusals store nothing ----------------------------------------------
 n=$(count_rows pass)

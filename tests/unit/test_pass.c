@@ -441,7 +441,7 @@ test_issue_and_revoke(void **state)
 	fixture *f = *state;
 	sj_date today = ymd(2020, 3, 1);
 	int64_t id = issue(f, PASS_DATE_NONE, ymd(2020, 3, 31), today), noon;
-	char text[PASS_TEXT_MAX];
+	char text[PASS_TEXT_MAX], want[160];
 	pass_revlist *rl;
 	pass_claim c;
 	pass_verdict v;
@@ -455,6 +455,16 @@ test_issue_and_revoke(void **state)
 	assert_string_equal(p.person_name, "张*");
 	assert_string_equal(p.place_name, "华新新干线小区");
 	assert_int_equal(pass_status(&p, today), PASS_VALID);
+	/* Printable while it can pass: valid, or not yet valid (the day
+	 * before); not once expired (2020-04-01, the day after valid_to). */
+	assert_int_equal(pass_printable(&p, today, &e), SJ_OK);
+	assert_int_equal(pass_printable(&p, ymd(2020, 2, 29), &e), SJ_OK);
+	assert_int_equal(pass_printable(&p, ymd(2020, 3, 31), &e), SJ_OK);
+	assert_int_equal(pass_printable(&p, ymd(2020, 4, 1), &e), SJ_ENOTFOUND);
+	assert_string_equal(e.field, "pass");
+	snprintf(want, sizeof want, "pass %lld expired after 2020-03-31: its code is not given "
+	    "out again; issue a new pass", (long long)id);
+	assert_string_equal(e.msg, want);
 	pass_claim_of(&p, &c);
 	assert_int_equal(c.serial, id);
 	assert_int_equal(pass_encode(keys, &c, text, sizeof text, &e), SJ_OK);
@@ -482,6 +492,12 @@ test_issue_and_revoke(void **state)
 	assert_string_equal(p.revoked_by, "leader");
 	assert_string_equal(p.revoke_reason, "card lost");
 	assert_int_equal(pass_status(&p, today), PASS_REVOKED);
+	/* Never printable again, whatever the day. */
+	assert_int_equal(pass_printable(&p, today, &e), SJ_ENOTFOUND);
+	assert_string_equal(e.field, "pass");
+	snprintf(want, sizeof want, "pass %lld has been revoked: its code is not given out "
+	    "again; issue a new pass", (long long)id);
+	assert_string_equal(e.msg, want);
 	/* Unknown pass; a bad reason. */
 	assert_int_equal(pass_revoke(f->s, &scope_system, id + 1, "x", NULL, noon, &e), SJ_ENOTFOUND);
 	assert_int_equal(pass_revoke(f->s, &scope_system, id, "x", "two\nlines", noon, &e), SJ_EINVAL);
