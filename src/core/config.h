@@ -43,6 +43,9 @@ typedef struct sj_config {
 	int threads;           /* HTTP worker threads */
 	int max_connections;   /* concurrent HTTP connections */
 	int max_connections_per_address; /* of them, from one client address */
+	int max_streams_per_address;     /* alert streams (server-sent events) one
+	                                  * client address may hold open at once
+	                                  * (http/http.h http_reply_stream) */
 	int request_timeout;   /* seconds */
 	int max_body;          /* bytes */
 	char *trusted_proxies; /* comma-separated proxy addresses, "" = none */

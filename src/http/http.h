@@ -188,8 +188,14 @@ typedef long (*http_stream_fn)(void *cls, char *out, size_t max, bool tick);
  * once when the stream ends (client gone, next ended it, server stopping)
  * — after it returns, http_stream_wake is never called by the server and
  * must not be called by anyone.  *out receives the stream, for waking it.
- * At most HTTP_STREAMS_MAX streams are open at once.  Errors: SJ_EBUSY
- * ("stream") when that many are open (release is not called).
+ * A client that hangs up ends its stream within about a second, even while
+ * nothing is sent.  Streams hold connections, so they are capped below the
+ * connection limits (stream.c): per client address max-streams-per-address,
+ * per TCP peer half of max-connections-per-address, in all half of
+ * max-connections and at most HTTP_STREAMS_MAX.  Errors (field "stream",
+ * with a Retry-After header; release is not called): SJ_ELIMIT when the
+ * caller's own address holds its share; SJ_EBUSY when the server's or the
+ * caller's proxy's share is taken, or the server is stopping.
  */
 sj_rc http_reply_stream(http_req *r, const char *content_type, http_stream_fn next,
     void (*release)(void *cls), void *cls, http_stream **out, sj_err *e);

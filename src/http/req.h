@@ -37,7 +37,8 @@ struct http_req {
 	arena a;
 	int64_t start_ns;          /* CLOCK_MONOTONIC at the first byte */
 	char request_id[17];
-	char ip[64];
+	char ip[64];               /* the client's address (a trusted proxy's X-Forwarded-For) */
+	char peer[64];             /* the TCP peer's address, "-" when unknown */
 	const char *method;        /* as sent ("HEAD" kept here) */
 	const char *path;
 	/* routing */

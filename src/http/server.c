@@ -156,6 +156,7 @@ client_ip(http_req *r)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->ip, sizeof r->ip);
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip, sizeof r->ip);
+	memcpy(r->peer, r->ip, sizeof r->peer);
 	if (!proxy_trusted(r->srv, r->ip) ||
 	    (xff = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For")) == NULL)
 		return;

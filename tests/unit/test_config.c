@@ -140,6 +140,7 @@ test_defaults(void **state)
 	assert_int_equal(c->threads, 4);
 	assert_int_equal(c->max_connections, 1024);
 	assert_int_equal(c->max_connections_per_address, 256);
+	assert_int_equal(c->max_streams_per_address, 16);
 	assert_int_equal(c->request_timeout, 30);
 	assert_int_equal(c->max_body, 1048576);
 	assert_string_equal(c->trusted_proxies, "");
@@ -172,6 +173,7 @@ test_defaults_printed(void **state)
 	    "threads = 4  # default\n"
 	    "max-connections = 1024  # default\n"
 	    "max-connections-per-address = 256  # default\n"
+	    "max-streams-per-address = 16  # default\n"
 	    "request-timeout = 30  # default\n"
 	    "max-body = 1048576  # default\n"
 	    "trusted-proxies =   # default\n"
@@ -261,6 +263,7 @@ test_print_after_load_names_sources(void **state)
 	    "threads = 4  # default\n"
 	    "max-connections = 1024  # default\n"
 	    "max-connections-per-address = 256  # default\n"
+	    "max-streams-per-address = 16  # default\n"
 	    "request-timeout = 120  # %s:3\n"
 	    "max-body = 67108864  # --max-body\n"
 	    "trusted-proxies = 10.0.0.1,10.0.0.2  # %s:2\n"
@@ -1032,11 +1035,11 @@ test_usage_lines(void **state)
 	assert_non_null(strstr(s, "  --max-connections-per-address N  most HTTP "
 	    "connections one client address may hold open at once "
 	    "(SIJIN_MAX_CONNECTIONS_PER_ADDRESS; 1..100000; default \"256\")\n"));
-	/* One line per setting shown: 31 (29, and tls-cert and tls-key). */
+	/* One line per setting shown: 32 (30, and tls-cert and tls-key). */
 	n = 0;
 	for (char *p = s; *p; p++)
 		n += *p == '\n';
-	assert_int_equal(n, 31);
+	assert_int_equal(n, 32);
 	free(s);
 }
 
