@@ -220,7 +220,8 @@ static const struct config_row rows[] = {
 	  .default_text = "http://127.0.0.1:8080", .check = check_public_url,
 	  .flags = ROW_SHOWN,
 	  .help = "base URL phones reach the server at; printed in place codes "
-	          "as <public-url>/c/<token>" },
+	          "as <public-url>/c/<token>; not set: this server's own address "
+	          "(http or https, listen, port)" },
 	{ .name = "poster-font", .type = T_STRING, .offset = FIELD(poster_font),
 	  .default_text = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:"
 	                  "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
@@ -927,6 +928,45 @@ check_combined(const sj_config *c, sj_err *e)
 	return rc != SJ_OK ? rc : check_tls(c, e);
 }
 
+/* public-url when no file, variable or flag set it: the address this
+ * server answers at (docs/config.md "public-url"): https with tls-cert,
+ * the listen address (an IPv6 one in brackets) and the port, left out
+ * when it is the scheme's own (80, 443; RFC 3986 §6.2.3).  A wildcard
+ * listen address (0.0.0.0, ::) names no host: its family's loopback
+ * address stands in, as for a listen text that is no address (serve
+ * refuses it).  Stored through config_set, source still "default". */
+static void
+derive_public_url(sj_config *c)
+{
+	bool tls = c->tls_cert[0] != '\0';
+	const char *host = "127.0.0.1", *open = "", *close = "";
+	char url[128], port[16] = "";
+	struct in6_addr v6;
+	struct in_addr v4;
+	sj_rc rc;
+	int n;
+
+	if (strcmp(config_source(c, "public-url"), "default") != 0)
+		return;
+	if (inet_pton(AF_INET, c->listen, &v4) == 1) {
+		if (v4.s_addr != htonl(INADDR_ANY))
+			host = c->listen;
+	} else if (inet_pton(AF_INET6, c->listen, &v6) == 1) {
+		host = IN6_IS_ADDR_UNSPECIFIED(&v6) ? "::1" : c->listen;
+		open = "[";
+		close = "]";
+	}
+	if (c->port != (tls ? 443 : 80))
+		snprintf(port, sizeof port, ":%d", c->port);
+	n = snprintf(url, sizeof url, "%s://%s%s%s%s", tls ? "https" : "http", open, host, close,
+	    port);
+	/* an address inet_pton takes is at most 45 characters */
+	assert(n > 0 && (size_t)n < sizeof url);
+	rc = config_set(c, "public-url", url, "default", NULL);
+	assert(rc == SJ_OK);
+	(void)rc;
+}
+
 sj_rc
 config_load(sj_config *c, int *argc, char **argv, char **envp, sj_err *e)
 {
@@ -955,6 +995,7 @@ config_load(sj_config *c, int *argc, char **argv, char **envp, sj_err *e)
 		rc = check_combined(c, e);
 	if (rc != SJ_OK)
 		goto out;
+	derive_public_url(c);
 	memcpy(argv, kept, (size_t)n_kept * sizeof *kept);
 	argv[n_kept] = NULL;
 	*argc = n_kept;

@@ -66,7 +66,8 @@ typedef struct sj_config {
 	bool cookie_secure;    /* session cookies carry the Secure attribute */
 	char *tls_cert;        /* PEM certificate chain file for built-in HTTPS, "" = plain HTTP */
 	char *tls_key;         /* PEM private key file of tls_cert, "" with it */
-	char *public_url;      /* base URL printed in place codes, http(s)://host[:port][/path] */
+	char *public_url;      /* base URL printed in place codes, http(s)://host[:port][/path];
+	                        * not set: derived from tls_cert, listen, port (config_load) */
 	char *poster_font;     /* TrueType/OpenType file the PNG poster writes names with */
 	int request_cutoff;    /* seconds after local midnight: later counts from the next
 	                        * working day (domain/calendar.h) */
@@ -104,6 +105,12 @@ void config_defaults(sj_config *c);
  * The file is named by the "config" setting: --config FILE, else
  * SIJIN_CONFIG; empty or absent means no file.  See config.c for the INI
  * rules (keys, sections, comments, at most 198 bytes a line).
+ *
+ * Once all are in, public-url, when none of them set it, becomes the
+ * address this server answers at: "https" with tls-cert else "http", the
+ * listen address (IPv6 in brackets; 0.0.0.0 and :: as 127.0.0.1 and
+ * [::1]) and ":port" unless the port is 80 for http, 443 for https
+ * (docs/config.md); its source stays "default".
  *
  * Returns SJ_OK, or SJ_ECONFIG with e->field the setting's name and a
  * message that begins with the source, for:

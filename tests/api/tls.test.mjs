@@ -21,11 +21,11 @@ function freePort() {
 }
 
 // One HTTPS request trusting only our certificate: { status, headers, body }.
-function https(port, ca, path, { method = 'GET', json } = {}) {
+function https(port, ca, path, { method = 'GET', json, headers = {} } = {}) {
   return new Promise((ok, fail) => {
     const body = json === undefined ? undefined : JSON.stringify(json);
     const req = request({ host: '127.0.0.1', port, path, method, ca,
-      headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+      headers: { ...headers, ...(body ? { 'Content-Type': 'application/json' } : {}) } }, (res) => {
       let text = '';
       res.on('data', (d) => { text += d; });
       res.on('end', () => ok({ status: res.statusCode, headers: res.headers, text }));
@@ -73,6 +73,13 @@ test('HTTPS with --tls-cert/--tls-key; the session cookie is Secure', { timeout:
     const cookie = signIn.headers['set-cookie'][0];
     assert.match(cookie, /; Secure/);
     assert.match(cookie, /HttpOnly/);
+    // public-url not set: a place code names this server as it serves,
+    // https and its port (docs/config.md).
+    const made = await https(port, ca, '/api/v1/checkpoints/1/place-code', { method: 'POST',
+      headers: { Cookie: cookie.split(';')[0], 'X-CSRF-Token': JSON.parse(signIn.text).csrf_token } });
+    assert.ok(made.status === 201 || made.status === 200, made.text);
+    const code = JSON.parse(made.text);
+    assert.equal(code.url, `https://127.0.0.1:${port}/c/${code.token}`);
     // Under TLS too, every head of 6 to 20 KiB gets an answer (server.test.mjs).
     assert.deepEqual(await unansweredHeads(port, ca), []);
     // plain HTTP on the HTTPS port gets no HTTP answer

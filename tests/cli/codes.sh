@@ -114,6 +114,8 @@ expect_status 0 "placecode print makes the code and the poster"
 expect_in "$T/poster.svg" ">华新新干线小区</text>" "the poster names the place"
 expect_in "$T/poster.svg" "http://127.0.0.1:8080/c/" "with the default public URL"
 token=$(q "SELECT token FROM place_code WHERE checkpoint_id = 1")
+run_capture sj --port 8081 placecode show 1
+expect_in "$T/out" "http://127.0.0.1:8081/c/$token" "public-url not set follows --port"
 run_capture sj --public-url https://sijin.example.cn placecode show 1
 expect_in "$T/out" "https://sijin.example.cn/c/$token" "public-url sets the printed address"
 run_capture sj placecode print 1 --format png --out "$T/poster.png"

@@ -422,6 +422,62 @@ test_flag_forms(void **state)
 	assert_int_equal(fx->argc, 1);
 }
 
+/* public-url not set is the server's own address (docs/config.md): the
+ * scheme by TLS, the host by listen (a wildcard is the loopback address of
+ * its family, an IPv6 address in brackets), the port unless it is the
+ * scheme's own (80, 443).  Set by a file, the environment or a flag, it is
+ * kept as given.  Each case worked out by hand from its flags. */
+static void
+test_public_url_follows_listen_and_port(void **state)
+{
+	static const struct {
+		const char *args[7];
+		const char *want;
+	} cases[] = {
+		{ { NULL }, "http://127.0.0.1:8080" },
+		{ { "--port", "8081" }, "http://127.0.0.1:8081" },
+		{ { "--listen", "192.168.1.20", "--port=9000" }, "http://192.168.1.20:9000" },
+		{ { "--listen", "0.0.0.0", "--port", "8082" }, "http://127.0.0.1:8082" },
+		{ { "--listen", "::" }, "http://[::1]:8080" },
+		{ { "--listen", "2001:db8::5", "--port", "80" }, "http://[2001:db8::5]" },
+		{ { "--tls-cert", "c.pem", "--tls-key", "k.pem", "--port", "8443" },
+		  "https://127.0.0.1:8443" },
+		{ { "--tls-cert", "c.pem", "--tls-key", "k.pem", "--port", "443" },
+		  "https://127.0.0.1" },
+		{ { "--port", "8081", "--public-url", "https://sijin.example.cn/" },
+		  "https://sijin.example.cn/" },
+		{ { "--port", "8081", "--public-url", "http://127.0.0.1:8080" },
+		  "http://127.0.0.1:8080" },
+	};
+	struct fixture *fx = *state;
+	char *envp[] = { NULL };
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *argv[9] = { "sijin" };
+		int n = 1;
+
+		for (int k = 0; cases[i].args[k]; k++)
+			argv[n++] = (char *)cases[i].args[k];
+		argv[n] = NULL;
+		config_free(&fx->c);
+		config_defaults(&fx->c);
+		assert_int_equal(load(fx, argv, envp), SJ_OK);
+		if (strcmp(fx->c.public_url, cases[i].want) != 0)
+			fail_msg("case %zu: %s, want %s", i, fx->c.public_url, cases[i].want);
+	}
+	/* The environment, as a flag. */
+	{
+		char *env2[] = { "SIJIN_PUBLIC_URL=http://gate.example.cn", "SIJIN_PORT=8081", NULL };
+		char *argv[] = { "sijin", NULL };
+
+		config_free(&fx->c);
+		config_defaults(&fx->c);
+		assert_int_equal(load(fx, argv, env2), SJ_OK);
+		assert_string_equal(fx->c.public_url, "http://gate.example.cn");
+		assert_string_equal(config_source(&fx->c, "public-url"), "SIJIN_PUBLIC_URL");
+	}
+}
+
 static void
 test_bool_flag_alone_takes_no_value(void **state)
 {
@@ -1071,6 +1127,7 @@ main(void)
 		T(test_print_masks_db_url),
 		T(test_flags_removed_rest_kept_in_order),
 		T(test_flag_forms),
+		T(test_public_url_follows_listen_and_port),
 		T(test_bool_flag_alone_takes_no_value),
 		T(test_lookalike_flags_are_kept),
 		T(test_flag_without_value_leaves_argv),
