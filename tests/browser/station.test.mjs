@@ -76,6 +76,89 @@ test('a scanned identity number with a fever shows the amber decision, full scre
   await page.context().close();
 });
 
+test('a refused scan keeps the code and the temperature; corrected, it is recorded without a second scan', async () => {
+  // 3.76 °C is no body temperature (docs/checkpoint.md: out of the plausible
+  // range, refused, field temperature): nothing stored, and the attendant
+  // must not have to scan the person again.
+  const page = await newPage(env.browser, env.base, { viewport: { width: 1024, height: 768 } });
+  await signIn(page, 'gate');
+  await page.waitForSelector('#view[data-loaded="true"]');
+  const scans = () => count(env.srv.db, 'SELECT count(*) FROM scan');
+  const before = scans();
+  await page.getByLabel('体温（°C）').fill('3.76');
+  await scanAs(page, LISI);
+  const msg = page.locator('#scan-form .status.bad');
+  await msg.waitFor();
+  assert.match(await msg.textContent(), /temperature/);
+  assert.equal(await page.locator('#decision').isVisible(), false);
+  assert.equal(await page.locator('#scan').inputValue(), LISI);
+  assert.equal(await page.getByLabel('体温（°C）').inputValue(), '3.76');
+  assert.equal(scans(), before);
+  // The temperature field has the focus, its text selected: typing
+  // replaces it, and Enter records the scan kept in the scan field.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'temperature');
+  await page.keyboard.type('37.6');
+  await page.keyboard.press('Enter');
+  const d = await decision(page);
+  assert.match(d.cls, /\balert\b/);
+  assert.match(d.text, /37\.6 °C/);
+  assert.equal(scans(), before + 1);
+  await dismiss(page);
+  // Recorded: now the fields are cleared for the next person.
+  assert.equal(await page.locator('#scan').inputValue(), '');
+  assert.equal(await page.getByLabel('体温（°C）').inputValue(), '');
+  assertClean(page, [/status of 422/]);
+  await page.context().close();
+});
+
+test('a scan whose answer is lost is sent again with the same Idempotency-Key and stored once', async () => {
+  // The first request reaches the server, which stores the scan and
+  // answers, but the answer is dropped (route.fetch, then abort): the page
+  // sees a network failure and keeps the code; the attendant presses Enter
+  // again and the same key makes the server replay the first answer
+  // (docs/checkpoint.md "Idempotency").  The next scan is a new attempt:
+  // a new key.
+  const page = await newPage(env.browser, env.base, { viewport: { width: 1024, height: 768 } });
+  await signIn(page, 'gate');
+  await page.waitForSelector('#view[data-loaded="true"]');
+  const scans = () => count(env.srv.db, 'SELECT count(*) FROM scan');
+  const keys = [];
+  const answers = [];
+  let dropped = false;
+  await page.route('**/api/v1/checkpoints/*/scans', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (dropped) { await route.continue(); return; }
+    dropped = true;
+    const res = await route.fetch();
+    answers.push(res.status());
+    await route.abort('failed');
+  });
+  const before = scans();
+  await scanAs(page, ZHANGSAN);
+  await page.locator('#scan-form .status.bad').waitFor();
+  assert.deepEqual(answers, [200]);
+  assert.equal(scans(), before + 1);                  // the lost try was stored
+  assert.equal(await page.locator('#scan').inputValue(), ZHANGSAN);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'scan');
+  await page.keyboard.press('Enter');                 // the retry
+  const d = await decision(page);
+  assert.match(d.cls, /\bpass\b/);
+  assert.equal(scans(), before + 1);                  // replayed, not stored again
+  assert.equal(keys.length, 2);
+  assert.match(keys[0] || '', /^[0-9a-f]{32}$/);
+  assert.equal(keys[1], keys[0]);
+  await dismiss(page);
+  await scanAs(page, LISI);
+  await decision(page);
+  assert.equal(scans(), before + 2);
+  assert.equal(keys.length, 3);
+  assert.match(keys[2] || '', /^[0-9a-f]{32}$/);
+  assert.notEqual(keys[2], keys[0]);
+  await dismiss(page);
+  assertClean(page, [/net::ERR_FAILED/]);
+  await page.context().close();
+});
+
 test('an unregistered outsider is denied, registered with the form, then passes', async () => {
   const page = await newPage(env.browser, env.base, { viewport: { width: 1024, height: 768 } });
   await signIn(page, 'gate');

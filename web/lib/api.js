@@ -31,9 +31,11 @@ export class ApiError extends Error {
 }
 
 // body: an object sent as JSON, or with contentType a string sent as is
-// (e.g. the text of a calendar file as text/plain).
-export async function api(method, path, body, contentType) {
-  const headers = { Accept: 'application/json' };
+// (e.g. the text of a calendar file as text/plain); extra: more request
+// headers (e.g. Idempotency-Key).  A network failure (no answer at all)
+// rejects with the fetch's TypeError, not an ApiError.
+export async function api(method, path, body, contentType, extra) {
+  const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = contentType || 'application/json';
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   const res = await fetch(path, {
@@ -52,7 +54,7 @@ export async function api(method, path, body, contentType) {
 }
 
 export const get = (path) => api('GET', path);
-export const post = (path, body) => api('POST', path, body === undefined ? {} : body);
+export const post = (path, body, extra) => api('POST', path, body === undefined ? {} : body, undefined, extra);
 
 // Every item of a paged list (following next_cursor), at most max.
 export async function listAll(path, max = 5000) {

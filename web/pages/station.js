@@ -6,7 +6,16 @@
 // outsider registration form and the disinfection entry for the
 // checkpoint's place.  POST /api/v1/checkpoints/{id}/scans,
 // /api/v1/outsiders, /api/v1/places/{id}/disinfections.
-import { post } from '../lib/api.js';
+//
+// A scan is kept until it is recorded: a refusal (a problem document, e.g.
+// a mistyped temperature) or a network failure leaves the code and the
+// temperature in their fields, so the attendant corrects and sends again
+// without scanning the person twice.  Each scan attempt carries its own
+// Idempotency-Key (docs/checkpoint.md "Idempotency"), kept while the same
+// scan (checkpoint, direction, code, temperature) is sent again: a retry
+// after an answer lost on the way is replayed by the server, not stored a
+// second time.
+import { ApiError, post } from '../lib/api.js';
 import { card, field, h, showError, showOk, status } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { allCheckpoints } from '../lib/org.js';
@@ -14,6 +23,13 @@ import { showInstant } from '../lib/time.js';
 
 const ID_NUMBER = /^\d{17}[\dXx]$/;
 const KEEP = 'sijin.station.checkpoint';
+
+// A new idempotency key: 128 random bits as 32 hex digits.
+// (crypto.getRandomValues, since randomUUID needs a secure context and a
+// station may be served over plain HTTP on a LAN.)
+function newKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 function decisionScreen() {
   const verdict = h('p', { class: 'verdict' });
@@ -75,17 +91,25 @@ export async function render({ view, cleanup }) {
   document.addEventListener('keydown', onKey, true);
   cleanup(() => { document.removeEventListener('keydown', onKey, true); clearTimeout(timer); screen.el.remove(); });
 
-  // Enter in the temperature field moves on to the scan field.
+  // Enter in the temperature field moves on to the scan field, or sends
+  // the scan kept there after a refusal.
   temp.input.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Enter') { ev.preventDefault(); scan.input.focus(); }
+    if (ev.key !== 'Enter') return;
+    ev.preventDefault();
+    if (scan.input.value.trim()) form.requestSubmit(); else scan.input.focus();
   });
   cp.input.addEventListener('change', () => { localStorage.setItem(KEEP, cp.input.value); scan.input.focus(); });
 
   const form = h('form', { class: 'card scan', id: 'scan-form', novalidate: true },
     h('h2', { text: t('station.title') }), cp.wrap, direction, temp.wrap, scan.wrap, msg,
     h('button', { type: 'submit', class: 'primary', text: t('station.record') }));
+  // The scan not yet recorded: what was sent and its key; null once the
+  // server has recorded it.
+  let attempt = null;
+  let sending = false;
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    if (sending) return;  // a second Enter while the first is under way
     const c = current();
     const code = scan.input.value.trim();
     msg.hidden = true;
@@ -94,9 +118,16 @@ export async function render({ view, cleanup }) {
     const body = { direction: dirOut.checked ? 'out' : 'in' };
     if (ID_NUMBER.test(code)) body.id_number = code.toUpperCase(); else body.code = code;
     if (temp.input.value.trim()) body.temperature = temp.input.value.trim();
-    scan.input.value = '';
+    // The same scan sent again keeps its key; anything changed is a new
+    // attempt (the server refuses a key reused for another direction or
+    // checkpoint, 409).
+    const what = JSON.stringify([c.id, body]);
+    if (!attempt || attempt.what !== what) attempt = { what, key: newKey() };
+    sending = true;
     try {
-      const ans = await post(`/api/v1/checkpoints/${c.id}/scans`, body);
+      const ans = await post(`/api/v1/checkpoints/${c.id}/scans`, body, { 'Idempotency-Key': attempt.key });
+      attempt = null;
+      scan.input.value = '';
       temp.input.value = '';
       show(ans);
       recent.prepend(h('li', { class: `alert-item ${ans.decision === 'pass' ? 'pass' : ans.decision}` },
@@ -106,8 +137,15 @@ export async function render({ view, cleanup }) {
         ans.reasons.length ? h('span', { text: ans.reasons.map((r) => t(`reason.${r}`)).join('、') }) : null));
       while (recent.children.length > 10) recent.lastElementChild.remove();
     } catch (err) {
-      showError(msg, err);
-      scan.input.focus();
+      // Kept for the retry: the code and the temperature stay; the field
+      // at fault gets the focus with its text selected, so that typing (or
+      // the scanner) replaces it.
+      if (err instanceof ApiError) showError(msg, err); else showError(msg, t('station.no_answer'));
+      const at = err instanceof ApiError && err.problem && err.problem.field === 'temperature' ? temp.input : scan.input;
+      at.focus();
+      at.select();
+    } finally {
+      sending = false;
     }
   });
 
