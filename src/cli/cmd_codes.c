@@ -113,7 +113,8 @@ static const char pass_usage[] =
 	"household's), valid from --from (default today) to --to inclusive, local dates.\n"
 	"Its QR code is signed with the key file's signing key and checked without the\n"
 	"database; `show --format png --out pass.png` prints it with the holder's masked\n"
-	"name ('-' for standard output).  `verify` prints valid, malformed, forged,\n"
+	"name ('-' for standard output); a revoked or expired pass is shown without its\n"
+	"code and not printed (exit 3).  `verify` prints valid, malformed, forged,\n"
 	"not_yet_valid, expired, revoked or wrong_place and exits 0 only for valid.\n";
 
 static int
