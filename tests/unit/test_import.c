@@ -801,6 +801,86 @@ test_plan_latest_stay(void **state)
 	scan_import_free(im);
 }
 
+/* At 便民超市 (place q: entries only, default stay 3600 s, re-entry window
+ * 600 s) the resident's entry at when[0] imported alone, then the entries
+ * when[1..n) in one batch: the resident's stays there must be want[0..m),
+ * and another person's scans at the same times, live and in the same
+ * order, must give the same. */
+static void
+plan_by_hand(cpfix *f, const int64_t *when, int n, const span_t *want, size_t m,
+    const char *id17)
+{
+	char id2[19];
+	int64_t other = cpfix_person(f, "周六", id17, id2, 0, f->unit_a, "resident", NULL);
+	scan_input in = { .checkpoint_id = f->cp_q, .person_id = f->resident,
+	    .direction = SCAN_IN };
+	span_t got[8], live[8];
+	scan_import *im;
+	scan_result res;
+	sj_err e = {0};
+
+	for (int b = 0; b < 2; b++) {   /* the stored entry, then the batch */
+		assert_int_equal(scan_import_open(f->s, f->keys, &f->settings, &scope_system,
+		    AT_0030 + 86400, &(import_options){0}, &im, &e), SJ_OK);
+		for (int i = b ? 1 : 0; i < (b ? n : 1); i++) {
+			in.at = when[i];
+			assert_int_equal(scan_import_add(im, i + 2, &in, NULL, NULL, &e), SJ_OK);
+		}
+		assert_int_equal(scan_import_finish(im, &e), SJ_OK);
+		assert_int_equal(scan_import_report(im)->accepted, b ? n - 1 : 1);
+		scan_import_free(im);
+	}
+	assert_int_equal(stays_of(f, f->resident, f->place_q, got, 8), m);
+	assert_memory_equal(got, want, m * sizeof *want);
+	for (int i = 0; i < n; i++) {
+		scan_input li = { .checkpoint_id = f->cp_q, .person_id = other, .direction = SCAN_IN,
+		    .at = when[i], .source = SCAN_SRC_ATTENDANT };
+		assert_int_equal(scan_record(f->s, f->keys, &f->settings, &scope_system, &li,
+		    AT_0030 + 86400, &res, &e), SJ_OK);
+	}
+	assert_int_equal(stays_of(f, other, f->place_q, live, 8), m);
+	assert_memory_equal(live, want, m * sizeof *want);
+}
+
+/* A stay a batch opens goes among the pair's stays in order of entry, so
+ * the next row of the batch finds its neighbours by their entries
+ * (span_neighbours' binary search).  By hand (plan_by_hand): stored, an
+ * entry at T, its stay [T, T + 3600).  Imported next, in one batch: an
+ * entry at T - 900, 900 s before the stored stay: a new stay, cut short
+ * by the stored one, [T - 900, T); an entry at T - 400, 500 s after that
+ * new stay's entry: the same stay (stay.c plan_entry), which it is only
+ * if the plan is given the new stay as its neighbour.  A new stay
+ * appended after the stored one was not found, and T - 400 became the
+ * stored stay's opening scan: [T - 400, T + 3600), overlapping
+ * [T - 900, T). */
+static void
+test_plan_new_stay_in_order(void **state)
+{
+	const int64_t t = AT_0030 + 9 * 3600, when[3] = { t, t - 900, t - 400 };
+	const span_t want[2] = { { t - 900, t, 0 }, { t, t + 3600, 0 } };
+
+	plan_by_hand(*state, when, 3, want, 2, "37091119800101020");
+}
+
+/* A stored stay a batch's row demotes (an entry within the re-entry
+ * window before it becomes its opening scan) leaves the pair's stays:
+ * the next row no longer finds it.  By hand (plan_by_hand): stored, an
+ * entry at T, its stay [T, T + 3600).  Imported next, in one batch: an
+ * entry at T - 300, which takes that stay over: [T - 300, T + 3600), the
+ * entry at T now joining it; an entry at T + 700, 1,000 s after the
+ * stay's new entry: a new stay [T + 700, T + 4300), cutting the first to
+ * [T - 300, T + 700).  A demoted stay left among the spans was found
+ * instead (entry T, 700 s before): cut to [T, T + 700), a stay again,
+ * while [T - 300, T + 3600) overlapped both. */
+static void
+test_plan_demoted_stay_gone(void **state)
+{
+	const int64_t t = AT_0030 + 9 * 3600, when[3] = { t, t - 300, t + 700 };
+	const span_t want[2] = { { t - 300, t + 700, 0 }, { t + 700, t + 4300, 0 } };
+
+	plan_by_hand(*state, when, 3, want, 2, "37091119800101030");
+}
+
 /* An attendant may import only at the checkpoint they attend. */
 static void
 test_attendant_scope(void **state)
@@ -1160,6 +1240,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_plan_spans_per_row, cpfix_state_setup,
 		    cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_plan_latest_stay, cpfix_state_setup,
+		    cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_plan_new_stay_in_order, cpfix_state_setup,
+		    cpfix_state_teardown),
+		cmocka_unit_test_setup_teardown(test_plan_demoted_stay_gone, cpfix_state_setup,
 		    cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_attendant_scope, cpfix_state_setup, cpfix_state_teardown),
 		cmocka_unit_test_setup_teardown(test_ndjson, cpfix_state_setup, cpfix_state_teardown),
