@@ -739,8 +739,8 @@ read_pair(scan_import *im, int64_t place_id, int64_t person_id, size_t *at, pair
 			qsort(st->spans, st->n_spans, sizeof *st->spans, span_cmp);
 			break;
 		}
-	/* by time, for seen_before's search (read_pairs' order is by time
-	 * already; the merge of the overlap's does not promise it) */
+	/* by time, for seen_before's search (read_pairs' order and the
+	 * overlap's merge, import_merge_written, give them so: a guard) */
 	for (size_t i = 1; i < st->n_seen; i++)
 		if (st->seen[i - 1].at > st->seen[i].at) {
 			qsort(st->seen, st->n_seen, sizeof *st->seen, seen_cmp);

@@ -144,9 +144,9 @@ change_cmp(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* x's (person, place, time) before y's: read_pairs' order (the order
- * within a pair serves nothing but the reader of these lines: read_pair
- * takes a pair's scans in any order). */
+/* x's (person, place, time) before y's: read_pairs' order, kept by the
+ * merge, so a pair's scans come to read_pair by time, the order its
+ * duplicate check's binary search needs (read_pair sorts them if not). */
 static bool
 stored_before(const stored *x, const stored *y)
 {
