@@ -313,35 +313,33 @@ import_checkins(cli_ctx *ctx, const import_args *x)
 static sj_rc
 read_all(const char *path, char **out, size_t *n, sj_err *e)
 {
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	bool own = strcmp(path, "-") != 0;   /* a file we open, not standard input */
+	FILE *fp = own ? fopen(path, "rb") : stdin;
 	size_t cap = 1 << 16, len = 0, got;
 	char *buf;
+	sj_rc rc = SJ_OK;
 
 	*out = NULL;
 	*n = 0;
 	if (fp == NULL)
 		return sj_fail(e, SJ_EIO, "file", "cannot open %s: %s", path, strerror(errno));
 	buf = sj_malloc(cap);
-	while ((got = fread(buf + len, 1, cap - len, fp)) > 0) {
+	while (rc == SJ_OK && (got = fread(buf + len, 1, cap - len, fp)) > 0) {
 		len += got;
-		if (len > LEDGER_FILE_MAX) {
-			free(buf);
-			if (fp != stdin)
-				fclose(fp);
-			return sj_fail(e, SJ_ETOOBIG, "file", "%s is over %zu MiB: split it (a "
+		if (len > LEDGER_FILE_MAX)
+			rc = sj_fail(e, SJ_ETOOBIG, "file", "%s is over %zu MiB: split it (a "
 			    "sheet holds at most 1,048,576 rows)", path, LEDGER_FILE_MAX >> 20);
-		}
-		if (len == cap)
+		else if (len == cap)
 			buf = sj_realloc(buf, cap *= 2);
 	}
-	if (ferror(fp)) {
-		free(buf);
-		if (fp != stdin)
-			fclose(fp);
-		return sj_fail(e, SJ_EIO, "file", "cannot read %s", path);
-	}
-	if (fp != stdin)
+	if (rc == SJ_OK && ferror(fp))
+		rc = sj_fail(e, SJ_EIO, "file", "cannot read %s", path);
+	if (own)
 		fclose(fp);
+	if (rc != SJ_OK) {
+		free(buf);
+		return rc;
+	}
 	*out = buf;
 	*n = len;
 	return SJ_OK;
