@@ -61,12 +61,23 @@ sweep(conn_guard *g)
 
 	for (watched *w = g->head; w; w = w->next)
 		if (w->waiting_since && !w->shut && now - w->waiting_since > g->limit_ns) {
+			/* Counted before the socket is shut: the client sees the
+			 * close at once and may read /metrics on another
+			 * connection before libmicrohttpd's thread has cleaned
+			 * this one up (tests/api/slow.test.mjs under ASan). */
+			metrics_idle_closed(!w->served);
+			log_info("http: a connection closed after %lld s without a request since %s",
+			    (long long)(g->limit_ns / 1000000000), w->served ? "its last answer" : "accept");
 			/* libmicrohttpd's thread sees end of file and closes it. */
 			shutdown(w->fd, SHUT_RDWR);
 			w->shut = true;
 			g->closed++;
-			log_warn("http: a connection's request headers took over %lld s; closed",
-			    (long long)(g->limit_ns / 1000000000));
+			/* An idle keep-alive connection (after an answer) is
+			 * ordinary; one that never finished a request may be a
+			 * slow-loris client. */
+			if (!w->served)
+				log_warn("http: a connection's request headers took over %lld s; closed",
+				    (long long)(g->limit_ns / 1000000000));
 		}
 }
 
@@ -153,11 +164,12 @@ conn_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 	if ((w = *socket_context) == NULL)
 		return;
 	pthread_mutex_lock(&g->lock);
-	/* Closed by the guard, or (rarely, see IDLE_SLACK_NS) by
-	 * libmicrohttpd's idle timeout, with no request in: counted, as a
-	 * client only sees its connection closed (wrk: a read error). */
-	if (w->shut || (w->waiting_since &&
-	    mono_ns() - w->waiting_since >= g->limit_ns - IDLE_SLACK_NS)) {
+	/* Closed by libmicrohttpd's idle timeout (rarely before the guard,
+	 * see IDLE_SLACK_NS) with no request in: counted, as a client only
+	 * sees its connection closed (wrk: a read error).  The guard's own
+	 * closes were counted when it shut them (sweep). */
+	if (!w->shut && w->waiting_since &&
+	    mono_ns() - w->waiting_since >= g->limit_ns - IDLE_SLACK_NS) {
 		metrics_idle_closed(!w->served);
 		log_info("http: a connection closed after %lld s without a request since %s",
 		    (long long)(g->limit_ns / 1000000000), w->served ? "its last answer" : "accept");
