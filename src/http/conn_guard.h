@@ -20,10 +20,13 @@
  * stalled inside a request (a body that stopped), and leaves waiting ones
  * to the guard, which knows it closed them.
  *
- * A connection closed after waiting limit_s seconds (by the guard, or by
- * libmicrohttpd's idle timeout if that ever comes first) is counted in
- * /metrics (metrics_idle_closed: since accept, or since its last answer)
- * and logged at info level.
+ * A connection closed after waiting limit_s seconds is counted in /metrics
+ * (metrics_idle_closed: since accept, or since its last answer) and logged
+ * at info level: by the guard just before it shuts the socket (so a client
+ * that sees the close and reads /metrics finds it counted), or, if
+ * libmicrohttpd's idle timeout ever comes first, when that connection is
+ * forgotten.  A connection that never finished a request is also logged
+ * as a warning (a slow-loris client, or an idle pre-connection).
  *
  * A sweeper thread checks every CONN_GUARD_TICK_MS.  libmicrohttpd calls
  * the connection notification (closed) before it closes the socket, and
