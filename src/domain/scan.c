@@ -330,6 +330,20 @@ memo_get_person(const scan_memo *m, int64_t id, scan_prepared *p, int64_t *unit_
 
 static void person_columns(store_stmt *st, scan_prepared *p, int64_t *unit_id, unsigned *tags);
 
+/* Memoise the person of st's current row (Q_PERSON_BY_ID's columns). */
+static void
+memo_put_row(scan_memo *m, store_stmt *st)
+{
+	scan_prepared p;
+	int64_t unit_id;
+	unsigned tags;
+
+	memset(&p, 0, sizeof p);
+	person_columns(st, &p, &unit_id, &tags);
+	if (idmap_get(&m->person_ix, p.person_id) == 0)
+		memo_put_person(m, &p, unit_id, tags, false);
+}
+
 _Static_assert(SCAN_MEMO_PERSON == 1 && SCAN_MEMO_CHECKPOINT == 2,
     "Q_MEMO_PEOPLE and Q_MEMO_CHECKPOINTS name the kinds by number");
 
@@ -339,8 +353,6 @@ scan_memo_preload(store *s, const scope *sc, scan_memo *m, const store_key *keys
 {
 	scan_prepared p;
 	store_stmt *st;
-	int64_t unit_id;
-	unsigned tags;
 	bool row;
 	sj_rc rc;
 
@@ -362,22 +374,15 @@ scan_memo_preload(store *s, const scope *sc, scan_memo *m, const store_key *keys
 	}
 	if (rc != SJ_OK || (rc = store_prepare(s, scan_sql[Q_MEMO_PEOPLE], &st, e)) != SJ_OK)
 		return rc;
-	while ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-		memset(&p, 0, sizeof p);
-		person_columns(st, &p, &unit_id, &tags);
-		if (idmap_get(&m->person_ix, p.person_id) == 0)
-			memo_put_person(m, &p, unit_id, tags, false);
-	}
+	while ((rc = store_step(st, &row, e)) == SJ_OK && row)
+		memo_put_row(m, st);
 	return rc;
 }
 
 sj_rc
 scan_memo_load_people(store *s, const int64_t *ids, size_t n, scan_memo *m, sj_err *e)
 {
-	scan_prepared p;
 	store_stmt *st;
-	int64_t unit_id;
-	unsigned tags;
 	bool row;
 	sj_rc rc;
 
@@ -387,11 +392,8 @@ scan_memo_load_people(store *s, const int64_t *ids, size_t n, scan_memo *m, sj_e
 		if (ids[i] <= 0 || idmap_get(&m->person_ix, ids[i]) != 0)
 			continue;
 		store_bind_int(st, 1, ids[i]);
-		if ((rc = store_step(st, &row, e)) == SJ_OK && row) {
-			memset(&p, 0, sizeof p);
-			person_columns(st, &p, &unit_id, &tags);
-			memo_put_person(m, &p, unit_id, tags, false);
-		}
+		if ((rc = store_step(st, &row, e)) == SJ_OK && row)
+			memo_put_row(m, st);
 		store_reset(st);
 	}
 	return rc;
