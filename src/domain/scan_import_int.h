@@ -229,4 +229,38 @@ sj_rc import_drop_stored_unknown(scan_import *im, sj_err *e);
  * that repeat an earlier kept row of the batch. */
 void import_plan_unknown(scan_import *im, size_t from, size_t to);
 
+/* Note line `line` of batch b as rejected for why (its field, or "row"),
+ * in b's report and the import's totals (under im->mu: the reading and the
+ * writing thread share them); at most IMPORT_REJECTS_MAX are listed. */
+void import_note_reject(scan_import *im, batch *b, int64_t line, const sj_err *why);
+
+/* ---- scan_import_plan.c: a batch planned pair by pair ---------------------------------- */
+
+/* One stored scan of the pair, for duplicates. */
+typedef struct seen {
+	int64_t at, checkpoint_id;
+	int direction;
+} seen;
+
+typedef struct pair_state {
+	stay_span *spans;       /* the pair's stays, by entry (read_pair sorts them;
+	                         * plan_pair and apply_changes keep the order) */
+	size_t n_spans;
+	/* the pair's scans: seen[0, n_old) stored before the batch, by time
+	 * (read_pair sorts them), then the batch's rows kept so far, in the
+	 * order planned, which is time order (seen_before) */
+	seen *seen;
+	size_t n_seen, cap_seen, n_old;
+	int64_t first_id;       /* the batch's first id: pend i has id first_id + i */
+} pair_state;
+
+/* Plan rows [from, to) of im->wr, one (place, person) pair in time order:
+ * each row a duplicate (counted), a refusal (import_note_reject) or a
+ * scan whose stay is planned by stay_plan against the pair's stored and
+ * planned stays; *at is the cursor in the batch's stored scans (read in
+ * the pair index's order), st the pair's state, reset here and reused
+ * across pairs (its arrays are the caller's to free: st->seen). */
+void import_plan_pair(scan_import *im, size_t from, size_t to, size_t *at, pair_state *st);
+
+
 #endif
